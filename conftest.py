@@ -1,0 +1,72 @@
+"""Fixtures shared by every app's tests: the people of DESIGN.md's role table.
+
+alice is ordinary staff, bob is her line manager, charlie is an outsider in another department;
+each privileged role has its own person.
+"""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM refuses without this.
+# Set here, for tests only: exported globally it would fail `check --deploy` (async.E001).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from portal.roles import Role  # noqa: E402
+from portal.tests.factories import TEST_PASSWORD as PASSWORD  # noqa: E402, F401
+from portal.tests.factories import DepartmentFactory, UserFactory  # noqa: E402
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(code="EXEC", name="Executive office")
+
+
+@pytest.fixture
+def bob(db, department):
+    return UserFactory(full_name="Bob Manager", email="bob@example.org", department=department)
+
+
+@pytest.fixture
+def alice(db, department, bob):
+    return UserFactory(
+        full_name="Alice Staff", email="alice@example.org", department=department, line_manager=bob
+    )
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(
+        full_name="Charlie Outsider",
+        email="charlie@example.org",
+        department=DepartmentFactory(code="FIN", name="Finance"),
+    )
+
+
+def _role_user(role: Role, email: str, name: str):
+    return UserFactory(full_name=name, email=email, roles=[role])
+
+
+@pytest.fixture
+def policy_admin(db):
+    return _role_user(Role.POLICY_ADMIN, "hr@example.org", "Priya Policy")
+
+
+@pytest.fixture
+def dpo(db):
+    return _role_user(Role.DPO, "dpo@example.org", "Dana Protection")
+
+
+@pytest.fixture
+def chief_executive(db):
+    return _role_user(Role.CHIEF_EXECUTIVE, "ce@example.org", "Chris Executive")
+
+
+@pytest.fixture
+def helpdesk(db):
+    return _role_user(Role.HELPDESK, "helpdesk@example.org", "Harry Helpdesk")
+
+
+@pytest.fixture
+def sysadmin(db):
+    return _role_user(Role.SYSADMIN, "sysadmin@example.org", "Sam Sysadmin")

@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class Department(models.Model):
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationSettings(models.Model):
+    """The one row of settings that make the portal this organisation's (pk is always 1)."""
+
+    name = models.CharField(max_length=200, default="Your organisation")
+    short_name = models.CharField(max_length=40, default="Organisation")
+    logo = models.FileField(upload_to="organisation/", blank=True)
+    website_url = models.URLField("main website address", blank=True)
+    helpdesk_phone = models.CharField("IT helpdesk phone", max_length=40, blank=True)
+    helpdesk_email = models.EmailField("IT helpdesk email", blank=True)
+    out_of_hours_phone = models.CharField("out-of-hours phone", max_length=40, blank=True)
+    dpo_name = models.CharField("Data Protection Officer", max_length=200, blank=True)
+    dpo_email = models.EmailField("Data Protection Officer email", blank=True)
+    dpo_phone = models.CharField("Data Protection Officer phone", max_length=40, blank=True)
+    chief_executive_name = models.CharField("Chief Executive", max_length=200, blank=True)
+    chief_executive_email = models.EmailField("Chief Executive email", blank=True)
+    clear_down_interval_days = models.PositiveSmallIntegerField(
+        "chat clear-down interval (days)", default=7, validators=[MinValueValidator(1)]
+    )
+    ico_deadline_hours = models.PositiveSmallIntegerField(
+        "ICO notification deadline (hours)", default=72, validators=[MinValueValidator(1)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "organisation settings"
+        verbose_name_plural = "organisation settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="org_settings_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> "OrganisationSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def clear_down_interval(self) -> timedelta:
+        return timedelta(days=self.clear_down_interval_days)
+
+    @property
+    def ico_deadline(self) -> timedelta:
+        return timedelta(hours=self.ico_deadline_hours)

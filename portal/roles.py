@@ -1,0 +1,19 @@
+"""The portal's roles. Each is a Django group of the same name, created by a migration; a person
+may hold several. Line manager is not a group: it follows from the reporting line."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    POLICY_ADMIN = "Policy administrator"
+    DPO = "Data protection officer"
+    DEPUTY_DPO = "Deputy data protection officer"
+    CHIEF_EXECUTIVE = "Chief Executive"
+    CE_DELEGATE = "Chief Executive's delegate"
+    HELPDESK = "IT helpdesk"
+    PSD = "Professional standards"
+    SYSADMIN = "System administrator"
+
+
+# Who may read the audit trail.
+AUDIT_READERS = (Role.DPO, Role.DEPUTY_DPO, Role.CHIEF_EXECUTIVE, Role.SYSADMIN)

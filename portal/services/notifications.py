@@ -1,0 +1,233 @@
+"""The notification outbox: queue messages with the change that causes them, deliver after commit.
+
+A message is rendered when it is queued, so the row is a record of exactly what was sent.
+Delivery claims a row with a conditional UPDATE (PENDING -> SENDING); whoever loses the race
+sends nothing, so a delivery task that runs twice sends once. A sweep re-queues rows whose
+delivery never ran (broker down) or whose claim ran out (worker killed mid-send).
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.models import Notification, OrganisationSettings, User
+
+log = logging.getLogger(__name__)
+
+CLAIM_FOR = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+# A row still pending this long after it was written has lost its delivery task.
+LOST_AFTER = timedelta(minutes=2)
+DELIVERY_BATCH = 200
+
+
+def _backoff(attempts: int) -> timedelta:
+    # 1, 2, 4 ... minutes, capped at 30: always well inside the broker's visibility timeout.
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 30))
+
+
+@dataclass
+class Message:
+    """One message to queue: `to` is a person or a bare email address (a shared mailbox)."""
+
+    to: User | str
+    template: str
+    dedup_key: str
+    context: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    in_portal: bool = True
+
+
+def _render(message: Message, org: OrganisationSettings) -> Notification:
+    recipient = message.to if isinstance(message.to, User) else None
+    context = {
+        "org": org,
+        "site_url": settings.SITE_URL,
+        "recipient": recipient,
+        "url": f"{settings.SITE_URL}{message.url}" if message.url else settings.SITE_URL,
+        **message.context,
+    }
+    base = f"emails/{message.template}"
+    # Never let user input put a line break into a header.
+    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())[:255]
+    body_text = render_to_string(f"{base}.txt", context)
+    try:
+        body_html = render_to_string(f"{base}.html", context)
+    except TemplateDoesNotExist:
+        body_html = ""
+    return Notification(
+        dedup_key=message.dedup_key[:255],
+        recipient=recipient,
+        to_email=recipient.email if recipient else message.to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        url=message.url,
+        in_portal=message.in_portal and recipient is not None,
+    )
+
+
+def _deliver_after_commit(ids: list[int]) -> None:
+    from portal.tasks import deliver_notification, deliver_notifications
+
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = ids[start : start + DELIVERY_BATCH]
+        if len(batch) == 1:
+            transaction.on_commit(lambda pk=batch[0]: deliver_notification.delay(pk))
+        else:
+            transaction.on_commit(lambda batch=batch: deliver_notifications.delay(batch))
+
+
+@transaction.atomic
+def notification_queue(
+    *,
+    to: User | str,
+    template: str,
+    dedup_key: str,
+    context: dict[str, Any] | None = None,
+    url: str = "",
+    in_portal: bool = True,
+) -> Notification | None:
+    """Queue one message. Returns None, and queues nothing, if its key was used before."""
+    message = Message(
+        to=to,
+        template=template,
+        dedup_key=dedup_key,
+        context=context or {},
+        url=url,
+        in_portal=in_portal,
+    )
+    if Notification.objects.filter(dedup_key=message.dedup_key[:255]).exists():
+        return None
+    row = _render(message, OrganisationSettings.load())
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin must not spoil the caller
+            row.save()
+    except IntegrityError:
+        return None
+    _deliver_after_commit([row.pk])
+    return row
+
+
+@transaction.atomic
+def notifications_queue_many(*, messages: Iterable[Message], batch_size: int = 1000) -> int:
+    """Queue many messages in bulk (a campaign to every member of staff). Messages whose key was
+    used before are skipped. Returns how many were new. Constant memory per batch."""
+    org = OrganisationSettings.load()
+    queued = 0
+    batch: list[Notification] = []
+
+    def flush() -> int:
+        keys = [row.dedup_key for row in batch]
+        existing = set(
+            Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True)
+        )
+        fresh = [row for row in batch if row.dedup_key not in existing]
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+        ids = list(
+            Notification.objects.filter(
+                dedup_key__in=[row.dedup_key for row in fresh], status=Notification.Status.PENDING
+            ).values_list("id", flat=True)
+        )
+        _deliver_after_commit(ids)
+        batch.clear()
+        return len(ids)
+
+    for message in messages:
+        batch.append(_render(message, org))
+        if len(batch) >= batch_size:
+            queued += flush()
+    if batch:
+        queued += flush()
+    return queued
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one queued message if nobody else has. Returns True if this call sent it.
+
+    Deliberately not one transaction: the claim must commit before the email goes out, so a
+    second delivery of the same row sees it claimed and does nothing.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            status=Notification.Status.SENDING,
+            claimed_until=now + CLAIM_FOR,
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return False
+    row = Notification.objects.get(pk=notification_id)
+    email = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_email],
+        headers={"X-Portal-Message": row.dedup_key[:200]},
+    )
+    if row.body_html:
+        email.attach_alternative(row.body_html, "text/html")
+    try:
+        email.send()
+    except Exception as exc:  # any failure of the mail server: record it and try again later
+        failed = row.attempts >= MAX_ATTEMPTS
+        Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING).update(
+            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            next_attempt_at=None if failed else timezone.now() + _backoff(row.attempts),
+            claimed_until=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:500],
+        )
+        log.warning("Notification %s not delivered (attempt %s): %s", row.pk, row.attempts, exc)
+        return False
+    Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return True
+
+
+def notifications_due(*, now=None, limit: int = 5000) -> list[int]:
+    """Rows the sweep should hand to a delivery task: failed attempts whose backoff has run out,
+    rows whose delivery task was lost, and rows whose claim ran out mid-send."""
+    now = now or timezone.now()
+    # A claim that ran out means the worker died mid-send; give the row back.
+    Notification.objects.filter(status=Notification.Status.SENDING, claimed_until__lt=now).update(
+        status=Notification.Status.PENDING, claimed_until=None, next_attempt_at=None
+    )
+    return list(
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> None:
+    # Reading a notification is not evidence of anything, so it writes no audit event.
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, in_portal=True, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,32 @@
+import factory
+from django.contrib.auth.models import Group
+
+from portal.models import Department, User
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"D{n:03d}")
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    full_name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    staff_number = factory.Sequence(lambda n: f"S{n:06d}")
+    job_title = "Officer"
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*[Group.objects.get(name=role) for role in extracted])

@@ -1,0 +1,49 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from portal.models import Notification
+from portal.services.notifications import notification_mark_read, notifications_mark_all_read
+
+
+def get_notification_for_user(user, pk: int) -> Notification:
+    """A person's own in-portal notification; anyone else's is a 404."""
+    try:
+        return Notification.objects.get(pk=pk, recipient=user, in_portal=True)
+    except Notification.DoesNotExist:
+        raise Http404("No such notification.") from None
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = request.user.notifications.filter(in_portal=True).only(
+        "id", "subject", "created_at", "read_at", "url"
+    )
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "portal/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_notification_for_user(request.user, pk)
+    notification_mark_read(notification=notification)
+    return render(request, "portal/notification_detail.html", {"notification": notification})
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_all_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("portal:notifications")
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
