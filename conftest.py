@@ -70,3 +70,22 @@ def helpdesk(db):
 @pytest.fixture
 def sysadmin(db):
     return _role_user(Role.SYSADMIN, "sysadmin@example.org", "Sam Sysadmin")
+
+
+# Browser tests: Debian's Chromium, never a downloaded one. Flags keep it off the network.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }

@@ -57,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     employment_type = models.CharField(
         max_length=20, choices=EmploymentType.choices, default=EmploymentType.EMPLOYEE
     )
+    # Politically restricted posts sign an extra statement (seed 004, Appendix A).
+    politically_restricted = models.BooleanField("politically restricted post", default=False)
     start_date = models.DateField(null=True, blank=True)
     leave_date = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

@@ -1,0 +1,225 @@
+"""Policies, their versions, annual declaration campaigns, who must sign, and what they signed.
+
+Seed 004, paragraph 1: everyone the policy applies to declares each year that they have read and
+understood it and will comply. A declaration is evidence: it is never edited or deleted.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from portal.models import EmploymentType
+
+
+class Policy(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(blank=True, help_text="One or two sentences on what it covers.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField(max_length=20, help_text='For example "4.0".')
+    effective_date = models.DateField()
+    body_markdown = models.TextField("text (Markdown)")
+    # The sanitised HTML staff read; fixed at publication, with its SHA-256 beside it.
+    body_html = models.TextField(blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    pdf = models.FileField(upload_to="policies/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    summary_of_changes = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A material change asks everyone who signed the previous version to sign again.
+    material_change = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "-effective_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "label"], name="policy_version_label_unique"),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(published_at__isnull=False) & ~Q(content_sha256="")),
+                name="published_version_is_fixed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.title} {self.label}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Campaign(models.Model):
+    """One round of declarations: the annual one, or a re-sign after a material change."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual declaration"
+        RESIGN = "resign", "Re-sign after a material change"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ANNUAL)
+    versions = models.ManyToManyField(PolicyVersion, related_name="campaigns")
+    statement = models.TextField(help_text="What each person agrees to, shown above the signature.")
+    # Audience: everyone active, or only these departments and/or employment types.
+    audience_all = models.BooleanField("all active staff", default=True)
+    departments = models.ManyToManyField("portal.Department", blank=True, related_name="+")
+    employment_types = models.JSONField(
+        default=list, blank=True, help_text=f"Values from {EmploymentType.__name__}."
+    )
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    # People who start while the campaign is open have this many days from their start date.
+    new_starter_days = models.PositiveSmallIntegerField(default=14)
+    reminder_every_days = models.PositiveSmallIntegerField(default=7)
+    # After the due date: tell the line manager at once, the policy administrators this much later.
+    admin_escalation_days = models.PositiveSmallIntegerField(default=7)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # For a re-sign campaign: the version whose material change caused it.
+    caused_by = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gt=models.F("opens_at")), name="due_after_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExtraStatement(models.Model):
+    """A further statement for part of a campaign's audience (politically restricted posts)."""
+
+    class Audience(models.TextChoices):
+        POLITICALLY_RESTRICTED = "politically_restricted", "Politically restricted posts"
+        DEPARTMENTS = "departments", "Chosen departments"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="extra_statements"
+    )
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    audience = models.CharField(max_length=30, choices=Audience.choices)
+    departments = models.ManyToManyField("portal.Department", blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Obligation(models.Model):
+    """That one person must sign in one campaign, by when, and where reminders have got to.
+
+    The reminder sweep works from the `next_*_at` instants here (never `date == today`), and
+    claims a row with a conditional UPDATE before sending, so a sweep run twice sends once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To sign"
+        SIGNED = "signed", "Signed"
+        PAUSED = "paused", "Paused"
+        WITHDRAWN = "withdrawn", "No longer required"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="obligations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declaration_obligations"
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    paused_reason = models.CharField(max_length=500, blank=True)
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    manager_escalated_at = models.DateTimeField(null=True, blank=True)
+    admin_escalated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], name="one_obligation_per_campaign")
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.campaign}"
+
+
+class Declaration(models.Model):
+    """What a person signed: immutable evidence. One per person per campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="declarations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations"
+    )
+    obligation = models.OneToOneField(
+        Obligation, on_delete=models.PROTECT, related_name="declaration"
+    )
+    versions = models.ManyToManyField(PolicyVersion, related_name="declarations")
+    # Snapshot of each version signed: [{"id", "policy", "label", "sha256"}], as it was.
+    versions_signed = models.JSONField()
+    statement = models.TextField()
+    extra_statements = models.JSONField(default=list, blank=True)
+    typed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "campaign"], name="one_declaration_per_campaign"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} signed {self.campaign} on {self.signed_at:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("A declaration cannot be changed once signed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A declaration cannot be deleted.")
