@@ -1,0 +1,81 @@
+"""Shared set-up for the benchmarks (see bench/__init__.py)."""
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+
+
+def _fresh_postgres(url: str, name: str) -> str | None:
+    """Drop and create `<db>_<name>`; return its URL, or None if PostgreSQL does not answer."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlparse(url)
+    database = f"{parts.path.lstrip('/') or 'portal_bench'}_{name}"
+    try:
+        admin = psycopg2.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+            dbname="postgres",
+            connect_timeout=3,
+        )
+    except psycopg2.OperationalError as exc:
+        print(f"PostgreSQL not reachable ({str(exc).strip()}); using SQLite instead.")
+        return None
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        # A fresh database each run: audit rows cannot be deleted, and old rows would skew times.
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+        )
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    admin.close()
+    return urlunparse(parts._replace(path=f"/{database}"))
+
+
+def bench_setup(name: str) -> None:
+    """Give this benchmark a fresh, migrated database and set Django up."""
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ.setdefault("DEBUG", "1")
+    # Tasks queued after commit go to memory and are dropped: we time the portal, not a worker.
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    url = _fresh_postgres(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL), name)
+    if url is None:
+        path = ROOT / "var" / f"bench-{name}.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    with timed("migrate a fresh database"):
+        call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+
+
+@contextmanager
+def timed(label: str, count: int | None = None, unit: str = "") -> Iterator[None]:
+    """Print how long the block took, and the rate when `count` things were done in it."""
+    start = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - start
+    rate = f"  ({count / elapsed:,.0f} {unit or 'items'}/s)" if count and elapsed > 0 else ""
+    amount = f"{count:,} {unit} " if count else ""
+    print(f"  {label}: {amount}in {elapsed:.2f} s{rate}", flush=True)
