@@ -46,7 +46,8 @@ stop_worker() {
     fi
 }
 trap stop_worker EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C is the normal way to stop: leave quietly (the EXIT trap stops the worker).
+trap 'exit 0' INT TERM
 
 sleep 2
 if ! kill -0 "$WORKER_PID" 2>/dev/null; then
