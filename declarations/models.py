@@ -7,6 +7,7 @@ understood it and will comply. A declaration is evidence: it is never edited or 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from portal.models import EmploymentType
 
@@ -72,6 +73,11 @@ class PolicyVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_in_effect(self) -> bool:
+        """Published, and its effective date has come (UK date)."""
+        return self.is_published and self.effective_date <= timezone.localdate()
 
 
 class Campaign(models.Model):
@@ -183,6 +189,11 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.campaign}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still to sign (not paused) and past its due date."""
+        return self.status == self.Status.PENDING and self.due_at <= timezone.now()
 
 
 class Declaration(models.Model):

@@ -1,3 +1,70 @@
+from django.urls import path
+
+from declarations.views import campaigns, policies, reports, signing
+
 app_name = "declarations"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Everyone signed in: their own declarations, signing, receipts, and the policies.
+    path("", signing.my_declarations, name="mine"),
+    path("sign/<int:pk>/", signing.sign, name="sign"),
+    path("signed/<int:pk>/", signing.receipt, name="receipt"),
+    path("signed/<int:pk>/record/", signing.record, name="record"),
+    path("policies/", policies.policy_list, name="policies"),
+    path("policies/<slug:slug>/", policies.policy_detail, name="policy"),
+    path("versions/<int:pk>/", policies.version_detail, name="version"),
+    path("versions/<int:pk>/pdf/", policies.version_pdf, name="version_pdf"),
+    # Policy administrators: policies and their versions.
+    path("manage/policies/", policies.admin_policy_list, name="admin_policies"),
+    path("manage/policies/new/", policies.policy_create_view, name="policy_create"),
+    path("manage/policies/<slug:slug>/", policies.admin_policy_detail, name="admin_policy"),
+    path("manage/policies/<slug:slug>/edit/", policies.policy_edit, name="policy_edit"),
+    path(
+        "manage/policies/<slug:slug>/versions/new/",
+        policies.version_create,
+        name="version_create",
+    ),
+    path("manage/versions/<int:pk>/", policies.admin_version, name="admin_version"),
+    path("manage/versions/<int:pk>/edit/", policies.version_edit, name="version_edit"),
+    path("manage/versions/<int:pk>/publish/", policies.version_publish, name="version_publish"),
+    # Policy administrators: campaigns and the people in them.
+    path("manage/campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("manage/campaigns/new/", campaigns.campaign_create_view, name="campaign_create"),
+    path("manage/campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign"),
+    path("manage/campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("manage/campaigns/<int:pk>/open/", campaigns.campaign_open_view, name="campaign_open"),
+    path("manage/campaigns/<int:pk>/close/", campaigns.campaign_close_view, name="campaign_close"),
+    path(
+        "manage/campaigns/<int:pk>/statements/add/",
+        campaigns.statement_add,
+        name="statement_add",
+    ),
+    path(
+        "manage/statements/<int:pk>/remove/",
+        campaigns.statement_remove,
+        name="statement_remove",
+    ),
+    path("manage/campaigns/<int:pk>/people/", campaigns.campaign_people, name="campaign_people"),
+    path("manage/obligations/<int:pk>/", campaigns.obligation_detail, name="obligation"),
+    path(
+        "manage/obligations/<int:pk>/pause/",
+        campaigns.obligation_pause_view,
+        name="obligation_pause",
+    ),
+    path(
+        "manage/obligations/<int:pk>/resume/",
+        campaigns.obligation_resume_view,
+        name="obligation_resume",
+    ),
+    path(
+        "manage/obligations/<int:pk>/extend/",
+        campaigns.obligation_extend_view,
+        name="obligation_extend",
+    ),
+    # Compliance reports: policy administrators; "My team" for line managers.
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<int:pk>/", reports.report_campaign, name="report"),
+    path("reports/<int:pk>/outstanding/", reports.report_outstanding, name="report_outstanding"),
+    path("reports/<int:pk>/export.csv", reports.report_export, name="report_export"),
+    path("team/", reports.my_team, name="my_team"),
+]

@@ -1,0 +1,98 @@
+"""Who may see which declarations object: one helper per kind, each fetching what its page
+needs in the same query. Someone else's object is a 404 (they must not learn it exists);
+pages for a role are guarded by `role_required`, which answers 403."""
+
+from django.http import Http404
+
+from declarations.models import (
+    Campaign,
+    Declaration,
+    ExtraStatement,
+    Obligation,
+    Policy,
+    PolicyVersion,
+)
+from portal.models import User
+from portal.roles import Role
+
+
+def is_policy_admin(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
+
+
+def get_policy_for_user(user: User, slug: str) -> Policy:
+    """Staff see a policy once a version of it is published; administrators see drafts too."""
+    policies = Policy.objects.select_related("owner")
+    if not is_policy_admin(user):
+        policies = policies.filter(versions__status=PolicyVersion.Status.PUBLISHED).distinct()
+    try:
+        return policies.get(slug=slug)
+    except Policy.DoesNotExist:
+        raise Http404("No such policy.") from None
+
+
+def get_version_for_user(user: User, pk: int) -> PolicyVersion:
+    """A published version is open to everyone signed in; a draft only to administrators."""
+    versions = PolicyVersion.objects.select_related("policy", "owner", "published_by")
+    if not is_policy_admin(user):
+        versions = versions.filter(status=PolicyVersion.Status.PUBLISHED)
+    try:
+        return versions.get(pk=pk)
+    except PolicyVersion.DoesNotExist:
+        raise Http404("No such policy version.") from None
+
+
+def get_version_for_admin(user: User, pk: int) -> PolicyVersion:
+    if not is_policy_admin(user):
+        raise Http404("No such policy version.")
+    return get_version_for_user(user, pk)
+
+
+def get_campaign_for_admin(user: User, pk: int) -> Campaign:
+    if not is_policy_admin(user):
+        raise Http404("No such campaign.")
+    try:
+        return Campaign.objects.select_related("caused_by__policy", "created_by", "opened_by").get(
+            pk=pk
+        )
+    except Campaign.DoesNotExist:
+        raise Http404("No such campaign.") from None
+
+
+def get_extra_statement_for_admin(user: User, pk: int) -> ExtraStatement:
+    if not is_policy_admin(user):
+        raise Http404("No such statement.")
+    try:
+        return ExtraStatement.objects.select_related("campaign").get(pk=pk)
+    except ExtraStatement.DoesNotExist:
+        raise Http404("No such statement.") from None
+
+
+def get_obligation_for_user(user: User, pk: int) -> Obligation:
+    """Only the person asked to sign: not their manager, not a policy administrator."""
+    try:
+        return Obligation.objects.select_related("campaign", "user").get(pk=pk, user_id=user.pk)
+    except Obligation.DoesNotExist:
+        raise Http404("No such declaration to sign.") from None
+
+
+def get_obligation_for_admin(user: User, pk: int) -> Obligation:
+    if not is_policy_admin(user):
+        raise Http404("No such obligation.")
+    try:
+        return Obligation.objects.select_related(
+            "campaign", "user__department", "user__line_manager"
+        ).get(pk=pk)
+    except Obligation.DoesNotExist:
+        raise Http404("No such obligation.") from None
+
+
+def get_declaration_for_user(user: User, pk: int) -> Declaration:
+    """The person who signed it, and policy administrators; everyone else gets a 404."""
+    declarations = Declaration.objects.select_related("campaign", "user__department")
+    if not is_policy_admin(user):
+        declarations = declarations.filter(user_id=user.pk)
+    try:
+        return declarations.get(pk=pk)
+    except Declaration.DoesNotExist:
+        raise Http404("No such declaration.") from None

@@ -1,0 +1,74 @@
+"""Queries worth naming: who a campaign asks, which statements apply to a person, which
+version of a policy is current."""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from declarations.models import Campaign, Declaration, ExtraStatement, Policy, PolicyVersion
+from portal.models import User
+
+
+def campaign_audience(campaign: Campaign) -> QuerySet[User]:
+    """Everyone active the campaign asks to sign (whether or not they have been asked yet).
+
+    A re-sign campaign asks the people who signed an earlier published version of the policy
+    whose material change caused it, and not those who have already signed the new version.
+    """
+    users = User.objects.filter(is_active=True)
+    if campaign.kind == Campaign.Kind.RESIGN and campaign.caused_by_id:
+        cause = campaign.caused_by
+        earlier = PolicyVersion.objects.filter(
+            policy_id=cause.policy_id,
+            status=PolicyVersion.Status.PUBLISHED,
+            published_at__lt=cause.published_at,
+        ).exclude(pk=cause.pk)
+        signed_earlier = Declaration.objects.filter(versions__in=earlier).values("user_id")
+        signed_this = Declaration.objects.filter(versions=cause).values("user_id")
+        return users.filter(pk__in=signed_earlier).exclude(pk__in=signed_this)
+    if campaign.audience_all:
+        return users
+    department_ids = list(campaign.departments.values_list("pk", flat=True))
+    if department_ids:
+        users = users.filter(department_id__in=department_ids)
+    if campaign.employment_types:
+        users = users.filter(employment_type__in=campaign.employment_types)
+    if not department_ids and not campaign.employment_types:
+        # A chosen audience with nothing chosen asks nobody, never everybody.
+        return users.none()
+    return users
+
+
+def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]:
+    """The extra statements this person must agree to in this campaign (two queries)."""
+    statements = campaign.extra_statements.order_by("pk").prefetch_related("departments")
+    applicable = []
+    for statement in statements:
+        if statement.audience == ExtraStatement.Audience.POLITICALLY_RESTRICTED:
+            applies = user.politically_restricted
+        else:
+            applies = user.department_id in {d.pk for d in statement.departments.all()}
+        if applies:
+            applicable.append(statement)
+    return applicable
+
+
+def current_versions_prefetch(to_attr: str = "current") -> Prefetch:
+    """Each policy's published versions in effect today, newest first, as `policy.<to_attr>`."""
+    return Prefetch(
+        "versions",
+        queryset=PolicyVersion.objects.filter(
+            status=PolicyVersion.Status.PUBLISHED, effective_date__lte=timezone.localdate()
+        ).order_by("-effective_date", "-published_at", "-pk"),
+        to_attr=to_attr,
+    )
+
+
+def policies_in_force() -> list[Policy]:
+    """Every policy with a version in effect, with that version as `policy.current_version`."""
+    policies = Policy.objects.prefetch_related(current_versions_prefetch()).order_by("title")
+    result = []
+    for policy in policies:
+        if policy.current:
+            policy.current_version = policy.current[0]
+            result.append(policy)
+    return result

@@ -1,0 +1,388 @@
+"""Campaigns: written as drafts, opened (which asks the audience, in bulk, by a Celery task),
+closed; and the policy administrator's actions on one person's obligation."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
+from declarations.selectors import campaign_audience
+from declarations.services.policies import end_of_day
+from portal.models import Department, User
+from portal.services.audit import audit_record
+from portal.services.notifications import Message, notifications_queue_many
+
+ENROL_BATCH = 1000
+
+# The statement a new campaign starts with (seed 004, paragraph 1); the administrator may edit it.
+DEFAULT_STATEMENT = (
+    "I declare that I have read and understood the policies shown above, that I will comply "
+    "with them, and that I understand that not complying may lead to disciplinary action."
+)
+
+# The settings a policy administrator chooses on the campaign form.
+CAMPAIGN_FIELDS = (
+    "name",
+    "statement",
+    "audience_all",
+    "employment_types",
+    "opens_at",
+    "due_at",
+    "new_starter_days",
+    "reminder_every_days",
+    "admin_escalation_days",
+)
+
+
+def _require_draft(campaign: Campaign) -> Campaign:
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if current.status != Campaign.Status.DRAFT:
+        raise ValidationError(
+            f"“{current.name}” is {current.get_status_display().lower()}: "
+            "its settings can no longer be changed."
+        )
+    return current
+
+
+def _check_versions(versions: Iterable[PolicyVersion]) -> list[PolicyVersion]:
+    versions = list(versions)
+    if not versions:
+        raise ValidationError({"versions": "Choose at least one policy version to sign."})
+    if any(not v.is_published for v in versions):
+        raise ValidationError({"versions": "Only published versions can be signed."})
+    policies = [v.policy_id for v in versions]
+    if len(policies) != len(set(policies)):
+        raise ValidationError({"versions": "Choose one version of each policy, not two."})
+    return versions
+
+
+def _describe(campaign: Campaign, versions, departments) -> dict:
+    return {
+        **{name: getattr(campaign, name) for name in CAMPAIGN_FIELDS if name != "statement"},
+        "versions": [str(v) for v in versions],
+        "departments": [d.code for d in departments],
+    }
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    by: User,
+    versions: Iterable[PolicyVersion],
+    departments: Iterable[Department] = (),
+    ip=None,
+    **fields,
+) -> Campaign:
+    """A draft annual campaign. Nobody is asked anything until it is opened."""
+    versions = _check_versions(versions)
+    departments = list(departments)
+    campaign = Campaign(kind=Campaign.Kind.ANNUAL, created_by=by, **fields)
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+    campaign.versions.set(versions)
+    campaign.departments.set(departments)
+    audit_record(
+        verb="campaign.created",
+        actor=by,
+        obj=campaign,
+        changes=_describe(campaign, versions, departments),
+        ip=ip,
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    by: User,
+    versions: Iterable[PolicyVersion],
+    departments: Iterable[Department] = (),
+    ip=None,
+    **fields,
+) -> Campaign:
+    current = _require_draft(campaign)
+    versions = _check_versions(versions)
+    departments = list(departments)
+    for name, value in fields.items():
+        if name not in CAMPAIGN_FIELDS:
+            raise TypeError(f"Not editable: {name}")
+        setattr(current, name, value)
+    current.full_clean(exclude=["created_by"])
+    current.save()
+    current.versions.set(versions)
+    current.departments.set(departments)
+    audit_record(
+        verb="campaign.updated",
+        actor=by,
+        obj=current,
+        changes=_describe(current, versions, departments),
+        ip=ip,
+    )
+    return current
+
+
+@transaction.atomic
+def extra_statement_add(
+    *,
+    campaign: Campaign,
+    by: User,
+    title: str,
+    text: str,
+    audience: str,
+    departments: Iterable[Department] = (),
+    ip=None,
+) -> ExtraStatement:
+    current = _require_draft(campaign)
+    departments = list(departments)
+    if audience == ExtraStatement.Audience.DEPARTMENTS and not departments:
+        raise ValidationError({"departments": "Choose the departments this statement is for."})
+    statement = ExtraStatement.objects.create(
+        campaign=current, title=title, text=text, audience=audience
+    )
+    if audience == ExtraStatement.Audience.DEPARTMENTS:
+        statement.departments.set(departments)
+    audit_record(
+        verb="campaign.extra_statement_added",
+        actor=by,
+        obj=current,
+        changes={
+            "title": title,
+            "audience": audience,
+            "departments": [d.code for d in departments],
+        },
+        ip=ip,
+    )
+    return statement
+
+
+@transaction.atomic
+def extra_statement_remove(*, statement: ExtraStatement, by: User, ip=None) -> None:
+    campaign = _require_draft(statement.campaign)
+    audit_record(
+        verb="campaign.extra_statement_removed",
+        actor=by,
+        obj=campaign,
+        changes={"title": statement.title},
+        ip=ip,
+    )
+    statement.delete()
+
+
+@transaction.atomic
+def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
+    """Open a draft campaign. The audience is asked by a Celery task after commit, in bulk.
+
+    If its opening time is still ahead, it is scheduled: the declarations sweep enrols the
+    audience once that time comes (campaign_enrol does nothing before then).
+    """
+    current = _require_draft(campaign)
+    now = timezone.now()
+    if not current.versions.exists():
+        raise ValidationError("Choose at least one policy version before opening the campaign.")
+    if current.due_at <= now:
+        raise ValidationError(
+            "The due date has already passed. Change the due date before opening the campaign."
+        )
+    current.status = Campaign.Status.OPEN
+    current.opened_at = max(now, current.opens_at)
+    current.opened_by = by
+    current.save(update_fields=["status", "opened_at", "opened_by"])
+    audit_record(
+        verb="campaign.opened",
+        actor=by,
+        obj=current,
+        changes={"opens_at": current.opened_at, "due_at": current.due_at},
+        ip=ip,
+    )
+    if current.opened_at <= now:
+        from declarations.tasks import enrol_campaign
+
+        transaction.on_commit(lambda: enrol_campaign.delay(current.pk))
+    return current
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, by: User, ip=None) -> Campaign:
+    """Close an open campaign: nobody more is asked, reminders stop, and anyone who has not
+    signed stays on the record as not signed."""
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if current.status != Campaign.Status.OPEN:
+        raise ValidationError("Only an open campaign can be closed.")
+    current.status = Campaign.Status.CLOSED
+    current.closed_at = timezone.now()
+    current.save(update_fields=["status", "closed_at"])
+    outstanding = current.obligations.filter(status=Obligation.Status.PENDING).count()
+    audit_record(
+        verb="campaign.closed",
+        actor=by,
+        obj=current,
+        changes={"not_signed": outstanding},
+        ip=ip,
+    )
+    return current
+
+
+def obligation_due_at(campaign: Campaign, start_date) -> datetime:
+    """The campaign's due date; for someone who started after it opened, their start date plus
+    the campaign's new-starter days (at 23:59), if that is later."""
+    opened_on = timezone.localdate(campaign.opened_at or campaign.opens_at)
+    if start_date and start_date > opened_on:
+        own = end_of_day(start_date + timedelta(days=campaign.new_starter_days))
+        return max(campaign.due_at, own)
+    return campaign.due_at
+
+
+def campaign_enrol(*, campaign: Campaign, batch_size: int = ENROL_BATCH) -> int:
+    """Ask everyone in the audience who has not yet been asked. Returns how many were asked.
+
+    Safe to run again at any time (the declarations sweep does, for people who join while the
+    campaign is open): each batch inserts obligations with ignore_conflicts and queues emails
+    whose keys are unique per campaign and person. It works through people by id in batches of
+    fixed size, each batch its own transaction, so 250,000 people take a few queries per
+    thousand and constant memory, and a worker killed half way loses nothing already done.
+    When nobody is missing it costs one query.
+    """
+    campaign = (
+        Campaign.objects.select_related("caused_by").prefetch_related("versions__policy")
+    ).get(pk=campaign.pk)
+    now = timezone.now()
+    if campaign.status != Campaign.Status.OPEN or (campaign.opened_at or now) > now:
+        return 0
+    versions = [
+        {"policy": v.policy.title, "label": v.label}
+        for v in sorted(campaign.versions.all(), key=lambda v: v.policy.title)
+    ]
+    template = (
+        "declaration_resign"
+        if campaign.kind == Campaign.Kind.RESIGN
+        else "declaration_campaign_opened"
+    )
+    missing = (
+        campaign_audience(campaign)
+        .exclude(declaration_obligations__campaign=campaign)
+        .only("id", "email", "full_name", "start_date")
+        .order_by("pk")
+    )
+    reminder_from = max(campaign.opened_at, now) + timedelta(days=campaign.reminder_every_days)
+    asked, after = 0, 0
+    while True:
+        people = list(missing.filter(pk__gt=after)[:batch_size])
+        if not people:
+            return asked
+        after = people[-1].pk
+        with transaction.atomic():
+            Obligation.objects.bulk_create(
+                [
+                    Obligation(
+                        campaign=campaign,
+                        user=person,
+                        due_at=obligation_due_at(campaign, person.start_date),
+                        next_reminder_at=reminder_from,
+                    )
+                    for person in people
+                ],
+                ignore_conflicts=True,
+            )
+            # Read back the rows (ids for the links, and the due date of a row that a
+            # concurrent run may have made first).
+            rows = {
+                user_id: (pk, due_at)
+                for user_id, pk, due_at in Obligation.objects.filter(
+                    campaign=campaign, user_id__in=[p.pk for p in people]
+                ).values_list("user_id", "pk", "due_at")
+            }
+            notifications_queue_many(
+                messages=(
+                    Message(
+                        to=person,
+                        template=template,
+                        dedup_key=f"decl-opened:{campaign.pk}:{person.pk}",
+                        context={
+                            "campaign": campaign,
+                            "versions": versions,
+                            "due_at": rows[person.pk][1],
+                        },
+                        url=reverse("declarations:sign", args=[rows[person.pk][0]]),
+                    )
+                    for person in people
+                )
+            )
+        asked += len(people)
+
+
+@transaction.atomic
+def obligation_pause(*, obligation: Obligation, by: User, reason: str, ip=None) -> Obligation:
+    """Pause one person's obligation (long-term absence): no reminders, not counted overdue."""
+    current = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if current.status != Obligation.Status.PENDING:
+        raise ValidationError(
+            f"Only an obligation still to sign can be paused; this one is "
+            f"{current.get_status_display().lower()}."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the obligation is paused."})
+    current.status = Obligation.Status.PAUSED
+    current.paused_reason = reason.strip()
+    current.save(update_fields=["status", "paused_reason"])
+    audit_record(
+        verb="obligation.paused",
+        actor=by,
+        obj=current,
+        changes={"reason": current.paused_reason},
+        ip=ip,
+    )
+    return current
+
+
+@transaction.atomic
+def obligation_resume(*, obligation: Obligation, by: User, ip=None) -> Obligation:
+    current = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if current.status != Obligation.Status.PAUSED:
+        raise ValidationError("This obligation is not paused.")
+    reason = current.paused_reason
+    current.status = Obligation.Status.PENDING
+    current.paused_reason = ""
+    current.save(update_fields=["status", "paused_reason"])
+    audit_record(
+        verb="obligation.resumed",
+        actor=by,
+        obj=current,
+        changes={"was_paused_for": reason, "due_at": current.due_at},
+        ip=ip,
+    )
+    return current
+
+
+@transaction.atomic
+def obligation_extend(
+    *, obligation: Obligation, by: User, due_at: datetime, reason: str, ip=None
+) -> Obligation:
+    """Give one person a later due date, with the reason on the record."""
+    current = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if current.status not in (Obligation.Status.PENDING, Obligation.Status.PAUSED):
+        raise ValidationError(
+            f"Only an obligation still to sign can be extended; this one is "
+            f"{current.get_status_display().lower()}."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the due date is extended."})
+    if due_at <= current.due_at:
+        raise ValidationError({"due_at": "The new due date must be after the current one."})
+    if due_at <= timezone.now():
+        raise ValidationError({"due_at": "The new due date must be in the future."})
+    previous = current.due_at
+    current.due_at = due_at
+    current.save(update_fields=["due_at"])
+    audit_record(
+        verb="obligation.extended",
+        actor=by,
+        obj=current,
+        changes={"from": previous, "to": due_at, "reason": reason.strip()},
+        ip=ip,
+    )
+    return current

@@ -1,0 +1,260 @@
+"""Policies and their versions. A version is written as a draft, previewed, then published:
+publication fixes its text (the sanitised HTML staff read, with its SHA-256) and it can never
+be edited again. A material change asks everyone who signed an earlier version to sign again."""
+
+import hashlib
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from declarations.markdown import render_markdown, sha256_text
+from declarations.models import Campaign, Policy, PolicyVersion
+from portal.models import User
+from portal.services.audit import audit_record
+
+PUBLISHED_MESSAGE = (
+    "Version {label} has been published, so its text is fixed and can no longer be changed. "
+    "Make a new version instead."
+)
+RESIGN_DAYS_DEFAULT = 14
+
+RESIGN_STATEMENT = (
+    "I have read and understood version {label} of the {title}, including the changes "
+    "described, and I will comply with it."
+)
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59 on that day in the portal's time zone (Europe/London), as an instant."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def default_resign_due(now: datetime | None = None) -> datetime:
+    now = now or timezone.now()
+    return end_of_day(timezone.localdate(now) + timedelta(days=RESIGN_DAYS_DEFAULT))
+
+
+def _pdf_named(pdf: UploadedFile) -> UploadedFile:
+    # Stored under a generated name: the browser's file name is not ours to trust or keep.
+    pdf.name = f"{uuid.uuid4().hex}.pdf"
+    return pdf
+
+
+@transaction.atomic
+def policy_create(
+    *, by: User, title: str, slug: str, summary: str = "", owner: User | None = None, ip=None
+) -> Policy:
+    try:
+        with transaction.atomic():
+            policy = Policy.objects.create(title=title, slug=slug, summary=summary, owner=owner)
+    except IntegrityError:
+        raise ValidationError({"slug": "Another policy already uses this web address."}) from None
+    audit_record(
+        verb="policy.created",
+        actor=by,
+        obj=policy,
+        changes={"title": title, "slug": slug, "owner": str(owner or "")},
+        ip=ip,
+    )
+    return policy
+
+
+@transaction.atomic
+def policy_update(
+    *, policy: Policy, by: User, title: str, summary: str, owner: User | None, ip=None
+) -> Policy:
+    """Title, summary and owner of a policy. Its published text lives in its versions."""
+    before = {"title": policy.title, "summary": policy.summary, "owner": str(policy.owner or "")}
+    policy.title, policy.summary, policy.owner = title, summary, owner
+    policy.save(update_fields=["title", "summary", "owner"])
+    after = {"title": title, "summary": summary, "owner": str(owner or "")}
+    changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    if changes:
+        audit_record(verb="policy.updated", actor=by, obj=policy, changes=changes, ip=ip)
+    return policy
+
+
+@transaction.atomic
+def policy_version_create(
+    *,
+    policy: Policy,
+    by: User,
+    label: str,
+    effective_date: date,
+    body_markdown: str,
+    summary_of_changes: str = "",
+    material_change: bool = False,
+    owner: User | None = None,
+    pdf: UploadedFile | None = None,
+    ip=None,
+) -> PolicyVersion:
+    """A new draft version. Nothing is fixed until it is published."""
+    version = PolicyVersion(
+        policy=policy,
+        label=label,
+        effective_date=effective_date,
+        body_markdown=body_markdown,
+        summary_of_changes=summary_of_changes,
+        material_change=material_change,
+        owner=owner,
+    )
+    if pdf:
+        version.pdf = _pdf_named(pdf)
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"label": f"{policy.title} already has a version labelled {label}."}
+        ) from None
+    audit_record(
+        verb="policy_version.created",
+        actor=by,
+        obj=version,
+        changes={
+            "label": label,
+            "effective_date": effective_date,
+            "material_change": material_change,
+            "pdf": bool(pdf),
+        },
+        ip=ip,
+    )
+    return version
+
+
+EDITABLE_FIELDS = (
+    "label",
+    "effective_date",
+    "body_markdown",
+    "summary_of_changes",
+    "material_change",
+    "owner",
+)
+
+
+@transaction.atomic
+def policy_version_update(
+    *, version: PolicyVersion, by: User, pdf: UploadedFile | None = None, ip=None, **fields
+) -> PolicyVersion:
+    """Change a draft. A published version is refused: its text is evidence of what was signed."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    # Read the status under a lock, so a publish in another tab cannot slip in between.
+    current = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if current.is_published:
+        raise ValidationError(PUBLISHED_MESSAGE.format(label=current.label))
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(current, name)
+        if old != value:
+            changes[name] = (
+                "changed" if name == "body_markdown" else {"from": str(old), "to": str(value)}
+            )
+            setattr(current, name, value)
+    if pdf:
+        current.pdf = _pdf_named(pdf)
+        changes["pdf"] = "replaced"
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"label": f"This policy already has a version labelled {current.label}."}
+        ) from None
+    if changes:
+        audit_record(verb="policy_version.updated", actor=by, obj=current, changes=changes, ip=ip)
+    return current
+
+
+def _file_sha256(field) -> str:
+    digest = hashlib.sha256()
+    with field.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(64 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def policy_version_publish(
+    *,
+    version: PolicyVersion,
+    by: User,
+    resign_due_at: datetime | None = None,
+    ip=None,
+) -> tuple[PolicyVersion, Campaign | None]:
+    """Fix the version's text and publish it. Returns the version and, for a material change
+    with earlier signatories, the re-sign campaign opened for them."""
+    current = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    if current.is_published:
+        raise ValidationError(
+            f"Version {current.label} was already published on "
+            f"{timezone.localtime(current.published_at):%d %B %Y at %H:%M}."
+        )
+    now = timezone.now()
+    if resign_due_at is not None and resign_due_at <= now:
+        raise ValidationError("The date to sign again by must be in the future.")
+    current.body_html = render_markdown(current.body_markdown)
+    if not current.body_html:
+        raise ValidationError("The version has no text to publish.")
+    current.content_sha256 = sha256_text(current.body_html)
+    current.pdf_sha256 = _file_sha256(current.pdf) if current.pdf else ""
+    current.status = PolicyVersion.Status.PUBLISHED
+    current.published_at = now
+    current.published_by = by
+    current.save()
+    audit_record(
+        verb="policy_version.published",
+        actor=by,
+        obj=current,
+        changes={
+            "label": current.label,
+            "effective_date": current.effective_date,
+            "content_sha256": current.content_sha256,
+            "pdf_sha256": current.pdf_sha256,
+            "material_change": current.material_change,
+        },
+        ip=ip,
+    )
+    campaign = None
+    if current.material_change:
+        campaign = _resign_campaign_open(
+            version=current, by=by, due_at=resign_due_at or default_resign_due(now), ip=ip
+        )
+    return current, campaign
+
+
+def _resign_campaign_open(
+    *, version: PolicyVersion, by: User, due_at: datetime, ip
+) -> Campaign | None:
+    # Imported here: campaigns imports this module's helpers.
+    from declarations.selectors import campaign_audience
+    from declarations.services.campaigns import campaign_open
+
+    campaign = Campaign(
+        name=f"{version.policy.title} {version.label}: please sign again",
+        kind=Campaign.Kind.RESIGN,
+        caused_by=version,
+        statement=RESIGN_STATEMENT.format(label=version.label, title=version.policy.title),
+        audience_all=False,
+        opens_at=timezone.now(),
+        due_at=due_at,
+        created_by=by,
+    )
+    if not campaign_audience(campaign).exists():
+        # Nobody signed an earlier version: there is nobody to ask again.
+        return None
+    campaign.save()
+    campaign.versions.set([version])
+    audit_record(
+        verb="campaign.created",
+        actor=by,
+        obj=campaign,
+        changes={"kind": campaign.kind, "caused_by": str(version), "due_at": due_at},
+        ip=ip,
+    )
+    return campaign_open(campaign=campaign, by=by, ip=ip)

@@ -1,0 +1,173 @@
+"""Signing a declaration: the person types their full name and re-enters their password.
+
+A refused attempt records nothing but an audit event saying it was refused (never the password);
+a successful one records, once and for ever, what was signed, by whom, when and from where.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from declarations.models import Campaign, Declaration, Obligation
+from declarations.selectors import extra_statements_for
+from portal.models import AuditEvent, User
+from portal.services.audit import audit_record
+from portal.services.notifications import notification_queue
+
+# Re-entering a password is a second chance to guess it; limit the guesses as login does.
+MAX_REFUSALS = 5
+REFUSAL_WINDOW = timedelta(minutes=15)
+
+NAME_MISMATCH = "The name you typed does not match the name on your account ({name})."
+PASSWORD_MISMATCH = "The password is not right. Enter the password you use to sign in."
+ALREADY_SIGNED = "You have already signed this declaration. Nothing more is needed."
+
+
+class SignatureRefused(ValidationError):
+    """Raised with the reasons, by field, that a signature was not accepted."""
+
+
+def _normalise(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def names_match(typed: str, full_name: str) -> bool:
+    """Case and spacing do not matter; every letter does."""
+    return bool(typed.strip()) and _normalise(typed) == _normalise(full_name)
+
+
+def _recent_refusals(user: User) -> int:
+    return AuditEvent.objects.filter(
+        verb="declaration.signature_refused",
+        actor=user,
+        at__gte=timezone.now() - REFUSAL_WINDOW,
+    ).count()
+
+
+@transaction.atomic
+def declaration_signature_refuse(
+    *, obligation: Obligation, by: User, reasons: list[str], ip=None
+) -> None:
+    """Record that a signature was refused and why (the password itself is never recorded)."""
+    audit_record(
+        verb="declaration.signature_refused",
+        actor=by,
+        obj=obligation,
+        changes={"campaign": obligation.campaign.name, "reasons": reasons},
+        ip=ip,
+    )
+
+
+def declaration_sign(
+    *,
+    obligation: Obligation,
+    by: User,
+    typed_name: str,
+    password: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Declaration:
+    """Sign `obligation` as `by`. Raises SignatureRefused if the name or password is wrong
+    (after recording the refusal) or if it was signed already; nothing else is written then.
+
+    Deliberately not one transaction: the refusal's audit event must survive the refusal.
+    """
+    if obligation.user_id != by.pk:
+        # Nobody signs for anyone else, whatever their role.
+        raise PermissionDenied("Only the person named can sign their own declaration.")
+    if obligation.campaign.status != Campaign.Status.OPEN:
+        raise SignatureRefused("This campaign is closed: it can no longer be signed.")
+    if obligation.status == Obligation.Status.SIGNED:
+        raise SignatureRefused(ALREADY_SIGNED)
+    if obligation.status == Obligation.Status.WITHDRAWN:
+        raise SignatureRefused("You are no longer asked to sign this declaration.")
+    if _recent_refusals(by) >= MAX_REFUSALS:
+        raise SignatureRefused(
+            "Too many attempts. Wait 15 minutes and try again, or ask the IT helpdesk for help."
+        )
+    errors: dict[str, list[str]] = {}
+    if not names_match(typed_name, by.full_name):
+        errors["typed_name"] = [NAME_MISMATCH.format(name=by.full_name)]
+    if not by.check_password(password):
+        errors["password"] = [PASSWORD_MISMATCH]
+    if errors:
+        reasons = [
+            {"typed_name": "name did not match", "password": "password did not match"}[field]
+            for field in errors
+        ]
+        declaration_signature_refuse(obligation=obligation, by=by, reasons=reasons, ip=ip)
+        raise SignatureRefused(errors)
+    return _declaration_record(
+        obligation=obligation, by=by, typed_name=typed_name, ip=ip, user_agent=user_agent
+    )
+
+
+@transaction.atomic
+def _declaration_record(
+    *, obligation: Obligation, by: User, typed_name: str, ip: str | None, user_agent: str
+) -> Declaration:
+    campaign = obligation.campaign
+    # Claim the obligation first: of two submits racing, only one gets past this line.
+    claimed = Obligation.objects.filter(
+        pk=obligation.pk, status__in=[Obligation.Status.PENDING, Obligation.Status.PAUSED]
+    ).update(status=Obligation.Status.SIGNED)
+    if not claimed:
+        raise SignatureRefused(ALREADY_SIGNED)
+    versions = list(campaign.versions.select_related("policy").order_by("policy__title"))
+    extras = extra_statements_for(campaign, by)
+    declaration = Declaration(
+        campaign=campaign,
+        user=by,
+        obligation=obligation,
+        versions_signed=[
+            {
+                "id": v.pk,
+                "policy": v.policy.title,
+                "label": v.label,
+                "effective_date": v.effective_date.isoformat(),
+                "sha256": v.content_sha256,
+                "pdf_sha256": v.pdf_sha256,
+            }
+            for v in versions
+        ],
+        statement=campaign.statement,
+        extra_statements=[{"title": s.title, "text": s.text} for s in extras],
+        typed_name=" ".join(typed_name.split()),
+        signed_at=timezone.now(),
+        ip_address=ip or None,
+        user_agent=(user_agent or "")[:500],
+    )
+    try:
+        with transaction.atomic():
+            declaration.save()
+    except IntegrityError:
+        # The database's one-per-person-per-campaign rule: a double submit, or a second tab.
+        raise SignatureRefused(ALREADY_SIGNED) from None
+    declaration.versions.set(versions)
+    obligation.status = Obligation.Status.SIGNED
+    audit_record(
+        verb="declaration.signed",
+        actor=by,
+        obj=declaration,
+        changes={
+            "campaign": campaign.name,
+            "versions": [
+                f"{v['policy']} {v['label']} sha256:{v['sha256']}"
+                for v in declaration.versions_signed
+            ],
+            "extra_statements": [s["title"] for s in declaration.extra_statements],
+            "user_agent": declaration.user_agent,
+        },
+        ip=ip,
+    )
+    notification_queue(
+        to=by,
+        template="declaration_receipt",
+        dedup_key=f"decl-receipt:{declaration.pk}",
+        context={"declaration": declaration, "campaign": campaign},
+        url=reverse("declarations:receipt", args=[declaration.pk]),
+    )
+    return declaration

@@ -1,0 +1,315 @@
+"""Campaigns and the people in them (policy administrators only)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from declarations.access import (
+    get_campaign_for_admin,
+    get_extra_statement_for_admin,
+    get_obligation_for_admin,
+)
+from declarations.forms import (
+    CampaignForm,
+    ExtendForm,
+    ExtraStatementForm,
+    PauseForm,
+    PeopleFilterForm,
+    campaign_initial,
+)
+from declarations.models import Campaign, Obligation
+from declarations.selectors import campaign_audience
+from declarations.services.campaigns import (
+    campaign_close,
+    campaign_create,
+    campaign_open,
+    campaign_update,
+    extra_statement_add,
+    extra_statement_remove,
+    obligation_extend,
+    obligation_pause,
+    obligation_resume,
+)
+from portal.access import client_ip, role_required
+from portal.models import AuditEvent
+from portal.roles import Role
+
+
+@role_required(Role.POLICY_ADMIN)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = Campaign.objects.annotate(
+        asked=Count("obligations"),
+        signed=Count("obligations", filter=Q(obligations__status=Obligation.Status.SIGNED)),
+    ).order_by("-opens_at", "-pk")
+    page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    return render(request, "declarations/admin/campaign_list.html", {"page": page})
+
+
+def _save_campaign(request: HttpRequest, form: CampaignForm, campaign: Campaign | None):
+    data = form.cleaned_data
+    common = {
+        "by": request.user,
+        "versions": data["versions"],
+        "departments": [] if data["audience_all"] else data["departments"],
+        "ip": client_ip(request),
+        **form.service_fields(),
+    }
+    if campaign is None:
+        return campaign_create(**common)
+    return campaign_update(campaign=campaign, **common)
+
+
+@role_required(Role.POLICY_ADMIN)
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, initial=campaign_initial())
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = _save_campaign(request, form, None)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft campaign saved. Check it, then open it.")
+            return redirect("declarations:campaign", pk=campaign.pk)
+    return render(request, "declarations/admin/campaign_form.html", {"form": form})
+
+
+@role_required(Role.POLICY_ADMIN)
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    if campaign.status != Campaign.Status.DRAFT:
+        messages.error(request, "This campaign has been opened: its settings can no longer change.")
+        return redirect("declarations:campaign", pk=campaign.pk)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = _save_campaign(request, form, campaign)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Campaign saved.")
+            return redirect("declarations:campaign", pk=campaign.pk)
+    return render(
+        request, "declarations/admin/campaign_form.html", {"form": form, "campaign": campaign}
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    versions = campaign.versions.select_related("policy").order_by("policy__title")
+    statements = campaign.extra_statements.prefetch_related("departments").order_by("pk")
+    counts = campaign.obligations.aggregate(
+        asked=Count("pk"),
+        signed=Count("pk", filter=Q(status=Obligation.Status.SIGNED)),
+        paused=Count("pk", filter=Q(status=Obligation.Status.PAUSED)),
+    )
+    context = {
+        "campaign": campaign,
+        "versions": versions,
+        "statements": statements,
+        "counts": counts,
+        "departments": campaign.departments.order_by("name"),
+        "is_draft": campaign.status == Campaign.Status.DRAFT,
+        "scheduled": campaign.status == Campaign.Status.OPEN
+        and campaign.opened_at
+        and campaign.opened_at > timezone.now(),
+    }
+    if campaign.status == Campaign.Status.DRAFT:
+        context["audience_size"] = campaign_audience(campaign).count()
+        context["statement_form"] = ExtraStatementForm()
+    return render(request, "declarations/admin/campaign_detail.html", context)
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def campaign_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    try:
+        campaign = campaign_open(campaign=campaign, by=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if campaign.opened_at > timezone.now():
+            local = timezone.localtime(campaign.opened_at)
+            messages.success(
+                request, f"Campaign scheduled: people will be asked on {local:%d %B %Y at %H:%M}."
+            )
+        else:
+            messages.success(
+                request,
+                "Campaign opened. Everyone in its audience is being asked to sign; "
+                "this can take a few minutes for a large audience.",
+            )
+    return redirect("declarations:campaign", pk=campaign.pk)
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    try:
+        campaign_close(campaign=campaign, by=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Campaign closed. Nobody more will be asked or reminded.")
+    return redirect("declarations:campaign", pk=campaign.pk)
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    form = ExtraStatementForm(request.POST)
+    if form.is_valid():
+        try:
+            extra_statement_add(
+                campaign=campaign, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Extra statement added.")
+            return redirect("declarations:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "declarations/admin/statement_form.html",
+        {"campaign": campaign, "form": form},
+        status=400,
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def statement_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_extra_statement_for_admin(request.user, pk)
+    try:
+        extra_statement_remove(statement=statement, by=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Extra statement “{statement.title}” removed.")
+    return redirect("declarations:campaign", pk=statement.campaign_id)
+
+
+@role_required(Role.POLICY_ADMIN)
+def campaign_people(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    form = PeopleFilterForm(request.GET or None)
+    obligations = campaign.obligations.select_related("user__department").order_by(
+        "user__full_name", "pk"
+    )
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            obligations = obligations.filter(
+                Q(user__full_name__icontains=query)
+                | Q(user__email__icontains=query)
+                | Q(user__staff_number__iexact=query)
+            )
+        if form.cleaned_data["status"]:
+            obligations = obligations.filter(status=form.cleaned_data["status"])
+    page = Paginator(obligations, 50).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "declarations/admin/campaign_people.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "page": page,
+            "query": query_string.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, status=200):
+    history = AuditEvent.objects.filter(
+        object_type=Obligation._meta.label_lower, object_id=str(obligation.pk)
+    ).order_by("id")
+    declaration = (
+        getattr(obligation, "declaration", None) if obligation.status == "signed" else None
+    )
+    return render(
+        request,
+        "declarations/admin/obligation_detail.html",
+        {
+            "obligation": obligation,
+            "campaign": obligation.campaign,
+            "person": obligation.user,
+            "history": history,
+            "declaration": declaration,
+            "pause_form": pause_form or PauseForm(),
+            "extend_form": extend_form or ExtendForm(obligation=obligation),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _obligation_page(request, get_obligation_for_admin(request.user, pk))
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def obligation_pause_view(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_obligation_for_admin(request.user, pk)
+    form = PauseForm(request.POST)
+    if form.is_valid():
+        try:
+            obligation_pause(
+                obligation=obligation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{obligation.user}'s obligation is paused.")
+            return redirect("declarations:obligation", pk=obligation.pk)
+    return _obligation_page(request, obligation, pause_form=form, status=400)
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def obligation_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_obligation_for_admin(request.user, pk)
+    try:
+        obligation_resume(obligation=obligation, by=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{obligation.user}'s obligation is active again.")
+    return redirect("declarations:obligation", pk=obligation.pk)
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def obligation_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_obligation_for_admin(request.user, pk)
+    form = ExtendForm(request.POST, obligation=obligation)
+    if form.is_valid():
+        try:
+            obligation_extend(
+                obligation=obligation,
+                by=request.user,
+                due_at=form.cleaned_data["due_at"],
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            local = timezone.localtime(form.cleaned_data["due_at"])
+            messages.success(request, f"Due date extended to {local:%d %B %Y at %H:%M}.")
+            return redirect("declarations:obligation", pk=obligation.pk)
+    return _obligation_page(request, obligation, extend_form=form, status=400)

@@ -1,0 +1,254 @@
+"""Reading policies (everyone signed in) and writing and publishing them (policy administrators)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from declarations.access import (
+    get_policy_for_user,
+    get_version_for_admin,
+    get_version_for_user,
+)
+from declarations.forms import PolicyForm, PolicyVersionForm, PublishForm
+from declarations.markdown import render_markdown
+from declarations.models import Policy, PolicyVersion
+from declarations.selectors import policies_in_force
+from declarations.services.policies import (
+    default_resign_due,
+    policy_create,
+    policy_update,
+    policy_version_create,
+    policy_version_publish,
+    policy_version_update,
+)
+from portal.access import client_ip, role_required
+from portal.roles import Role
+
+# ---- Everyone signed in ------------------------------------------------------------------
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "declarations/policy_list.html", {"policies": policies_in_force()})
+
+
+@login_required
+def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = get_policy_for_user(request.user, slug)
+    history = list(
+        policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by(
+            "-effective_date", "-published_at", "-pk"
+        )
+    )
+    current = next((v for v in history if v.is_in_effect), None)
+    return render(
+        request,
+        "declarations/policy_detail.html",
+        {"policy": policy, "current": current, "history": history},
+    )
+
+
+@login_required
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, pk)
+    if not version.is_published:
+        return redirect("declarations:admin_version", pk=version.pk)
+    newer = (
+        PolicyVersion.objects.filter(
+            policy_id=version.policy_id,
+            status=PolicyVersion.Status.PUBLISHED,
+            published_at__gt=version.published_at,
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    return render(request, "declarations/version_detail.html", {"version": version, "newer": newer})
+
+
+@login_required
+def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_version_for_user(request.user, pk)
+    if not version.pdf:
+        raise Http404("This version has no PDF.")
+    return FileResponse(
+        version.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{version.policy.slug}-{version.label}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# ---- Policy administrators ---------------------------------------------------------------
+
+
+@role_required(Role.POLICY_ADMIN)
+def admin_policy_list(request: HttpRequest) -> HttpResponse:
+    policies = Policy.objects.annotate(
+        published_count=Count("versions", filter=Q(versions__status="published")),
+        draft_count=Count("versions", filter=Q(versions__status="draft")),
+        last_published=Max("versions__published_at"),
+    ).order_by("title")
+    page = Paginator(policies, 50).get_page(request.GET.get("page"))
+    return render(request, "declarations/admin/policy_list.html", {"page": page})
+
+
+@role_required(Role.POLICY_ADMIN)
+def policy_create_view(request: HttpRequest) -> HttpResponse:
+    form = PolicyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = policy_create(by=request.user, ip=client_ip(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Policy “{policy.title}” created. Now write its text.")
+            return redirect("declarations:version_create", slug=policy.slug)
+    return render(request, "declarations/admin/policy_form.html", {"form": form})
+
+
+@role_required(Role.POLICY_ADMIN)
+def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = get_policy_for_user(request.user, slug)
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        policy_update(policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data)
+        messages.success(request, "Policy details saved.")
+        return redirect("declarations:admin_policy", slug=policy.slug)
+    return render(request, "declarations/admin/policy_form.html", {"form": form, "policy": policy})
+
+
+@role_required(Role.POLICY_ADMIN)
+def admin_policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = get_policy_for_user(request.user, slug)
+    versions = policy.versions.select_related("published_by").order_by("-created_at", "-pk")
+    return render(
+        request, "declarations/admin/policy_detail.html", {"policy": policy, "versions": versions}
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+def version_create(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = get_policy_for_user(request.user, slug)
+    initial = {"owner": policy.owner_id}
+    source = None
+    if request.GET.get("from", "").isdigit():
+        # "Make a new version" of a published one: start from its text.
+        source = get_version_for_admin(request.user, int(request.GET["from"]))
+        if source.policy_id != policy.pk:
+            raise Http404("That version belongs to another policy.")
+        initial = {"body_markdown": source.body_markdown, "owner": source.owner_id}
+    form = PolicyVersionForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = policy_version_create(
+                policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Draft version {version.label} saved. Check it, then publish it."
+            )
+            return redirect("declarations:admin_version", pk=version.pk)
+    return render(
+        request,
+        "declarations/admin/version_form.html",
+        {"form": form, "policy": policy, "source": source},
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_version_for_admin(request.user, pk)
+    if version.is_published:
+        # Published text is fixed: say so and offer a new version, whatever was posted.
+        return render(request, "declarations/admin/version_published.html", {"version": version})
+    form = PolicyVersionForm(request.POST or None, request.FILES or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        pdf = data.pop("pdf", None)
+        try:
+            policy_version_update(
+                version=version, by=request.user, pdf=pdf, ip=client_ip(request), **data
+            )
+        except ValidationError as error:
+            if version_is_now_published(version):  # published in another tab meanwhile
+                return render(
+                    request, "declarations/admin/version_published.html", {"version": version}
+                )
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("declarations:admin_version", pk=version.pk)
+    return render(
+        request,
+        "declarations/admin/version_form.html",
+        {"form": form, "policy": version.policy, "version": version},
+    )
+
+
+def version_is_now_published(version: PolicyVersion) -> bool:
+    return PolicyVersion.objects.filter(
+        pk=version.pk, status=PolicyVersion.Status.PUBLISHED
+    ).exists()
+
+
+@role_required(Role.POLICY_ADMIN)
+def admin_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A version as staff will see it: a preview while it is a draft, with the publish form."""
+    version = get_version_for_admin(request.user, pk)
+    publish_form = None
+    if not version.is_published:
+        publish_form = PublishForm(version=version, initial={"resign_due_at": default_resign_due()})
+    body_html = (
+        version.body_html if version.is_published else render_markdown(version.body_markdown)
+    )
+    return render(
+        request,
+        "declarations/admin/version_detail.html",
+        {"version": version, "body_html": body_html, "publish_form": publish_form},
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_version_for_admin(request.user, pk)
+    form = PublishForm(request.POST, version=version)
+    if form.is_valid():
+        try:
+            version, campaign = policy_version_publish(
+                version=version,
+                by=request.user,
+                resign_due_at=form.cleaned_data.get("resign_due_at"),
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Version {version.label} is published. Its text is now fixed."
+            )
+            if campaign is not None:
+                messages.info(
+                    request,
+                    "Everyone who signed an earlier version is being asked to sign again.",
+                )
+                return redirect("declarations:campaign", pk=campaign.pk)
+            if version.material_change:
+                messages.info(
+                    request, "Nobody had signed an earlier version, so nobody needs to sign again."
+                )
+            return redirect("declarations:admin_version", pk=version.pk)
+    body_html = render_markdown(version.body_markdown)
+    return render(
+        request,
+        "declarations/admin/version_detail.html",
+        {"version": version, "body_html": body_html, "publish_form": form},
+        status=400 if not version.is_published else 200,
+    )

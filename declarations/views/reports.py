@@ -1,0 +1,265 @@
+"""Compliance reports: for policy administrators, each campaign's completion, who is outstanding
+and a CSV of everyone; for line managers, their own team. Every page runs a fixed number of
+queries whatever the number of staff (the figures are aggregates, the lists are paginated, the
+export streams)."""
+
+import csv
+from collections.abc import Iterator
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from declarations.access import get_campaign_for_admin
+from declarations.models import Campaign, Obligation
+from declarations.reports import (
+    Completion,
+    completion_by_department,
+    completion_by_employment_type,
+    completion_overall,
+    outstanding,
+    report_campaigns,
+    team_completion,
+    team_obligations,
+)
+from declarations.services.reminders import days_overdue
+from portal.access import client_ip, role_required
+from portal.models import Department, EmploymentType
+from portal.roles import Role
+from portal.services.audit import audit_record
+
+PAGE_SIZE = 50
+NO_DEPARTMENT = "none"
+
+# The chart's geometry, in SVG user units (it scales to the page width).
+CHART_LABEL_WIDTH = 230
+CHART_BAR_WIDTH = 300
+CHART_ROW_HEIGHT = 30
+
+
+def chart_rows(completions: list[Completion]) -> dict:
+    """Bars for an SVG chart: positions and widths worked out here, not in the template."""
+    rows = [
+        {
+            "label": c.label,
+            "percent": c.percent,
+            "y": index * CHART_ROW_HEIGHT,
+            "text_y": index * CHART_ROW_HEIGHT + 19,
+            "width": CHART_BAR_WIDTH * c.percent // 100,
+        }
+        for index, c in enumerate(completions)
+    ]
+    return {
+        "rows": rows,
+        "height": max(len(rows), 1) * CHART_ROW_HEIGHT,
+        "label_width": CHART_LABEL_WIDTH,
+        "bar_x": CHART_LABEL_WIDTH + 10,
+        "bar_width": CHART_BAR_WIDTH,
+        "value_x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 20,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 70,
+    }
+
+
+@role_required(Role.POLICY_ADMIN)
+def report_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
+    for campaign in page.object_list:
+        campaign.percent = campaign.signed * 100 // campaign.asked if campaign.asked else 0
+    return render(request, "declarations/reports/list.html", {"page": page})
+
+
+@role_required(Role.POLICY_ADMIN)
+def report_campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    now = timezone.now()
+    by_department = completion_by_department(campaign, now)
+    by_type = completion_by_employment_type(campaign, now)
+    return render(
+        request,
+        "declarations/reports/campaign.html",
+        {
+            "campaign": campaign,
+            "overall": completion_overall(campaign, now),
+            "by_department": by_department,
+            "by_type": by_type,
+            "department_chart": chart_rows(by_department),
+            "type_chart": chart_rows(by_type),
+            "now": now,
+        },
+    )
+
+
+class OutstandingFilterForm(forms.Form):
+    department = forms.ChoiceField(required=False, label="Department")
+    show = forms.ChoiceField(
+        required=False,
+        label="Show",
+        choices=[
+            ("", "Everyone who has not signed"),
+            ("overdue", "Only those past their due date"),
+            ("paused", "Only those paused"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", "All departments"),
+            *((str(pk), name) for pk, name in Department.objects.values_list("pk", "name")),
+            (NO_DEPARTMENT, "No department"),
+        ]
+
+
+@role_required(Role.POLICY_ADMIN)
+def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    now = timezone.now()
+    form = OutstandingFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        department = form.cleaned_data["department"]
+        filters = {
+            "department_id": int(department) if department.isdigit() else None,
+            "no_department": department == NO_DEPARTMENT,
+            "show": form.cleaned_data["show"],
+        }
+    elif request.GET.get("overdue"):  # the link in the administrators' digest
+        filters = {"show": "overdue"}
+    page = Paginator(outstanding(campaign, now=now, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for row in page.object_list:
+        row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
+        row.is_late = row.status == row.Status.PENDING and row.due_at <= now
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "declarations/reports/outstanding.html",
+        {"campaign": campaign, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file-like object whose write() hands back the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = [
+    "Name",
+    "Email",
+    "Staff number",
+    "Department",
+    "Employment type",
+    "Line manager",
+    "Status",
+    "Due (UK time)",
+    "Signed (UK time)",
+    "Days overdue",
+    "Paused because",
+]
+
+
+def _local_text(instant) -> str:
+    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+
+def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    types = dict(EmploymentType.choices)
+    statuses = dict(Obligation.Status.choices)
+    rows = (
+        Obligation.objects.filter(campaign=campaign, user__is_active=True)
+        .order_by("user__department__name", "user__full_name", "pk")
+        .values_list(
+            "user__full_name",
+            "user__email",
+            "user__staff_number",
+            "user__department__name",
+            "user__employment_type",
+            "user__line_manager__full_name",
+            "status",
+            "due_at",
+            "declaration__signed_at",
+            "paused_reason",
+        )
+    )
+    for name, email, number, dept, kind, manager, status, due, signed, paused in rows.iterator(
+        chunk_size=2000
+    ):
+        late = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
+        yield writer.writerow(
+            [
+                csv_safe(cell)
+                for cell in (
+                    name,
+                    email,
+                    number,
+                    dept,
+                    types.get(kind, kind),
+                    manager,
+                    statuses.get(status, status),
+                    _local_text(due),
+                    _local_text(signed),
+                    late,
+                    paused,
+                )
+            ]
+        )
+
+
+@role_required(Role.POLICY_ADMIN)
+def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    campaign = get_campaign_for_admin(request.user, pk)
+    now = timezone.now()
+    # A list of named people leaving the portal is worth a line in the audit trail.
+    audit_record(
+        verb="declaration.report_exported",
+        actor=request.user,
+        obj=campaign,
+        changes={"format": "csv"},
+        ip=client_ip(request),
+    )
+    filename = f"{slugify(campaign.name) or 'campaign'}-{timezone.localdate(now):%Y-%m-%d}.csv"
+    response = StreamingHttpResponse(_csv_lines(campaign, now), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def my_team(request: HttpRequest) -> HttpResponse:
+    """A line manager's own direct reports and where each stands. No role needed beyond having
+    reports; everyone else gets 403."""
+    if not request.user.is_line_manager:
+        raise PermissionDenied
+    now = timezone.now()
+    summaries = team_completion(request.user, now)
+    for summary in summaries:
+        asked = summary["asked"]
+        summary["percent"] = summary["signed"] * 100 // asked if asked else 0
+    page = Paginator(team_obligations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
+        row.is_late = row.status == row.Status.PENDING and row.due_at <= now
+    return render(
+        request,
+        "declarations/reports/my_team.html",
+        {"summaries": summaries, "page": page, "now": now},
+    )

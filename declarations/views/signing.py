@@ -1,0 +1,85 @@
+"""Signing (the person themselves only), receipts and the person's own declarations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from declarations.access import get_declaration_for_user, get_obligation_for_user
+from declarations.forms import SignForm
+from declarations.models import Campaign, Obligation
+from declarations.selectors import extra_statements_for
+from declarations.services.signing import SignatureRefused, declaration_sign
+from portal.access import client_ip
+
+
+@login_required
+def my_declarations(request: HttpRequest) -> HttpResponse:
+    to_sign = (
+        Obligation.objects.filter(
+            user=request.user,
+            campaign__status=Campaign.Status.OPEN,
+            status__in=[Obligation.Status.PENDING, Obligation.Status.PAUSED],
+        )
+        .select_related("campaign")
+        .order_by("due_at")
+    )
+    signed = request.user.declarations.select_related("campaign").order_by("-signed_at")
+    page = Paginator(signed, 25).get_page(request.GET.get("page"))
+    return render(request, "declarations/my_declarations.html", {"to_sign": to_sign, "page": page})
+
+
+@login_required
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's obligation is a 404, whatever roles the visitor holds.
+    obligation = get_obligation_for_user(request.user, pk)
+    if obligation.status == Obligation.Status.SIGNED:
+        messages.info(request, "You have already signed this declaration.")
+        return redirect("declarations:receipt", pk=obligation.declaration.pk)
+    campaign = obligation.campaign
+    can_sign = (
+        campaign.status == Campaign.Status.OPEN and obligation.status != Obligation.Status.WITHDRAWN
+    )
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and can_sign and form.is_valid():
+        try:
+            declaration = declaration_sign(
+                obligation=obligation,
+                by=request.user,
+                typed_name=form.cleaned_data["typed_name"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        except SignatureRefused as error:
+            form.add_error(None, error)
+        else:
+            return redirect("declarations:receipt", pk=declaration.pk)
+    versions = campaign.versions.select_related("policy").order_by("policy__title")
+    return render(
+        request,
+        "declarations/sign.html",
+        {
+            "obligation": obligation,
+            "campaign": campaign,
+            "versions": versions,
+            "extra_statements": extra_statements_for(campaign, request.user),
+            "form": form,
+            "can_sign": can_sign,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = get_declaration_for_user(request.user, pk)
+    return render(request, "declarations/receipt.html", {"declaration": declaration})
+
+
+@login_required
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable record: everything the declaration holds, as evidence."""
+    declaration = get_declaration_for_user(request.user, pk)
+    return render(request, "declarations/record.html", {"declaration": declaration})
