@@ -1,0 +1,102 @@
+"""Annual campaign: open a declaration campaign to every member of staff and ask them all.
+
+    python -m bench.bench_campaign_open [--people 250000] [--batch 1000]
+
+Builds the people in bulk, publishes a policy version and opens a campaign through the services,
+then times `campaign_enrol` (what the Celery task runs after the campaign opens): one obligation
+and one queued email per person, in batches of fixed size. Running it again, when nobody is
+missing, should cost next to nothing.
+"""
+
+import argparse
+from datetime import timedelta
+
+from bench._common import bench_setup, timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=250_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+
+    bench_setup("campaign_open")
+    from django.utils import timezone
+
+    from declarations.models import Obligation
+    from declarations.services.campaigns import (
+        DEFAULT_STATEMENT,
+        campaign_create,
+        campaign_enrol,
+        campaign_open,
+    )
+    from declarations.services.policies import (
+        policy_create,
+        policy_version_create,
+        policy_version_publish,
+    )
+    from portal.models import Department, EmploymentType, Notification, User
+
+    print(f"bench_campaign_open: {args.people:,} people, batches of {args.batch:,}")
+    departments = [
+        Department.objects.create(code=f"B{i:02d}", name=f"Bench department {i}") for i in range(20)
+    ]
+    admin = User.objects.create(email="bench-admin@example.org", full_name="Bench Admin")
+    types = [t for t in EmploymentType.values]
+    with timed("create people", args.people, "people"):
+        User.objects.bulk_create(
+            (
+                User(
+                    email=f"staff{i}@example.org",
+                    full_name=f"Staff Member {i}",
+                    staff_number=f"B{i:07d}",
+                    department=departments[i % len(departments)],
+                    employment_type=types[i % len(types)],
+                    politically_restricted=i % 3 != 0,
+                    password="!",
+                )
+                for i in range(args.people)
+            ),
+            batch_size=5000,
+        )
+
+    policy = policy_create(by=admin, title="IT and communications policy", slug="it-comms")
+    version = policy_version_create(
+        policy=policy,
+        by=admin,
+        label="4.0",
+        effective_date=timezone.localdate(),
+        body_markdown="## Scope\n\nEveryone with access to our systems.\n" * 20,
+    )
+    version, _ = policy_version_publish(version=version, by=admin)
+    now = timezone.now()
+    campaign = campaign_create(
+        by=admin,
+        versions=[version],
+        name="Annual declaration (bench)",
+        statement=DEFAULT_STATEMENT,
+        audience_all=True,
+        employment_types=[],
+        opens_at=now - timedelta(minutes=1),
+        due_at=now + timedelta(days=28),
+        new_starter_days=14,
+        reminder_every_days=7,
+        admin_escalation_days=7,
+    )
+    with timed("campaign_open (the service; enrolment follows as a task)"):
+        campaign = campaign_open(campaign=campaign, by=admin)
+
+    with timed("campaign_enrol: obligations and emails queued", args.people + 1, "people"):
+        asked = campaign_enrol(campaign=campaign, batch_size=args.batch)
+    obligations = Obligation.objects.filter(campaign=campaign).count()
+    emails = Notification.objects.filter(dedup_key__startswith="decl-opened:").count()
+    print(f"  asked {asked:,}; obligations {obligations:,}; emails queued {emails:,}")
+    assert asked == obligations == emails == args.people + 1, (asked, obligations, emails)
+
+    with timed("campaign_enrol again (nobody missing)"):
+        again = campaign_enrol(campaign=campaign, batch_size=args.batch)
+    assert again == 0, again
+
+
+if __name__ == "__main__":
+    main()
