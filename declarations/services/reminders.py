@@ -367,7 +367,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
         ).count(),
         "escalation_days": campaign.admin_escalation_days,
     }
-    report_path = reverse("declarations:report_outstanding", args=[campaign.pk]) + "?overdue=1"
+    report_path = reverse("declarations:report_outstanding", args=[campaign.pk]) + "?show=overdue"
     notifications_queue_many(
         messages=[
             Message(

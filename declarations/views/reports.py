@@ -128,8 +128,6 @@ def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
             "no_department": department == NO_DEPARTMENT,
             "show": form.cleaned_data["show"],
         }
-    elif request.GET.get("overdue"):  # the link in the administrators' digest
-        filters = {"show": "overdue"}
     page = Paginator(outstanding(campaign, now=now, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -1,0 +1,389 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from declarations.models import Declaration, Obligation
+from declarations.reports import (
+    completion_by_department,
+    completion_by_employment_type,
+    completion_overall,
+)
+from declarations.tests.factories import (
+    CampaignFactory,
+    DeclarationFactory,
+    ObligationFactory,
+    PolicyVersionFactory,
+)
+from declarations.views.reports import csv_safe
+from portal.models import AuditEvent, EmploymentType, OrganisationSettings, User
+from portal.tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def campaign(now):
+    return CampaignFactory(
+        open=True,
+        audience_all=False,
+        name="Annual declaration 2026",
+        opens_at=now - timedelta(days=30),
+        due_at=now + timedelta(days=5),
+        versions=[PolicyVersionFactory(published=True)],
+    )
+
+
+@pytest.fixture
+def scene(campaign, alice, bob, charlie, now):
+    """Executive office: alice signed, bob overdue, a paused contractor, a leaver (not counted).
+    Finance: charlie to sign (not yet due), a volunteer signed."""
+    finance = charlie.department
+    contractor = UserFactory(
+        full_name="Pat Contractor",
+        department=alice.department,
+        employment_type=EmploymentType.CONTRACTOR,
+        line_manager=bob,
+    )
+    leaver = UserFactory(full_name="Lee Leaver", department=alice.department, is_active=False)
+    volunteer = UserFactory(
+        full_name="Val Volunteer", department=finance, employment_type=EmploymentType.VOLUNTEER
+    )
+    DeclarationFactory(obligation=ObligationFactory(campaign=campaign, user=alice))
+    ObligationFactory(campaign=campaign, user=bob, due_at=now - timedelta(days=3))
+    ObligationFactory(
+        campaign=campaign, user=contractor, status="paused", paused_reason="Long-term sick leave"
+    )
+    ObligationFactory(campaign=campaign, user=leaver, due_at=now - timedelta(days=3))
+    ObligationFactory(campaign=campaign, user=charlie)
+    DeclarationFactory(obligation=ObligationFactory(campaign=campaign, user=volunteer))
+    return {"contractor": contractor, "leaver": leaver, "volunteer": volunteer}
+
+
+def test_overall_figures_count_only_active_people_and_leave_paused_out_of_the_percentage(
+    campaign, scene, now
+):
+    overall = completion_overall(campaign, now)
+    assert (overall.asked, overall.signed, overall.pending, overall.overdue, overall.paused) == (
+        4,
+        2,
+        2,
+        1,
+        1,
+    )
+    assert overall.percent == 50
+
+
+def test_figures_by_department_and_by_employment_type(campaign, scene, now):
+    by_department = {c.label: c for c in completion_by_department(campaign, now)}
+    assert set(by_department) == {"Executive office", "Finance"}
+    executive = by_department["Executive office"]
+    assert (executive.asked, executive.signed, executive.overdue, executive.paused) == (2, 1, 1, 1)
+    finance = by_department["Finance"]
+    assert (finance.asked, finance.signed, finance.percent) == (2, 1, 50)
+
+    by_type = completion_by_employment_type(campaign, now)
+    assert [c.label for c in by_type] == ["Employee", "Contractor", "Volunteer"]
+    employee, contractor, volunteer = by_type
+    assert (employee.asked, employee.signed) == (3, 1)
+    assert (contractor.asked, contractor.paused, contractor.percent) == (0, 1, 0)
+    assert (volunteer.asked, volunteer.signed, volunteer.percent) == (1, 1, 100)
+
+
+def test_the_percentage_is_rounded_down_so_100_means_everyone(campaign, now):
+    for _ in range(199):
+        DeclarationFactory(obligation=ObligationFactory(campaign=campaign))
+    ObligationFactory(campaign=campaign)
+    assert completion_overall(campaign, now).percent == 99
+
+
+def test_the_campaign_report_shows_the_figures_a_chart_and_a_table(
+    client, policy_admin, campaign, scene
+):
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:report", args=[campaign.pk]))
+    assert response.status_code == 200
+    page = response.text
+    assert "<svg" in page and 'role="img"' in page
+    assert '<th scope="row"><a href="/declarations/reports/' in page
+    assert "Completion by department" in page and "Completion by employment type" in page
+    assert "<strong>50%</strong> (2 of 4 asked have signed)" in page
+    assert "style=" not in page.split("<main", 1)[1]  # the CSP forbids inline styles
+
+
+def test_the_outstanding_list_shows_who_has_not_signed_with_days_overdue(
+    client, policy_admin, campaign, scene
+):
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:report_outstanding", args=[campaign.pk]))
+    assert response.status_code == 200
+    names = [row.user.full_name for row in response.context["page"].object_list]
+    # Soonest due first, then by name.
+    assert names == ["Bob Manager", "Charlie Outsider", "Pat Contractor"]
+    assert "Lee Leaver" not in response.text and "Alice Staff" not in response.text
+    bob_row = next(
+        r for r in response.context["page"].object_list if r.user.full_name == "Bob Manager"
+    )
+    assert bob_row.days_overdue == 3
+    assert "Paused: Long-term sick leave" in response.text
+
+
+def test_the_outstanding_list_filters_by_department_and_overdue(
+    client, policy_admin, campaign, scene, charlie
+):
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_outstanding", args=[campaign.pk])
+    finance = client.get(url, {"department": charlie.department_id})
+    assert [r.user for r in finance.context["page"].object_list] == [charlie]
+    overdue = client.get(url, {"show": "overdue"})
+    assert [r.user.full_name for r in overdue.context["page"].object_list] == ["Bob Manager"]
+    digest_link = client.get(url + "?show=overdue")
+    assert [r.user.full_name for r in digest_link.context["page"].object_list] == ["Bob Manager"]
+    bad = client.get(url, {"department": "not-a-department"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.text
+
+
+def test_the_csv_streams_everyone_with_their_status_in_uk_time(
+    client, policy_admin, campaign, scene, alice
+):
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:report_export", args=[campaign.pk]))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv"
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="annual-declaration-2026-{today:%Y-%m-%d}.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["Name", "Email", "Staff number"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {
+        "Alice Staff",
+        "Bob Manager",
+        "Pat Contractor",
+        "Charlie Outsider",
+        "Val Volunteer",
+    }
+    signed = Declaration.objects.get(user=alice).signed_at
+    assert by_name["Alice Staff"][6] == "Signed"
+    assert by_name["Alice Staff"][8] == timezone.localtime(signed).strftime("%Y-%m-%d %H:%M")
+    assert by_name["Bob Manager"][9] == "3"
+    assert by_name["Pat Contractor"][10] == "Long-term sick leave"
+    assert AuditEvent.objects.filter(
+        verb="declaration.report_exported", object_id=str(campaign.pk), actor=policy_admin
+    ).exists()
+
+
+def test_the_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
+    client, policy_admin, campaign
+):
+    sly = UserFactory(full_name='=HYPERLINK("http://evil.example","Click")', job_title="x")
+    ObligationFactory(campaign=campaign, user=sly, status="paused", paused_reason="+SUM(A1:A9)")
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:report_export", args=[campaign.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert rows[1][10] == "'+SUM(A1:A9)"
+    assert [csv_safe(v) for v in ("-1", "@cmd", "\tx", "plain", None, 3)] == [
+        "'-1",
+        "'@cmd",
+        "'\tx",
+        "plain",
+        "",
+        "3",
+    ]
+
+
+def test_the_report_list_shows_opened_campaigns_with_their_completion(
+    client, policy_admin, campaign, scene
+):
+    CampaignFactory(name="Draft not yet opened")
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:reports"))
+    assert response.status_code == 200
+    assert "Annual declaration 2026" in response.text
+    assert "Draft not yet opened" not in response.text
+    (row,) = response.context["page"].object_list
+    assert (row.asked, row.signed, row.percent) == (4, 2, 50)
+
+
+REPORT_PAGES = ["report", "report_outstanding", "report_export"]
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "dpo", "chief_executive", "sysadmin"])
+def test_report_pages_answer_403_to_everyone_but_policy_administrators(
+    client, request, who, campaign
+):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("declarations:reports")).status_code == 403
+    for name in REPORT_PAGES:
+        assert client.get(reverse(f"declarations:{name}", args=[campaign.pk])).status_code == 403
+
+
+def test_report_pages_send_anonymous_visitors_to_sign_in(client, campaign):
+    for name in REPORT_PAGES:
+        response = client.get(reverse(f"declarations:{name}", args=[campaign.pk]))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_report_on_a_campaign_that_does_not_exist_is_404(client, policy_admin):
+    client.force_login(policy_admin)
+    for name in REPORT_PAGES:
+        assert client.get(reverse(f"declarations:{name}", args=[999999])).status_code == 404
+
+
+def test_a_line_manager_sees_only_their_own_direct_reports(client, campaign, scene, bob, now):
+    grand_report = UserFactory(full_name="Gina Grandreport", line_manager=scene["contractor"])
+    ObligationFactory(campaign=campaign, user=grand_report)
+    someone_elses = UserFactory(full_name="Sid Someoneelse", line_manager=UserFactory())
+    ObligationFactory(campaign=campaign, user=someone_elses)
+    client.force_login(bob)
+
+    response = client.get(reverse("declarations:my_team"))
+
+    assert response.status_code == 200
+    people = {row.user.full_name for row in response.context["page"].object_list}
+    assert people == {"Alice Staff", "Pat Contractor"}
+    for outsider in ("Charlie Outsider", "Gina Grandreport", "Sid Someoneelse", "Lee Leaver"):
+        assert outsider not in response.text
+    (summary,) = response.context["summaries"]
+    assert (summary["asked"], summary["signed"], summary["paused"]) == (1, 1, 1)
+
+
+def test_my_team_answers_403_to_people_with_no_reports(client, alice, policy_admin):
+    for person in (alice, policy_admin):
+        client.force_login(person)
+        assert client.get(reverse("declarations:my_team")).status_code == 403
+
+
+def test_the_menu_shows_reports_to_administrators_and_my_team_to_line_managers(
+    client, policy_admin, alice, bob
+):
+    client.force_login(policy_admin)
+    page = client.get(reverse("portal:dashboard")).text
+    assert "Compliance reports" in page and ">My team<" not in page
+    client.force_login(bob)
+    page = client.get(reverse("portal:dashboard")).text
+    assert ">My team<" in page and "Compliance reports" not in page
+
+
+# Query counts, pinned with many people over several departments.
+
+
+def _many_people(campaign, now, count=300, manager=None):
+    departments = [DepartmentFactory() for _ in range(6)]
+    types = [value for value, _ in EmploymentType.choices]
+    users = User.objects.bulk_create(
+        User(
+            email=f"many{i}@example.org",
+            full_name=f"Person {i:03d}",
+            department=departments[i % 6] if i % 25 else None,
+            employment_type=types[i % len(types)],
+            line_manager=manager,
+            password="!",
+        )
+        for i in range(count)
+    )
+    obligations = Obligation.objects.bulk_create(
+        Obligation(
+            campaign=campaign,
+            user=user,
+            due_at=now - timedelta(days=2) if i % 3 == 0 else campaign.due_at,
+            status="signed" if i % 2 == 0 else "paused" if i % 7 == 0 else "pending",
+        )
+        for i, user in enumerate(users)
+    )
+    Declaration.objects.bulk_create(
+        Declaration(
+            campaign=campaign,
+            user_id=o.user_id,
+            obligation=o,
+            versions_signed=[],
+            statement="I agree.",
+            typed_name="x",
+            signed_at=now,
+        )
+        for o in obligations
+        if o.status == "signed"
+    )
+
+
+# Every page: reading the session and the user (2), the request's transaction (a savepoint in a
+# test: 2), the base layout's organisation, roles, line-manager check and unread count (4), and
+# saving the session in its own savepoint (3).
+LAYOUT = 11
+
+
+def test_the_campaign_report_runs_a_fixed_number_of_queries(
+    client, policy_admin, campaign, now, django_assert_num_queries
+):
+    _many_people(campaign, now)
+    OrganisationSettings.load()
+    client.force_login(policy_admin)
+    url = reverse("declarations:report", args=[campaign.pk])
+    # + campaign, overall, by department, by employment type
+    with django_assert_num_queries(LAYOUT + 4):
+        assert client.get(url).status_code == 200
+
+
+def test_the_outstanding_list_runs_a_fixed_number_of_queries(
+    client, policy_admin, campaign, now, django_assert_num_queries
+):
+    _many_people(campaign, now)
+    OrganisationSettings.load()
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_outstanding", args=[campaign.pk])
+    # + campaign, departments for the filter, count, the page of rows
+    with django_assert_num_queries(LAYOUT + 4):
+        response = client.get(url, {"show": "", "department": "", "page": 2})
+    assert len(response.context["page"].object_list) == 50
+
+
+def test_the_report_list_runs_a_fixed_number_of_queries(
+    client, policy_admin, campaign, now, django_assert_num_queries
+):
+    _many_people(campaign, now)
+    for _ in range(30):
+        CampaignFactory(open=True)
+    OrganisationSettings.load()
+    client.force_login(policy_admin)
+    # + count, the page of campaigns with their figures
+    with django_assert_num_queries(LAYOUT + 2):
+        assert client.get(reverse("declarations:reports")).status_code == 200
+
+
+def test_the_csv_export_runs_a_fixed_number_of_queries(
+    client, policy_admin, campaign, now, django_assert_num_queries
+):
+    _many_people(campaign, now)
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_export", args=[campaign.pk])
+    # session, user, roles, campaign, the audit event (savepoint, lock, last hash, insert,
+    # release), the request's savepoint and the session save (5), then one cursor for the rows
+    with django_assert_num_queries(15):
+        response = client.get(url)
+        lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 301
+
+
+def test_my_team_runs_a_fixed_number_of_queries(
+    client, bob, campaign, now, django_assert_num_queries
+):
+    _many_people(campaign, now, manager=bob)
+    OrganisationSettings.load()
+    client.force_login(bob)
+    # + the team's figures, count, the page of rows (the line-manager check is the layout's)
+    with django_assert_num_queries(LAYOUT + 3):
+        response = client.get(reverse("declarations:my_team"))
+    assert len(response.context["page"].object_list) == 50
