@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from declarations.demo import load_declarations_demo
 from portal.demo import demo_logins, demo_password, load_foundation_demo
 
 # Each app's demo loader, called in this order as `loader(log=...)`. Each must be idempotent
 # (running it twice changes nothing) and may rely on the loaders before it.
 LOADERS = [
     load_foundation_demo,
-    # declarations.demo.load_declarations_demo goes here (policies, a campaign, some signatures).
+    load_declarations_demo,
 ]
 
 
