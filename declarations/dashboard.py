@@ -1,6 +1,20 @@
 from django.http import HttpRequest
 
+from declarations.models import Campaign, Obligation
+
 
 def declarations_panel(request: HttpRequest) -> tuple[str, dict] | None:
-    """The "my declarations" panel on the dashboard (filled in by the declarations work)."""
-    return None
+    """The "declarations to sign" panel on the dashboard: what the person still has to sign
+    and by when. None (no panel) when nothing is due. One query."""
+    obligations = list(
+        Obligation.objects.filter(
+            user_id=request.user.pk,
+            status=Obligation.Status.PENDING,
+            campaign__status=Campaign.Status.OPEN,
+        )
+        .select_related("campaign")
+        .order_by("due_at", "pk")
+    )
+    if not obligations:
+        return None
+    return "declarations/_dashboard_panel.html", {"obligations": obligations}
