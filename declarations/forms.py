@@ -209,8 +209,9 @@ class CampaignForm(forms.ModelForm):
         if data.get("audience_all") is False and not (
             data.get("departments") or data.get("employment_types")
         ):
+            # On the radio buttons, always shown (the list of departments may be empty).
             self.add_error(
-                "departments",
+                "audience_all",
                 "Choose at least one department or employment type, or choose all active staff.",
             )
         versions = data.get("versions") or []
