@@ -324,3 +324,19 @@ def test_obligations_are_unaffected_by_a_new_version_without_material_change(pol
     policy_version_publish(version=new, by=policy_admin)
     assert Campaign.objects.filter(kind=Campaign.Kind.RESIGN).count() == 0
     assert Obligation.objects.count() == 1
+
+
+def test_the_administrators_version_list_runs_a_fixed_number_of_queries(
+    client, policy_admin, django_assert_num_queries
+):
+    policy = PolicyFactory(slug="it")
+    for n in range(30):
+        PolicyVersionFactory(
+            policy=policy, published=n % 2 == 0, published_by=policy_admin, label=f"{n}.0"
+        )
+    client.force_login(policy_admin)
+    url = reverse("declarations:admin_policy", args=["it"])
+    client.get(url)
+    with django_assert_num_queries(13):
+        response = client.get(url)
+    assert response.text.count("badge text-bg-secondary") == 15

@@ -1,0 +1,174 @@
+"""The campaign pages: creating and opening campaigns, the people in them, one person's
+obligation, and the dashboard panel."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from declarations.models import Campaign, Obligation
+from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from portal.tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _campaign(**kwargs):
+    return CampaignFactory(versions=[PolicyVersionFactory(published=True)], **kwargs)
+
+
+def _form_data(version, **overrides):
+    data = {
+        "name": "Annual policy declaration 2027",
+        "versions": [version.pk],
+        "statement": "I have read and will comply.",
+        "audience_all": "1",
+        "opens_at": "2027-04-01T09:00",
+        "due_at": "2027-04-30T23:59",
+        "new_starter_days": "14",
+        "reminder_every_days": "7",
+        "admin_escalation_days": "7",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_administrator_creates_a_campaign_in_uk_time(client, policy_admin):
+    version = PolicyVersionFactory(published=True)
+    client.force_login(policy_admin)
+    response = client.post(reverse("declarations:campaign_create"), _form_data(version))
+    campaign = Campaign.objects.get()
+    assert response.url == reverse("declarations:campaign", args=[campaign.pk])
+    assert campaign.status == Campaign.Status.DRAFT
+    # 1 April 2027 09:00 is BST: 08:00 UTC.
+    assert campaign.opens_at == datetime(2027, 4, 1, 8, 0, tzinfo=UTC)
+    assert list(campaign.versions.all()) == [version]
+    page = client.get(response.url)
+    assert "Thursday 1 April 2027, 09:00" in page.text
+
+
+def test_a_campaign_form_with_mistakes_keeps_what_was_typed(client, policy_admin):
+    version = PolicyVersionFactory(published=True)
+    client.force_login(policy_admin)
+    response = client.post(
+        reverse("declarations:campaign_create"),
+        _form_data(version, due_at="2027-03-01T09:00", audience_all="0"),
+    )
+    assert response.status_code == 200
+    assert "The due date must be after the opening date." in response.text
+    assert "Choose at least one department or employment type" in response.text
+    assert "Annual policy declaration 2027" in response.text
+    assert not Campaign.objects.exists()
+
+
+def test_a_draft_version_cannot_be_chosen_for_a_campaign(client, policy_admin):
+    PolicyVersionFactory(published=True)
+    draft = PolicyVersionFactory()
+    client.force_login(policy_admin)
+    response = client.post(reverse("declarations:campaign_create"), _form_data(draft))
+    assert "Select a valid choice" in response.text
+    assert not Campaign.objects.exists()
+
+
+def test_opening_from_the_page_asks_the_audience(
+    client, policy_admin, alice, django_capture_on_commit_callbacks
+):
+    campaign = _campaign()
+    client.force_login(policy_admin)
+    detail = client.get(reverse("declarations:campaign", args=[campaign.pk]))
+    assert "Opening asks <strong>3 people</strong>" in detail.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("declarations:campaign_open", args=[campaign.pk]))
+    assert response.status_code == 302
+    assert campaign.obligations.filter(user=alice).exists()
+    # Once open, the settings page refuses changes.
+    edit = client.get(reverse("declarations:campaign_edit", args=[campaign.pk]))
+    assert edit.status_code == 302
+
+
+def test_the_people_page_finds_people_and_runs_a_fixed_number_of_queries(
+    client, policy_admin, django_assert_num_queries
+):
+    campaign = _campaign(open=True)
+    for n in range(60):
+        ObligationFactory(
+            campaign=campaign,
+            user=UserFactory(full_name=f"Person {n:02d}", department=DepartmentFactory()),
+        )
+    ObligationFactory(campaign=campaign, user=UserFactory(full_name="Zed Findme"))
+    client.force_login(policy_admin)
+    url = reverse("declarations:campaign_people", args=[campaign.pk])
+    client.get(url)
+    # Session, user, roles, campaign, count, page of obligations with people and departments,
+    # organisation, line manager, unread; savepoints and the session save.
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert "Page 1 of 2" in response.text
+    found = client.get(url, {"q": "findme"})
+    assert "Zed Findme" in found.text and "Person 00" not in found.text
+
+
+def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
+    obligation = ObligationFactory(user=alice)
+    client.force_login(policy_admin)
+    refused = client.post(reverse("declarations:obligation_pause", args=[obligation.pk]), {})
+    assert refused.status_code == 400 and "This field is required" in refused.text
+    client.post(
+        reverse("declarations:obligation_pause", args=[obligation.pk]),
+        {"reason": "Long-term sick leave"},
+    )
+    obligation.refresh_from_db()
+    assert obligation.status == Obligation.Status.PAUSED
+    page = client.get(reverse("declarations:obligation", args=[obligation.pk]))
+    assert "Long-term sick leave" in page.text and "obligation.paused" in page.text
+    new_due = timezone.localtime(obligation.due_at + timedelta(days=7))
+    early = client.post(
+        reverse("declarations:obligation_extend", args=[obligation.pk]),
+        {"due_at": "2020-01-01T09:00", "reason": "Returned"},
+    )
+    assert early.status_code == 400 and "must be after the current one" in early.text
+    assert 'value="Returned"' in early.text
+    client.post(
+        reverse("declarations:obligation_extend", args=[obligation.pk]),
+        {"due_at": new_due.strftime("%Y-%m-%dT%H:%M"), "reason": "Returned late"},
+    )
+    obligation.refresh_from_db()
+    assert timezone.localtime(obligation.due_at).strftime("%Y-%m-%dT%H:%M") == new_due.strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+
+
+def test_the_campaign_list_runs_a_fixed_number_of_queries(
+    client, policy_admin, django_assert_num_queries
+):
+    version = PolicyVersionFactory(published=True)
+    for _ in range(30):
+        campaign = CampaignFactory(open=True, versions=[version])
+        ObligationFactory(campaign=campaign)
+    client.force_login(policy_admin)
+    url = reverse("declarations:campaigns")
+    client.get(url)
+    with django_assert_num_queries(13):
+        response = client.get(url)
+    assert "Page 1 of 2" in response.text
+
+
+def test_the_dashboard_shows_what_is_due_and_nothing_when_nothing_is(
+    client, alice, django_assert_num_queries
+):
+    client.force_login(alice)
+    assert "Declarations to sign" not in client.get(reverse("portal:dashboard")).text
+    version = PolicyVersionFactory(published=True)
+    late = ObligationFactory(
+        user=alice,
+        campaign=CampaignFactory(open=True, versions=[version], name="Annual 2026"),
+        due_at=timezone.now() - timedelta(days=2),
+    )
+    for n in range(10):
+        ObligationFactory(user=alice, campaign=CampaignFactory(open=True, name=f"Campaign {n}"))
+    with django_assert_num_queries(13):
+        page = client.get(reverse("portal:dashboard"))
+    assert "Declarations to sign" in page.text
+    assert "Overdue" in page.text and "Annual 2026" in page.text
+    assert reverse("declarations:sign", args=[late.pk]) in page.text
