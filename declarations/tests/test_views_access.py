@@ -14,7 +14,7 @@ from declarations.tests.factories import (
     PolicyVersionFactory,
 )
 from portal.models import AuditEvent
-from portal.tests.factories import TEST_PASSWORD
+from portal.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,18 @@ def test_post_only_actions_refuse_get(client, policy_admin, scene):
         ("statement_remove", scene["statement"].pk),
     ):
         assert client.get(reverse(f"declarations:{name}", args=[pk])).status_code == 405, name
+
+
+def test_the_django_admin_shows_declarations_but_cannot_change_or_delete_them(client, scene):
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    declaration = scene["declaration"]
+    change = reverse("admin:declarations_declaration_change", args=[declaration.pk])
+    assert client.get(reverse("admin:declarations_declaration_changelist")).status_code == 200
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="_save"' not in page.text
+    assert client.post(change, {"typed_name": "Forged"}).status_code == 403
+    delete = reverse("admin:declarations_declaration_delete", args=[declaration.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    declaration.refresh_from_db()
+    assert declaration.typed_name == "Alice Staff"
