@@ -9,7 +9,7 @@ backend: what is timed is the claim, the send call and the bookkeeping, not a ma
 
 import argparse
 
-from bench._common import bench_setup, timed
+from bench._common import bench_setup, bulk_insert, peak_memory_mb, timed
 
 
 def main() -> None:
@@ -31,12 +31,10 @@ def main() -> None:
 
     print(f"bench_outbox: {args.messages:,} messages, delivery of {args.deliver:,}")
     with timed("create recipients", args.messages, "people"):
-        User.objects.bulk_create(
-            (
-                User(email=f"bench{i}@example.org", full_name=f"Bench Person {i}", password="!")
-                for i in range(args.messages)
-            ),
-            batch_size=5000,
+        bulk_insert(
+            User,
+            args.messages,
+            lambda i: User(email=f"bench{i}@example.org", full_name=f"Bench {i}", password="!"),
         )
 
     def messages():
@@ -48,9 +46,11 @@ def main() -> None:
                 url="/accounts/password/reset/",
             )
 
+    before = peak_memory_mb()
     with timed("queue with notifications_queue_many", args.messages, "messages"):
         queued = notifications_queue_many(messages=messages())
     assert queued == args.messages, queued
+    print(f"  peak memory: {before:,.0f} MB before queueing, {peak_memory_mb():,.0f} MB after")
 
     with timed("queue the same again (every one deduplicated)", args.messages, "messages"):
         again = notifications_queue_many(messages=messages())
