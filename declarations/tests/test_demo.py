@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from declarations.reports import completion_overall
 from declarations.services.reminders import declarations_sweep
 from portal.demo import DOMAIN
 from portal.models import AuditEvent, Notification, User
+from portal.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def default_demo_password(monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def role_groups(db):
+    # A migration makes these; a browser test earlier in the run empties every table.
+    for role in Role:
+        Group.objects.get_or_create(name=role)
 
 
 def _load() -> str:
