@@ -151,3 +151,22 @@ def test_a_policy_administrator_publishes_a_version_opens_a_campaign_and_sees_th
     expect(page.get_by_role("rowheader", name="Charlie Outsider")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Alice Staff")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_a_line_manager_opens_my_team_from_the_menu(page: Page, live_server, alice, bob, charlie):
+    version = PolicyVersionFactory(published=True)
+    campaign = CampaignFactory(
+        open=True, audience_all=False, name="Annual declaration 2026", versions=[version]
+    )
+    ObligationFactory(campaign=campaign, user=alice, due_at=timezone.now() - timedelta(days=2))
+    ObligationFactory(campaign=campaign, user=charlie)
+    page.goto(f"{live_server.url}/")
+    _sign_in_here(page, bob)
+
+    page.get_by_role("link", name="My team").click()
+
+    expect(page.get_by_role("heading", name="My team's declarations")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Alice Staff")).to_be_visible()
+    expect(page.get_by_text("Overdue by 2 days")).to_be_visible()
+    expect(page.get_by_text("Charlie Outsider")).to_have_count(0)
+    assert_accessible(page)
