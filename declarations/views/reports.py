@@ -37,8 +37,8 @@ PAGE_SIZE = 50
 NO_DEPARTMENT = "none"
 
 # The chart's geometry, in SVG user units (it scales to the page width).
-CHART_LABEL_WIDTH = 230
-CHART_BAR_WIDTH = 300
+CHART_LABEL_WIDTH = 300
+CHART_BAR_WIDTH = 360
 CHART_ROW_HEIGHT = 30
 
 
@@ -47,7 +47,7 @@ def chart_rows(completions: list[Completion]) -> dict:
     rows = [
         {
             "label": c.label,
-            "percent": c.percent,
+            "value": f"{c.percent}%" if c.asked else "nobody asked",
             "y": index * CHART_ROW_HEIGHT,
             "text_y": index * CHART_ROW_HEIGHT + 19,
             "width": CHART_BAR_WIDTH * c.percent // 100,
@@ -61,7 +61,7 @@ def chart_rows(completions: list[Completion]) -> dict:
         "bar_x": CHART_LABEL_WIDTH + 10,
         "bar_width": CHART_BAR_WIDTH,
         "value_x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 20,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 70,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 130,
     }
 
 
