@@ -196,7 +196,9 @@ def _person_create(
         password=hashed_password,
     )
     if person.roles:
-        user.groups.add(*Group.objects.filter(name__in=[str(role) for role in person.roles]))
+        # The migration creates the role groups; get_or_create so that a database emptied by
+        # a transactional test still gets every role rather than silently none.
+        user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in person.roles])
     audit_record(
         verb="user.created",
         obj=user,
