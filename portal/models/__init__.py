@@ -1,6 +1,7 @@
 from .audit import AuditEvent
 from .notifications import Notification
 from .organisation import Department, OrganisationSettings
+from .staff_import import StaffImport
 from .user import EmploymentType, User
 
 __all__ = [
@@ -9,5 +10,6 @@ __all__ = [
     "EmploymentType",
     "Notification",
     "OrganisationSettings",
+    "StaffImport",
     "User",
 ]

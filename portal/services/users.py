@@ -1,10 +1,190 @@
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
+from typing import Any, Literal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import User
+from portal.models import Department, EmploymentType, User
 from portal.services.audit import audit_record
+
+# The details of a person that HR owns and these services set, foreign keys by id. Being active
+# is deliberately not one of them: leaving goes through user_deactivate, which apps hook into.
+PERSON_FIELDS = (
+    "staff_number",
+    "full_name",
+    "email",
+    "job_title",
+    "department_id",
+    "line_manager_id",
+    "employment_type",
+    "start_date",
+    "leave_date",
+    "politically_restricted",
+)
+CreateVerb = Literal["user.created", "user.imported"]
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a detail these services set: {', '.join(sorted(unknown))}")
+
+
+def _labeller(people: Sequence[dict[str, Any]]):
+    """How departments and line managers read in the audit trail: by code and by staff number,
+    so an event still says who was meant after a rename. Two queries, whatever the batch size."""
+    department_ids = {p.get("department_id") for p in people} - {None}
+    manager_ids = {p.get("line_manager_id") for p in people} - {None}
+    departments = {
+        d.pk: f"{d.code}: {d.name}" for d in Department.objects.filter(pk__in=department_ids)
+    }
+    managers = {
+        pk: f"{name} ({number})" if number else name
+        for pk, name, number in User.objects.filter(pk__in=manager_ids).values_list(
+            "pk", "full_name", "staff_number"
+        )
+    }
+
+    def label(field: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if field == "department_id":
+            return departments.get(value, value)
+        if field == "line_manager_id":
+            return managers.get(value, value)
+        return value
+
+    return label
+
+
+def _audit_name(field: str) -> str:
+    return field.removesuffix("_id")
+
+
+@transaction.atomic
+def users_create_many(
+    *,
+    people: Sequence[dict[str, Any]],
+    by: User | None,
+    verb: CreateVerb = "user.created",
+    note: str = "",
+    ip: str | None = None,
+) -> list[User]:
+    """Add people in bulk, one audit event each. Each dict holds PERSON_FIELDS (full_name and
+    email at least). New people get no usable password and no email: they set a password with
+    "Forgotten your password?" when they first come to the portal."""
+    rows = []
+    for fields in people:
+        _check_fields(fields)
+        rows.append(
+            User(
+                **{
+                    **fields,
+                    "email": fields["email"].strip().lower(),
+                    "password": make_password(None),
+                }
+            )
+        )
+    created = User.objects.bulk_create(rows, batch_size=1000)
+    label = _labeller(people)
+    for user in created:
+        changes = {_audit_name(f): label(f, getattr(user, f)) for f in PERSON_FIELDS}
+        if note:
+            changes["via"] = note
+        audit_record(verb=verb, actor=by, obj=user, changes=changes, ip=ip)
+    return created
+
+
+def user_create(
+    *,
+    full_name: str,
+    email: str,
+    by: User | None,
+    staff_number: str = "",
+    job_title: str = "",
+    department: Department | None = None,
+    line_manager: User | None = None,
+    employment_type: str = EmploymentType.EMPLOYEE,
+    start_date: date | None = None,
+    leave_date: date | None = None,
+    politically_restricted: bool = False,
+    verb: CreateVerb = "user.created",
+    note: str = "",
+    ip: str | None = None,
+) -> User:
+    """Add one person (see users_create_many)."""
+    fields = {
+        "full_name": full_name,
+        "email": email,
+        "staff_number": staff_number,
+        "job_title": job_title,
+        "department_id": department.pk if department else None,
+        "line_manager_id": line_manager.pk if line_manager else None,
+        "employment_type": employment_type,
+        "start_date": start_date,
+        "leave_date": leave_date,
+        "politically_restricted": politically_restricted,
+    }
+    return users_create_many(people=[fields], by=by, verb=verb, note=note, ip=ip)[0]
+
+
+@transaction.atomic
+def users_update_many(
+    *,
+    updates: Sequence[tuple[User, dict[str, Any]]],
+    by: User | None,
+    note: str = "",
+    ip: str | None = None,
+) -> int:
+    """Change people's details in bulk: each (person, {field: new value}) with PERSON_FIELDS.
+    Only fields whose value really changes are written, and each person changed gets one
+    `user.updated` event listing every field as from/to. Returns how many people changed."""
+    changed: list[tuple[User, dict[str, tuple[Any, Any]]]] = []
+    for user, fields in updates:
+        _check_fields(fields)
+        if "email" in fields:
+            fields = {**fields, "email": fields["email"].strip().lower()}
+        diff = {f: (getattr(user, f), v) for f, v in fields.items() if getattr(user, f) != v}
+        if diff:
+            changed.append((user, diff))
+    # Write each person's changed fields only (grouped so one UPDATE serves many people), so a
+    # detail nobody meant to change is never written back over someone else's edit.
+    groups: dict[frozenset[str], list[User]] = defaultdict(list)
+    for user, diff in changed:
+        for field, (_old, new) in diff.items():
+            setattr(user, field, new)
+        groups[frozenset(diff)].append(user)
+    for fields, users in groups.items():
+        names = sorted(_audit_name(f) if f.endswith("_id") else f for f in fields)
+        User.objects.bulk_update(users, names, batch_size=1000)
+    label = _labeller(
+        [{f: new for f, (_old, new) in diff.items()} for _user, diff in changed]
+        + [{f: old for f, (old, _new) in diff.items()} for _user, diff in changed]
+    )
+    for user, diff in changed:
+        changes: dict[str, Any] = {
+            _audit_name(f): {"from": label(f, old), "to": label(f, new)}
+            for f, (old, new) in diff.items()
+        }
+        if note:
+            changes["via"] = note
+        audit_record(verb="user.updated", actor=by, obj=user, changes=changes, ip=ip)
+    return len(changed)
+
+
+def user_update(
+    *,
+    user: User,
+    by: User | None,
+    changes: dict[str, Any],
+    note: str = "",
+    ip: str | None = None,
+) -> bool:
+    """Change one person's details (see users_update_many). Returns False if nothing changed."""
+    return users_update_many(updates=[(user, changes)], by=by, note=note, ip=ip) == 1
 
 
 @transaction.atomic
