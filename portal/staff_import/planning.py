@@ -1,0 +1,452 @@
+"""The whole file against the portal, before anything changes: every problem (by line and
+column), or else the full list of what applying it would do.
+
+Two passes over the file. The first reads every row and keeps only keys (staff numbers, emails,
+line managers, departments) to find duplicates, unknown line managers and loops in reporting
+lines. The second compares the rows with the portal in batches. A digest of every planned change
+lets applying prove it is doing what was previewed.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from portal.models import Department, User
+from portal.staff_import.compare import (
+    LABELS,
+    Batch,
+    Context,
+    compare_batch,
+    leaving_reason,
+    show,
+)
+from portal.staff_import.parsing import Problem, Row, read_rows, shown
+
+PROBLEM_LIMIT = 1000
+LIST_LIMIT = 500
+BATCH_ROWS = 2000
+_QUERY_CHUNK = 5000
+# Deactivating more than this share of HR's people in one go is worth a second look.
+MISSING_WARNING_SHARE = 0.10
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class Capped:
+    """A list that keeps its first `limit` items and counts them all."""
+
+    limit: int
+    items: list = field(default_factory=list)
+    total: int = 0
+
+    def add(self, item: Any) -> None:
+        self.total += 1
+        if len(self.items) < self.limit:
+            self.items.append(item)
+
+
+@dataclass
+class Plan:
+    total_rows: int = 0
+    problems: Capped = field(default_factory=lambda: Capped(PROBLEM_LIMIT))
+    warnings: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
+    creates: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
+    updates: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
+    deactivations: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
+    skipped: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
+    departments: list[dict[str, str]] = field(default_factory=list)
+    unchanged: int = 0
+    missing: int = 0
+    digest: str = ""
+    # Staff number -> how many line managers above them are not yet in the portal under their
+    # staff number (this file adds them, or gives an existing account its number): applying goes
+    # level by level so that a manager is always there before the people they manage.
+    depth: dict[str, int] = field(default_factory=dict)
+    # Staff number -> line, for every row: who is "in the file" when deactivating the rest.
+    in_file: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.total == 0
+
+    @property
+    def levels(self) -> int:
+        return max(self.depth.values(), default=0) + 1
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.total_rows,
+            "creates": self.creates.total,
+            "updates": self.updates.total,
+            "deactivations": self.deactivations.total,
+            "missing": self.missing,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped.total,
+            "departments": len(self.departments),
+            "warnings": self.warnings.total,
+        }
+
+    def preview(self) -> dict[str, Any]:
+        return {
+            "creates": self.creates.items,
+            "updates": self.updates.items,
+            "deactivations": self.deactivations.items,
+            "skipped": self.skipped.items,
+            "departments": self.departments[:LIST_LIMIT],
+            "warnings": [w.as_dict() for w in self.warnings.items],
+        }
+
+
+@dataclass
+class _Scan:
+    """What the first pass keeps: keys only, never whole rows."""
+
+    rows: int = 0
+    lines: dict[str, int] = field(default_factory=dict)  # staff number -> line
+    emails: dict[str, int] = field(default_factory=dict)  # email -> line
+    managers: dict[str, str] = field(default_factory=dict)  # staff number -> manager's
+    leaving: set[str] = field(default_factory=set)
+    # lower-cased code -> [code, name, first line]
+    departments: dict[str, list] = field(default_factory=dict)
+    bad_lines: set[int] = field(default_factory=set)
+
+
+def plan_import(
+    stream: IO[bytes],
+    *,
+    deactivate_missing: bool,
+    today: date,
+    progress: Progress = _no_progress,
+) -> Plan:
+    plan = Plan()
+    scan = _scan(stream, plan, today, progress)
+    ctx = Context(today=today, departments={d.code.lower(): d for d in Department.objects.all()})
+    _check_departments(scan, ctx, plan)
+    found = _check_managers(scan, plan)
+    _check_reporting_lines(scan, found, plan)
+
+    digest = hashlib.sha256()
+    done = 0
+    arriving: set[str] = set()
+    for rows in _batches(stream, scan.bad_lines):
+        batch = compare_batch(rows, ctx)
+        _record(batch, plan, digest)
+        arriving.update(r.staff_number for r in rows if r.staff_number not in batch.found)
+        done += len(rows)
+        progress("Comparing the file with the portal", done, plan.total_rows)
+    if plan.ok:
+        _order(scan, arriving, plan)
+    for department in plan.departments:
+        digest.update(f"N|{department['code']}|{department['name']}\n".encode())
+    if deactivate_missing:
+        _missing(scan, plan, digest, progress)
+    plan.digest = digest.hexdigest()
+    return plan
+
+
+def usable_rows(stream: IO[bytes], bad_lines: set[int] = frozenset()) -> Iterator[Row]:
+    for row, problems in read_rows(stream):
+        if row is not None and not problems and row.line not in bad_lines:
+            yield row
+
+
+def _batches(stream: IO[bytes], bad_lines: set[int]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in usable_rows(stream, bad_lines):
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _scan(stream: IO[bytes], plan: Plan, today: date, progress: Progress) -> _Scan:
+    scan = _Scan()
+
+    def problem(line: int, column: str, message: str) -> None:
+        plan.problems.add(Problem(line, column, message))
+        scan.bad_lines.add(line)
+
+    for row, problems in read_rows(stream):
+        scan.rows += 1
+        for found in problems:
+            problem(found.line, found.column, found.message)
+        if row is None:
+            continue
+        number = row.staff_number
+        if number:
+            if number in scan.lines:
+                problem(
+                    row.line,
+                    "staff_number",
+                    f"{shown(number)} is also on line {scan.lines[number]}.",
+                )
+            else:
+                scan.lines[number] = row.line
+        if row.email:
+            if row.email in scan.emails:
+                problem(
+                    row.line,
+                    "email",
+                    f"{shown(row.email)} is also on line {scan.emails[row.email]}.",
+                )
+            else:
+                scan.emails[row.email] = row.line
+        manager = row.values.get("line_manager")
+        if number and manager and manager != number:
+            scan.managers[number] = manager
+        if number and leaving_reason(row, today):
+            scan.leaving.add(number)
+        code, name = row.values.get("department_code"), row.values.get("department_name", "")
+        if code:
+            seen = scan.departments.setdefault(code.lower(), [code, name, row.line])
+            if name and not seen[1]:
+                seen[1] = name
+            elif name and name != seen[1]:
+                plan.warnings.add(
+                    Problem(
+                        row.line,
+                        "department_name",
+                        f"{shown(name)} differs from "
+                        f"{shown(seen[1])} for the same code on line {seen[2]}; the first is used.",
+                    )
+                )
+        if scan.rows % BATCH_ROWS == 0:
+            progress("Reading the file", scan.rows, 0)
+    plan.total_rows = scan.rows
+    plan.in_file = scan.lines
+    return scan
+
+
+def _check_departments(scan: _Scan, ctx: Context, plan: Plan) -> None:
+    for key, (code, name, line) in scan.departments.items():
+        known = ctx.departments.get(key)
+        if known is None and not name:
+            plan.problems.add(
+                Problem(
+                    line,
+                    "department_code",
+                    f"{shown(code)} is not a department in the "
+                    "portal yet; give its department_name so that it can be added.",
+                )
+            )
+        elif known is None:
+            plan.departments.append({"code": code, "name": name})
+        elif name and name != known.name:
+            plan.warnings.add(
+                Problem(
+                    line,
+                    "department_name",
+                    f"the portal calls department {code} {shown(known.name)}; that name is kept.",
+                )
+            )
+
+
+def _check_managers(scan: _Scan, plan: Plan) -> dict[str, tuple]:
+    """Line managers named in the file must be in it or in the portal. Returns the ones found
+    in the portal: staff number -> (id, name, active, their line manager's id)."""
+    outside = sorted(set(scan.managers.values()) - scan.lines.keys())
+    found: dict[str, tuple] = {}
+    for start in range(0, len(outside), _QUERY_CHUNK):
+        for pk, number, name, active, manager_id in User.objects.filter(
+            staff_number__in=outside[start : start + _QUERY_CHUNK]
+        ).values_list("pk", "staff_number", "full_name", "is_active", "line_manager_id"):
+            found[number] = (pk, name, active, manager_id)
+    column = "line_manager_staff_number"
+    for number, manager in scan.managers.items():
+        line = scan.lines[number]
+        if manager in scan.lines:
+            if manager in scan.leaving:
+                plan.warnings.add(
+                    Problem(line, column, f"{shown(manager)} leaves in this same file.")
+                )
+        elif manager not in found:
+            plan.problems.add(
+                Problem(
+                    line,
+                    column,
+                    f"nobody with staff number {shown(manager)} is in this file or in the portal.",
+                )
+            )
+            scan.bad_lines.add(line)
+        elif not found[manager][2]:
+            plan.warnings.add(
+                Problem(
+                    line, column, f"{shown(manager)} ({found[manager][1]}) has left the portal."
+                )
+            )
+    return found
+
+
+def _check_reporting_lines(scan: _Scan, found: dict[str, tuple], plan: Plan) -> None:
+    """Refuse loops (A manages B manages A), including loops through people not in the file."""
+    if not scan.managers:
+        return
+    # Walk up from the managers outside the file as far as the portal's reporting lines go,
+    # stopping at anyone in the file (whose line manager the file decides).
+    nodes: dict[int, tuple[str, int | None]] = {}
+    key_id: dict[str, int] = {}
+    for number, (pk, _name, _active, manager_id) in found.items():
+        nodes[pk] = (number, manager_id)
+        key_id[number] = pk
+    frontier = {m for _k, m in nodes.values() if m and m not in nodes}
+    while frontier:
+        chunk = list(frontier)[:_QUERY_CHUNK]
+        frontier -= set(chunk)
+        for pk, number, manager_id in User.objects.filter(pk__in=chunk).values_list(
+            "pk", "staff_number", "line_manager_id"
+        ):
+            key = number or f"#{pk}"
+            in_file = number in scan.lines
+            nodes[pk] = (key, None if in_file else manager_id)
+            key_id.setdefault(key, pk)
+            if manager_id and manager_id not in nodes and not in_file:
+                frontier.add(manager_id)
+
+    def parent(key: str) -> str | None:
+        if key in scan.lines:
+            return scan.managers.get(key)
+        pk = key_id.get(key)
+        manager_id = nodes[pk][1] if pk in nodes else None
+        return nodes[manager_id][0] if manager_id in nodes else None
+
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: known to end well
+    for start in scan.managers:
+        path: list[str] = []
+        key: str | None = start
+        while key is not None and key not in state:
+            state[key] = 1
+            path.append(key)
+            key = parent(key)
+        if key is not None and state[key] == 1:
+            loop = path[path.index(key) :] + [key]
+            line = min(scan.lines[k] for k in loop if k in scan.lines)
+            plan.problems.add(
+                Problem(
+                    line,
+                    "line_manager_staff_number",
+                    "this makes a loop in the reporting "
+                    "line: " + " → ".join(k.lstrip("#") for k in loop) + ".",
+                )
+            )
+            scan.bad_lines.add(line)
+        for walked in path:
+            state[walked] = 2
+
+
+def _order(scan: _Scan, arriving: set[str], plan: Plan) -> None:
+    """Depth below the managers that applying must add first (the file has no loops by now).
+    An import of people who are all in the portal already is applied in a single pass."""
+    for start in scan.managers:
+        path = []
+        key = start
+        while scan.managers.get(key) in arriving and key not in plan.depth:
+            path.append(key)
+            key = scan.managers[key]
+        level = plan.depth.get(key, 0)
+        for walked in reversed(path):
+            level += 1
+            plan.depth[walked] = level
+
+
+def _record(batch: Batch, plan: Plan, digest: Any) -> None:
+    for problem in batch.problems:
+        plan.problems.add(problem)
+    if not plan.ok:
+        return  # nothing will be applied, so there is nothing to preview
+    for create in batch.creates:
+        row, fields = create.row, create.fields
+        plan.creates.add(
+            {
+                "line": row.line,
+                "staff_number": row.staff_number,
+                "full_name": row.full_name,
+                "email": row.email,
+                "job_title": fields["job_title"],
+                "department": fields["department"] or "",
+                "line_manager": fields["line_manager"] or "",
+            }
+        )
+        digest.update(f"C|{row.staff_number}|{_canonical(fields)}\n".encode())
+    for update in batch.updates:
+        plan.updates.add(
+            {
+                "line": update.row.line,
+                "staff_number": update.row.staff_number,
+                "full_name": update.row.full_name,
+                "changes": [
+                    [LABELS[name], show(name, old), show(name, new)]
+                    for name, (old, new) in update.changes.items()
+                ],
+            }
+        )
+        digest.update(f"U|{update.user.pk}|{_canonical(update.changes)}\n".encode())
+    for gone in batch.deactivations:
+        plan.deactivations.add(
+            {
+                "line": gone.row.line if gone.row else None,
+                "staff_number": gone.user.staff_number or gone.row.staff_number,
+                "full_name": gone.user.full_name,
+                "reason": gone.reason,
+            }
+        )
+        digest.update(f"D|{gone.user.pk}|{gone.leave_date}\n".encode())
+    for skip in batch.skipped:
+        plan.skipped.add(
+            {
+                "line": skip.row.line,
+                "staff_number": skip.row.staff_number,
+                "full_name": skip.row.full_name,
+                "reason": skip.reason,
+            }
+        )
+    plan.unchanged += batch.unchanged
+
+
+def missing_people(scan_lines: dict[str, int]) -> Iterator[tuple[int, str, str]]:
+    """Active people with a staff number that the file does not have: (id, number, name)."""
+    people = (
+        User.objects.filter(is_active=True)
+        .exclude(staff_number="")
+        .order_by("pk")
+        .values_list("pk", "staff_number", "full_name")
+    )
+    for pk, number, name in people.iterator(chunk_size=_QUERY_CHUNK):
+        if number not in scan_lines:
+            yield pk, number, name
+
+
+def _missing(scan: _Scan, plan: Plan, digest: Any, progress: Progress) -> None:
+    if not plan.ok:
+        return
+    for pk, number, name in missing_people(scan.lines):
+        plan.missing += 1
+        plan.deactivations.add(
+            {"line": None, "staff_number": number, "full_name": name, "reason": "Not in this file"}
+        )
+        digest.update(f"D|{pk}|missing\n".encode())
+    progress("Checking for people missing from the file", plan.missing, plan.missing)
+    with_numbers = User.objects.filter(is_active=True).exclude(staff_number="").count()
+    if with_numbers and plan.missing > MISSING_WARNING_SHARE * with_numbers:
+        plan.warnings.add(
+            Problem(
+                0,
+                "",
+                f"{plan.missing:,} of the {with_numbers:,} active people with a staff "
+                "number are missing from this file and would be deactivated. Check that "
+                "the file is the whole staff list.",
+            )
+        )
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
