@@ -267,7 +267,11 @@ def _check_managers(scan: _Scan, plan: Plan) -> dict[str, tuple]:
         if manager in scan.lines:
             if manager in scan.leaving:
                 plan.warnings.add(
-                    Problem(line, column, f"{shown(manager)} leaves in this same file.")
+                    Problem(
+                        line,
+                        column,
+                        f"their line manager, {shown(manager)}, leaves in this same file.",
+                    )
                 )
         elif manager not in found:
             plan.problems.add(
@@ -281,7 +285,10 @@ def _check_managers(scan: _Scan, plan: Plan) -> dict[str, tuple]:
         elif not found[manager][2]:
             plan.warnings.add(
                 Problem(
-                    line, column, f"{shown(manager)} ({found[manager][1]}) has left the portal."
+                    line,
+                    column,
+                    f"their line manager, {shown(manager)} ({found[manager][1]}), has left the "
+                    "portal.",
                 )
             )
     return found

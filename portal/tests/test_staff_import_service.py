@@ -428,3 +428,39 @@ def test_the_batch_services_write_one_event_per_person(policy_admin):
     assert verbs() == ["user.created"] * 3 + ["user.updated"]
     with pytest.raises(ValueError):
         users_update_many(updates=[(people[0], {"is_active": False})], by=policy_admin)
+
+
+def test_points_worth_checking_are_shown_but_do_not_stop_the_import(policy_admin, clerk):
+    User.objects.filter(pk=clerk.pk).update(is_active=False)
+    data = csv_bytes(
+        [
+            person(
+                "S200",
+                "Nia New",
+                "nia@example.org",
+                department_code="EXEC",
+                department_name="Exec team",
+                line_manager_staff_number="S100",
+            ),
+        ],
+        header=[
+            "staff_number",
+            "full_name",
+            "email",
+            "department_code",
+            "department_name",
+            "line_manager_staff_number",
+        ],
+    )
+    staff_import = preview(data, by=policy_admin)
+    assert staff_import.status == Status.PREVIEWED
+    notes = {w["column"]: w["message"] for w in staff_import.preview["warnings"]}
+    assert notes["line_manager_staff_number"] == (
+        "their line manager, 'S100' (Olive Oldname), has left the portal."
+    )
+    assert notes["department_name"] == (
+        "the portal calls department EXEC 'Executive office'; that name is kept."
+    )
+    staff_import = apply(staff_import, by=policy_admin)
+    assert User.objects.get(staff_number="S200").line_manager == clerk
+    assert Department.objects.get(code="EXEC").name == "Executive office"

@@ -1,0 +1,184 @@
+"""The staff import pages, for policy administrators: upload HR's file, see its problems or the
+preview of what it would change, apply it, watch its progress, and look back at past imports."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.access import client_ip, role_required
+from portal.models import StaffImport
+from portal.roles import Role
+from portal.services.staff_import import (
+    STALE_AFTER,
+    ApplyRefused,
+    staff_import_create,
+    staff_import_request_apply,
+)
+from portal.staff_import.parsing import COLUMNS, MAX_FILE_BYTES, StaffFileError, check_file
+
+Status = StaffImport.Status
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label="HR file (CSV)",
+        help_text=f"A CSV file saved as UTF-8, up to {filesizeformat(MAX_FILE_BYTES)}.",
+        error_messages={"empty": "The file is empty.", "required": "Choose the file to import."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    deactivate_missing = forms.BooleanField(
+        required=False,
+        label="Deactivate people missing from this file",
+        help_text="Only if the file is the whole staff list: everyone active in the portal with "
+        "a staff number who is not in the file will be deactivated. You will see who first.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            header, self.rows = check_file(upload, size=upload.size)
+        except StaffFileError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        self.ignored = header.ignored
+        return upload
+
+
+def get_staff_import(pk: int) -> StaffImport:
+    try:
+        return StaffImport.objects.select_related("uploaded_by", "applied_by").get(pk=pk)
+    except StaffImport.DoesNotExist:
+        raise Http404("No such staff import.") from None
+
+
+@role_required(Role.POLICY_ADMIN)
+def staff_import_list(request: HttpRequest) -> HttpResponse:
+    imports = StaffImport.objects.select_related("uploaded_by").only(
+        "file_name",
+        "status",
+        "total_rows",
+        "counts",
+        "problem_count",
+        "created_at",
+        "source",
+        "uploaded_by__full_name",
+    )
+    page = Paginator(imports, 25).get_page(request.GET.get("page"))
+    return render(request, "portal/staff_import_list.html", {"page": page})
+
+
+@role_required(Role.POLICY_ADMIN)
+def staff_import_upload(request: HttpRequest) -> HttpResponse:
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        staff_import = staff_import_create(
+            upload=upload,
+            file_name=upload.name,
+            rows=form.rows,
+            by=request.user,
+            deactivate_missing=form.cleaned_data["deactivate_missing"],
+        )
+        if form.ignored:
+            messages.info(
+                request,
+                "These columns are not ones the import reads, so they were ignored: "
+                + ", ".join(form.ignored)
+                + ".",
+            )
+        return redirect("portal:staff_import_detail", pk=staff_import.pk)
+    return render(request, "portal/staff_import_upload.html", {"form": form, "columns": COLUMNS})
+
+
+@role_required(Role.POLICY_ADMIN)
+def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff_import = get_staff_import(pk)
+    stale = (
+        staff_import.is_running
+        and staff_import.progress_at is not None
+        and staff_import.progress_at < timezone.now() - STALE_AFTER
+    )
+    return render(
+        request,
+        "portal/staff_import_detail.html",
+        {
+            "staff_import": staff_import,
+            "counts": staff_import.counts,
+            "preview": staff_import.preview,
+            "stale": stale,
+            "problems_hidden": staff_import.problem_count - len(staff_import.problems),
+        },
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+@require_POST
+def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    staff_import = get_staff_import(pk)
+    try:
+        staff_import_request_apply(
+            staff_import=staff_import,
+            by=request.user,
+            sha256=request.POST.get("sha256", ""),
+            ip=client_ip(request),
+        )
+    except ApplyRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:staff_import_detail", pk=pk)
+    staff_import.refresh_from_db()
+    counts = staff_import.counts
+    if staff_import.status == Status.DONE:
+        messages.success(
+            request,
+            f"Applied: {counts.get('created', 0)} added, {counts.get('updated', 0)} updated, "
+            f"{counts.get('deactivated', 0)} deactivated.",
+        )
+    elif staff_import.status == Status.APPLYING:
+        messages.info(request, "The changes are being applied. This page shows how far it has got.")
+    elif staff_import.status == Status.FAILED:
+        messages.error(request, "Applying stopped with an error. The details are below.")
+    else:
+        messages.warning(request, "Nothing was applied. The details are below.")
+    return redirect("portal:staff_import_detail", pk=pk)
+
+
+@role_required(Role.POLICY_ADMIN)
+def staff_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled every two seconds by static/portal/import_progress.js while an import runs."""
+    staff_import = (
+        StaffImport.objects.filter(pk=pk)
+        .only("status", "stage", "total_rows", "processed_rows", "progress_at")
+        .first()
+    )
+    if staff_import is None:
+        raise Http404("No such staff import.")
+    return JsonResponse(
+        {
+            "status": staff_import.status,
+            "status_label": staff_import.get_status_display(),
+            "stage": staff_import.stage,
+            "total_rows": staff_import.total_rows,
+            "processed_rows": staff_import.processed_rows,
+            "percent": staff_import.percent,
+            "finished": not staff_import.is_running,
+        }
+    )
+
+
+@role_required(Role.POLICY_ADMIN)
+def staff_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty HR file with every column and one example row, to start from."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'
+    # A byte order mark, so that Excel opens the file as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow([c.name for c in COLUMNS])
+    writer.writerow([c.example for c in COLUMNS])
+    return response
