@@ -109,7 +109,6 @@ def _preview_fields(plan: Plan, notice: str = "") -> dict:
         "validated_at": timezone.now(),
         "stage": "",
         "processed_rows": plan.total_rows,
-        "total_rows": plan.total_rows,
         "progress_at": timezone.now(),
     }
 
@@ -140,6 +139,7 @@ def staff_import_validate(*, staff_import_id: int) -> None:
                 deactivate_missing=staff_import.deactivate_missing,
                 today=timezone.localdate(),
                 progress=_progress(staff_import.pk, staff_import.total_rows),
+                actor_id=staff_import.uploaded_by_id,
             )
     except StaffFileError as exc:
         plan = Plan()
@@ -220,6 +220,7 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
                 deactivate_missing=staff_import.deactivate_missing,
                 today=today,
                 progress=progress,
+                actor_id=staff_import.applied_by_id,
             )
             if not plan.ok or plan.digest != staff_import.plan_digest:
                 notice = (

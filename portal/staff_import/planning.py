@@ -24,6 +24,7 @@ from portal.staff_import.compare import (
     show,
 )
 from portal.staff_import.parsing import Problem, Row, read_rows, shown
+from portal.staff_import.reporting_lines import apply_order, check_loops, check_managers
 
 PROBLEM_LIMIT = 1000
 LIST_LIMIT = 500
@@ -125,29 +126,36 @@ def plan_import(
     deactivate_missing: bool,
     today: date,
     progress: Progress = _no_progress,
+    actor_id: int | None = None,
 ) -> Plan:
+    """`actor_id`: the person who will apply it, warned if it would deactivate them."""
     plan = Plan()
     scan = _scan(stream, plan, today, progress)
     ctx = Context(today=today, departments={d.code.lower(): d for d in Department.objects.all()})
     _check_departments(scan, ctx, plan)
-    found = _check_managers(scan, plan)
-    _check_reporting_lines(scan, found, plan)
+
+    def problem(found: Problem) -> None:
+        plan.problems.add(found)
+        scan.bad_lines.add(found.line)
+
+    found = check_managers(scan.managers, scan.lines, scan.leaving, problem, plan.warnings.add)
+    check_loops(scan.managers, scan.lines, found, problem)
 
     digest = hashlib.sha256()
     done = 0
     arriving: set[str] = set()
     for rows in _batches(stream, scan.bad_lines):
         batch = compare_batch(rows, ctx)
-        _record(batch, plan, digest)
+        _record(batch, plan, digest, actor_id)
         arriving.update(r.staff_number for r in rows if r.staff_number not in batch.found)
         done += len(rows)
         progress("Comparing the file with the portal", done, plan.total_rows)
     if plan.ok:
-        _order(scan, arriving, plan)
+        plan.depth = apply_order(scan.managers, arriving)
     for department in plan.departments:
         digest.update(f"N|{department['code']}|{department['name']}\n".encode())
     if deactivate_missing:
-        _missing(scan, plan, digest, progress)
+        _missing(scan, plan, digest, progress, actor_id)
     plan.digest = digest.hexdigest()
     return plan
 
@@ -251,121 +259,13 @@ def _check_departments(scan: _Scan, ctx: Context, plan: Plan) -> None:
             )
 
 
-def _check_managers(scan: _Scan, plan: Plan) -> dict[str, tuple]:
-    """Line managers named in the file must be in it or in the portal. Returns the ones found
-    in the portal: staff number -> (id, name, active, their line manager's id)."""
-    outside = sorted(set(scan.managers.values()) - scan.lines.keys())
-    found: dict[str, tuple] = {}
-    for start in range(0, len(outside), _QUERY_CHUNK):
-        for pk, number, name, active, manager_id in User.objects.filter(
-            staff_number__in=outside[start : start + _QUERY_CHUNK]
-        ).values_list("pk", "staff_number", "full_name", "is_active", "line_manager_id"):
-            found[number] = (pk, name, active, manager_id)
-    column = "line_manager_staff_number"
-    for number, manager in scan.managers.items():
-        line = scan.lines[number]
-        if manager in scan.lines:
-            if manager in scan.leaving:
-                plan.warnings.add(
-                    Problem(
-                        line,
-                        column,
-                        f"their line manager, {shown(manager)}, leaves in this same file.",
-                    )
-                )
-        elif manager not in found:
-            plan.problems.add(
-                Problem(
-                    line,
-                    column,
-                    f"nobody with staff number {shown(manager)} is in this file or in the portal.",
-                )
-            )
-            scan.bad_lines.add(line)
-        elif not found[manager][2]:
-            plan.warnings.add(
-                Problem(
-                    line,
-                    column,
-                    f"their line manager, {shown(manager)} ({found[manager][1]}), has left the "
-                    "portal.",
-                )
-            )
-    return found
+_YOU_LEAVE = (
+    "You are among the people this deactivates: once it is applied you will no longer be able "
+    "to sign in."
+)
 
 
-def _check_reporting_lines(scan: _Scan, found: dict[str, tuple], plan: Plan) -> None:
-    """Refuse loops (A manages B manages A), including loops through people not in the file."""
-    if not scan.managers:
-        return
-    # Walk up from the managers outside the file as far as the portal's reporting lines go,
-    # stopping at anyone in the file (whose line manager the file decides).
-    nodes: dict[int, tuple[str, int | None]] = {}
-    key_id: dict[str, int] = {}
-    for number, (pk, _name, _active, manager_id) in found.items():
-        nodes[pk] = (number, manager_id)
-        key_id[number] = pk
-    frontier = {m for _k, m in nodes.values() if m and m not in nodes}
-    while frontier:
-        chunk = list(frontier)[:_QUERY_CHUNK]
-        frontier -= set(chunk)
-        for pk, number, manager_id in User.objects.filter(pk__in=chunk).values_list(
-            "pk", "staff_number", "line_manager_id"
-        ):
-            key = number or f"#{pk}"
-            in_file = number in scan.lines
-            nodes[pk] = (key, None if in_file else manager_id)
-            key_id.setdefault(key, pk)
-            if manager_id and manager_id not in nodes and not in_file:
-                frontier.add(manager_id)
-
-    def parent(key: str) -> str | None:
-        if key in scan.lines:
-            return scan.managers.get(key)
-        pk = key_id.get(key)
-        manager_id = nodes[pk][1] if pk in nodes else None
-        return nodes[manager_id][0] if manager_id in nodes else None
-
-    state: dict[str, int] = {}  # 1: on the path being walked, 2: known to end well
-    for start in scan.managers:
-        path: list[str] = []
-        key: str | None = start
-        while key is not None and key not in state:
-            state[key] = 1
-            path.append(key)
-            key = parent(key)
-        if key is not None and state[key] == 1:
-            loop = path[path.index(key) :] + [key]
-            line = min(scan.lines[k] for k in loop if k in scan.lines)
-            plan.problems.add(
-                Problem(
-                    line,
-                    "line_manager_staff_number",
-                    "this makes a loop in the reporting "
-                    "line: " + " → ".join(k.lstrip("#") for k in loop) + ".",
-                )
-            )
-            scan.bad_lines.add(line)
-        for walked in path:
-            state[walked] = 2
-
-
-def _order(scan: _Scan, arriving: set[str], plan: Plan) -> None:
-    """Depth below the managers that applying must add first (the file has no loops by now).
-    An import of people who are all in the portal already is applied in a single pass."""
-    for start in scan.managers:
-        path = []
-        key = start
-        while scan.managers.get(key) in arriving and key not in plan.depth:
-            path.append(key)
-            key = scan.managers[key]
-        level = plan.depth.get(key, 0)
-        for walked in reversed(path):
-            level += 1
-            plan.depth[walked] = level
-
-
-def _record(batch: Batch, plan: Plan, digest: Any) -> None:
+def _record(batch: Batch, plan: Plan, digest: Any, actor_id: int | None) -> None:
     for problem in batch.problems:
         plan.problems.add(problem)
     if not plan.ok:
@@ -407,6 +307,8 @@ def _record(batch: Batch, plan: Plan, digest: Any) -> None:
             }
         )
         digest.update(f"D|{gone.user.pk}|{gone.leave_date}\n".encode())
+        if gone.user.pk == actor_id:
+            plan.warnings.add(Problem(gone.row.line if gone.row else 0, "", _YOU_LEAVE))
     for skip in batch.skipped:
         plan.skipped.add(
             {
@@ -432,7 +334,9 @@ def missing_people(scan_lines: dict[str, int]) -> Iterator[tuple[int, str, str]]
             yield pk, number, name
 
 
-def _missing(scan: _Scan, plan: Plan, digest: Any, progress: Progress) -> None:
+def _missing(
+    scan: _Scan, plan: Plan, digest: Any, progress: Progress, actor_id: int | None
+) -> None:
     if not plan.ok:
         return
     for pk, number, name in missing_people(scan.lines):
@@ -441,6 +345,8 @@ def _missing(scan: _Scan, plan: Plan, digest: Any, progress: Progress) -> None:
             {"line": None, "staff_number": number, "full_name": name, "reason": "Not in this file"}
         )
         digest.update(f"D|{pk}|missing\n".encode())
+        if pk == actor_id:
+            plan.warnings.add(Problem(0, "", _YOU_LEAVE))
     progress("Checking for people missing from the file", plan.missing, plan.missing)
     with_numbers = User.objects.filter(is_active=True).exclude(staff_number="").count()
     if with_numbers and plan.missing > MISSING_WARNING_SHARE * with_numbers:

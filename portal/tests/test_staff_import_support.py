@@ -6,7 +6,7 @@ import io
 
 from django.core.files.base import ContentFile
 
-from portal.models import StaffImport
+from portal.models import AuditEvent, StaffImport
 from portal.services.staff_import import staff_import_create, staff_import_request_apply
 from portal.staff_import.parsing import check_file
 
@@ -64,3 +64,8 @@ def apply(staff_import: StaffImport, *, by, **kwargs) -> StaffImport:
     )
     staff_import.refresh_from_db()
     return staff_import
+
+
+def verbs() -> list[str]:
+    """The audit trail's events, oldest first."""
+    return list(AuditEvent.objects.order_by("id").values_list("verb", flat=True))
