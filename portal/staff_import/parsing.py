@@ -17,6 +17,12 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
 from portal.models import EmploymentType
+from portal.staff_import.columns import (
+    COLUMN_NAMES,
+    EMPLOYMENT_TYPES,
+    MAX_LENGTHS,
+    REQUIRED,
+)
 
 # Large enough for a whole force's export (250,000 people is about 40 MB).
 MAX_FILE_BYTES = 80 * 1024 * 1024
@@ -32,86 +38,6 @@ _NOT_CSV = [
 ]
 SAVE_AS_CSV = 'In Excel, choose "Save As" and then "CSV UTF-8 (Comma delimited)".'
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    help: str
-    example: str
-    max_length: int | None = None
-
-
-_EMPLOYMENT_TYPES = ", ".join(label for _value, label in EmploymentType.choices)
-
-COLUMNS = [
-    Column(
-        "staff_number",
-        True,
-        "HR's staff number: how the import recognises a person.",
-        "S004217",
-        40,
-    ),
-    Column("full_name", True, "Their name as the portal should show it.", "Jane Example", 200),
-    Column(
-        "email",
-        True,
-        "Work email address, which they sign in with. No two people may share one.",
-        "jane.example@example.org",
-        254,
-    ),
-    Column("job_title", False, "Job title.", "Policy officer", 200),
-    Column(
-        "department_code",
-        False,
-        "HR's code for their department. A code the portal does not know adds that department.",
-        "BUS",
-        40,
-    ),
-    Column(
-        "department_name",
-        False,
-        "The department's name, used when the code is new.",
-        "Business services",
-        200,
-    ),
-    Column(
-        "line_manager_staff_number",
-        False,
-        "Their line manager's staff number: someone anywhere in this file, or already in the "
-        "portal. Blank means no line manager.",
-        "S000112",
-        40,
-    ),
-    Column(
-        "employment_type",
-        False,
-        f"One of: {_EMPLOYMENT_TYPES}. Blank keeps what the portal has (Employee for new people).",
-        "Employee",
-    ),
-    Column("start_date", False, "Start date, as 2026-03-31 or 31/03/2026.", "2026-03-31"),
-    Column(
-        "leave_date",
-        False,
-        "Leave date, as 2026-03-31 or 31/03/2026. A date before today deactivates them.",
-        "",
-    ),
-    Column(
-        "politically_restricted",
-        False,
-        "Is the post politically restricted? yes or no (blank means no).",
-        "no",
-    ),
-    Column(
-        "active",
-        False,
-        "yes, or no for someone who has left (this deactivates them). Blank means yes.",
-        "yes",
-    ),
-]
-COLUMN_NAMES = [c.name for c in COLUMNS]
-REQUIRED = [c.name for c in COLUMNS if c.required]
-_MAX = {c.name: c.max_length for c in COLUMNS if c.max_length}
 
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
@@ -302,7 +228,7 @@ def _row(line: int, cells: list[str], header: Header) -> tuple[Row, list[Problem
         problems.append(Problem(line, column, message))
 
     for name, value in raw.items():
-        limit = _MAX.get(name)
+        limit = MAX_LENGTHS.get(name)
         if limit and len(value) > limit:
             bad(name, f"{shown(value)} is longer than {limit} characters.")
     for name in REQUIRED:
@@ -394,6 +320,6 @@ def parse_employment_type(value: str) -> str | None:
     found = _TYPE_LOOKUP.get(word) or _TYPE_LOOKUP.get(word.replace(" ", "_"))
     if found is None:
         raise ValueError(
-            f"{shown(value)} is not an employment type; use one of: {_EMPLOYMENT_TYPES}."
+            f"{shown(value)} is not an employment type; use one of: {EMPLOYMENT_TYPES}."
         )
     return found

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.models import StaffImport, User
 from portal.staff_import import parsing
-from portal.staff_import.parsing import COLUMN_NAMES
+from portal.staff_import.columns import COLUMN_NAMES
 from portal.tests.factories import UserFactory
 from portal.tests.test_staff_import_support import csv_bytes, person
 

@@ -21,7 +21,8 @@ from portal.services.staff_import import (
     staff_import_create,
     staff_import_request_apply,
 )
-from portal.staff_import.parsing import COLUMNS, MAX_FILE_BYTES, StaffFileError, check_file
+from portal.staff_import.columns import COLUMNS
+from portal.staff_import.parsing import MAX_FILE_BYTES, StaffFileError, check_file
 
 Status = StaffImport.Status
 
