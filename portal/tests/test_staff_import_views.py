@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.models import StaffImport, User
+from portal.services import staff_import as service
 from portal.staff_import import parsing
 from portal.staff_import.columns import COLUMN_NAMES
 from portal.tests.factories import UserFactory
@@ -229,3 +230,24 @@ def test_the_history_runs_a_fixed_number_of_queries_however_many_imports(
     assert response.status_code == 200
     assert response.text.count("hr.csv") == 25
     assert "Page 1 of 2" in response.text
+
+
+def test_a_big_upload_is_checked_in_the_background_and_its_progress_reported(
+    client, policy_admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(service, "INLINE_MAX_ROWS", 3)
+    client.force_login(policy_admin)
+    data = csv_bytes([person(f"S{200 + i}", f"P {i}", f"p{i}@example.org") for i in range(6)])
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("portal:staff_import_upload"), {"file": csv_upload(data)})
+    staff_import = StaffImport.objects.get()
+    progress = reverse("portal:staff_import_progress", args=[staff_import.pk])
+    assert response.url == reverse("portal:staff_import_detail", args=[staff_import.pk])
+    assert client.get(progress).json()["status"] == "validating"
+    assert "Check progress again" in client.get(response.url).text
+
+    assert len(queued) == 1
+    queued[0]()  # the worker runs the task (eagerly, in tests)
+    data = client.get(progress).json()
+    assert (data["status"], data["processed_rows"], data["finished"]) == ("previewed", 6, True)
+    assert "What this file would change" in client.get(response.url).text
