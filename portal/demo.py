@@ -3,7 +3,8 @@ covering every role, so `make run` shows a portal someone can sign in to and try
 
 Everything here is data for a body that does not exist. Loading is idempotent: people are
 matched on email, departments on code, and anything already present is left exactly as it is
-(a demo user who changed their password keeps it). Audit events are written for what is created.
+(a demo user who changed their password keeps it). People are created through the same service
+as HR's import, so the audit trail records them as any other; their roles are recorded too.
 """
 
 import os
@@ -20,6 +21,7 @@ from django.db import transaction
 from portal.models import Department, EmploymentType, OrganisationSettings, User
 from portal.roles import Role
 from portal.services.audit import audit_record
+from portal.services.users import user_create
 
 # Printed by `make run`; chosen to pass the password validators for every demo person.
 DEFAULT_DEMO_PASSWORD = "Lantern-harbour-2026"
@@ -181,37 +183,36 @@ def _person_create(
     *, person: DemoPerson, hashed_password: str, departments: dict[str, Department]
 ) -> User:
     manager = User.objects.filter(email=person.manager).first() if person.manager else None
-    user = User.objects.create(
-        email=person.email,
+    user = user_create(
         full_name=person.full_name,
+        email=person.email,
+        by=None,
         staff_number=person.staff_number,
         job_title=person.job_title,
         department=departments[person.department],
         line_manager=manager,
         employment_type=person.employment_type,
-        politically_restricted=person.politically_restricted,
         start_date=person.start_date,
-        is_staff=person.admin,
-        is_superuser=person.admin,
-        password=hashed_password,
+        politically_restricted=person.politically_restricted,
+        note="demo data",
     )
-    if person.roles:
+    # People created by HR's import set their own password; demo people get the printed one.
+    user.password = hashed_password
+    user.is_staff = user.is_superuser = person.admin
+    user.save(update_fields=["password", "is_staff", "is_superuser"])
+    if person.roles or person.admin:
         # The migration creates the role groups; get_or_create so that a database emptied by
         # a transactional test still gets every role rather than silently none.
         user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in person.roles])
-    audit_record(
-        verb="user.created",
-        obj=user,
-        changes={
-            "source": "demo data",
-            "staff_number": user.staff_number,
-            "department": person.department,
-            "line_manager": person.manager,
-            "employment_type": person.employment_type,
-            "roles": sorted(str(role) for role in person.roles),
-            "django_admin": person.admin,
-        },
-    )
+        audit_record(
+            verb="user.roles_granted",
+            obj=user,
+            changes={
+                "roles": sorted(str(role) for role in person.roles),
+                "django_admin": person.admin,
+                "via": "demo data",
+            },
+        )
     return user
 
 

@@ -64,6 +64,8 @@ def test_the_demo_organisation_is_filled_in_and_audited(monkeypatch):
     assert org.helpdesk_phone and org.out_of_hours_phone and org.dpo_email
     assert AuditEvent.objects.filter(verb="organisation.settings_changed").count() == 1
     assert AuditEvent.objects.filter(verb="user.created").count() == len(PEOPLE)
+    with_roles = [p for p in PEOPLE if p.roles or p.admin]
+    assert AuditEvent.objects.filter(verb="user.roles_granted").count() == len(with_roles)
     call_command("verify_audit", stdout=StringIO())
 
 
