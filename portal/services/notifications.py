@@ -1,39 +1,59 @@
 """The notification outbox: queue messages with the change that causes them, deliver after commit.
 
 A message is rendered when it is queued, so the row is a record of exactly what was sent.
+Rows are inserted with `ON CONFLICT (dedup_key) DO NOTHING RETURNING id`, so a key used before,
+even by a concurrent transaction, makes no second row, and only the rows this call really
+created get a delivery task after commit.
+
 Delivery claims a row with a conditional UPDATE (PENDING -> SENDING); whoever loses the race
 sends nothing, so a delivery task that runs twice sends once. A sweep re-queues rows whose
 delivery never ran (broker down) or whose claim ran out (worker killed mid-send).
 """
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from portal.models import Notification, OrganisationSettings, User
 
 log = logging.getLogger(__name__)
 
+# Longer than any one send can take (EMAIL_TIMEOUT bounds the mail server), so a claim only
+# runs out when the worker holding it has died.
 CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 # A row still pending this long after it was written has lost its delivery task.
 LOST_AFTER = timedelta(minutes=2)
 DELIVERY_BATCH = 200
+INSERT_BATCH = 500
+_KEY_MAX = Notification._meta.get_field("dedup_key").max_length
 
 
 def _backoff(attempts: int) -> timedelta:
     # 1, 2, 4 ... minutes, capped at 30: always well inside the broker's visibility timeout.
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 30))
+
+
+def _key(dedup_key: str) -> str:
+    # Cutting a long key short could make two different events share one, and the second
+    # would silently never be sent; a digest keeps long keys distinct.
+    if not dedup_key:
+        raise ValueError("A notification needs a deduplication key.")
+    if len(dedup_key) <= _KEY_MAX:
+        return dedup_key
+    digest = hashlib.sha256(dedup_key.encode()).hexdigest()
+    return f"{dedup_key[: _KEY_MAX - len(digest) - 1]}#{digest}"
 
 
 @dataclass
@@ -48,6 +68,11 @@ class Message:
     in_portal: bool = True
 
 
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    # Plain text is not HTML: a name such as O'Brien must not arrive as O&#x27;Brien.
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _render(message: Message, org: OrganisationSettings) -> Notification:
     recipient = message.to if isinstance(message.to, User) else None
     context = {
@@ -59,14 +84,14 @@ def _render(message: Message, org: OrganisationSettings) -> Notification:
     }
     base = f"emails/{message.template}"
     # Never let user input put a line break into a header.
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())[:255]
-    body_text = render_to_string(f"{base}.txt", context)
+    subject = " ".join(_render_text(f"{base}_subject.txt", context).split())[:255]
+    body_text = _render_text(f"{base}.txt", context)
     try:
-        body_html = render_to_string(f"{base}.html", context)
+        body_html = render_to_string(f"{base}.html", {**context, "subject": subject})
     except TemplateDoesNotExist:
         body_html = ""
     return Notification(
-        dedup_key=message.dedup_key[:255],
+        dedup_key=_key(message.dedup_key),
         recipient=recipient,
         to_email=recipient.email if recipient else message.to,
         subject=subject,
@@ -75,6 +100,37 @@ def _render(message: Message, org: OrganisationSettings) -> Notification:
         url=message.url,
         in_portal=message.in_portal and recipient is not None,
     )
+
+
+def _insert_new(rows: list[Notification]) -> list[int]:
+    """Insert the rows whose key is unused and return the ids of those this call created.
+
+    PostgreSQL and SQLite (3.35 and later) both accept ON CONFLICT ... RETURNING. A row whose
+    key a concurrent, uncommitted transaction holds waits for it, then is skipped if it commits.
+    """
+    if not rows:
+        return []
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ids: list[int] = []
+    for start in range(0, len(rows), INSERT_BATCH):
+        chunk = rows[start : start + INSERT_BATCH]
+        params = [
+            f.get_db_prep_save(f.pre_save(row, add=True), connection)
+            for row in chunk
+            for f in fields
+        ]
+        # Only quoted names from the model's own metadata are formatted in; values are params.
+        table = qn(Notification._meta.db_table)
+        columns = ", ".join(qn(f.column) for f in fields)
+        values = ", ".join([one_row] * len(chunk))
+        sql = f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+        sql += f"ON CONFLICT ({qn('dedup_key')}) DO NOTHING RETURNING {qn('id')}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids.extend(pk for (pk,) in cursor.fetchall())
+    return ids
 
 
 def _deliver_after_commit(ids: list[int]) -> None:
@@ -107,15 +163,15 @@ def notification_queue(
         url=url,
         in_portal=in_portal,
     )
-    if Notification.objects.filter(dedup_key=message.dedup_key[:255]).exists():
+    # Checked first only to save rendering; the insert below is what guarantees one row.
+    if Notification.objects.filter(dedup_key=_key(dedup_key)).exists():
         return None
     row = _render(message, OrganisationSettings.load())
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent twin must not spoil the caller
-            row.save()
-    except IntegrityError:
+    ids = _insert_new([row])
+    if not ids:
         return None
-    _deliver_after_commit([row.pk])
+    row.pk = ids[0]
+    _deliver_after_commit(ids)
     return row
 
 
@@ -125,26 +181,22 @@ def notifications_queue_many(*, messages: Iterable[Message], batch_size: int = 1
     used before are skipped. Returns how many were new. Constant memory per batch."""
     org = OrganisationSettings.load()
     queued = 0
-    batch: list[Notification] = []
+    batch: list[Message] = []
 
     def flush() -> int:
-        keys = [row.dedup_key for row in batch]
-        existing = set(
+        keys = [_key(m.dedup_key) for m in batch]
+        used = set(
             Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True)
         )
-        fresh = [row for row in batch if row.dedup_key not in existing]
-        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-        ids = list(
-            Notification.objects.filter(
-                dedup_key__in=[row.dedup_key for row in fresh], status=Notification.Status.PENDING
-            ).values_list("id", flat=True)
-        )
+        # Rendering is the costly part, so skip what is already known to be sent.
+        fresh = [_render(m, org) for m, key in zip(batch, keys, strict=True) if key not in used]
+        ids = _insert_new(fresh)
         _deliver_after_commit(ids)
         batch.clear()
         return len(ids)
 
     for message in messages:
-        batch.append(_render(message, org))
+        batch.append(message)
         if len(batch) >= batch_size:
             queued += flush()
     if batch:
@@ -176,7 +228,7 @@ def notification_deliver(*, notification_id: int) -> bool:
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_email],
-        headers={"X-Portal-Message": row.dedup_key[:200]},
+        headers={"X-Portal-Message": str(row.pk)},
     )
     if row.body_html:
         email.attach_alternative(row.body_html, "text/html")
@@ -190,7 +242,15 @@ def notification_deliver(*, notification_id: int) -> bool:
             claimed_until=None,
             last_error=f"{type(exc).__name__}: {exc}"[:500],
         )
-        log.warning("Notification %s not delivered (attempt %s): %s", row.pk, row.attempts, exc)
+        # The address only, never the body: a reset link in a log is a way into an account.
+        log.warning(
+            "Notification %s to %s not delivered (attempt %s of %s): %s",
+            row.pk,
+            row.to_email,
+            row.attempts,
+            MAX_ATTEMPTS,
+            type(exc).__name__,
+        )
         return False
     Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
@@ -198,14 +258,19 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
-def notifications_due(*, now=None, limit: int = 5000) -> list[int]:
+def notifications_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:
     """Rows the sweep should hand to a delivery task: failed attempts whose backoff has run out,
     rows whose delivery task was lost, and rows whose claim ran out mid-send."""
     now = now or timezone.now()
-    # A claim that ran out means the worker died mid-send; give the row back.
-    Notification.objects.filter(status=Notification.Status.SENDING, claimed_until__lt=now).update(
-        status=Notification.Status.PENDING, claimed_until=None, next_attempt_at=None
+    stale = Notification.objects.filter(status=Notification.Status.SENDING, claimed_until__lt=now)
+    # A claim that ran out means the worker died mid-send. A message that has killed a worker
+    # every time is given up on rather than retried for ever.
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Notification.Status.FAILED,
+        claimed_until=None,
+        last_error="Delivery did not finish (the worker stopped while sending).",
     )
+    stale.update(status=Notification.Status.PENDING, claimed_until=None, next_attempt_at=now)
     return list(
         Notification.objects.filter(status=Notification.Status.PENDING)
         .filter(
