@@ -4,10 +4,11 @@ Outsiders get 404 from object helpers (they must not learn an object exists); pe
 without the role a page needs get 403.
 """
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -32,5 +33,39 @@ def role_required(*roles: Role) -> Callable:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address, read through trusted proxies the same way the lockout reads it."""
-    return get_client_ip_address(request) or None
+    """The client's address. The lockout (AXES_CLIENT_IP_CALLABLE) and the audit trail both
+    read it here, so they always agree.
+
+    With no proxy in front (PORTAL_PROXY_COUNT = 0) X-Forwarded-For is ignored: anyone can send
+    it, and trusting it would let one person try passwords from endless made-up addresses.
+    Behind N proxies, each of which appends the address it heard from, the client is the Nth
+    address from the right; anything to the left of it was written by the client.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.PORTAL_PROXY_COUNT
+    if hops:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            candidate = forwarded[-hops]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return remote
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The name the lockout counts failures against (AXES_USERNAME_CALLABLE).
+
+    Sign-in ignores the case of the email address, so the lockout must too: otherwise
+    "Alice@…", "ALICE@…" and so on would each get a fresh set of attempts.
+    """
+    if credentials and credentials.get("username") is not None:
+        name = credentials["username"]
+    else:
+        name = getattr(request, "POST", {}).get("username", "")
+    return str(name or "").strip().lower()

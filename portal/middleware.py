@@ -1,16 +1,28 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
 
 SIGNED_IN_AT = "portal_signed_in_at"
+# Set on the request before the portal itself signs someone out, so the audit trail says why.
+LOGOUT_REASON = "portal_logout_reason"
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(seconds // 60, 1)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however active.
+    """Ends a session SESSION_ABSOLUTE_SECONDS (12 hours) after sign-in, however active.
 
-    The idle limit is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    The idle limit (30 minutes) is Django's own: SESSION_COOKIE_AGE with
+    SESSION_SAVE_EVERY_REQUEST, checked by the session store on every request. Must sit after
+    the authentication and message middleware.
     """
 
     def __init__(self, get_response):
@@ -19,11 +31,16 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = timezone.now().timestamp()
+            # Set at sign-in (portal/signals.py); a session without it starts counting now.
             signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
             if now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS:
+                limit = _duration(settings.SESSION_ABSOLUTE_SECONDS)
+                setattr(request, LOGOUT_REASON, f"{limit} since sign-in")
                 logout(request)
                 messages.info(
-                    request, "For your security you have been signed out. Please sign in again."
+                    request,
+                    f"For your security you are signed out {limit} after signing in. "
+                    "Please sign in again.",
                 )
-                return redirect(settings.LOGIN_URL)
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -34,6 +35,16 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "PORTAL_ENCRYPTION_KEYS must be set in production (DEBUG is off)."
         )
+    for _key in PORTAL_ENCRYPTION_KEYS:
+        try:
+            Fernet(_key)
+        except (ValueError, TypeError):
+            # Found now, not when the first secret is saved; the key itself is never printed.
+            raise ImproperlyConfigured(
+                "PORTAL_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+                "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')."
+            ) from None
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -67,8 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it tells the person why they were signed out.
+    "portal.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a locked-out login is answered after everything else has run.
@@ -131,8 +143,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many proxies in front of the portal append to X-Forwarded-For (0: none, the header is
+# ignored). The lockout and the audit trail read the client address the same way.
+PORTAL_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.access.client_ip"
+# Sign-in ignores the case of the email address, so the failure count must too.
+AXES_USERNAME_CALLABLE = "portal.access.lockout_username"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -161,6 +177,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: console by default; production sets e.g. EMAIL_URL=smtp+tls://user:pass@host:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A mail server that hangs must not hold an outbox claim for ever (see CLAIM_FOR).
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="compliance-portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -14,6 +14,7 @@ portal_patterns = [
         name="notifications_read_all",
     ),
     path("audit/", audit.audit_list, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("organisation/", organisation.organisation_settings, name="organisation_settings"),
     path("organisation/logo/", organisation.organisation_logo, name="organisation_logo"),
     path("staff/import/", staff_import.staff_import_list, name="staff_import"),
@@ -36,8 +37,8 @@ portal_patterns = [
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -51,7 +52,7 @@ account_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -1,32 +1,70 @@
+"""Django's own account views, with the portal's records added: reset emails go through the
+outbox, and password changes and resets are written to the audit trail."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from portal.services.notifications import notification_queue
+from portal.access import client_ip
+from portal.services.accounts import user_password_reset_request, user_password_set
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the email going through the outbox like every other message."""
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, request=None, token_generator=default_token_generator, **kwargs):
         email = self.cleaned_data["email"]
+        # Each request is its own message; the minute stops a double-submit sending two.
+        stamp = timezone.now().strftime("%Y%m%d%H%M")
+        ip = client_ip(request) if request is not None else None
+        # get_users() only finds active people with a usable password, and the page says the
+        # same whatever was typed, so the form never reveals who has an account.
         for user in self.get_users(email):
             uid = urlsafe_base64_encode(force_bytes(user.pk))
-            token = default_token_generator.make_token(user)
-            # Each request is its own message; the key stops a double-submit sending two.
-            stamp = timezone.now().strftime("%Y%m%d%H%M")
-            notification_queue(
-                to=user,
-                template="password_reset",
-                dedup_key=f"password-reset:{user.pk}:{stamp}",
+            token = token_generator.make_token(user)
+            user_password_reset_request(
+                user=user,
                 url=reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
-                in_portal=False,
+                ip=ip,
+                stamp=stamp,
             )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        user_password_set(form=form, ip=client_ip(self.request), reset=False)
+        # Keeps this session signed in; every other session of theirs ends.
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        user_password_set(form=form, ip=client_ip(self.request), reset=True)
+        # The token was moved into the session by Django's view; a used link must not work again
+        # (the new password hash also invalidates the token itself).
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out, and say so on the sign-in page it leads to (a shared computer's next user
+    should see that the last person really is signed out)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out.")
+        return response
