@@ -1,10 +1,31 @@
 """Django admin for the system administrator. Records that are evidence are read-only here:
 changes to them go through the portal's services, which write the audit trail."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from portal.access import client_ip
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
+from portal.services.audit import audit_record
+
+# Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
+_NOT_RECORDED = {"password", "password1", "password2", "usable_password", "groups"}
+
+
+def _readable(form: forms.ModelForm, name: str, value: Any) -> Any:
+    field = form.fields.get(name)
+    if isinstance(field, forms.ModelChoiceField) and value is not None:
+        if not hasattr(value, "pk"):
+            value = field.queryset.filter(pk=value).first()
+        return str(value) if value is not None else None
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, list | tuple | set) or hasattr(value, "all"):
+        return sorted(str(v) for v in value)
+    return str(value)
 
 
 @admin.register(User)
@@ -49,6 +70,56 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
 
+    # Changes made here are recorded in the audit trail like any other: who was given which
+    # role, by whom, is exactly what a hearing asks.
+    def has_delete_permission(self, request, obj=None):
+        # People leave by deactivation (a service); deleting would orphan their records.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: {
+                "from": _readable(form, name, form.initial.get(name)) if change else None,
+                "to": _readable(form, name, form.cleaned_data.get(name)),
+            }
+            for name in form.changed_data
+            if name not in _NOT_RECORDED
+        }
+        super().save_model(request, obj, form, change)
+        if changes or not change:
+            audit_record(
+                verb="user.changed" if change else "user.created",
+                actor=request.user,
+                obj=obj,
+                changes=changes,
+                ip=client_ip(request),
+            )
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit_record(
+                verb="user.roles_changed",
+                actor=request.user,
+                obj=form.instance,
+                changes={"added": sorted(after - before), "removed": sorted(before - after)},
+                ip=client_ip(request),
+            )
+
+    def log_change(self, request, obj, message):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "auth_user_password_change":
+            audit_record(
+                verb="user.password_set_by_admin",
+                actor=request.user,
+                obj=obj,
+                changes={"usable": obj.has_usable_password()},
+                ip=client_ip(request),
+            )
+        return super().log_change(request, obj, message)
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
@@ -79,6 +150,16 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "subject", "dedup_key"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in Notification._meta.fields if f.name != "id"]
+        if obj is not None and not obj.in_portal:
+            # Inbox-only messages carry keys (a password reset link): not for other eyes.
+            fields = [f for f in fields if f not in ("body_text", "body_html")]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     def has_add_permission(self, request):
         return False
 
@@ -86,4 +167,16 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(OrganisationSettings)
+@admin.register(OrganisationSettings)
+class OrganisationSettingsAdmin(admin.ModelAdmin):
+    """Shown for reference only: the settings are changed on the portal's own page, which
+    checks the logo and records every change in the audit trail."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
-from portal.access import role_required
+from portal.access import client_ip, role_required
 from portal.models import OrganisationSettings
 from portal.roles import Role
 from portal.services.organisation import organisation_settings_update
-from portal.uploads import validate_image_upload
+from portal.uploads import CONTENT_TYPES, generated_name, sniff, validate_image_upload
 
 
 class OrganisationSettingsForm(forms.ModelForm):
@@ -29,11 +30,25 @@ class OrganisationSettingsForm(forms.ModelForm):
             "clear_down_interval_days",
             "ico_deadline_hours",
         ]
+        labels = {"short_name": "Short name", "name": "Full name of the organisation"}
+        help_texts = {
+            "short_name": "Shown in the page header and email subjects, such as 'Northshire OPCC'.",
+            "logo": "A PNG or JPEG image of at most 2 MB.",
+            "clear_down_interval_days": "How often chat group members clear their chats.",
+            "ico_deadline_hours": "Time allowed to tell the ICO about a reportable breach.",
+        }
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
-            validate_image_upload(logo)
+            try:
+                kind = validate_image_upload(logo)
+            except forms.ValidationError as error:
+                # A browser cannot keep a chosen file when a form comes back: say so.
+                raise forms.ValidationError(
+                    [*error.messages, "Your other changes are kept below; choose the logo again."]
+                ) from None
+            logo.name = generated_name(kind)
         return logo
 
 
@@ -41,20 +56,30 @@ class OrganisationSettingsForm(forms.ModelForm):
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     current = OrganisationSettings.load()
     form = OrganisationSettingsForm(request.POST or None, request.FILES or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        organisation_settings_update(form=form, by=request.user, request=request)
-        messages.success(request, "Organisation settings saved.")
-        return redirect("portal:organisation_settings")
+    if request.method == "POST":
+        if form.is_valid():
+            organisation_settings_update(form=form, by=request.user, ip=client_ip(request))
+            messages.success(request, "Organisation settings saved.")
+            return redirect("portal:organisation_settings")
+        messages.error(request, "The settings were not saved. Please correct the errors below.")
     return render(request, "portal/organisation_settings.html", {"form": form})
 
 
+@require_GET
 def organisation_logo(request: HttpRequest) -> HttpResponse:
-    """The logo, for the page header (also on the sign-in page, so not behind login)."""
+    """The logo, for the page header (also on the sign-in page, so not behind login). It is
+    stored outside the web root; its type is read from the file, never from its name."""
     logo = OrganisationSettings.load().logo
     if not logo:
         raise Http404("No logo has been uploaded.")
-    return FileResponse(logo.open("rb"), content_type=_logo_type(logo.name))
-
-
-def _logo_type(name: str) -> str:
-    return "image/png" if name.lower().endswith(".png") else "image/jpeg"
+    try:
+        handle = logo.open("rb")
+    except FileNotFoundError:
+        raise Http404("The logo file is missing.") from None
+    kind = sniff(handle)
+    if kind not in ("png", "jpeg"):
+        handle.close()
+        raise Http404("The stored logo is not an image.")
+    response = FileResponse(handle, content_type=CONTENT_TYPES[kind])
+    response["Cache-Control"] = "private, max-age=300"
+    return response

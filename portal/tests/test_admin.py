@@ -1,0 +1,101 @@
+"""The Django admin is for the system administrator; what it changes about people is evidence
+too, so it lands in the audit trail like any change made elsewhere."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from portal.models import AuditEvent, Notification, OrganisationSettings
+from portal.roles import Role
+from portal.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(
+        UserFactory(full_name="Ada Admin", is_staff=True, is_superuser=True, roles=[Role.SYSADMIN])
+    )
+    return client
+
+
+def _change_form(alice, **overrides):
+    data = {
+        "email": alice.email,
+        "full_name": alice.full_name,
+        "staff_number": alice.staff_number,
+        "job_title": alice.job_title,
+        "department": alice.department_id or "",
+        "line_manager": alice.line_manager_id or "",
+        "employment_type": alice.employment_type,
+        "start_date": "",
+        "groups": [],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_giving_someone_a_role_in_the_admin_is_recorded_with_who_did_it(admin_client, alice):
+    dpo_group = Group.objects.get_or_create(name=Role.DPO)[0]
+    url = reverse("admin:portal_user_change", args=[alice.pk])
+    response = admin_client.post(
+        url, _change_form(alice, job_title="Senior officer", groups=[dpo_group.pk])
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    roles = AuditEvent.objects.get(verb="user.roles_changed")
+    assert roles.actor.full_name == "Ada Admin"
+    assert roles.changes == {"added": [Role.DPO.value], "removed": []}
+    changed = AuditEvent.objects.get(verb="user.changed")
+    assert changed.changes == {"job_title": {"from": "Officer", "to": "Senior officer"}}
+
+    admin_client.post(url, _change_form(alice, job_title="Senior officer", groups=[]))
+    assert AuditEvent.objects.filter(verb="user.roles_changed").order_by("id").last().changes == {
+        "added": [],
+        "removed": [Role.DPO.value],
+    }
+
+
+def test_a_password_set_in_the_admin_is_recorded_but_not_the_password(admin_client, alice):
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    secret = "an admin chosen passphrase 7"
+    response = admin_client.post(
+        url, {"password1": secret, "password2": secret, "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(verb="user.password_set_by_admin")
+    assert event.object_id == str(alice.pk)
+    assert secret not in str(event.changes)
+
+
+def test_people_cannot_be_deleted_in_the_admin_only_deactivated(admin_client, alice):
+    response = admin_client.get(reverse("admin:portal_user_delete", args=[alice.pk]))
+    assert response.status_code == 403
+
+
+def test_audit_events_and_organisation_settings_are_read_only_in_the_admin(admin_client):
+    OrganisationSettings.load()
+    assert admin_client.get(reverse("admin:portal_auditevent_add")).status_code == 403
+    url = reverse("admin:portal_organisationsettings_change", args=[1])
+    assert admin_client.get(url).status_code == 200  # may be read
+    admin_client.post(url, {"name": "Changed behind the audit trail", "short_name": "X"})
+    assert OrganisationSettings.load().name == "Your organisation"
+
+
+def test_an_inbox_only_message_does_not_show_its_body_in_the_admin(admin_client, alice):
+    row = Notification.objects.create(
+        dedup_key="k",
+        recipient=alice,
+        to_email=alice.email,
+        subject="Reset your password",
+        body_text="http://testserver/accounts/password/reset/abc/secret-token/",
+        in_portal=False,
+    )
+    page = admin_client.get(reverse("admin:portal_notification_change", args=[row.pk]))
+    assert page.status_code == 200
+    assert "Reset your password" in page.text
+    assert "secret-token" not in page.text
