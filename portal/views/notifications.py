@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portal.models import Notification
@@ -20,7 +19,9 @@ def get_notification_for_user(user, pk: int) -> Notification:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    rows = request.user.notifications.filter(in_portal=True).only(
+    # Not request.user.notifications: the related manager would load each row's deferred
+    # recipient_id on its own, one query per row.
+    rows = Notification.objects.filter(recipient=request.user, in_portal=True).only(
         "id", "subject", "created_at", "read_at", "url"
     )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
@@ -40,10 +41,3 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = notifications_mark_all_read(user=request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("portal:notifications")
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback

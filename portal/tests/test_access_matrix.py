@@ -1,0 +1,109 @@
+"""Every page of the foundation, for every role: who gets in, who gets 403, who must sign in.
+
+Menu entries follow the same rules, so nobody is shown a link to a page that refuses them.
+"""
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Notification
+from portal.roles import AUDIT_READERS, Role
+from portal.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = "everyone signed in"
+# (name, url name, method, who may use it)
+PAGES = [
+    ("dashboard", "portal:dashboard", "get", EVERYONE),
+    ("notifications", "portal:notifications", "get", EVERYONE),
+    ("mark all read", "portal:notifications_read_all", "post", EVERYONE),
+    ("password change", "password_change", "get", EVERYONE),
+    ("audit trail", "portal:audit", "get", AUDIT_READERS),
+    ("audit export", "portal:audit_export", "get", AUDIT_READERS),
+    ("organisation settings", "portal:organisation_settings", "get", (Role.SYSADMIN,)),
+    ("organisation settings (save)", "portal:organisation_settings", "post", (Role.SYSADMIN,)),
+]
+PEOPLE = ["staff", "line manager", *Role]
+
+
+def _person(kind, request):
+    if kind == "staff":
+        return request.getfixturevalue("alice")
+    if kind == "line manager":
+        request.getfixturevalue("alice")
+        return request.getfixturevalue("bob")
+    return UserFactory(roles=[kind])
+
+
+def _call(client, url_name, method):
+    return getattr(client, method)(reverse(url_name))
+
+
+@pytest.mark.parametrize(
+    ("page", "url_name", "method", "allowed"), PAGES, ids=[p[0] for p in PAGES]
+)
+@pytest.mark.parametrize("kind", PEOPLE, ids=[str(p) for p in PEOPLE])
+def test_each_page_answers_each_role(client, request, page, url_name, method, allowed, kind):
+    client.force_login(_person(kind, request))
+    response = _call(client, url_name, method)
+    may = allowed == EVERYONE or kind in allowed
+    if may:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert not response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == 403
+        assert "This page is not available to you" in response.text
+
+
+@pytest.mark.parametrize(
+    ("page", "url_name", "method", "allowed"), PAGES, ids=[p[0] for p in PAGES]
+)
+def test_each_page_asks_an_anonymous_visitor_to_sign_in(client, page, url_name, method, allowed):
+    response = _call(client, url_name, method)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_superuser_without_the_role_is_still_refused(client):
+    # has_role ignores is_superuser on purpose: the audit trail is for the named roles.
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(boss)
+    assert client.get(reverse("portal:audit")).status_code == 403
+    assert client.get(reverse("portal:organisation_settings")).status_code == 403
+
+
+def test_a_person_who_lost_their_role_is_refused_on_their_next_page(client):
+    reader = UserFactory(roles=[Role.DPO])
+    client.force_login(reader)
+    assert client.get(reverse("portal:audit")).status_code == 200
+    reader.groups.clear()
+    assert client.get(reverse("portal:audit")).status_code == 403
+
+
+def test_another_persons_notification_is_not_found_for_every_role(client, request, alice):
+    message = Notification.objects.create(
+        dedup_key="x", recipient=alice, to_email=alice.email, subject="Private", body_text="."
+    )
+    for kind in [*Role, "line manager"]:
+        client.force_login(_person(kind, request))
+        response = client.get(reverse("portal:notification", args=[message.pk]))
+        assert response.status_code == 404
+        assert "Page not found" in response.text
+
+
+@pytest.mark.parametrize("kind", PEOPLE, ids=[str(p) for p in PEOPLE])
+def test_the_menu_shows_each_person_only_what_their_roles_allow(client, request, kind):
+    client.force_login(_person(kind, request))
+    html = client.get(reverse("portal:dashboard")).text
+    assert (f'href="{reverse("portal:audit")}"' in html) == (kind in AUDIT_READERS)
+    assert (f'href="{reverse("portal:organisation_settings")}"' in html) == (kind == Role.SYSADMIN)
+    assert f'href="{reverse("portal:notifications")}"' in html
+
+
+def test_the_django_admin_is_closed_to_people_without_admin_access(client, dpo):
+    client.force_login(dpo)
+    response = client.get("/django-admin/")
+    assert response.status_code == 302
+    assert "/django-admin/login/" in response.url
