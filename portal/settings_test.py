@@ -8,6 +8,7 @@ workers) never take each other's tasks.
 import os
 import socket
 import uuid
+from urllib.parse import urlsplit
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
@@ -29,10 +30,26 @@ _ci = _env.bool("CI", default=False)
 _pg_url = _env.str("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal")
 _redis_url = _env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/0")
 
-POSTGRES_AVAILABLE = _reachable("127.0.0.1", 5432) if "127.0.0.1" in _pg_url else True
-REDIS_AVAILABLE = _reachable("127.0.0.1", 6379)
+
+def _server_of(url: str, default_port: int) -> tuple[str, int]:
+    # Probe the server the URL names, not a fixed address: a URL with another host or port
+    # must not be judged by whether something else happens to listen on 127.0.0.1:5432.
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or default_port
+
+
+POSTGRES_AVAILABLE = _reachable(*_server_of(_pg_url, 5432))
+REDIS_AVAILABLE = _reachable(*_server_of(_redis_url, 6379))
 if _ci and not (POSTGRES_AVAILABLE and REDIS_AVAILABLE):
-    raise ImproperlyConfigured("CI=true: the tests need PostgreSQL and Redis on 127.0.0.1.")
+    missing = [
+        f"{name} at {':'.join(map(str, server))}"
+        for name, up, server in (
+            ("PostgreSQL", POSTGRES_AVAILABLE, _server_of(_pg_url, 5432)),
+            ("Redis", REDIS_AVAILABLE, _server_of(_redis_url, 6379)),
+        )
+        if not up
+    ]
+    raise ImproperlyConfigured(f"CI=true: the tests need {' and '.join(missing)}.")
 
 os.environ["DATABASE_URL"] = _pg_url if POSTGRES_AVAILABLE else "sqlite:///:memory:"
 if REDIS_AVAILABLE:
