@@ -107,3 +107,11 @@ def test_the_django_admin_is_closed_to_people_without_admin_access(client, dpo):
     response = client.get("/django-admin/")
     assert response.status_code == 302
     assert "/django-admin/login/" in response.url
+
+
+def test_only_people_with_admin_access_see_the_django_admin_in_the_menu(client, sysadmin):
+    client.force_login(sysadmin)
+    assert 'href="/django-admin/"' not in client.get(reverse("portal:dashboard")).text
+    sysadmin.is_staff = True
+    sysadmin.save()
+    assert 'href="/django-admin/"' in client.get(reverse("portal:dashboard")).text
