@@ -174,3 +174,18 @@ def test_the_apply_task_run_twice_applies_once(policy_admin):
     service.staff_import_apply(staff_import_id=staff_import.pk)
     assert verbs().count("user.imported") == 1
     assert verbs().count("staff_import.applied") == 1
+
+
+def test_only_one_import_is_applied_at_a_time(policy_admin):
+    first = preview(csv_bytes([person("S200", "Nia", "nia@example.org")]), by=policy_admin)
+    second = preview(csv_bytes([person("S201", "Ned", "ned@example.org")]), by=policy_admin)
+    StaffImport.objects.filter(pk=first.pk).update(
+        status=Status.APPLYING, progress_at=timezone.now()
+    )
+    with pytest.raises(ApplyRefused, match="Another staff import is being applied"):
+        staff_import_request_apply(staff_import=second, by=policy_admin, sha256=second.sha256)
+    # One that has been silent for longer than a task may run has lost its worker.
+    StaffImport.objects.filter(pk=first.pk).update(
+        progress_at=timezone.now() - service.STALE_AFTER - timedelta(minutes=1)
+    )
+    assert apply(second, by=policy_admin).status == Status.DONE

@@ -1,8 +1,10 @@
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import StaffImport, User
 from portal.services import staff_import as service
@@ -251,3 +253,15 @@ def test_a_big_upload_is_checked_in_the_background_and_its_progress_reported(
     data = client.get(progress).json()
     assert (data["status"], data["processed_rows"], data["finished"]) == ("previewed", 6, True)
     assert "What this file would change" in client.get(response.url).text
+
+
+def test_an_import_that_stopped_reporting_says_so_and_how_to_finish(client, policy_admin):
+    client.force_login(policy_admin)
+    silent = make_import(
+        status=Status.APPLYING, progress_at=timezone.now() - timedelta(hours=1), processed_rows=4
+    )
+    page = client.get(reverse("portal:staff_import_detail", args=[silent.pk]))
+    assert "Nothing has been heard from this import since" in page.text
+    lively = make_import(status=Status.APPLYING, progress_at=timezone.now())
+    page = client.get(reverse("portal:staff_import_detail", args=[lively.pk]))
+    assert "Nothing has been heard" not in page.text
