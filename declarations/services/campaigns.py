@@ -377,7 +377,14 @@ def obligation_extend(
         raise ValidationError({"due_at": "The new due date must be in the future."})
     previous = current.due_at
     current.due_at = due_at
-    current.save(update_fields=["due_at"])
+    # A new deadline starts the reminders and escalations afresh: the sweep schedules the next
+    # reminder, and the person and their line manager are told again if this one passes too.
+    current.next_reminder_at = None
+    current.manager_escalated_at = None
+    current.admin_escalated_at = None
+    current.save(
+        update_fields=["due_at", "next_reminder_at", "manager_escalated_at", "admin_escalated_at"]
+    )
     audit_record(
         verb="obligation.extended",
         actor=by,

@@ -158,6 +158,12 @@ def _plan(row: Obligation, now: datetime) -> tuple[str, datetime | None, datetim
     return "reminder", slot, min(slot + cadence, window_start)
 
 
+def _deadline_key(row: Obligation) -> str:
+    # The due-day, overdue and manager messages belong to one deadline: an extended deadline
+    # earns its own, once each, and never a repeat for the old one.
+    return f"{row.due_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
 def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
     user = row.user
     manager = user.line_manager if user.line_manager and user.line_manager.is_active else None
@@ -165,9 +171,9 @@ def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
         template = "declaration_reminder"
         key = f"decl-reminder:{row.pk}:{slot.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     elif kind == "due":
-        template, key = "declaration_due_today", f"decl-due:{row.pk}"
+        template, key = "declaration_due_today", f"decl-due:{row.pk}:{_deadline_key(row)}"
     else:
-        template, key = "declaration_reminder", f"decl-overdue:{row.pk}"
+        template, key = "declaration_reminder", f"decl-overdue:{row.pk}:{_deadline_key(row)}"
     return Message(
         to=user,
         template=template,
@@ -289,7 +295,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
             Message(
                 to=row.user.line_manager,
                 template="declaration_overdue_manager",
-                dedup_key=f"decl-overdue-mgr:{row.pk}",
+                dedup_key=f"decl-overdue-mgr:{row.pk}:{_deadline_key(row)}",
                 url=team_path,
                 context={
                     "campaign": row.campaign,

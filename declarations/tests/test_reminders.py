@@ -137,7 +137,7 @@ def test_the_due_reminder_goes_out_once_in_the_last_day_even_with_a_long_cadence
     again = declarations_sweep(now=now + timedelta(hours=2))
 
     assert (result.due, again.due, result.reminders) == (1, 0, 0)
-    assert _keys("decl-due:") == [f"decl-due:{obligation.pk}"]
+    assert _keys("decl-due:") == [f"decl-due:{obligation.pk}:{due.astimezone(UTC):%Y%m%dT%H%M%SZ}"]
     obligation.refresh_from_db()
     assert obligation.next_reminder_at == due
 
@@ -172,8 +172,9 @@ def test_after_the_deadline_the_person_and_their_line_manager_are_told_once(
 
     assert (result.overdue, result.managers_told) == (1, 1)
     assert (again.overdue, again.managers_told) == (0, 0)
-    assert _keys("decl-overdue:") == [f"decl-overdue:{obligation.pk}"]
-    assert _keys("decl-overdue-mgr:") == [f"decl-overdue-mgr:{obligation.pk}"]
+    stamp = f"{due.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    assert _keys("decl-overdue:") == [f"decl-overdue:{obligation.pk}:{stamp}"]
+    assert _keys("decl-overdue-mgr:") == [f"decl-overdue-mgr:{obligation.pk}:{stamp}"]
     obligation.refresh_from_db()
     assert obligation.manager_escalated_at == now
     assert obligation.next_reminder_at is None
@@ -283,6 +284,28 @@ def test_an_extended_deadline_brings_the_reminders_back(campaign, alice, policy_
     obligation.refresh_from_db()
     assert obligation.next_reminder_at is not None
     assert now < obligation.next_reminder_at <= new_due - DUE_WINDOW
+
+
+def test_an_extended_deadline_that_passes_too_is_escalated_again_once(
+    campaign, alice, bob, policy_admin, now
+):
+    due = now - timedelta(hours=2)
+    obligation = _obligation(campaign, alice, due_at=due, next_reminder_at=due)
+    declarations_sweep(now=now)
+    new_due = now + timedelta(days=3)
+    obligation_extend(obligation=obligation, by=policy_admin, due_at=new_due, reason="Leave")
+    obligation.refresh_from_db()
+    assert (obligation.manager_escalated_at, obligation.admin_escalated_at) == (None, None)
+
+    later = new_due + timedelta(hours=1)
+    declarations_sweep(now=new_due - timedelta(hours=3))  # inside the last day: due reminder
+    first = declarations_sweep(now=later)
+    second = declarations_sweep(now=later + timedelta(hours=1))
+
+    assert len(_keys("decl-due:")) == 1
+    assert len(_keys("decl-overdue:")) == 2  # one for each deadline, never two for one
+    assert len(_keys("decl-overdue-mgr:")) == 2
+    assert (first.managers_told, second.managers_told) == (1, 0)
 
 
 def test_without_a_cadence_only_the_opening_email_and_the_due_reminder_go_out(campaign, alice, now):
