@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models.functions import Lower
 
 from portal.models import Department, EmploymentType, User
+from portal.services.users import PERSON_FIELDS
 from portal.staff_import.parsing import Problem, Row, shown
 
 LABELS = {
@@ -28,20 +29,7 @@ LABELS = {
     "politically_restricted": "Politically restricted",
 }
 _TYPES = dict(EmploymentType.choices)
-_USER_FIELDS = [
-    "id",
-    "staff_number",
-    "full_name",
-    "email",
-    "job_title",
-    "department_id",
-    "line_manager_id",
-    "employment_type",
-    "start_date",
-    "leave_date",
-    "politically_restricted",
-    "is_active",
-]
+_USER_FIELDS = ["id", *PERSON_FIELDS, "is_active"]
 
 
 @dataclass
