@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Department, EmploymentType, User
-from portal.services.audit import audit_record
+from portal.services.audit import AuditDraft, audit_record, audit_record_many
 
 # The details of a person that HR owns and these services set, foreign keys by id. Being active
 # is deliberately not one of them: leaving goes through user_deactivate, which apps hook into.
@@ -90,11 +90,22 @@ def users_create_many(
         )
     created = User.objects.bulk_create(rows, batch_size=1000)
     label = _labeller(people)
-    for user in created:
-        changes = {_audit_name(f): label(f, getattr(user, f)) for f in PERSON_FIELDS}
-        if note:
-            changes["via"] = note
-        audit_record(verb=verb, actor=by, obj=user, changes=changes, ip=ip)
+    via = {"via": note} if note else {}
+    audit_record_many(
+        drafts=(
+            AuditDraft(
+                verb=verb,
+                actor=by,
+                obj=user,
+                changes={
+                    **{_audit_name(f): label(f, getattr(user, f)) for f in PERSON_FIELDS},
+                    **via,
+                },
+                ip=ip,
+            )
+            for user in created
+        )
+    )
     return created
 
 
@@ -164,14 +175,25 @@ def users_update_many(
         [{f: new for f, (_old, new) in diff.items()} for _user, diff in changed]
         + [{f: old for f, (old, _new) in diff.items()} for _user, diff in changed]
     )
-    for user, diff in changed:
-        changes: dict[str, Any] = {
-            _audit_name(f): {"from": label(f, old), "to": label(f, new)}
-            for f, (old, new) in diff.items()
-        }
-        if note:
-            changes["via"] = note
-        audit_record(verb="user.updated", actor=by, obj=user, changes=changes, ip=ip)
+    via = {"via": note} if note else {}
+    audit_record_many(
+        drafts=(
+            AuditDraft(
+                verb="user.updated",
+                actor=by,
+                obj=user,
+                changes={
+                    **{
+                        _audit_name(f): {"from": label(f, old), "to": label(f, new)}
+                        for f, (old, new) in diff.items()
+                    },
+                    **via,
+                },
+                ip=ip,
+            )
+            for user, diff in changed
+        )
+    )
     return len(changed)
 
 

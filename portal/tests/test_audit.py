@@ -6,7 +6,13 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, close_old_connections, connection, transaction
 
 from portal.models import AuditEvent
-from portal.services.audit import GENESIS_HASH, audit_record, audit_verify
+from portal.services.audit import (
+    GENESIS_HASH,
+    AuditDraft,
+    audit_record,
+    audit_record_many,
+    audit_verify,
+)
 
 pytestmark = pytest.mark.django_db
 on_postgres = pytest.mark.skipif(
@@ -118,6 +124,27 @@ def test_a_row_rewritten_with_a_fresh_hash_is_still_caught_by_the_next_link(alic
     checked, bad, _ = audit_verify()
     assert checked == 2
     assert bad.pk == AuditEvent.objects.order_by("id")[2].pk
+
+
+def test_events_appended_in_bulk_continue_the_chain_in_order(alice, bob):
+    audit_record(verb="user.created", actor=alice, obj=alice)
+    drafts = [
+        AuditDraft(verb="user.imported", actor=alice, obj=bob, changes={"n": n}) for n in range(5)
+    ]
+
+    assert audit_record_many(drafts=drafts, batch_size=2) == 5
+
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.changes.get("n") for e in events[1:]] == [0, 1, 2, 3, 4]
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert audit_verify()[:2] == (6, None)
+
+
+def test_bulk_appending_runs_a_fixed_number_of_queries(alice, django_assert_max_num_queries):
+    drafts = [AuditDraft(verb="user.imported", actor=alice, obj=alice) for _ in range(300)]
+    # The lock, the last hash, one INSERT per 1,000 events, and the savepoint around them.
+    with django_assert_max_num_queries(5):
+        audit_record_many(drafts=drafts)
 
 
 def test_the_model_refuses_edits_and_deletes(alice):
