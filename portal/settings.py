@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
     # Every five minutes: declaration reminders and escalations that have fallen due.
     "declarations-sweep": {"task": "declarations.tasks.declarations_sweep", "schedule": 300.0},
+    # Hourly: people whose leave date has passed are deactivated (leavers), once each.
+    "leavers-sweep": {"task": "portal.tasks.leavers_sweep", "schedule": 3600.0},
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from portal.services.notifications import notification_deliver, notifications_due
 from portal.services.staff_import import staff_import_apply, staff_import_validate
+from portal.services.users import users_deactivate_leavers
 
 
 @shared_task(ignore_result=True)
@@ -23,6 +24,12 @@ def outbox_sweep() -> int:
     for start in range(0, len(ids), 200):
         deliver_notifications.delay(ids[start : start + 200])
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def leavers_sweep() -> int:
+    """Beat, hourly: people whose leave date has passed leave the portal."""
+    return users_deactivate_leavers()
 
 
 # A staff import task may run long (250,000 rows), but must end inside the broker's visibility

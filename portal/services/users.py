@@ -238,3 +238,18 @@ def user_deactivate(
     # Apps that must act when someone leaves add an explicit call here (for example, the chat
     # group register removing them from groups and opening a task for each group they ran).
     return True
+
+
+def users_deactivate_leavers(*, today: date | None = None) -> int:
+    """Deactivate everyone whose leave date has passed (HR records leave dates ahead of time).
+
+    The leave date is the last working day, so a person goes at the first sweep after it ends.
+    Each leaver goes through user_deactivate in a transaction of their own; a sweep that was
+    down catches up on its next run, and running it twice deactivates nobody twice.
+    """
+    today = today or timezone.localdate()
+    leavers = User.objects.filter(is_active=True, leave_date__lt=today).order_by("pk")
+    return sum(
+        user_deactivate(user=user, by=None, reason="Leave date passed", leave_date=user.leave_date)
+        for user in leavers.iterator(chunk_size=500)
+    )

@@ -1,4 +1,5 @@
 import threading
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -136,7 +137,7 @@ def test_events_appended_in_bulk_continue_the_chain_in_order(alice, bob):
 
     events = list(AuditEvent.objects.order_by("id"))
     assert [e.changes.get("n") for e in events[1:]] == [0, 1, 2, 3, 4]
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(events))
     assert audit_verify()[:2] == (6, None)
 
 
