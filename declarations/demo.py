@@ -234,6 +234,7 @@ def _campaign(
         audience=ExtraStatement.Audience.POLITICALLY_RESTRICTED,
     )
     campaign = campaign_open(campaign=campaign, by=admin)
+    campaign = _move_dates_back(campaign=campaign)
     summary.campaign_created = True
     # Enrol now rather than leave it to the worker, so the demo is complete once loaded.
     summary.enrolled = campaign_enrol(campaign=campaign)
@@ -268,21 +269,30 @@ def _sign_and_pause(*, campaign: Campaign, admin: User, summary: DeclarationsDem
             summary.signed += 1
 
 
-def _move_dates_back(*, campaign: Campaign) -> None:
-    """Demo only: show the campaign as opened weeks ago with its due date just passed."""
+def _move_dates_back(*, campaign: Campaign) -> Campaign:
+    """Demo only: show the campaign as opened weeks ago with its due date just passed.
+
+    Done after opening but before enrolment, so the emails people find in their notifications
+    give the same due date as the campaign (a campaign cannot be opened with its due date past).
+    """
     today = timezone.localdate()
     opened = timezone.now() - timedelta(days=OPENED_DAYS_AGO)
     due = end_of_day(today - timedelta(days=DUE_DAYS_AGO))
     Campaign.objects.filter(pk=campaign.pk).update(opens_at=opened, opened_at=opened, due_at=due)
-    # Those still to sign have had their reminders; the sweep tells them (and their managers)
-    # that the date has passed the next time it runs.
-    Obligation.objects.filter(campaign=campaign).update(
-        due_at=due, created_at=opened, next_reminder_at=due
-    )
     audit_record(
         verb="campaign.demo_dates_moved",
         obj=campaign,
         changes={"source": "demo data", "opens_at": opened, "due_at": due},
+    )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def _backdate_obligations(*, campaign: Campaign) -> None:
+    # Those still to sign have had their reminders; the sweep tells them (and their managers)
+    # that the date has passed the next time it runs.
+    Obligation.objects.filter(campaign=campaign).update(
+        created_at=campaign.opened_at, next_reminder_at=campaign.due_at
     )
 
 
@@ -300,7 +310,7 @@ def demo_declarations_load() -> DeclarationsDemoSummary:
         return summary
     campaign = _campaign(admin=admin, version=version, name=name, summary=summary)
     _sign_and_pause(campaign=campaign, admin=admin, summary=summary)
-    _move_dates_back(campaign=campaign)
+    _backdate_obligations(campaign=campaign)
     return summary
 
 

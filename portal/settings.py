@@ -183,7 +183,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="compliance-portal@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: configured here with the CELERY_ namespace (see portal/celery.py).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# "localhost" only names the machine: the filesystem broker needs no server.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
     for _sub in ("queue", "processed", "control"):
