@@ -134,6 +134,7 @@ def test_a_policy_administrator_publishes_a_version_opens_a_campaign_and_sees_th
     assert campaign.obligations.count() == 4
 
     # The report, reached from the menu.
+    page.get_by_role("button", name="Policy administration").click()
     page.get_by_role("link", name="Compliance reports").click()
     expect(page.get_by_role("heading", name="Compliance reports")).to_be_visible()
     assert_accessible(page)

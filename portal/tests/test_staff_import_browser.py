@@ -34,6 +34,7 @@ def test_a_policy_administrator_checks_and_applies_a_staff_file(
     bad.write_bytes(csv_bytes([person("S300", "Bo", "bo@")]))
 
     sign_in(page, live_server, policy_admin)
+    page.get_by_role("button", name="Policy administration").click()
     page.get_by_role("link", name="Staff import").click()
     expect(page.get_by_role("heading", name="Staff import", exact=True)).to_be_visible()
     assert_accessible(page)
@@ -66,7 +67,8 @@ def test_a_policy_administrator_checks_and_applies_a_staff_file(
     assert_accessible(page)
     assert User.objects.get(staff_number="S200").line_manager.full_name == "Olive Newname"
 
-    page.get_by_role("link", name="Staff import").first.click()
+    page.get_by_role("button", name="Policy administration").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff import").click()
     expect(page.get_by_role("cell", name="2 added, 1 updated, 1 deactivated")).to_be_visible()
     assert_accessible(page)
 
