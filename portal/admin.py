@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from portal.access import client_ip
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
 from portal.services.audit import audit_record
+from portal.services.users import user_deactivate, user_reactivate
 
 # Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
 _NOT_RECORDED = {"password", "password1", "password2", "usable_password", "groups"}
@@ -69,6 +70,34 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
+
+    actions = ["deactivate_people", "reactivate_people"]
+
+    @admin.action(description="Deactivate the selected people (they leave the portal)")
+    def deactivate_people(self, request, queryset):
+        done = sum(
+            user_deactivate(
+                user=user,
+                by=request.user,
+                reason="Deactivated in the Django admin",
+                ip=client_ip(request),
+            )
+            for user in queryset
+        )
+        self.message_user(request, f"Deactivated {done} of {queryset.count()} selected.")
+
+    @admin.action(description="Reactivate the selected people (deactivated by mistake)")
+    def reactivate_people(self, request, queryset):
+        done = sum(
+            user_reactivate(
+                user=user,
+                by=request.user,
+                reason="Reactivated in the Django admin",
+                ip=client_ip(request),
+            )
+            for user in queryset
+        )
+        self.message_user(request, f"Reactivated {done} of {queryset.count()} selected.")
 
     # Changes made here are recorded in the audit trail like any other: who was given which
     # role, by whom, is exactly what a hearing asks.
@@ -154,7 +183,7 @@ class NotificationAdmin(admin.ModelAdmin):
         fields = [f.name for f in Notification._meta.fields if f.name != "id"]
         if obj is not None and not obj.in_portal:
             # Inbox-only messages carry keys (a password reset link): not for other eyes.
-            fields = [f for f in fields if f not in ("body_text", "body_html")]
+            fields = [f for f in fields if f not in ("body_text", "body_html", "url")]
         return fields
 
     def get_readonly_fields(self, request, obj=None):

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def default_demo_password(monkeypatch):
+def default_demo_password(monkeypatch, settings):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    # The demo refuses to load with DEBUG off, and pytest-django turns DEBUG off for tests.
+    settings.DEBUG = True
 
 
 @pytest.fixture(autouse=True)

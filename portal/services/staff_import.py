@@ -69,6 +69,19 @@ def staff_import_create(
     )
     staff_import.stored_file.save("upload.csv", upload, save=False)
     staff_import.save()
+    # HR's file holds every member of staff's details: who gave it to the portal is on record.
+    audit_record(
+        verb="staff_import.uploaded",
+        actor=by,
+        obj=staff_import,
+        changes={
+            "file": staff_import.file_name,
+            "sha256": staff_import.sha256,
+            "rows": rows,
+            "deactivate_missing": deactivate_missing,
+            "source": source,
+        },
+    )
     if _in_background(staff_import, background):
         from portal.tasks import staff_import_validate_task
 
@@ -189,6 +202,13 @@ def staff_import_request_apply(
     )
     if not claimed:  # someone else pressed the button first
         raise ApplyRefused("This import is already being applied.")
+    audit_record(
+        verb="staff_import.apply_requested",
+        actor=by,
+        obj=staff_import,
+        changes={"file": staff_import.file_name, "sha256": staff_import.sha256},
+        ip=ip,
+    )
     if _in_background(staff_import, background):
         from portal.tasks import staff_import_apply_task
 
@@ -244,22 +264,23 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
     except Exception as exc:
         reason = str(exc) if isinstance(exc, ApplyStopped) else type(exc).__name__
         log.exception("Staff import %s stopped", staff_import.pk)
-        _failed(
-            staff_import,
-            f"Applying stopped: {reason}. Changes made before it stopped "
-            "are kept and in the audit trail; import the same file again to finish.",
-        )
-        audit_record(
-            verb="staff_import.failed",
-            actor=staff_import.applied_by,
-            obj=staff_import,
-            changes={
-                "file": staff_import.file_name,
-                "sha256": staff_import.sha256,
-                "error": reason,
-            },
-            ip=ip,
-        )
+        with transaction.atomic():  # the status and its event together
+            _failed(
+                staff_import,
+                f"Applying stopped: {reason}. Changes made before it stopped "
+                "are kept and in the audit trail; import the same file again to finish.",
+            )
+            audit_record(
+                verb="staff_import.failed",
+                actor=staff_import.applied_by,
+                obj=staff_import,
+                changes={
+                    "file": staff_import.file_name,
+                    "sha256": staff_import.sha256,
+                    "error": reason,
+                },
+                ip=ip,
+            )
         return
     counts = {**plan.counts(), **done}
     with transaction.atomic():

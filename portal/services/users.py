@@ -223,11 +223,15 @@ def user_deactivate(
     Returns False (and records nothing) if they were already inactive. Their sessions die with
     it: Django's auth backend refuses inactive people on every request.
     """
-    if not user.is_active:
+    leave_date = leave_date or user.leave_date or timezone.localdate()
+    # Conditional in the database: the copy we were handed may be stale (an import and the
+    # leavers sweep can both reach one person), and a leaver must leave exactly once.
+    if not User.objects.filter(pk=user.pk, is_active=True).update(
+        is_active=False, leave_date=leave_date
+    ):
         return False
     user.is_active = False
-    user.leave_date = leave_date or user.leave_date or timezone.localdate()
-    user.save(update_fields=["is_active", "leave_date"])
+    user.leave_date = leave_date
     audit_record(
         verb="user.deactivated",
         actor=by,
@@ -237,6 +241,26 @@ def user_deactivate(
     )
     # Apps that must act when someone leaves add an explicit call here (for example, the chat
     # group register removing them from groups and opening a task for each group they ran).
+    return True
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, by: User, reason: str, ip: str | None = None) -> bool:
+    """Bring back someone deactivated by mistake (an HR file that left them out). Their leave
+    date is cleared. Returns False, recording nothing, if they were already active."""
+    if not reason.strip():
+        raise ValueError("A reason is required to reactivate someone.")
+    if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True, leave_date=None):
+        return False
+    previous_leave_date = user.leave_date
+    user.is_active, user.leave_date = True, None
+    audit_record(
+        verb="user.reactivated",
+        actor=by,
+        obj=user,
+        changes={"reason": reason.strip(), "previous_leave_date": previous_leave_date},
+        ip=ip,
+    )
     return True
 
 

@@ -164,7 +164,8 @@ def compare_batch(rows: list[Row], ctx: Context) -> Batch:
                 Skip(
                     row,
                     "Stays inactive: they have left, and the import does not bring people back. "
-                    "A system administrator can reactivate them.",
+                    "A system administrator can reactivate them "
+                    "(Django admin, People, 'Reactivate').",
                 )
             )
         elif not changes:

@@ -9,6 +9,12 @@ from portal.models import AuditEvent, Department, EmploymentType, OrganisationSe
 from portal.roles import Role
 
 
+@pytest.fixture(autouse=True)
+def _as_on_a_laptop(settings):
+    # The demo refuses to load with DEBUG off, and pytest-django turns DEBUG off for tests.
+    settings.DEBUG = True
+
+
 def _load() -> str:
     out = StringIO()
     call_command("load_demo", stdout=out)

@@ -68,6 +68,12 @@ def test_a_good_file_adds_and_updates_people_departments_and_line_managers(
     assert staff_import.status == Status.DONE, staff_import.error
     assert staff_import.counts["created"] == 2
     assert staff_import.counts["updated"] == 1
+    own_events = AuditEvent.objects.filter(verb__startswith="staff_import.").order_by("id")
+    assert [(e.verb, e.actor) for e in own_events] == [
+        ("staff_import.uploaded", policy_admin),
+        ("staff_import.apply_requested", policy_admin),
+        ("staff_import.applied", policy_admin),
+    ]
     assert staff_import.counts["departments_created"] == 1
     nia = User.objects.get(staff_number="S200")
     max_ = User.objects.get(staff_number="S300")
@@ -209,7 +215,14 @@ def test_a_dry_run_changes_nothing_but_the_import_record_and_shows_the_changes(
 
     assert staff_import.status == Status.PREVIEWED
     assert list(User.objects.order_by("pk").values()) == people
-    assert (AuditEvent.objects.count(), Department.objects.count()) == (events, departments)
+    assert (AuditEvent.objects.count(), Department.objects.count()) == (events + 1, departments)
+    uploaded = AuditEvent.objects.order_by("-id").first()
+    assert (uploaded.verb, uploaded.actor, uploaded.object_id) == (
+        "staff_import.uploaded",
+        policy_admin,
+        str(staff_import.pk),
+    )
+    assert uploaded.changes["sha256"] == staff_import.sha256
     assert StaffImport.objects.count() == 1
     shown = staff_import.preview
     assert [c["staff_number"] for c in shown["creates"]] == ["S200"]

@@ -67,5 +67,12 @@ def apply(staff_import: StaffImport, *, by, **kwargs) -> StaffImport:
 
 
 def verbs() -> list[str]:
-    """The audit trail's events, oldest first."""
-    return list(AuditEvent.objects.order_by("id").values_list("verb", flat=True))
+    """The audit trail's events, oldest first, leaving out the upload and the press of "Apply"
+    (tested on their own), so that what a file changed reads plainly."""
+    return list(
+        AuditEvent.objects.exclude(
+            verb__in=["staff_import.uploaded", "staff_import.apply_requested"]
+        )
+        .order_by("id")
+        .values_list("verb", flat=True)
+    )

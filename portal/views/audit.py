@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -33,7 +34,11 @@ class AuditFilterForm(forms.Form):
         required=False, label="From (date)", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        required=False, label="To (date)", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To (date)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        # The filter reads up to the start of the next day, which must exist.
+        validators=[MaxValueValidator(date.max - timedelta(days=1), "Choose an earlier date.")],
     )
 
     def clean(self):

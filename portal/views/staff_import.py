@@ -6,6 +6,7 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -118,6 +119,10 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Not one transaction for the whole request: the claim must commit at once (so a second
+# administrator sees the import as busy), and each batch commits as it goes, as in the worker,
+# rather than holding the audit trail's lock until the last row is done.
+@transaction.non_atomic_requests
 @role_required(Role.POLICY_ADMIN)
 @require_POST
 def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -152,13 +157,7 @@ def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.POLICY_ADMIN)
 def staff_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled every two seconds by static/portal/import_progress.js while an import runs."""
-    staff_import = (
-        StaffImport.objects.filter(pk=pk)
-        .only("status", "stage", "total_rows", "processed_rows", "progress_at")
-        .first()
-    )
-    if staff_import is None:
-        raise Http404("No such staff import.")
+    staff_import = get_staff_import(pk)
     return JsonResponse(
         {
             "status": staff_import.status,

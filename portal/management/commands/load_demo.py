@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from declarations.demo import load_declarations_demo
@@ -17,7 +20,23 @@ class Command(BaseCommand):
         "Safe to run again: what exists is left alone. The password comes from DEMO_PASSWORD."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Load the demo even though DEBUG is off (a training or test server only).",
+        )
+
     def handle(self, *args, **options):
+        # The demo makes privileged accounts (a superuser, a DPO, a Chief Executive) that share a
+        # published password: never on a live portal by accident.
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "Refusing to load demo people on a portal running with DEBUG off (production). "
+                "On a training or test server, pass --allow-without-debug and set DEMO_PASSWORD."
+            )
+        if not settings.DEBUG and not os.environ.get("DEMO_PASSWORD"):
+            raise CommandError("Set DEMO_PASSWORD: the published default is only for laptops.")
         for loader in LOADERS:
             try:
                 loader(log=self.stdout.write)
