@@ -237,7 +237,8 @@ def _campaign(
     campaign = _move_dates_back(campaign=campaign)
     summary.campaign_created = True
     # Enrol now rather than leave it to the worker, so the demo is complete once loaded.
-    summary.enrolled = campaign_enrol(campaign=campaign)
+    # As of the (moved-back) opening, so people are asked as they would have been then.
+    summary.enrolled = campaign_enrol(campaign=campaign, now=campaign.opened_at)
     return campaign
 
 

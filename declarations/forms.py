@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
@@ -198,7 +199,10 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["audience_all"] = "1" if self.instance.audience_all else "0"
         for name in ("new_starter_days", "reminder_every_days", "admin_escalation_days"):
+            # min_value set after construction adds no validator of its own: add it, so the
+            # server refuses 0 as well as the browser.
             self.fields[name].min_value = 1
+            self.fields[name].validators.append(MinValueValidator(1))
             self.fields[name].widget.attrs["min"] = 1
 
     def clean(self):

@@ -225,7 +225,10 @@ class Declaration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} signed {self.campaign} on {self.signed_at:%d %b %Y}"
+        # Local time: this text is the audit record's description of the signature.
+        return (
+            f"{self.user} signed {self.campaign} on {timezone.localtime(self.signed_at):%d %b %Y}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -2,7 +2,7 @@
 closed; and the policy administrator's actions on one person's obligation."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -227,17 +227,22 @@ def campaign_close(*, campaign: Campaign, by: User, ip=None) -> Campaign:
     return current
 
 
-def obligation_due_at(campaign: Campaign, start_date) -> datetime:
-    """The campaign's due date; for someone who started after it opened, their start date plus
-    the campaign's new-starter days (at 23:59), if that is later."""
+def obligation_due_at(campaign: Campaign, start_date, *, today: date | None = None) -> datetime:
+    """The campaign's due date; for someone first asked after it opened (a new starter, someone
+    moved into the audience, a late re-sign), the day they are asked or start, whichever is
+    later, plus the campaign's new-starter days (at 23:59), if that is later. Nobody is ever
+    asked with a due date that has already passed."""
     opened_on = timezone.localdate(campaign.opened_at or campaign.opens_at)
-    if start_date and start_date > opened_on:
-        own = end_of_day(start_date + timedelta(days=campaign.new_starter_days))
+    first = max(start_date or date.min, today or timezone.localdate())
+    if first > opened_on:
+        own = end_of_day(first + timedelta(days=campaign.new_starter_days))
         return max(campaign.due_at, own)
     return campaign.due_at
 
 
-def campaign_enrol(*, campaign: Campaign, batch_size: int = ENROL_BATCH) -> int:
+def campaign_enrol(
+    *, campaign: Campaign, batch_size: int = ENROL_BATCH, now: datetime | None = None
+) -> int:
     """Ask everyone in the audience who has not yet been asked. Returns how many were asked.
 
     Safe to run again at any time (the declarations sweep does, for people who join while the
@@ -250,7 +255,8 @@ def campaign_enrol(*, campaign: Campaign, batch_size: int = ENROL_BATCH) -> int:
     campaign = (
         Campaign.objects.select_related("caused_by").prefetch_related("versions__policy")
     ).get(pk=campaign.pk)
-    now = timezone.now()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     if campaign.status != Campaign.Status.OPEN or (campaign.opened_at or now) > now:
         return 0
     versions = [
@@ -276,12 +282,20 @@ def campaign_enrol(*, campaign: Campaign, batch_size: int = ENROL_BATCH) -> int:
             return asked
         after = people[-1].pk
         with transaction.atomic():
+            # A campaign closed while this runs asks nobody more: checked under the row lock
+            # that campaign_close takes too, batch by batch.
+            if (
+                not Campaign.objects.select_for_update()
+                .filter(pk=campaign.pk, status=Campaign.Status.OPEN)
+                .exists()
+            ):
+                return asked
             Obligation.objects.bulk_create(
                 [
                     Obligation(
                         campaign=campaign,
                         user=person,
-                        due_at=obligation_due_at(campaign, person.start_date),
+                        due_at=obligation_due_at(campaign, person.start_date, today=today),
                         next_reminder_at=reminder_from,
                     )
                     for person in people
@@ -311,6 +325,12 @@ def campaign_enrol(*, campaign: Campaign, batch_size: int = ENROL_BATCH) -> int:
                     )
                     for person in people
                 )
+            )
+            # When each person was first asked underpins every overdue and escalation decision.
+            audit_record(
+                verb="campaign.people_asked",
+                obj=campaign,
+                changes={"users": [person.pk for person in people]},
             )
         asked += len(people)
 

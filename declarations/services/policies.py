@@ -68,6 +68,9 @@ def policy_update(
     *, policy: Policy, by: User, title: str, summary: str, owner: User | None, ip=None
 ) -> Policy:
     """Title, summary and owner of a policy. Its published text lives in its versions."""
+    # "Before" comes from the database: a bound ModelForm has already set the new values on
+    # the instance it was given, which would make every change look like no change.
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
     before = {"title": policy.title, "summary": policy.summary, "owner": str(policy.owner or "")}
     policy.title, policy.summary, policy.owner = title, summary, owner
     policy.save(update_fields=["title", "summary", "owner"])
