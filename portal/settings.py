@@ -5,6 +5,7 @@ servers: SQLite, Celery's filesystem broker, console email. Production (DEBUG un
 start without SECRET_KEY and PORTAL_ENCRYPTION_KEYS. Every variable is listed in README.md.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,8 @@ DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijkl"
 _DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
 
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+# Read as-is: django-environ would treat a key starting with "$" as the name of another variable.
+SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
 # Fernet keys, newest first, comma separated; kept apart from SECRET_KEY (see socialmedia).
 PORTAL_ENCRYPTION_KEYS = env.list(
     "PORTAL_ENCRYPTION_KEYS", default=[_DEV_ENCRYPTION_KEY] if DEBUG else []

@@ -67,6 +67,14 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "System check identified no issues (1 silenced)" in result.stdout
 
 
+def test_a_secret_key_starting_with_a_dollar_sign_is_taken_as_it_is(tmp_path):
+    # django-environ reads "$NAME" as a reference to another variable; Django's own key
+    # generator can produce such a key, which once made this suite fail at random.
+    key = "$" + get_random_secret_key() + get_random_secret_key()
+    result = _manage(_production_env(tmp_path, SECRET_KEY=key), "check")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_are_the_secure_ones(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
