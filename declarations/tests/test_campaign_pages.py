@@ -137,6 +137,9 @@ def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
     assert timezone.localtime(obligation.due_at).strftime("%Y-%m-%dT%H:%M") == new_due.strftime(
         "%Y-%m-%dT%H:%M"
     )
+    # The history reads in UK time, as the person extending it typed it, not as stored (UTC).
+    history = client.get(reverse("declarations:obligation", args=[obligation.pk])).text
+    assert f"<strong>to</strong>: {new_due:%-d %b %Y, %H:%M}" in history
 
 
 def test_the_campaign_list_runs_a_fixed_number_of_queries(
