@@ -30,8 +30,12 @@ class Completion:
 
     @property
     def percent(self) -> int:
-        """Whole per cent signed, rounded down: 100% only when everyone has signed."""
-        return self.signed * 100 // self.asked if self.asked else 0
+        return percent_signed(self.signed, self.asked)
+
+
+def percent_signed(signed: int, asked: int) -> int:
+    """Whole per cent signed, rounded down: 100% only when everyone has signed."""
+    return signed * 100 // asked if asked else 0
 
 
 def _counts(now: datetime, prefix: str = "") -> dict:
@@ -159,9 +163,9 @@ def team_obligations(manager: User) -> QuerySet[Obligation]:
     )
 
 
-def team_completion(manager: User, now: datetime) -> list[dict]:
+def team_completion(manager: User, now: datetime) -> list[Completion]:
     """Per campaign, the figures for the manager's own reports (one query)."""
-    return list(
+    rows = (
         Obligation.objects.filter(
             user__line_manager=manager,
             user__is_active=True,
@@ -171,3 +175,16 @@ def team_completion(manager: User, now: datetime) -> list[dict]:
         .annotate(**_counts(now))
         .order_by("-campaign__opens_at", "campaign_id")
     )
+    return [
+        Completion(
+            label=row["campaign__name"]
+            + (" (closed)" if row["campaign__status"] == Campaign.Status.CLOSED else ""),
+            asked=row["asked"],
+            signed=row["signed"],
+            pending=row["pending"],
+            overdue=row["overdue"],
+            paused=row["paused"],
+            key=str(row["campaign_id"]),
+        )
+        for row in rows
+    ]

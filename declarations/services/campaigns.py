@@ -78,21 +78,10 @@ def campaign_create(
     **fields,
 ) -> Campaign:
     """A draft annual campaign. Nobody is asked anything until it is opened."""
-    versions = _check_versions(versions)
-    departments = list(departments)
     campaign = Campaign(kind=Campaign.Kind.ANNUAL, created_by=by, **fields)
-    campaign.full_clean(exclude=["created_by"])
-    campaign.save()
-    campaign.versions.set(versions)
-    campaign.departments.set(departments)
-    audit_record(
-        verb="campaign.created",
-        actor=by,
-        obj=campaign,
-        changes=_describe(campaign, versions, departments),
-        ip=ip,
+    return _save_draft(
+        campaign, by=by, versions=versions, departments=departments, verb="campaign.created", ip=ip
     )
-    return campaign
 
 
 @transaction.atomic
@@ -106,24 +95,39 @@ def campaign_update(
     **fields,
 ) -> Campaign:
     current = _require_draft(campaign)
-    versions = _check_versions(versions)
-    departments = list(departments)
     for name, value in fields.items():
         if name not in CAMPAIGN_FIELDS:
             raise TypeError(f"Not editable: {name}")
         setattr(current, name, value)
-    current.full_clean(exclude=["created_by"])
-    current.save()
-    current.versions.set(versions)
-    current.departments.set(departments)
+    return _save_draft(
+        current, by=by, versions=versions, departments=departments, verb="campaign.updated", ip=ip
+    )
+
+
+def _save_draft(
+    campaign: Campaign,
+    *,
+    by: User,
+    versions: Iterable[PolicyVersion],
+    departments: Iterable[Department],
+    verb: str,
+    ip,
+) -> Campaign:
+    """Validate and save a draft with its versions and departments, and record it all."""
+    versions = _check_versions(versions)
+    departments = list(departments)
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+    campaign.versions.set(versions)
+    campaign.departments.set(departments)
     audit_record(
-        verb="campaign.updated",
+        verb=verb,
         actor=by,
-        obj=current,
-        changes=_describe(current, versions, departments),
+        obj=campaign,
+        changes=_describe(campaign, versions, departments),
         ip=ip,
     )
-    return current
+    return campaign
 
 
 @transaction.atomic

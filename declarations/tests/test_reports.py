@@ -258,7 +258,7 @@ def test_a_line_manager_sees_only_their_own_direct_reports(client, campaign, sce
     for outsider in ("Charlie Outsider", "Gina Grandreport", "Sid Someoneelse", "Lee Leaver"):
         assert outsider not in response.text
     (summary,) = response.context["summaries"]
-    assert (summary["asked"], summary["signed"], summary["paused"]) == (1, 1, 1)
+    assert (summary.asked, summary.signed, summary.paused) == (1, 1, 1)
 
 
 def test_my_team_answers_403_to_people_with_no_reports(client, alice, policy_admin):

@@ -23,6 +23,7 @@ from declarations.reports import (
     completion_by_employment_type,
     completion_overall,
     outstanding,
+    percent_signed,
     report_campaigns,
     team_completion,
     team_obligations,
@@ -69,7 +70,7 @@ def chart_rows(completions: list[Completion]) -> dict:
 def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
-        campaign.percent = campaign.signed * 100 // campaign.asked if campaign.asked else 0
+        campaign.percent = percent_signed(campaign.signed, campaign.asked)
     return render(request, "declarations/reports/list.html", {"page": page})
 
 
@@ -133,7 +134,6 @@ def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for row in page.object_list:
         row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
-        row.is_late = row.status == row.Status.PENDING and row.due_at <= now
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -249,13 +249,9 @@ def my_team(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     now = timezone.now()
     summaries = team_completion(request.user, now)
-    for summary in summaries:
-        asked = summary["asked"]
-        summary["percent"] = summary["signed"] * 100 // asked if asked else 0
     page = Paginator(team_obligations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
-        row.is_late = row.status == row.Status.PENDING and row.due_at <= now
     return render(
         request,
         "declarations/reports/my_team.html",
