@@ -1,6 +1,7 @@
 """Who may see which declarations object: one helper per kind, each fetching what its page
 needs in the same query. Someone else's object is a 404 (they must not learn it exists);
-pages for a role are guarded by `role_required`, which answers 403."""
+pages for a role are guarded by `access_required` with one of the tests here, which
+answers 403; the menu shows each page by the same test."""
 
 from django.http import Http404
 
@@ -18,6 +19,11 @@ from portal.roles import Role
 
 def is_policy_admin(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
+
+
+def can_see_my_team(user: User) -> bool:
+    """Line managers see their own direct reports; no role is needed beyond having reports."""
+    return user.is_authenticated and user.is_line_manager
 
 
 def get_policy_for_user(user: User, slug: str) -> Policy:

@@ -13,23 +13,49 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from portal.roles import Role
+from portal.models import User
+from portal.roles import AUDIT_READERS, Role
 
 
-def role_required(*roles: Role) -> Callable:
-    """Signed in (else to the login page) and holding one of `roles` (else 403)."""
+def access_required(test: Callable[[User], bool]) -> Callable:
+    """Signed in (else to the login page) and passing `test` (else 403).
+
+    The menu shows an entry by the same test (portal.registry.MenuEntry.allowed), so a page
+    and its menu entry cannot disagree.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(request: HttpRequest, *args, **kwargs):
-            if not request.user.has_role(*roles):
+            if not test(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def role_required(*roles: Role) -> Callable:
+    """Signed in (else to the login page) and holding one of `roles` (else 403)."""
+    return access_required(lambda user: user.has_role(*roles))
+
+
+def can_read_audit(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*AUDIT_READERS)
+
+
+def can_manage_organisation(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SYSADMIN)
+
+
+def can_use_django_admin(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+def is_signed_in(user: User) -> bool:
+    return user.is_authenticated
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -69,3 +95,7 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     else:
         name = getattr(request, "POST", {}).get("username", "")
     return str(name or "").strip().lower()
+
+
+def can_import_staff(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)

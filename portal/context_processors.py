@@ -1,18 +1,14 @@
 from portal.models import OrganisationSettings
-from portal.roles import AUDIT_READERS, Role
+from portal.registry import registry
 
 
 def portal(request):
-    """What every page needs: the organisation, and what the person's roles let them reach."""
+    """What every page needs: the organisation, and the menu this person's roles open."""
     user = request.user
     context = {"org": OrganisationSettings.load()}
     if user.is_authenticated:
-        context["nav"] = {
-            "policy_admin": user.has_role(Role.POLICY_ADMIN),
-            "audit": user.has_role(*AUDIT_READERS),
-            "sysadmin": user.has_role(Role.SYSADMIN),
-            "line_manager": user.is_line_manager,
-        }
+        # Entries come from the apps (portal.registry), each shown by its view's access test.
+        context["menu"] = registry.menu_for(user)
         context["unread_count"] = user.notifications.filter(
             in_portal=True, read_at__isnull=True
         ).count()

@@ -13,6 +13,7 @@ from declarations.access import (
     get_campaign_for_admin,
     get_extra_statement_for_admin,
     get_obligation_for_admin,
+    is_policy_admin,
 )
 from declarations.forms import (
     CampaignForm,
@@ -35,12 +36,11 @@ from declarations.services.campaigns import (
     obligation_pause,
     obligation_resume,
 )
-from portal.access import client_ip, role_required
+from portal.access import access_required, client_ip
 from portal.models import AuditEvent
-from portal.roles import Role
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.annotate(
         asked=Count("obligations"),
@@ -64,7 +64,7 @@ def _save_campaign(request: HttpRequest, form: CampaignForm, campaign: Campaign 
     return campaign_update(campaign=campaign, **common)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def campaign_create_view(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, initial=campaign_initial())
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/admin/campaign_form.html", {"form": form})
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     if campaign.status != Campaign.Status.DRAFT:
@@ -98,7 +98,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     versions = campaign.versions.select_related("policy").order_by("policy__title")
@@ -125,7 +125,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "declarations/admin/campaign_detail.html", context)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def campaign_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
@@ -148,7 +148,7 @@ def campaign_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=campaign.pk)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
@@ -161,7 +161,7 @@ def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=campaign.pk)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
@@ -184,7 +184,7 @@ def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def statement_remove(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_extra_statement_for_admin(request.user, pk)
@@ -197,7 +197,7 @@ def statement_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=statement.campaign_id)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def campaign_people(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     form = PeopleFilterForm(request.GET or None)
@@ -253,12 +253,12 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
     )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _obligation_page(request, get_obligation_for_admin(request.user, pk))
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def obligation_pause_view(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
@@ -279,7 +279,7 @@ def obligation_pause_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _obligation_page(request, obligation, pause_form=form, status=400)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def obligation_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
@@ -292,7 +292,7 @@ def obligation_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("declarations:obligation", pk=obligation.pk)
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def obligation_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)

@@ -13,6 +13,7 @@ from declarations.access import (
     get_policy_for_user,
     get_version_for_admin,
     get_version_for_user,
+    is_policy_admin,
 )
 from declarations.forms import PolicyForm, PolicyVersionForm, PublishForm
 from declarations.markdown import render_markdown
@@ -26,8 +27,7 @@ from declarations.services.policies import (
     policy_version_publish,
     policy_version_update,
 )
-from portal.access import client_ip, role_required
-from portal.roles import Role
+from portal.access import access_required, client_ip
 
 # ---- Everyone signed in ------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- Policy administrators ---------------------------------------------------------------
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def admin_policy_list(request: HttpRequest) -> HttpResponse:
     policies = Policy.objects.annotate(
         published_count=Count("versions", filter=Q(versions__status="published")),
@@ -97,7 +97,7 @@ def admin_policy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/admin/policy_list.html", {"page": page})
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def policy_create_view(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +111,7 @@ def policy_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/admin/policy_form.html", {"form": form})
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     form = PolicyForm(request.POST or None, instance=policy)
@@ -122,7 +122,7 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "declarations/admin/policy_form.html", {"form": form, "policy": policy})
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def admin_policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     versions = policy.versions.select_related("published_by").order_by("-created_at", "-pk")
@@ -131,7 +131,7 @@ def admin_policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def version_create(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     initial = {"owner": policy.owner_id}
@@ -162,7 +162,7 @@ def version_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_version_for_admin(request.user, pk)
     if version.is_published:
@@ -198,7 +198,7 @@ def version_is_now_published(version: PolicyVersion) -> bool:
     ).exists()
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def admin_version(request: HttpRequest, pk: int) -> HttpResponse:
     """A version as staff will see it: a preview while it is a draft, with the publish form."""
     version = get_version_for_admin(request.user, pk)
@@ -215,7 +215,7 @@ def admin_version(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 @require_POST
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_version_for_admin(request.user, pk)

@@ -7,15 +7,13 @@ import csv
 from collections.abc import Iterator
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from declarations.access import get_campaign_for_admin
+from declarations.access import can_see_my_team, get_campaign_for_admin, is_policy_admin
 from declarations.models import Campaign, Obligation
 from declarations.reports import (
     Completion,
@@ -29,9 +27,8 @@ from declarations.reports import (
     team_obligations,
 )
 from declarations.services.reminders import days_overdue
-from portal.access import client_ip, role_required
+from portal.access import access_required, client_ip
 from portal.models import Department, EmploymentType
-from portal.roles import Role
 from portal.services.audit import audit_record
 
 PAGE_SIZE = 50
@@ -66,7 +63,7 @@ def chart_rows(completions: list[Completion]) -> dict:
     }
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
@@ -74,7 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/reports/list.html", {"page": page})
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def report_campaign(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
@@ -116,7 +113,7 @@ class OutstandingFilterForm(forms.Form):
         ]
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
@@ -223,7 +220,7 @@ def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
         )
 
 
-@role_required(Role.POLICY_ADMIN)
+@access_required(is_policy_admin)
 def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
@@ -241,12 +238,9 @@ def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return response
 
 
-@login_required
+@access_required(can_see_my_team)
 def my_team(request: HttpRequest) -> HttpResponse:
-    """A line manager's own direct reports and where each stands. No role needed beyond having
-    reports; everyone else gets 403."""
-    if not request.user.is_line_manager:
-        raise PermissionDenied
+    """A line manager's own direct reports and where each stands; everyone else gets 403."""
     now = timezone.now()
     summaries = team_completion(request.user, now)
     page = Paginator(team_obligations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))

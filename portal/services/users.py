@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Department, EmploymentType, User
+from portal.registry import registry
 from portal.services.audit import AuditDraft, audit_record, audit_record_many
 
 # The details of a person that HR owns and these services set, foreign keys by id. Being active
@@ -239,8 +240,9 @@ def user_deactivate(
         changes={"reason": reason, "leave_date": user.leave_date},
         ip=ip,
     )
-    # Apps that must act when someone leaves add an explicit call here (for example, the chat
-    # group register removing them from groups and opening a task for each group they ran).
+    # Apps that must act when someone leaves (the chat-group register removing them from its
+    # groups, say) registered a hook; each runs in this transaction, so a leaver never half-leaves.
+    registry.call_leaver_hooks(user=user, by=by)
     return True
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Notification
-from portal.views import dashboard
+from portal.registry import Panel, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,9 @@ def test_each_app_adds_its_panel_and_an_app_with_nothing_to_say_adds_none(
     def nothing_for_this_person(request):
         return None
 
-    monkeypatch.setattr(dashboard, "PANELS", [nothing_for_this_person, declarations_due])
+    monkeypatch.setattr(
+        registry, "panels", [Panel("a", nothing_for_this_person), Panel("b", declarations_due)]
+    )
     client.force_login(alice)
     html = client.get(reverse("portal:dashboard")).text
     assert "Declarations to sign" in html
@@ -38,7 +40,7 @@ def test_each_app_adds_its_panel_and_an_app_with_nothing_to_say_adds_none(
 
 
 def test_with_no_panels_the_person_is_told_there_is_nothing_to_do(client, alice, monkeypatch):
-    monkeypatch.setattr(dashboard, "PANELS", [lambda request: None])
+    monkeypatch.setattr(registry, "panels", [Panel("empty", lambda request: None)])
     client.force_login(alice)
     assert "Nothing to do" in client.get(reverse("portal:dashboard")).text
 

@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.access import client_ip, role_required
+from portal.access import access_required, can_read_audit, client_ip
 from portal.models import AuditEvent
-from portal.roles import AUDIT_READERS
 from portal.services.audit import audit_record
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -81,7 +80,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     return form, events
 
 
-@role_required(*AUDIT_READERS)
+@access_required(can_read_audit)
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -137,7 +136,7 @@ def _rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
         ]
 
 
-@role_required(*AUDIT_READERS)
+@access_required(can_read_audit)
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered events as CSV, streamed in constant memory, oldest first."""
     form, events = _filtered(request)

@@ -4,9 +4,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from portal.access import client_ip, role_required
+from portal.access import access_required, can_manage_organisation, client_ip
 from portal.models import OrganisationSettings
-from portal.roles import Role
 from portal.services.organisation import organisation_settings_update
 from portal.uploads import CONTENT_TYPES, generated_name, sniff, validate_image_upload
 
@@ -52,7 +51,7 @@ class OrganisationSettingsForm(forms.ModelForm):
         return logo
 
 
-@role_required(Role.SYSADMIN)
+@access_required(can_manage_organisation)
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     current = OrganisationSettings.load()
     form = OrganisationSettingsForm(request.POST or None, request.FILES or None, instance=current)

@@ -3,15 +3,8 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from declarations.demo import load_declarations_demo
-from portal.demo import demo_logins, demo_password, load_foundation_demo
-
-# Each app's demo loader, called in this order as `loader(log=...)`. Each must be idempotent
-# (running it twice changes nothing) and may rely on the loaders before it.
-LOADERS = [
-    load_foundation_demo,
-    load_declarations_demo,
-]
+from portal.demo import demo_logins, demo_password
+from portal.registry import registry
 
 
 class Command(BaseCommand):
@@ -37,11 +30,11 @@ class Command(BaseCommand):
             )
         if not settings.DEBUG and not os.environ.get("DEMO_PASSWORD"):
             raise CommandError("Set DEMO_PASSWORD: the published default is only for laptops.")
-        for loader in LOADERS:
-            try:
-                loader(log=self.stdout.write)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
+        # Each app registers its loader with an order (portal.registry); each is idempotent.
+        try:
+            registry.run_demo_loaders(log=self.stdout.write)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo logins (all with the same password):"))
         self.stdout.write(f"  password: {demo_password()}")
