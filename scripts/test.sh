@@ -22,6 +22,9 @@ section "Lint: ruff check"
 section "Format: ruff format --check"
 .venv/bin/ruff format --check .
 
+section "Import contract: the portal imports no app, apps never import each other"
+.venv/bin/lint-imports --no-cache
+
 # The checks below need settings but no database or broker of their own.
 quiet_env=(env DATABASE_URL=sqlite:///:memory: CELERY_BROKER_URL=memory://localhost/ DJANGO_SETTINGS_MODULE=portal.settings)
 
