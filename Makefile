@@ -12,7 +12,7 @@ help:
 	@echo "make run     serve the portal with demo data on http://127.0.0.1:8000 (PORT=... to change)"
 	@echo "make test    lint, migrations check, deploy check and the whole test suite"
 	@echo "make bench   time the outbox, the audit trail and the bulk jobs on generated data"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    the pre-commit checks: ruff, django-upgrade, djlint, the import contract"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make clean   remove var/ (the embedded database, broker and logs) and caches"
 
@@ -31,8 +31,7 @@ bench: $(VENV_STAMP)
 	@scripts/bench.sh
 
 lint: $(VENV_STAMP)
-	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
+	@scripts/lint.sh
 
 format: $(VENV_STAMP)
 	.venv/bin/ruff format .

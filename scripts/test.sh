@@ -16,14 +16,8 @@ section() { printf '\n========== %s  (+%ss)\n' "$*" "$((SECONDS - STARTED))"; }
 section "Services: PostgreSQL, Redis, Chromium"
 scripts/ensure-services.sh postgres redis chromium
 
-section "Lint: ruff check"
-.venv/bin/ruff check .
-
-section "Format: ruff format --check"
-.venv/bin/ruff format --check .
-
-section "Import contract: the portal imports no app, apps never import each other"
-.venv/bin/lint-imports --no-cache
+section "Lint: ruff, django-upgrade, djlint, the import contract (make lint)"
+scripts/lint.sh
 
 # The checks below need settings but no database or broker of their own.
 quiet_env=(env DATABASE_URL=sqlite:///:memory: CELERY_BROKER_URL=memory://localhost/ DJANGO_SETTINGS_MODULE=portal.settings)
