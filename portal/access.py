@@ -72,7 +72,7 @@ def client_ip(request: HttpRequest) -> str | None:
     if hops:
         forwarded = [
             part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for part in request.headers.get("x-forwarded-for", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= hops:

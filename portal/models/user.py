@@ -55,7 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     employment_type = models.CharField(
-        max_length=20, choices=EmploymentType.choices, default=EmploymentType.EMPLOYEE
+        max_length=20, choices=EmploymentType, default=EmploymentType.EMPLOYEE
     )
     # Politically restricted posts sign an extra statement (seed 004, Appendix A).
     politically_restricted = models.BooleanField("politically restricted post", default=False)
