@@ -11,9 +11,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
-from portal.models import User
+from portal.models import Notification, User
 from portal.roles import AUDIT_READERS, Role
 
 
@@ -99,3 +99,11 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
 
 def can_import_staff(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
+
+
+def get_notification_for_user(user: User, pk: int) -> Notification:
+    """A person's own in-portal notification; anyone else's is a 404."""
+    try:
+        return Notification.objects.get(pk=pk, recipient_id=user.pk, in_portal=True)
+    except Notification.DoesNotExist:
+        raise Http404("No such notification.") from None

@@ -1,20 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.access import get_notification_for_user
 from portal.models import Notification
 from portal.services.notifications import notification_mark_read, notifications_mark_all_read
-
-
-def get_notification_for_user(user, pk: int) -> Notification:
-    """A person's own in-portal notification; anyone else's is a 404."""
-    try:
-        return Notification.objects.get(pk=pk, recipient=user, in_portal=True)
-    except Notification.DoesNotExist:
-        raise Http404("No such notification.") from None
 
 
 @login_required
