@@ -4,7 +4,6 @@ Django's own views do the work (login, logout, password forms); these services r
 password itself, typed or stored, is never recorded anywhere.
 """
 
-from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 
 from portal.models import AuditEvent, User
@@ -39,10 +38,11 @@ def user_sign_in_failed(*, username: str, ip: str | None, locked_out: bool) -> A
 
 
 @transaction.atomic
-def user_password_set(*, form: SetPasswordForm, ip: str | None, reset: bool) -> User:
-    """Save a valid password change (or reset) form, record it, and tell the person by email,
-    so that a change they did not make does not go unnoticed."""
-    user = form.save()
+def user_password_set(*, user: User, password: str, ip: str | None, reset: bool) -> User:
+    """Set a person's own new password (already checked against the password rules), record
+    it, and tell them by email, so that a change they did not make does not go unnoticed."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
     event = audit_record(
         verb="user.password_reset" if reset else "user.password_changed",
         actor=user,

@@ -287,3 +287,12 @@ def test_a_tampered_reset_link_is_refused(client, alice):
         follow=True,
     )
     assert "This link has expired" in response.text
+
+
+def test_the_password_service_takes_the_person_and_the_new_password_not_a_form(alice):
+    from portal.services.accounts import user_password_set
+
+    user_password_set(user=alice, password=NEW_PASSWORD, ip="10.0.0.1", reset=False)
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+    assert _events("user.password_changed")[0].ip_address == "10.0.0.1"

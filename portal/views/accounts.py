@@ -49,7 +49,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
-        user_password_set(form=form, ip=client_ip(self.request), reset=False)
+        user_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            ip=client_ip(self.request),
+            reset=False,
+        )
         # Keeps this session signed in; every other session of theirs ends.
         update_session_auth_hash(self.request, form.user)
         return HttpResponseRedirect(self.get_success_url())
@@ -59,7 +64,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
-        user_password_set(form=form, ip=client_ip(self.request), reset=True)
+        user_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            ip=client_ip(self.request),
+            reset=True,
+        )
         # The token was moved into the session by Django's view; a used link must not work again
         # (the new password hash also invalidates the token itself).
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
