@@ -5,10 +5,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+from django.utils import timezone
 
 from portal.access import client_ip
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
+from portal.services.accounts import user_password_set
 from portal.services.audit import audit_record
 from portal.services.users import user_deactivate, user_reactivate
 
@@ -45,7 +50,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["department"]
     raw_id_fields = ["line_manager"]
     # Deactivation is a service (leavers): it must not be a tick box that skips the audit trail.
-    readonly_fields = ["is_active", "leave_date", "last_login", "date_joined"]
+    readonly_fields = [
+        "is_active",
+        "leave_date",
+        "last_login",
+        "date_joined",
+        "password_set_by",
+        "password_set_at",
+    ]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -65,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         ("Roles", {"fields": ["groups", "is_staff", "is_superuser"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "password_set_by", "password_set_at"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
@@ -114,6 +126,9 @@ class UserAdmin(BaseUserAdmin):
             for name in form.changed_data
             if name not in _NOT_RECORDED
         }
+        if not change and obj.has_usable_password():
+            # Chosen here by the administrator, not by the person (see user_password_set).
+            obj.password_set_by, obj.password_set_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
         if changes or not change:
             audit_record(
@@ -137,17 +152,31 @@ class UserAdmin(BaseUserAdmin):
                 ip=client_ip(request),
             )
 
-    def log_change(self, request, obj, message):
-        match = getattr(request, "resolver_match", None)
-        if match is not None and match.url_name == "auth_user_password_change":
-            audit_record(
-                verb="user.password_set_by_admin",
-                actor=request.user,
-                obj=obj,
-                changes={"usable": obj.has_usable_password()},
-                ip=client_ip(request),
-            )
-        return super().log_change(request, obj, message)
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page for setting someone's password, saving through the service, which
+        records that an administrator (not the person) chose it. Everything else (the form,
+        its errors, who may open it) is Django's own."""
+        if request.method == "POST":
+            user = self.get_object(request, unquote(id))
+            if user is not None and self.has_change_permission(request, user):
+                form = self.change_password_form(user, request.POST)
+                usable = form.is_valid() and form.cleaned_data["set_usable_password"]
+                if form.is_valid() and (usable or "unset-password" in request.POST):
+                    user_password_set(
+                        user=user,
+                        password=form.cleaned_data["password1"] if usable else None,
+                        by=request.user,
+                        ip=client_ip(request),
+                    )
+                    self.message_user(
+                        request,
+                        "Password set."
+                        if usable
+                        else "Signing in with a password is switched off.",
+                    )
+                    update_session_auth_hash(request, user)
+                    return redirect("admin:portal_user_change", user.pk)
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Department)

@@ -5,6 +5,7 @@ password itself, typed or stored, is never recorded anywhere.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from portal.models import AuditEvent, User
 from portal.services.audit import audit_record
@@ -38,22 +39,40 @@ def user_sign_in_failed(*, username: str, ip: str | None, locked_out: bool) -> A
 
 
 @transaction.atomic
-def user_password_set(*, user: User, password: str, ip: str | None, reset: bool) -> User:
-    """Set a person's own new password (already checked against the password rules), record
-    it, and tell them by email, so that a change they did not make does not go unnoticed."""
+def user_password_set(
+    *,
+    user: User,
+    password: str | None,
+    ip: str | None,
+    reset: bool = False,
+    by: User | None = None,
+) -> User:
+    """Set a password (already checked against the password rules), record who set it and
+    when, and tell the person by email, so that a change they did not make does not go
+    unnoticed.
+
+    `by` is whoever set it: the person themself (the default: a change, or a reset through the
+    emailed link) or an administrator. A password of `None` means no password: the person
+    signs in again only after choosing one through "Forgotten your password?".
+    """
+    by = by or user
     user.set_password(password)
-    user.save(update_fields=["password"])
-    event = audit_record(
-        verb="user.password_reset" if reset else "user.password_changed",
-        actor=user,
-        obj=user,
-        ip=ip,
-    )
+    user.password_set_by = by
+    user.password_set_at = timezone.now()
+    user.save(update_fields=["password", "password_set_by", "password_set_at"])
+    by_someone_else = by.pk != user.pk
+    if by_someone_else:
+        verb = "user.password_set_by_admin"
+        changes = {"usable": user.has_usable_password()}
+    else:
+        verb = "user.password_reset" if reset else "user.password_changed"
+        changes = {}
+    event = audit_record(verb=verb, actor=by, obj=user, ip=ip, changes=changes)
     notification_queue(
         to=user,
         template="password_changed",
         dedup_key=f"password-changed:{user.pk}:{event.pk}",
-        context={"reset": reset, "changed_at": event.at},
+        context={"reset": reset, "changed_at": event.at, "by_someone_else": by_someone_else},
     )
     return user
 

@@ -296,3 +296,19 @@ def test_the_password_service_takes_the_person_and_the_new_password_not_a_form(a
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
     assert _events("user.password_changed")[0].ip_address == "10.0.0.1"
+
+
+def test_a_password_the_person_chose_is_recorded_as_their_own(client, alice):
+    client.force_login(alice)
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    alice.refresh_from_db()
+    assert alice.password_set_by == alice
+    assert alice.password_set_at is not None
+    assert not alice.password_set_by_someone_else

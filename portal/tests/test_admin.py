@@ -99,3 +99,36 @@ def test_an_inbox_only_message_does_not_show_its_body_in_the_admin(admin_client,
     assert page.status_code == 200
     assert "Reset your password" in page.text
     assert "secret-token" not in page.text
+
+
+def test_a_password_set_in_the_admin_records_who_set_it_and_tells_the_person(
+    admin_client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    secret = "an admin chosen passphrase 7"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {"password1": secret, "password2": secret, "usable_password": "true"}
+        )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(secret)
+    assert alice.password_set_by.full_name == "Ada Admin"
+    assert alice.password_set_at is not None
+    assert alice.password_set_by_someone_else
+    event = AuditEvent.objects.get(verb="user.password_set_by_admin")
+    assert event.actor.full_name == "Ada Admin"
+    assert mailoutbox[-1].subject.endswith("password was set by an administrator")
+    assert "choose a password of your own" in mailoutbox[-1].body
+
+
+def test_a_mismatched_password_in_the_admin_is_refused_and_nothing_is_recorded(admin_client, alice):
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    response = admin_client.post(
+        url,
+        {"password1": "one long passphrase 1", "password2": "another", "usable_password": "true"},
+    )
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(verb="user.password_set_by_admin").exists()
+    alice.refresh_from_db()
+    assert alice.password_set_by is None
