@@ -69,3 +69,8 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     else:
         name = getattr(request, "POST", {}).get("username", "")
     return str(name or "").strip().lower()
+
+
+def lockout_username_for(user) -> str:
+    """The name the lockout counts `user`'s failures against (see lockout_username)."""
+    return (user.email or "").strip().lower()

@@ -312,3 +312,48 @@ def test_a_password_the_person_chose_is_recorded_as_their_own(client, alice):
     assert alice.password_set_by == alice
     assert alice.password_set_at is not None
     assert not alice.password_set_by_someone_else
+
+
+def test_the_locked_out_page_gives_the_wait_in_words(client, alice, settings):
+    _fail(client, "alice@example.org", 5)
+    response = _sign_in(client, "alice@example.org")
+    assert response.status_code == 429
+    assert "wait 15 minutes and try again" in response.text
+    assert "0:15:00" not in response.text
+
+
+def test_after_a_lock_out_a_reset_through_the_emailed_link_lets_the_person_in_at_once(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    _fail(client, "alice@example.org", 5)
+    assert _sign_in(client, "alice@example.org").status_code == 429
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    form_page = client.get(_reset_link(mailoutbox[0].body), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert _events("user.password_reset")[0].changes == {"sign_in_unlocked": True}
+    alice.refresh_from_db()
+    assert alice.password_set_by == alice
+    assert _sign_in(client, "alice@example.org", NEW_PASSWORD).status_code == 302
+
+
+def test_unlocking_someones_sign_in_clears_every_address_and_is_recorded(client, alice, sysadmin):
+    from portal.services.accounts import user_sign_in_unlock
+
+    _fail(client, "alice@example.org", 5, REMOTE_ADDR="10.0.0.1")
+    _fail(client, "alice@example.org", 5, REMOTE_ADDR="10.0.0.2")
+    assert user_sign_in_unlock(user=alice, by=sysadmin, reason="Rang the helpdesk", ip=None)
+    assert not AccessAttempt.objects.filter(username="alice@example.org").exists()
+    event = _events("user.sign_in_unlocked")[0]
+    assert (event.actor, event.changes) == (
+        sysadmin,
+        {"reason": "Rang the helpdesk", "places_cleared": 2},
+    )
+    assert _sign_in(client, "alice@example.org", REMOTE_ADDR="10.0.0.1").status_code == 302
+    # Nothing left to clear: nothing recorded.
+    assert not user_sign_in_unlock(user=alice, by=sysadmin, reason="Again", ip=None)
+    with pytest.raises(ValueError):
+        user_sign_in_unlock(user=alice, by=sysadmin, reason=" ", ip=None)
