@@ -357,3 +357,27 @@ def test_unlocking_someones_sign_in_clears_every_address_and_is_recorded(client,
     assert not user_sign_in_unlock(user=alice, by=sysadmin, reason="Again", ip=None)
     with pytest.raises(ValueError):
         user_sign_in_unlock(user=alice, by=sysadmin, reason=" ", ip=None)
+
+
+def test_a_second_reset_request_within_the_minute_is_told_the_first_link_is_on_its_way(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from portal.views import accounts
+
+    same_minute = timezone.now().replace(second=10)
+    monkeypatch.setattr(accounts, "timezone", SimpleNamespace(now=lambda: same_minute))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("password_reset"), {"email": "alice@example.org"}, follow=True)
+        second = client.post(reverse("password_reset"), {"email": "Alice@example.org"}, follow=True)
+    assert "have not sent another" not in first.text
+    assert "have not sent another" in second.text
+    assert len(mailoutbox) == 1
+    # Said the same for an address with no account: the page reveals nothing about who has one.
+    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    again = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+    assert "have not sent another" in again.text
+    # A different address is a new request.
+    other = client.post(reverse("password_reset"), {"email": "bob@example.org"}, follow=True)
+    assert "have not sent another" not in other.text
