@@ -3,11 +3,13 @@ changes to them go through the portal's services, which write the audit trail.""
 
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from portal.access import client_ip
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
 from portal.services.accounts import user_password_set
 from portal.services.audit import audit_record
+from portal.services.organisation import department_create, department_update
 from portal.services.users import user_deactivate, user_reactivate
 
 # Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
@@ -181,8 +184,78 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    """Adding and renaming go through the services, which record them. Departments are never
+    deleted here: people, campaigns and past events name them."""
+
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        values = {"code": form.cleaned_data["code"], "name": form.cleaned_data["name"]}
+        if change:
+            department_update(department=obj, by=request.user, ip=client_ip(request), **values)
+        else:
+            saved = department_create(by=request.user, ip=client_ip(request), **values)
+            # The admin goes on to log and link to `obj`: make it the row just created.
+            obj.pk, obj._state.adding = saved.pk, False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference: no adding, changing, deleting or bulk actions.
+
+    A local stand-in for the shared ReadOnlyAdmin (portal/lib/admin.py), which is being written
+    at the same time; swap it in when both are merged."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Roles are Django groups the portal names in code (portal/roles.py): renaming one silently took
+# that role from everyone who held it. They are given and taken on the People pages, recorded.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(_ReadOnlyAdmin):
+    list_display = ["name"]
+    fields = ["name"]
+
+
+# Lock-outs are lifted on a person's page in the portal, with a reason on the audit trail;
+# removing the records here lifted them with no trace.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(_ReadOnlyAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
+    search_fields = ["username", "ip_address"]
+    exclude = ["get_data", "post_data"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_ReadOnlyAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "logout_time"]
+    search_fields = ["username", "ip_address"]
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(_ReadOnlyAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "locked_out"]
+    search_fields = ["username", "ip_address"]
 
 
 @admin.register(AuditEvent)

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 
-from portal.models import OrganisationSettings, User
+from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
 
 # What the settings page may change; anything else passed in is a mistake in the caller.
@@ -63,5 +63,53 @@ def organisation_settings_update(
         row.save()
         audit_record(
             verb="organisation.settings_changed", actor=by, obj=row, changes=changes, ip=ip
+        )
+    return row
+
+
+def _department_label(code: str, name: str) -> str:
+    return f"{code}: {name}"
+
+
+@transaction.atomic
+def department_create(
+    *, code: str, name: str, by: User | None, ip: str | None = None
+) -> Department:
+    """Add a department. Its code is HR's key for it (the staff import matches on it)."""
+    department = Department.objects.create(code=code.strip(), name=name.strip())
+    audit_record(
+        verb="department.created",
+        actor=by,
+        obj=department,
+        object_repr=_department_label(department.code, department.name),
+        changes={"code": department.code, "name": department.name},
+        ip=ip,
+    )
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *, department: Department, code: str, name: str, by: User | None, ip: str | None = None
+) -> Department:
+    """Rename a department or change its code, recording each change as from -> to. The stored
+    row is read afresh under a lock, so "from" is what the database held."""
+    row = Department.objects.select_for_update().get(pk=department.pk)
+    changes = {
+        field: {"from": getattr(row, field), "to": value.strip()}
+        for field, value in (("code", code), ("name", name))
+        if getattr(row, field) != value.strip()
+    }
+    if changes:
+        for field, change in changes.items():
+            setattr(row, field, change["to"])
+        row.save(update_fields=list(changes))
+        audit_record(
+            verb="department.changed",
+            actor=by,
+            obj=row,
+            object_repr=_department_label(row.code, row.name),
+            changes=changes,
+            ip=ip,
         )
     return row
