@@ -11,8 +11,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
+from portal.models import User
 from portal.roles import Role
 
 
@@ -74,3 +75,22 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
 def lockout_username_for(user) -> str:
     """The name the lockout counts `user`'s failures against (see lockout_username)."""
     return (user.email or "").strip().lower()
+
+
+def can_manage_people(user) -> bool:
+    """The People pages (the directory, a person's page, roles, deactivating, unlocking) are
+    the system administrator's."""
+    return bool(user.is_authenticated and user.has_role(Role.SYSADMIN))
+
+
+def get_person_for_admin(user, pk: int) -> User:
+    """A person, for the People pages: not found (404) for anyone who may not manage people,
+    as well as for a person who does not exist."""
+    if not can_manage_people(user):
+        raise Http404("No such person.")
+    try:
+        return User.objects.select_related("department", "line_manager", "password_set_by").get(
+            pk=pk
+        )
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None
