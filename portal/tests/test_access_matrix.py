@@ -23,6 +23,7 @@ PAGES = [
     ("audit export", "portal:audit_export", "get", AUDIT_READERS),
     ("organisation settings", "portal:organisation_settings", "get", (Role.SYSADMIN,)),
     ("organisation settings (save)", "portal:organisation_settings", "post", (Role.SYSADMIN,)),
+    ("people", "portal:people", "get", (Role.SYSADMIN,)),
 ]
 PEOPLE = ["staff", "line manager", *Role]
 
