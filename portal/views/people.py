@@ -2,6 +2,8 @@
 take away roles, deactivate and reactivate them, and lift a sign-in lock-out. Each change is a
 service call that writes the audit trail; the Django admin stays for emergencies only."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -51,7 +53,9 @@ class RoleGrantForm(ReasonForm):
 
     def __init__(self, *args, held: frozenset[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role")] + [
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", "Choose a role")] + [
             (role.name, role.value) for role in Role if role.value not in held
         ]
 
@@ -95,7 +99,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "searched": query,
             # Kept on the Previous / Next links (see _pagination.html).
-            "query": form.data.urlencode() if query else "",
+            "query": urlencode({"q": query}) if query else "",
         },
     )
 
