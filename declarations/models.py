@@ -4,6 +4,8 @@ Seed 004, paragraph 1: everyone the policy applies to declares each year that th
 understood it and will comply. A declaration is evidence: it is never edited or deleted.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -215,6 +217,11 @@ class Declaration(models.Model):
     signed_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    # Null when the password re-entered was the person's own choice (or from before this was
+    # recorded). When someone else had set it (an administrator), who and when, as they read
+    # at signing: {"by": "Name <email>", "by_id": 3, "at": ISO instant}. Such a signature
+    # proves less, and the printable record says so.
+    password_set_by_other = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["-signed_at"]
@@ -237,3 +244,8 @@ class Declaration(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("A declaration cannot be deleted.")
+
+    @property
+    def password_set_by_other_at(self) -> datetime | None:
+        at = (self.password_set_by_other or {}).get("at")
+        return datetime.fromisoformat(at) if at else None

@@ -51,7 +51,14 @@ def can_manage_organisation(user: User) -> bool:
 
 
 def can_use_django_admin(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_staff
+    """The Django admin is the emergency tool. Being marked `is_staff` is not enough on its
+    own: a person also holds the System administrator role, so that taking the role away
+    (recorded, on the People pages) also closes the admin. A superuser is let in without the
+    role: that is the account `createsuperuser` makes to set up a new portal, and the way back
+    in if every system administrator has lost the role."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user.has_role(Role.SYSADMIN)
 
 
 def is_signed_in(user: User) -> bool:
@@ -107,3 +114,27 @@ def get_notification_for_user(user: User, pk: int) -> Notification:
         return Notification.objects.get(pk=pk, recipient_id=user.pk, in_portal=True)
     except Notification.DoesNotExist:
         raise Http404("No such notification.") from None
+
+
+def lockout_username_for(user) -> str:
+    """The name the lockout counts `user`'s failures against (see lockout_username)."""
+    return (user.email or "").strip().lower()
+
+
+def can_manage_people(user) -> bool:
+    """The People pages (the directory, a person's page, roles, deactivating, unlocking) are
+    the system administrator's."""
+    return bool(user.is_authenticated and user.has_role(Role.SYSADMIN))
+
+
+def get_person_for_admin(user, pk: int) -> User:
+    """A person, for the People pages: not found (404) for anyone who may not manage people,
+    as well as for a person who does not exist."""
+    if not can_manage_people(user):
+        raise Http404("No such person.")
+    try:
+        return User.objects.select_related("department", "line_manager", "password_set_by").get(
+            pk=pk
+        )
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None

@@ -3,13 +3,21 @@ changes to them go through the portal's services, which write the audit trail.""
 
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.shortcuts import redirect
+from django.utils import timezone
 
 from portal.access import client_ip
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
+from portal.services.accounts import user_password_set
 from portal.services.audit import audit_record
+from portal.services.organisation import department_create, department_update
 from portal.services.users import user_deactivate, user_reactivate
 
 # Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
@@ -45,7 +53,14 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["department"]
     raw_id_fields = ["line_manager"]
     # Deactivation is a service (leavers): it must not be a tick box that skips the audit trail.
-    readonly_fields = ["is_active", "leave_date", "last_login", "date_joined"]
+    readonly_fields = [
+        "is_active",
+        "leave_date",
+        "last_login",
+        "date_joined",
+        "password_set_by",
+        "password_set_at",
+    ]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -65,7 +80,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         ("Roles", {"fields": ["groups", "is_staff", "is_superuser"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "password_set_by", "password_set_at"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
@@ -114,6 +129,9 @@ class UserAdmin(BaseUserAdmin):
             for name in form.changed_data
             if name not in _NOT_RECORDED
         }
+        if not change and obj.has_usable_password():
+            # Chosen here by the administrator, not by the person (see user_password_set).
+            obj.password_set_by, obj.password_set_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
         if changes or not change:
             audit_record(
@@ -137,23 +155,107 @@ class UserAdmin(BaseUserAdmin):
                 ip=client_ip(request),
             )
 
-    def log_change(self, request, obj, message):
-        match = getattr(request, "resolver_match", None)
-        if match is not None and match.url_name == "auth_user_password_change":
-            audit_record(
-                verb="user.password_set_by_admin",
-                actor=request.user,
-                obj=obj,
-                changes={"usable": obj.has_usable_password()},
-                ip=client_ip(request),
-            )
-        return super().log_change(request, obj, message)
+    def user_change_password(self, request, id, form_url=""):
+        """Django's page for setting someone's password, saving through the service, which
+        records that an administrator (not the person) chose it. Everything else (the form,
+        its errors, who may open it) is Django's own."""
+        if request.method == "POST":
+            user = self.get_object(request, unquote(id))
+            if user is not None and self.has_change_permission(request, user):
+                form = self.change_password_form(user, request.POST)
+                usable = form.is_valid() and form.cleaned_data["set_usable_password"]
+                if form.is_valid() and (usable or "unset-password" in request.POST):
+                    user_password_set(
+                        user=user,
+                        password=form.cleaned_data["password1"] if usable else None,
+                        by=request.user,
+                        ip=client_ip(request),
+                    )
+                    self.message_user(
+                        request,
+                        "Password set."
+                        if usable
+                        else "Signing in with a password is switched off.",
+                    )
+                    update_session_auth_hash(request, user)
+                    return redirect("admin:portal_user_change", user.pk)
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    """Adding and renaming go through the services, which record them. Departments are never
+    deleted here: people, campaigns and past events name them."""
+
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        values = {"code": form.cleaned_data["code"], "name": form.cleaned_data["name"]}
+        if change:
+            department_update(department=obj, by=request.user, ip=client_ip(request), **values)
+        else:
+            saved = department_create(by=request.user, ip=client_ip(request), **values)
+            # The admin goes on to log and link to `obj`: make it the row just created.
+            obj.pk, obj._state.adding = saved.pk, False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference: no adding, changing, deleting or bulk actions.
+
+    A local stand-in for the shared ReadOnlyAdmin (portal/lib/admin.py), which is being written
+    at the same time; swap it in when both are merged."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Roles are Django groups the portal names in code (portal/roles.py): renaming one silently took
+# that role from everyone who held it. They are given and taken on the People pages, recorded.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(_ReadOnlyAdmin):
+    list_display = ["name"]
+    fields = ["name"]
+
+
+# Lock-outs are lifted on a person's page in the portal, with a reason on the audit trail;
+# removing the records here lifted them with no trace.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(_ReadOnlyAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
+    search_fields = ["username", "ip_address"]
+    exclude = ["get_data", "post_data"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_ReadOnlyAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "logout_time"]
+    search_fields = ["username", "ip_address"]
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(_ReadOnlyAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "locked_out"]
+    search_fields = ["username", "ip_address"]
 
 
 @admin.register(AuditEvent)

@@ -16,6 +16,7 @@ def register() -> None:
             Section.POLICY_ADMIN,
             order=40,
         ),
+        MenuEntry("People", "portal:people", access.can_manage_people, Section.ADMINISTRATION),
         MenuEntry("Audit trail", "portal:audit", access.can_read_audit, Section.ADMINISTRATION),
         MenuEntry(
             "Organisation settings",

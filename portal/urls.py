@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal.views import accounts, audit, dashboard, notifications, organisation, staff_import
+from portal.views import (
+    accounts,
+    audit,
+    dashboard,
+    notifications,
+    organisation,
+    people,
+    staff_import,
+)
 
 portal_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -17,6 +25,17 @@ portal_patterns = [
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("organisation/", organisation.organisation_settings, name="organisation_settings"),
     path("organisation/logo/", organisation.organisation_logo, name="organisation_logo"),
+    path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/roles/add/", people.person_role_grant, name="person_role_grant"),
+    path(
+        "people/<int:pk>/roles/<str:role>/remove/",
+        people.person_role_remove,
+        name="person_role_remove",
+    ),
+    path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
     path("staff/import/", staff_import.staff_import_list, name="staff_import"),
     path("staff/import/new/", staff_import.staff_import_upload, name="staff_import_upload"),
     path(
@@ -47,7 +66,7 @@ account_patterns = [
     path("password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        accounts.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(

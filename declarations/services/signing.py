@@ -105,6 +105,18 @@ def declaration_sign(
     )
 
 
+def _password_set_by_other(user: User) -> dict | None:
+    """Who had set the password just re-entered, when it was not the person themself."""
+    if not user.password_set_by_someone_else:
+        return None
+    setter = user.password_set_by
+    return {
+        "by": f"{setter.full_name} <{setter.email}>",
+        "by_id": setter.pk,
+        "at": user.password_set_at.isoformat() if user.password_set_at else None,
+    }
+
+
 @transaction.atomic
 def _declaration_record(
     *, obligation: Obligation, by: User, typed_name: str, ip: str | None, user_agent: str
@@ -139,6 +151,7 @@ def _declaration_record(
         signed_at=timezone.now(),
         ip_address=ip or None,
         user_agent=(user_agent or "")[:500],
+        password_set_by_other=_password_set_by_other(by),
     )
     try:
         with transaction.atomic():
@@ -160,6 +173,11 @@ def _declaration_record(
             ],
             "extra_statements": [s["title"] for s in declaration.extra_statements],
             "user_agent": declaration.user_agent,
+            **(
+                {"password_set_by_someone_else": declaration.password_set_by_other}
+                if declaration.password_set_by_other
+                else {}
+            ),
         },
         ip=ip,
     )

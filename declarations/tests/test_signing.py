@@ -255,3 +255,41 @@ def test_my_declarations_lists_what_is_due_and_what_was_signed(
     assert response.status_code == 200
     assert obligation.campaign.name in response.text
     assert "Page 1 of 2" in response.text
+
+
+def test_a_password_the_person_chose_is_not_flagged_on_the_record(client, alice, obligation):
+    from portal.services.accounts import user_password_set
+
+    user_password_set(user=alice, password=TEST_PASSWORD, ip=None)
+    declaration = _sign(obligation, alice)
+    assert declaration.password_set_by_other is None
+    client.force_login(alice)
+    record = client.get(reverse("declarations:record", args=[declaration.pk]))
+    assert "set by someone else" not in record.text
+
+
+def test_signing_with_a_password_an_administrator_set_is_on_the_evidence_and_the_record(
+    client, alice, obligation, sysadmin
+):
+    from datetime import UTC, datetime
+
+    from portal.services.accounts import user_password_set
+
+    user_password_set(user=alice, password=TEST_PASSWORD, ip=None, by=sysadmin)
+    alice.refresh_from_db()
+    alice.password_set_at = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
+    alice.save(update_fields=["password_set_at"])
+    declaration = _sign(obligation, alice)
+    declaration.refresh_from_db()
+    assert declaration.password_set_by_other == {
+        "by": "Sam Sysadmin <sysadmin@example.org>",
+        "by_id": sysadmin.pk,
+        "at": "2026-07-01T08:30:00+00:00",
+    }
+    event = AuditEvent.objects.get(verb="declaration.signed")
+    assert event.changes["password_set_by_someone_else"]["by_id"] == sysadmin.pk
+    client.force_login(alice)
+    record = client.get(reverse("declarations:record", args=[declaration.pk])).text
+    assert "This password had been set by someone else" in record
+    assert "Sam Sysadmin" in record
+    assert "Wednesday 1 July 2026, 09:30 BST" in record  # UK time

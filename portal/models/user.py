@@ -66,6 +66,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         "Django admin access", default=False, help_text="May sign in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Who last set the password, and when: the person themself (change or emailed reset) or an
+    # administrator. A signature made with a password someone else chose is weaker evidence,
+    # so declarations copy this. Empty for passwords set before it was recorded.
+    password_set_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    password_set_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -103,6 +110,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_role(self, *roles: Role) -> bool:
         """True if the person holds any of the roles. Deliberately ignores is_superuser."""
         return any(role in self.role_names for role in roles)
+
+    @property
+    def password_set_by_someone_else(self) -> bool:
+        return self.password_set_by_id is not None and self.password_set_by_id != self.pk
 
     @cached_property
     def is_line_manager(self) -> bool:

@@ -4,9 +4,11 @@ Django's own views do the work (login, logout, password forms); these services r
 password itself, typed or stored, is never recorded anywhere.
 """
 
-from django.contrib.auth.forms import SetPasswordForm
+from axes.utils import reset as axes_reset
 from django.db import transaction
+from django.utils import timezone
 
+from portal.access import lockout_username_for
 from portal.models import AuditEvent, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
@@ -38,22 +40,70 @@ def user_sign_in_failed(*, username: str, ip: str | None, locked_out: bool) -> A
     return audit_record(verb="user.sign_in_failed", actor=None, obj=user, ip=ip, changes=changes)
 
 
+def _sign_in_lock_clear(user: User) -> int:
+    """Forget failed sign-ins for `user`, from every address. Returns how many were cleared."""
+    return axes_reset(username=lockout_username_for(user))
+
+
 @transaction.atomic
-def user_password_set(*, form: SetPasswordForm, ip: str | None, reset: bool) -> User:
-    """Save a valid password change (or reset) form, record it, and tell the person by email,
-    so that a change they did not make does not go unnoticed."""
-    user = form.save()
-    event = audit_record(
-        verb="user.password_reset" if reset else "user.password_changed",
-        actor=user,
+def user_sign_in_unlock(*, user: User, by: User, reason: str, ip: str | None = None) -> bool:
+    """Let someone who is locked out (too many wrong passwords) sign in again now, rather than
+    after the wait. Returns False, recording nothing, if there was nothing to clear."""
+    if not reason.strip():
+        raise ValueError("A reason is required to unlock someone's sign-in.")
+    cleared = _sign_in_lock_clear(user)
+    if not cleared:
+        return False
+    audit_record(
+        verb="user.sign_in_unlocked",
+        actor=by,
         obj=user,
+        changes={"reason": reason.strip(), "places_cleared": cleared},
         ip=ip,
     )
+    return True
+
+
+@transaction.atomic
+def user_password_set(
+    *,
+    user: User,
+    password: str | None,
+    ip: str | None,
+    reset: bool = False,
+    by: User | None = None,
+) -> User:
+    """Set a password (already checked against the password rules), record who set it and
+    when, and tell the person by email, so that a change they did not make does not go
+    unnoticed.
+
+    `by` is whoever set it: the person themself (the default: a change, or a reset through the
+    emailed link) or an administrator. A password of `None` means no password: the person
+    signs in again only after choosing one through "Forgotten your password?".
+    """
+    by = by or user
+    user.set_password(password)
+    user.password_set_by = by
+    user.password_set_at = timezone.now()
+    user.save(update_fields=["password", "password_set_by", "password_set_at"])
+    by_someone_else = by.pk != user.pk
+    changes: dict[str, object]
+    if by_someone_else:
+        verb = "user.password_set_by_admin"
+        changes = {"usable": user.has_usable_password()}
+    else:
+        verb = "user.password_reset" if reset else "user.password_changed"
+        changes = {}
+    # A new password is the way out of a lock-out the sign-in page offers, so it must work at
+    # once: the failures counted against the old one no longer mean anything.
+    if _sign_in_lock_clear(user):
+        changes["sign_in_unlocked"] = True
+    event = audit_record(verb=verb, actor=by, obj=user, ip=ip, changes=changes)
     notification_queue(
         to=user,
         template="password_changed",
         dedup_key=f"password-changed:{user.pk}:{event.pk}",
-        context={"reset": reset, "changed_at": event.at},
+        context={"reset": reset, "changed_at": event.at, "by_someone_else": by_someone_else},
     )
     return user
 

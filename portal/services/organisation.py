@@ -1,10 +1,30 @@
 from typing import Any
 
-from django import forms
+from django.core.files import File
 from django.db import transaction
 
-from portal.models import OrganisationSettings, User
+from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
+
+# What the settings page may change; anything else passed in is a mistake in the caller.
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "short_name",
+        "logo",
+        "website_url",
+        "helpdesk_phone",
+        "helpdesk_email",
+        "out_of_hours_phone",
+        "dpo_name",
+        "dpo_email",
+        "dpo_phone",
+        "chief_executive_name",
+        "chief_executive_email",
+        "clear_down_interval_days",
+        "ico_deadline_hours",
+    }
+)
 
 
 def _plain(value: Any) -> Any:
@@ -13,21 +33,83 @@ def _plain(value: Any) -> Any:
 
 @transaction.atomic
 def organisation_settings_update(
-    *, form: forms.ModelForm, by: User, ip: str | None = None
+    *, values: dict[str, Any], by: User, ip: str | None = None
 ) -> OrganisationSettings:
-    """Save a valid organisation settings form and record each change as from -> to."""
+    """Set the organisation settings in `values` (already validated) and record each change as
+    from -> to. `logo` is a new file to store, or a false value to remove the logo.
+
+    The stored row is read afresh under a lock, so "from" is what the database held, not what
+    the caller's copy said."""
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not an organisation setting: {', '.join(sorted(unknown))}")
+    OrganisationSettings.load()
+    row = OrganisationSettings.objects.select_for_update().get(pk=1)
     changes: dict[str, Any] = {}
-    for name in form.changed_data:
+    for name, value in values.items():
         if name == "logo":
-            changes["logo"] = "removed" if not form.cleaned_data.get("logo") else "replaced"
+            if isinstance(value, File) and not getattr(value, "_committed", False):
+                changes["logo"] = "replaced"
+                row.logo = value
+            elif not value and row.logo:
+                changes["logo"] = "removed"
+                row.logo = ""
             continue
-        changes[name] = {
-            "from": _plain(form.initial.get(name)),
-            "to": _plain(form.cleaned_data.get(name)),
-        }
-    settings_row = form.save()
+        before = getattr(row, name)
+        if before != value:
+            changes[name] = {"from": _plain(before), "to": _plain(value)}
+            setattr(row, name, value)
     if changes:
+        row.save()
         audit_record(
-            verb="organisation.settings_changed", actor=by, obj=settings_row, changes=changes, ip=ip
+            verb="organisation.settings_changed", actor=by, obj=row, changes=changes, ip=ip
         )
-    return settings_row
+    return row
+
+
+def _department_label(code: str, name: str) -> str:
+    return f"{code}: {name}"
+
+
+@transaction.atomic
+def department_create(
+    *, code: str, name: str, by: User | None, ip: str | None = None
+) -> Department:
+    """Add a department. Its code is HR's key for it (the staff import matches on it)."""
+    department = Department.objects.create(code=code.strip(), name=name.strip())
+    audit_record(
+        verb="department.created",
+        actor=by,
+        obj=department,
+        object_repr=_department_label(department.code, department.name),
+        changes={"code": department.code, "name": department.name},
+        ip=ip,
+    )
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *, department: Department, code: str, name: str, by: User | None, ip: str | None = None
+) -> Department:
+    """Rename a department or change its code, recording each change as from -> to. The stored
+    row is read afresh under a lock, so "from" is what the database held."""
+    row = Department.objects.select_for_update().get(pk=department.pk)
+    changes = {
+        field: {"from": getattr(row, field), "to": value.strip()}
+        for field, value in (("code", code), ("name", name))
+        if getattr(row, field) != value.strip()
+    }
+    if changes:
+        for field, change in changes.items():
+            setattr(row, field, change["to"])
+        row.save(update_fields=list(changes))
+        audit_record(
+            verb="department.changed",
+            actor=by,
+            obj=row,
+            object_repr=_department_label(row.code, row.name),
+            changes=changes,
+            ip=ip,
+        )
+    return row

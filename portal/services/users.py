@@ -4,11 +4,13 @@ from datetime import date
 from typing import Any, Literal
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Department, EmploymentType, User
 from portal.registry import registry
+from portal.roles import Role
 from portal.services.audit import AuditDraft, audit_record, audit_record_many
 
 # The details of a person that HR owns and these services set, foreign keys by id. Being active
@@ -279,3 +281,79 @@ def users_deactivate_leavers(*, today: date | None = None) -> int:
         user_deactivate(user=user, by=None, reason="Leave date passed", leave_date=user.leave_date)
         for user in leavers.iterator(chunk_size=500)
     )
+
+
+class RoleChangeRefused(ValueError):
+    """A role cannot be given or taken away as asked; the message says why, for the page."""
+
+
+def _role_group(role: Role) -> Group:
+    # Locked: two administrators taking the last System administrator role from each other at
+    # once must not both succeed.
+    group, _ = Group.objects.select_for_update().get_or_create(name=role.value)
+    return group
+
+
+def _forget_roles(user: User) -> None:
+    # role_names is read once per request and cached on the object; this object has changed.
+    user.__dict__.pop("role_names", None)
+
+
+@transaction.atomic
+def user_role_grant(
+    *, user: User, role: Role, by: User, reason: str, ip: str | None = None
+) -> bool:
+    """Give `user` a role, with the reason on the audit trail. Returns False, recording
+    nothing, if they already held it."""
+    reason = reason.strip()
+    if not reason:
+        raise RoleChangeRefused("A reason is required to give someone a role.")
+    if not user.is_active:
+        raise RoleChangeRefused(
+            f"{user.full_name} is deactivated: reactivate them before giving them a role."
+        )
+    group = _role_group(role)
+    if user.groups.filter(pk=group.pk).exists():
+        return False
+    user.groups.add(group)
+    _forget_roles(user)
+    audit_record(
+        verb="user.role_granted",
+        actor=by,
+        obj=user,
+        changes={"role": role.value, "reason": reason},
+        ip=ip,
+    )
+    return True
+
+
+@transaction.atomic
+def user_role_remove(
+    *, user: User, role: Role, by: User, reason: str, ip: str | None = None
+) -> bool:
+    """Take a role away from `user`, with the reason on the audit trail. Returns False,
+    recording nothing, if they did not hold it. The last active System administrator keeps
+    the role: without one, nobody could manage people or roles in the portal."""
+    reason = reason.strip()
+    if not reason:
+        raise RoleChangeRefused("A reason is required to take a role away.")
+    group = _role_group(role)
+    if not user.groups.filter(pk=group.pk).exists():
+        return False
+    if role == Role.SYSADMIN and user.is_active:
+        others = group.user_set.filter(is_active=True).exclude(pk=user.pk)
+        if not others.exists():
+            raise RoleChangeRefused(
+                f"{user.full_name} is the only active system administrator. Give the role to "
+                "someone else first, so that someone can still manage people and roles."
+            )
+    user.groups.remove(group)
+    _forget_roles(user)
+    audit_record(
+        verb="user.role_removed",
+        actor=by,
+        obj=user,
+        changes={"role": role.value, "reason": reason},
+        ip=ip,
+    )
+    return True

@@ -23,6 +23,7 @@ PAGES = [
     ("audit export", "portal:audit_export", "get", AUDIT_READERS),
     ("organisation settings", "portal:organisation_settings", "get", (Role.SYSADMIN,)),
     ("organisation settings (save)", "portal:organisation_settings", "post", (Role.SYSADMIN,)),
+    ("people", "portal:people", "get", (Role.SYSADMIN,)),
 ]
 PEOPLE = ["staff", "line manager", *Role]
 
@@ -115,3 +116,47 @@ def test_only_people_with_admin_access_see_the_django_admin_in_the_menu(client, 
     sysadmin.is_staff = True
     sysadmin.save()
     assert 'href="/django-admin/"' in client.get(reverse("portal:dashboard")).text
+
+
+def test_the_django_admin_needs_admin_access_and_the_system_administrator_role(client, dpo):
+    # is_staff alone (a DPO once given it) does not open the admin; with the role it does.
+    dpo.is_staff = True
+    dpo.save()
+    client.force_login(dpo)
+    assert client.get("/django-admin/").status_code == 302
+    sysadmin = UserFactory(is_staff=True, roles=[Role.SYSADMIN])
+    client.force_login(sysadmin)
+    assert client.get("/django-admin/").status_code == 200
+    # Taking the role away closes the admin too.
+    sysadmin.groups.clear()
+    assert client.get("/django-admin/").status_code == 302
+
+
+def test_a_superuser_may_use_the_django_admin_without_the_role_for_emergencies(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get("/django-admin/").status_code == 200
+
+
+def test_the_readme_gives_the_audit_trail_to_exactly_the_roles_the_code_does():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in readme.splitlines()
+        if line.startswith("| ") and line.count("|") == 4
+    }
+    roles_of_row = {
+        "data protection officer and deputy": {Role.DPO, Role.DEPUTY_DPO},
+        "Chief Executive": {Role.CHIEF_EXECUTIVE},
+        "Chief Executive's delegates": {Role.CE_DELEGATE},
+        "policy administrator": {Role.POLICY_ADMIN},
+        "IT helpdesk": {Role.HELPDESK},
+        "professional standards": {Role.PSD},
+        "system administrator": {Role.SYSADMIN},
+    }
+    for row, roles in roles_of_row.items():
+        says_reads = "; read the audit trail" in rows[row]
+        assert says_reads == roles.issubset(AUDIT_READERS), row

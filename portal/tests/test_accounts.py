@@ -287,3 +287,97 @@ def test_a_tampered_reset_link_is_refused(client, alice):
         follow=True,
     )
     assert "This link has expired" in response.text
+
+
+def test_the_password_service_takes_the_person_and_the_new_password_not_a_form(alice):
+    from portal.services.accounts import user_password_set
+
+    user_password_set(user=alice, password=NEW_PASSWORD, ip="10.0.0.1", reset=False)
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+    assert _events("user.password_changed")[0].ip_address == "10.0.0.1"
+
+
+def test_a_password_the_person_chose_is_recorded_as_their_own(client, alice):
+    client.force_login(alice)
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    alice.refresh_from_db()
+    assert alice.password_set_by == alice
+    assert alice.password_set_at is not None
+    assert not alice.password_set_by_someone_else
+
+
+def test_the_locked_out_page_gives_the_wait_in_words(client, alice, settings):
+    _fail(client, "alice@example.org", 5)
+    response = _sign_in(client, "alice@example.org")
+    assert response.status_code == 429
+    assert "wait 15 minutes and try again" in response.text
+    assert "0:15:00" not in response.text
+
+
+def test_after_a_lock_out_a_reset_through_the_emailed_link_lets_the_person_in_at_once(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    _fail(client, "alice@example.org", 5)
+    assert _sign_in(client, "alice@example.org").status_code == 429
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    form_page = client.get(_reset_link(mailoutbox[0].body), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert _events("user.password_reset")[0].changes == {"sign_in_unlocked": True}
+    alice.refresh_from_db()
+    assert alice.password_set_by == alice
+    assert _sign_in(client, "alice@example.org", NEW_PASSWORD).status_code == 302
+
+
+def test_unlocking_someones_sign_in_clears_every_address_and_is_recorded(client, alice, sysadmin):
+    from portal.services.accounts import user_sign_in_unlock
+
+    _fail(client, "alice@example.org", 5, REMOTE_ADDR="10.0.0.1")
+    _fail(client, "alice@example.org", 5, REMOTE_ADDR="10.0.0.2")
+    assert user_sign_in_unlock(user=alice, by=sysadmin, reason="Rang the helpdesk", ip=None)
+    assert not AccessAttempt.objects.filter(username="alice@example.org").exists()
+    event = _events("user.sign_in_unlocked")[0]
+    assert (event.actor, event.changes) == (
+        sysadmin,
+        {"reason": "Rang the helpdesk", "places_cleared": 2},
+    )
+    assert _sign_in(client, "alice@example.org", REMOTE_ADDR="10.0.0.1").status_code == 302
+    # Nothing left to clear: nothing recorded.
+    assert not user_sign_in_unlock(user=alice, by=sysadmin, reason="Again", ip=None)
+    with pytest.raises(ValueError):
+        user_sign_in_unlock(user=alice, by=sysadmin, reason=" ", ip=None)
+
+
+def test_a_second_reset_request_within_the_minute_is_told_the_first_link_is_on_its_way(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from portal.views import accounts
+
+    same_minute = timezone.now().replace(second=10)
+    monkeypatch.setattr(accounts, "timezone", SimpleNamespace(now=lambda: same_minute))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("password_reset"), {"email": "alice@example.org"}, follow=True)
+        second = client.post(reverse("password_reset"), {"email": "Alice@example.org"}, follow=True)
+    assert "have not sent another" not in first.text
+    assert "have not sent another" in second.text
+    assert len(mailoutbox) == 1
+    # Said the same for an address with no account: the page reveals nothing about who has one.
+    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    again = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+    assert "have not sent another" in again.text
+    # A different address is a new request.
+    other = client.post(reverse("password_reset"), {"email": "bob@example.org"}, follow=True)
+    assert "have not sent another" not in other.text

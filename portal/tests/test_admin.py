@@ -99,3 +99,86 @@ def test_an_inbox_only_message_does_not_show_its_body_in_the_admin(admin_client,
     assert page.status_code == 200
     assert "Reset your password" in page.text
     assert "secret-token" not in page.text
+
+
+def test_a_password_set_in_the_admin_records_who_set_it_and_tells_the_person(
+    admin_client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    secret = "an admin chosen passphrase 7"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {"password1": secret, "password2": secret, "usable_password": "true"}
+        )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(secret)
+    assert alice.password_set_by.full_name == "Ada Admin"
+    assert alice.password_set_at is not None
+    assert alice.password_set_by_someone_else
+    event = AuditEvent.objects.get(verb="user.password_set_by_admin")
+    assert event.actor.full_name == "Ada Admin"
+    assert mailoutbox[-1].subject.endswith("password was set by an administrator")
+    assert "choose a password of your own" in mailoutbox[-1].body
+
+
+def test_a_mismatched_password_in_the_admin_is_refused_and_nothing_is_recorded(admin_client, alice):
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    response = admin_client.post(
+        url,
+        {"password1": "one long passphrase 1", "password2": "another", "usable_password": "true"},
+    )
+    assert response.status_code == 200
+    assert not AuditEvent.objects.filter(verb="user.password_set_by_admin").exists()
+    alice.refresh_from_db()
+    assert alice.password_set_by is None
+
+
+def test_departments_added_or_renamed_in_the_admin_are_recorded_and_never_deleted(admin_client):
+    from portal.models import Department
+
+    response = admin_client.post(
+        reverse("admin:portal_department_add"), {"code": "OPS", "name": "Operations"}
+    )
+    assert response.status_code == 302
+    department = Department.objects.get(code="OPS")
+    created = AuditEvent.objects.get(verb="department.created")
+    assert created.actor.full_name == "Ada Admin"
+    assert created.changes == {"code": "OPS", "name": "Operations"}
+
+    url = reverse("admin:portal_department_change", args=[department.pk])
+    assert admin_client.post(url, {"code": "OPS", "name": "Operational support"}).status_code == 302
+    changed = AuditEvent.objects.get(verb="department.changed")
+    assert changed.changes == {"name": {"from": "Operations", "to": "Operational support"}}
+
+    delete = reverse("admin:portal_department_delete", args=[department.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Department.objects.filter(pk=department.pk).exists()
+
+
+def test_role_groups_cannot_be_renamed_added_or_deleted_in_the_admin(admin_client, dpo):
+    group = Group.objects.get(name=Role.DPO)
+    change = reverse("admin:auth_group_change", args=[group.pk])
+    assert admin_client.get(change).status_code == 200  # may be read
+    admin_client.post(change, {"name": "Renamed", "permissions": []})
+    group.refresh_from_db()
+    assert group.name == Role.DPO
+    assert dpo.has_role(Role.DPO)
+    assert admin_client.get(reverse("admin:auth_group_add")).status_code == 403
+    delete = reverse("admin:auth_group_delete", args=[group.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Group.objects.filter(pk=group.pk).exists()
+
+
+def test_lockout_records_are_read_only_in_the_admin(admin_client, alice):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": alice.email, "password": "wrong"})
+    attempt = AccessAttempt.objects.get()
+    delete = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    listing = reverse("admin:axes_accessattempt_changelist")
+    admin_client.post(listing, {"action": "delete_selected", "_selected_action": [attempt.pk]})
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()

@@ -145,3 +145,17 @@ def test_only_the_system_administrator_may_open_or_change_the_settings(client, p
     response = client.post(reverse("portal:organisation_settings"), _form_data(short_name="X"))
     assert response.status_code == 403
     assert OrganisationSettings.load().short_name == "Organisation"
+
+
+def test_the_settings_service_takes_plain_values_and_records_what_the_database_held(sysadmin):
+    from portal.services.organisation import organisation_settings_update
+
+    OrganisationSettings.load()
+    row = organisation_settings_update(
+        values={"short_name": "Northshire OPCC", "ico_deadline_hours": 72}, by=sysadmin
+    )
+    assert row.short_name == "Northshire OPCC"
+    event = AuditEvent.objects.get(verb="organisation.settings_changed")
+    assert event.changes == {"short_name": {"from": "Organisation", "to": "Northshire OPCC"}}
+    with pytest.raises(ValueError, match="Not an organisation setting"):
+        organisation_settings_update(values={"pk": 2}, by=sysadmin)

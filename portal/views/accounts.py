@@ -1,6 +1,8 @@
 """Django's own account views, with the portal's records added: reset emails go through the
 outbox, and password changes and resets are written to the audit trail."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -16,6 +18,16 @@ from portal.access import client_ip
 from portal.models import User
 from portal.services.accounts import user_password_reset_request, user_password_set
 
+# In the session of whoever asked for a reset link: a fingerprint of the address and the minute
+# asked, so a second request for the same address in that minute can be answered honestly.
+_LAST_RESET_REQUEST = "portal_last_reset_request"
+_RESET_REPEATED = "portal_reset_repeated"
+
+
+def _address_fingerprint(email: str) -> str:
+    # Not the address itself: the session need not hold it to recognise it again.
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
 
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the email going through the outbox like every other message."""
@@ -25,6 +37,14 @@ class OutboxPasswordResetForm(PasswordResetForm):
         # Each request is its own message; the minute stops a double-submit sending two.
         stamp = timezone.now().strftime("%Y%m%d%H%M")
         ip = client_ip(request) if request is not None else None
+        if request is not None:
+            # One link per address a minute (the outbox key below): a second request in the
+            # same minute sends nothing, so the page must say the first link is the one to
+            # use. Read from this browser's own session, whatever was typed, so the page
+            # still never reveals whether the address has an account.
+            asked = {"address": _address_fingerprint(email), "minute": stamp}
+            request.session[_RESET_REPEATED] = request.session.get(_LAST_RESET_REQUEST) == asked
+            request.session[_LAST_RESET_REQUEST] = asked
         # The page says the same whatever was typed, so the form never reveals who has an account.
         for user in self.get_users(email):
             uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -47,9 +67,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
 
 
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["repeated"] = self.request.session.pop(_RESET_REPEATED, False)
+        return context
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
-        user_password_set(form=form, ip=client_ip(self.request), reset=False)
+        user_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            ip=client_ip(self.request),
+            reset=False,
+        )
         # Keeps this session signed in; every other session of theirs ends.
         update_session_auth_hash(self.request, form.user)
         return HttpResponseRedirect(self.get_success_url())
@@ -59,7 +91,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
-        user_password_set(form=form, ip=client_ip(self.request), reset=True)
+        user_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            ip=client_ip(self.request),
+            reset=True,
+        )
         # The token was moved into the session by Django's view; a used link must not work again
         # (the new password hash also invalidates the token itself).
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)

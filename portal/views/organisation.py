@@ -57,7 +57,11 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     form = OrganisationSettingsForm(request.POST or None, request.FILES or None, instance=current)
     if request.method == "POST":
         if form.is_valid():
-            organisation_settings_update(form=form, by=request.user, ip=client_ip(request))
+            organisation_settings_update(
+                values={name: form.cleaned_data[name] for name in form.changed_data},
+                by=request.user,
+                ip=client_ip(request),
+            )
             messages.success(request, "Organisation settings saved.")
             return redirect("portal:organisation_settings")
         messages.error(request, "The settings were not saved. Please correct the errors below.")

@@ -1,0 +1,37 @@
+"""Reads worth naming: queries the pages share or that are not obvious."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.utils import timezone
+
+from portal.access import lockout_username_for
+from portal.models import User
+
+
+@dataclass(frozen=True)
+class SignInLock:
+    """Where a person stands with the lock-out (too many wrong passwords)."""
+
+    locked_until: datetime | None  # None: not locked out anywhere
+    recent_failures: int  # wrong passwords counted now, from every address
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None
+
+
+def sign_in_lock_for(user: User) -> SignInLock:
+    """The lock-out counts failures per (email, address) for AXES_COOLOFF_TIME after the last
+    one; a person is locked out while any address has reached AXES_FAILURE_LIMIT. One query."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    rows = AccessAttempt.objects.filter(
+        username=lockout_username_for(user), attempt_time__gte=timezone.now() - cooloff
+    ).values_list("failures_since_start", "attempt_time")
+    locked_at = [at for failures, at in rows if failures >= settings.AXES_FAILURE_LIMIT]
+    return SignInLock(
+        locked_until=max(locked_at) + cooloff if locked_at else None,
+        recent_failures=sum(failures for failures, _at in rows),
+    )

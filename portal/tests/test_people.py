@@ -1,0 +1,274 @@
+"""The People pages: the system administrator finds people, sees their record, gives and takes
+away roles, deactivates and reactivates them and lifts lock-outs; everyone else is refused."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+from portal.models import AuditEvent, User
+from portal.roles import Role
+from portal.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSON_PAGES = [
+    ("person", "get"),
+    ("person_role_grant", "get"),
+    ("person_role_grant", "post"),
+    ("person_role_remove", "get"),
+    ("person_role_remove", "post"),
+    ("person_deactivate", "get"),
+    ("person_deactivate", "post"),
+    ("person_reactivate", "get"),
+    ("person_reactivate", "post"),
+    ("person_unlock", "get"),
+    ("person_unlock", "post"),
+]
+NOT_SYSADMIN = ["staff", "line manager", *[r for r in Role if r != Role.SYSADMIN]]
+
+
+def _url(name, person, role=Role.DPO):
+    args = [person.pk, role.name.lower()] if name == "person_role_remove" else [person.pk]
+    return reverse(f"portal:{name}", args=args)
+
+
+def _someone(kind, request):
+    if kind == "staff":
+        return request.getfixturevalue("charlie")
+    if kind == "line manager":
+        return request.getfixturevalue("bob")
+    return UserFactory(roles=[kind])
+
+
+def _lock_out(person, times=5, ip="10.0.0.9"):
+    for _ in range(times):
+        Client().post(
+            reverse("login"), {"username": person.email, "password": "wrong"}, REMOTE_ADDR=ip
+        )
+
+
+# Who may use the pages
+
+
+@pytest.mark.parametrize("kind", NOT_SYSADMIN, ids=str)
+def test_the_directory_is_refused_to_everyone_but_the_system_administrator(client, request, kind):
+    client.force_login(_someone(kind, request))
+    response = client.get(reverse("portal:people"))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("kind", NOT_SYSADMIN, ids=str)
+@pytest.mark.parametrize(("name", "method"), PERSON_PAGES, ids=lambda v: str(v))
+def test_a_persons_pages_are_not_found_for_everyone_but_the_system_administrator(
+    client, request, alice, kind, name, method
+):
+    alice.groups.add(*[g for g in _dpo_group()])
+    _lock_out(alice)
+    client.force_login(_someone(kind, request))
+    data = {"role": "DPO", "reason": "Trying"} if method == "post" else None
+    response = getattr(client, method)(_url(name, alice), data)
+    assert response.status_code == 404
+    # Nothing was changed by the attempt.
+    alice.refresh_from_db()
+    assert alice.is_active and alice.groups.filter(name=Role.DPO).exists()
+    assert AccessAttempt.objects.filter(username=alice.email).exists()
+
+
+def _dpo_group():
+    from django.contrib.auth.models import Group
+
+    return [Group.objects.get_or_create(name=Role.DPO)[0]]
+
+
+@pytest.mark.parametrize(
+    "url", ["/people/", "/people/1/", "/people/1/roles/add/", "/people/1/deactivate/"]
+)
+def test_the_pages_ask_an_anonymous_visitor_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_person_who_does_not_exist_is_not_found(client, sysadmin):
+    client.force_login(sysadmin)
+    assert client.get(reverse("portal:person", args=[999999])).status_code == 404
+    assert (
+        client.get(reverse("portal:person_role_remove", args=[sysadmin.pk, "nope"])).status_code
+        == 404
+    )
+
+
+# The directory
+
+
+def test_the_directory_finds_people_by_name_email_or_staff_number(client, sysadmin, alice, bob):
+    client.force_login(sysadmin)
+    everyone = client.get(reverse("portal:people")).text
+    assert "Alice Staff" in everyone and "Bob Manager" in everyone
+    for query in ("alice st", "ALICE@example", alice.staff_number):
+        page = client.get(reverse("portal:people"), {"q": query}).text
+        assert "Alice Staff" in page, query
+        assert "Bob Manager" not in page, query
+    nobody = client.get(reverse("portal:people"), {"q": "zzz"}).text
+    assert "Nobody matches" in nobody
+    assert 'value="zzz"' in nobody  # what was typed stays in the box
+
+
+def test_the_directory_is_paginated_and_keeps_the_search_on_the_next_page(client, sysadmin):
+    UserFactory.create_batch(55, job_title="Analyst", full_name="Pat Same")
+    client.force_login(sysadmin)
+    page = client.get(reverse("portal:people"), {"q": "pat same"}).text
+    assert "55 people found" in page
+    assert "Page 1 of 2" in page
+    assert "?q=pat+same&amp;page=2" in page
+
+
+def test_the_directory_runs_the_same_number_of_queries_for_few_or_many_people(
+    client, sysadmin, django_assert_num_queries
+):
+    client.force_login(sysadmin)
+    url = reverse("portal:people")
+    client.get(url)  # warm the session and settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(60):
+        UserFactory(roles=[Role.DPO] if n % 2 else [], department=sysadmin.department)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+# A person's page
+
+
+def test_a_persons_page_shows_their_details_roles_manager_and_lock(client, sysadmin, alice, bob):
+    alice.groups.add(*_dpo_group())
+    _lock_out(alice)
+    client.force_login(sysadmin)
+    page = client.get(reverse("portal:person", args=[alice.pk])).text
+    for expected in (
+        alice.email,
+        alice.staff_number,
+        "Executive office",
+        "Data protection officer",
+    ):
+        assert expected in page
+    assert f'href="{reverse("portal:person", args=[bob.pk])}">Bob Manager</a>' in page
+    assert "Paused" in page
+    assert reverse("portal:person_unlock", args=[alice.pk]) in page
+    assert reverse("portal:person_deactivate", args=[alice.pk]) in page
+
+
+def test_a_persons_page_says_when_someone_else_set_their_password(client, sysadmin, alice):
+    from portal.services.accounts import user_password_set
+
+    user_password_set(user=alice, password="a long enough passphrase 9", ip=None, by=sysadmin)
+    client.force_login(sysadmin)
+    page = client.get(reverse("portal:person", args=[alice.pk])).text
+    assert "by Sam Sysadmin (not by Alice Staff)" in page
+
+
+# Roles
+
+
+def test_giving_a_role_needs_a_reason_and_is_recorded(client, sysadmin, alice):
+    client.force_login(sysadmin)
+    url = reverse("portal:person_role_grant", args=[alice.pk])
+    missing = client.post(url, {"role": "DPO", "reason": ""})
+    assert missing.status_code == 400
+    assert "Give a reason" in missing.text
+    assert '<option value="DPO" selected>' in missing.text  # what was chosen stays chosen
+    response = client.post(url, {"role": "DPO", "reason": "Covering for the DPO"}, follow=True)
+    assert "Alice Staff now has the role Data protection officer." in response.text
+    assert User.objects.get(pk=alice.pk).has_role(Role.DPO)
+    event = AuditEvent.objects.get(verb="user.role_granted")
+    assert (event.actor, event.object_id) == (sysadmin, str(alice.pk))
+    assert event.changes == {"role": "Data protection officer", "reason": "Covering for the DPO"}
+
+
+def test_a_role_already_held_is_not_offered(client, sysadmin, alice):
+    alice.groups.add(*_dpo_group())
+    client.force_login(sysadmin)
+    page = client.get(reverse("portal:person_role_grant", args=[alice.pk])).text
+    assert '<option value="DPO"' not in page
+    assert '<option value="HELPDESK"' in page
+
+
+def test_taking_a_role_away_is_confirmed_with_a_reason_and_recorded(client, sysadmin, alice):
+    alice.groups.add(*_dpo_group())
+    client.force_login(sysadmin)
+    url = reverse("portal:person_role_remove", args=[alice.pk, "dpo"])
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "Take away the role Data protection officer" in confirm.text
+    assert User.objects.get(pk=alice.pk).has_role(Role.DPO)  # nothing happens on GET
+    client.post(url, {"reason": "Back from cover"})
+    assert not User.objects.get(pk=alice.pk).has_role(Role.DPO)
+    event = AuditEvent.objects.get(verb="user.role_removed")
+    assert event.changes == {"role": "Data protection officer", "reason": "Back from cover"}
+
+
+def test_the_last_system_administrator_cannot_lose_the_role(client, sysadmin):
+    client.force_login(sysadmin)
+    url = reverse("portal:person_role_remove", args=[sysadmin.pk, "sysadmin"])
+    response = client.post(url, {"reason": "Leaving IT"})
+    assert response.status_code == 400
+    assert "the only active system administrator" in response.text
+    assert User.objects.get(pk=sysadmin.pk).has_role(Role.SYSADMIN)
+    UserFactory(roles=[Role.SYSADMIN])
+    client.post(url, {"reason": "Leaving IT"})
+    assert not User.objects.get(pk=sysadmin.pk).has_role(Role.SYSADMIN)
+
+
+# Deactivating, reactivating, unlocking
+
+
+def test_deactivating_and_reactivating_go_through_the_services_with_a_reason(
+    client, sysadmin, alice
+):
+    client.force_login(sysadmin)
+    deactivate = reverse("portal:person_deactivate", args=[alice.pk])
+    assert "will no longer be able to sign in" in client.get(deactivate).text
+    assert client.post(deactivate, {"reason": ""}).status_code == 400
+    client.post(deactivate, {"reason": "Left on Friday"})
+    alice.refresh_from_db()
+    assert not alice.is_active and alice.leave_date is not None
+    assert AuditEvent.objects.get(verb="user.deactivated").changes["reason"] == "Left on Friday"
+
+    client.post(reverse("portal:person_reactivate", args=[alice.pk]), {"reason": "HR mistake"})
+    alice.refresh_from_db()
+    assert alice.is_active and alice.leave_date is None
+    assert AuditEvent.objects.get(verb="user.reactivated").actor == sysadmin
+
+
+def test_a_system_administrator_cannot_deactivate_themself(client, sysadmin):
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("portal:person_deactivate", args=[sysadmin.pk]), {"reason": "Testing"}
+    )
+    assert response.status_code == 400
+    assert "You cannot deactivate yourself" in response.text
+    assert "Testing</textarea>" in response.text
+    assert User.objects.get(pk=sysadmin.pk).is_active
+
+
+def test_unlocking_lets_the_person_sign_in_at_once_and_is_recorded(client, sysadmin, alice):
+    from portal.tests.factories import TEST_PASSWORD
+
+    _lock_out(alice)
+    person = Client()
+    login = {"username": alice.email, "password": TEST_PASSWORD}
+    assert person.post(reverse("login"), login, REMOTE_ADDR="10.0.0.9").status_code == 429
+    client.force_login(sysadmin)
+    url = reverse("portal:person_unlock", args=[alice.pk])
+    assert "Let Alice Staff sign in again" in client.get(url).text
+    response = client.post(url, {"reason": "Rang the helpdesk from her desk"}, follow=True)
+    assert "Alice Staff can sign in again now." in response.text
+    assert AuditEvent.objects.get(verb="user.sign_in_unlocked").actor == sysadmin
+    assert person.post(reverse("login"), login, REMOTE_ADDR="10.0.0.9").status_code == 302
+    # Not locked any more: the page says so instead of offering to unlock.
+    again = client.get(url, follow=True)
+    assert "is not locked out" in again.text

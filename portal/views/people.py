@@ -1,0 +1,303 @@
+"""The People pages, for the system administrator: find a person, see their record, give and
+take away roles, deactivate and reactivate them, and lift a sign-in lock-out. Each change is a
+service call that writes the audit trail; the Django admin stays for emergencies only."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from portal.access import can_manage_people, client_ip, get_person_for_admin
+from portal.models import User
+from portal.roles import Role
+from portal.selectors import sign_in_lock_for
+from portal.services.accounts import user_sign_in_unlock
+from portal.services.users import (
+    RoleChangeRefused,
+    user_deactivate,
+    user_reactivate,
+    user_role_grant,
+    user_role_remove,
+)
+
+PAGE_SIZE = 50
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name, email or staff number", required=False, max_length=200
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        help_text="Recorded in the audit trail with your name, for anyone who asks later.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason: it is kept on the record."},
+    )
+
+
+class RoleGrantForm(ReasonForm):
+    role = forms.ChoiceField(label="Role")
+    field_order = ["role", "reason"]
+
+    def __init__(self, *args, held: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", "Choose a role")] + [
+            (role.name, role.value) for role in Role if role.value not in held
+        ]
+
+    def clean_role(self) -> Role:
+        return Role[self.cleaned_data["role"]]
+
+
+def _role_from_url(key: str) -> Role:
+    try:
+        return Role[key.upper()]
+    except KeyError:
+        raise Http404("No such role.") from None
+
+
+def _person_url(person: User) -> str:
+    return reverse("portal:person", args=[person.pk])
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not can_manage_people(request.user):
+        raise PermissionDenied
+    form = SearchForm(request.GET or None)
+    people = User.objects.select_related("department").prefetch_related("groups")
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        people = people.filter(
+            Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(staff_number__iexact=query)
+        )
+    page = Paginator(people.order_by("full_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/people/list.html",
+        {
+            "form": form,
+            "page": page,
+            "searched": query,
+            # Kept on the Previous / Next links (see _pagination.html).
+            "query": urlencode({"q": query}) if query else "",
+        },
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    held = _held(person)
+    return render(
+        request,
+        "portal/people/detail.html",
+        {
+            "person": person,
+            "roles": [role for role in Role if role.value in held],
+            "can_grant": person.is_active and len(held) < len(Role),
+            "lock": sign_in_lock_for(person),
+            "cooloff": settings.AXES_COOLOFF_TIME,
+            "reports": person.reports.filter(is_active=True).count(),
+            # Apps will add their own parts of a person's record here (chat groups they run,
+            # incidents they reported...) through the portal's registry; none yet.
+            "sections": [],
+        },
+    )
+
+
+def _held(person: User) -> frozenset[str]:
+    # Not role_names: that is empty for deactivated people, and their page still shows the
+    # roles they hold (they come back into force if the person is reactivated).
+    return frozenset(person.groups.values_list("name", flat=True))
+
+
+@login_required
+def person_role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    form = RoleGrantForm(request.POST or None, held=_held(person))
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        try:
+            user_role_grant(
+                user=person,
+                role=role,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except RoleChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{person.full_name} now has the role {role.value}.")
+            return redirect(_person_url(person))
+    return render(
+        request,
+        "portal/people/role_grant.html",
+        {"person": person, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _confirm(
+    request: HttpRequest,
+    person: User,
+    form: ReasonForm,
+    *,
+    title: str,
+    explanation: str,
+    button: str,
+    danger: bool = True,
+) -> HttpResponse:
+    return render(
+        request,
+        "portal/people/confirm.html",
+        {
+            "person": person,
+            "form": form,
+            "title": title,
+            "explanation": explanation,
+            "button": button,
+            "danger": danger,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def person_role_remove(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    chosen = _role_from_url(role)
+    if chosen.value not in _held(person):
+        messages.info(request, f"{person.full_name} does not have the role {chosen.value}.")
+        return redirect(_person_url(person))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_role_remove(
+                user=person,
+                role=chosen,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except RoleChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{person.full_name} no longer has the role {chosen.value}.")
+            return redirect(_person_url(person))
+    return _confirm(
+        request,
+        person,
+        form,
+        title=f"Take away the role {chosen.value}",
+        explanation=f"{person.full_name} will no longer be able to do what the role "
+        f"{chosen.value} allows, from their next page.",
+        button="Take the role away",
+    )
+
+
+@login_required
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    if not person.is_active:
+        messages.info(request, f"{person.full_name} is already deactivated.")
+        return redirect(_person_url(person))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if person.pk == request.user.pk:
+            # Deactivating oneself ends one's own session mid-task; another administrator can.
+            form.add_error(None, "You cannot deactivate yourself. Ask another administrator.")
+        else:
+            user_deactivate(
+                user=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+            messages.success(request, f"{person.full_name} has been deactivated.")
+            return redirect(_person_url(person))
+    return _confirm(
+        request,
+        person,
+        form,
+        title=f"Deactivate {person.full_name}",
+        explanation=f"{person.full_name} will no longer be able to sign in, and is signed out "
+        "everywhere at once. Their records stay. Use this when someone leaves, or their account "
+        "must be stopped now; they can be reactivated later.",
+        button="Deactivate",
+    )
+
+
+@login_required
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    if person.is_active:
+        messages.info(request, f"{person.full_name} is already active.")
+        return redirect(_person_url(person))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_reactivate(
+            user=person, by=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+        messages.success(request, f"{person.full_name} has been reactivated.")
+        return redirect(_person_url(person))
+    return _confirm(
+        request,
+        person,
+        form,
+        title=f"Reactivate {person.full_name}",
+        explanation=f"{person.full_name} will be able to sign in again, with the roles they "
+        "held before. Their leave date is cleared. Use this when someone was deactivated by "
+        "mistake.",
+        button="Reactivate",
+        danger=False,
+    )
+
+
+@login_required
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    if request.method != "POST" and not sign_in_lock_for(person).is_locked:
+        messages.info(request, f"{person.full_name} is not locked out: nothing to do.")
+        return redirect(_person_url(person))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unlocked = user_sign_in_unlock(
+            user=person, by=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+        if unlocked:
+            messages.success(request, f"{person.full_name} can sign in again now.")
+        else:
+            messages.info(request, f"{person.full_name} was not locked out: nothing to do.")
+        return redirect(_person_url(person))
+    return _confirm(
+        request,
+        person,
+        form,
+        title=f"Let {person.full_name} sign in again",
+        explanation=f"{person.full_name} is paused from signing in after too many wrong "
+        "passwords. Lift the pause only once you are sure the attempts were theirs (for "
+        "example, they rang the helpdesk): otherwise someone may be guessing their password.",
+        button="Let them sign in again",
+        danger=False,
+    )
