@@ -3,8 +3,9 @@
 from declarations import access
 from declarations.dashboard import declarations_panel
 from declarations.demo import load_declarations_demo
+from declarations.person import declarations_for_person
 from portal.access import is_signed_in
-from portal.registry import DemoLoader, MenuEntry, Panel, Section, registry
+from portal.registry import DemoLoader, MenuEntry, Panel, PersonSection, Section, registry
 
 
 def register() -> None:
@@ -33,5 +34,8 @@ def register() -> None:
             Section.POLICY_ADMIN,
             order=30,
         ),
+    )
+    registry.register_person_section(
+        PersonSection("Annual declarations", declarations_for_person, order=10)
     )
     registry.register_demo_loader(DemoLoader("declarations", load_declarations_demo, order=10))

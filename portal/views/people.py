@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from portal.access import can_manage_people, client_ip, get_person_for_admin
 from portal.models import User
+from portal.registry import registry
 from portal.roles import Role
 from portal.selectors import sign_in_lock_for
 from portal.services.accounts import user_sign_in_unlock
@@ -118,9 +119,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lock": sign_in_lock_for(person),
             "cooloff": settings.AXES_COOLOFF_TIME,
             "reports": person.reports.filter(is_active=True).count(),
-            # Apps will add their own parts of a person's record here (chat groups they run,
-            # incidents they reported...) through the portal's registry; none yet.
-            "sections": [],
+            # Each app's part of a person's record (their declarations, chat groups they run…),
+            # registered with the portal (portal.registry.PersonSection).
+            "sections": registry.build(registry.person_sections, request, person),
         },
     )
 
