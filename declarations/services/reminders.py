@@ -37,6 +37,7 @@ from declarations.models import Campaign, Obligation
 from declarations.services.campaigns import campaign_enrol
 from portal.lib.locks import Lock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
+from portal.lib.uktime import days_overdue
 from portal.models import Notification, User
 from portal.roles import Role
 from portal.services.audit import audit_record
@@ -63,13 +64,6 @@ class SweepResult:
 
 def _local(instant: datetime) -> datetime:
     return timezone.localtime(instant)
-
-
-def days_overdue(due_at: datetime, now: datetime) -> int:
-    """Whole local calendar days past the deadline (0 until the deadline has passed)."""
-    if now < due_at:
-        return 0
-    return max((_local(now).date() - _local(due_at).date()).days, 0)
 
 
 def declarations_sweep(*, now: datetime | None = None) -> SweepResult:

@@ -28,8 +28,8 @@ from declarations.reports import (
     team_completion,
     team_obligations,
 )
-from declarations.services.reminders import days_overdue
 from portal.access import client_ip, role_required
+from portal.lib.uktime import days_overdue, local_text
 from portal.models import Department, EmploymentType
 from portal.roles import Role
 from portal.services.audit import audit_record
@@ -174,10 +174,6 @@ CSV_HEADER = [
 ]
 
 
-def _local_text(instant) -> str:
-    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
-
-
 def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
@@ -214,8 +210,8 @@ def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
                     types.get(kind, kind),
                     manager,
                     statuses.get(status, status),
-                    _local_text(due),
-                    _local_text(signed),
+                    local_text(due),
+                    local_text(signed),
                     late,
                     paused,
                 )

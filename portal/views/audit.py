@@ -1,7 +1,7 @@
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.paginator import Paginator
@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from portal.access import client_ip, role_required
+from portal.lib.uktime import start_of_day
 from portal.models import AuditEvent
 from portal.roles import AUDIT_READERS
 from portal.services.audit import audit_record
@@ -59,17 +60,13 @@ class AuditFilterForm(forms.Form):
             events = events.filter(object_id=data["object_id"].strip())
         # Whole days in UK time, as instants, so the index on `at` is used.
         if data.get("date_from"):
-            events = events.filter(at__gte=_start_of(data["date_from"]))
+            events = events.filter(at__gte=start_of_day(data["date_from"]))
         if data.get("date_to"):
-            events = events.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+            events = events.filter(at__lt=start_of_day(data["date_to"] + timedelta(days=1)))
         return events
 
     def summary(self) -> dict[str, str]:
         return {name: str(value) for name, value in self.cleaned_data.items() if value}
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
