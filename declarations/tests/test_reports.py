@@ -18,7 +18,7 @@ from declarations.tests.factories import (
     ObligationFactory,
     PolicyVersionFactory,
 )
-from declarations.views.reports import csv_safe
+from portal.lib.csv_export import csv_safe
 from portal.models import AuditEvent, EmploymentType, OrganisationSettings, User
 from portal.tests.factories import DepartmentFactory, UserFactory
 
@@ -159,12 +159,15 @@ def test_the_csv_streams_everyone_with_their_status_in_uk_time(
     response = client.get(reverse("declarations:report_export", args=[campaign.pk]))
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Type"] == "text/csv"
+    # UTF-8 with a byte order mark, said in the header too, so Excel opens it cleanly.
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     today = timezone.localdate()
     assert response["Content-Disposition"] == (
         f'attachment; filename="annual-declaration-2026-{today:%Y-%m-%d}.csv"'
     )
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbfName,")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Name", "Email", "Staff number"]
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {
@@ -191,7 +194,7 @@ def test_the_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
     ObligationFactory(campaign=campaign, user=sly, status="paused", paused_reason="+SUM(A1:A9)")
     client.force_login(policy_admin)
     response = client.get(reverse("declarations:report_export", args=[campaign.pk]))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","Click")'
     assert rows[1][10] == "'+SUM(A1:A9)"
     assert [csv_safe(v) for v in ("-1", "@cmd", "\tx", "plain", None, 3)] == [
@@ -373,7 +376,7 @@ def test_the_csv_export_runs_a_fixed_number_of_queries(
     # release), the request's savepoint and the session save (5), then one cursor for the rows
     with django_assert_num_queries(15):
         response = client.get(url)
-        lines = b"".join(response.streaming_content).decode().splitlines()
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 301
 
 

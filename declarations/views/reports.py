@@ -3,7 +3,6 @@ and a CSV of everyone; for line managers, their own team. Every page runs a fixe
 queries whatever the number of staff (the figures are aggregates, the lists are paginated, the
 export streams)."""
 
-import csv
 from collections.abc import Iterator
 
 from django import forms
@@ -29,10 +28,10 @@ from declarations.reports import (
     team_obligations,
 )
 from portal.access import client_ip, role_required
+from portal.lib.csv_export import csv_export
 from portal.lib.uktime import days_overdue, local_text
 from portal.models import Department, EmploymentType
 from portal.roles import Role
-from portal.services.audit import audit_record
 
 PAGE_SIZE = 50
 NO_DEPARTMENT = "none"
@@ -143,22 +142,6 @@ def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """A file-like object whose write() hands back the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "Name",
     "Email",
@@ -174,9 +157,8 @@ CSV_HEADER = [
 ]
 
 
-def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
+    yield CSV_HEADER
     types = dict(EmploymentType.choices)
     statuses = dict(Obligation.Status.choices)
     rows = (
@@ -199,24 +181,19 @@ def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
         chunk_size=2000
     ):
         late = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
-        yield writer.writerow(
-            [
-                csv_safe(cell)
-                for cell in (
-                    name,
-                    email,
-                    number,
-                    dept,
-                    types.get(kind, kind),
-                    manager,
-                    statuses.get(status, status),
-                    local_text(due),
-                    local_text(signed),
-                    late,
-                    paused,
-                )
-            ]
-        )
+        yield [
+            name,
+            email,
+            number,
+            dept,
+            types.get(kind, kind),
+            manager,
+            statuses.get(status, status),
+            local_text(due),
+            local_text(signed),
+            late,
+            paused,
+        ]
 
 
 @role_required(Role.POLICY_ADMIN)
@@ -224,17 +201,15 @@ def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
     # A list of named people leaving the portal is worth a line in the audit trail.
-    audit_record(
+    return csv_export(
+        rows=_csv_rows(campaign, now),
+        filename=f"{slugify(campaign.name) or 'campaign'}-{timezone.localdate(now):%Y-%m-%d}.csv",
         verb="declaration.report_exported",
-        actor=request.user,
+        by=request.user,
         obj=campaign,
         changes={"format": "csv"},
         ip=client_ip(request),
     )
-    filename = f"{slugify(campaign.name) or 'campaign'}-{timezone.localdate(now):%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(_csv_lines(campaign, now), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

@@ -30,7 +30,10 @@ def _export(client, **filters):
     response = client.get(reverse("portal:audit_export"), filters)
     assert response.status_code == 200
     assert response.streaming
-    text = b"".join(response.streaming_content).decode()
+    content = b"".join(response.streaming_content)
+    # UTF-8 with a byte order mark, so Excel opens it cleanly.
+    assert content.startswith(b"\xef\xbb\xbfEvent number,")
+    text = content.decode("utf-8-sig")
     return response, list(csv.reader(io.StringIO(text)))
 
 
