@@ -28,6 +28,7 @@ from declarations.reports import (
     team_obligations,
 )
 from portal.access import client_ip, role_required
+from portal.lib.charts import Bar, bar_chart
 from portal.lib.csv_export import csv_export
 from portal.lib.uktime import days_overdue, local_text
 from portal.models import Department, EmploymentType
@@ -36,33 +37,16 @@ from portal.roles import Role
 PAGE_SIZE = 50
 NO_DEPARTMENT = "none"
 
-# The chart's geometry, in SVG user units (it scales to the page width).
-CHART_LABEL_WIDTH = 300
-CHART_BAR_WIDTH = 360
-CHART_ROW_HEIGHT = 30
 
-
-def chart_rows(completions: list[Completion]) -> dict:
-    """Bars for an SVG chart: positions and widths worked out here, not in the template."""
-    rows = [
-        {
-            "label": c.label,
-            "value": f"{c.percent}%" if c.asked else "nobody asked",
-            "y": index * CHART_ROW_HEIGHT,
-            "text_y": index * CHART_ROW_HEIGHT + 19,
-            "width": CHART_BAR_WIDTH * c.percent // 100,
-        }
-        for index, c in enumerate(completions)
-    ]
-    return {
-        "rows": rows,
-        "height": max(len(rows), 1) * CHART_ROW_HEIGHT,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_x": CHART_LABEL_WIDTH + 10,
-        "bar_width": CHART_BAR_WIDTH,
-        "value_x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 20,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 130,
-    }
+def _chart(completions: list[Completion]) -> dict:
+    return bar_chart(
+        [
+            Bar(c.label, c.percent, f"{c.percent}%" if c.asked else "nobody asked")
+            for c in completions
+        ],
+        measure="per cent signed",
+        caption="per cent of those asked who have signed",
+    )
 
 
 @role_required(Role.POLICY_ADMIN)
@@ -87,8 +71,8 @@ def report_campaign(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": completion_overall(campaign, now),
             "by_department": by_department,
             "by_type": by_type,
-            "department_chart": chart_rows(by_department),
-            "type_chart": chart_rows(by_type),
+            "department_chart": _chart(by_department),
+            "type_chart": _chart(by_type),
             "now": now,
         },
     )
