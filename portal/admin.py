@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.access import client_ip
+from portal.lib.admin import ReadOnlyAdmin
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.users import user_deactivate, user_reactivate
@@ -157,19 +158,10 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "verb", "object_repr"]
     list_filter = ["verb"]
     search_fields = ["actor_label", "object_repr", "object_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)
@@ -197,15 +189,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationSettings)
-class OrganisationSettingsAdmin(admin.ModelAdmin):
+class OrganisationSettingsAdmin(ReadOnlyAdmin):
     """Shown for reference only: the settings are changed on the portal's own page, which
     checks the logo and records every change in the audit trail."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
