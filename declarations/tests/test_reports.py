@@ -20,6 +20,7 @@ from declarations.tests.factories import (
 )
 from portal.lib.csv_export import csv_safe
 from portal.models import AuditEvent, EmploymentType, OrganisationSettings, User
+from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -322,12 +323,6 @@ def _many_people(campaign, now, count=300, manager=None):
     )
 
 
-# Every page: reading the session and the user (2), the request's transaction (a savepoint in a
-# test: 2), the base layout's organisation, roles, line-manager check and unread count (4), and
-# saving the session in its own savepoint (3).
-LAYOUT = 11
-
-
 def test_the_campaign_report_runs_a_fixed_number_of_queries(
     client, policy_admin, campaign, now, django_assert_num_queries
 ):
@@ -336,7 +331,7 @@ def test_the_campaign_report_runs_a_fixed_number_of_queries(
     client.force_login(policy_admin)
     url = reverse("declarations:report", args=[campaign.pk])
     # + campaign, overall, by department, by employment type
-    with django_assert_num_queries(LAYOUT + 4):
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
         assert client.get(url).status_code == 200
 
 
@@ -348,7 +343,7 @@ def test_the_outstanding_list_runs_a_fixed_number_of_queries(
     client.force_login(policy_admin)
     url = reverse("declarations:report_outstanding", args=[campaign.pk])
     # + campaign, departments for the filter, count, the page of rows
-    with django_assert_num_queries(LAYOUT + 4):
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
         response = client.get(url, {"show": "", "department": "", "page": 2})
     assert len(response.context["page"].object_list) == 50
 
@@ -362,7 +357,7 @@ def test_the_report_list_runs_a_fixed_number_of_queries(
     OrganisationSettings.load()
     client.force_login(policy_admin)
     # + count, the page of campaigns with their figures
-    with django_assert_num_queries(LAYOUT + 2):
+    with django_assert_num_queries(LAYOUT_QUERIES + 2):
         assert client.get(reverse("declarations:reports")).status_code == 200
 
 
@@ -387,6 +382,6 @@ def test_my_team_runs_a_fixed_number_of_queries(
     OrganisationSettings.load()
     client.force_login(bob)
     # + the team's figures, count, the page of rows (the line-manager check is the layout's)
-    with django_assert_num_queries(LAYOUT + 3):
+    with django_assert_num_queries(LAYOUT_QUERIES + 3):
         response = client.get(reverse("declarations:my_team"))
     assert len(response.context["page"].object_list) == 50

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portal.models import AuditEvent
 from portal.services.audit import audit_record
+from portal.testing.queries import LAYOUT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +101,8 @@ def test_a_from_date_after_the_to_date_is_explained_and_shows_nothing(client, dp
     assert list(response.context["page"].object_list) == []
 
 
-# Session, user, page count, organisation settings, roles, "is a line manager?", unread count,
-# page rows, session save; plus two savepoint pairs (the request and the session save, nested
-# in the test's transaction).
-LIST_QUERIES = 13
+# The layout, then the page count and the page of rows.
+LIST_QUERIES = LAYOUT_QUERIES + 2
 
 
 def test_the_list_runs_a_fixed_number_of_queries_however_many_events(
