@@ -11,17 +11,7 @@ from declarations.models import (
     Policy,
     PolicyVersion,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from portal.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 
 @admin.register(Policy)
@@ -46,19 +36,10 @@ class PolicyVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["policy"]
 
 
-class ExtraStatementInline(admin.TabularInline):
+class ExtraStatementInline(ReadOnlyMixin, admin.TabularInline):
     model = ExtraStatement
     fields = ["title", "audience", "text"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Campaign)

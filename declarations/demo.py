@@ -27,13 +27,13 @@ from declarations.services.campaigns import (
     obligation_pause,
 )
 from declarations.services.policies import (
-    end_of_day,
     policy_create,
     policy_version_create,
     policy_version_publish,
 )
 from declarations.services.signing import declaration_sign
 from portal.demo import DOMAIN, demo_password
+from portal.lib.uktime import end_of_day
 from portal.models import User
 from portal.services.audit import audit_record
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.services.campaigns import DEFAULT_STATEMENT
-from declarations.services.policies import end_of_day
+from portal.lib.uktime import end_of_day
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
 from portal.uploads import validate_upload

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from portal.access import client_ip
+from portal.lib.admin import ReadOnlyAdmin
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
 from portal.services.accounts import user_password_set
 from portal.services.audit import audit_record
@@ -203,31 +204,13 @@ class DepartmentAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for reference: no adding, changing, deleting or bulk actions.
-
-    A local stand-in for the shared ReadOnlyAdmin (portal/lib/admin.py), which is being written
-    at the same time; swap it in when both are merged."""
-
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 # Roles are Django groups the portal names in code (portal/roles.py): renaming one silently took
 # that role from everyone who held it. They are given and taken on the People pages, recorded.
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(_ReadOnlyAdmin):
+class RoleAdmin(ReadOnlyAdmin):
     list_display = ["name"]
     fields = ["name"]
 
@@ -240,38 +223,29 @@ for model in (AccessAttempt, AccessLog, AccessFailureLog):
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(_ReadOnlyAdmin):
+class AccessAttemptAdmin(ReadOnlyAdmin):
     list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
     search_fields = ["username", "ip_address"]
     exclude = ["get_data", "post_data"]
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(_ReadOnlyAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["attempt_time", "username", "ip_address", "logout_time"]
     search_fields = ["username", "ip_address"]
 
 
 @admin.register(AccessFailureLog)
-class AccessFailureLogAdmin(_ReadOnlyAdmin):
+class AccessFailureLogAdmin(ReadOnlyAdmin):
     list_display = ["attempt_time", "username", "ip_address", "locked_out"]
     search_fields = ["username", "ip_address"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "verb", "object_repr"]
     list_filter = ["verb"]
     search_fields = ["actor_label", "object_repr", "object_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)
@@ -299,15 +273,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationSettings)
-class OrganisationSettingsAdmin(admin.ModelAdmin):
+class OrganisationSettingsAdmin(ReadOnlyAdmin):
     """Shown for reference only: the settings are changed on the portal's own page, which
     checks the logo and records every change in the audit trail."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

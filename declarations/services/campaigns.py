@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
 from declarations.selectors import campaign_audience
-from declarations.services.policies import end_of_day
+from portal.lib.uktime import end_of_day
 from portal.models import Department, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many

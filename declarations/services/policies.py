@@ -4,7 +4,7 @@ be edited again. A material change asks everyone who signed an earlier version t
 
 import hashlib
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import Campaign, Policy, PolicyVersion
+from portal.lib.uktime import end_of_day
 from portal.models import User
 from portal.services.audit import audit_record
 
@@ -26,11 +27,6 @@ RESIGN_STATEMENT = (
     "I have read and understood version {label} of the {title}, including the changes "
     "described, and I will comply with it."
 )
-
-
-def end_of_day(day: date) -> datetime:
-    """23:59 on that day in the portal's time zone (Europe/London), as an instant."""
-    return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
 def default_resign_due(now: datetime | None = None) -> datetime:

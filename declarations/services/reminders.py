@@ -22,14 +22,12 @@ The sweep works in batches of rows with a fixed number of queries per batch, wha
 number of staff: no query per person except the outbox insert, which is itself in bulk.
 """
 
-import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, DateTimeField, F, Q, Value
 from django.db.models.functions import Least
 from django.urls import reverse
@@ -37,12 +35,13 @@ from django.utils import timezone
 
 from declarations.models import Campaign, Obligation
 from declarations.services.campaigns import campaign_enrol
+from portal.lib.locks import Lock, single_run
+from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
+from portal.lib.uktime import days_overdue
 from portal.models import Notification, User
 from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
-
-log = logging.getLogger(__name__)
 
 # The "due" reminder goes out in the last day before the deadline, whatever time of day the
 # deadline falls at (a deadline at midnight still gets its reminder the day before).
@@ -50,12 +49,6 @@ DUE_WINDOW = timedelta(hours=24)
 BATCH_SIZE = 1000
 # How many names an administrators' digest lists before "and N more" (the report has them all).
 DIGEST_NAMES = 25
-# Any constant will do: it names the lock that keeps two sweeps from running at once.
-_SWEEP_LOCK_ID = 7_301_843
-
-
-class SweepClaimConflict(Exception):
-    """A row changed under a claim: the batch is rolled back and the next sweep retries it."""
 
 
 @dataclass
@@ -73,36 +66,13 @@ def _local(instant: datetime) -> datetime:
     return timezone.localtime(instant)
 
 
-def days_overdue(due_at: datetime, now: datetime) -> int:
-    """Whole local calendar days past the deadline (0 until the deadline has passed)."""
-    if now < due_at:
-        return 0
-    return max((_local(now).date() - _local(due_at).date()).days, 0)
-
-
-@contextmanager
-def _single_sweep() -> Iterator[bool]:
-    """Yield False if another sweep holds the lock (PostgreSQL). The claims below are safe on
-    their own; this only spares the database two sweeps doing the same work at once."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_SWEEP_LOCK_ID])
-        got = cursor.fetchone()[0]
-    try:
-        yield got
-    finally:
-        if got:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_SWEEP_LOCK_ID])
-
-
 def declarations_sweep(*, now: datetime | None = None) -> SweepResult:
     """Enrol newcomers, send the reminders that have fallen due, escalate what is overdue."""
     now = now or timezone.now()
     result = SweepResult()
-    with _single_sweep() as got_lock:
+    # The claims below are safe on their own; the lock only spares the database two sweeps
+    # doing the same work at once.
+    with single_run(Lock.DECLARATIONS_SWEEP) as got_lock:
         if not got_lock:
             result.skipped = True
             return result
@@ -188,33 +158,14 @@ def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
     )
 
 
-def _locked_batch(queryset, after_pk: int) -> list[Obligation]:
-    """The next batch of rows, locked for this transaction; rows another sweep holds are left."""
-    return list(
-        queryset.filter(pk__gt=after_pk)
-        .select_related("campaign", "user", "user__line_manager")
-        .select_for_update(skip_locked=True, of=("self",))
-        .order_by("pk")[:BATCH_SIZE]
-    )
-
-
 def _in_batches(queryset, handle: Callable[[list[Obligation]], None]) -> None:
-    """Hand each locked batch to `handle` inside its own transaction, so a claim and its messages
-    commit together. A batch whose claim conflicts is rolled back whole and left for the next
-    sweep (its rows still match, so nothing is lost)."""
-    after = 0
-    while True:
-        try:
-            with transaction.atomic():
-                rows = _locked_batch(queryset, after)
-                if not rows:
-                    return
-                after = rows[-1].pk
-                handle(rows)
-        except SweepClaimConflict as exc:
-            log.warning(
-                "Declarations sweep: rows up to obligation %s left for later: %s", after, exc
-            )
+    """Each locked batch of obligations, with what the messages need, in its own transaction."""
+    in_locked_batches(
+        queryset.select_related("campaign", "user", "user__line_manager"),
+        handle,
+        size=BATCH_SIZE,
+        name="Declarations sweep",
+    )
 
 
 def obligations_remind(*, now: datetime, result: SweepResult | None = None) -> SweepResult:

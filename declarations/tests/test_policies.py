@@ -24,6 +24,7 @@ from declarations.tests.factories import (
     PolicyVersionFactory,
 )
 from portal.models import AuditEvent, Notification
+from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -297,13 +298,12 @@ def test_the_policy_pages_run_a_fixed_number_of_queries(
         PolicyVersionFactory(policy=policy)
     client.force_login(alice)
     client.get(reverse("declarations:policies"))
-    # Session, user, organisation, roles, line manager, unread, policies, their versions;
-    # two savepoints and their releases (ATOMIC_REQUESTS), and the session save.
-    with django_assert_num_queries(13):
+    # The layout, then the policies and their versions.
+    with django_assert_num_queries(LAYOUT_QUERIES + 2):
         assert client.get(reverse("declarations:policies")).status_code == 200
     client.force_login(policy_admin)
     client.get(reverse("declarations:admin_policies"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(LAYOUT_QUERIES + 2):
         assert client.get(reverse("declarations:admin_policies")).status_code == 200
 
 
@@ -313,7 +313,7 @@ def test_the_history_page_runs_a_fixed_number_of_queries(client, alice, django_a
         PolicyVersionFactory(policy=policy, published=True, label=f"{n}.0")
     client.force_login(alice)
     client.get(reverse("declarations:policy", args=["it"]))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(LAYOUT_QUERIES + 2):
         assert client.get(reverse("declarations:policy", args=["it"])).status_code == 200
 
 
@@ -337,6 +337,6 @@ def test_the_administrators_version_list_runs_a_fixed_number_of_queries(
     client.force_login(policy_admin)
     url = reverse("declarations:admin_policy", args=["it"])
     client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(LAYOUT_QUERIES + 2):
         response = client.get(url)
     assert response.text.count("badge text-bg-secondary") == 15

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from declarations.models import Obligation
 from declarations.services.campaigns import obligation_extend, obligation_pause
-from declarations.services.reminders import DUE_WINDOW, days_overdue, declarations_sweep
+from declarations.services.reminders import DUE_WINDOW, declarations_sweep
 from declarations.tasks import declarations_sweep as sweep_task
 from declarations.tests.factories import (
     CampaignFactory,
@@ -15,6 +15,7 @@ from declarations.tests.factories import (
     ObligationFactory,
     PolicyVersionFactory,
 )
+from portal.lib.uktime import days_overdue
 from portal.models import Notification, OrganisationSettings
 from portal.roles import Role
 from portal.tests.factories import UserFactory

@@ -37,7 +37,7 @@ from declarations.services.campaigns import (
     obligation_resume,
 )
 from portal.access import access_required, client_ip
-from portal.models import AuditEvent
+from portal.lib.audit_history import audit_history
 
 
 @access_required(is_policy_admin)
@@ -231,9 +231,6 @@ def campaign_people(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, status=200):
-    history = AuditEvent.objects.filter(
-        object_type=Obligation._meta.label_lower, object_id=str(obligation.pk)
-    ).order_by("id")
     declaration = (
         getattr(obligation, "declaration", None) if obligation.status == "signed" else None
     )
@@ -244,7 +241,7 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "obligation": obligation,
             "campaign": obligation.campaign,
             "person": obligation.user,
-            "history": history,
+            "history": audit_history(obligation),
             "declaration": declaration,
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form or ExtendForm(obligation=obligation),

@@ -3,7 +3,6 @@ and a CSV of everyone; for line managers, their own team. Every page runs a fixe
 queries whatever the number of staff (the figures are aggregates, the lists are paginated, the
 export streams)."""
 
-import csv
 from collections.abc import Iterator
 
 from django import forms
@@ -26,41 +25,25 @@ from declarations.reports import (
     team_completion,
     team_obligations,
 )
-from declarations.services.reminders import days_overdue
 from portal.access import access_required, client_ip
+from portal.lib.charts import Bar, bar_chart
+from portal.lib.csv_export import csv_export
+from portal.lib.uktime import days_overdue, local_text
 from portal.models import Department, EmploymentType
-from portal.services.audit import audit_record
 
 PAGE_SIZE = 50
 NO_DEPARTMENT = "none"
 
-# The chart's geometry, in SVG user units (it scales to the page width).
-CHART_LABEL_WIDTH = 300
-CHART_BAR_WIDTH = 360
-CHART_ROW_HEIGHT = 30
 
-
-def chart_rows(completions: list[Completion]) -> dict:
-    """Bars for an SVG chart: positions and widths worked out here, not in the template."""
-    rows = [
-        {
-            "label": c.label,
-            "value": f"{c.percent}%" if c.asked else "nobody asked",
-            "y": index * CHART_ROW_HEIGHT,
-            "text_y": index * CHART_ROW_HEIGHT + 19,
-            "width": CHART_BAR_WIDTH * c.percent // 100,
-        }
-        for index, c in enumerate(completions)
-    ]
-    return {
-        "rows": rows,
-        "height": max(len(rows), 1) * CHART_ROW_HEIGHT,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_x": CHART_LABEL_WIDTH + 10,
-        "bar_width": CHART_BAR_WIDTH,
-        "value_x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 20,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 130,
-    }
+def _chart(completions: list[Completion]) -> dict:
+    return bar_chart(
+        [
+            Bar(c.label, c.percent, f"{c.percent}%" if c.asked else "nobody asked")
+            for c in completions
+        ],
+        measure="per cent signed",
+        caption="per cent of those asked who have signed",
+    )
 
 
 @access_required(is_policy_admin)
@@ -85,8 +68,8 @@ def report_campaign(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": completion_overall(campaign, now),
             "by_department": by_department,
             "by_type": by_type,
-            "department_chart": chart_rows(by_department),
-            "type_chart": chart_rows(by_type),
+            "department_chart": _chart(by_department),
+            "type_chart": _chart(by_type),
             "now": now,
         },
     )
@@ -140,22 +123,6 @@ def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """A file-like object whose write() hands back the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "Name",
     "Email",
@@ -171,13 +138,8 @@ CSV_HEADER = [
 ]
 
 
-def _local_text(instant) -> str:
-    return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
-
-
-def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
+    yield CSV_HEADER
     types = dict(EmploymentType.choices)
     statuses = dict(Obligation.Status.choices)
     rows = (
@@ -200,24 +162,19 @@ def _csv_lines(campaign: Campaign, now) -> Iterator[str]:
         chunk_size=2000
     ):
         late = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
-        yield writer.writerow(
-            [
-                csv_safe(cell)
-                for cell in (
-                    name,
-                    email,
-                    number,
-                    dept,
-                    types.get(kind, kind),
-                    manager,
-                    statuses.get(status, status),
-                    _local_text(due),
-                    _local_text(signed),
-                    late,
-                    paused,
-                )
-            ]
-        )
+        yield [
+            name,
+            email,
+            number,
+            dept,
+            types.get(kind, kind),
+            manager,
+            statuses.get(status, status),
+            local_text(due),
+            local_text(signed),
+            late,
+            paused,
+        ]
 
 
 @access_required(is_policy_admin)
@@ -225,17 +182,15 @@ def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
     # A list of named people leaving the portal is worth a line in the audit trail.
-    audit_record(
+    return csv_export(
+        rows=_csv_rows(campaign, now),
+        filename=f"{slugify(campaign.name) or 'campaign'}-{timezone.localdate(now):%Y-%m-%d}.csv",
         verb="declaration.report_exported",
-        actor=request.user,
+        by=request.user,
         obj=campaign,
         changes={"format": "csv"},
         ip=client_ip(request),
     )
-    filename = f"{slugify(campaign.name) or 'campaign'}-{timezone.localdate(now):%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(_csv_lines(campaign, now), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @access_required(can_see_my_team)

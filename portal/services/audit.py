@@ -6,25 +6,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from portal.lib.locks import Lock, lock_for_transaction
 from portal.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
-# Any constant will do: it names the one lock that serialises appends to the chain.
-_CHAIN_LOCK_ID = 7_301_842
 
 
 def _lock_chain() -> None:
-    # Two transactions appending at once would both chain to the same previous event.
-    # On PostgreSQL an advisory lock held to the end of the transaction serialises them;
-    # SQLite already allows only one writer at a time.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+    # Two transactions appending at once would both chain to the same previous event;
+    # a lock held to the end of the transaction serialises them.
+    lock_for_transaction(Lock.AUDIT_CHAIN)
 
 
 def _normalise_ip(ip: str | None) -> str | None:

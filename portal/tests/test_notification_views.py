@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Notification
+from portal.testing.queries import LAYOUT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +100,8 @@ def test_the_list_is_paginated(client, alice):
     assert client.get(reverse("portal:notifications"), {"page": 99}).status_code == 200
 
 
-# Session, user, page count, organisation settings, roles, "is a line manager?", unread count,
-# page rows, session save; plus two savepoint pairs (the request's and the session save's
-# atomic blocks, nested inside the test's transaction).
-LIST_QUERIES = 13
+# The layout, then the page count and the page of rows.
+LIST_QUERIES = LAYOUT_QUERIES + 2
 
 
 def test_the_list_runs_a_fixed_number_of_queries_however_many_messages(

@@ -1,23 +1,20 @@
-import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from portal.access import access_required, can_read_audit, client_ip
+from portal.lib.csv_export import csv_export
+from portal.lib.uktime import local_text, start_of_day
 from portal.models import AuditEvent
-from portal.services.audit import audit_record
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditFilterForm(forms.Form):
@@ -58,17 +55,13 @@ class AuditFilterForm(forms.Form):
             events = events.filter(object_id=data["object_id"].strip())
         # Whole days in UK time, as instants, so the index on `at` is used.
         if data.get("date_from"):
-            events = events.filter(at__gte=_start_of(data["date_from"]))
+            events = events.filter(at__gte=start_of_day(data["date_from"]))
         if data.get("date_to"):
-            events = events.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+            events = events.filter(at__lt=start_of_day(data["date_to"] + timedelta(days=1)))
         return events
 
     def summary(self) -> dict[str, str]:
         return {name: str(value) for name, value in self.cleaned_data.items() if value}
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
@@ -93,17 +86,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def _rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
+def _rows(events: QuerySet[AuditEvent]) -> Iterator[list]:
     yield [
         "Event number",
         "When (UK time)",
@@ -119,20 +102,17 @@ def _rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
     ]
     for e in events.iterator(chunk_size=2000):
         yield [
-            _cell(v)
-            for v in (
-                e.pk,
-                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S %Z"),
-                e.actor_label,
-                e.verb,
-                e.object_type,
-                e.object_id,
-                e.object_repr,
-                json.dumps(e.changes, cls=DjangoJSONEncoder, sort_keys=True) if e.changes else "",
-                e.ip_address,
-                e.hash,
-                e.prev_hash,
-            )
+            e.pk,
+            local_text(e.at, "%Y-%m-%d %H:%M:%S %Z"),
+            e.actor_label,
+            e.verb,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            json.dumps(e.changes, cls=DjangoJSONEncoder, sort_keys=True) if e.changes else "",
+            e.ip_address,
+            e.hash,
+            e.prev_hash,
         ]
 
 
@@ -143,17 +123,11 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return audit_list(request)
     # Taking a copy of the trail is itself worth a line in it.
-    audit_record(
+    return csv_export(
+        rows=_rows(events.order_by("id")),
+        filename=f"audit-trail-{timezone.localtime():%Y-%m-%d-%H%M}.csv",
         verb="audit.exported",
-        actor=request.user,
+        by=request.user,
         changes={"filters": form.summary() if form.is_bound else {}},
         ip=client_ip(request),
     )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(events.order_by("id"))),
-        content_type="text/csv; charset=utf-8",
-    )
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    return response

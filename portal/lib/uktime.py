@@ -1,0 +1,29 @@
+"""Days and times as people in the UK read them. Instants are stored in UTC; a deadline is a
+moment on a UK calendar day, and "days overdue" counts UK calendar days, so a deadline at 23:59
+is one day overdue a minute after midnight, whatever the clocks did in between."""
+
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+
+def start_of_day(day: date) -> datetime:
+    """00:00 on that day in the portal's time zone (Europe/London), as an instant."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59 on that day in the portal's time zone (Europe/London), as an instant."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def days_overdue(due_at: datetime, now: datetime) -> int:
+    """Whole local calendar days past the deadline (0 until the deadline has passed)."""
+    if now < due_at:
+        return 0
+    return max((timezone.localdate(now) - timezone.localdate(due_at)).days, 0)
+
+
+def local_text(instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant as UK wall-clock text for a file (CSV, filenames); empty for no instant."""
+    return timezone.localtime(instant).strftime(fmt) if instant else ""

@@ -1,0 +1,22 @@
+from datetime import UTC, date, datetime
+
+from portal.lib.uktime import days_overdue, end_of_day, local_text, start_of_day
+
+
+def test_a_day_starts_and_ends_in_uk_time_whatever_the_season():
+    assert start_of_day(date(2026, 1, 15)) == datetime(2026, 1, 15, 0, 0, tzinfo=UTC)
+    assert start_of_day(date(2026, 7, 15)) == datetime(2026, 7, 14, 23, 0, tzinfo=UTC)
+    assert end_of_day(date(2026, 1, 15)) == datetime(2026, 1, 15, 23, 59, tzinfo=UTC)
+    assert end_of_day(date(2026, 7, 15)) == datetime(2026, 7, 15, 22, 59, tzinfo=UTC)
+
+
+def test_days_overdue_counts_uk_calendar_days_across_the_clock_change():
+    due = end_of_day(date(2026, 3, 28))  # the Saturday before the clocks go forward
+    assert days_overdue(due, due) == 0
+    assert days_overdue(due, end_of_day(date(2026, 3, 30))) == 2
+
+
+def test_local_text_writes_uk_wall_clock_time_and_nothing_for_no_instant():
+    assert local_text(datetime(2026, 7, 1, 8, 30, tzinfo=UTC)) == "2026-07-01 09:30"
+    assert local_text(datetime(2026, 7, 1, 8, 30, tzinfo=UTC), "%H:%M %Z") == "09:30 BST"
+    assert local_text(None) == ""
