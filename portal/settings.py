@@ -218,12 +218,18 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # The beat schedule, in one place. Beat only ever triggers idempotent sweeps: each sweep finds
 # what is due (`due_at <= now`) and claims it, so a beat that was down catches up once.
 CELERY_BEAT_SCHEDULE = {
-    # Every minute: re-queue outbox messages left undelivered (broker down, worker killed).
-    "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
-    # Every five minutes: declaration reminders and escalations that have fallen due.
-    "declarations-sweep": {"task": "declarations.tasks.declarations_sweep", "schedule": 300.0},
-    # Hourly: people whose leave date has passed are deactivated (leavers), once each.
-    "leavers-sweep": {"task": "portal.tasks.leavers_sweep", "schedule": 3600.0},
+    # Every minute: re-queue outbox messages left undelivered (broker down, worker killed), so
+    # a lost delivery waits a minute or two, never for ever.
+    "outbox-sweep": {"task": "portal.tasks.notifications_sweep_task", "schedule": 60.0},
+    # Every five minutes: declaration reminders and escalations that have fallen due, and
+    # newcomers to an open campaign's audience; reminders are never more than minutes late.
+    "declarations-sweep": {
+        "task": "declarations.tasks.declarations_sweep_task",
+        "schedule": 300.0,
+    },
+    # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
+    # date is a day, so an hour's delay is well inside it.
+    "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.
