@@ -268,9 +268,9 @@ def campaign_enrol(
         for v in sorted(campaign.versions.all(), key=lambda v: v.policy.title)
     ]
     template = (
-        "declaration_resign"
+        "declarations.resign"
         if campaign.kind == Campaign.Kind.RESIGN
-        else "declaration_campaign_opened"
+        else "declarations.campaign_opened"
     )
     missing = (
         campaign_audience(campaign)

@@ -51,7 +51,7 @@ def user_password_set(*, form: SetPasswordForm, ip: str | None, reset: bool) -> 
     )
     notification_queue(
         to=user,
-        template="password_changed",
+        template="portal.password_changed",
         dedup_key=f"password-changed:{user.pk}:{event.pk}",
         context={"reset": reset, "changed_at": event.at},
     )
@@ -67,7 +67,7 @@ def user_password_reset_request(*, user: User, url: str, ip: str | None, stamp: 
     """
     queued = notification_queue(
         to=user,
-        template="password_reset",
+        template="portal.password_reset",
         dedup_key=f"password-reset:{user.pk}:{stamp}",
         url=url,
         in_portal=False,

@@ -58,7 +58,8 @@ def _key(dedup_key: str) -> str:
 
 @dataclass
 class Message:
-    """One message to queue: `to` is a person or a bare email address (a shared mailbox)."""
+    """One message to queue: `to` is a person or a bare email address (a shared mailbox);
+    `template` is the email kind, "<app>.<name>" (see email_template_base)."""
 
     to: User | str
     template: str
@@ -66,6 +67,18 @@ class Message:
     context: dict[str, Any] = field(default_factory=dict)
     url: str = ""
     in_portal: bool = True
+
+
+def email_template_base(kind: str) -> str:
+    """Where an email kind's templates are: kind "<app>.<name>" is `<app>/emails/<name>`, with
+    `_subject.txt`, `.txt` and, if it has one, `.html`. Each app owns its emails beside its other
+    templates, and the outbox needs to know no app to find them."""
+    app, dot, name = kind.partition(".")
+    if not (app and dot and name) or "/" in kind:
+        raise ValueError(
+            f'An email kind is "<app>.<name>" (templates/<app>/emails/), not {kind!r}.'
+        )
+    return f"{app}/emails/{name}"
 
 
 def _render_text(name: str, context: dict[str, Any]) -> str:
@@ -82,7 +95,7 @@ def _render(message: Message, org: OrganisationSettings) -> Notification:
         "url": f"{settings.SITE_URL}{message.url}" if message.url else settings.SITE_URL,
         **message.context,
     }
-    base = f"emails/{message.template}"
+    base = email_template_base(message.template)
     # Never let user input put a line break into a header.
     subject = " ".join(_render_text(f"{base}_subject.txt", context).split())[:255]
     body_text = _render_text(f"{base}.txt", context)

@@ -40,7 +40,7 @@ def delivery_calls(monkeypatch):
 
 
 def _queue(to, key="test:1", **kwargs):
-    return notification_queue(to=to, template="password_changed", dedup_key=key, **kwargs)
+    return notification_queue(to=to, template="portal.password_changed", dedup_key=key, **kwargs)
 
 
 def test_a_queued_message_is_emailed_after_commit_with_subject_text_and_html(
@@ -92,11 +92,11 @@ def test_bulk_queueing_skips_used_keys_and_hands_over_only_the_new_rows(
 ):
     _queue(alice, key="campaign:alice")
     messages = [
-        Message(to=alice, template="password_changed", dedup_key="campaign:alice"),
-        Message(to=bob, template="password_changed", dedup_key="campaign:bob"),
-        Message(to=bob, template="password_changed", dedup_key="campaign:bob"),
-        Message(to=charlie, template="password_changed", dedup_key="campaign:charlie"),
-        Message(to="dpo-team@example.org", template="password_changed", dedup_key="shared"),
+        Message(to=alice, template="portal.password_changed", dedup_key="campaign:alice"),
+        Message(to=bob, template="portal.password_changed", dedup_key="campaign:bob"),
+        Message(to=bob, template="portal.password_changed", dedup_key="campaign:bob"),
+        Message(to=charlie, template="portal.password_changed", dedup_key="campaign:charlie"),
+        Message(to="dpo-team@example.org", template="portal.password_changed", dedup_key="shared"),
     ]
     delivery_calls.clear()
     with django_capture_on_commit_callbacks(execute=True):

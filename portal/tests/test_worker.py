@@ -128,13 +128,16 @@ def test_a_real_worker_delivers_an_outbox_email_once_even_when_the_task_is_sent_
 ):
     # Committed (a transactional test), so the after-commit delivery task goes to Redis.
     row = notification_queue(
-        to=alice, template="password_changed", dedup_key="worker:once", context={"reset": True}
+        to=alice,
+        template="portal.password_changed",
+        dedup_key="worker:once",
+        context={"reset": True},
     )
     notification_deliver_task.delay(row.pk)  # the same delivery sent a second time
 
     # Sent after both: on one queue and one solo worker, when it is done so are they.
     marker = notification_queue(
-        to=alice, template="password_changed", dedup_key="worker:marker", context={}
+        to=alice, template="portal.password_changed", dedup_key="worker:marker", context={}
     )
     _wait_until(
         lambda: Notification.objects.filter(pk=marker.pk, status=Notification.Status.SENT).exists(),
