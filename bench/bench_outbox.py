@@ -41,7 +41,7 @@ def main() -> None:
         for user in User.objects.only("id", "email", "full_name").order_by("id").iterator(5000):
             yield Message(
                 to=user,
-                template="password_reset",
+                template="portal.password_reset",
                 dedup_key=f"bench:{user.pk}",
                 url="/accounts/password/reset/",
             )

@@ -12,6 +12,8 @@ import re
 
 import markdown as md
 import nh3
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
 ALLOWED_TAGS = {
     "p",
@@ -69,6 +71,75 @@ _FOOTNOTE_ID = re.compile(r"^fn(ref)?:[\w-]+$")
 REMOVED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Elements whose opening tag, left unclosed, makes a browser's parser (and nh3's) take the rest of
+# the document as their content: raw text up to the closing tag that never comes, or children
+# removed with the element. One stray "<style>" would otherwise delete every word after it.
+_RAW_TEXT = {"script", "style", "iframe", "noembed", "noframes", "noscript", "xmp"}
+_ESCAPABLE_RAW_TEXT = {"title", "textarea"}
+_SWALLOWING = _RAW_TEXT | _ESCAPABLE_RAW_TEXT | REMOVED_WITH_CONTENT
+_TAG = re.compile(
+    # A tag's attributes may run over lines, but not past a blank line: a "<style" never finished
+    # must not take the next paragraph with it.
+    r"<(/?)(" + "|".join(sorted(_SWALLOWING | {"plaintext"})) + r")(?=[\s/>])"
+    r"(?:[^>\n]|\n(?![ \t]*\n))*>?",
+    re.IGNORECASE,
+)
+
+
+def _without_unclosed_tags(html: str, *, line_start: bool = False) -> str:
+    """Remove the opening tags of swallowing elements that are never closed, and every
+    <plaintext> (which nothing closes), keeping the text after them. A closed element is left
+    for nh3 to remove with its content. With `line_start`, only tags that begin a line (after at
+    most three spaces) count, as Markdown's raw HTML blocks do."""
+    while True:
+        drop: list[tuple[int, int]] = []
+        open_normal: dict[str, list[re.Match[str]]] = {}
+        pos = 0
+        while (m := _TAG.search(html, pos)) is not None:
+            pos = m.end()
+            closing, name = m[1], m[2].lower()
+            if line_start and not closing:
+                before = html[html.rfind("\n", 0, m.start()) + 1 : m.start()]
+                if before.strip(" ") or len(before) > 3:
+                    continue
+            if name == "plaintext":
+                drop.append(m.span())
+            elif name in _RAW_TEXT | _ESCAPABLE_RAW_TEXT:
+                if closing:
+                    continue  # a stray closing tag swallows nothing; nh3 drops it
+                # Raw text ends at the first closing tag of the same name, whatever is between.
+                end = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(html, m.end())
+                if end is None:
+                    drop.append(m.span())
+                else:
+                    pos = end.start()
+            elif closing:
+                if open_normal.get(name):
+                    open_normal[name].pop()
+            else:
+                open_normal.setdefault(name, []).append(m)
+        drop += [m.span() for opened in open_normal.values() for m in opened]
+        if not drop:
+            return html
+        # Removing one tag can join two halves into another ("<sty<style>le>"): go round again.
+        for start, end in sorted(drop, reverse=True):
+            html = html[:start] + html[end:]
+
+
+class _UnclosedTagsExtension(Extension):
+    """Markdown takes everything after an unclosed block-level <style> as one raw HTML block, so
+    the rest of the policy would lose its formatting, not only its tags. This removes such tags
+    from the source first: after fenced code is set aside (priority 25), before raw HTML blocks
+    are read (20). A tag that does not begin a line is left for the pass on the HTML."""
+
+    def extendMarkdown(self, md_instance: md.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md_instance.preprocessors.register(_UnclosedTagsPreprocessor(md_instance), "unclosed", 22)
+
+
+class _UnclosedTagsPreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return _without_unclosed_tags("\n".join(lines), line_start=True).split("\n")
+
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "id" and not _FOOTNOTE_ID.match(value):
@@ -94,12 +165,12 @@ def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML, ready to show with |safe."""
     html = md.markdown(
         text or "",
-        extensions=["extra", "sane_lists"],
+        extensions=["extra", "sane_lists", _UnclosedTagsExtension()],
         # Column alignment as an attribute, not a style="" that the CSP would refuse anyway.
         extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
         output_format="html",
     )
-    html = _header_cells_get_scope(_demote_headings(html))
+    html = _without_unclosed_tags(_header_cells_get_scope(_demote_headings(html)))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

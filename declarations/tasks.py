@@ -1,13 +1,17 @@
-"""Thin Celery tasks for declarations: take ids, call a service. Each is safe to run twice."""
+"""Thin Celery tasks for declarations: take ids, call a service. Each is safe to run twice.
+
+Each task is named after the service it runs, with `_task`.
+"""
 
 from celery import shared_task
 
 from declarations.models import Campaign
 from declarations.services.campaigns import campaign_enrol
+from declarations.services.reminders import declarations_sweep
 
 
 @shared_task(ignore_result=True)
-def enrol_campaign(campaign_id: int) -> int:
+def campaign_enrol_task(campaign_id: int) -> int:
     """Queued when a campaign opens: ask its whole audience, in bulk."""
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
@@ -16,9 +20,7 @@ def enrol_campaign(campaign_id: int) -> int:
 
 
 @shared_task(ignore_result=True)
-def declarations_sweep() -> dict:
+def declarations_sweep_task() -> dict:
     """Beat, every five minutes: enrol newcomers, send reminders that have fallen due, escalate
     what is overdue. Safe to run twice, and catches up once after the scheduler was down."""
-    from declarations.services.reminders import declarations_sweep as sweep
-
-    return vars(sweep())
+    return vars(declarations_sweep())

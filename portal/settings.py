@@ -112,6 +112,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database has the worker's sweeps and the web server writing at once. WAL lets
+    # readers and one writer work together; IMMEDIATE takes the write lock when a transaction
+    # begins, so a transaction that read first never fails upgrading to a write ("database is
+    # locked", which no busy timeout can cure); the timeout makes a writer wait its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -218,12 +229,18 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # The beat schedule, in one place. Beat only ever triggers idempotent sweeps: each sweep finds
 # what is due (`due_at <= now`) and claims it, so a beat that was down catches up once.
 CELERY_BEAT_SCHEDULE = {
-    # Every minute: re-queue outbox messages left undelivered (broker down, worker killed).
-    "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
-    # Every five minutes: declaration reminders and escalations that have fallen due.
-    "declarations-sweep": {"task": "declarations.tasks.declarations_sweep", "schedule": 300.0},
-    # Hourly: people whose leave date has passed are deactivated (leavers), once each.
-    "leavers-sweep": {"task": "portal.tasks.leavers_sweep", "schedule": 3600.0},
+    # Every minute: re-queue outbox messages left undelivered (broker down, worker killed), so
+    # a lost delivery waits a minute or two, never for ever.
+    "outbox-sweep": {"task": "portal.tasks.notifications_sweep_task", "schedule": 60.0},
+    # Every five minutes: declaration reminders and escalations that have fallen due, and
+    # newcomers to an open campaign's audience; reminders are never more than minutes late.
+    "declarations-sweep": {
+        "task": "declarations.tasks.declarations_sweep_task",
+        "schedule": 300.0,
+    },
+    # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
+    # date is a day, so an hour's delay is well inside it.
+    "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -1,33 +1,38 @@
-"""Thin Celery tasks: take ids, call a service. Each is safe to run twice."""
+"""Thin Celery tasks: take ids, call a service. Each is safe to run twice.
+
+Each task is named after the service it runs, with `_task`, so a task seen in a worker's log
+or in the beat schedule leads straight to the code that does the work.
+"""
 
 from celery import shared_task
 
-from portal.services.notifications import notification_deliver, notifications_due
+from portal.services.notifications import (
+    notification_deliver,
+    notifications_deliver,
+    notifications_sweep,
+)
 from portal.services.staff_import import staff_import_apply, staff_import_validate
 from portal.services.users import users_deactivate_leavers
 
 
 @shared_task(ignore_result=True)
-def deliver_notification(notification_id: int) -> bool:
+def notification_deliver_task(notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
 
 
 @shared_task(ignore_result=True)
-def deliver_notifications(notification_ids: list[int]) -> int:
-    return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
+def notifications_deliver_task(notification_ids: list[int]) -> int:
+    return notifications_deliver(notification_ids=notification_ids)
 
 
 @shared_task(ignore_result=True)
-def outbox_sweep() -> int:
+def notifications_sweep_task() -> int:
     """Beat, every minute: hand undelivered messages to delivery again."""
-    ids = notifications_due()
-    for start in range(0, len(ids), 200):
-        deliver_notifications.delay(ids[start : start + 200])
-    return len(ids)
+    return notifications_sweep()
 
 
 @shared_task(ignore_result=True)
-def leavers_sweep() -> int:
+def users_deactivate_leavers_task() -> int:
     """Beat, hourly: people whose leave date has passed leave the portal."""
     return users_deactivate_leavers()
 

@@ -204,9 +204,9 @@ def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
         ip=ip,
     )
     if current.opened_at <= now:
-        from declarations.tasks import enrol_campaign
+        from declarations.tasks import campaign_enrol_task
 
-        transaction.on_commit(lambda: enrol_campaign.delay(current.pk))
+        transaction.on_commit(lambda: campaign_enrol_task.delay(current.pk))
     return current
 
 
@@ -268,9 +268,9 @@ def campaign_enrol(
         for v in sorted(campaign.versions.all(), key=lambda v: v.policy.title)
     ]
     template = (
-        "declaration_resign"
+        "declarations.resign"
         if campaign.kind == Campaign.Kind.RESIGN
-        else "declaration_campaign_opened"
+        else "declarations.campaign_opened"
     )
     missing = (
         campaign_audience(campaign)

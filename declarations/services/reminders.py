@@ -138,12 +138,12 @@ def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
     user = row.user
     manager = user.line_manager if user.line_manager and user.line_manager.is_active else None
     if kind == "reminder":
-        template = "declaration_reminder"
+        template = "declarations.reminder"
         key = f"decl-reminder:{row.pk}:{slot.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     elif kind == "due":
-        template, key = "declaration_due_today", f"decl-due:{row.pk}:{_deadline_key(row)}"
+        template, key = "declarations.due_today", f"decl-due:{row.pk}:{_deadline_key(row)}"
     else:
-        template, key = "declaration_reminder", f"decl-overdue:{row.pk}:{_deadline_key(row)}"
+        template, key = "declarations.reminder", f"decl-overdue:{row.pk}:{_deadline_key(row)}"
     return Message(
         to=user,
         template=template,
@@ -245,7 +245,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
         messages=[
             Message(
                 to=row.user.line_manager,
-                template="declaration_overdue_manager",
+                template="declarations.overdue_manager",
                 dedup_key=f"decl-overdue-mgr:{row.pk}:{_deadline_key(row)}",
                 url=team_path,
                 context={
@@ -329,7 +329,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
         messages=[
             Message(
                 to=admin,
-                template="declaration_overdue_admin",
+                template="declarations.overdue_admin",
                 dedup_key=keys[admin.pk],
                 url=report_path,
                 context=context,

@@ -183,7 +183,7 @@ def _declaration_record(
     )
     notification_queue(
         to=by,
-        template="declaration_receipt",
+        template="declarations.receipt",
         dedup_key=f"decl-receipt:{declaration.pk}",
         context={"declaration": declaration, "campaign": campaign},
         url=reverse("declarations:receipt", args=[declaration.pk]),

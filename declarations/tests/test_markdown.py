@@ -1,3 +1,5 @@
+import pytest
+
 from declarations.markdown import render_markdown, sha256_text
 
 
@@ -67,3 +69,47 @@ def test_the_fingerprint_is_of_exactly_the_html():
     assert sha256_text(html) == sha256_text(html)
     assert sha256_text(html) != sha256_text(html + " ")
     assert len(sha256_text(html)) == 64
+
+
+@pytest.mark.parametrize(
+    "tag", ["style", "script", "title", "textarea", "iframe", "noscript", "xmp", "template"]
+)
+def test_text_after_an_unclosed_tag_is_kept_and_the_tag_removed(tag):
+    html = render_markdown(f"Before\n\n<{tag}>\n\nAfter the *tag*.\n\n- one\n- two")
+    assert f"<{tag}" not in html.lower()
+    # Not only the words, their Markdown too: the rest of the policy is not one raw block.
+    assert "<p>After the <em>tag</em>.</p>" in html
+    assert "<li>two</li>" in html
+
+
+def test_text_after_an_unclosed_tag_inside_a_paragraph_is_kept():
+    html = render_markdown("Before <style>body {display: none}\n\nAfter the *tag*.")
+    assert "<style" not in html
+    assert "<p>After the <em>tag</em>.</p>" in html
+
+
+def test_a_tag_never_finished_does_not_take_the_next_paragraph():
+    html = render_markdown('<style class="x"\n\nAfter the tag.')
+    assert "<style" not in html and "<p>After the tag.</p>" in html
+
+
+def test_plaintext_is_removed_and_the_text_after_it_kept():
+    html = render_markdown("Before\n\n<plaintext>\n\nAfter <plaintext> it.")
+    assert "plaintext" not in html.lower() and "After" in html and "it." in html
+
+
+def test_a_closed_style_is_still_removed_with_its_content_beside_an_unclosed_one():
+    html = render_markdown("<style>body {display:none}</style>\n\nMiddle\n\n<style>\n\nAfter")
+    assert "display" not in html and "<style" not in html
+    assert "<p>Middle</p>" in html and "<p>After</p>" in html
+
+
+def test_halves_of_a_tag_cannot_be_joined_into_one():
+    html = render_markdown("<scr<script>ipt>alert(1)\n\nAfter")
+    assert "<script" not in html and "After" in html
+
+
+def test_a_tag_shown_as_code_is_left_alone():
+    html = render_markdown("Never paste `<style>` into a policy.\n\n```\n<script>\n```")
+    assert "<code>&lt;style&gt;</code>" in html
+    assert "&lt;script&gt;" in html

@@ -8,7 +8,7 @@ from django.utils import timezone
 from declarations.models import Obligation
 from declarations.services.campaigns import obligation_extend, obligation_pause
 from declarations.services.reminders import DUE_WINDOW, declarations_sweep
-from declarations.tasks import declarations_sweep as sweep_task
+from declarations.tasks import declarations_sweep_task
 from declarations.tests.factories import (
     CampaignFactory,
     DeclarationFactory,
@@ -356,7 +356,7 @@ def test_a_sweep_runs_the_same_number_of_queries_for_many_people_as_for_few(now)
 
 def test_the_beat_task_runs_the_sweep(campaign, alice, now):
     _obligation(campaign, alice, next_reminder_at=now - timedelta(minutes=1))
-    result = sweep_task.delay().get()
+    result = declarations_sweep_task.delay().get()
     assert result["reminders"] == 1
 
 

@@ -101,7 +101,7 @@ def user_password_set(
     event = audit_record(verb=verb, actor=by, obj=user, ip=ip, changes=changes)
     notification_queue(
         to=user,
-        template="password_changed",
+        template="portal.password_changed",
         dedup_key=f"password-changed:{user.pk}:{event.pk}",
         context={"reset": reset, "changed_at": event.at, "by_someone_else": by_someone_else},
     )
@@ -117,7 +117,7 @@ def user_password_reset_request(*, user: User, url: str, ip: str | None, stamp: 
     """
     queued = notification_queue(
         to=user,
-        template="password_reset",
+        template="portal.password_reset",
         dedup_key=f"password-reset:{user.pk}:{stamp}",
         url=url,
         in_portal=False,

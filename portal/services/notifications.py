@@ -58,7 +58,8 @@ def _key(dedup_key: str) -> str:
 
 @dataclass
 class Message:
-    """One message to queue: `to` is a person or a bare email address (a shared mailbox)."""
+    """One message to queue: `to` is a person or a bare email address (a shared mailbox);
+    `template` is the email kind, "<app>.<name>" (see email_template_base)."""
 
     to: User | str
     template: str
@@ -66,6 +67,18 @@ class Message:
     context: dict[str, Any] = field(default_factory=dict)
     url: str = ""
     in_portal: bool = True
+
+
+def email_template_base(kind: str) -> str:
+    """Where an email kind's templates are: kind "<app>.<name>" is `<app>/emails/<name>`, with
+    `_subject.txt`, `.txt` and, if it has one, `.html`. Each app owns its emails beside its other
+    templates, and the outbox needs to know no app to find them."""
+    app, dot, name = kind.partition(".")
+    if not (app and dot and name) or "/" in kind:
+        raise ValueError(
+            f'An email kind is "<app>.<name>" (templates/<app>/emails/), not {kind!r}.'
+        )
+    return f"{app}/emails/{name}"
 
 
 def _render_text(name: str, context: dict[str, Any]) -> str:
@@ -82,7 +95,7 @@ def _render(message: Message, org: OrganisationSettings) -> Notification:
         "url": f"{settings.SITE_URL}{message.url}" if message.url else settings.SITE_URL,
         **message.context,
     }
-    base = f"emails/{message.template}"
+    base = email_template_base(message.template)
     # Never let user input put a line break into a header.
     subject = " ".join(_render_text(f"{base}_subject.txt", context).split())[:255]
     body_text = _render_text(f"{base}.txt", context)
@@ -134,14 +147,14 @@ def _insert_new(rows: list[Notification]) -> list[int]:
 
 
 def _deliver_after_commit(ids: list[int]) -> None:
-    from portal.tasks import deliver_notification, deliver_notifications
+    from portal.tasks import notification_deliver_task, notifications_deliver_task
 
     for start in range(0, len(ids), DELIVERY_BATCH):
         batch = ids[start : start + DELIVERY_BATCH]
         if len(batch) == 1:
-            transaction.on_commit(lambda pk=batch[0]: deliver_notification.delay(pk))
+            transaction.on_commit(lambda pk=batch[0]: notification_deliver_task.delay(pk))
         else:
-            transaction.on_commit(lambda batch=batch: deliver_notifications.delay(batch))
+            transaction.on_commit(lambda batch=batch: notifications_deliver_task.delay(batch))
 
 
 @transaction.atomic
@@ -258,6 +271,11 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
+def notifications_deliver(*, notification_ids: Iterable[int]) -> int:
+    """Send each of these queued messages that nobody else has. Returns how many this call sent."""
+    return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
+
+
 def notifications_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:
     """Rows the sweep should hand to a delivery task: failed attempts whose backoff has run out,
     rows whose delivery task was lost, and rows whose claim ran out mid-send."""
@@ -280,6 +298,17 @@ def notifications_due(*, now: datetime | None = None, limit: int = 5000) -> list
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def notifications_sweep(*, now: datetime | None = None) -> int:
+    """Hand every message left undelivered (see notifications_due) to delivery tasks again, in
+    batches. Returns how many were handed on."""
+    from portal.tasks import notifications_deliver_task
+
+    ids = notifications_due(now=now)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        notifications_deliver_task.delay(ids[start : start + DELIVERY_BATCH])
+    return len(ids)
 
 
 @transaction.atomic

@@ -1,9 +1,12 @@
-"""The run-and-test tooling itself: the scripts parse, CI cannot quietly test nothing, and every
-setting the portal reads is documented."""
+"""The run-and-test tooling itself: the scripts parse, CI cannot quietly test nothing, `make run`
+stops all it started and keeps its log, and every setting the portal reads is documented."""
 
 import os
 import re
+import signal
 import subprocess
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,77 @@ def test_readme_documents_every_environment_variable_the_settings_read():
     assert len(read) > 15, read
     missing = sorted(name for name in read if f"`{name}`" not in readme)
     assert not missing, f"README.md does not document: {missing}"
+
+
+def _fake_make_run(tmp_path, token: str) -> Path:
+    """run-dev.sh as it is, with migrate and the demo skipped and stand-ins for the worker and
+    the server that, like them, each start a child process."""
+    text = (ROOT / "scripts/run-dev.sh").read_text()
+    replacements = {
+        'cd "$(dirname "$0")/.."': f"cd {ROOT}",
+        "$PY manage.py migrate --noinput": ":",
+        "$PY manage.py load_demo": ":",
+        # Like celery: a TERM to the leader stops what it started.
+        ".venv/bin/celery -A portal worker": (
+            f"sh -c 'trap \"kill 0\" TERM; sleep 300 & wait' fake-worker-{token}"
+        ),
+        # Like runserver's reloader: a child that only a signal to the group stops.
+        '"$PY" manage.py runserver "$HOST:$PORT"': f"sh -c 'sleep 300 & wait' fake-server-{token}",
+    }
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    script = tmp_path / "run-dev.sh"
+    script.write_text(text)
+    return script
+
+
+def _processes_with(token: str) -> list[int]:
+    # Every process the script started inherits its environment, token included.
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"MAKE_RUN_TOKEN={token}".encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_make_run_stopped_by_a_signal_stops_worker_and_server_and_keeps_the_log(tmp_path, sig):
+    token = uuid.uuid4().hex
+    (tmp_path / "var").mkdir()
+    log = tmp_path / "var" / "worker.log"
+    log.write_text("an email from the run before\n")
+    env = {**os.environ, "PORTAL_VAR_DIR": str(tmp_path / "var"), "MAKE_RUN_TOKEN": token}
+    run = subprocess.Popen(
+        ["bash", str(_fake_make_run(tmp_path, token))],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for line in run.stdout:
+            if "Press Ctrl-C" in line:
+                break
+        deadline = time.monotonic() + 10
+        while len(_processes_with(token)) < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the script, two leaders and their two children
+        assert len(_processes_with(token)) >= 5
+        run.send_signal(sig)
+        assert run.wait(timeout=20) == 0
+        deadline = time.monotonic() + 5
+        while _processes_with(token) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_with(token) == []
+    finally:
+        for pid in _processes_with(token):
+            os.kill(pid, signal.SIGKILL)
+        run.kill()
+    lines = log.read_text().splitlines()
+    assert lines[0] == "an email from the run before"
+    assert re.fullmatch(
+        r"===== make run started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+ =====", lines[2]
+    )

@@ -4,7 +4,7 @@ import pytest
 
 from portal.models import AuditEvent
 from portal.services.users import users_deactivate_leavers
-from portal.tasks import leavers_sweep
+from portal.tasks import users_deactivate_leavers_task
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,4 +40,4 @@ def test_a_sweep_that_was_down_catches_up_on_everyone_who_left_meanwhile():
 def test_the_beat_task_runs_the_sweep(alice):
     alice.leave_date = date(2000, 1, 1)
     alice.save()
-    assert leavers_sweep() == 1
+    assert users_deactivate_leavers_task() == 1

@@ -32,13 +32,15 @@ class BrokenMailServer(BaseEmailBackend):
 def delivery_calls(monkeypatch):
     """What would be handed to Celery after commit, without running it."""
     calls = []
-    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda pk: calls.append([pk]))
-    monkeypatch.setattr(tasks.deliver_notifications, "delay", lambda ids: calls.append(list(ids)))
+    monkeypatch.setattr(tasks.notification_deliver_task, "delay", lambda pk: calls.append([pk]))
+    monkeypatch.setattr(
+        tasks.notifications_deliver_task, "delay", lambda ids: calls.append(list(ids))
+    )
     return calls
 
 
 def _queue(to, key="test:1", **kwargs):
-    return notification_queue(to=to, template="password_changed", dedup_key=key, **kwargs)
+    return notification_queue(to=to, template="portal.password_changed", dedup_key=key, **kwargs)
 
 
 def test_a_queued_message_is_emailed_after_commit_with_subject_text_and_html(
@@ -90,11 +92,11 @@ def test_bulk_queueing_skips_used_keys_and_hands_over_only_the_new_rows(
 ):
     _queue(alice, key="campaign:alice")
     messages = [
-        Message(to=alice, template="password_changed", dedup_key="campaign:alice"),
-        Message(to=bob, template="password_changed", dedup_key="campaign:bob"),
-        Message(to=bob, template="password_changed", dedup_key="campaign:bob"),
-        Message(to=charlie, template="password_changed", dedup_key="campaign:charlie"),
-        Message(to="dpo-team@example.org", template="password_changed", dedup_key="shared"),
+        Message(to=alice, template="portal.password_changed", dedup_key="campaign:alice"),
+        Message(to=bob, template="portal.password_changed", dedup_key="campaign:bob"),
+        Message(to=bob, template="portal.password_changed", dedup_key="campaign:bob"),
+        Message(to=charlie, template="portal.password_changed", dedup_key="campaign:charlie"),
+        Message(to="dpo-team@example.org", template="portal.password_changed", dedup_key="shared"),
     ]
     delivery_calls.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -143,7 +145,7 @@ def test_a_delivery_that_runs_twice_sends_once(alice, mailoutbox):
     row = _queue(alice)
     assert notification_deliver(notification_id=row.pk) is True
     assert notification_deliver(notification_id=row.pk) is False
-    assert tasks.deliver_notification(row.pk) is False
+    assert tasks.notification_deliver_task(row.pk) is False
     assert len(mailoutbox) == 1
 
 
@@ -209,11 +211,11 @@ def test_the_sweep_requeues_lost_rows_and_stale_claims_but_not_fresh_or_waiting_
     assert notifications_due() == [lost.pk, stale.pk]
     assert Notification.objects.get(pk=dead.pk).status == Notification.Status.FAILED
 
-    assert tasks.outbox_sweep() == 2  # eager: the delivery tasks run at once
+    assert tasks.notifications_sweep_task() == 2  # eager: the delivery tasks run at once
     assert sorted(m.extra_headers["X-Portal-Message"] for m in mailoutbox) == sorted(
         [str(lost.pk), str(stale.pk)]
     )
-    assert tasks.outbox_sweep() == 0
+    assert tasks.notifications_sweep_task() == 0
     statuses = dict(Notification.objects.values_list("dedup_key", "status"))
     assert statuses == {
         "lost": "sent",

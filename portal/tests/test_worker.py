@@ -14,7 +14,7 @@ from django.db import connection
 from portal.celery import app as celery_app
 from portal.models import Notification
 from portal.services.notifications import notification_queue
-from portal.tasks import deliver_notification
+from portal.tasks import notification_deliver_task
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -128,13 +128,16 @@ def test_a_real_worker_delivers_an_outbox_email_once_even_when_the_task_is_sent_
 ):
     # Committed (a transactional test), so the after-commit delivery task goes to Redis.
     row = notification_queue(
-        to=alice, template="password_changed", dedup_key="worker:once", context={"reset": True}
+        to=alice,
+        template="portal.password_changed",
+        dedup_key="worker:once",
+        context={"reset": True},
     )
-    deliver_notification.delay(row.pk)  # the same delivery sent a second time
+    notification_deliver_task.delay(row.pk)  # the same delivery sent a second time
 
     # Sent after both: on one queue and one solo worker, when it is done so are they.
     marker = notification_queue(
-        to=alice, template="password_changed", dedup_key="worker:marker", context={}
+        to=alice, template="portal.password_changed", dedup_key="worker:marker", context={}
     )
     _wait_until(
         lambda: Notification.objects.filter(pk=marker.pk, status=Notification.Status.SENT).exists(),
@@ -153,6 +156,6 @@ def test_a_real_worker_delivers_an_outbox_email_once_even_when_the_task_is_sent_
     outcomes = [
         line.rsplit(": ", 1)[-1]
         for line in log.splitlines()
-        if "portal.tasks.deliver_notification[" in line and "succeeded" in line
+        if "portal.tasks.notification_deliver_task[" in line and "succeeded" in line
     ]
     assert sorted(outcomes) == ["False", "True", "True"], log[-3000:]
