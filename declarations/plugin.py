@@ -3,6 +3,7 @@
 from declarations import access
 from declarations.dashboard import declarations_panel
 from declarations.demo import load_declarations_demo
+from declarations.events import DeclarationEvent
 from portal.access import is_signed_in
 from portal.registry import DemoLoader, MenuEntry, Panel, Section, registry
 
@@ -34,4 +35,5 @@ def register() -> None:
             order=30,
         ),
     )
+    registry.register_audit_verbs(DeclarationEvent)
     registry.register_demo_loader(DemoLoader("declarations", load_declarations_demo, order=10))

@@ -3,6 +3,7 @@ the demo and the dashboard have one mechanism, not a special case for the kernel
 
 from portal import access
 from portal.demo import load_foundation_demo
+from portal.events import PortalEvent
 from portal.registry import DemoLoader, MenuEntry, Section, registry
 
 
@@ -31,5 +32,6 @@ def register() -> None:
             order=900,
         ),
     )
+    registry.register_audit_verbs(PortalEvent)
     # The organisation, departments and people every other loader builds on: first.
     registry.register_demo_loader(DemoLoader("foundation", load_foundation_demo, order=0))
