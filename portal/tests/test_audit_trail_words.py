@@ -1,6 +1,9 @@
 """The audit trail reads in people's words: what happened, to which record, found by a person's
 name, a kind of event, or words in it."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -159,3 +162,12 @@ def test_a_failed_sign_in_to_a_real_account_is_found_by_filtering_on_that_person
     response = client.get(reverse("portal:audit"), {"person": "Alice Staff"})
     assert [row.event for row in response.context["rows"]] == [event]
     assert "Sign-in refused: wrong email or password" in _table(response)
+
+
+def test_the_export_says_what_happened_next_to_each_event_name(client, dpo, alice):
+    audit_record(verb="user.signed_in", actor=alice, obj=alice)
+    client.force_login(dpo)
+    response = client.get(reverse("portal:audit_export"), {"event": "user.signed_in"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][3:5] == ["Event", "What happened"]
+    assert rows[1][3:5] == ["user.signed_in", "Signed in"]

@@ -165,8 +165,8 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(client
     client.force_login(dpo)
     _, rows = _export(client, object_id="42")
     (row,) = rows[1:]
-    assert row[6] == '\'=HYPERLINK("http://evil.example")'
-    assert row[7] == '{"note": "@SUM(1+1)"}'  # starts with "{": harmless as it is
+    assert row[7] == '\'=HYPERLINK("http://evil.example")'
+    assert row[8] == '{"note": "@SUM(1+1)"}'  # starts with "{": harmless as it is
     for cell in row:
         assert not cell.startswith(("=", "+", "-", "@"))
 
@@ -176,7 +176,7 @@ def test_the_export_carries_the_hashes_so_the_chain_can_be_checked_outside(clien
     _, rows = _export(client)
     body = rows[1:]
     for previous, current in zip(body, body[1:], strict=False):
-        assert current[10] == previous[9]
+        assert current[11] == previous[10]
 
 
 def test_an_invalid_export_filter_shows_the_form_again_and_exports_nothing(client, dpo, events):
