@@ -1,11 +1,27 @@
 """What annual declarations add to the portal: registered once, from DeclarationsConfig.ready()."""
 
+from django.urls import reverse
+
 from declarations import access
 from declarations.dashboard import declarations_panel
 from declarations.demo import load_declarations_demo
+from declarations.events import DeclarationEvent
 from declarations.person import declarations_for_person
 from portal.access import is_signed_in
-from portal.registry import DemoLoader, MenuEntry, Panel, PersonSection, Section, registry
+from portal.registry import (
+    DemoLoader,
+    MenuEntry,
+    ObjectKind,
+    Panel,
+    PersonSection,
+    Section,
+    registry,
+)
+
+
+def _admin_page(url_name: str):
+    """A link to a policy administrator's page of one record, by its id."""
+    return lambda pk: reverse(f"declarations:{url_name}", args=[pk])
 
 
 def register() -> None:
@@ -38,4 +54,18 @@ def register() -> None:
     registry.register_person_section(
         PersonSection("Annual declarations", declarations_for_person, order=10)
     )
+    registry.register_audit_verbs(DeclarationEvent)
+    # How the audit trail names these records, and where it links them: each to the page a
+    # policy administrator uses, by that page's own access test. A policy's page is found by
+    # its slug, which the trail does not hold, so a policy is named without a link.
+    registry.register_object_kind(ObjectKind("declarations.policy", "Policy"))
+    for model, noun, url_name in (
+        ("declarations.policyversion", "Policy version", "admin_version"),
+        ("declarations.campaign", "Campaign", "campaign"),
+        ("declarations.obligation", "Declaration to sign", "obligation"),
+        ("declarations.declaration", "Signed declaration", "record"),
+    ):
+        registry.register_object_kind(
+            ObjectKind(model, noun, url=_admin_page(url_name), allowed=access.is_policy_admin)
+        )
     registry.register_demo_loader(DemoLoader("declarations", load_declarations_demo, order=10))

@@ -1,9 +1,19 @@
 """What the portal itself registers, through the same registry the apps use (so the menu,
 the demo and the dashboard have one mechanism, not a special case for the kernel)."""
 
+from django.urls import reverse
+
 from portal import access
 from portal.demo import load_foundation_demo
-from portal.registry import DemoLoader, MenuEntry, Section, registry
+from portal.events import PortalEvent
+from portal.models import User
+from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
+
+
+def _can_open_people_in_django_admin(user: User) -> bool:
+    # Until people have a page of their own in the portal, a person links to their Django
+    # admin page, for those the admin would let in.
+    return access.can_use_django_admin(user) and user.has_perm("portal.view_user")
 
 
 def register() -> None:
@@ -31,6 +41,33 @@ def register() -> None:
             Section.ADMINISTRATION,
             order=900,
         ),
+    )
+    registry.register_audit_verbs(PortalEvent)
+    # How the audit trail names these records, and where it links them.
+    registry.register_object_kind(
+        ObjectKind(
+            "portal.user",
+            "Person",
+            url=lambda pk: reverse("admin:portal_user_change", args=[pk]),
+            allowed=_can_open_people_in_django_admin,
+        )
+    )
+    registry.register_object_kind(ObjectKind("portal.department", "Department"))
+    registry.register_object_kind(
+        ObjectKind(
+            "portal.organisationsettings",
+            "Organisation settings",
+            url=lambda pk: reverse("portal:organisation_settings"),
+            allowed=access.can_manage_organisation,
+        )
+    )
+    registry.register_object_kind(
+        ObjectKind(
+            "portal.staffimport",
+            "Staff import",
+            url=lambda pk: reverse("portal:staff_import_detail", args=[pk]),
+            allowed=access.can_import_staff,
+        )
     )
     # The organisation, departments and people every other loader builds on: first.
     registry.register_demo_loader(DemoLoader("foundation", load_foundation_demo, order=0))

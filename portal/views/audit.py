@@ -1,31 +1,37 @@
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from portal.access import access_required, can_read_audit, client_ip
 from portal.lib.csv_export import csv_export
 from portal.lib.uktime import local_text, start_of_day
-from portal.models import AuditEvent
+from portal.models import AuditEvent, User
+from portal.registry import registry
 
 
 class AuditFilterForm(forms.Form):
-    verb = forms.CharField(
-        required=False, label="Event", help_text="The start of an event name, such as user.sign"
+    person = forms.CharField(
+        required=False,
+        label="Person",
+        help_text="Name or email: what they did and what was done to their account",
     )
-    actor = forms.CharField(required=False, label="Who", help_text="Part of a name or email")
-    object_type = forms.CharField(
-        required=False, label="Kind of record", help_text="Such as portal.user"
+    event = forms.ChoiceField(required=False, label="What happened")
+    text = forms.CharField(
+        required=False, label="Containing", help_text="Words in the record or the details"
     )
-    object_id = forms.CharField(required=False, label="Record number")
     date_from = forms.DateField(
         required=False, label="From (date)", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -36,6 +42,16 @@ class AuditFilterForm(forms.Form):
         # The filter reads up to the start of the next day, which must exist.
         validators=[MaxValueValidator(date.max - timedelta(days=1), "Choose an earlier date.")],
     )
+    # One record's history, for links from elsewhere ("all events about this campaign").
+    object_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    object_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is made, not when this module is imported: apps register their
+        # events in ready(). Sorted by label, the way a reader looks for one.
+        by_label = sorted(registry.audit_verbs.items(), key=lambda item: item[1].casefold())
+        self.fields["event"].choices = [("", "Any event"), *((v, label) for v, label in by_label)]
 
     def clean(self):
         data = super().clean()
@@ -45,12 +61,16 @@ class AuditFilterForm(forms.Form):
 
     def apply(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
         data = self.cleaned_data
-        if data.get("verb"):
-            events = events.filter(verb__istartswith=data["verb"].strip())
-        if data.get("actor"):
-            events = events.filter(actor_label__icontains=data["actor"].strip())
+        if person := data.get("person", "").strip():
+            events = events.filter(_about_person(person))
+        if data.get("event"):
+            events = events.filter(verb=data["event"])
+        if text := data.get("text", "").strip():
+            events = events.annotate(changes_text=Cast("changes", TextField())).filter(
+                _containing(text)
+            )
         if data.get("object_type"):
-            events = events.filter(object_type__icontains=data["object_type"].strip())
+            events = events.filter(object_type=data["object_type"].strip())
         if data.get("object_id"):
             events = events.filter(object_id=data["object_id"].strip())
         # Whole days in UK time, as instants, so the index on `at` is used.
@@ -64,6 +84,32 @@ class AuditFilterForm(forms.Form):
         return {name: str(value) for name, value in self.cleaned_data.items() if value}
 
 
+def _about_person(text: str) -> Q:
+    """Events a person did, or that were about their account (a failed sign-in has no actor,
+    only the account it was tried on). Matched on their name or email now, and on the name
+    recorded at the time, so a renamed person's earlier events are found too."""
+    people = User.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+    # object_id is text (it holds any model's key); compare like with like so its index is used.
+    ids_as_text = people.annotate(id_text=Cast("pk", CharField())).values("id_text")
+    return (
+        Q(actor_label__icontains=text)
+        | Q(actor__in=people.values("pk"))
+        | Q(object_type=User._meta.label_lower, object_id__in=ids_as_text)
+    )
+
+
+def _containing(text: str) -> Q:
+    # People search for the words they see: an event's label as well as its stored name.
+    folded = text.casefold()
+    labelled = [verb for verb, label in registry.audit_verbs.items() if folded in label.casefold()]
+    return (
+        Q(object_repr__icontains=text)
+        | Q(verb__icontains=text)
+        | Q(verb__in=labelled)
+        | Q(changes_text__icontains=text)
+    )
+
+
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.order_by("-id")
@@ -71,6 +117,46 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
         # An invalid filter shows nothing rather than everything: the person asked for less.
         events = form.apply(events) if form.is_valid() else events.none()
     return form, events
+
+
+@dataclass
+class _Row:
+    """An event as a reader sees it: what happened, and the record named as people know it."""
+
+    event: AuditEvent
+    label: str
+    record: str
+    url: str | None
+
+
+def _noun(object_type: str) -> str:
+    kind = registry.object_kinds.get(object_type)
+    if kind is not None:
+        return kind.noun
+    try:  # a model no app has described yet still has a name people can read
+        return capfirst(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def _rows_for(events: Iterable[AuditEvent], user: User) -> list[_Row]:
+    # Each kind's access test is asked once a page, not once a row; tests read only what is
+    # already loaded for the request, so the page's query count does not grow with its rows.
+    allowed: dict[str, bool] = {}
+    rows = []
+    for e in events:
+        record, url = "", None
+        if e.object_type:
+            record = f"{_noun(e.object_type)}: {e.object_repr or e.object_id}"
+            kind = registry.object_kinds.get(e.object_type)
+            if kind is not None and kind.url is not None and e.object_id:
+                if e.object_type not in allowed:
+                    allowed[e.object_type] = kind.allowed is None or kind.allowed(user)
+                url = kind.url(e.object_id) if allowed[e.object_type] else None
+        elif e.object_repr:
+            record = e.object_repr
+        rows.append(_Row(e, registry.verb_label(e.verb), record, url))
+    return rows
 
 
 @access_required(can_read_audit)
@@ -82,7 +168,15 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows_for(page.object_list, request.user),
+            "query": query.urlencode(),
+            "one_record": form.is_bound
+            and form.is_valid()
+            and bool(form.cleaned_data["object_type"] or form.cleaned_data["object_id"]),
+        },
     )
 
 
@@ -92,6 +186,7 @@ def _rows(events: QuerySet[AuditEvent]) -> Iterator[list]:
         "When (UK time)",
         "Who",
         "Event",
+        "What happened",
         "Kind of record",
         "Record number",
         "Record",
@@ -106,6 +201,7 @@ def _rows(events: QuerySet[AuditEvent]) -> Iterator[list]:
             local_text(e.at, "%Y-%m-%d %H:%M:%S %Z"),
             e.actor_label,
             e.verb,
+            registry.verb_label(e.verb),
             e.object_type,
             e.object_id,
             e.object_repr,

@@ -1,0 +1,53 @@
+"""Every audit event annual declarations can record, with what it means in plain words.
+
+The value is what the trail stores (never change one: years of events carry it); the label is
+what the audit trail and its CSV show. Registered from declarations/plugin.py.
+"""
+
+from django.db.models import TextChoices
+
+
+class DeclarationEvent(TextChoices):
+    # Policies and their versions
+    POLICY_CREATED = "policy.created", "Policy added"
+    POLICY_UPDATED = "policy.updated", "Policy details changed"
+    POLICY_VERSION_CREATED = "policy_version.created", "Policy version drafted"
+    POLICY_VERSION_UPDATED = "policy_version.updated", "Draft policy version changed"
+    POLICY_VERSION_PUBLISHED = "policy_version.published", "Policy version published"
+    # Campaigns
+    CAMPAIGN_CREATED = "campaign.created", "Campaign created"
+    CAMPAIGN_UPDATED = "campaign.updated", "Draft campaign changed"
+    CAMPAIGN_EXTRA_STATEMENT_ADDED = (
+        "campaign.extra_statement_added",
+        "Extra statement added to a campaign",
+    )
+    CAMPAIGN_EXTRA_STATEMENT_REMOVED = (
+        "campaign.extra_statement_removed",
+        "Extra statement removed from a campaign",
+    )
+    CAMPAIGN_OPENED = "campaign.opened", "Campaign opened"
+    CAMPAIGN_CLOSED = "campaign.closed", "Campaign closed"
+    CAMPAIGN_PEOPLE_ASKED = "campaign.people_asked", "People asked to sign"
+    CAMPAIGN_DEMO_DATES_MOVED = "campaign.demo_dates_moved", "Demo campaign dates moved back"
+    # One person's declaration in a campaign
+    OBLIGATION_PAUSED = "obligation.paused", "Declaration paused for one person"
+    OBLIGATION_RESUMED = "obligation.resumed", "Declaration resumed for one person"
+    OBLIGATION_EXTENDED = "obligation.extended", "Due date extended for one person"
+    DECLARATION_SIGNED = "declaration.signed", "Declaration signed"
+    DECLARATION_SIGNATURE_REFUSED = (
+        "declaration.signature_refused",
+        "Signature refused: wrong name or password",
+    )
+    DECLARATION_REMINDERS_QUEUED = "declaration.reminders_queued", "Reminders sent"
+    DECLARATION_ESCALATED_TO_LINE_MANAGERS = (
+        "declaration.escalated_to_line_managers",
+        "Overdue declarations sent to line managers",
+    )
+    DECLARATION_ESCALATED_TO_ADMINISTRATORS = (
+        "declaration.escalated_to_administrators",
+        "Overdue declarations sent to policy administrators",
+    )
+    DECLARATION_REPORT_EXPORTED = (
+        "declaration.report_exported",
+        "Compliance report downloaded (CSV)",
+    )

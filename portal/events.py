@@ -1,0 +1,49 @@
+"""Every audit event the portal itself can record, with what it means in plain words.
+
+The value is what the trail stores (never change one: years of events carry it); the label is
+what the audit trail and its CSV show. A test fails when the code records an event that is not
+listed here or in an app's own `events.py`, so a new event cannot appear without its words.
+"""
+
+from django.db.models import TextChoices
+
+
+class PortalEvent(TextChoices):
+    # Signing in and out
+    USER_SIGNED_IN = "user.signed_in", "Signed in"
+    USER_SIGNED_OUT = "user.signed_out", "Signed out"
+    USER_SESSION_EXPIRED = "user.session_expired", "Signed out automatically (time limit)"
+    USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in refused: wrong email or password"
+    # Passwords
+    USER_PASSWORD_CHANGED = "user.password_changed", "Changed their password"
+    USER_PASSWORD_RESET = "user.password_reset", "Set a new password from an emailed link"
+    USER_PASSWORD_RESET_REQUESTED = (
+        "user.password_reset_requested",
+        "Password reset link emailed",
+    )
+    USER_PASSWORD_SET_BY_ADMIN = "user.password_set_by_admin", "Password set by an administrator"
+    # People and their roles
+    USER_CREATED = "user.created", "Person added"
+    USER_CHANGED = "user.changed", "Person's details changed in the Django admin"
+    USER_ROLES_CHANGED = "user.roles_changed", "Roles changed"
+    USER_ROLES_GRANTED = "user.roles_granted", "Roles given"
+    USER_DEACTIVATED = "user.deactivated", "Person deactivated (can no longer sign in)"
+    USER_REACTIVATED = "user.reactivated", "Person reactivated"
+    USER_ROLE_GRANTED = "user.role_granted", "Role given"
+    USER_ROLE_REMOVED = "user.role_removed", "Role taken away"
+    USER_SIGN_IN_UNLOCKED = "user.sign_in_unlocked", "Sign-in lock lifted"
+    DEPARTMENT_CREATED = "department.created", "Department added"
+    DEPARTMENT_CHANGED = "department.changed", "Department renamed or changed"
+    # The organisation and the trail itself
+    ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed", "Organisation settings changed"
+    AUDIT_EXPORTED = "audit.exported", "Audit trail downloaded (CSV)"
+    # The staff import from HR. These move to the staff import's own app with it.
+    STAFF_IMPORT_UPLOADED = "staff_import.uploaded", "Staff import: file uploaded"
+    STAFF_IMPORT_APPLY_REQUESTED = (
+        "staff_import.apply_requested",
+        "Staff import: asked to apply the changes",
+    )
+    STAFF_IMPORT_APPLIED = "staff_import.applied", "Staff import: changes applied"
+    STAFF_IMPORT_FAILED = "staff_import.failed", "Staff import: stopped before finishing"
+    USER_IMPORTED = "user.imported", "Person added by the staff import"
+    USER_UPDATED = "user.updated", "Person's details updated"
