@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal.views import accounts, audit, dashboard, notifications, organisation, staff_import
+from portal.views import accounts, audit, dashboard, notifications, organisation
 
 portal_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -17,22 +17,6 @@ portal_patterns = [
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("organisation/", organisation.organisation_settings, name="organisation_settings"),
     path("organisation/logo/", organisation.organisation_logo, name="organisation_logo"),
-    path("staff/import/", staff_import.staff_import_list, name="staff_import"),
-    path("staff/import/new/", staff_import.staff_import_upload, name="staff_import_upload"),
-    path(
-        "staff/import/template.csv",
-        staff_import.staff_import_template,
-        name="staff_import_template",
-    ),
-    path("staff/import/<int:pk>/", staff_import.staff_import_detail, name="staff_import_detail"),
-    path(
-        "staff/import/<int:pk>/apply/", staff_import.staff_import_apply, name="staff_import_apply"
-    ),
-    path(
-        "staff/import/<int:pk>/progress/",
-        staff_import.staff_import_progress,
-        name="staff_import_progress",
-    ),
 ]
 
 account_patterns = [
@@ -66,5 +50,6 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include(account_patterns)),
     path("declarations/", include("declarations.urls")),
+    path("staff/import/", include("staffimport.urls")),
     path("django-admin/", admin.site.urls),
 ]

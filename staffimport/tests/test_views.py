@@ -6,12 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import StaffImport, User
-from portal.services import staff_import as service
-from portal.staff_import import parsing
-from portal.staff_import.columns import COLUMN_NAMES
+from portal.models import User
 from portal.tests.factories import UserFactory
-from portal.tests.test_staff_import_support import csv_bytes, person
+from staffimport import parsing
+from staffimport import services as service
+from staffimport.columns import COLUMN_NAMES
+from staffimport.models import StaffImport
+from staffimport.tests.support import csv_bytes, person
 
 pytestmark = pytest.mark.django_db
 Status = StaffImport.Status
@@ -35,7 +36,7 @@ def csv_upload(data: bytes, name: str = "hr-export.csv") -> SimpleUploadedFile:
 
 def upload_page(client, data: bytes, **extra):
     return client.post(
-        reverse("portal:staff_import_upload"), {"file": csv_upload(data), **extra}, follow=True
+        reverse("staffimport:upload"), {"file": csv_upload(data), **extra}, follow=True
     )
 
 
@@ -50,38 +51,38 @@ def test_people_without_the_policy_administrator_role_are_refused_every_page(cli
     pk = make_import(status=Status.PREVIEWED).pk
     data = csv_bytes([person("S200", "Nia", "nia@example.org")])
     for name, args in [
-        ("staff_import", []),
-        ("staff_import_upload", []),
-        ("staff_import_template", []),
-        ("staff_import_detail", [pk]),
-        ("staff_import_progress", [pk]),
+        ("imports", []),
+        ("upload", []),
+        ("template", []),
+        ("detail", [pk]),
+        ("progress", [pk]),
     ]:
-        assert client.get(reverse(f"portal:{name}", args=args)).status_code == 403, name
-    response = client.post(reverse("portal:staff_import_upload"), {"file": csv_upload(data)})
+        assert client.get(reverse(f"staffimport:{name}", args=args)).status_code == 403, name
+    response = client.post(reverse("staffimport:upload"), {"file": csv_upload(data)})
     assert response.status_code == 403
-    response = client.post(reverse("portal:staff_import_apply", args=[pk]), {"sha256": "a" * 64})
+    response = client.post(reverse("staffimport:apply", args=[pk]), {"sha256": "a" * 64})
     assert response.status_code == 403
     assert StaffImport.objects.count() == 1
     assert not User.objects.filter(staff_number="S200").exists()
 
 
 def test_an_anonymous_visitor_is_asked_to_sign_in(client):
-    response = client.get(reverse("portal:staff_import"))
+    response = client.get(reverse("staffimport:imports"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 def test_an_import_that_does_not_exist_is_not_found(client, policy_admin):
     client.force_login(policy_admin)
-    for name in ("staff_import_detail", "staff_import_progress"):
-        assert client.get(reverse(f"portal:{name}", args=[999])).status_code == 404
-    response = client.post(reverse("portal:staff_import_apply", args=[999]), {"sha256": "a"})
+    for name in ("detail", "progress"):
+        assert client.get(reverse(f"staffimport:{name}", args=[999])).status_code == 404
+    response = client.post(reverse("staffimport:apply", args=[999]), {"sha256": "a"})
     assert response.status_code == 404
 
 
 def test_a_policy_administrator_uploads_checks_and_applies_a_file(client, policy_admin, clerk):
     client.force_login(policy_admin)
-    page = client.get(reverse("portal:staff_import_upload"))
+    page = client.get(reverse("staffimport:upload"))
     assert page.status_code == 200
     for name in COLUMN_NAMES:
         assert f"<code>{name}</code>" in page.text
@@ -95,9 +96,7 @@ def test_a_policy_administrator_uploads_checks_and_applies_a_file(client, policy
     )
     response = upload_page(client, data)
     staff_import = StaffImport.objects.get()
-    assert response.redirect_chain[-1][0] == reverse(
-        "portal:staff_import_detail", args=[staff_import.pk]
-    )
+    assert response.redirect_chain[-1][0] == reverse("staffimport:detail", args=[staff_import.pk])
     assert "What this file would change" in response.text
     assert "Olive Oldname → Olive Newname" in response.text
     assert "Nia New" in response.text
@@ -106,7 +105,7 @@ def test_a_policy_administrator_uploads_checks_and_applies_a_file(client, policy
     assert not User.objects.filter(staff_number="S200").exists()
 
     response = client.post(
-        reverse("portal:staff_import_apply", args=[staff_import.pk]),
+        reverse("staffimport:apply", args=[staff_import.pk]),
         {"sha256": staff_import.sha256},
         follow=True,
     )
@@ -121,7 +120,7 @@ def test_applying_with_another_files_fingerprint_is_refused(client, policy_admin
     upload_page(client, csv_bytes([person("S200", "Nia New", "nia@example.org")]))
     staff_import = StaffImport.objects.get()
     response = client.post(
-        reverse("portal:staff_import_apply", args=[staff_import.pk]),
+        reverse("staffimport:apply", args=[staff_import.pk]),
         {"sha256": "b" * 64},
         follow=True,
     )
@@ -156,7 +155,7 @@ def test_a_file_with_bad_rows_shows_every_problem_and_offers_no_apply(client, po
 def test_a_file_that_cannot_be_imported_is_refused_on_the_form(client, policy_admin, data, message):
     client.force_login(policy_admin)
     response = client.post(
-        reverse("portal:staff_import_upload"),
+        reverse("staffimport:upload"),
         {"file": csv_upload(data), "deactivate_missing": "on"},
     )
     assert response.status_code == 200
@@ -178,7 +177,7 @@ def test_the_progress_endpoint_reports_how_far_an_import_has_got(client, policy_
     running = make_import(
         status=Status.APPLYING, stage="Applying the changes", total_rows=2000, processed_rows=500
     )
-    data = client.get(reverse("portal:staff_import_progress", args=[running.pk])).json()
+    data = client.get(reverse("staffimport:progress", args=[running.pk])).json()
     assert data == {
         "status": "applying",
         "status_label": "Applying the changes",
@@ -188,17 +187,17 @@ def test_the_progress_endpoint_reports_how_far_an_import_has_got(client, policy_
         "percent": 25,
         "finished": False,
     }
-    page = client.get(reverse("portal:staff_import_detail", args=[running.pk]))
+    page = client.get(reverse("staffimport:detail", args=[running.pk]))
     assert "500 of 2,000 rows (25%)" in page.text
-    assert "portal/import_progress.js" in page.text
+    assert "staffimport/import_progress.js" in page.text
     StaffImport.objects.filter(pk=running.pk).update(status=Status.DONE, processed_rows=2000)
-    data = client.get(reverse("portal:staff_import_progress", args=[running.pk])).json()
+    data = client.get(reverse("staffimport:progress", args=[running.pk])).json()
     assert (data["percent"], data["finished"]) == (100, True)
 
 
 def test_the_template_csv_has_every_column_and_an_example(client, policy_admin):
     client.force_login(policy_admin)
-    response = client.get(reverse("portal:staff_import_template"))
+    response = client.get(reverse("staffimport:template"))
     assert response["Content-Disposition"] == 'attachment; filename="staff-import-template.csv"'
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].split(",") == COLUMN_NAMES
@@ -207,7 +206,7 @@ def test_the_template_csv_has_every_column_and_an_example(client, policy_admin):
 
 
 def test_the_menu_offers_staff_import_to_policy_administrators_only(client, policy_admin, alice):
-    link = f'href="{reverse("portal:staff_import")}"'
+    link = f'href="{reverse("staffimport:imports")}"'
     client.force_login(policy_admin)
     assert link in client.get(reverse("portal:dashboard")).text
     client.force_login(alice)
@@ -224,11 +223,11 @@ def test_the_history_runs_a_fixed_number_of_queries_however_many_imports(
             counts={"created": i, "updated": 1, "deactivated": 0},
         )
     client.force_login(policy_admin)
-    client.get(reverse("portal:staff_import"))  # the organisation's settings row is made once
+    client.get(reverse("staffimport:imports"))  # the organisation's settings row is made once
     # Session, person, roles, organisation, "has reports?", unread count, the count, the page
     # (uploaders joined in), savepoints for the request's transaction, and the session's save.
     with django_assert_num_queries(13):
-        response = client.get(reverse("portal:staff_import"))
+        response = client.get(reverse("staffimport:imports"))
     assert response.status_code == 200
     assert response.text.count("hr.csv") == 25
     assert "Page 1 of 2" in response.text
@@ -241,10 +240,10 @@ def test_a_big_upload_is_checked_in_the_background_and_its_progress_reported(
     client.force_login(policy_admin)
     data = csv_bytes([person(f"S{200 + i}", f"P {i}", f"p{i}@example.org") for i in range(6)])
     with django_capture_on_commit_callbacks() as queued:
-        response = client.post(reverse("portal:staff_import_upload"), {"file": csv_upload(data)})
+        response = client.post(reverse("staffimport:upload"), {"file": csv_upload(data)})
     staff_import = StaffImport.objects.get()
-    progress = reverse("portal:staff_import_progress", args=[staff_import.pk])
-    assert response.url == reverse("portal:staff_import_detail", args=[staff_import.pk])
+    progress = reverse("staffimport:progress", args=[staff_import.pk])
+    assert response.url == reverse("staffimport:detail", args=[staff_import.pk])
     assert client.get(progress).json()["status"] == "validating"
     assert "Check progress again" in client.get(response.url).text
 
@@ -260,8 +259,8 @@ def test_an_import_that_stopped_reporting_says_so_and_how_to_finish(client, poli
     silent = make_import(
         status=Status.APPLYING, progress_at=timezone.now() - timedelta(hours=1), processed_rows=4
     )
-    page = client.get(reverse("portal:staff_import_detail", args=[silent.pk]))
+    page = client.get(reverse("staffimport:detail", args=[silent.pk]))
     assert "Nothing has been heard from this import since" in page.text
     lively = make_import(status=Status.APPLYING, progress_at=timezone.now())
-    page = client.get(reverse("portal:staff_import_detail", args=[lively.pk]))
+    page = client.get(reverse("staffimport:detail", args=[lively.pk]))
     assert "Nothing has been heard" not in page.text

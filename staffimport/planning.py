@@ -15,7 +15,7 @@ from datetime import date
 from typing import IO, Any
 
 from portal.models import Department, User
-from portal.staff_import.compare import (
+from staffimport.compare import (
     LABELS,
     Batch,
     Context,
@@ -23,8 +23,8 @@ from portal.staff_import.compare import (
     leaving_reason,
     show,
 )
-from portal.staff_import.parsing import Problem, Row, read_rows, shown
-from portal.staff_import.reporting_lines import apply_order, check_loops, check_managers
+from staffimport.parsing import Problem, Row, read_rows, shown
+from staffimport.reporting_lines import apply_order, check_loops, check_managers
 
 PROBLEM_LIMIT = 1000
 LIST_LIMIT = 500

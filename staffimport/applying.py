@@ -19,9 +19,9 @@ from django.db import transaction
 from portal.models import Department, User
 from portal.services.audit import audit_record
 from portal.services.users import user_deactivate, users_create_many, users_update_many
-from portal.staff_import.compare import Context, compare_batch
-from portal.staff_import.parsing import Problem, Row
-from portal.staff_import.planning import Plan, Progress, missing_people, usable_rows
+from staffimport.compare import Context, compare_batch
+from staffimport.parsing import Problem, Row
+from staffimport.planning import Plan, Progress, missing_people, usable_rows
 
 APPLY_BATCH = 1000
 _DEACTIVATE_BATCH = 500

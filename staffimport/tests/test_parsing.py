@@ -4,8 +4,8 @@ from io import BytesIO
 import pytest
 
 from portal.models import EmploymentType
-from portal.staff_import import parsing
-from portal.staff_import.parsing import (
+from staffimport import parsing
+from staffimport.parsing import (
     StaffFileError,
     check_file,
     parse_date,
@@ -13,7 +13,7 @@ from portal.staff_import.parsing import (
     parse_yes_no,
     read_rows,
 )
-from portal.tests.test_staff_import_support import csv_bytes, person
+from staffimport.tests.support import csv_bytes, person
 
 
 def check(data: bytes):

@@ -4,12 +4,13 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from portal.models import AuditEvent, StaffImport, User
-from portal.services import staff_import as service
-from portal.services.staff_import import ApplyRefused, staff_import_request_apply
-from portal.staff_import import applying
+from portal.models import AuditEvent, User
 from portal.tests.factories import UserFactory
-from portal.tests.test_staff_import_support import apply, csv_bytes, person, preview, verbs
+from staffimport import applying
+from staffimport import services as service
+from staffimport.models import StaffImport
+from staffimport.services import ApplyRefused, staff_import_request_apply
+from staffimport.tests.support import apply, csv_bytes, person, preview, verbs
 
 pytestmark = pytest.mark.django_db
 Status = StaffImport.Status

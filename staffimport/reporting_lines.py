@@ -5,7 +5,7 @@ people so that every line manager is there before the people they manage."""
 from collections.abc import Callable
 
 from portal.models import User
-from portal.staff_import.parsing import Problem, shown
+from staffimport.parsing import Problem, shown
 
 _QUERY_CHUNK = 5000
 

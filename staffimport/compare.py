@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 
 from portal.models import Department, EmploymentType, User
 from portal.services.users import PERSON_FIELDS
-from portal.staff_import.parsing import Problem, Row, shown
+from staffimport.parsing import Problem, Row, shown
 
 LABELS = {
     "staff_number": "Staff number",

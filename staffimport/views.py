@@ -3,60 +3,28 @@ preview of what it would change, apply it, watch its progress, and look back at 
 
 import csv
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import client_ip, role_required
-from portal.models import StaffImport
 from portal.roles import Role
-from portal.services.staff_import import (
+from staffimport.access import get_import_for_user
+from staffimport.columns import COLUMNS
+from staffimport.forms import StaffImportForm
+from staffimport.models import StaffImport
+from staffimport.services import (
     STALE_AFTER,
     ApplyRefused,
     staff_import_create,
     staff_import_request_apply,
 )
-from portal.staff_import.columns import COLUMNS
-from portal.staff_import.parsing import MAX_FILE_BYTES, StaffFileError, check_file
 
 Status = StaffImport.Status
-
-
-class StaffImportForm(forms.Form):
-    file = forms.FileField(
-        label="HR file (CSV)",
-        help_text=f"A CSV file saved as UTF-8, up to {filesizeformat(MAX_FILE_BYTES)}.",
-        error_messages={"empty": "The file is empty.", "required": "Choose the file to import."},
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-    deactivate_missing = forms.BooleanField(
-        required=False,
-        label="Deactivate people missing from this file",
-        help_text="Only if the file is the whole staff list: everyone active in the portal with "
-        "a staff number who is not in the file will be deactivated. You will see who first.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            header, self.rows = check_file(upload, size=upload.size)
-        except StaffFileError as exc:
-            raise forms.ValidationError(exc.messages) from None
-        self.ignored = header.ignored
-        return upload
-
-
-def get_staff_import(pk: int) -> StaffImport:
-    try:
-        return StaffImport.objects.select_related("uploaded_by", "applied_by").get(pk=pk)
-    except StaffImport.DoesNotExist:
-        raise Http404("No such staff import.") from None
 
 
 @role_required(Role.POLICY_ADMIN)
@@ -72,7 +40,7 @@ def staff_import_list(request: HttpRequest) -> HttpResponse:
         "uploaded_by__full_name",
     )
     page = Paginator(imports, 25).get_page(request.GET.get("page"))
-    return render(request, "portal/staff_import_list.html", {"page": page})
+    return render(request, "staffimport/list.html", {"page": page})
 
 
 @role_required(Role.POLICY_ADMIN)
@@ -94,13 +62,13 @@ def staff_import_upload(request: HttpRequest) -> HttpResponse:
                 + ", ".join(form.ignored)
                 + ".",
             )
-        return redirect("portal:staff_import_detail", pk=staff_import.pk)
-    return render(request, "portal/staff_import_upload.html", {"form": form, "columns": COLUMNS})
+        return redirect("staffimport:detail", pk=staff_import.pk)
+    return render(request, "staffimport/upload.html", {"form": form, "columns": COLUMNS})
 
 
 @role_required(Role.POLICY_ADMIN)
 def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff_import = get_staff_import(pk)
+    staff_import = get_import_for_user(request.user, pk)
     stale = (
         staff_import.is_running
         and staff_import.progress_at is not None
@@ -108,7 +76,7 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "portal/staff_import_detail.html",
+        "staffimport/detail.html",
         {
             "staff_import": staff_import,
             "counts": staff_import.counts,
@@ -126,7 +94,7 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.POLICY_ADMIN)
 @require_POST
 def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    staff_import = get_staff_import(pk)
+    staff_import = get_import_for_user(request.user, pk)
     try:
         staff_import_request_apply(
             staff_import=staff_import,
@@ -136,7 +104,7 @@ def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ApplyRefused as exc:
         messages.error(request, str(exc))
-        return redirect("portal:staff_import_detail", pk=pk)
+        return redirect("staffimport:detail", pk=pk)
     staff_import.refresh_from_db()
     counts = staff_import.counts
     if staff_import.status == Status.DONE:
@@ -151,13 +119,13 @@ def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Applying stopped with an error. The details are below.")
     else:
         messages.warning(request, "Nothing was applied. The details are below.")
-    return redirect("portal:staff_import_detail", pk=pk)
+    return redirect("staffimport:detail", pk=pk)
 
 
 @role_required(Role.POLICY_ADMIN)
 def staff_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    """Polled every two seconds by static/portal/import_progress.js while an import runs."""
-    staff_import = get_staff_import(pk)
+    """Polled every two seconds by static/staffimport/import_progress.js while an import runs."""
+    staff_import = get_import_for_user(request.user, pk)
     return JsonResponse(
         {
             "status": staff_import.status,

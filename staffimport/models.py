@@ -76,6 +76,9 @@ class StaffImport(models.Model):
     progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The table the model had while it lived in portal (portal 0003): moving the model to
+        # its own app changed no database, so existing imports and their files stay.
+        db_table = "portal_staffimport"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -6,9 +6,10 @@ import io
 
 from django.core.files.base import ContentFile
 
-from portal.models import AuditEvent, StaffImport
-from portal.services.staff_import import staff_import_create, staff_import_request_apply
-from portal.staff_import.parsing import check_file
+from portal.models import AuditEvent
+from staffimport.models import StaffImport
+from staffimport.parsing import check_file
+from staffimport.services import staff_import_create, staff_import_request_apply
 
 HEADER = [
     "staff_number",

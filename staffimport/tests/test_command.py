@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from portal.models import AuditEvent, StaffImport, User
-from portal.services import staff_import as service
+from portal.models import AuditEvent, User
 from portal.tests.factories import UserFactory
-from portal.tests.test_staff_import_support import csv_bytes, person
+from staffimport import services as service
+from staffimport.models import StaffImport
+from staffimport.tests.support import csv_bytes, person
 
 pytestmark = pytest.mark.django_db
 

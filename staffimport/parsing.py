@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
 from portal.models import EmploymentType
-from portal.staff_import.columns import (
+from staffimport.columns import (
     COLUMN_NAMES,
     EMPLOYMENT_TYPES,
     MAX_LENGTHS,

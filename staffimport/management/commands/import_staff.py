@@ -3,14 +3,15 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.models import StaffImport, User
+from portal.models import User
 from portal.roles import Role
-from portal.services.staff_import import (
+from staffimport.models import StaffImport
+from staffimport.parsing import StaffFileError, check_file
+from staffimport.services import (
     ApplyRefused,
     staff_import_create,
     staff_import_request_apply,
 )
-from portal.staff_import.parsing import StaffFileError, check_file
 
 Status = StaffImport.Status
 # How many of each kind of change to list; --verbosity 2 lists all the preview kept.

@@ -2,7 +2,8 @@
 nothing but the import record), then apply exactly what was previewed.
 
 A big file is checked and applied by a Celery task, queued after commit, reporting progress on
-the import record; a small one is done at once. The work itself is in portal/staff_import/.
+the import record; a small one is done at once. The work itself is in the modules beside this
+one (see the package docstring).
 """
 
 import hashlib
@@ -14,11 +15,12 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import StaffImport, User
+from portal.models import User
 from portal.services.audit import audit_record
-from portal.staff_import.applying import Applier, ApplyStopped
-from portal.staff_import.parsing import Problem, StaffFileError
-from portal.staff_import.planning import Plan, plan_import
+from staffimport.applying import Applier, ApplyStopped
+from staffimport.models import StaffImport
+from staffimport.parsing import Problem, StaffFileError
+from staffimport.planning import Plan, plan_import
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ def staff_import_create(
         },
     )
     if _in_background(staff_import, background):
-        from portal.tasks import staff_import_validate_task
+        from staffimport.tasks import staff_import_validate_task
 
         pk = staff_import.pk
         transaction.on_commit(lambda: staff_import_validate_task.delay(pk))
@@ -210,7 +212,7 @@ def staff_import_request_apply(
         ip=ip,
     )
     if _in_background(staff_import, background):
-        from portal.tasks import staff_import_apply_task
+        from staffimport.tasks import staff_import_apply_task
 
         pk = staff_import.pk
         transaction.on_commit(lambda: staff_import_apply_task.delay(pk, ip))

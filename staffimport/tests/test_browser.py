@@ -3,10 +3,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.models import StaffImport, User
+from portal.models import User
 from portal.tests.browser import assert_accessible, sign_in
 from portal.tests.factories import UserFactory
-from portal.tests.test_staff_import_support import csv_bytes, person
+from staffimport.models import StaffImport
+from staffimport.tests.support import csv_bytes, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,11 +2,12 @@ from datetime import date
 
 import pytest
 
-from portal.models import AuditEvent, Department, EmploymentType, StaffImport, User
+from portal.models import AuditEvent, Department, EmploymentType, User
 from portal.services.audit import audit_verify
-from portal.services.staff_import import ApplyRefused, staff_import_request_apply
 from portal.tests.factories import DepartmentFactory, UserFactory
-from portal.tests.test_staff_import_support import apply, csv_bytes, person, preview, verbs
+from staffimport.models import StaffImport
+from staffimport.services import ApplyRefused, staff_import_request_apply
+from staffimport.tests.support import apply, csv_bytes, person, preview, verbs
 
 pytestmark = pytest.mark.django_db
 Status = StaffImport.Status

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StaffImportConfig(AppConfig):
+    name = "staffimport"
+    verbose_name = "Staff import"
