@@ -6,7 +6,7 @@ from django.http import Http404
 
 from portal.models import User
 from portal.roles import Role
-from staffimport.models import StaffImport
+from staffimport.models import HeldChange, StaffImport
 
 
 def can_import_staff(user: User) -> bool:
@@ -21,3 +21,18 @@ def get_import_for_user(user: User, pk: int) -> StaffImport:
         return StaffImport.objects.select_related("uploaded_by", "applied_by").get(pk=pk)
     except StaffImport.DoesNotExist:
         raise Http404("No such staff import.") from None
+
+
+def can_decide_held_changes(user: User) -> bool:
+    """System administrators approve or refuse what an import held back (held.py says which
+    of them may decide a given change)."""
+    return user.is_authenticated and user.has_role(Role.SYSADMIN)
+
+
+def get_held_change_for_user(user: User, pk: int) -> HeldChange:
+    if not can_decide_held_changes(user):
+        raise Http404("No such held change.")
+    try:
+        return HeldChange.objects.select_related("staff_import", "user").get(pk=pk)
+    except HeldChange.DoesNotExist:
+        raise Http404("No such held change.") from None

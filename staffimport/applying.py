@@ -3,7 +3,8 @@ lines (so a line manager this file adds exists before the people they manage), t
 missing from the file.
 
 Each batch is its own transaction that compares its rows with the portal again, under row locks,
-and changes people only through portal.services.users, so every change has its audit event. A
+and changes people only through portal.services.users, so every change has its audit event.
+What the file asks of privileged people is recorded, held, in the same batch (held.py). A
 batch that finds a problem rolls back alone and stops the run; what earlier batches did stays
 done and recorded, and running the same file again finishes the job (it only makes changes
 that are still needed).
@@ -19,9 +20,12 @@ from django.db import transaction
 from portal.models import Department, User
 from portal.services.audit import audit_record
 from portal.services.users import user_deactivate, users_create_many, users_update_many
-from staffimport.compare import Context, compare_batch
+from staffimport.compare import Context, Hold, compare_batch
+from staffimport.held import held_changes_record
+from staffimport.models import HeldChange, StaffImport
 from staffimport.parsing import Problem, Row
-from staffimport.planning import Plan, Progress, missing_people, usable_rows
+from staffimport.planning import MISSING_REASON, Plan, Progress, missing_people, usable_rows
+from staffimport.privileged import privileged_ids
 
 APPLY_BATCH = 1000
 _DEACTIVATE_BATCH = 500
@@ -39,6 +43,7 @@ class ApplyStopped(Exception):
 
 @dataclass
 class Applier:
+    staff_import: StaffImport
     stream: IO[bytes]
     plan: Plan
     by: User | None
@@ -53,8 +58,15 @@ class Applier:
             today=self.today,
             departments={d.code.lower(): d for d in Department.objects.all()},
             lock=True,
+            privileged=privileged_ids(),
         )
-        counts = {"created": 0, "updated": 0, "deactivated": 0, "departments_created": 0}
+        counts = {
+            "created": 0,
+            "updated": 0,
+            "deactivated": 0,
+            "departments_created": 0,
+            "held": 0,
+        }
         for department in self.plan.departments:
             if department["code"].lower() not in ctx.departments:
                 ctx.add_department(
@@ -73,7 +85,7 @@ class Applier:
             done += len(rows)
             self.progress("Applying the changes", done, self.plan.total_rows)
         if self.deactivate_missing:
-            self._deactivate_missing(counts)
+            self._deactivate_missing(counts, ctx.privileged)
         return counts
 
     def _batches(self) -> Iterator[list[Row]]:
@@ -145,9 +157,22 @@ class Applier:
                 ip=self.ip,
             ):
                 counts["deactivated"] += 1
+        counts["held"] += held_changes_record(
+            staff_import=self.staff_import, holds=batch.held, by=self.by, ip=self.ip
+        )
 
-    def _deactivate_missing(self, counts: dict[str, int]) -> None:
+    def _deactivate_missing(self, counts: dict[str, int], privileged: set[int]) -> None:
         ids = [pk for pk, _number, _name in missing_people(self.plan.in_file)]
+        held = [pk for pk in ids if pk in privileged]
+        ids = [pk for pk in ids if pk not in privileged]
+        if held:
+            holds = [
+                Hold(None, user, HeldChange.Kind.DEACTIVATE, reason=MISSING_REASON)
+                for user in User.objects.filter(pk__in=held, is_active=True)
+            ]
+            counts["held"] += held_changes_record(
+                staff_import=self.staff_import, holds=holds, by=self.by, ip=self.ip
+            )
         for start in range(0, len(ids), _DEACTIVATE_BATCH):
             with transaction.atomic():
                 people = User.objects.select_for_update().filter(

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 
 from portal.models import Department, EmploymentType, User
 from portal.services.users import PERSON_FIELDS
+from staffimport.models import HeldChange
 from staffimport.parsing import Problem, Row, shown
 
 LABELS = {
@@ -41,6 +42,8 @@ class Context:
     departments: dict[str, Department]
     # Lock the people a batch changes (when applying), so nobody's edit is lost in between.
     lock: bool = False
+    # People whose sign-in email and leaving the file may only ask for (privileged.py).
+    privileged: set[int] = field(default_factory=set)
     _codes: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -76,6 +79,18 @@ class Deactivate:
 
 
 @dataclass
+class Hold:
+    """A change to a privileged person that waits for a system administrator's approval."""
+
+    row: Row | None
+    user: User
+    kind: str  # HeldChange.Kind
+    old: str = ""
+    new: str = ""
+    reason: str = ""
+
+
+@dataclass
 class Skip:
     row: Row
     reason: str
@@ -86,6 +101,7 @@ class Batch:
     creates: list[Create] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     deactivations: list[Deactivate] = field(default_factory=list)
+    held: list[Hold] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
@@ -153,6 +169,10 @@ def compare_batch(rows: list[Row], ctx: Context) -> Batch:
         if deactivate:
             # user_deactivate records the leave date itself, with the reason.
             changes.pop("leave_date", None)
+        held = False
+        if user.pk in ctx.privileged:
+            held = _hold(batch, row, user, changes, leaving if deactivate else "")
+            deactivate = deactivate and not held
         if changes:
             batch.updates.append(Update(row, user, changes))
         if deactivate:
@@ -168,9 +188,36 @@ def compare_batch(rows: list[Row], ctx: Context) -> Batch:
                     "(Django admin, People, 'Reactivate').",
                 )
             )
-        elif not changes:
+        elif not changes and not held:
             batch.unchanged += 1
     return batch
+
+
+def _hold(batch: Batch, row: Row, user: User, changes: dict, leaving: str) -> bool:
+    """Take out of `changes` what the file may not do to a privileged person on its own:
+    a new sign-in email, a leave date (the leavers sweep would deactivate them on it) and
+    deactivating them. Returns True if anything was held."""
+    before = len(batch.held)
+    if "email" in changes:
+        old, new = changes.pop("email")
+        batch.held.append(Hold(row, user, HeldChange.Kind.EMAIL, old, new))
+    if user.is_active and changes.get("leave_date", (None, None))[1] is not None:
+        old, new = changes.pop("leave_date")
+        batch.held.append(
+            Hold(row, user, HeldChange.Kind.LEAVE_DATE, old.isoformat() if old else "", str(new))
+        )
+    if leaving:
+        leave = row.values.get("leave_date")
+        batch.held.append(
+            Hold(
+                row,
+                user,
+                HeldChange.Kind.DEACTIVATE,
+                new=leave.isoformat() if leave else "",
+                reason=leaving.capitalize(),
+            )
+        )
+    return len(batch.held) > before
 
 
 def _new_fields(row: Row) -> dict[str, Any]:

@@ -26,3 +26,12 @@ class StaffImportForm(forms.Form):
             raise forms.ValidationError(exc.messages) from None
         self.ignored = header.ignored
         return upload
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

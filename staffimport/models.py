@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -93,3 +94,78 @@ class StaffImport(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class HeldChange(models.Model):
+    """A change HR's file asked for to a privileged person (see privileged.py), held back when
+    the import was applied until a system administrator other than the uploader approves it.
+
+    The values are kept as the file gave them, so approving applies exactly what was previewed,
+    and only while the person's record still holds `old_value`.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "New sign-in email address"
+        LEAVE_DATE = "leave_date", "New leave date"
+        DEACTIVATE = "deactivate", "Deactivate"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a system administrator"
+        APPROVED = "approved", "Approved and applied"
+        REFUSED = "refused", "Refused: not applied"
+
+    staff_import = models.ForeignKey(
+        StaffImport, on_delete=models.PROTECT, related_name="held_changes"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    line = models.PositiveIntegerField("line in the file", null=True, blank=True)
+    # As text: an email address, an ISO date, or blank. For a deactivation, the new leave date.
+    old_value = models.CharField(max_length=254, blank=True)
+    new_value = models.CharField(max_length=254, blank=True)
+    # Why the file deactivates them, as the preview said it.
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One file asks once per person and kind; applying twice must not hold it twice.
+            models.UniqueConstraint(
+                fields=["staff_import", "user", "kind"], name="held_change_once_per_import"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="waiting", decided_at__isnull=True)
+                | (~models.Q(status="waiting") & models.Q(decided_at__isnull=False)),
+                name="held_change_decided_has_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user} (staff import {self.staff_import_id})"
+
+    @property
+    def description(self) -> str:
+        return self.describe(self.kind, self.old_value, self.new_value, self.reason)
+
+    @classmethod
+    def describe(cls, kind: str, old: str, new: str, reason: str) -> str:
+        """A held change as the preview and the approval page say it."""
+        if kind == cls.Kind.DEACTIVATE:
+            return f"Deactivate: {reason}" if reason else "Deactivate"
+        if kind == cls.Kind.LEAVE_DATE:
+            old, new = (date.fromisoformat(v).strftime("%d/%m/%Y") if v else "" for v in (old, new))
+            label = "Leave date"
+        else:
+            label = "Sign-in email"
+        return f"{label}: {old or '(none)'} → {new or '(none)'}"

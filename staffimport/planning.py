@@ -19,11 +19,14 @@ from staffimport.compare import (
     LABELS,
     Batch,
     Context,
+    Hold,
     compare_batch,
     leaving_reason,
     show,
 )
+from staffimport.models import HeldChange
 from staffimport.parsing import Problem, Row, read_rows, shown
+from staffimport.privileged import privileged_ids
 from staffimport.reporting_lines import apply_order, check_loops, check_managers
 
 PROBLEM_LIMIT = 1000
@@ -62,6 +65,8 @@ class Plan:
     creates: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
     updates: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
     deactivations: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
+    # Changes to privileged people, applied only once a system administrator approves them.
+    held: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
     skipped: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
     departments: list[dict[str, str]] = field(default_factory=list)
     unchanged: int = 0
@@ -88,6 +93,7 @@ class Plan:
             "creates": self.creates.total,
             "updates": self.updates.total,
             "deactivations": self.deactivations.total,
+            "held": self.held.total,
             "missing": self.missing,
             "unchanged": self.unchanged,
             "skipped": self.skipped.total,
@@ -100,6 +106,7 @@ class Plan:
             "creates": self.creates.items,
             "updates": self.updates.items,
             "deactivations": self.deactivations.items,
+            "held": self.held.items,
             "skipped": self.skipped.items,
             "departments": self.departments[:LIST_LIMIT],
             "warnings": [w.as_dict() for w in self.warnings.items],
@@ -131,7 +138,11 @@ def plan_import(
     """`actor_id`: the person who will apply it, warned if it would deactivate them."""
     plan = Plan()
     scan = _scan(stream, plan, today, progress)
-    ctx = Context(today=today, departments={d.code.lower(): d for d in Department.objects.all()})
+    ctx = Context(
+        today=today,
+        departments={d.code.lower(): d for d in Department.objects.all()},
+        privileged=privileged_ids(),
+    )
     _check_departments(scan, ctx, plan)
 
     def problem(found: Problem) -> None:
@@ -155,7 +166,7 @@ def plan_import(
     for department in plan.departments:
         digest.update(f"N|{department['code']}|{department['name']}\n".encode())
     if deactivate_missing:
-        _missing(scan, plan, digest, progress, actor_id)
+        _missing(scan, plan, digest, progress, actor_id, ctx.privileged)
     plan.digest = digest.hexdigest()
     return plan
 
@@ -263,6 +274,10 @@ _YOU_LEAVE = (
     "You are among the people this deactivates: once it is applied you will no longer be able "
     "to sign in."
 )
+_YOU_LEAVE_HELD = (
+    "You are among the people this deactivates: once a system administrator approves it you "
+    "will no longer be able to sign in."
+)
 
 
 def _record(batch: Batch, plan: Plan, digest: Any, actor_id: int | None) -> None:
@@ -309,6 +324,10 @@ def _record(batch: Batch, plan: Plan, digest: Any, actor_id: int | None) -> None
         digest.update(f"D|{gone.user.pk}|{gone.leave_date}\n".encode())
         if gone.user.pk == actor_id:
             plan.warnings.add(Problem(gone.row.line if gone.row else 0, "", _YOU_LEAVE))
+    for hold in batch.held:
+        _record_hold(hold, plan, digest)
+        if hold.kind == HeldChange.Kind.DEACTIVATE and hold.user.pk == actor_id:
+            plan.warnings.add(Problem(hold.row.line if hold.row else 0, "", _YOU_LEAVE_HELD))
     for skip in batch.skipped:
         plan.skipped.add(
             {
@@ -319,6 +338,22 @@ def _record(batch: Batch, plan: Plan, digest: Any, actor_id: int | None) -> None
             }
         )
     plan.unchanged += batch.unchanged
+
+
+def _record_hold(hold: Hold, plan: Plan, digest: Any) -> None:
+    plan.held.add(
+        {
+            "line": hold.row.line if hold.row else None,
+            "staff_number": hold.user.staff_number or (hold.row.staff_number if hold.row else ""),
+            "full_name": hold.user.full_name,
+            "change": HeldChange.describe(hold.kind, hold.old, hold.new, hold.reason),
+        }
+    )
+    digest.update(f"H|{hold.user.pk}|{hold.kind}|{hold.new}\n".encode())
+
+
+MISSING_REASON = "Not in this file"
+DEACTIVATE = HeldChange.Kind.DEACTIVATE
 
 
 def missing_people(scan_lines: dict[str, int]) -> Iterator[tuple[int, str, str]]:
@@ -335,26 +370,44 @@ def missing_people(scan_lines: dict[str, int]) -> Iterator[tuple[int, str, str]]
 
 
 def _missing(
-    scan: _Scan, plan: Plan, digest: Any, progress: Progress, actor_id: int | None
+    scan: _Scan,
+    plan: Plan,
+    digest: Any,
+    progress: Progress,
+    actor_id: int | None,
+    privileged: set[int],
 ) -> None:
     if not plan.ok:
         return
+    missing = 0
     for pk, number, name in missing_people(scan.lines):
-        plan.missing += 1
-        plan.deactivations.add(
-            {"line": None, "staff_number": number, "full_name": name, "reason": "Not in this file"}
-        )
-        digest.update(f"D|{pk}|missing\n".encode())
+        missing += 1
+        if pk in privileged:
+            plan.held.add(
+                {
+                    "line": None,
+                    "staff_number": number,
+                    "full_name": name,
+                    "change": HeldChange.describe(DEACTIVATE, "", "", MISSING_REASON),
+                }
+            )
+            digest.update(f"H|{pk}|{DEACTIVATE}|missing\n".encode())
+        else:
+            plan.missing += 1
+            plan.deactivations.add(
+                {"line": None, "staff_number": number, "full_name": name, "reason": MISSING_REASON}
+            )
+            digest.update(f"D|{pk}|missing\n".encode())
         if pk == actor_id:
-            plan.warnings.add(Problem(0, "", _YOU_LEAVE))
-    progress("Checking for people missing from the file", plan.missing, plan.missing)
+            plan.warnings.add(Problem(0, "", _YOU_LEAVE_HELD if pk in privileged else _YOU_LEAVE))
+    progress("Checking for people missing from the file", missing, missing)
     with_numbers = User.objects.filter(is_active=True).exclude(staff_number="").count()
-    if with_numbers and plan.missing > MISSING_WARNING_SHARE * with_numbers:
+    if with_numbers and missing > MISSING_WARNING_SHARE * with_numbers:
         plan.warnings.add(
             Problem(
                 0,
                 "",
-                f"{plan.missing:,} of the {with_numbers:,} active people with a staff "
+                f"{missing:,} of the {with_numbers:,} active people with a staff "
                 "number are missing from this file and would be deactivated. Check that "
                 "the file is the whole staff list.",
             )

@@ -254,6 +254,7 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
                 )
                 return
             done = Applier(
+                staff_import=staff_import,
                 stream=stream,
                 plan=plan,
                 by=staff_import.applied_by,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffimport import views
+from staffimport import views, views_held
 
 app_name = "staffimport"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/", views.staff_import_detail, name="detail"),
     path("<int:pk>/apply/", views.staff_import_apply, name="apply"),
     path("<int:pk>/progress/", views.staff_import_progress, name="progress"),
+    # For system administrators: changes to privileged people that imports held back.
+    path("held/", views_held.held_change_list, name="held"),
+    path("held/<int:pk>/approve/", views_held.held_change_approve_view, name="held_approve"),
+    path("held/<int:pk>/refuse/", views_held.held_change_refuse_view, name="held_refuse"),
 ]

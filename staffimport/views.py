@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -83,6 +84,11 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": staff_import.preview,
             "stale": stale,
             "problems_hidden": staff_import.problem_count - len(staff_import.problems),
+            "held": (
+                staff_import.held_changes.select_related("user", "decided_by")
+                if staff_import.status in (Status.DONE, Status.FAILED)
+                else []
+            ),
         },
     )
 
@@ -108,10 +114,17 @@ def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     staff_import.refresh_from_db()
     counts = staff_import.counts
     if staff_import.status == Status.DONE:
+        held = counts.get("held", 0)
         messages.success(
             request,
             f"Applied: {counts.get('created', 0)} added, {counts.get('updated', 0)} updated, "
-            f"{counts.get('deactivated', 0)} deactivated.",
+            f"{counts.get('deactivated', 0)} deactivated."
+            + (
+                f" {held} change{pluralize(held)} to people who hold a role wait for a system "
+                "administrator's approval."
+                if held
+                else ""
+            ),
         )
     elif staff_import.status == Status.APPLYING:
         messages.info(request, "The changes are being applied. This page shows how far it has got.")

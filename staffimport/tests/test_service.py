@@ -238,12 +238,16 @@ def test_a_dry_run_changes_nothing_but_the_import_record_and_shows_the_changes(
     assert shown["departments"] == [{"code": "NEW", "name": "New team"}]
     gone = {d["staff_number"]: d["reason"] for d in shown["deactivations"]}
     assert gone[alice.staff_number] == "Marked as left (active is no) in the file"
-    # bob and the policy administrator have staff numbers and are not in the file.
-    assert gone[policy_admin.staff_number] == "Not in this file"
+    # bob and the policy administrator have staff numbers and are not in the file; the policy
+    # administrator holds a role, so deactivating them waits for a system administrator.
+    assert gone[alice.line_manager.staff_number] == "Not in this file"
+    held = {h["staff_number"]: h["change"] for h in shown["held"]}
+    assert held == {policy_admin.staff_number: "Deactivate: Not in this file"}
     warned = [w["message"] for w in shown["warnings"]]
     assert any(w.startswith("You are among the people this deactivates") for w in warned)
-    assert staff_import.counts["deactivations"] == 3
-    assert staff_import.counts["missing"] == 2
+    assert staff_import.counts["deactivations"] == 2
+    assert staff_import.counts["missing"] == 1
+    assert staff_import.counts["held"] == 1
 
 
 def test_an_account_made_by_hand_is_claimed_by_its_email(policy_admin):

@@ -91,6 +91,14 @@ class Command(BaseCommand):
                 "department(s) added."
             )
         )
+        if counts.get("held"):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{counts['held']:,} change(s) to people who hold a role were not made: they "
+                    "wait for a system administrator's approval on the portal's "
+                    "'Staff changes to approve' page."
+                )
+            )
 
     def _person(self, email: str | None) -> User | None:
         if not email:
@@ -142,6 +150,11 @@ class Command(BaseCommand):
                 "Deactivate",
                 preview["deactivations"],
                 lambda p: f"{p['staff_number']} {p['full_name']}: {p['reason']}",
+            ),
+            (
+                "Needs a system administrator's approval",
+                preview.get("held", []),
+                lambda p: f"{p['staff_number']} {p['full_name']}: {p['change']}",
             ),
             ("Left as they are", preview["skipped"], lambda p: f"line {p['line']}: {p['reason']}"),
         ]
