@@ -25,7 +25,13 @@ COLUMNS = [
         "S004217",
         40,
     ),
-    Column("full_name", True, "Their name as the portal should show it.", "Jane Example", 200),
+    Column(
+        "full_name",
+        True,
+        "Their name as the portal should show it: plain text, not starting with =, +, @ or a tab.",
+        "Jane Example",
+        200,
+    ),
     Column(
         "email",
         True,
@@ -33,7 +39,7 @@ COLUMNS = [
         "jane.example@example.org",
         254,
     ),
-    Column("job_title", False, "Job title.", "Policy officer", 200),
+    Column("job_title", False, "Job title (plain text, as for the name).", "Policy officer", 200),
     Column(
         "department_code",
         False,

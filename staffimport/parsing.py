@@ -7,6 +7,7 @@ same memory as a small one.
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +39,12 @@ _NOT_CSV = [
 ]
 SAVE_AS_CSV = 'In Excel, choose "Save As" and then "CSV UTF-8 (Comma delimited)".'
 
+
+# Text that people read (in the portal, in emails, in every CSV export a spreadsheet opens). A
+# spreadsheet runs a cell starting with one of these as a formula: "=HYPERLINK(...)" as a name
+# would be a link in HR's next export and "Hello =HYPERLINK(...)" in an email.
+TEXT_COLUMNS = ("full_name", "job_title", "department_name")
+_FORMULA_STARTS = ("=", "+", "@", "\t")
 
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
@@ -220,12 +227,36 @@ def read_rows(stream: IO[bytes]) -> Iterator[tuple[Row | None, list[Problem]]]:
         yield _row(line, cells, header)
 
 
+def text_problem(value: str) -> str:
+    """Why a name or job title cannot be taken as it is, or "". `value` is the cell as the file
+    has it (a leading tab would otherwise be stripped off with the spaces)."""
+    start = value.lstrip(" ")
+    if start.startswith(_FORMULA_STARTS):
+        first = "a tab" if start[0] == "\t" else start[0]
+        return (
+            f"{shown(value)} starts with {first}, which a spreadsheet would run as a formula. "
+            "Names and job titles cannot start with =, +, @ or a tab."
+        )
+    if any(unicodedata.category(char) == "Cc" for char in value.strip()):
+        return (
+            f"{shown(value)} contains a control character (such as a line break); names and job "
+            "titles must be plain text on one line."
+        )
+    return ""
+
+
 def _row(line: int, cells: list[str], header: Header) -> tuple[Row, list[Problem]]:
     problems: list[Problem] = []
     raw = {name: cells[index].strip() for name, index in header.positions.items()}
 
     def bad(column: str, message: str) -> None:
         problems.append(Problem(line, column, message))
+
+    for name in TEXT_COLUMNS:
+        if header.has(name):
+            found = text_problem(cells[header.positions[name]])
+            if found:
+                bad(name, found)
 
     for name, value in raw.items():
         limit = MAX_LENGTHS.get(name)

@@ -8,6 +8,7 @@ lets applying prove it is doing what was previewed.
 """
 
 import hashlib
+import heapq
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from staffimport.compare import (
     show,
 )
 from staffimport.models import HeldChange
+from staffimport.naming import NAMED, name_preview
 from staffimport.parsing import Problem, Row, read_rows, shown
 from staffimport.privileged import privileged_ids
 from staffimport.reporting_lines import apply_order, check_loops, check_managers
@@ -58,9 +60,33 @@ class Capped:
 
 
 @dataclass
+class InLineOrder:
+    """Problems, kept as the `limit` earliest in the file (by line, then as found), and all
+    counted. Checks find problems in several passes (rows, then departments, line managers,
+    loops, the portal's records), but a person putting them right reads the file top down."""
+
+    limit: int
+    total: int = 0
+    _heap: list = field(default_factory=list, repr=False)
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        # A max-heap on (line, order found): the latest is the one dropped when over the limit.
+        entry = (-problem.line, -self.total, problem)
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, entry)
+        elif entry > self._heap[0]:
+            heapq.heapreplace(self._heap, entry)
+
+    @property
+    def items(self) -> list[Problem]:
+        return [problem for _line, _order, problem in sorted(self._heap, reverse=True)]
+
+
+@dataclass
 class Plan:
     total_rows: int = 0
-    problems: Capped = field(default_factory=lambda: Capped(PROBLEM_LIMIT))
+    problems: InLineOrder = field(default_factory=lambda: InLineOrder(PROBLEM_LIMIT))
     warnings: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
     creates: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
     updates: Capped = field(default_factory=lambda: Capped(LIST_LIMIT))
@@ -155,7 +181,10 @@ def plan_import(
     digest = hashlib.sha256()
     done = 0
     arriving: set[str] = set()
+    managers = set(scan.managers.values())
+    file_names: dict[str, str] = {}  # the line managers' names, as this file gives them
     for rows in _batches(stream, scan.bad_lines):
+        file_names.update((r.staff_number, r.full_name) for r in rows if r.staff_number in managers)
         batch = compare_batch(rows, ctx)
         _record(batch, plan, digest, actor_id)
         arriving.update(r.staff_number for r in rows if r.staff_number not in batch.found)
@@ -163,6 +192,13 @@ def plan_import(
         progress("Comparing the file with the portal", done, plan.total_rows)
     if plan.ok:
         plan.depth = apply_order(scan.managers, arriving)
+        name_preview(
+            plan.creates.items,
+            plan.updates.items,
+            ctx=ctx,
+            new_departments=plan.departments,
+            file_names=file_names,
+        )
     for department in plan.departments:
         digest.update(f"N|{department['code']}|{department['name']}\n".encode())
     if deactivate_missing:
@@ -305,10 +341,14 @@ def _record(batch: Batch, plan: Plan, digest: Any, actor_id: int | None) -> None
                 "line": update.row.line,
                 "staff_number": update.row.staff_number,
                 "full_name": update.row.full_name,
+                # Codes stay codes until the whole file is read (naming.py names them).
                 "changes": [
-                    [LABELS[name], show(name, old), show(name, new)]
+                    [LABELS[name], old, new]
+                    if name in NAMED
+                    else [LABELS[name], show(name, old), show(name, new)]
                     for name, (old, new) in update.changes.items()
                 ],
+                "_fields": list(update.changes),
             }
         )
         digest.update(f"U|{update.user.pk}|{_canonical(update.changes)}\n".encode())
