@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import User
+from portal.roles import Role
 from portal.tests.browser import assert_accessible, sign_in
 from portal.tests.factories import UserFactory
 from staffimport.models import StaffImport
@@ -106,3 +107,34 @@ def test_the_progress_bar_follows_an_import_running_in_the_background(
     # Finished: the script reloads the page, which shows the result.
     expect(page.get_by_role("heading", name="Applied")).to_be_visible(timeout=6000)
     assert_accessible(page)
+
+
+def test_a_system_administrator_approves_a_change_the_import_held(
+    page, live_server, policy_admin, sysadmin
+):
+    from staffimport.models import HeldChange
+    from staffimport.tests.support import apply, preview
+
+    dpo = UserFactory(
+        staff_number="S700",
+        full_name="Dana Protection",
+        email="dana@example.org",
+        roles=[Role.DPO],
+    )
+    data = csv_bytes(
+        [person("S700", "Dana Protection", "dana.new@example.org")],
+        header=["staff_number", "full_name", "email"],
+    )
+    apply(preview(data, by=policy_admin), by=policy_admin)
+
+    sign_in(page, live_server, sysadmin)
+    page.goto(f"{live_server.url}/staff/import/held/")
+    expect(page.get_by_role("heading", name="Staff changes to approve")).to_be_visible()
+    expect(page.get_by_text("dana@example.org → dana.new@example.org")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve and apply").click()
+    expect(page.get_by_text("Approved and applied for Dana Protection.")).to_be_visible()
+    assert_accessible(page)
+    dpo.refresh_from_db()
+    assert dpo.email == "dana.new@example.org"
+    assert HeldChange.objects.get().status == HeldChange.Status.APPROVED

@@ -266,3 +266,28 @@ def test_a_held_change_that_does_not_exist_is_not_found(client, sysadmin):
     client.force_login(sysadmin)
     for name in ("held_approve", "held_refuse"):
         assert client.post(reverse(f"staffimport:{name}", args=[999])).status_code == 404
+
+
+def test_the_approval_page_costs_the_same_queries_for_one_change_as_for_many(
+    client, policy_admin, other_sysadmin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_with(people: int) -> int:
+        victims = [UserFactory(roles=[Role.DPO]) for _ in range(people)]
+        data = csv_bytes(
+            [person(v.staff_number, v.full_name, f"new{v.pk}@example.org") for v in victims],
+            header=["staff_number", "full_name", "email"],
+        )
+        apply(preview(data, by=policy_admin), by=policy_admin)
+        HeldChange.objects.filter(user__in=victims[:1]).update(
+            status=HeldChange.Status.REFUSED, decided_by=other_sysadmin, decided_at=timezone.now()
+        )
+        client.force_login(other_sysadmin)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("staffimport:held")).status_code == 200
+        return len(captured)
+
+    one = queries_with(2)
+    assert queries_with(8) == one
