@@ -72,9 +72,9 @@ def write_file(path: Path, rows: int, *, changed_every: int = 0, leaver_every: i
 def run_import(path: Path, rows: int, label: str) -> None:
     from django.core.files import File
 
-    from portal.models import StaffImport
-    from portal.services.staff_import import staff_import_create, staff_import_request_apply
-    from portal.staff_import.parsing import check_file
+    from staffimport.models import StaffImport
+    from staffimport.parsing import check_file
+    from staffimport.services import staff_import_create, staff_import_request_apply
 
     with path.open("rb") as stream:
         with timed(f"{label}: read and check the file", rows, "rows"):

@@ -37,11 +37,6 @@ def access_required(test: Callable[[User], bool]) -> Callable:
     return decorator
 
 
-def role_required(*roles: Role) -> Callable:
-    """Signed in (else to the login page) and holding one of `roles` (else 403)."""
-    return access_required(lambda user: user.has_role(*roles))
-
-
 def can_read_audit(user: User) -> bool:
     return user.is_authenticated and user.has_role(*AUDIT_READERS)
 
@@ -102,10 +97,6 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     else:
         name = getattr(request, "POST", {}).get("username", "")
     return str(name or "").strip().lower()
-
-
-def can_import_staff(user: User) -> bool:
-    return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
 
 
 def get_notification_for_user(user: User, pk: int) -> Notification:

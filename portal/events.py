@@ -37,13 +37,4 @@ class PortalEvent(TextChoices):
     # The organisation and the trail itself
     ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed", "Organisation settings changed"
     AUDIT_EXPORTED = "audit.exported", "Audit trail downloaded (CSV)"
-    # The staff import from HR. These move to the staff import's own app with it.
-    STAFF_IMPORT_UPLOADED = "staff_import.uploaded", "Staff import: file uploaded"
-    STAFF_IMPORT_APPLY_REQUESTED = (
-        "staff_import.apply_requested",
-        "Staff import: asked to apply the changes",
-    )
-    STAFF_IMPORT_APPLIED = "staff_import.applied", "Staff import: changes applied"
-    STAFF_IMPORT_FAILED = "staff_import.failed", "Staff import: stopped before finishing"
-    USER_IMPORTED = "user.imported", "Person added by the staff import"
     USER_UPDATED = "user.updated", "Person's details updated"

@@ -6,26 +6,12 @@ from django.urls import reverse
 from portal import access
 from portal.demo import load_foundation_demo
 from portal.events import PortalEvent
-from portal.models import User
 from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
-
-
-def _can_open_people_in_django_admin(user: User) -> bool:
-    # Until people have a page of their own in the portal, a person links to their Django
-    # admin page, for those the admin would let in.
-    return access.can_use_django_admin(user) and user.has_perm("portal.view_user")
 
 
 def register() -> None:
     registry.register_menu(
         MenuEntry("My compliance", "portal:dashboard", access.is_signed_in, order=0),
-        MenuEntry(
-            "Staff import",
-            "portal:staff_import",
-            access.can_import_staff,
-            Section.POLICY_ADMIN,
-            order=40,
-        ),
         MenuEntry("People", "portal:people", access.can_manage_people, Section.ADMINISTRATION),
         MenuEntry("Audit trail", "portal:audit", access.can_read_audit, Section.ADMINISTRATION),
         MenuEntry(
@@ -48,8 +34,8 @@ def register() -> None:
         ObjectKind(
             "portal.user",
             "Person",
-            url=lambda pk: reverse("admin:portal_user_change", args=[pk]),
-            allowed=_can_open_people_in_django_admin,
+            url=lambda pk: reverse("portal:person", args=[pk]),
+            allowed=access.can_manage_people,
         )
     )
     registry.register_object_kind(ObjectKind("portal.department", "Department"))
@@ -59,14 +45,6 @@ def register() -> None:
             "Organisation settings",
             url=lambda pk: reverse("portal:organisation_settings"),
             allowed=access.can_manage_organisation,
-        )
-    )
-    registry.register_object_kind(
-        ObjectKind(
-            "portal.staffimport",
-            "Staff import",
-            url=lambda pk: reverse("portal:staff_import_detail", args=[pk]),
-            allowed=access.can_import_staff,
         )
     )
     # The organisation, departments and people every other loader builds on: first.

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal",
+    "staffimport",
     "declarations",
     "groups",
     "incidents",

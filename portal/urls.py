@@ -9,7 +9,6 @@ from portal.views import (
     notifications,
     organisation,
     people,
-    staff_import,
 )
 
 portal_patterns = [
@@ -36,22 +35,6 @@ portal_patterns = [
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
-    path("staff/import/", staff_import.staff_import_list, name="staff_import"),
-    path("staff/import/new/", staff_import.staff_import_upload, name="staff_import_upload"),
-    path(
-        "staff/import/template.csv",
-        staff_import.staff_import_template,
-        name="staff_import_template",
-    ),
-    path("staff/import/<int:pk>/", staff_import.staff_import_detail, name="staff_import_detail"),
-    path(
-        "staff/import/<int:pk>/apply/", staff_import.staff_import_apply, name="staff_import_apply"
-    ),
-    path(
-        "staff/import/<int:pk>/progress/",
-        staff_import.staff_import_progress,
-        name="staff_import_progress",
-    ),
 ]
 
 account_patterns = [
@@ -85,5 +68,6 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include(account_patterns)),
     path("declarations/", include("declarations.urls")),
+    path("staff/import/", include("staffimport.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -2,9 +2,14 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.models.staff_import
 from django.conf import settings
 from django.db import migrations, models
+
+
+def _stored_name(instance, filename):
+    # The model moved to the staffimport app (see 0004), and portal imports no app; upload_to
+    # only names new files, so this historical state needs a stand-in, never the real one.
+    raise NotImplementedError("Files are stored by staffimport.models._stored_name.")
 
 
 class Migration(migrations.Migration):
@@ -20,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(choices=[('web', 'Uploaded in the portal'), ('command', 'Run from the command line')], default='web', max_length=10)),
                 ('file_name', models.CharField(max_length=255, verbose_name='file name as uploaded')),
-                ('stored_file', models.FileField(max_length=255, upload_to=portal.models.staff_import._stored_name)),
+                ('stored_file', models.FileField(max_length=255, upload_to=_stored_name)),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the file')),
                 ('size_bytes', models.PositiveBigIntegerField(default=0)),
                 ('deactivate_missing', models.BooleanField(default=False, verbose_name='deactivate people missing from this file')),

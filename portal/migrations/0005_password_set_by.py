@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0003_staff_import")]
+    dependencies = [("portal", "0004_staff_import_moves_out")]
 
     operations = [
         migrations.AddField(

@@ -1,7 +1,6 @@
 from .audit import AuditEvent
 from .notifications import Notification
 from .organisation import Department, OrganisationSettings
-from .staff_import import StaffImport
 from .user import EmploymentType, User
 
 __all__ = [
@@ -10,6 +9,5 @@ __all__ = [
     "EmploymentType",
     "Notification",
     "OrganisationSettings",
-    "StaffImport",
     "User",
 ]

@@ -12,6 +12,7 @@ from portal.models import Department, EmploymentType, User
 from portal.registry import registry
 from portal.roles import Role
 from portal.services.audit import AuditDraft, audit_record, audit_record_many
+from portal.services.notifications import Message, notifications_queue_many
 
 # The details of a person that HR owns and these services set, foreign keys by id. Being active
 # is deliberately not one of them: leaving goes through user_deactivate, which apps hook into.
@@ -197,7 +198,30 @@ def users_update_many(
             for user, diff in changed
         )
     )
+    _tell_both_addresses(changed, by)
     return len(changed)
+
+
+def _tell_both_addresses(
+    changed: Sequence[tuple[User, dict[str, tuple[Any, Any]]]], by: User | None
+) -> None:
+    """A new sign-in address is told to the old address too: a password reset goes to the new
+    one, so its owner must hear of a change they did not ask for from the address they know.
+    Queued in the same transaction as the change (one message per address, never twice)."""
+    at = timezone.now()
+    messages: list[Message] = []
+    for user, diff in changed:
+        if "email" not in diff:
+            continue
+        old, new = diff["email"]
+        context = {"person": user, "old_email": old, "new_email": new, "by": by, "at": at}
+        key = f"email-changed:{user.pk}:{at:%Y%m%d%H%M%S%f}"
+        messages.append(
+            Message(old, "portal.email_changed", f"{key}:old", context, in_portal=False)
+        )
+        messages.append(Message(user, "portal.email_changed", f"{key}:new", context))
+    if messages:
+        notifications_queue_many(messages=messages)
 
 
 def user_update(
