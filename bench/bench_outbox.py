@@ -22,6 +22,7 @@ def main() -> None:
     from django.conf import settings
     from django.core import mail
 
+    from portal.events import PortalEmail
     from portal.models import Notification, User
     from portal.services.notifications import (
         Message,
@@ -41,7 +42,7 @@ def main() -> None:
         for user in User.objects.only("id", "email", "full_name").order_by("id").iterator(5000):
             yield Message(
                 to=user,
-                template="portal.password_reset",
+                template=PortalEmail.PASSWORD_RESET,
                 dedup_key=f"bench:{user.pk}",
                 url="/accounts/password/reset/",
             )

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from declarations.events import DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.services.campaigns import (
     DEFAULT_STATEMENT,
@@ -281,7 +282,7 @@ def _move_dates_back(*, campaign: Campaign) -> Campaign:
     due = end_of_day(today - timedelta(days=DUE_DAYS_AGO))
     Campaign.objects.filter(pk=campaign.pk).update(opens_at=opened, opened_at=opened, due_at=due)
     audit_record(
-        verb="campaign.demo_dates_moved",
+        verb=DeclarationEvent.CAMPAIGN_DEMO_DATES_MOVED,
         obj=campaign,
         changes={"source": "demo data", "opens_at": opened, "due_at": due},
     )

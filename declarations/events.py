@@ -51,3 +51,22 @@ class DeclarationEvent(TextChoices):
         "declaration.report_exported",
         "Compliance report downloaded (CSV)",
     )
+
+
+class DeclarationEmail(TextChoices):
+    """Every email annual declarations send: the value names its templates
+    (templates/declarations/emails/<name>…), the label says what it is for."""
+
+    CAMPAIGN_OPENED = "declarations.campaign_opened", "A declaration campaign asks you to sign"
+    RESIGN = "declarations.resign", "A policy changed materially: please sign again"
+    REMINDER = "declarations.reminder", "Reminder (or overdue notice) to sign a declaration"
+    DUE_TODAY = "declarations.due_today", "Your declaration is due within a day"
+    OVERDUE_MANAGER = (
+        "declarations.overdue_manager",
+        "To a line manager: someone in your team has not signed",
+    )
+    OVERDUE_ADMIN = (
+        "declarations.overdue_admin",
+        "To policy administrators: who is still overdue, once a day",
+    )
+    RECEIPT = "declarations.receipt", "Your receipt: what you signed and when"

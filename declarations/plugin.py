@@ -5,7 +5,7 @@ from django.urls import reverse
 from declarations import access
 from declarations.dashboard import declarations_panel
 from declarations.demo import load_declarations_demo
-from declarations.events import DeclarationEvent
+from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.person import declarations_for_person
 from portal.access import is_signed_in
 from portal.registry import (
@@ -55,6 +55,7 @@ def register() -> None:
         PersonSection("Annual declarations", declarations_for_person, order=10)
     )
     registry.register_audit_verbs(DeclarationEvent)
+    registry.register_email_kinds(DeclarationEmail)
     # How the audit trail names these records, and where it links them: each to the page a
     # policy administrator uses, by that page's own access test. A policy's page is found by
     # its slug, which the trail does not hold, so a policy is named without a link.

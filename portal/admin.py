@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from portal.access import client_ip
+from portal.events import PortalEvent
 from portal.lib.admin import ReadOnlyAdmin
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
 from portal.services.accounts import user_password_set
@@ -136,7 +137,7 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if changes or not change:
             audit_record(
-                verb="user.changed" if change else "user.created",
+                verb=PortalEvent.USER_CHANGED if change else PortalEvent.USER_CREATED,
                 actor=request.user,
                 obj=obj,
                 changes=changes,
@@ -149,7 +150,7 @@ class UserAdmin(BaseUserAdmin):
         after = set(form.instance.groups.values_list("name", flat=True))
         if before != after:
             audit_record(
-                verb="user.roles_changed",
+                verb=PortalEvent.USER_ROLES_CHANGED,
                 actor=request.user,
                 obj=form.instance,
                 changes={"added": sorted(after - before), "removed": sorted(before - after)},

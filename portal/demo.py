@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from portal.events import PortalEvent
 from portal.models import Department, EmploymentType, OrganisationSettings, User
 from portal.roles import Role
 from portal.services.audit import audit_record
@@ -172,7 +173,7 @@ def _organisation_fill(*, summary: DemoSummary) -> None:
         setattr(org, name, value)
     org.save()
     audit_record(
-        verb="organisation.settings_changed",
+        verb=PortalEvent.ORGANISATION_SETTINGS_CHANGED,
         obj=org,
         changes={**ORGANISATION, "source": "demo data"},
     )
@@ -205,7 +206,7 @@ def _person_create(
         # a transactional test still gets every role rather than silently none.
         user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in person.roles])
         audit_record(
-            verb="user.roles_granted",
+            verb=PortalEvent.USER_ROLES_GRANTED,
             obj=user,
             changes={
                 "roles": sorted(str(role) for role in person.roles),

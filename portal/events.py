@@ -38,3 +38,15 @@ class PortalEvent(TextChoices):
     ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed", "Organisation settings changed"
     AUDIT_EXPORTED = "audit.exported", "Audit trail downloaded (CSV)"
     USER_UPDATED = "user.updated", "Person's details updated"
+
+
+class PortalEmail(TextChoices):
+    """Every email the portal itself sends: the value names its templates
+    (templates/portal/emails/<name>…), the label says what it is for."""
+
+    PASSWORD_RESET = "portal.password_reset", "A link to set a new password"
+    PASSWORD_CHANGED = "portal.password_changed", "Your password was changed (or set for you)"
+    EMAIL_CHANGED = (
+        "portal.email_changed",
+        "Your sign-in email address was changed (to the old and the new address)",
+    )

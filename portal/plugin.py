@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal import access
 from portal.demo import load_foundation_demo
-from portal.events import PortalEvent
+from portal.events import PortalEmail, PortalEvent
 from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
 
 
@@ -29,6 +29,7 @@ def register() -> None:
         ),
     )
     registry.register_audit_verbs(PortalEvent)
+    registry.register_email_kinds(PortalEmail)
     # How the audit trail names these records, and where it links them.
     registry.register_object_kind(
         ObjectKind(

@@ -17,10 +17,12 @@ from typing import IO, Any
 
 from django.db import transaction
 
+from portal.events import PortalEvent
 from portal.models import Department, User
 from portal.services.audit import audit_record
 from portal.services.users import user_deactivate, users_create_many, users_update_many
 from staffimport.compare import Context, Hold, compare_batch
+from staffimport.events import StaffImportEvent
 from staffimport.held import held_changes_record
 from staffimport.models import HeldChange, StaffImport
 from staffimport.parsing import Problem, Row
@@ -133,7 +135,7 @@ class Applier:
             created = users_create_many(
                 people=[for_service(c.fields) for c in batch.creates],
                 by=self.by,
-                verb="user.imported",
+                verb=StaffImportEvent.USER_IMPORTED,
                 note=self.note,
                 ip=self.ip,
             )
@@ -201,5 +203,7 @@ def department_create(
     changes = {"code": code, "name": name}
     if note:
         changes["via"] = note
-    audit_record(verb="department.created", actor=by, obj=department, changes=changes, ip=ip)
+    audit_record(
+        verb=PortalEvent.DEPARTMENT_CREATED, actor=by, obj=department, changes=changes, ip=ip
+    )
     return department

@@ -17,7 +17,7 @@ from portal.services.audit import AuditDraft, audit_record, audit_record_many
 from portal.services.notifications import Message, notifications_queue_many
 from portal.services.users import user_deactivate, user_update
 from staffimport.compare import Hold
-from staffimport.events import StaffImportEmail
+from staffimport.events import StaffImportEmail, StaffImportEvent
 from staffimport.models import HeldChange, StaffImport
 
 Kind = HeldChange.Kind
@@ -52,7 +52,7 @@ def held_changes_record(
     audit_record_many(
         drafts=(
             AuditDraft(
-                verb="staff_import.change_held",
+                verb=StaffImportEvent.CHANGE_HELD,
                 actor=by,
                 obj=row.user,
                 changes={
@@ -158,7 +158,7 @@ def held_change_approve(*, change: HeldChange, by: User, ip: str | None = None) 
         )
     _decided(change, by=by, status=HeldChange.Status.APPROVED, note="")
     audit_record(
-        verb="staff_import.change_approved",
+        verb=StaffImportEvent.CHANGE_APPROVED,
         actor=by,
         obj=person,
         changes={"change": change.description, "held_change": change.pk, "via": note},
@@ -175,7 +175,7 @@ def held_change_refuse(
     change = _locked_waiting(change, by)
     _decided(change, by=by, status=HeldChange.Status.REFUSED, note=reason.strip())
     audit_record(
-        verb="staff_import.change_refused",
+        verb=StaffImportEvent.CHANGE_REFUSED,
         actor=by,
         obj=change.user,
         changes={

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.models import User
 from portal.services.audit import audit_record
 from staffimport.applying import Applier, ApplyStopped
+from staffimport.events import StaffImportEvent
 from staffimport.models import StaffImport
 from staffimport.parsing import Problem, StaffFileError
 from staffimport.planning import Plan, plan_import
@@ -73,7 +74,7 @@ def staff_import_create(
     staff_import.save()
     # HR's file holds every member of staff's details: who gave it to the portal is on record.
     audit_record(
-        verb="staff_import.uploaded",
+        verb=StaffImportEvent.UPLOADED,
         actor=by,
         obj=staff_import,
         changes={
@@ -205,7 +206,7 @@ def staff_import_request_apply(
     if not claimed:  # someone else pressed the button first
         raise ApplyRefused("This import is already being applied.")
     audit_record(
-        verb="staff_import.apply_requested",
+        verb=StaffImportEvent.APPLY_REQUESTED,
         actor=by,
         obj=staff_import,
         changes={"file": staff_import.file_name, "sha256": staff_import.sha256},
@@ -274,7 +275,7 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
                 "are kept and in the audit trail; import the same file again to finish.",
             )
             audit_record(
-                verb="staff_import.failed",
+                verb=StaffImportEvent.FAILED,
                 actor=staff_import.applied_by,
                 obj=staff_import,
                 changes={
@@ -296,7 +297,7 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
             progress_at=timezone.now(),
         )
         audit_record(
-            verb="staff_import.applied",
+            verb=StaffImportEvent.APPLIED,
             actor=staff_import.applied_by,
             obj=staff_import,
             changes={"file": staff_import.file_name, "sha256": staff_import.sha256, **done},

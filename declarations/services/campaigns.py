@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
 from declarations.selectors import campaign_audience
 from portal.lib.uktime import end_of_day
@@ -80,7 +81,12 @@ def campaign_create(
     """A draft annual campaign. Nobody is asked anything until it is opened."""
     campaign = Campaign(kind=Campaign.Kind.ANNUAL, created_by=by, **fields)
     return _save_draft(
-        campaign, by=by, versions=versions, departments=departments, verb="campaign.created", ip=ip
+        campaign,
+        by=by,
+        versions=versions,
+        departments=departments,
+        verb=DeclarationEvent.CAMPAIGN_CREATED,
+        ip=ip,
     )
 
 
@@ -100,7 +106,12 @@ def campaign_update(
             raise TypeError(f"Not editable: {name}")
         setattr(current, name, value)
     return _save_draft(
-        current, by=by, versions=versions, departments=departments, verb="campaign.updated", ip=ip
+        current,
+        by=by,
+        versions=versions,
+        departments=departments,
+        verb=DeclarationEvent.CAMPAIGN_UPDATED,
+        ip=ip,
     )
 
 
@@ -151,7 +162,7 @@ def extra_statement_add(
     if audience == ExtraStatement.Audience.DEPARTMENTS:
         statement.departments.set(departments)
     audit_record(
-        verb="campaign.extra_statement_added",
+        verb=DeclarationEvent.CAMPAIGN_EXTRA_STATEMENT_ADDED,
         actor=by,
         obj=current,
         changes={
@@ -168,7 +179,7 @@ def extra_statement_add(
 def extra_statement_remove(*, statement: ExtraStatement, by: User, ip=None) -> None:
     campaign = _require_draft(statement.campaign)
     audit_record(
-        verb="campaign.extra_statement_removed",
+        verb=DeclarationEvent.CAMPAIGN_EXTRA_STATEMENT_REMOVED,
         actor=by,
         obj=campaign,
         changes={"title": statement.title},
@@ -197,7 +208,7 @@ def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
     current.opened_by = by
     current.save(update_fields=["status", "opened_at", "opened_by"])
     audit_record(
-        verb="campaign.opened",
+        verb=DeclarationEvent.CAMPAIGN_OPENED,
         actor=by,
         obj=current,
         changes={"opens_at": current.opened_at, "due_at": current.due_at},
@@ -222,7 +233,7 @@ def campaign_close(*, campaign: Campaign, by: User, ip=None) -> Campaign:
     current.save(update_fields=["status", "closed_at"])
     outstanding = current.obligations.filter(status=Obligation.Status.PENDING).count()
     audit_record(
-        verb="campaign.closed",
+        verb=DeclarationEvent.CAMPAIGN_CLOSED,
         actor=by,
         obj=current,
         changes={"not_signed": outstanding},
@@ -268,9 +279,9 @@ def campaign_enrol(
         for v in sorted(campaign.versions.all(), key=lambda v: v.policy.title)
     ]
     template = (
-        "declarations.resign"
+        DeclarationEmail.RESIGN
         if campaign.kind == Campaign.Kind.RESIGN
-        else "declarations.campaign_opened"
+        else DeclarationEmail.CAMPAIGN_OPENED
     )
     missing = (
         campaign_audience(campaign)
@@ -332,7 +343,7 @@ def campaign_enrol(
             )
             # When each person was first asked underpins every overdue and escalation decision.
             audit_record(
-                verb="campaign.people_asked",
+                verb=DeclarationEvent.CAMPAIGN_PEOPLE_ASKED,
                 obj=campaign,
                 changes={"users": [person.pk for person in people]},
             )
@@ -354,7 +365,7 @@ def obligation_pause(*, obligation: Obligation, by: User, reason: str, ip=None) 
     current.paused_reason = reason.strip()
     current.save(update_fields=["status", "paused_reason"])
     audit_record(
-        verb="obligation.paused",
+        verb=DeclarationEvent.OBLIGATION_PAUSED,
         actor=by,
         obj=current,
         changes={"reason": current.paused_reason},
@@ -373,7 +384,7 @@ def obligation_resume(*, obligation: Obligation, by: User, ip=None) -> Obligatio
     current.paused_reason = ""
     current.save(update_fields=["status", "paused_reason"])
     audit_record(
-        verb="obligation.resumed",
+        verb=DeclarationEvent.OBLIGATION_RESUMED,
         actor=by,
         obj=current,
         changes={"was_paused_for": reason, "due_at": current.due_at},
@@ -410,7 +421,7 @@ def obligation_extend(
         update_fields=["due_at", "next_reminder_at", "manager_escalated_at", "admin_escalated_at"]
     )
     audit_record(
-        verb="obligation.extended",
+        verb=DeclarationEvent.OBLIGATION_EXTENDED,
         actor=by,
         obj=current,
         changes={"from": previous, "to": due_at, "reason": reason.strip()},

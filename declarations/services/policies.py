@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from declarations.events import DeclarationEvent
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import Campaign, Policy, PolicyVersion
 from portal.lib.uktime import end_of_day
@@ -50,7 +51,7 @@ def policy_create(
     except IntegrityError:
         raise ValidationError({"slug": "Another policy already uses this web address."}) from None
     audit_record(
-        verb="policy.created",
+        verb=DeclarationEvent.POLICY_CREATED,
         actor=by,
         obj=policy,
         changes={"title": title, "slug": slug, "owner": str(owner or "")},
@@ -73,7 +74,9 @@ def policy_update(
     after = {"title": title, "summary": summary, "owner": str(owner or "")}
     changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if changes:
-        audit_record(verb="policy.updated", actor=by, obj=policy, changes=changes, ip=ip)
+        audit_record(
+            verb=DeclarationEvent.POLICY_UPDATED, actor=by, obj=policy, changes=changes, ip=ip
+        )
     return policy
 
 
@@ -111,7 +114,7 @@ def policy_version_create(
             {"label": f"{policy.title} already has a version labelled {label}."}
         ) from None
     audit_record(
-        verb="policy_version.created",
+        verb=DeclarationEvent.POLICY_VERSION_CREATED,
         actor=by,
         obj=version,
         changes={
@@ -166,7 +169,13 @@ def policy_version_update(
             {"label": f"This policy already has a version labelled {current.label}."}
         ) from None
     if changes:
-        audit_record(verb="policy_version.updated", actor=by, obj=current, changes=changes, ip=ip)
+        audit_record(
+            verb=DeclarationEvent.POLICY_VERSION_UPDATED,
+            actor=by,
+            obj=current,
+            changes=changes,
+            ip=ip,
+        )
     return current
 
 
@@ -207,7 +216,7 @@ def policy_version_publish(
     current.published_by = by
     current.save()
     audit_record(
-        verb="policy_version.published",
+        verb=DeclarationEvent.POLICY_VERSION_PUBLISHED,
         actor=by,
         obj=current,
         changes={
@@ -250,7 +259,7 @@ def _resign_campaign_open(
     campaign.save()
     campaign.versions.set([version])
     audit_record(
-        verb="campaign.created",
+        verb=DeclarationEvent.CAMPAIGN_CREATED,
         actor=by,
         obj=campaign,
         changes={"kind": campaign.kind, "caused_by": str(version), "due_at": due_at},

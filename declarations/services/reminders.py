@@ -33,6 +33,7 @@ from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 
+from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Obligation
 from declarations.services.campaigns import campaign_enrol
 from portal.lib.locks import Lock, single_run
@@ -138,12 +139,12 @@ def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
     user = row.user
     manager = user.line_manager if user.line_manager and user.line_manager.is_active else None
     if kind == "reminder":
-        template = "declarations.reminder"
+        template = DeclarationEmail.REMINDER
         key = f"decl-reminder:{row.pk}:{slot.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     elif kind == "due":
-        template, key = "declarations.due_today", f"decl-due:{row.pk}:{_deadline_key(row)}"
+        template, key = DeclarationEmail.DUE_TODAY, f"decl-due:{row.pk}:{_deadline_key(row)}"
     else:
-        template, key = "declarations.reminder", f"decl-overdue:{row.pk}:{_deadline_key(row)}"
+        template, key = DeclarationEmail.REMINDER, f"decl-overdue:{row.pk}:{_deadline_key(row)}"
     return Message(
         to=user,
         template=template,
@@ -212,7 +213,9 @@ def _remind_batch(*, rows: list[Obligation], now: datetime, result: SweepResult)
     result.reminders += len(sent["reminder"])
     result.due += len(sent["due"])
     result.overdue += len(sent["overdue"])
-    audit_record(verb="declaration.reminders_queued", changes={"obligations": dict(sent)})
+    audit_record(
+        verb=DeclarationEvent.DECLARATION_REMINDERS_QUEUED, changes={"obligations": dict(sent)}
+    )
 
 
 def obligations_escalate_to_managers(
@@ -245,7 +248,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
         messages=[
             Message(
                 to=row.user.line_manager,
-                template="declarations.overdue_manager",
+                template=DeclarationEmail.OVERDUE_MANAGER,
                 dedup_key=f"decl-overdue-mgr:{row.pk}:{_deadline_key(row)}",
                 url=team_path,
                 context={
@@ -260,7 +263,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
     )
     result.managers_told += len(rows)
     audit_record(
-        verb="declaration.escalated_to_line_managers",
+        verb=DeclarationEvent.DECLARATION_ESCALATED_TO_LINE_MANAGERS,
         changes={
             "obligations": pks,
             "line_managers": sorted({row.user.line_manager_id for row in rows}),
@@ -329,7 +332,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
         messages=[
             Message(
                 to=admin,
-                template="declarations.overdue_admin",
+                template=DeclarationEmail.OVERDUE_ADMIN,
                 dedup_key=keys[admin.pk],
                 url=report_path,
                 context=context,
@@ -338,7 +341,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
         ]
     )
     audit_record(
-        verb="declaration.escalated_to_administrators",
+        verb=DeclarationEvent.DECLARATION_ESCALATED_TO_ADMINISTRATORS,
         obj=campaign,
         changes={"people": claimed, "administrators": [admin.email for admin in admins]},
     )

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Declaration, Obligation
 from declarations.selectors import extra_statements_for
 from portal.models import AuditEvent, User
@@ -41,7 +42,7 @@ def names_match(typed: str, full_name: str) -> bool:
 
 def _recent_refusals(user: User) -> int:
     return AuditEvent.objects.filter(
-        verb="declaration.signature_refused",
+        verb=DeclarationEvent.DECLARATION_SIGNATURE_REFUSED,
         actor=user,
         at__gte=timezone.now() - REFUSAL_WINDOW,
     ).count()
@@ -53,7 +54,7 @@ def declaration_signature_refuse(
 ) -> None:
     """Record that a signature was refused and why (the password itself is never recorded)."""
     audit_record(
-        verb="declaration.signature_refused",
+        verb=DeclarationEvent.DECLARATION_SIGNATURE_REFUSED,
         actor=by,
         obj=obligation,
         changes={"campaign": obligation.campaign.name, "reasons": reasons},
@@ -162,7 +163,7 @@ def _declaration_record(
     declaration.versions.set(versions)
     obligation.status = Obligation.Status.SIGNED
     audit_record(
-        verb="declaration.signed",
+        verb=DeclarationEvent.DECLARATION_SIGNED,
         actor=by,
         obj=declaration,
         changes={
@@ -183,7 +184,7 @@ def _declaration_record(
     )
     notification_queue(
         to=by,
-        template="declarations.receipt",
+        template=DeclarationEmail.RECEIPT,
         dedup_key=f"decl-receipt:{declaration.pk}",
         context={"declaration": declaration, "campaign": campaign},
         url=reverse("declarations:receipt", args=[declaration.pk]),

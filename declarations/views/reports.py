@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from declarations.access import can_see_my_team, get_campaign_for_admin, is_policy_admin
+from declarations.events import DeclarationEvent
 from declarations.models import Campaign, Obligation
 from declarations.reports import (
     Completion,
@@ -185,7 +186,7 @@ def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return csv_export(
         rows=_csv_rows(campaign, now),
         filename=f"{slugify(campaign.name) or 'campaign'}-{timezone.localdate(now):%Y-%m-%d}.csv",
-        verb="declaration.report_exported",
+        verb=DeclarationEvent.DECLARATION_REPORT_EXPORTED,
         by=request.user,
         obj=campaign,
         changes={"format": "csv"},

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.access import lockout_username_for
+from portal.events import PortalEmail, PortalEvent
 from portal.models import AuditEvent, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
@@ -16,14 +17,14 @@ from portal.services.notifications import notification_queue
 
 @transaction.atomic
 def user_signed_in(*, user: User, ip: str | None) -> AuditEvent:
-    return audit_record(verb="user.signed_in", actor=user, obj=user, ip=ip)
+    return audit_record(verb=PortalEvent.USER_SIGNED_IN, actor=user, obj=user, ip=ip)
 
 
 @transaction.atomic
 def user_signed_out(*, user: User, ip: str | None, reason: str = "") -> AuditEvent:
     # A session ended by the portal (12 hours since sign-in) reads differently at a hearing
     # from a person choosing to sign out.
-    verb = "user.session_expired" if reason else "user.signed_out"
+    verb = PortalEvent.USER_SESSION_EXPIRED if reason else PortalEvent.USER_SIGNED_OUT
     return audit_record(
         verb=verb, actor=user, obj=user, ip=ip, changes={"reason": reason} if reason else None
     )
@@ -37,7 +38,9 @@ def user_sign_in_failed(*, username: str, ip: str | None, locked_out: bool) -> A
     changes = {"locked_out": locked_out}
     if user is None:
         changes["account"] = "no account has that email address"
-    return audit_record(verb="user.sign_in_failed", actor=None, obj=user, ip=ip, changes=changes)
+    return audit_record(
+        verb=PortalEvent.USER_SIGN_IN_FAILED, actor=None, obj=user, ip=ip, changes=changes
+    )
 
 
 def _sign_in_lock_clear(user: User) -> int:
@@ -55,7 +58,7 @@ def user_sign_in_unlock(*, user: User, by: User, reason: str, ip: str | None = N
     if not cleared:
         return False
     audit_record(
-        verb="user.sign_in_unlocked",
+        verb=PortalEvent.USER_SIGN_IN_UNLOCKED,
         actor=by,
         obj=user,
         changes={"reason": reason.strip(), "places_cleared": cleared},
@@ -89,10 +92,10 @@ def user_password_set(
     by_someone_else = by.pk != user.pk
     changes: dict[str, object]
     if by_someone_else:
-        verb = "user.password_set_by_admin"
+        verb = PortalEvent.USER_PASSWORD_SET_BY_ADMIN
         changes = {"usable": user.has_usable_password()}
     else:
-        verb = "user.password_reset" if reset else "user.password_changed"
+        verb = PortalEvent.USER_PASSWORD_RESET if reset else PortalEvent.USER_PASSWORD_CHANGED
         changes = {}
     # A new password is the way out of a lock-out the sign-in page offers, so it must work at
     # once: the failures counted against the old one no longer mean anything.
@@ -101,7 +104,7 @@ def user_password_set(
     event = audit_record(verb=verb, actor=by, obj=user, ip=ip, changes=changes)
     notification_queue(
         to=user,
-        template="portal.password_changed",
+        template=PortalEmail.PASSWORD_CHANGED,
         dedup_key=f"password-changed:{user.pk}:{event.pk}",
         context={"reset": reset, "changed_at": event.at, "by_someone_else": by_someone_else},
     )
@@ -117,12 +120,12 @@ def user_password_reset_request(*, user: User, url: str, ip: str | None, stamp: 
     """
     queued = notification_queue(
         to=user,
-        template="portal.password_reset",
+        template=PortalEmail.PASSWORD_RESET,
         dedup_key=f"password-reset:{user.pk}:{stamp}",
         url=url,
         in_portal=False,
     )
     if queued is None:
         return False
-    audit_record(verb="user.password_reset_requested", actor=None, obj=user, ip=ip)
+    audit_record(verb=PortalEvent.USER_PASSWORD_RESET_REQUESTED, actor=None, obj=user, ip=ip)
     return True

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 
+from portal.events import PortalEvent
 from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
 
@@ -62,7 +63,11 @@ def organisation_settings_update(
     if changes:
         row.save()
         audit_record(
-            verb="organisation.settings_changed", actor=by, obj=row, changes=changes, ip=ip
+            verb=PortalEvent.ORGANISATION_SETTINGS_CHANGED,
+            actor=by,
+            obj=row,
+            changes=changes,
+            ip=ip,
         )
     return row
 
@@ -78,7 +83,7 @@ def department_create(
     """Add a department. Its code is HR's key for it (the staff import matches on it)."""
     department = Department.objects.create(code=code.strip(), name=name.strip())
     audit_record(
-        verb="department.created",
+        verb=PortalEvent.DEPARTMENT_CREATED,
         actor=by,
         obj=department,
         object_repr=_department_label(department.code, department.name),
@@ -105,7 +110,7 @@ def department_update(
             setattr(row, field, change["to"])
         row.save(update_fields=list(changes))
         audit_record(
-            verb="department.changed",
+            verb=PortalEvent.DEPARTMENT_CHANGED,
             actor=by,
             obj=row,
             object_repr=_department_label(row.code, row.name),

@@ -1,13 +1,14 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from portal.events import PortalEmail, PortalEvent
 from portal.models import Department, EmploymentType, User
 from portal.registry import registry
 from portal.roles import Role
@@ -28,7 +29,6 @@ PERSON_FIELDS = (
     "leave_date",
     "politically_restricted",
 )
-CreateVerb = Literal["user.created", "user.imported"]
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -73,7 +73,8 @@ def users_create_many(
     *,
     people: Sequence[dict[str, Any]],
     by: User | None,
-    verb: CreateVerb = "user.created",
+    # An app that adds people its own way (the staff import) records them under its own verb.
+    verb: str = PortalEvent.USER_CREATED,
     note: str = "",
     ip: str | None = None,
 ) -> list[User]:
@@ -126,7 +127,7 @@ def user_create(
     start_date: date | None = None,
     leave_date: date | None = None,
     politically_restricted: bool = False,
-    verb: CreateVerb = "user.created",
+    verb: str = PortalEvent.USER_CREATED,
     note: str = "",
     ip: str | None = None,
 ) -> User:
@@ -183,7 +184,7 @@ def users_update_many(
     audit_record_many(
         drafts=(
             AuditDraft(
-                verb="user.updated",
+                verb=PortalEvent.USER_UPDATED,
                 actor=by,
                 obj=user,
                 changes={
@@ -217,9 +218,9 @@ def _tell_both_addresses(
         context = {"person": user, "old_email": old, "new_email": new, "by": by, "at": at}
         key = f"email-changed:{user.pk}:{at:%Y%m%d%H%M%S%f}"
         messages.append(
-            Message(old, "portal.email_changed", f"{key}:old", context, in_portal=False)
+            Message(old, PortalEmail.EMAIL_CHANGED, f"{key}:old", context, in_portal=False)
         )
-        messages.append(Message(user, "portal.email_changed", f"{key}:new", context))
+        messages.append(Message(user, PortalEmail.EMAIL_CHANGED, f"{key}:new", context))
     if messages:
         notifications_queue_many(messages=messages)
 
@@ -260,7 +261,7 @@ def user_deactivate(
     user.is_active = False
     user.leave_date = leave_date
     audit_record(
-        verb="user.deactivated",
+        verb=PortalEvent.USER_DEACTIVATED,
         actor=by,
         obj=user,
         changes={"reason": reason, "leave_date": user.leave_date},
@@ -283,7 +284,7 @@ def user_reactivate(*, user: User, by: User, reason: str, ip: str | None = None)
     previous_leave_date = user.leave_date
     user.is_active, user.leave_date = True, None
     audit_record(
-        verb="user.reactivated",
+        verb=PortalEvent.USER_REACTIVATED,
         actor=by,
         obj=user,
         changes={"reason": reason.strip(), "previous_leave_date": previous_leave_date},
@@ -342,7 +343,7 @@ def user_role_grant(
     user.groups.add(group)
     _forget_roles(user)
     audit_record(
-        verb="user.role_granted",
+        verb=PortalEvent.USER_ROLE_GRANTED,
         actor=by,
         obj=user,
         changes={"role": role.value, "reason": reason},
@@ -374,7 +375,7 @@ def user_role_remove(
     user.groups.remove(group)
     _forget_roles(user)
     audit_record(
-        verb="user.role_removed",
+        verb=PortalEvent.USER_ROLE_REMOVED,
         actor=by,
         obj=user,
         changes={"role": role.value, "reason": reason},

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from portal.access import access_required, can_read_audit, client_ip
+from portal.events import PortalEvent
 from portal.lib.csv_export import csv_export
 from portal.lib.uktime import local_text, start_of_day
 from portal.models import AuditEvent, User
@@ -222,7 +223,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     return csv_export(
         rows=_rows(events.order_by("id")),
         filename=f"audit-trail-{timezone.localtime():%Y-%m-%d-%H%M}.csv",
-        verb="audit.exported",
+        verb=PortalEvent.AUDIT_EXPORTED,
         by=request.user,
         changes={"filters": form.summary() if form.is_bound else {}},
         ip=client_ip(request),
