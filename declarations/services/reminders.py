@@ -36,7 +36,7 @@ from django.utils import timezone
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Obligation
 from declarations.services.campaigns import campaign_enrol
-from portal.lib.locks import Lock, single_run
+from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
 from portal.lib.uktime import days_overdue
 from portal.models import Notification, User
@@ -50,6 +50,8 @@ DUE_WINDOW = timedelta(hours=24)
 BATCH_SIZE = 1000
 # How many names an administrators' digest lists before "and N more" (the report has them all).
 DIGEST_NAMES = 25
+# Keeps two declaration sweeps from running at once (held for the sweep).
+SWEEP_LOCK = AdvisoryLock("declarations.sweep")
 
 
 @dataclass
@@ -73,7 +75,7 @@ def declarations_sweep(*, now: datetime | None = None) -> SweepResult:
     result = SweepResult()
     # The claims below are safe on their own; the lock only spares the database two sweeps
     # doing the same work at once.
-    with single_run(Lock.DECLARATIONS_SWEEP) as got_lock:
+    with single_run(SWEEP_LOCK) as got_lock:
         if not got_lock:
             result.skipped = True
             return result

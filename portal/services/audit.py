@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from portal.lib.locks import Lock, lock_for_transaction
+from portal.lib.locks import AUDIT_CHAIN, lock_for_transaction
 from portal.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -20,7 +20,7 @@ GENESIS_HASH = "0" * 64
 def _lock_chain() -> None:
     # Two transactions appending at once would both chain to the same previous event;
     # a lock held to the end of the transaction serialises them.
-    lock_for_transaction(Lock.AUDIT_CHAIN)
+    lock_for_transaction(AUDIT_CHAIN)
 
 
 def _normalise_ip(ip: str | None) -> str | None:
