@@ -7,24 +7,23 @@ from portal.events import PortalEvent
 from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
 
-# What the settings page may change; anything else passed in is a mistake in the caller.
-EDITABLE_FIELDS = frozenset(
-    {
-        "name",
-        "short_name",
-        "logo",
-        "website_url",
-        "helpdesk_phone",
-        "helpdesk_email",
-        "out_of_hours_phone",
-        "dpo_name",
-        "dpo_email",
-        "dpo_phone",
-        "chief_executive_name",
-        "chief_executive_email",
-        "clear_down_interval_days",
-        "ico_deadline_hours",
-    }
+# What the settings page may change, in the order it shows them; anything else passed in is a
+# mistake in the caller.
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "logo",
+    "website_url",
+    "helpdesk_phone",
+    "helpdesk_email",
+    "out_of_hours_phone",
+    "dpo_name",
+    "dpo_email",
+    "dpo_phone",
+    "chief_executive_name",
+    "chief_executive_email",
+    "clear_down_interval_days",
+    "ico_deadline_hours",
 )
 
 
@@ -41,7 +40,7 @@ def organisation_settings_update(
 
     The stored row is read afresh under a lock, so "from" is what the database held, not what
     the caller's copy said."""
-    unknown = set(values) - EDITABLE_FIELDS
+    unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not an organisation setting: {', '.join(sorted(unknown))}")
     OrganisationSettings.load()

@@ -6,29 +6,14 @@ from django.views.decorators.http import require_GET
 
 from portal.access import access_required, can_manage_organisation, client_ip
 from portal.models import OrganisationSettings
-from portal.services.organisation import organisation_settings_update
+from portal.services.organisation import EDITABLE_FIELDS, organisation_settings_update
 from portal.uploads import CONTENT_TYPES, generated_name, sniff, validate_image_upload
 
 
 class OrganisationSettingsForm(forms.ModelForm):
     class Meta:
         model = OrganisationSettings
-        fields = [
-            "name",
-            "short_name",
-            "logo",
-            "website_url",
-            "helpdesk_phone",
-            "helpdesk_email",
-            "out_of_hours_phone",
-            "dpo_name",
-            "dpo_email",
-            "dpo_phone",
-            "chief_executive_name",
-            "chief_executive_email",
-            "clear_down_interval_days",
-            "ico_deadline_hours",
-        ]
+        fields = list(EDITABLE_FIELDS)
         labels = {"short_name": "Short name", "name": "Full name of the organisation"}
         help_texts = {
             "short_name": "Shown in the page header and email subjects, such as 'Northshire OPCC'.",
