@@ -20,7 +20,7 @@ from portal.models import AuditEvent, Department, Notification, OrganisationSett
 from portal.services.accounts import user_password_set
 from portal.services.audit import audit_record
 from portal.services.organisation import department_create, department_update
-from portal.services.users import user_deactivate, user_reactivate
+from portal.services.users import user_deactivate, user_email_changed_tell, user_reactivate
 
 # Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
 _NOT_RECORDED = {"password", "password1", "password2", "usable_password", "groups"}
@@ -135,6 +135,10 @@ class UserAdmin(BaseUserAdmin):
             # Chosen here by the administrator, not by the person (see user_password_set).
             obj.password_set_by, obj.password_set_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            # As from the staff import: a password reset goes to the new address, so the old
+            # one must hear of it (the admin's change view runs in one transaction).
+            user_email_changed_tell(user=obj, old_email=form.initial["email"], by=request.user)
         if changes or not change:
             audit_record(
                 verb=PortalEvent.USER_CHANGED if change else PortalEvent.USER_CREATED,

@@ -225,6 +225,13 @@ def _tell_both_addresses(
         notifications_queue_many(messages=messages)
 
 
+def user_email_changed_tell(*, user: User, old_email: str, by: User | None) -> None:
+    """For a change of sign-in address made outside these services (the Django admin's own
+    form): both addresses hear of it, as they do from users_update_many. Call it in the
+    transaction that saved the change."""
+    _tell_both_addresses([(user, {"email": (old_email, user.email)})], by)
+
+
 def user_update(
     *,
     user: User,

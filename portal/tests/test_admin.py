@@ -182,3 +182,17 @@ def test_lockout_records_are_read_only_in_the_admin(admin_client, alice):
     listing = reverse("admin:axes_accessattempt_changelist")
     admin_client.post(listing, {"action": "delete_selected", "_selected_action": [attempt.pk]})
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_an_email_changed_in_the_admin_is_told_to_the_old_and_the_new_address(admin_client, alice):
+    url = reverse("admin:portal_user_change", args=[alice.pk])
+    response = admin_client.post(url, _change_form(alice, email="alice.new@example.org"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    told = set(
+        Notification.objects.filter(dedup_key__startswith=f"email-changed:{alice.pk}:").values_list(
+            "to_email", flat=True
+        )
+    )
+    assert told == {"alice@example.org", "alice.new@example.org"}
+    changed = AuditEvent.objects.get(verb="user.changed")
+    assert changed.changes["email"] == {"from": "alice@example.org", "to": "alice.new@example.org"}
