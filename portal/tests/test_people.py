@@ -272,3 +272,15 @@ def test_unlocking_lets_the_person_sign_in_at_once_and_is_recorded(client, sysad
     # Not locked any more: the page says so instead of offering to unlock.
     again = client.get(url, follow=True)
     assert "is not locked out" in again.text
+
+
+def test_a_persons_page_links_to_what_the_audit_trail_holds_about_them(client, sysadmin, alice):
+    client.force_login(sysadmin)
+    html = client.get(reverse("portal:person", args=[alice.pk])).text
+    link = f"{reverse('portal:audit')}?object_type=portal.user&amp;object_id={alice.pk}"
+    assert link in html
+    response = client.get(
+        reverse("portal:audit"), {"object_type": "portal.user", "object_id": alice.pk}
+    )
+    assert response.status_code == 200
+    assert "Showing the events about one record only" in response.text

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from portal.access import can_manage_people, client_ip, get_person_for_admin
+from portal.access import can_manage_people, can_read_audit, client_ip, get_person_for_admin
 from portal.models import User
 from portal.registry import registry
 from portal.roles import Role
@@ -122,6 +122,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Each app's part of a person's record (their declarations, chat groups they run…),
             # registered with the portal (portal.registry.PersonSection).
             "sections": registry.build(registry.person_sections, request, person),
+            # The audit trail filtered to this person's account, for those who may read it.
+            "history_url": (
+                f"{reverse('portal:audit')}?object_type={User._meta.label_lower}"
+                f"&object_id={person.pk}"
+                if can_read_audit(request.user)
+                else ""
+            ),
         },
     )
 
