@@ -121,7 +121,8 @@ def test_a_chosen_audience_asks_only_those_departments_and_types(policy_admin):
     campaign_enrol(campaign=campaign)
     asked = set(campaign.obligations.values_list("user_id", flat=True))
     assert asked == {employee.pk}
-    assert contractor.pk not in asked and elsewhere.pk not in asked
+    assert contractor.pk not in asked
+    assert elsewhere.pk not in asked
 
 
 def test_a_scheduled_campaign_asks_nobody_until_its_opening_time(alice, policy_admin):

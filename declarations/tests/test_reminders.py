@@ -227,7 +227,8 @@ def test_administrators_get_one_digest_each_after_the_escalation_days(
     assert digest.subject == (
         "Annual declaration 2026: 2 people still unsigned 7 days after the due date"
     )
-    assert "Alice Staff" in digest.body and "Charlie Outsider" in digest.body
+    assert "Alice Staff" in digest.body
+    assert "Charlie Outsider" in digest.body
     assert f"/declarations/reports/{campaign.pk}/outstanding/?show=overdue" in digest.body
 
 
