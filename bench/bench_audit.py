@@ -50,7 +50,8 @@ def main() -> None:
 
     with timed("audit_verify over the whole chain", args.events, "events"):
         checked, bad, _problem = audit_verify()
-    assert checked == args.events and bad is None, (checked, bad)
+    assert checked == args.events, (checked, bad)
+    assert bad is None, (checked, bad)
     with timed("manage.py verify_audit", args.events, "events"):
         call_command("verify_audit", stdout=StringIO())
 

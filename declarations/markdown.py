@@ -92,38 +92,47 @@ def _without_unclosed_tags(html: str, *, line_start: bool = False) -> str:
     for nh3 to remove with its content. With `line_start`, only tags that begin a line (after at
     most three spaces) count, as Markdown's raw HTML blocks do."""
     while True:
-        drop: list[tuple[int, int]] = []
-        open_normal: dict[str, list[re.Match[str]]] = {}
-        pos = 0
-        while (m := _TAG.search(html, pos)) is not None:
-            pos = m.end()
-            closing, name = m[1], m[2].lower()
-            if line_start and not closing:
-                before = html[html.rfind("\n", 0, m.start()) + 1 : m.start()]
-                if before.strip(" ") or len(before) > 3:
-                    continue
-            if name == "plaintext":
-                drop.append(m.span())
-            elif name in _RAW_TEXT | _ESCAPABLE_RAW_TEXT:
-                if closing:
-                    continue  # a stray closing tag swallows nothing; nh3 drops it
-                # Raw text ends at the first closing tag of the same name, whatever is between.
-                end = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(html, m.end())
-                if end is None:
-                    drop.append(m.span())
-                else:
-                    pos = end.start()
-            elif closing:
-                if open_normal.get(name):
-                    open_normal[name].pop()
-            else:
-                open_normal.setdefault(name, []).append(m)
-        drop += [m.span() for opened in open_normal.values() for m in opened]
+        drop = _unclosed_tag_spans(html, line_start=line_start)
         if not drop:
             return html
         # Removing one tag can join two halves into another ("<sty<style>le>"): go round again.
         for start, end in sorted(drop, reverse=True):
             html = html[:start] + html[end:]
+
+
+def _unclosed_tag_spans(html: str, *, line_start: bool) -> list[tuple[int, int]]:
+    """One pass of _without_unclosed_tags: where the tags to remove are."""
+    drop: list[tuple[int, int]] = []
+    open_normal: dict[str, list[re.Match[str]]] = {}
+    pos = 0
+    while (m := _TAG.search(html, pos)) is not None:
+        pos = m.end()
+        closing, name = m[1], m[2].lower()
+        if line_start and not closing and not _begins_line(html, m.start()):
+            continue
+        if name == "plaintext":
+            drop.append(m.span())
+        elif name in _RAW_TEXT | _ESCAPABLE_RAW_TEXT:
+            if closing:
+                continue  # a stray closing tag swallows nothing; nh3 drops it
+            # Raw text ends at the first closing tag of the same name, whatever is between.
+            end = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(html, m.end())
+            if end is None:
+                drop.append(m.span())
+            else:
+                pos = end.start()
+        elif closing:
+            if open_normal.get(name):
+                open_normal[name].pop()
+        else:
+            open_normal.setdefault(name, []).append(m)
+    return drop + [m.span() for opened in open_normal.values() for m in opened]
+
+
+def _begins_line(html: str, start: int) -> bool:
+    """Whether what is at `start` begins a line, after at most three spaces."""
+    before = html[html.rfind("\n", 0, start) + 1 : start]
+    return len(before) <= 3 and not before.strip(" ")
 
 
 class _UnclosedTagsExtension(Extension):

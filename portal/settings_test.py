@@ -56,7 +56,7 @@ if REDIS_AVAILABLE:
     os.environ["CELERY_BROKER_URL"] = _redis_url
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"portal-test-{uuid.uuid4().hex[:12]}")
 
-from .settings import *  # noqa: E402, F403
+from portal.settings import *  # noqa: E402, F403
 
 # A real worker started by a test reads the test database's name from here.
 if os.environ.get("PORTAL_TEST_DB_NAME"):

@@ -164,33 +164,40 @@ def compare_batch(rows: list[Row], ctx: Context) -> Batch:
             else:
                 batch.creates.append(Create(row, _new_fields(row)))
             continue
-        changes = _changes(row, user, ctx, managers)
-        deactivate = bool(user.is_active and leaving)
-        if deactivate:
-            # user_deactivate records the leave date itself, with the reason.
-            changes.pop("leave_date", None)
-        held = False
-        if user.pk in ctx.privileged:
-            held = _hold(batch, row, user, changes, leaving if deactivate else "")
-            deactivate = deactivate and not held
-        if changes:
-            batch.updates.append(Update(row, user, changes))
-        if deactivate:
-            batch.deactivations.append(
-                Deactivate(row, user, leaving.capitalize(), row.values.get("leave_date"))
-            )
-        elif not user.is_active and not leaving:
-            batch.skipped.append(
-                Skip(
-                    row,
-                    "Stays inactive: they have left, and the import does not bring people back. "
-                    "A system administrator can reactivate them "
-                    "(Django admin, People, 'Reactivate').",
-                )
-            )
-        elif not changes and not held:
-            batch.unchanged += 1
+        _compare_person(batch, row, user, leaving, ctx, managers)
     return batch
+
+
+def _compare_person(
+    batch: Batch, row: Row, user: User, leaving: str, ctx: Context, managers: dict[int, str]
+) -> None:
+    """A row against the account it matched: updated, deactivated, held, skipped or unchanged."""
+    changes = _changes(row, user, ctx, managers)
+    deactivate = bool(user.is_active and leaving)
+    if deactivate:
+        # user_deactivate records the leave date itself, with the reason.
+        changes.pop("leave_date", None)
+    held = False
+    if user.pk in ctx.privileged:
+        held = _hold(batch, row, user, changes, leaving if deactivate else "")
+        deactivate = deactivate and not held
+    if changes:
+        batch.updates.append(Update(row, user, changes))
+    if deactivate:
+        batch.deactivations.append(
+            Deactivate(row, user, leaving.capitalize(), row.values.get("leave_date"))
+        )
+    elif not user.is_active and not leaving:
+        batch.skipped.append(
+            Skip(
+                row,
+                "Stays inactive: they have left, and the import does not bring people back. "
+                "A system administrator can reactivate them "
+                "(Django admin, People, 'Reactivate').",
+            )
+        )
+    elif not changes and not held:
+        batch.unchanged += 1
 
 
 def _hold(batch: Batch, row: Row, user: User, changes: dict, leaving: str) -> bool:
@@ -239,6 +246,20 @@ def _new_fields(row: Row) -> dict[str, Any]:
 def _changes(
     row: Row, user: User, ctx: Context, managers: dict[int, str]
 ) -> dict[str, tuple[Any, Any]]:
+    """What the row would change about this person: field -> (old, new)."""
+    proposed = _proposed(row, user)
+    linked, current = _proposed_links(row.values, user, ctx, managers)
+    proposed.update(linked)
+    changes = {}
+    for name, new in proposed.items():
+        old = current[name] if name in current else getattr(user, name)
+        if old != new:
+            changes[name] = (old, new)
+    return changes
+
+
+def _proposed(row: Row, user: User) -> dict[str, Any]:
+    """The details the row gives that are compared as they are."""
     values = row.values
     proposed: dict[str, Any] = {"full_name": row.full_name}
     if not user.staff_number:
@@ -253,6 +274,15 @@ def _changes(
         proposed["leave_date"] = values["leave_date"]
     if values.get("employment_type"):
         proposed["employment_type"] = values["employment_type"]
+    return proposed
+
+
+def _proposed_links(
+    values: dict[str, Any], user: User, ctx: Context, managers: dict[int, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Department and line manager, as proposed and as they are now: both by code and staff
+    number (never by database id), so a department or manager this same file adds compares."""
+    proposed: dict[str, Any] = {}
     current: dict[str, Any] = {}
     if "department_code" in values:
         code = values["department_code"]
@@ -264,12 +294,7 @@ def _changes(
         current["line_manager"] = (
             managers.get(user.line_manager_id) if user.line_manager_id else None
         )
-    changes = {}
-    for name, new in proposed.items():
-        old = current[name] if name in current else getattr(user, name)
-        if old != new:
-            changes[name] = (old, new)
-    return changes
+    return proposed, current
 
 
 def show(name: str, value: Any) -> str:

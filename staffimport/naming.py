@@ -26,14 +26,7 @@ def name_preview(
     queries at most, whatever the size of the file (the shown lists are capped)."""
     departments = {code: d.name for code, d in ctx.departments.items()}
     departments.update({d["code"].lower(): d["name"] for d in new_departments if d["name"]})
-    numbers: set[str] = set()
-    for item in items:
-        numbers.add(item["line_manager"])
-    for item in changes:
-        for name, change in zip(item["_fields"], item["changes"], strict=True):
-            if name == "line_manager":
-                numbers.update(v for v in change[1:] if v)
-    people = _people(numbers - file_names.keys() - {""})
+    people = _people(_manager_numbers(items, changes) - file_names.keys() - {""})
 
     def named(field: str, code: str | None) -> str | None:
         if not code:
@@ -49,6 +42,18 @@ def name_preview(
         for name, change in zip(item.pop("_fields"), item["changes"], strict=True):
             if name in NAMED:
                 change[1], change[2] = (show(name, named(name, v)) for v in change[1:])
+
+
+def _manager_numbers(items: list[dict[str, Any]], changes: list[dict[str, Any]]) -> set[str]:
+    """Every line manager's staff number (or "#id") in the shown creates and updates."""
+    numbers: set[str] = set()
+    for item in items:
+        numbers.add(item["line_manager"])
+    for item in changes:
+        for name, change in zip(item["_fields"], item["changes"], strict=True):
+            if name == "line_manager":
+                numbers.update(v for v in change[1:] if v)
+    return numbers
 
 
 def _people(keys: set[str]) -> dict[str, str]:

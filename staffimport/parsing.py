@@ -7,10 +7,12 @@ same memory as a small one.
 
 import csv
 import re
+import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -245,6 +247,10 @@ def text_problem(value: str) -> str:
     return ""
 
 
+# Reports a problem in the row being read: bad(column, message).
+_Report = Callable[[str, str], None]
+
+
 def _row(line: int, cells: list[str], header: Header) -> tuple[Row, list[Problem]]:
     problems: list[Problem] = []
     raw = {name: cells[index].strip() for name, index in header.positions.items()}
@@ -252,12 +258,27 @@ def _row(line: int, cells: list[str], header: Header) -> tuple[Row, list[Problem
     def bad(column: str, message: str) -> None:
         problems.append(Problem(line, column, message))
 
+    _check_text(cells, header, bad)
+    _check_lengths_and_blanks(raw, bad)
+    email = _email(raw, bad)
+    values = _given_values(raw, header, bad)
+    values.update(_parsed_values(raw, header, bad))
+    active = _active(raw, header, bad)
+    # The row comes back even with problems, so its staff number and email still count when
+    # other rows are checked for duplicates and line managers (one mistake, one message).
+    return Row(line, raw["staff_number"], raw["full_name"], email, active, values), problems
+
+
+def _check_text(cells: list[str], header: Header, bad: _Report) -> None:
+    """Names and job titles as the file has them (before spaces and tabs are stripped)."""
     for name in TEXT_COLUMNS:
         if header.has(name):
             found = text_problem(cells[header.positions[name]])
             if found:
                 bad(name, found)
 
+
+def _check_lengths_and_blanks(raw: dict[str, str], bad: _Report) -> None:
     for name, value in raw.items():
         limit = MAX_LENGTHS.get(name)
         if limit and len(value) > limit:
@@ -265,13 +286,21 @@ def _row(line: int, cells: list[str], header: Header) -> tuple[Row, list[Problem
     for name in REQUIRED:
         if not raw[name]:
             bad(name, "is empty; every row needs one.")
+
+
+def _email(raw: dict[str, str], bad: _Report) -> str:
+    """The row's email, lower-cased; reported if it is there but not an email address."""
     email = raw["email"].lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
             bad("email", f"{shown(raw['email'])} is not an email address.")
+    return email
 
+
+def _given_values(raw: dict[str, str], header: Header, bad: _Report) -> dict[str, Any]:
+    """The optional columns taken as text: job title, department, line manager."""
     values: dict[str, Any] = {}
     for name in ("job_title", "department_code", "department_name"):
         if header.has(name):
@@ -283,34 +312,39 @@ def _row(line: int, cells: list[str], header: Header) -> tuple[Row, list[Problem
         if manager and manager == raw["staff_number"]:
             bad("line_manager_staff_number", "a person cannot be their own line manager.")
         values["line_manager"] = manager
-    if header.has("employment_type"):
-        try:
-            values["employment_type"] = parse_employment_type(raw["employment_type"])
-        except ValueError as exc:
-            bad("employment_type", str(exc))
-    for name in ("start_date", "leave_date"):
+    return values
+
+
+def _parsed_values(raw: dict[str, str], header: Header, bad: _Report) -> dict[str, Any]:
+    """The optional columns read as a type, a date or yes/no (left out when they do not read)."""
+    values: dict[str, Any] = {}
+
+    def parsed(name: str, parse: Callable[[str], Any]) -> None:
         if header.has(name):
             try:
-                values[name] = parse_date(raw[name])
+                values[name] = parse(raw[name])
             except ValueError as exc:
                 bad(name, str(exc))
+
+    parsed("employment_type", parse_employment_type)
+    parsed("start_date", parse_date)
+    parsed("leave_date", parse_date)
     start, leave = values.get("start_date"), values.get("leave_date")
     if start and leave and leave < start:
         bad("leave_date", f"{leave:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
-    if header.has("politically_restricted"):
-        try:
-            values["politically_restricted"] = parse_yes_no(raw["politically_restricted"], False)
-        except ValueError as exc:
-            bad("politically_restricted", str(exc))
-    active = True
-    if header.has("active"):
-        try:
-            active = parse_yes_no(raw["active"], True)
-        except ValueError as exc:
-            bad("active", str(exc))
-    # The row comes back even with problems, so its staff number and email still count when
-    # other rows are checked for duplicates and line managers (one mistake, one message).
-    return Row(line, raw["staff_number"], raw["full_name"], email, active, values), problems
+    parsed("politically_restricted", partial(parse_yes_no, blank=False))
+    return values
+
+
+def _active(raw: dict[str, str], header: Header, bad: _Report) -> bool:
+    """Yes unless the file has an active column that says no."""
+    if not header.has("active"):
+        return True
+    try:
+        return parse_yes_no(raw["active"], True)
+    except ValueError as exc:
+        bad("active", str(exc))
+        return True
 
 
 def parse_date(value: str) -> date | None:
@@ -319,7 +353,9 @@ def parse_date(value: str) -> date | None:
     for pattern, form in ((_ISO_DATE, "%Y-%m-%d"), (_UK_DATE, "%d/%m/%Y")):
         if pattern.match(value):
             try:
-                return datetime.strptime(value, form).date()
+                # A date has no time of day or zone: time.strptime is the same parser as
+                # datetime.strptime, without the naive datetime in between.
+                return date(*time.strptime(value, form)[:3])
             except ValueError:
                 break
     raise ValueError(f"{shown(value)} is not a date; write it as 2026-03-31 or 31/03/2026.")

@@ -237,49 +237,66 @@ def _scan(stream: IO[bytes], plan: Plan, today: date, progress: Progress) -> _Sc
             problem(found.line, found.column, found.message)
         if row is None:
             continue
-        number = row.staff_number
-        if number:
-            if number in scan.lines:
-                problem(
-                    row.line,
-                    "staff_number",
-                    f"{shown(number)} is also on line {scan.lines[number]}.",
-                )
-            else:
-                scan.lines[number] = row.line
-        if row.email:
-            if row.email in scan.emails:
-                problem(
-                    row.line,
-                    "email",
-                    f"{shown(row.email)} is also on line {scan.emails[row.email]}.",
-                )
-            else:
-                scan.emails[row.email] = row.line
-        manager = row.values.get("line_manager")
-        if number and manager and manager != number:
-            scan.managers[number] = manager
-        if number and leaving_reason(row, today):
-            scan.leaving.add(number)
-        code, name = row.values.get("department_code"), row.values.get("department_name", "")
-        if code:
-            seen = scan.departments.setdefault(code.lower(), [code, name, row.line])
-            if name and not seen[1]:
-                seen[1] = name
-            elif name and name != seen[1]:
-                plan.warnings.add(
-                    Problem(
-                        row.line,
-                        "department_name",
-                        f"{shown(name)} differs from "
-                        f"{shown(seen[1])} for the same code on line {seen[2]}; the first is used.",
-                    )
-                )
+        _scan_duplicates(scan, row, problem)
+        _scan_reporting_line(scan, row, today)
+        _scan_department(scan, row, plan.warnings.add)
         if scan.rows % BATCH_ROWS == 0:
             progress("Reading the file", scan.rows, 0)
     plan.total_rows = scan.rows
     plan.in_file = scan.lines
     return scan
+
+
+def _scan_duplicates(scan: _Scan, row: Row, problem: Callable[[int, str, str], None]) -> None:
+    """A staff number or email already on an earlier line is a problem; else note its line."""
+    number = row.staff_number
+    if number:
+        if number in scan.lines:
+            problem(
+                row.line,
+                "staff_number",
+                f"{shown(number)} is also on line {scan.lines[number]}.",
+            )
+        else:
+            scan.lines[number] = row.line
+    if row.email:
+        if row.email in scan.emails:
+            problem(
+                row.line,
+                "email",
+                f"{shown(row.email)} is also on line {scan.emails[row.email]}.",
+            )
+        else:
+            scan.emails[row.email] = row.line
+
+
+def _scan_reporting_line(scan: _Scan, row: Row, today: date) -> None:
+    number = row.staff_number
+    manager = row.values.get("line_manager")
+    if number and manager and manager != number:
+        scan.managers[number] = manager
+    if number and leaving_reason(row, today):
+        scan.leaving.add(number)
+
+
+def _scan_department(scan: _Scan, row: Row, warn: Callable[[Problem], None]) -> None:
+    """Keep each department code's first name (or the first line that names it), and warn
+    when a later line gives the same code another name."""
+    code, name = row.values.get("department_code"), row.values.get("department_name", "")
+    if not code:
+        return
+    seen = scan.departments.setdefault(code.lower(), [code, name, row.line])
+    if name and not seen[1]:
+        seen[1] = name
+    elif name and name != seen[1]:
+        warn(
+            Problem(
+                row.line,
+                "department_name",
+                f"{shown(name)} differs from "
+                f"{shown(seen[1])} for the same code on line {seen[2]}; the first is used.",
+            )
+        )
 
 
 def _check_departments(scan: _Scan, ctx: Context, plan: Plan) -> None:

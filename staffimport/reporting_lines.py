@@ -67,26 +67,7 @@ def check_loops(
     """Refuse loops (A manages B manages A), including loops through people not in the file."""
     if not managers:
         return
-    # Walk up from the managers outside the file as far as the portal's reporting lines go,
-    # stopping at anyone in the file (whose line manager the file decides).
-    nodes: dict[int, tuple[str, int | None]] = {}
-    key_id: dict[str, int] = {}
-    for number, (pk, _name, _active, manager_id) in found.items():
-        nodes[pk] = (number, manager_id)
-        key_id[number] = pk
-    frontier = {m for _k, m in nodes.values() if m and m not in nodes}
-    while frontier:
-        chunk = list(frontier)[:_QUERY_CHUNK]
-        frontier -= set(chunk)
-        for pk, number, manager_id in User.objects.filter(pk__in=chunk).values_list(
-            "pk", "staff_number", "line_manager_id"
-        ):
-            key = number or f"#{pk}"
-            in_file = number in lines
-            nodes[pk] = (key, None if in_file else manager_id)
-            key_id.setdefault(key, pk)
-            if manager_id and manager_id not in nodes and not in_file:
-                frontier.add(manager_id)
+    nodes, key_id = _portal_lines_above(lines, found)
 
     def parent(key: str) -> str | None:
         if key in lines:
@@ -116,6 +97,33 @@ def check_loops(
             )
         for walked in path:
             state[walked] = 2
+
+
+def _portal_lines_above(
+    lines: dict[str, int], found: dict[str, tuple]
+) -> tuple[dict[int, tuple[str, int | None]], dict[str, int]]:
+    """Walk up from the managers outside the file as far as the portal's reporting lines go,
+    stopping at anyone in the file (whose line manager the file decides). Returns each person
+    met, id -> (staff number or "#id", their line manager's id), and that key -> id."""
+    nodes: dict[int, tuple[str, int | None]] = {}
+    key_id: dict[str, int] = {}
+    for number, (pk, _name, _active, manager_id) in found.items():
+        nodes[pk] = (number, manager_id)
+        key_id[number] = pk
+    frontier = {m for _k, m in nodes.values() if m and m not in nodes}
+    while frontier:
+        chunk = list(frontier)[:_QUERY_CHUNK]
+        frontier -= set(chunk)
+        for pk, number, manager_id in User.objects.filter(pk__in=chunk).values_list(
+            "pk", "staff_number", "line_manager_id"
+        ):
+            key = number or f"#{pk}"
+            in_file = number in lines
+            nodes[pk] = (key, None if in_file else manager_id)
+            key_id.setdefault(key, pk)
+            if manager_id and manager_id not in nodes and not in_file:
+                frontier.add(manager_id)
+    return nodes, key_id
 
 
 def apply_order(managers: dict[str, str], arriving: set[str]) -> dict[str, int]:

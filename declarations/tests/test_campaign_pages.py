@@ -107,14 +107,16 @@ def test_the_people_page_finds_people_and_runs_a_fixed_number_of_queries(
         response = client.get(url)
     assert "Page 1 of 2" in response.text
     found = client.get(url, {"q": "findme"})
-    assert "Zed Findme" in found.text and "Person 00" not in found.text
+    assert "Zed Findme" in found.text
+    assert "Person 00" not in found.text
 
 
 def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
     obligation = ObligationFactory(user=alice)
     client.force_login(policy_admin)
     refused = client.post(reverse("declarations:obligation_pause", args=[obligation.pk]), {})
-    assert refused.status_code == 400 and "This field is required" in refused.text
+    assert refused.status_code == 400
+    assert "This field is required" in refused.text
     client.post(
         reverse("declarations:obligation_pause", args=[obligation.pk]),
         {"reason": "Long-term sick leave"},
@@ -122,13 +124,15 @@ def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
     obligation.refresh_from_db()
     assert obligation.status == Obligation.Status.PAUSED
     page = client.get(reverse("declarations:obligation", args=[obligation.pk]))
-    assert "Long-term sick leave" in page.text and "obligation.paused" in page.text
+    assert "Long-term sick leave" in page.text
+    assert "obligation.paused" in page.text
     new_due = timezone.localtime(obligation.due_at + timedelta(days=7))
     early = client.post(
         reverse("declarations:obligation_extend", args=[obligation.pk]),
         {"due_at": "2020-01-01T09:00", "reason": "Returned"},
     )
-    assert early.status_code == 400 and "must be after the current one" in early.text
+    assert early.status_code == 400
+    assert "must be after the current one" in early.text
     assert 'value="Returned"' in early.text
     client.post(
         reverse("declarations:obligation_extend", args=[obligation.pk]),
@@ -174,5 +178,6 @@ def test_the_dashboard_shows_what_is_due_and_nothing_when_nothing_is(
     with django_assert_num_queries(LAYOUT_QUERIES + 2):
         page = client.get(reverse("portal:dashboard"))
     assert "Declarations to sign" in page.text
-    assert "Overdue" in page.text and "Annual 2026" in page.text
+    assert "Overdue" in page.text
+    assert "Annual 2026" in page.text
     assert reverse("declarations:sign", args=[late.pk]) in page.text

@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ from portal.models import AuditEvent, EmploymentType, Notification, Organisation
 from portal.tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# UK wall-clock times (GMT or BST by the date), as the portal's users read them.
+LONDON = ZoneInfo("Europe/London")
 
 
 def _campaign(**kwargs):
@@ -117,7 +121,8 @@ def test_a_chosen_audience_asks_only_those_departments_and_types(policy_admin):
     campaign_enrol(campaign=campaign)
     asked = set(campaign.obligations.values_list("user_id", flat=True))
     assert asked == {employee.pk}
-    assert contractor.pk not in asked and elsewhere.pk not in asked
+    assert contractor.pk not in asked
+    assert elsewhere.pk not in asked
 
 
 def test_a_scheduled_campaign_asks_nobody_until_its_opening_time(alice, policy_admin):
@@ -131,11 +136,11 @@ def test_a_scheduled_campaign_asks_nobody_until_its_opening_time(alice, policy_a
 
 
 def test_a_new_starter_has_their_own_days_from_their_start_date():
-    opened = timezone.make_aware(datetime(2026, 4, 1, 9, 0))
+    opened = datetime(2026, 4, 1, 9, 0, tzinfo=LONDON)
     campaign = CampaignFactory(
         opens_at=opened,
         opened_at=opened,
-        due_at=timezone.make_aware(datetime(2026, 4, 30, 23, 59)),
+        due_at=datetime(2026, 4, 30, 23, 59, tzinfo=LONDON),
         new_starter_days=14,
     )
     on_opening = date(2026, 4, 1)
@@ -146,22 +151,22 @@ def test_a_new_starter_has_their_own_days_from_their_start_date():
     assert obligation_due_at(campaign, date(2026, 4, 6), today=on_opening) == campaign.due_at
     # Started late in the campaign: 14 days from the start date, at 23:59 UK time (BST here).
     due = obligation_due_at(campaign, date(2026, 4, 27), today=on_opening)
-    assert due == timezone.make_aware(datetime(2026, 5, 11, 23, 59))
+    assert due == datetime(2026, 5, 11, 23, 59, tzinfo=LONDON)
     assert timezone.localtime(due).time() == time(23, 59)
 
 
 def test_someone_first_asked_after_the_due_date_gets_their_own_days_from_that_day():
-    opened = timezone.make_aware(datetime(2026, 4, 1, 9, 0))
+    opened = datetime(2026, 4, 1, 9, 0, tzinfo=LONDON)
     campaign = CampaignFactory(
         opens_at=opened,
         opened_at=opened,
-        due_at=timezone.make_aware(datetime(2026, 4, 30, 23, 59)),
+        due_at=datetime(2026, 4, 30, 23, 59, tzinfo=LONDON),
         new_starter_days=14,
     )
     # Moved into the audience (or added with no start date) on 20 May, after the due date:
     # never overdue the moment they are asked.
     due = obligation_due_at(campaign, None, today=date(2026, 5, 20))
-    assert due == timezone.make_aware(datetime(2026, 6, 3, 23, 59))
+    assert due == datetime(2026, 6, 3, 23, 59, tzinfo=LONDON)
 
 
 def test_a_new_starter_enrolled_by_the_sweep_gets_their_own_due_date():

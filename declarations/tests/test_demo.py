@@ -76,7 +76,8 @@ def test_the_demo_has_a_published_policy_with_its_history():
         assert version.is_published
         assert version.content_sha256 == sha256_text(version.body_html)
         assert "<script" not in version.body_html
-    assert "abroad" in versions[1].body_html and "abroad" not in versions[0].body_html
+    assert "abroad" in versions[1].body_html
+    assert "abroad" not in versions[0].body_html
 
 
 def test_the_demo_campaign_is_open_part_signed_with_people_overdue_and_one_paused():

@@ -10,21 +10,27 @@ def test_ordinary_markup_survives():
         "[Our website](https://example.org)"
     )
     assert "<strong>all staff</strong>" in html
-    assert "<ol>" in html and "<li>First</li>" in html
-    assert '<th scope="col">Medium</th>' in html and "<td>Email</td>" in html
+    assert "<ol>" in html
+    assert "<li>First</li>" in html
+    assert '<th scope="col">Medium</th>' in html
+    assert "<td>Email</td>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">Our website</a>' in html
 
 
 def test_headings_start_below_the_page_title():
     html = render_markdown("# One\n\n## Two\n\n###### Six")
     assert "<h1" not in html
-    assert "<h2>One</h2>" in html and "<h3>Two</h3>" in html and "<h6>Six</h6>" in html
+    assert "<h2>One</h2>" in html
+    assert "<h3>Two</h3>" in html
+    assert "<h6>Six</h6>" in html
 
 
 def test_scripts_are_removed_with_their_content():
     html = render_markdown("Before\n\n<script>alert('x')</script>\n\nAfter")
-    assert "script" not in html.lower() and "alert" not in html
-    assert "Before" in html and "After" in html
+    assert "script" not in html.lower()
+    assert "alert" not in html
+    assert "Before" in html
+    assert "After" in html
 
 
 def test_event_handlers_are_stripped():
@@ -32,8 +38,11 @@ def test_event_handlers_are_stripped():
         '<img src="x" onerror="alert(1)">\n\n<a href="https://example.org" onclick="steal()">x</a>'
         '\n\n<p onmouseover="alert(2)">hover</p>'
     )
-    assert "onerror" not in html and "onclick" not in html and "onmouseover" not in html
-    assert "alert" not in html and "steal" not in html
+    assert "onerror" not in html
+    assert "onclick" not in html
+    assert "onmouseover" not in html
+    assert "alert" not in html
+    assert "steal" not in html
     assert "<img" not in html
 
 
@@ -60,7 +69,8 @@ def test_style_iframe_and_forms_are_removed():
 
 def test_only_footnote_ids_are_kept():
     html = render_markdown('Note[^1]\n\n[^1]: The note.\n\n<p id="main">clash</p>')
-    assert 'id="fn:1"' in html and 'id="fnref:1"' in html
+    assert 'id="fn:1"' in html
+    assert 'id="fnref:1"' in html
     assert 'id="main"' not in html
 
 
@@ -90,23 +100,29 @@ def test_text_after_an_unclosed_tag_inside_a_paragraph_is_kept():
 
 def test_a_tag_never_finished_does_not_take_the_next_paragraph():
     html = render_markdown('<style class="x"\n\nAfter the tag.')
-    assert "<style" not in html and "<p>After the tag.</p>" in html
+    assert "<style" not in html
+    assert "<p>After the tag.</p>" in html
 
 
 def test_plaintext_is_removed_and_the_text_after_it_kept():
     html = render_markdown("Before\n\n<plaintext>\n\nAfter <plaintext> it.")
-    assert "plaintext" not in html.lower() and "After" in html and "it." in html
+    assert "plaintext" not in html.lower()
+    assert "After" in html
+    assert "it." in html
 
 
 def test_a_closed_style_is_still_removed_with_its_content_beside_an_unclosed_one():
     html = render_markdown("<style>body {display:none}</style>\n\nMiddle\n\n<style>\n\nAfter")
-    assert "display" not in html and "<style" not in html
-    assert "<p>Middle</p>" in html and "<p>After</p>" in html
+    assert "display" not in html
+    assert "<style" not in html
+    assert "<p>Middle</p>" in html
+    assert "<p>After</p>" in html
 
 
 def test_halves_of_a_tag_cannot_be_joined_into_one():
     html = render_markdown("<scr<script>ipt>alert(1)\n\nAfter")
-    assert "<script" not in html and "After" in html
+    assert "<script" not in html
+    assert "After" in html
 
 
 def test_a_tag_shown_as_code_is_left_alone():

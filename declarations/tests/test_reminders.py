@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -21,6 +22,9 @@ from portal.roles import Role
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# UK wall-clock times (GMT or BST by the date), as the portal's users read them.
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -223,14 +227,15 @@ def test_administrators_get_one_digest_each_after_the_escalation_days(
     assert digest.subject == (
         "Annual declaration 2026: 2 people still unsigned 7 days after the due date"
     )
-    assert "Alice Staff" in digest.body and "Charlie Outsider" in digest.body
+    assert "Alice Staff" in digest.body
+    assert "Charlie Outsider" in digest.body
     assert f"/declarations/reports/{campaign.pk}/outstanding/?show=overdue" in digest.body
 
 
 def test_people_late_later_the_same_day_wait_for_the_next_days_digest(
     campaign, alice, charlie, policy_admin
 ):
-    morning = timezone.make_aware(datetime(2026, 3, 10, 9, 0))
+    morning = datetime(2026, 3, 10, 9, 0, tzinfo=LONDON)
     campaign.opens_at = morning - timedelta(days=40)
     campaign.due_at = morning + timedelta(days=40)
     campaign.save()

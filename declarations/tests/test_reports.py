@@ -113,9 +113,11 @@ def test_the_campaign_report_shows_the_figures_a_chart_and_a_table(
     response = client.get(reverse("declarations:report", args=[campaign.pk]))
     assert response.status_code == 200
     page = response.text
-    assert "<svg" in page and 'role="img"' in page
+    assert "<svg" in page
+    assert 'role="img"' in page
     assert '<th scope="row"><a href="/declarations/reports/' in page
-    assert "Completion by department" in page and "Completion by employment type" in page
+    assert "Completion by department" in page
+    assert "Completion by employment type" in page
     assert "<strong>50%</strong> (2 of 4 asked have signed)" in page
     assert "style=" not in page.split("<main", 1)[1]  # the CSP forbids inline styles
 
@@ -129,7 +131,8 @@ def test_the_outstanding_list_shows_who_has_not_signed_with_days_overdue(
     names = [row.user.full_name for row in response.context["page"].object_list]
     # Soonest due first, then by name.
     assert names == ["Bob Manager", "Charlie Outsider", "Pat Contractor"]
-    assert "Lee Leaver" not in response.text and "Alice Staff" not in response.text
+    assert "Lee Leaver" not in response.text
+    assert "Alice Staff" not in response.text
     bob_row = next(
         r for r in response.context["page"].object_list if r.user.full_name == "Bob Manager"
     )
@@ -276,10 +279,12 @@ def test_the_menu_shows_reports_to_administrators_and_my_team_to_line_managers(
 ):
     client.force_login(policy_admin)
     page = client.get(reverse("portal:dashboard")).text
-    assert "Compliance reports" in page and ">My team<" not in page
+    assert "Compliance reports" in page
+    assert ">My team<" not in page
     client.force_login(bob)
     page = client.get(reverse("portal:dashboard")).text
-    assert ">My team<" in page and "Compliance reports" not in page
+    assert ">My team<" in page
+    assert "Compliance reports" not in page
 
 
 # Query counts, pinned with many people over several departments.

@@ -58,7 +58,8 @@ def test_signing_records_everything_and_sends_one_receipt(
     with django_capture_on_commit_callbacks(execute=True):
         declaration = _sign(obligation, alice, name="alice staff")
     declaration.refresh_from_db()
-    assert declaration.user == alice and declaration.campaign == obligation.campaign
+    assert declaration.user == alice
+    assert declaration.campaign == obligation.campaign
     assert declaration.versions_signed == [
         {
             "id": version.pk,
@@ -77,7 +78,8 @@ def test_signing_records_everything_and_sends_one_receipt(
     obligation.refresh_from_db()
     assert obligation.status == Obligation.Status.SIGNED
     event = AuditEvent.objects.get(verb="declaration.signed")
-    assert event.actor == alice and event.ip_address == "10.1.2.3"
+    assert event.actor == alice
+    assert event.ip_address == "10.1.2.3"
     assert version.content_sha256 in str(event.changes["versions"])
     assert [m.to for m in mailoutbox] == [[alice.email]]
     assert "Your receipt" in mailoutbox[0].subject
@@ -193,9 +195,11 @@ def test_the_signing_page_shows_the_policy_in_full_then_the_statement(client, al
     response = client.get(reverse("declarations:sign", args=[obligation.pk]))
     assert response.status_code == 200
     text = response.text
-    assert "everyone" in text and "<strong>everyone</strong>" in text
+    assert "everyone" in text
+    assert "<strong>everyone</strong>" in text
     assert text.index("IT and social media policy") < text.index(obligation.campaign.statement)
-    assert "Type your full name" in text and "Enter your password" in text
+    assert "Type your full name" in text
+    assert "Enter your password" in text
 
 
 def test_the_signing_page_refuses_a_wrong_password_and_keeps_the_name(client, alice, obligation):
@@ -234,7 +238,8 @@ def test_signing_through_the_page_leads_to_the_receipt_and_record(client, alice,
     assert declaration.versions_signed[0]["sha256"] in record.text
     # Opening the signing page again goes to the receipt rather than offering a second go.
     again = client.get(reverse("declarations:sign", args=[obligation.pk]))
-    assert again.status_code == 302 and again.url == response.url
+    assert again.status_code == 302
+    assert again.url == response.url
 
 
 def test_my_declarations_lists_what_is_due_and_what_was_signed(

@@ -164,7 +164,8 @@ def test_someone_elses_declaration_is_404_except_to_a_policy_administrator(
         assert client.get(reverse(f"declarations:{name}", args=[declaration.pk])).status_code == 404
     client.force_login(policy_admin)
     record = client.get(reverse("declarations:record", args=[declaration.pk]))
-    assert record.status_code == 200 and "Alice Staff" in record.text
+    assert record.status_code == 200
+    assert "Alice Staff" in record.text
 
 
 def test_drafts_are_hidden_from_staff(client, alice, scene, settings, tmp_path):
@@ -203,7 +204,8 @@ def test_the_django_admin_shows_declarations_but_cannot_change_or_delete_them(cl
     change = reverse("admin:declarations_declaration_change", args=[declaration.pk])
     assert client.get(reverse("admin:declarations_declaration_changelist")).status_code == 200
     page = client.get(change)
-    assert page.status_code == 200 and 'name="_save"' not in page.text
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
     assert client.post(change, {"typed_name": "Forged"}).status_code == 403
     delete = reverse("admin:declarations_declaration_delete", args=[declaration.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

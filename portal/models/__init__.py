@@ -1,7 +1,7 @@
-from .audit import AuditEvent
-from .notifications import Notification
-from .organisation import Department, OrganisationSettings
-from .user import EmploymentType, User
+from portal.models.audit import AuditEvent
+from portal.models.notifications import Notification
+from portal.models.organisation import Department, OrganisationSettings
+from portal.models.user import EmploymentType, User
 
 __all__ = [
     "AuditEvent",

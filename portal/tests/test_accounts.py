@@ -355,7 +355,7 @@ def test_unlocking_someones_sign_in_clears_every_address_and_is_recorded(client,
     assert _sign_in(client, "alice@example.org", REMOTE_ADDR="10.0.0.1").status_code == 302
     # Nothing left to clear: nothing recorded.
     assert not user_sign_in_unlock(user=alice, by=sysadmin, reason="Again", ip=None)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="A reason is required to unlock someone's sign-in."):
         user_sign_in_unlock(user=alice, by=sysadmin, reason=" ", ip=None)
 
 

@@ -22,6 +22,9 @@ def test_the_history_partial_lists_events_or_says_there_are_none(alice, bob):
         "portal/_audit_history.html",
         {"history": audit_history(alice), "caption": "Changes to Alice", "empty": "Nothing yet."},
     )
-    assert "Changes to Alice" in html and "Bob Manager" in html and "Analyst" in html
+    assert "Changes to Alice" in html
+    assert "Bob Manager" in html
+    assert "Analyst" in html
     none = render_to_string("portal/_audit_history.html", {"history": [], "empty": "Nothing yet."})
-    assert "<table" not in none and "Nothing yet." in none
+    assert "<table" not in none
+    assert "Nothing yet." in none

@@ -211,8 +211,11 @@ def test_every_event_reads_as_a_noun_and_a_verb_with_words_of_its_own():
     assert registry.audit_verbs
     for verb, label in registry.audit_verbs.items():
         noun, _, action = verb.partition(".")
-        assert noun and action and " " not in verb, verb
-        assert label.strip() and label != verb, verb
+        assert noun, verb
+        assert action, verb
+        assert " " not in verb, verb
+        assert label.strip(), verb
+        assert label != verb, verb
 
 
 def test_the_audit_trail_shows_an_events_label_and_an_unknown_event_as_it_was_recorded():

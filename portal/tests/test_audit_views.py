@@ -1,17 +1,20 @@
 import csv
 import io
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.models import AuditEvent
 from portal.services.audit import audit_record
 
 pytestmark = pytest.mark.django_db
+
+# UK wall-clock times (GMT or BST by the date), as the portal's users read them.
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_the_date_filters_are_whole_days_in_uk_time(client, dpo, alice):
     # 23:30 in London on 30 June is 22:30 UTC: it belongs to the 30th, not the 1st.
     _move_event(
         audit_record(verb="late.event", actor=alice),
-        timezone.make_aware(datetime(2026, 6, 30, 23, 30)),
+        datetime(2026, 6, 30, 23, 30, tzinfo=LONDON),
     )
     client.force_login(dpo)
     on_the_30th = client.get(

@@ -27,7 +27,9 @@ def test_the_chart_template_draws_an_accessible_svg():
     html = render_to_string(
         "portal/_chart.html", {"chart": chart, "chart_id": "c1", "chart_title": "By department"}
     )
-    assert 'role="img"' in html and 'aria-labelledby="c1-title"' in html
+    assert 'role="img"' in html
+    assert 'aria-labelledby="c1-title"' in html
     assert "By department: per cent signed. The same figures are in the table below." in html
-    assert 'width="180"' in html and ">50%<" in html
+    assert 'width="180"' in html
+    assert ">50%<" in html
     assert "By department: of all.</figcaption>" in html

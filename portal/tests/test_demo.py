@@ -67,7 +67,9 @@ def test_the_demo_organisation_is_filled_in_and_audited(monkeypatch):
     _load()
     org = OrganisationSettings.load()
     assert org.name == ORGANISATION["name"]
-    assert org.helpdesk_phone and org.out_of_hours_phone and org.dpo_email
+    assert org.helpdesk_phone
+    assert org.out_of_hours_phone
+    assert org.dpo_email
     assert AuditEvent.objects.filter(verb="organisation.settings_changed").count() == 1
     assert AuditEvent.objects.filter(verb="user.created").count() == len(PEOPLE)
     with_roles = [p for p in PEOPLE if p.roles or p.admin]

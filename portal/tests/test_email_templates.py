@@ -39,5 +39,6 @@ def test_an_app_email_is_rendered_from_its_own_folder_with_the_portal_layout(ali
         dedup_key="templates:layout",
         context={"reset": True},
     )
-    assert row.subject and row.body_text
+    assert row.subject
+    assert row.body_text
     assert "<html" in row.body_html.lower()

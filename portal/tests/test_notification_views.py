@@ -38,7 +38,8 @@ def test_the_list_shows_the_persons_own_messages_newest_first_with_the_unread_co
     assert response.status_code == 200
     text = response.text
     assert text.index("Newer") < text.index("Older")
-    assert "Inbox only" not in text and "For Bob" not in text
+    assert "Inbox only" not in text
+    assert "For Bob" not in text
     assert _unread_badge(text) == "2"
     assert "Mark all as read" in text
 

@@ -87,7 +87,8 @@ def test_a_logo_is_stored_outside_the_web_root_under_a_made_up_name_and_served_b
     stored = Path(org.logo.path)
     assert stored.is_relative_to(media)
     assert not stored.is_relative_to(Path(django_settings.STATIC_ROOT))
-    assert "evil" not in stored.name and stored.suffix == ".png"
+    assert "evil" not in stored.name
+    assert stored.suffix == ".png"
     assert AuditEvent.objects.get(verb="organisation.settings_changed").changes["logo"] == (
         "replaced"
     )
@@ -130,7 +131,8 @@ def test_a_wrong_type_or_oversized_logo_is_refused_and_the_form_keeps_what_was_t
     assert "choose the logo again" in response.text
     assert 'value="Typed Name"' in response.text
     org = OrganisationSettings.load()
-    assert not org.logo and org.short_name == "Organisation"
+    assert not org.logo
+    assert org.short_name == "Organisation"
     assert not Path(media).exists() or not any(Path(media).rglob("*"))
 
 

@@ -71,7 +71,8 @@ def test_a_persons_pages_are_not_found_for_everyone_but_the_system_administrator
     assert response.status_code == 404
     # Nothing was changed by the attempt.
     alice.refresh_from_db()
-    assert alice.is_active and alice.groups.filter(name=Role.DPO).exists()
+    assert alice.is_active
+    assert alice.groups.filter(name=Role.DPO).exists()
     assert AccessAttempt.objects.filter(username=alice.email).exists()
 
 
@@ -105,7 +106,8 @@ def test_a_person_who_does_not_exist_is_not_found(client, sysadmin):
 def test_the_directory_finds_people_by_name_email_or_staff_number(client, sysadmin, alice, bob):
     client.force_login(sysadmin)
     everyone = client.get(reverse("portal:people")).text
-    assert "Alice Staff" in everyone and "Bob Manager" in everyone
+    assert "Alice Staff" in everyone
+    assert "Bob Manager" in everyone
     for query in ("alice st", "ALICE@example", alice.staff_number):
         page = client.get(reverse("portal:people"), {"q": query}).text
         assert "Alice Staff" in page, query
@@ -235,12 +237,14 @@ def test_deactivating_and_reactivating_go_through_the_services_with_a_reason(
     assert client.post(deactivate, {"reason": ""}).status_code == 400
     client.post(deactivate, {"reason": "Left on Friday"})
     alice.refresh_from_db()
-    assert not alice.is_active and alice.leave_date is not None
+    assert not alice.is_active
+    assert alice.leave_date is not None
     assert AuditEvent.objects.get(verb="user.deactivated").changes["reason"] == "Left on Friday"
 
     client.post(reverse("portal:person_reactivate", args=[alice.pk]), {"reason": "HR mistake"})
     alice.refresh_from_db()
-    assert alice.is_active and alice.leave_date is None
+    assert alice.is_active
+    assert alice.leave_date is None
     assert AuditEvent.objects.get(verb="user.reactivated").actor == sysadmin
 
 

@@ -26,7 +26,8 @@ def test_a_person_added_by_the_staff_import_can_get_a_password_reset_link(
         client.post(reverse("password_reset"), {"email": "NIA@example.org"})
 
     assert Notification.objects.filter(recipient=newcomer, in_portal=False).count() == 1
-    assert len(mailoutbox) == 1 and "/accounts/password/reset/" in mailoutbox[0].body
+    assert len(mailoutbox) == 1
+    assert "/accounts/password/reset/" in mailoutbox[0].body
 
 
 def test_the_django_admin_never_shows_a_password_reset_link(
@@ -79,7 +80,8 @@ def test_the_django_admin_deactivates_and_reactivates_through_the_services(clien
     alice.refresh_from_db()
     assert alice.is_active
     verbs = list(AuditEvent.objects.filter(object_id=str(alice.pk)).values_list("verb", flat=True))
-    assert "user.deactivated" in verbs and "user.reactivated" in verbs
+    assert "user.deactivated" in verbs
+    assert "user.reactivated" in verbs
 
 
 def test_the_audit_filter_with_the_last_possible_date_explains_instead_of_failing(client, dpo):

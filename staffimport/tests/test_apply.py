@@ -49,11 +49,14 @@ def test_leavers_are_deactivated_through_user_deactivate(policy_admin, alice, bo
     assert {call.kwargs["user"].pk for call in spy.call_args_list} == {alice.pk, bob.pk, missing.pk}
     for who in (alice, bob, missing, clerk, hand_made):
         who.refresh_from_db()
-    assert not alice.is_active and alice.leave_date == timezone.localdate()
-    assert not bob.is_active and bob.leave_date == past
+    assert not alice.is_active
+    assert alice.leave_date == timezone.localdate()
+    assert not bob.is_active
+    assert bob.leave_date == past
     assert not missing.is_active
     # A leave date still to come is recorded; they stay until then.
-    assert clerk.is_active and clerk.leave_date == future
+    assert clerk.is_active
+    assert clerk.leave_date == future
     # Accounts HR does not hold (no staff number) are never "missing".
     assert hand_made.is_active
     reasons = dict(
@@ -165,7 +168,8 @@ def test_a_large_file_is_checked_and_applied_by_the_celery_task(
     assert staff_import.status == Status.DONE
     assert staff_import.counts["created"] == 12
     assert User.objects.get(staff_number="S1011").line_manager.staff_number == "S1003"
-    assert staff_import.started_at and staff_import.finished_at
+    assert staff_import.started_at
+    assert staff_import.finished_at
 
 
 def test_the_apply_task_run_twice_applies_once(policy_admin):

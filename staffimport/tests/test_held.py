@@ -137,7 +137,8 @@ def test_leaving_a_privileged_person_waits_too(policy_admin, superuser):
     apply(staff_import, by=policy_admin)
     superuser.refresh_from_db()
     dpo.refresh_from_db()
-    assert superuser.is_active and dpo.leave_date is None
+    assert superuser.is_active
+    assert dpo.leave_date is None
     assert HeldChange.objects.filter(status=HeldChange.Status.WAITING).count() == 2
 
 
@@ -146,7 +147,8 @@ def test_a_privileged_person_missing_from_a_whole_list_is_not_deactivated(policy
     staff_import = apply(preview(data, by=policy_admin, deactivate_missing=True), by=policy_admin)
     superuser.refresh_from_db()
     policy_admin.refresh_from_db()
-    assert superuser.is_active and policy_admin.is_active
+    assert superuser.is_active
+    assert policy_admin.is_active
     assert set(HeldChange.objects.values_list("user", "kind")) == {
         (superuser.pk, HeldChange.Kind.DEACTIVATE),
         (policy_admin.pk, HeldChange.Kind.DEACTIVATE),

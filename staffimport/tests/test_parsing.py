@@ -31,7 +31,8 @@ def test_a_good_file_is_counted_with_or_without_a_byte_order_mark():
     for bom in (False, True):
         header, count = check(csv_bytes(rows, bom=bom))
         assert count == 2
-        assert header.has("staff_number") and header.has("active")
+        assert header.has("staff_number")
+        assert header.has("active")
 
 
 def test_column_names_are_read_in_any_case_and_order_and_unknown_ones_are_ignored():
@@ -50,7 +51,7 @@ def test_column_names_are_read_in_any_case_and_order_and_unknown_ones_are_ignore
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         (b"", "The file is empty."),
         (b"\n\n", "no header row"),
@@ -121,7 +122,8 @@ def test_dates_are_read_in_iso_and_uk_forms():
 def test_yes_and_no_are_read_in_their_usual_spellings():
     assert [parse_yes_no(v, False) for v in ("yes", "Y", "TRUE", "1")] == [True] * 4
     assert [parse_yes_no(v, True) for v in ("no", "N", "false", "0")] == [False] * 4
-    assert parse_yes_no("", True) is True and parse_yes_no(" ", False) is False
+    assert parse_yes_no("", True) is True
+    assert parse_yes_no(" ", False) is False
     with pytest.raises(ValueError, match="'maybe' is not yes or no"):
         parse_yes_no("maybe", False)
 

@@ -80,7 +80,8 @@ def test_a_good_file_adds_and_updates_people_departments_and_line_managers(
     max_ = User.objects.get(staff_number="S300")
     assert nia.email == "nia.report@example.org"
     assert nia.line_manager == max_
-    assert nia.department.name == "New team" and max_.department == nia.department
+    assert nia.department.name == "New team"
+    assert max_.department == nia.department
     assert max_.employment_type == EmploymentType.CONTRACTOR
     assert max_.start_date == date(2024, 4, 1)
     assert max_.politically_restricted is True
@@ -288,7 +289,7 @@ def test_the_batch_services_write_one_event_per_person(policy_admin):
     )
     assert changed == 1  # P 1 already had that name
     assert verbs() == ["user.created"] * 3 + ["user.updated"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Not a detail these services set: is_active"):
         users_update_many(updates=[(people[0], {"is_active": False})], by=policy_admin)
 
 

@@ -145,7 +145,7 @@ def test_a_file_with_bad_rows_shows_every_problem_and_offers_no_apply(client, po
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         (b"", "The file is empty."),
         (b"%PDF-1.7 not a csv", "This is a PDF, not a CSV file."),
