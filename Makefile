@@ -6,15 +6,16 @@ SHELL := /bin/bash
 VENV_STAMP := .venv/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint format venv clean
+.PHONY: help run test bench lint typecheck format venv clean
 
 help:
-	@echo "make run     serve the portal with demo data on http://127.0.0.1:8000 (PORT=... to change)"
-	@echo "make test    lint, migrations check, deploy check and the whole test suite"
-	@echo "make bench   time the outbox, the audit trail and the bulk jobs on generated data"
-	@echo "make lint    the pre-commit checks: ruff, django-upgrade, djlint, the import contract"
-	@echo "make format  ruff format and ruff check --fix"
-	@echo "make clean   remove var/ (the embedded database, broker and logs) and caches"
+	@echo "make run        serve the portal with demo data on http://127.0.0.1:8000 (PORT=... to change)"
+	@echo "make test       lint, types, migrations check, deploy check and the whole test suite"
+	@echo "make bench      time the outbox, the audit trail and the bulk jobs on generated data"
+	@echo "make lint       the pre-commit checks: ruff, django-upgrade, djlint, the import contract, mypy"
+	@echo "make typecheck  mypy with django-stubs on the portal and each app's services, access, views"
+	@echo "make format     ruff format and ruff check --fix"
+	@echo "make clean      remove var/ (the embedded database, broker and logs) and caches"
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt
 	@scripts/venv.sh
@@ -32,6 +33,9 @@ bench: $(VENV_STAMP)
 
 lint: $(VENV_STAMP)
 	@scripts/lint.sh
+
+typecheck: $(VENV_STAMP)
+	@scripts/typecheck.sh
 
 format: $(VENV_STAMP)
 	.venv/bin/ruff format .

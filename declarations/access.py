@@ -13,15 +13,16 @@ from declarations.models import (
     Policy,
     PolicyVersion,
 )
+from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
 
 
-def is_policy_admin(user: User) -> bool:
+def is_policy_admin(user: AnyUser) -> bool:
     return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
 
 
-def can_see_my_team(user: User) -> bool:
+def can_see_my_team(user: AnyUser) -> bool:
     """Line managers see their own direct reports; no role is needed beyond having reports."""
     return user.is_authenticated and user.is_line_manager
 

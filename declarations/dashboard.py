@@ -1,9 +1,8 @@
-from django.http import HttpRequest
-
 from declarations.models import Campaign, Obligation
+from portal.access import AuthenticatedRequest
 
 
-def declarations_panel(request: HttpRequest) -> tuple[str, dict] | None:
+def declarations_panel(request: AuthenticatedRequest) -> tuple[str, dict] | None:
     """The "declarations to sign" panel on the dashboard: what the person still has to sign
     and by when. None (no panel) when nothing is due. One query."""
     obligations = list(

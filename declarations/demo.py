@@ -207,6 +207,7 @@ def _policy_with_versions(*, admin: User, summary: DeclarationsDemoSummary) -> P
             version, _ = policy_version_publish(version=version, by=admin)
             summary.versions_published += 1
         latest = version
+    assert latest is not None  # `wanted` lists at least one version
     return latest
 
 

@@ -54,7 +54,9 @@ class PolicyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _owner_choices()
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = _owner_choices()
         if self.instance.pk:
             del self.fields["slug"]
 
@@ -97,7 +99,9 @@ class PolicyVersionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _owner_choices()
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = _owner_choices()
 
     def clean_pdf(self):
         pdf = self.cleaned_data.get("pdf")
@@ -128,8 +132,15 @@ class PublishForm(forms.Form):
         return due
 
 
+class VersionsField(forms.ModelMultipleChoiceField):
+    """Policy versions, each named with its policy and the date it takes effect."""
+
+    def label_from_instance(self, obj: PolicyVersion) -> str:
+        return f"{obj.policy.title} {obj.label} (in effect from {obj.effective_date:%d %B %Y})"
+
+
 class CampaignForm(forms.ModelForm):
-    versions = forms.ModelMultipleChoiceField(
+    versions = VersionsField(
         label="Policy versions to sign",
         queryset=PolicyVersion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -190,23 +201,25 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["versions"].queryset = PolicyVersion.objects.filter(
+        versions_field = self.fields["versions"]
+        assert isinstance(versions_field, VersionsField)
+        versions_field.queryset = PolicyVersion.objects.filter(
             status=PolicyVersion.Status.PUBLISHED
         ).select_related("policy")
-        self.fields["versions"].label_from_instance = lambda v: (
-            f"{v.policy.title} {v.label} (in effect from {v.effective_date:%d %B %Y})"
-        )
         if self.instance.pk:
             self.initial["audience_all"] = "1" if self.instance.audience_all else "0"
         for name in ("new_starter_days", "reminder_every_days", "admin_escalation_days"):
             # min_value set after construction adds no validator of its own: add it, so the
             # server refuses 0 as well as the browser.
-            self.fields[name].min_value = 1
-            self.fields[name].validators.append(MinValueValidator(1))
-            self.fields[name].widget.attrs["min"] = 1
+            days_field = self.fields[name]
+            assert isinstance(days_field, forms.IntegerField)
+            days_field.min_value = 1
+            days_field.validators.append(MinValueValidator(1))
+            days_field.widget.attrs["min"] = 1
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, due = data.get("opens_at"), data.get("due_at")
         if opens and due and due <= opens:
             self.add_error("due_at", "The due date must be after the opening date.")
@@ -267,7 +280,8 @@ class ExtraStatementForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 4}), "audience": forms.RadioSelect}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("audience") == ExtraStatement.Audience.DEPARTMENTS and not data.get(
             "departments"
         ):

@@ -96,8 +96,8 @@ def _without_unclosed_tags(html: str, *, line_start: bool = False) -> str:
         if not drop:
             return html
         # Removing one tag can join two halves into another ("<sty<style>le>"): go round again.
-        for start, end in sorted(drop, reverse=True):
-            html = html[:start] + html[end:]
+        for start, stop in sorted(drop, reverse=True):
+            html = html[:start] + html[stop:]
 
 
 def _unclosed_tag_spans(html: str, *, line_start: bool) -> list[tuple[int, int]]:

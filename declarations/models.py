@@ -23,6 +23,11 @@ class Policy(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not fields: set on the policies declarations.selectors.policies_in_force returns (the
+    # versions in effect today, newest first, by current_versions_prefetch; and the first).
+    current: list["PolicyVersion"]
+    current_version: "PolicyVersion"
+
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "policies"

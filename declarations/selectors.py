@@ -15,8 +15,7 @@ def campaign_audience(campaign: Campaign) -> QuerySet[User]:
     whose material change caused it, and not those who have already signed the new version.
     """
     users = User.objects.filter(is_active=True)
-    if campaign.kind == Campaign.Kind.RESIGN and campaign.caused_by_id:
-        cause = campaign.caused_by
+    if campaign.kind == Campaign.Kind.RESIGN and (cause := campaign.caused_by) is not None:
         earlier = PolicyVersion.objects.filter(
             policy_id=cause.policy_id,
             status=PolicyVersion.Status.PUBLISHED,

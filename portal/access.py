@@ -7,17 +7,31 @@ without the role a page needs get 403.
 import ipaddress
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeAlias
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from portal.models import Notification, User
 from portal.roles import AUDIT_READERS, Role
 
+# Who an access test is asked about: the request's user, before it is known whether they
+# have signed in (the menu asks only about people who have).
+AnyUser: TypeAlias = User | AnonymousUser
 
-def access_required(test: Callable[[User], bool]) -> Callable:
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind `login_required` or `access_required` receives: its user has
+    signed in. Only an annotation for the type checker (Django still passes its own request);
+    a view that may be reached signed out takes a plain HttpRequest."""
+
+    user: User
+
+
+def access_required(test: Callable[[AnyUser], bool]) -> Callable:
     """Signed in (else to the login page) and passing `test` (else 403).
 
     The menu shows an entry by the same test (portal.registry.MenuEntry.allowed), so a page
@@ -37,15 +51,15 @@ def access_required(test: Callable[[User], bool]) -> Callable:
     return decorator
 
 
-def can_read_audit(user: User) -> bool:
+def can_read_audit(user: AnyUser) -> bool:
     return user.is_authenticated and user.has_role(*AUDIT_READERS)
 
 
-def can_manage_organisation(user: User) -> bool:
+def can_manage_organisation(user: AnyUser) -> bool:
     return user.is_authenticated and user.has_role(Role.SYSADMIN)
 
 
-def can_use_django_admin(user: User) -> bool:
+def can_use_django_admin(user: AnyUser) -> bool:
     """The Django admin is the emergency tool. Being marked `is_staff` is not enough on its
     own: a person also holds the System administrator role, so that taking the role away
     (recorded, on the People pages) also closes the admin. A superuser is let in without the
@@ -56,7 +70,7 @@ def can_use_django_admin(user: User) -> bool:
     return user.is_superuser or user.has_role(Role.SYSADMIN)
 
 
-def is_signed_in(user: User) -> bool:
+def is_signed_in(user: AnyUser) -> bool:
     return user.is_authenticated
 
 
@@ -107,18 +121,18 @@ def get_notification_for_user(user: User, pk: int) -> Notification:
         raise Http404("No such notification.") from None
 
 
-def lockout_username_for(user) -> str:
+def lockout_username_for(user: User) -> str:
     """The name the lockout counts `user`'s failures against (see lockout_username)."""
     return (user.email or "").strip().lower()
 
 
-def can_manage_people(user) -> bool:
+def can_manage_people(user: AnyUser) -> bool:
     """The People pages (the directory, a person's page, roles, deactivating, unlocking) are
     the system administrator's."""
     return bool(user.is_authenticated and user.has_role(Role.SYSADMIN))
 
 
-def get_person_for_admin(user, pk: int) -> User:
+def get_person_for_admin(user: User, pk: int) -> User:
     """A person, for the People pages: not found (404) for anyone who may not manage people,
     as well as for a person who does not exist."""
     if not can_manage_people(user):

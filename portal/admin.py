@@ -29,7 +29,7 @@ _NOT_RECORDED = {"password", "password1", "password2", "usable_password", "group
 def _readable(form: forms.ModelForm, name: str, value: Any) -> Any:
     field = form.fields.get(name)
     if isinstance(field, forms.ModelChoiceField) and value is not None:
-        if not hasattr(value, "pk"):
+        if not hasattr(value, "pk") and field.queryset is not None:
             value = field.queryset.filter(pk=value).first()
         return str(value) if value is not None else None
     if value is None or isinstance(value, bool | int):

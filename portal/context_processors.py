@@ -1,11 +1,15 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from portal.models import OrganisationSettings
 from portal.registry import registry
 
 
-def portal(request):
+def portal(request: HttpRequest) -> dict[str, Any]:
     """What every page needs: the organisation, and the menu this person's roles open."""
     user = request.user
-    context = {"org": OrganisationSettings.load()}
+    context: dict[str, Any] = {"org": OrganisationSettings.load()}
     if user.is_authenticated:
         # Entries come from the apps (portal.registry), each shown by its view's access test.
         context["menu"] = registry.menu_for(user)

@@ -70,10 +70,24 @@ class DemoPerson:
     admin: bool = False  # Django admin access (the system administrator)
 
 
-def _p(local: str, *args, **kwargs) -> DemoPerson:
-    manager = kwargs.pop("manager", "")
+def _p(
+    local: str,
+    full_name: str,
+    staff_number: str,
+    job_title: str,
+    department: str,
+    *,
+    manager: str = "",
+    **kwargs,
+) -> DemoPerson:
     return DemoPerson(
-        f"{local}@{DOMAIN}", *args, manager=f"{manager}@{DOMAIN}" if manager else "", **kwargs
+        f"{local}@{DOMAIN}",
+        full_name,
+        staff_number,
+        job_title,
+        department,
+        manager=f"{manager}@{DOMAIN}" if manager else "",
+        **kwargs,
     )
 
 

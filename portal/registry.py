@@ -16,15 +16,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import TextChoices
-from django.http import HttpRequest
 from django.urls import reverse
 
 if TYPE_CHECKING:
+    from portal.access import AnyUser, AuthenticatedRequest
     from portal.models import User
 
 # The same function a view's decorator uses (see portal.access.access_required), so the menu
 # can never offer a page that would answer 403.
-AccessTest = Callable[["User"], bool]
+AccessTest = Callable[["AnyUser"], bool]
 # A panel or a section: (template, context) to include, or None when there is nothing to show.
 Fragment = tuple[str, dict[str, Any]] | None
 
@@ -60,7 +60,7 @@ class Panel:
     """A dashboard panel: `build(request)` returns the fragment, in a fixed number of queries."""
 
     name: str
-    build: Callable[[HttpRequest], Fragment]
+    build: Callable[[AuthenticatedRequest], Fragment]
     order: int = 100
 
 
@@ -70,7 +70,7 @@ class PersonSection:
     person)` returns the fragment, or None when it has nothing on them."""
 
     title: str
-    build: Callable[[HttpRequest, User], Fragment]
+    build: Callable[[AuthenticatedRequest, User], Fragment]
     order: int = 100
 
 

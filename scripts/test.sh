@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: services, lint, migrations, the production deploy check, then the whole suite.
+# `make test`: services, lint, types, migrations, the production deploy check, then the whole
+# suite.
 #
 # Tests run against PostgreSQL and Redis on 127.0.0.1 (started or installed by
 # scripts/ensure-services.sh). Under CI=true a missing service, a skipped browser or a run that
@@ -17,7 +18,11 @@ section "Services: PostgreSQL, Redis, Chromium"
 scripts/ensure-services.sh postgres redis chromium
 
 section "Lint: ruff, django-upgrade, djlint, the import contract (make lint)"
-scripts/lint.sh
+# mypy is a pre-commit hook too, but has its own section here.
+SKIP=mypy scripts/lint.sh
+
+section "Types: mypy with django-stubs (make typecheck)"
+scripts/typecheck.sh
 
 # The checks below need settings but no database or broker of their own.
 quiet_env=(env DATABASE_URL=sqlite:///:memory: CELERY_BROKER_URL=memory://localhost/ DJANGO_SETTINGS_MODULE=portal.settings)

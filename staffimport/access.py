@@ -4,12 +4,13 @@ which answers 403; the helper answers 404 to anyone else, so it is safe wherever
 
 from django.http import Http404
 
+from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
 from staffimport.models import HeldChange, StaffImport
 
 
-def can_import_staff(user: User) -> bool:
+def can_import_staff(user: AnyUser) -> bool:
     """Policy administrators (HR) give the portal HR's file."""
     return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
 
@@ -23,7 +24,7 @@ def get_import_for_user(user: User, pk: int) -> StaffImport:
         raise Http404("No such staff import.") from None
 
 
-def can_decide_held_changes(user: User) -> bool:
+def can_decide_held_changes(user: AnyUser) -> bool:
     """System administrators approve or refuse what an import held back (held.py says which
     of them may decide a given change)."""
     return user.is_authenticated and user.has_role(Role.SYSADMIN)

@@ -6,13 +6,13 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal.access import access_required, client_ip
+from portal.access import AuthenticatedRequest, access_required, client_ip
 from staffimport.access import can_import_staff, get_import_for_user
 from staffimport.columns import COLUMNS
 from staffimport.forms import StaffImportForm
@@ -28,7 +28,7 @@ Status = StaffImport.Status
 
 
 @access_required(can_import_staff)
-def staff_import_list(request: HttpRequest) -> HttpResponse:
+def staff_import_list(request: AuthenticatedRequest) -> HttpResponse:
     imports = StaffImport.objects.select_related("uploaded_by").only(
         "file_name",
         "status",
@@ -44,7 +44,7 @@ def staff_import_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(can_import_staff)
-def staff_import_upload(request: HttpRequest) -> HttpResponse:
+def staff_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = StaffImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -67,7 +67,7 @@ def staff_import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(can_import_staff)
-def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     staff_import = get_import_for_user(request.user, pk)
     stale = (
         staff_import.is_running
@@ -98,7 +98,7 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @transaction.non_atomic_requests
 @access_required(can_import_staff)
 @require_POST
-def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_import_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     staff_import = get_import_for_user(request.user, pk)
     try:
         staff_import_request_apply(
@@ -135,7 +135,7 @@ def staff_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_required(can_import_staff)
-def staff_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+def staff_import_progress(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """Polled every two seconds by static/staffimport/import_progress.js while an import runs."""
     staff_import = get_import_for_user(request.user, pk)
     return JsonResponse(
@@ -152,7 +152,7 @@ def staff_import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @access_required(can_import_staff)
-def staff_import_template(request: HttpRequest) -> HttpResponse:
+def staff_import_template(request: AuthenticatedRequest) -> HttpResponse:
     """An empty HR file with every column and one example row, to start from."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'

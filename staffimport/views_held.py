@@ -3,11 +3,11 @@ a staff import held back (see staffimport/held.py): one list, one URL per decisi
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.access import access_required, client_ip
+from portal.access import AuthenticatedRequest, access_required, client_ip
 from staffimport.access import can_decide_held_changes, get_held_change_for_user
 from staffimport.forms import RefuseForm
 from staffimport.held import (
@@ -20,7 +20,7 @@ from staffimport.models import HeldChange
 
 
 @access_required(can_decide_held_changes)
-def held_change_list(request: HttpRequest) -> HttpResponse:
+def held_change_list(request: AuthenticatedRequest) -> HttpResponse:
     waiting = HeldChange.objects.filter(status=HeldChange.Status.WAITING).select_related(
         "user", "staff_import__uploaded_by", "staff_import__applied_by"
     )
@@ -43,7 +43,7 @@ def held_change_list(request: HttpRequest) -> HttpResponse:
 
 @access_required(can_decide_held_changes)
 @require_POST
-def held_change_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+def held_change_approve_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     change = get_held_change_for_user(request.user, pk)
     try:
         held_change_approve(change=change, by=request.user, ip=client_ip(request))
@@ -56,7 +56,7 @@ def held_change_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(can_decide_held_changes)
 @require_POST
-def held_change_refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
+def held_change_refuse_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     change = get_held_change_for_user(request.user, pk)
     form = RefuseForm(request.POST)
     if not form.is_valid():

@@ -272,7 +272,8 @@ def campaign_enrol(
     ).get(pk=campaign.pk)
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if campaign.status != Campaign.Status.OPEN or (campaign.opened_at or now) > now:
+    opened_at = campaign.opened_at or now
+    if campaign.status != Campaign.Status.OPEN or opened_at > now:
         return 0
     versions = [
         {"policy": v.policy.title, "label": v.label}
@@ -289,7 +290,7 @@ def campaign_enrol(
         .only("id", "email", "full_name", "start_date")
         .order_by("pk")
     )
-    reminder_from = max(campaign.opened_at, now) + timedelta(days=campaign.reminder_every_days)
+    reminder_from = max(opened_at, now) + timedelta(days=campaign.reminder_every_days)
     asked, after = 0, 0
     while True:
         people = list(missing.filter(pk__gt=after)[:batch_size])

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, DateTimeField, F, Q, Value
+from django.db.models import Count, DateTimeField, Expression, F, Q, Value
 from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +98,7 @@ def obligations_schedule(*, campaign: Campaign, now: datetime) -> int:
     made without one and a row whose deadline was extended after its last reminder.
     One UPDATE per campaign."""
     window_start = F("due_at") - DUE_WINDOW
+    upcoming: Expression
     if campaign.reminder_every_days:
         upcoming = Least(
             Value(now + timedelta(days=campaign.reminder_every_days), DateTimeField()),
@@ -122,6 +123,8 @@ def _plan(row: Obligation, now: datetime) -> tuple[str, datetime | None, datetim
     if now >= window_start:
         return "due", window_start, row.due_at
     old = row.next_reminder_at
+    # Before the due window a row is chosen only by next_reminder_at <= now (obligations_remind).
+    assert old is not None
     cadence = timedelta(days=row.campaign.reminder_every_days)
     if not cadence:
         # No cadence chosen: the opening email and the due reminder are all they get.
@@ -201,6 +204,7 @@ def _remind_batch(*, rows: list[Obligation], now: datetime, result: SweepResult)
         kind, slot, upcoming = _plan(row, now)
         groups[(row.next_reminder_at, upcoming, kind != "none")].append(row.pk)
         if kind != "none":
+            assert slot is not None  # every kind but "none" is sent for a slot
             messages.append(_reminder_message(row, kind, slot))
             sent[kind].append(row.pk)
     for (read, upcoming, sends), pks in groups.items():
@@ -238,6 +242,13 @@ def obligations_escalate_to_managers(
     return result
 
 
+def _line_manager(row: Obligation) -> User:
+    manager = row.user.line_manager
+    # Only people with an active line manager are escalated (obligations_escalate_to_managers).
+    assert manager is not None
+    return manager
+
+
 def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResult) -> None:
     pks = [row.pk for row in rows]
     claimed = Obligation.objects.filter(pk__in=pks, manager_escalated_at__isnull=True).update(
@@ -249,7 +260,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
     notifications_queue_many(
         messages=[
             Message(
-                to=row.user.line_manager,
+                to=_line_manager(row),
                 template=DeclarationEmail.OVERDUE_MANAGER,
                 dedup_key=f"decl-overdue-mgr:{row.pk}:{_deadline_key(row)}",
                 url=team_path,

@@ -111,6 +111,7 @@ def _password_set_by_other(user: User) -> dict | None:
     if not user.password_set_by_someone_else:
         return None
     setter = user.password_set_by
+    assert setter is not None  # password_set_by_someone_else: password_set_by_id is set
     return {
         "by": f"{setter.full_name} <{setter.email}>",
         "by_id": setter.pk,

@@ -36,12 +36,12 @@ from declarations.services.campaigns import (
     obligation_pause,
     obligation_resume,
 )
-from portal.access import access_required, client_ip
+from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.audit_history import audit_history
 
 
 @access_required(is_policy_admin)
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     campaigns = Campaign.objects.annotate(
         asked=Count("obligations"),
         signed=Count("obligations", filter=Q(obligations__status=Obligation.Status.SIGNED)),
@@ -65,7 +65,7 @@ def _save_campaign(request: HttpRequest, form: CampaignForm, campaign: Campaign 
 
 
 @access_required(is_policy_admin)
-def campaign_create_view(request: HttpRequest) -> HttpResponse:
+def campaign_create_view(request: AuthenticatedRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, initial=campaign_initial())
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +79,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     if campaign.status != Campaign.Status.DRAFT:
         messages.error(request, "This campaign has been opened: its settings can no longer change.")
@@ -99,7 +99,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     versions = campaign.versions.select_related("policy").order_by("policy__title")
     statements = campaign.extra_statements.prefetch_related("departments").order_by("pk")
@@ -127,13 +127,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def campaign_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     try:
         campaign = campaign_open(campaign=campaign, by=request.user, ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        # Opening sets when it opened (now, or the opening time if that is still ahead).
+        assert campaign.opened_at is not None
         if campaign.opened_at > timezone.now():
             local = timezone.localtime(campaign.opened_at)
             messages.success(
@@ -150,7 +152,7 @@ def campaign_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     try:
         campaign_close(campaign=campaign, by=request.user, ip=client_ip(request))
@@ -163,7 +165,7 @@ def campaign_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     form = ExtraStatementForm(request.POST)
     if form.is_valid():
@@ -186,7 +188,7 @@ def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def statement_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     statement = get_extra_statement_for_admin(request.user, pk)
     try:
         extra_statement_remove(statement=statement, by=request.user, ip=client_ip(request))
@@ -198,7 +200,7 @@ def statement_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def campaign_people(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     form = PeopleFilterForm(request.GET or None)
     obligations = campaign.obligations.select_related("user__department").order_by(
@@ -251,13 +253,13 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
 
 
 @access_required(is_policy_admin)
-def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _obligation_page(request, get_obligation_for_admin(request.user, pk))
 
 
 @access_required(is_policy_admin)
 @require_POST
-def obligation_pause_view(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_pause_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
     form = PauseForm(request.POST)
     if form.is_valid():
@@ -278,7 +280,7 @@ def obligation_pause_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def obligation_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_resume_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
     try:
         obligation_resume(obligation=obligation, by=request.user, ip=client_ip(request))
@@ -291,7 +293,7 @@ def obligation_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def obligation_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
     form = ExtendForm(request.POST, obligation=obligation)
     if form.is_valid():

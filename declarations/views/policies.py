@@ -1,11 +1,13 @@
 """Reading policies (everyone signed in) and writing and publishing them (policy administrators)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,18 +29,18 @@ from declarations.services.policies import (
     policy_version_publish,
     policy_version_update,
 )
-from portal.access import access_required, client_ip
+from portal.access import AuthenticatedRequest, access_required, client_ip
 
 # ---- Everyone signed in ------------------------------------------------------------------
 
 
 @login_required
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "declarations/policy_list.html", {"policies": policies_in_force()})
 
 
 @login_required
-def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def policy_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     history = list(
         policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by(
@@ -54,7 +56,7 @@ def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     version = get_version_for_user(request.user, pk)
     if not version.is_published:
         return redirect("declarations:admin_version", pk=version.pk)
@@ -71,7 +73,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def version_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
     version = get_version_for_user(request.user, pk)
     if not version.pdf:
         raise Http404("This version has no PDF.")
@@ -87,7 +89,7 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def admin_policy_list(request: HttpRequest) -> HttpResponse:
+def admin_policy_list(request: AuthenticatedRequest) -> HttpResponse:
     policies = Policy.objects.annotate(
         published_count=Count("versions", filter=Q(versions__status="published")),
         draft_count=Count("versions", filter=Q(versions__status="draft")),
@@ -98,7 +100,7 @@ def admin_policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def policy_create_view(request: HttpRequest) -> HttpResponse:
+def policy_create_view(request: AuthenticatedRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +114,7 @@ def policy_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def policy_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +125,7 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def admin_policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def admin_policy_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     versions = policy.versions.select_related("published_by").order_by("-created_at", "-pk")
     return render(
@@ -132,9 +134,9 @@ def admin_policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def version_create(request: HttpRequest, slug: str) -> HttpResponse:
+def version_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
-    initial = {"owner": policy.owner_id}
+    initial: dict[str, Any] = {"owner": policy.owner_id}
     source = None
     if request.GET.get("from", "").isdigit():
         # "Make a new version" of a published one: start from its text.
@@ -163,7 +165,7 @@ def version_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def version_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     version = get_version_for_admin(request.user, pk)
     if version.is_published:
         # Published text is fixed: say so and offer a new version, whatever was posted.
@@ -199,7 +201,7 @@ def version_is_now_published(version: PolicyVersion) -> bool:
 
 
 @access_required(is_policy_admin)
-def admin_version(request: HttpRequest, pk: int) -> HttpResponse:
+def admin_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A version as staff will see it: a preview while it is a draft, with the publish form."""
     version = get_version_for_admin(request.user, pk)
     publish_form = None
@@ -217,7 +219,7 @@ def admin_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_required(is_policy_admin)
 @require_POST
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     version = get_version_for_admin(request.user, pk)
     form = PublishForm(request.POST, version=version)
     if form.is_valid():

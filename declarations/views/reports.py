@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,7 +26,7 @@ from declarations.reports import (
     team_completion,
     team_obligations,
 )
-from portal.access import access_required, client_ip
+from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.charts import Bar, bar_chart
 from portal.lib.csv_export import csv_export
 from portal.lib.uktime import days_overdue, local_text
@@ -48,7 +48,7 @@ def _chart(completions: list[Completion]) -> dict:
 
 
 @access_required(is_policy_admin)
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
         campaign.percent = percent_signed(campaign.signed, campaign.asked)
@@ -56,7 +56,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(is_policy_admin)
-def report_campaign(request: HttpRequest, pk: int) -> HttpResponse:
+def report_campaign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
     by_department = completion_by_department(campaign, now)
@@ -90,7 +90,9 @@ class OutstandingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [
+        department_field = self.fields["department"]
+        assert isinstance(department_field, forms.ChoiceField)
+        department_field.choices = [
             ("", "All departments"),
             *((str(pk), name) for pk, name in Department.objects.values_list("pk", "name")),
             (NO_DEPARTMENT, "No department"),
@@ -98,7 +100,7 @@ class OutstandingFilterForm(forms.Form):
 
 
 @access_required(is_policy_admin)
-def report_outstanding(request: HttpRequest, pk: int) -> HttpResponse:
+def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
     form = OutstandingFilterForm(request.GET or None)
@@ -179,7 +181,7 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
 
 
 @access_required(is_policy_admin)
-def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def report_export(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
     # A list of named people leaving the portal is worth a line in the audit trail.
@@ -195,7 +197,7 @@ def report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @access_required(can_see_my_team)
-def my_team(request: HttpRequest) -> HttpResponse:
+def my_team(request: AuthenticatedRequest) -> HttpResponse:
     """A line manager's own direct reports and where each stands; everyone else gets 403."""
     now = timezone.now()
     summaries = team_completion(request.user, now)

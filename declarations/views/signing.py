@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from declarations.access import get_declaration_for_user, get_obligation_for_user
@@ -11,11 +11,11 @@ from declarations.forms import SignForm
 from declarations.models import Campaign, Obligation
 from declarations.selectors import extra_statements_for
 from declarations.services.signing import SignatureRefused, declaration_sign
-from portal.access import client_ip
+from portal.access import AuthenticatedRequest, client_ip
 
 
 @login_required
-def my_declarations(request: HttpRequest) -> HttpResponse:
+def my_declarations(request: AuthenticatedRequest) -> HttpResponse:
     to_sign = (
         Obligation.objects.filter(
             user=request.user,
@@ -31,7 +31,7 @@ def my_declarations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sign(request: HttpRequest, pk: int) -> HttpResponse:
+def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Someone else's obligation is a 404, whatever roles the visitor holds.
     obligation = get_obligation_for_user(request.user, pk)
     if obligation.status == Obligation.Status.SIGNED:
@@ -73,13 +73,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     declaration = get_declaration_for_user(request.user, pk)
     return render(request, "declarations/receipt.html", {"declaration": declaration})
 
 
 @login_required
-def record(request: HttpRequest, pk: int) -> HttpResponse:
+def record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The printable record: everything the declaration holds, as evidence."""
     declaration = get_declaration_for_user(request.user, pk)
     return render(request, "declarations/record.html", {"declaration": declaration})

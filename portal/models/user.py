@@ -19,7 +19,7 @@ class EmploymentType(models.TextChoices):
     THIRD_PARTY = "third_party", "Third party with access"
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **fields):

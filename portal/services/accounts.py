@@ -35,7 +35,7 @@ def user_sign_in_failed(*, username: str, ip: str | None, locked_out: bool) -> A
     """A failed attempt. What was typed as the email is recorded only when it names an account:
     people sometimes type their password into the email box, and that must not be kept."""
     user = User.objects.filter(email__iexact=(username or "").strip()).first()
-    changes = {"locked_out": locked_out}
+    changes: dict[str, bool | str] = {"locked_out": locked_out}
     if user is None:
         changes["account"] = "no account has that email address"
     return audit_record(

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template import Context, TemplateDoesNotExist
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
@@ -37,7 +39,9 @@ MAX_ATTEMPTS = 8
 LOST_AFTER = timedelta(minutes=2)
 DELIVERY_BATCH = 200
 INSERT_BATCH = 500
-_KEY_MAX = Notification._meta.get_field("dedup_key").max_length
+_key_length = Notification._meta.get_field("dedup_key").max_length
+assert _key_length is not None  # dedup_key is a CharField, which always has a max_length
+_KEY_MAX: int = _key_length
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -83,11 +87,16 @@ def email_template_base(kind: str) -> str:
 
 def _render_text(name: str, context: dict[str, Any]) -> str:
     # Plain text is not HTML: a name such as O'Brien must not arrive as O&#x27;Brien.
-    return get_template(name).template.render(Context(context, autoescape=False))
+    template = get_template(name)
+    # The portal's one engine is Django's; its inner template is what takes autoescape=False.
+    assert isinstance(template, DjangoTemplate)
+    return template.template.render(Context(context, autoescape=False))
 
 
 def _render(message: Message, org: OrganisationSettings) -> Notification:
-    recipient = message.to if isinstance(message.to, User) else None
+    recipient, to_email = (
+        (message.to, message.to.email) if isinstance(message.to, User) else (None, message.to)
+    )
     context = {
         "org": org,
         "site_url": settings.SITE_URL,
@@ -99,6 +108,7 @@ def _render(message: Message, org: OrganisationSettings) -> Notification:
     # Never let user input put a line break into a header.
     subject = " ".join(_render_text(f"{base}_subject.txt", context).split())[:255]
     body_text = _render_text(f"{base}.txt", context)
+    body_html: str
     try:
         body_html = render_to_string(f"{base}.html", {**context, "subject": subject})
     except TemplateDoesNotExist:
@@ -106,7 +116,7 @@ def _render(message: Message, org: OrganisationSettings) -> Notification:
     return Notification(
         dedup_key=_key(message.dedup_key),
         recipient=recipient,
-        to_email=recipient.email if recipient else message.to,
+        to_email=to_email,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
@@ -152,9 +162,9 @@ def _deliver_after_commit(ids: list[int]) -> None:
     for start in range(0, len(ids), DELIVERY_BATCH):
         batch = ids[start : start + DELIVERY_BATCH]
         if len(batch) == 1:
-            transaction.on_commit(lambda pk=batch[0]: notification_deliver_task.delay(pk))
+            transaction.on_commit(partial(notification_deliver_task.delay, batch[0]))
         else:
-            transaction.on_commit(lambda batch=batch: notifications_deliver_task.delay(batch))
+            transaction.on_commit(partial(notifications_deliver_task.delay, batch))
 
 
 @transaction.atomic

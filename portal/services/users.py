@@ -173,8 +173,8 @@ def users_update_many(
         for field, (_old, new) in diff.items():
             setattr(user, field, new)
         groups[frozenset(diff)].append(user)
-    for fields, users in groups.items():
-        names = sorted(_audit_name(f) if f.endswith("_id") else f for f in fields)
+    for changed_fields, users in groups.items():
+        names = sorted(_audit_name(f) if f.endswith("_id") else f for f in changed_fields)
         User.objects.bulk_update(users, names, batch_size=1000)
     label = _labeller(
         [{f: new for f, (_old, new) in diff.items()} for _user, diff in changed]

@@ -50,7 +50,7 @@ def person_for(request: pytest.FixtureRequest, who: str) -> Any:
 
 
 def _matches(response: HttpResponse, expected: int | str) -> bool:
-    sign_in = response.status_code == 302 and response.url.startswith(reverse("login"))
+    sign_in = response.status_code == 302 and response["Location"].startswith(reverse("login"))
     if expected == ALLOWED:
         return response.status_code == 200 or (response.status_code == 302 and not sign_in)
     if expected == SIGN_IN:
@@ -66,7 +66,7 @@ def answer_problem(response: HttpResponse, expected: Expected) -> str | None:
     choices = expected if isinstance(expected, tuple) else (expected,)
     if any(_matches(response, choice) for choice in choices):
         return None
-    where = f" to {response.url}" if response.status_code == 302 else ""
+    where = f" to {response['Location']}" if response.status_code == 302 else ""
     return f"got {response.status_code}{where}"
 
 

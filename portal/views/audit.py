@@ -10,12 +10,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
 from django.db.models import CharField, Q, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from portal.access import access_required, can_read_audit, client_ip
+from portal.access import AuthenticatedRequest, access_required, can_read_audit, client_ip
 from portal.events import PortalEvent
 from portal.lib.csv_export import csv_export
 from portal.lib.uktime import local_text, start_of_day
@@ -52,10 +52,13 @@ class AuditFilterForm(forms.Form):
         # Read when the form is made, not when this module is imported: apps register their
         # events in ready(). Sorted by label, the way a reader looks for one.
         by_label = sorted(registry.audit_verbs.items(), key=lambda item: item[1].casefold())
-        self.fields["event"].choices = [("", "Any event"), *((v, label) for v, label in by_label)]
+        event_field = self.fields["event"]
+        assert isinstance(event_field, forms.ChoiceField)
+        event_field.choices = [("", "Any event"), *((v, label) for v, label in by_label)]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The 'To' date must be on or after the 'From' date.")
         return data
@@ -113,7 +116,7 @@ def _containing(text: str) -> Q:
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.order_by("-id")
+    events: QuerySet[AuditEvent] = AuditEvent.objects.order_by("-id")
     if form.is_bound:
         # An invalid filter shows nothing rather than everything: the person asked for less.
         events = form.apply(events) if form.is_valid() else events.none()
@@ -161,7 +164,7 @@ def _rows_for(events: Iterable[AuditEvent], user: User) -> list[_Row]:
 
 
 @access_required(can_read_audit)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     form, events = _filtered(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -214,7 +217,7 @@ def _rows(events: QuerySet[AuditEvent]) -> Iterator[list]:
 
 
 @access_required(can_read_audit)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered events as CSV, streamed in constant memory, oldest first."""
     form, events = _filtered(request)
     if form.is_bound and not form.is_valid():

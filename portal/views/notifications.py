@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.access import get_notification_for_user
+from portal.access import AuthenticatedRequest, get_notification_for_user
 from portal.models import Notification
 from portal.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     # Not request.user.notifications: the related manager would load each row's deferred
     # recipient_id on its own, one query per row.
     rows = Notification.objects.filter(recipient=request.user, in_portal=True).only(
@@ -22,7 +22,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_notification_for_user(request.user, pk)
     notification_mark_read(notification=notification)
     return render(request, "portal/notification_detail.html", {"notification": notification})
@@ -30,7 +30,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     count = notifications_mark_all_read(user=request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("portal:notifications")

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from portal.access import access_required, can_manage_organisation, client_ip
+from portal.access import AuthenticatedRequest, access_required, can_manage_organisation, client_ip
 from portal.models import OrganisationSettings
 from portal.services.organisation import EDITABLE_FIELDS, organisation_settings_update
 from portal.uploads import CONTENT_TYPES, generated_name, sniff, validate_image_upload
@@ -37,7 +37,7 @@ class OrganisationSettingsForm(forms.ModelForm):
 
 
 @access_required(can_manage_organisation)
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
     current = OrganisationSettings.load()
     form = OrganisationSettingsForm(request.POST or None, request.FILES or None, instance=current)
     if request.method == "POST":
@@ -54,7 +54,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organisation_logo(request: HttpRequest) -> HttpResponse:
+def organisation_logo(request: HttpRequest) -> FileResponse:
     """The logo, for the page header (also on the sign-in page, so not behind login). It is
     stored outside the web root; its type is read from the file, never from its name."""
     logo = OrganisationSettings.load().logo

@@ -15,7 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from portal.access import can_manage_people, can_read_audit, client_ip, get_person_for_admin
+from portal.access import (
+    AuthenticatedRequest,
+    can_manage_people,
+    can_read_audit,
+    client_ip,
+    get_person_for_admin,
+)
 from portal.models import User
 from portal.registry import registry
 from portal.roles import Role
@@ -76,7 +82,7 @@ def _person_url(person: User) -> str:
 
 
 @login_required
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthenticatedRequest) -> HttpResponse:
     if not can_manage_people(request.user):
         raise PermissionDenied
     form = SearchForm(request.GET or None)
@@ -106,7 +112,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     held = _held(person)
     return render(
@@ -140,7 +146,7 @@ def _held(person: User) -> frozenset[str]:
 
 
 @login_required
-def person_role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def person_role_grant(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     form = RoleGrantForm(request.POST or None, held=_held(person))
     if request.method == "POST" and form.is_valid():
@@ -192,7 +198,7 @@ def _confirm(
 
 
 @login_required
-def person_role_remove(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+def person_role_remove(request: AuthenticatedRequest, pk: int, role: str) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     chosen = _role_from_url(role)
     if chosen.value not in _held(person):
@@ -225,7 +231,7 @@ def person_role_remove(request: HttpRequest, pk: int, role: str) -> HttpResponse
 
 
 @login_required
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     if not person.is_active:
         messages.info(request, f"{person.full_name} is already deactivated.")
@@ -257,7 +263,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     if person.is_active:
         messages.info(request, f"{person.full_name} is already active.")
@@ -283,7 +289,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def person_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     if request.method != "POST" and not sign_in_lock_for(person).is_locked:
         messages.info(request, f"{person.full_name} is not locked out: nothing to do.")
