@@ -11,6 +11,7 @@ import hashlib
 import heapq
 import json
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -207,7 +208,7 @@ def plan_import(
     return plan
 
 
-def usable_rows(stream: IO[bytes], bad_lines: set[int] = frozenset()) -> Iterator[Row]:
+def usable_rows(stream: IO[bytes], bad_lines: AbstractSet[int] = frozenset()) -> Iterator[Row]:
     for row, problems in read_rows(stream):
         if row is not None and not problems and row.line not in bad_lines:
             yield row
@@ -373,7 +374,9 @@ def _record(batch: Batch, plan: Plan, digest: Any, actor_id: int | None) -> None
         plan.deactivations.add(
             {
                 "line": gone.row.line if gone.row else None,
-                "staff_number": gone.user.staff_number or gone.row.staff_number,
+                # A person missing from the file has no row to fall back on.
+                "staff_number": gone.user.staff_number
+                or (gone.row.staff_number if gone.row else ""),
                 "full_name": gone.user.full_name,
                 "reason": gone.reason,
             }
