@@ -336,3 +336,30 @@ class SignForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+# The outstanding list's choice for people in no department.
+NO_DEPARTMENT = "none"
+
+
+class OutstandingFilterForm(forms.Form):
+    department = forms.ChoiceField(required=False, label="Department")
+    show = forms.ChoiceField(
+        required=False,
+        label="Show",
+        choices=[
+            ("", "Everyone who has not signed"),
+            ("overdue", "Only those past their due date"),
+            ("paused", "Only those paused"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        department_field = self.fields["department"]
+        assert isinstance(department_field, forms.ChoiceField)
+        department_field.choices = [
+            ("", "All departments"),
+            *((str(pk), name) for pk, name in Department.objects.values_list("pk", "name")),
+            (NO_DEPARTMENT, "No department"),
+        ]

@@ -5,7 +5,6 @@ export streams)."""
 
 from collections.abc import Iterator
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.utils.text import slugify
 
 from declarations.access import can_see_my_team, get_campaign_for_admin, is_policy_admin
 from declarations.events import DeclarationEvent
+from declarations.forms import NO_DEPARTMENT, OutstandingFilterForm
 from declarations.models import Campaign, Obligation
 from declarations.reports import (
     Completion,
@@ -30,10 +30,9 @@ from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.charts import Bar, bar_chart
 from portal.lib.csv_export import csv_export
 from portal.lib.uktime import days_overdue, local_text
-from portal.models import Department, EmploymentType
+from portal.models import EmploymentType
 
 PAGE_SIZE = 50
-NO_DEPARTMENT = "none"
 
 
 def _chart(completions: list[Completion]) -> dict:
@@ -74,29 +73,6 @@ def report_campaign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "now": now,
         },
     )
-
-
-class OutstandingFilterForm(forms.Form):
-    department = forms.ChoiceField(required=False, label="Department")
-    show = forms.ChoiceField(
-        required=False,
-        label="Show",
-        choices=[
-            ("", "Everyone who has not signed"),
-            ("overdue", "Only those past their due date"),
-            ("paused", "Only those paused"),
-        ],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        department_field = self.fields["department"]
-        assert isinstance(department_field, forms.ChoiceField)
-        department_field.choices = [
-            ("", "All departments"),
-            *((str(pk), name) for pk, name in Department.objects.values_list("pk", "name")),
-            (NO_DEPARTMENT, "No department"),
-        ]
 
 
 @access_required(is_policy_admin)

@@ -1,39 +1,13 @@
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from portal.access import AuthenticatedRequest, access_required, can_manage_organisation, client_ip
+from portal.forms.organisation import OrganisationSettingsForm
 from portal.models import OrganisationSettings
-from portal.services.organisation import EDITABLE_FIELDS, organisation_settings_update
-from portal.uploads import CONTENT_TYPES, generated_name, sniff, validate_image_upload
-
-
-class OrganisationSettingsForm(forms.ModelForm):
-    class Meta:
-        model = OrganisationSettings
-        fields = list(EDITABLE_FIELDS)
-        labels = {"short_name": "Short name", "name": "Full name of the organisation"}
-        help_texts = {
-            "short_name": "Shown in the page header and email subjects, such as 'Northshire OPCC'.",
-            "logo": "A PNG or JPEG image of at most 2 MB.",
-            "clear_down_interval_days": "How often chat group members clear their chats.",
-            "ico_deadline_hours": "Time allowed to tell the ICO about a reportable breach.",
-        }
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
-            try:
-                kind = validate_image_upload(logo)
-            except forms.ValidationError as error:
-                # A browser cannot keep a chosen file when a form comes back: say so.
-                raise forms.ValidationError(
-                    [*error.messages, "Your other changes are kept below; choose the logo again."]
-                ) from None
-            logo.name = generated_name(kind)
-        return logo
+from portal.services.organisation import organisation_settings_update
+from portal.uploads import CONTENT_TYPES, sniff
 
 
 @access_required(can_manage_organisation)

@@ -4,11 +4,9 @@ service call that writes the audit trail; the Django admin stays for emergencies
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,11 +15,13 @@ from django.urls import reverse
 
 from portal.access import (
     AuthenticatedRequest,
+    access_required,
     can_manage_people,
     can_read_audit,
     client_ip,
     get_person_for_admin,
 )
+from portal.forms.people import ReasonForm, RoleGrantForm, SearchForm
 from portal.models import User
 from portal.registry import registry
 from portal.roles import Role
@@ -38,38 +38,6 @@ from portal.services.users import (
 PAGE_SIZE = 50
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search by name, email or staff number", required=False, max_length=200
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=500,
-        help_text="Recorded in the audit trail with your name, for anyone who asks later.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give a reason: it is kept on the record."},
-    )
-
-
-class RoleGrantForm(ReasonForm):
-    role = forms.ChoiceField(label="Role")
-    field_order = ["role", "reason"]
-
-    def __init__(self, *args, held: frozenset[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = [("", "Choose a role")] + [
-            (role.name, role.value) for role in Role if role.value not in held
-        ]
-
-    def clean_role(self) -> Role:
-        return Role[self.cleaned_data["role"]]
-
-
 def _role_from_url(key: str) -> Role:
     try:
         return Role[key.upper()]
@@ -81,10 +49,8 @@ def _person_url(person: User) -> str:
     return reverse("portal:person", args=[person.pk])
 
 
-@login_required
+@access_required(can_manage_people)
 def people_list(request: AuthenticatedRequest) -> HttpResponse:
-    if not can_manage_people(request.user):
-        raise PermissionDenied
     form = SearchForm(request.GET or None)
     people = User.objects.select_related("department").prefetch_related("groups")
     query = ""

@@ -1,0 +1,1 @@
+"""The portal's own forms, one module per area; they only validate."""

@@ -1,0 +1,34 @@
+"""The organisation settings form: it validates (the logo by its content); the view calls the
+service."""
+
+from django import forms
+
+from portal.models import OrganisationSettings
+from portal.services.organisation import EDITABLE_FIELDS
+from portal.uploads import generated_name, validate_image_upload
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationSettings
+        fields = list(EDITABLE_FIELDS)
+        labels = {"short_name": "Short name", "name": "Full name of the organisation"}
+        help_texts = {
+            "short_name": "Shown in the page header and email subjects, such as 'Northshire OPCC'.",
+            "logo": "A PNG or JPEG image of at most 2 MB.",
+            "clear_down_interval_days": "How often chat group members clear their chats.",
+            "ico_deadline_hours": "Time allowed to tell the ICO about a reportable breach.",
+        }
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            try:
+                kind = validate_image_upload(logo)
+            except forms.ValidationError as error:
+                # A browser cannot keep a chosen file when a form comes back: say so.
+                raise forms.ValidationError(
+                    [*error.messages, "Your other changes are kept below; choose the logo again."]
+                ) from None
+            logo.name = generated_name(kind)
+        return logo
