@@ -196,3 +196,21 @@ def test_an_email_changed_in_the_admin_is_told_to_the_old_and_the_new_address(ad
     assert told == {"alice@example.org", "alice.new@example.org"}
     changed = AuditEvent.objects.get(verb="user.changed")
     assert changed.changes["email"] == {"from": "alice@example.org", "to": "alice.new@example.org"}
+
+
+def test_a_system_administrator_who_is_not_a_superuser_can_use_the_django_admin(client):
+    sam = UserFactory(is_staff=True, roles=[Role.SYSADMIN])
+    client.force_login(sam)
+    assert "You don’t have permission" not in client.get("/django-admin/").text
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_department_add")).status_code == 200
+    # What must never change is still refused to them.
+    assert client.get(reverse("admin:portal_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_auditevent_add")).status_code == 403
+
+
+def test_django_admin_access_without_the_role_opens_no_model(client):
+    staff_only = UserFactory(is_staff=True)
+    client.force_login(staff_only)
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 302
+    assert not staff_only.has_perm("portal.view_user")
