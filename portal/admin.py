@@ -9,18 +9,24 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.utils import timezone
 
 from portal.access import client_ip
-from portal.events import PortalEvent
 from portal.lib.admin import ReadOnlyAdmin
 from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
+from portal.roles import Role
 from portal.services.accounts import user_password_set
-from portal.services.audit import audit_record
 from portal.services.organisation import department_create, department_update
-from portal.services.users import user_deactivate, user_email_changed_tell, user_reactivate
+from portal.services.users import (
+    role_removal_problem,
+    user_deactivate,
+    user_reactivate,
+    user_roles_set,
+    user_saved_in_admin,
+)
 
 # Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
 _NOT_RECORDED = {"password", "password1", "password2", "usable_password", "groups"}
@@ -39,8 +45,21 @@ def _readable(form: forms.ModelForm, name: str, value: Any) -> Any:
     return str(value)
 
 
+class PortalUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        person = self.instance
+        losing_sysadmin = Role.SYSADMIN.value not in {group.name for group in groups} and (
+            person.groups.filter(name=Role.SYSADMIN.value).exists()
+        )
+        if losing_sysadmin and (problem := role_removal_problem(user=person, role=Role.SYSADMIN)):
+            raise forms.ValidationError(problem)
+        return groups
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = PortalUserChangeForm
     ordering = ["full_name"]
     list_display = [
         "full_name",
@@ -135,31 +154,24 @@ class UserAdmin(BaseUserAdmin):
             # Chosen here by the administrator, not by the person (see user_password_set).
             obj.password_set_by, obj.password_set_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
-        if change and "email" in form.changed_data:
-            # As from the staff import: a password reset goes to the new address, so the old
-            # one must hear of it (the admin's change view runs in one transaction).
-            user_email_changed_tell(user=obj, old_email=form.initial["email"], by=request.user)
-        if changes or not change:
-            audit_record(
-                verb=PortalEvent.USER_CHANGED if change else PortalEvent.USER_CREATED,
-                actor=request.user,
-                obj=obj,
-                changes=changes,
-                ip=client_ip(request),
-            )
+        # The admin's change view runs in one transaction: the row, its record and the
+        # messages to both addresses (if the sign-in address changed) commit together.
+        user_saved_in_admin(
+            user=obj,
+            created=not change,
+            changes=changes,
+            old_email=form.initial.get("email", "") if change else "",
+            by=request.user,
+            ip=client_ip(request),
+        )
 
     def save_related(self, request, form, formsets, change):
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        # Roles go through the service (recorded, and the last system administrator keeps the
+        # role), not through the form's own many-to-many save.
+        roles = frozenset(Role(group.name) for group in form.cleaned_data.get("groups", []))
+        form.cleaned_data["groups"] = form.instance.groups.all()
         super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        if before != after:
-            audit_record(
-                verb=PortalEvent.USER_ROLES_CHANGED,
-                actor=request.user,
-                obj=form.instance,
-                changes={"added": sorted(after - before), "removed": sorted(before - after)},
-                ip=client_ip(request),
-            )
+        user_roles_set(user=form.instance, roles=roles, by=request.user, ip=client_ip(request))
 
     def user_change_password(self, request, id, form_url=""):
         """Django's page for setting someone's password, saving through the service, which

@@ -225,13 +225,6 @@ def _tell_both_addresses(
         notifications_queue_many(messages=messages)
 
 
-def user_email_changed_tell(*, user: User, old_email: str, by: User | None) -> None:
-    """For a change of sign-in address made outside these services (the Django admin's own
-    form): both addresses hear of it, as they do from users_update_many. Call it in the
-    transaction that saved the change."""
-    _tell_both_addresses([(user, {"email": (old_email, user.email)})], by)
-
-
 def user_update(
     *,
     user: User,
@@ -326,6 +319,21 @@ def _role_group(role: Role) -> Group:
     return group
 
 
+def role_removal_problem(*, user: User, role: Role) -> str | None:
+    """Why `role` may not be taken from `user` now, or None. The last active System
+    administrator keeps the role: without one, nobody could manage people or roles in the
+    portal. (Callers that change roles hold the role's row locked, see _role_group.)"""
+    if role != Role.SYSADMIN or not user.is_active:
+        return None
+    others = User.objects.filter(groups__name=role.value, is_active=True).exclude(pk=user.pk)
+    if others.exists():
+        return None
+    return (
+        f"{user.full_name} is the only active system administrator. Give the role to "
+        "someone else first, so that someone can still manage people and roles."
+    )
+
+
 def _forget_roles(user: User) -> None:
     # role_names is read once per request and cached on the object; this object has changed.
     user.__dict__.pop("role_names", None)
@@ -372,13 +380,8 @@ def user_role_remove(
     group = _role_group(role)
     if not user.groups.filter(pk=group.pk).exists():
         return False
-    if role == Role.SYSADMIN and user.is_active:
-        others = group.user_set.filter(is_active=True).exclude(pk=user.pk)
-        if not others.exists():
-            raise RoleChangeRefused(
-                f"{user.full_name} is the only active system administrator. Give the role to "
-                "someone else first, so that someone can still manage people and roles."
-            )
+    if problem := role_removal_problem(user=user, role=role):
+        raise RoleChangeRefused(problem)
     user.groups.remove(group)
     _forget_roles(user)
     audit_record(
@@ -389,3 +392,59 @@ def user_role_remove(
         ip=ip,
     )
     return True
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: frozenset[Role], by: User, ip: str | None = None) -> bool:
+    """Give and take away roles at once: the Django admin's roles box, kept for emergencies
+    (the People pages give and take one role at a time, with a reason). Recorded as one event
+    listing what was added and removed. Returns False, recording nothing, if nothing changed."""
+    held = set(user.groups.values_list("name", flat=True))
+    current = {role for role in Role if role.value in held}
+    added, removed = roles - current, current - roles
+    if not added and not removed:
+        return False
+    for role in removed:
+        _role_group(role)  # locked, as in user_role_remove
+        if problem := role_removal_problem(user=user, role=role):
+            raise RoleChangeRefused(problem)
+    user.groups.add(*(_role_group(role) for role in added))
+    user.groups.remove(*(_role_group(role) for role in removed))
+    _forget_roles(user)
+    audit_record(
+        verb=PortalEvent.USER_ROLES_CHANGED,
+        actor=by,
+        obj=user,
+        changes={
+            "added": sorted(role.value for role in added),
+            "removed": sorted(role.value for role in removed),
+        },
+        ip=ip,
+    )
+    return True
+
+
+@transaction.atomic
+def user_saved_in_admin(
+    *,
+    user: User,
+    created: bool,
+    changes: dict[str, Any],
+    old_email: str,
+    by: User,
+    ip: str | None = None,
+) -> None:
+    """Record what the Django admin's own form saved about a person (it saves the row itself):
+    who was added, or which details changed from what to what; and, as everywhere else, a
+    changed sign-in address is told to the old address and the new."""
+    if not created and not changes:
+        return
+    audit_record(
+        verb=PortalEvent.USER_CREATED if created else PortalEvent.USER_CHANGED,
+        actor=by,
+        obj=user,
+        changes=changes,
+        ip=ip,
+    )
+    if not created and old_email and old_email != user.email:
+        _tell_both_addresses([(user, {"email": (old_email, user.email)})], by)

@@ -214,3 +214,18 @@ def test_django_admin_access_without_the_role_opens_no_model(client):
     client.force_login(staff_only)
     assert client.get(reverse("admin:portal_user_changelist")).status_code == 302
     assert not staff_only.has_perm("portal.view_user")
+
+
+def test_the_only_system_administrator_keeps_the_role_when_the_admin_would_take_it(
+    admin_client,
+):
+    sam = UserFactory(full_name="Sam Only", roles=[Role.SYSADMIN])
+    # Ada (admin_client) is a superuser, which is enough for the admin: make Sam the only one.
+    role = Group.objects.get(name=Role.SYSADMIN.value)
+    role.user_set.remove(*role.user_set.exclude(pk=sam.pk))
+    url = reverse("admin:portal_user_change", args=[sam.pk])
+    response = admin_client.post(url, _change_form(sam, groups=[]))
+    assert response.status_code == 200
+    assert "only active system administrator" in response.text
+    assert sam.groups.filter(name=Role.SYSADMIN.value).exists()
+    assert not AuditEvent.objects.filter(verb="user.roles_changed").exists()
