@@ -23,6 +23,15 @@ from staffimport.models import HeldChange, StaffImport
 Kind = HeldChange.Kind
 
 
+def _not_already_waiting(holds: Sequence[Hold]) -> list[Hold]:
+    waiting = set(
+        HeldChange.objects.filter(
+            status=HeldChange.Status.WAITING, user__in=[hold.user for hold in holds]
+        ).values_list("user_id", "kind", "new_value")
+    )
+    return [hold for hold in holds if (hold.user.pk, hold.kind, hold.new) not in waiting]
+
+
 class DecisionRefused(Exception):
     """The change cannot be decided (or applied) by this person now; the message says why."""
 
@@ -32,7 +41,9 @@ def held_changes_record(
     *, staff_import: StaffImport, holds: Sequence[Hold], by: User | None, ip: str | None = None
 ) -> int:
     """Keep the held changes of one batch, each with its audit event against the person, and
-    tell the system administrators who may decide them (once per import)."""
+    tell the system administrators who may decide them (once per import). A change already
+    waiting from an earlier file (HR sends the same file again) is not asked twice."""
+    holds = _not_already_waiting(holds)
     if not holds:
         return 0
     rows = HeldChange.objects.bulk_create(

@@ -293,3 +293,16 @@ def test_the_approval_page_costs_the_same_queries_for_one_change_as_for_many(
 
     one = queries_with(2)
     assert queries_with(8) == one
+
+
+def test_the_same_held_change_in_a_second_file_is_not_asked_again(
+    policy_admin, superuser, other_sysadmin
+):
+    first = apply(preview(takeover_file(superuser), by=policy_admin), by=policy_admin)
+    asked = Notification.objects.filter(recipient=other_sysadmin).count()
+    second = apply(preview(takeover_file(superuser), by=policy_admin), by=policy_admin)
+    assert second.status == Status.DONE, second.error
+    assert first.counts["held"] == 1
+    assert second.counts["held"] == 0
+    assert HeldChange.objects.filter(status=HeldChange.Status.WAITING).count() == 1
+    assert Notification.objects.filter(recipient=other_sysadmin).count() == asked
