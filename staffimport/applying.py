@@ -17,9 +17,8 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from portal.events import PortalEvent
 from portal.models import Department, User
-from portal.services.audit import audit_record
+from portal.services.organisation import department_create
 from portal.services.users import user_deactivate, users_create_many, users_update_many
 from staffimport.compare import Context, Hold, compare_batch
 from staffimport.events import StaffImportEvent
@@ -193,17 +192,3 @@ class Applier:
                 min(start + _DEACTIVATE_BATCH, len(ids)),
                 len(ids),
             )
-
-
-@transaction.atomic
-def department_create(
-    *, code: str, name: str, by: User | None, note: str = "", ip: str | None = None
-) -> Department:
-    department = Department.objects.create(code=code, name=name)
-    changes = {"code": code, "name": name}
-    if note:
-        changes["via"] = note
-    audit_record(
-        verb=PortalEvent.DEPARTMENT_CREATED, actor=by, obj=department, changes=changes, ip=ip
-    )
-    return department

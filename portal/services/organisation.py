@@ -77,16 +77,20 @@ def _department_label(code: str, name: str) -> str:
 
 @transaction.atomic
 def department_create(
-    *, code: str, name: str, by: User | None, ip: str | None = None
+    *, code: str, name: str, by: User | None, note: str = "", ip: str | None = None
 ) -> Department:
-    """Add a department. Its code is HR's key for it (the staff import matches on it)."""
+    """Add a department. Its code is HR's key for it (the staff import matches on it). `note`
+    says how, when it is not by hand (the staff import names its file)."""
     department = Department.objects.create(code=code.strip(), name=name.strip())
+    changes = {"code": department.code, "name": department.name}
+    if note:
+        changes["via"] = note
     audit_record(
         verb=PortalEvent.DEPARTMENT_CREATED,
         actor=by,
         obj=department,
         object_repr=_department_label(department.code, department.name),
-        changes={"code": department.code, "name": department.name},
+        changes=changes,
         ip=ip,
     )
     return department
