@@ -192,8 +192,8 @@ def _compare_person(
             Skip(
                 row,
                 "Stays inactive: they have left, and the import does not bring people back. "
-                "A system administrator can reactivate them "
-                "(Django admin, People, 'Reactivate').",
+                "A system administrator can reactivate them on their page under "
+                "Administration, People.",
             )
         )
     elif not changes and not held:
