@@ -155,7 +155,8 @@ class Registry:
 
     def menu_for(self, user: User) -> list[MenuGroup]:
         """The entries this person may open, grouped by section in a fixed order (the bar
-        first). Access tests read only the roles already loaded for the request."""
+        first). Every page runs this, so an access test must not query per call: read what the
+        request has already loaded (the roles are read once; "has reports?" once, and cached)."""
         groups = {section: MenuGroup(section, []) for section in Section}
         for entry in self.menu:
             if entry.allowed(user):

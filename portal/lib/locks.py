@@ -3,7 +3,9 @@
 An advisory lock is one number shared by the whole database: two features using the same number
 would silently serialise (or skip) each other's work. So every number is worked out here, in one
 place, from the lock's name ("<app>.<what>"): an app names its own lock where it uses it, with no
-shared list to edit, and two names that came to the same number are refused when declared.
+shared list in the portal to edit. 64 bits of a digest make two names sharing a number
+vanishingly unlikely; should it happen among the locks one process declares, the second is
+refused when it is declared.
 """
 
 import hashlib
