@@ -55,6 +55,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",  # django.contrib.admin, with the portal's access rule
+    # Before django.contrib.auth, so that its changepassword (which records who set the
+    # password) replaces Django's.
+    "portal.overrides",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
