@@ -12,9 +12,28 @@ import pytest
 # Set here, for tests only: exported globally it would fail `check --deploy` (async.E001).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.test import Client  # noqa: E402
+
 from portal.roles import Role  # noqa: E402
+from portal.testing.second_factor import session_verified  # noqa: E402
 from portal.tests.factories import TEST_PASSWORD as PASSWORD  # noqa: E402, F401
 from portal.tests.factories import DepartmentFactory, UserFactory  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _force_login_does_both_steps(monkeypatch):
+    """`client.force_login(user)` signs in as someone who has done both steps (for people whose
+    roles need the second, with a real authenticator row), as they would have to reach their
+    pages. `force_login(user, second_factor=False)` stops after the password, for the tests of
+    the second step itself."""
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        plain(self, user, backend)
+        if second_factor and user.needs_second_factor:
+            session_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

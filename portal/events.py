@@ -22,6 +22,22 @@ class PortalEvent(TextChoices):
         "Password reset link emailed",
     )
     USER_PASSWORD_SET_BY_ADMIN = "user.password_set_by_admin", "Password set by an administrator"
+    # The second step of signing in (an authenticator app, or a recovery code)
+    SECOND_FACTOR_SET_UP = "user.second_factor_set_up", "Set up two-step sign-in"
+    SECOND_FACTOR_USED = "user.second_factor_used", "Completed two-step sign-in"
+    SECOND_FACTOR_FAILED = "user.second_factor_failed", "Two-step sign-in refused: wrong code"
+    SECOND_FACTOR_LOCKED = (
+        "user.second_factor_locked",
+        "Two-step sign-in paused after too many wrong codes",
+    )
+    RECOVERY_CODES_REPLACED = (
+        "user.recovery_codes_replaced",
+        "New recovery codes made (the old ones stopped working)",
+    )
+    SECOND_FACTOR_RESET = (
+        "user.second_factor_reset",
+        "Two-step sign-in reset by an administrator",
+    )
     # People and their roles
     USER_CREATED = "user.created", "Person added"
     USER_CHANGED = "user.changed", "Person's details changed in the Django admin"
@@ -46,6 +62,10 @@ class PortalEmail(TextChoices):
 
     PASSWORD_RESET = "portal.password_reset", "A link to set a new password"
     PASSWORD_CHANGED = "portal.password_changed", "Your password was changed (or set for you)"
+    SECOND_FACTOR_RESET = (
+        "portal.second_factor_reset",
+        "Your two-step sign-in was reset by an administrator",
+    )
     EMAIL_CHANGED = (
         "portal.email_changed",
         "Your sign-in email address was changed (to the old and the new address)",

@@ -1,8 +1,16 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+
+from portal.roles import SECOND_FACTOR_ROLES
 
 SIGNED_IN_AT = "portal_signed_in_at"
 # Set on the request before the portal itself signs someone out, so the audit trail says why.
@@ -44,3 +52,62 @@ class SessionLifetimeMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+# In the session from sign-in until the second step is done, for someone who has set one up.
+SECOND_FACTOR_PENDING = "portal_second_factor_pending"
+# The pages someone waiting at the second step may still reach.
+_SECOND_STEP_PAGES = frozenset({"second_factor_verify", "logout"})
+
+
+def second_step_url(request, user) -> str:
+    """Where to send someone whose page needs the second step: the code, if they have set one
+    up, else setting one up; either returns to the page they asked for."""
+    name = (
+        "second_factor_verify"
+        if request.session.get(SECOND_FACTOR_PENDING)
+        else ("second_factor_setup")
+    )
+    return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+class SecondFactorMiddleware:
+    """Holds back what needs the second step of sign-in until it is done. Must sit after
+    django-otp's OTPMiddleware and the session lifetime middleware.
+
+    - Someone who has set up a second factor reaches only that step (and signing out) until
+      they have used it: once it exists, a password alone opens nothing.
+    - Someone whose roles need one (portal.roles.SECOND_FACTOR_ROLES, or Django admin access)
+      acts as ordinary staff until they have used it: their roles are withheld for the request,
+      so every access test refuses the privileged pages, and such a refusal sends them to set up
+      or use their second factor instead of a 403 or 404. Ordinary pages still work.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        held = request.session.get(SECOND_FACTOR_PENDING)
+        if held and request.resolver_match.url_name not in _SECOND_STEP_PAGES:
+            return redirect(second_step_url(request, user))
+        if user.needs_second_factor:
+            user.roles_withheld = SECOND_FACTOR_ROLES
+        return None
+
+    def process_exception(self, request, exception):
+        user = getattr(request, "user", None)
+        if (
+            isinstance(exception, PermissionDenied | Http404)
+            and user is not None
+            and user.is_authenticated
+            and user.roles_withheld
+        ):
+            messages.info(request, "That page needs two-step sign-in, because of your role.")
+            return redirect(second_step_url(request, user))
+        return None

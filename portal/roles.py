@@ -17,3 +17,9 @@ class Role(StrEnum):
 
 # Who may read the audit trail.
 AUDIT_READERS = (Role.DPO, Role.DEPUTY_DPO, Role.CHIEF_EXECUTIVE, Role.SYSADMIN)
+
+# Roles whose pages need the second step of sign-in (as does Django admin access): they reach
+# breach reports, the audit trail, people's accounts and, later, public accounts' passwords.
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.DPO, Role.DEPUTY_DPO, Role.CHIEF_EXECUTIVE, Role.CE_DELEGATE, Role.SYSADMIN}
+)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.access import lockout_username_for
 from portal.models import User
+from portal.services.second_factor import app_device, paused_until, recovery_codes_left
 
 
 @dataclass(frozen=True)
@@ -34,4 +35,26 @@ def sign_in_lock_for(user: User) -> SignInLock:
     return SignInLock(
         locked_until=max(locked_at) + cooloff if locked_at else None,
         recent_failures=sum(failures for failures, _at in rows),
+    )
+
+
+@dataclass(frozen=True)
+class SecondFactorStatus:
+    """Where a person stands with the second step of signing in, for their page."""
+
+    set_up_at: datetime | None  # None: no authenticator app
+    last_used_at: datetime | None
+    recovery_codes_left: int
+    paused_until: datetime | None  # after too many wrong codes
+    required: bool  # by their roles or Django admin access
+
+
+def second_factor_status(user: User) -> SecondFactorStatus:
+    device = app_device(user)
+    return SecondFactorStatus(
+        set_up_at=device.created_at if device else None,
+        last_used_at=device.last_used_at if device else None,
+        recovery_codes_left=recovery_codes_left(user),
+        paused_until=paused_until(user),
+        required=user.needs_second_factor,
     )

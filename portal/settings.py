@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "staffimport",
     "declarations",
@@ -84,9 +87,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks request.user verified once the second step is done.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "portal.middleware.SessionLifetimeMiddleware",
+    # Someone who has set up a second factor reaches nothing but that step until they use it.
+    "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a locked-out login is answered after everything else has run.
@@ -168,6 +175,27 @@ PORTAL_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "portal.access.client_ip"
 # Sign-in ignores the case of the email address, so the failure count must too.
 AXES_USERNAME_CALLABLE = "portal.access.lockout_username"
+
+# The second step of sign-in (django-otp): an authenticator app's six-digit code, or a
+# single-use recovery code. django-otp's own throttle (a growing delay after each wrong code)
+# is off: it refuses even a right code during the delay, with no way to say so. The portal locks
+# the second step instead, as the first: this many wrong codes in a row, then a cool-off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+
+def _totp_issuer(device) -> str:
+    # What the authenticator app calls the entry: the organisation's short name. Imported late:
+    # settings load before the apps do.
+    from portal.services.second_factor import issuer_name
+
+    return issuer_name()
+
+
+OTP_TOTP_ISSUER = _totp_issuer
+SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
+SECOND_FACTOR_COOLOFF = timedelta(minutes=env.int("SECOND_FACTOR_COOLOFF_MINUTES", default=15))
+SECOND_FACTOR_RECOVERY_CODES = 10
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -6,14 +6,18 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from portal.access import client_ip
-from portal.middleware import LOGOUT_REASON, SIGNED_IN_AT
+from portal.middleware import LOGOUT_REASON, SECOND_FACTOR_PENDING, SIGNED_IN_AT
 from portal.services.accounts import user_sign_in_failed, user_signed_in, user_signed_out
+from portal.services.second_factor import has_second_factor
 
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_signed_in")
 def _signed_in(sender, request, user, **kwargs):
     # The 12-hour limit counts from here, not from the first page after sign-in.
     request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+    # Read once here, so that no later page pays a query to know the second step is owed.
+    if has_second_factor(user):
+        request.session[SECOND_FACTOR_PENDING] = True
     user_signed_in(user=user, ip=client_ip(request))
 
 

@@ -9,6 +9,7 @@ from portal.views import (
     notifications,
     organisation,
     people,
+    second_factor,
 )
 
 portal_patterns = [
@@ -35,11 +36,24 @@ portal_patterns = [
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
+    path(
+        "people/<int:pk>/two-step/reset/",
+        people.person_second_factor_reset,
+        name="person_second_factor_reset",
+    ),
 ]
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("two-step/", second_factor.overview, name="second_factor"),
+    path("two-step/set-up/", second_factor.setup, name="second_factor_setup"),
+    path("two-step/code/", second_factor.verify, name="second_factor_verify"),
+    path(
+        "two-step/recovery-codes/",
+        second_factor.recovery_codes_new,
+        name="recovery_codes_new",
+    ),
     path("password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from portal.roles import Role
+from portal.roles import SECOND_FACTOR_ROLES, Role
 
 
 class EmploymentType(models.TextChoices):
@@ -73,8 +73,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     password_set_at = models.DateTimeField(null=True, blank=True)
+    # Wrong second-step codes in a row, and when the last one was typed: enough of them pause
+    # the second step for a cool-off (SECOND_FACTOR_FAILURE_LIMIT), as django-axes pauses the
+    # first. A right code, or a system administrator, clears them.
+    second_factor_failures = models.PositiveSmallIntegerField(default=0)
+    second_factor_failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
+
+    # Roles this request must act without: set by SecondFactorMiddleware while a person whose
+    # roles need the second step has not done it yet, so every access test (menus, pages,
+    # object lookups) sees them as ordinary staff until they have.
+    roles_withheld: frozenset[str] = frozenset()
+
+    def is_verified(self) -> bool:
+        """Whether this session has done the second step of signing in. django-otp's
+        OTPMiddleware replaces this on the request's user; anywhere else (a task, the shell) no
+        second step was done."""
+        return False
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -109,7 +125,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: Role) -> bool:
         """True if the person holds any of the roles. Deliberately ignores is_superuser."""
-        return any(role in self.role_names for role in roles)
+        return any(role in self.role_names and role not in self.roles_withheld for role in roles)
 
     @property
     def password_set_by_someone_else(self) -> bool:
@@ -118,3 +134,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def is_line_manager(self) -> bool:
         return self.reports.filter(is_active=True).exists()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether this person's roles (or Django admin access) need the second step. Reads the
+        roles they hold, even while they are withheld."""
+        return self.is_staff or self.is_superuser or bool(self.role_names & SECOND_FACTOR_ROLES)

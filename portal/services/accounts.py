@@ -13,6 +13,7 @@ from portal.events import PortalEmail, PortalEvent
 from portal.models import AuditEvent, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
+from portal.services.second_factor import second_factor_pause_clear
 
 
 @transaction.atomic
@@ -50,20 +51,19 @@ def _sign_in_lock_clear(user: User) -> int:
 
 @transaction.atomic
 def user_sign_in_unlock(*, user: User, by: User, reason: str, ip: str | None = None) -> bool:
-    """Let someone who is locked out (too many wrong passwords) sign in again now, rather than
-    after the wait. Returns False, recording nothing, if there was nothing to clear."""
+    """Let someone who is locked out (too many wrong passwords, or wrong second-step codes) sign
+    in again now, rather than after the wait. Returns False, recording nothing, if there was
+    nothing to clear."""
     if not reason.strip():
         raise ValueError("A reason is required to unlock someone's sign-in.")
     cleared = _sign_in_lock_clear(user)
-    if not cleared:
+    second_step = second_factor_pause_clear(user)
+    if not (cleared or second_step):
         return False
-    audit_record(
-        verb=PortalEvent.USER_SIGN_IN_UNLOCKED,
-        actor=by,
-        obj=user,
-        changes={"reason": reason.strip(), "places_cleared": cleared},
-        ip=ip,
-    )
+    changes: dict[str, str | int | bool] = {"reason": reason.strip(), "places_cleared": cleared}
+    if second_step:
+        changes["second_step_pause_lifted"] = True
+    audit_record(verb=PortalEvent.USER_SIGN_IN_UNLOCKED, actor=by, obj=user, changes=changes, ip=ip)
     return True
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from playwright.sync_api import Page
 
+from portal.testing.second_factor import authenticator_for, totp_code
 from portal.tests.factories import TEST_PASSWORD
 
 AXE_SOURCE = (Path(settings.BASE_DIR) / "static/vendor/axe-core/axe.min.js").read_text()
@@ -38,4 +39,9 @@ def sign_in(page: Page, live_server, user, password: str = TEST_PASSWORD) -> Non
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/two-step/code/" in page.url:
+        # Their authenticator (see portal.testing.second_factor): the phone's code, computed.
+        page.get_by_label("Code").fill(totp_code(authenticator_for(user)))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/")

@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from portal.models import Department, User
+from portal.testing.second_factor import authenticator_for
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -32,3 +33,10 @@ class UserFactory(factory.django.DjangoModelFactory):
             # get_or_create: a transactional test (a browser test) empties the tables the
             # migration filled, and the tests that follow it must still find the role groups.
             self.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in extracted])
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        """People whose roles need the second step have set it up, unless a test says not
+        (`authenticator=False`): the tests of their pages are not about setting it up."""
+        if create and extracted is not False and self.needs_second_factor:
+            authenticator_for(self)

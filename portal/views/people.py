@@ -25,8 +25,9 @@ from portal.forms.people import ReasonForm, RoleGrantForm, SearchForm
 from portal.models import User
 from portal.registry import registry
 from portal.roles import Role
-from portal.selectors import sign_in_lock_for
+from portal.selectors import second_factor_status, sign_in_lock_for
 from portal.services.accounts import user_sign_in_unlock
+from portal.services.second_factor import SecondFactorRefused, second_factor_reset
 from portal.services.users import (
     RoleChangeRefused,
     user_deactivate,
@@ -89,6 +90,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "roles": [role for role in Role if role.value in held],
             "can_grant": person.is_active and len(held) < len(Role),
             "lock": sign_in_lock_for(person),
+            "second_factor": second_factor_status(person),
             "cooloff": settings.AXES_COOLOFF_TIME,
             "reports": person.reports.filter(is_active=True).count(),
             # Each app's part of a person's record (their declarations, chat groups they run…),
@@ -257,7 +259,8 @@ def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def person_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
-    if request.method != "POST" and not sign_in_lock_for(person).is_locked:
+    paused = second_factor_status(person).paused_until is not None
+    if request.method != "POST" and not (sign_in_lock_for(person).is_locked or paused):
         messages.info(request, f"{person.full_name} is not locked out: nothing to do.")
         return redirect(_person_url(person))
     form = ReasonForm(request.POST or None)
@@ -280,4 +283,38 @@ def person_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "example, they rang the helpdesk): otherwise someone may be guessing their password.",
         button="Let them sign in again",
         danger=False,
+    )
+
+
+@login_required
+def person_second_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor_reset(
+                user=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except SecondFactorRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"{person.full_name}'s two-step sign-in is reset and they have been emailed. "
+                "They set it up again when they next sign in.",
+            )
+            return redirect(_person_url(person))
+    return _confirm(
+        request,
+        person,
+        form,
+        title=f"Reset {person.full_name}'s two-step sign-in",
+        explanation=f"Their authenticator app and recovery codes stop working, they are signed "
+        f"out everywhere, and they are emailed. Do this only once you are sure it is really "
+        f"{person.full_name} asking (for example, you called them back on a number HR holds): "
+        "whoever signs in with their password next can set up their own phone.",
+        button="Reset two-step sign-in",
     )
