@@ -12,16 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.events import PortalEvent
 from portal.models import Department, EmploymentType, OrganisationSettings, User
 from portal.roles import Role
 from portal.services.audit import audit_record
+from portal.services.second_factor import app_device_confirm, app_device_pending
 from portal.services.users import user_create
 
 # Printed by `make run`; chosen to pass the password validators for every demo person.
@@ -228,7 +232,22 @@ def _person_create(
                 "via": "demo data",
             },
         )
+    if user.needs_second_factor and settings.DEBUG:
+        # On a laptop (`make run`), set up as the person would, through the real service, with
+        # the code `manage.py demo_code` prints. A demo on a shared server (DEBUG off) leaves
+        # it to each person: nobody there can read another's codes.
+        device = app_device_pending(user)
+        app_device_confirm(user=user, device=device, code=demo_code(device), ip=None)
     return user
+
+
+def demo_code(device: TOTPDevice) -> str:
+    """The code a demo person's authenticator shows now (see `manage.py demo_code`), or the
+    next one if this one has been used (each is accepted once)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    if totp.t() <= device.last_t:
+        totp.time = (device.last_t + 1) * device.step + device.t0
+    return f"{totp.token():06d}"
 
 
 @transaction.atomic

@@ -89,6 +89,11 @@ cat <<BANNER
   (set DEMO_PASSWORD before the first run to choose your own).
   Emails are printed in $LOG (console email backend).
   Django admin: $SITE_URL/django-admin/ (the system administrator).
+  Two-step sign-in: the demo people with privileged roles (DPO, Chief
+  Executive, system administrators…) have an authenticator set up. When
+  the portal asks for their code, get it with:
+      .venv/bin/python manage.py demo_code EMAIL
+  (with DEBUG=1, as make run sets; it refuses on a real portal).
   Press Ctrl-C to stop the web server and the worker.
 =====================================================================
 

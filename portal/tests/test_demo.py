@@ -3,10 +3,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.demo import DEFAULT_DEMO_PASSWORD, ORGANISATION, PEOPLE
 from portal.models import AuditEvent, Department, EmploymentType, OrganisationSettings, User
-from portal.roles import Role
+from portal.roles import SECOND_FACTOR_ROLES, Role
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +114,39 @@ def test_a_weak_demo_password_is_refused_and_nothing_is_created(monkeypatch):
     with pytest.raises(CommandError, match="DEMO_PASSWORD is not acceptable"):
         _load()
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_privileged_demo_people_have_an_authenticator_and_demo_code_gets_them_in(
+    client, monkeypatch
+):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    output = _load()
+    assert "demo_code" in output
+    privileged = [p for p in PEOPLE if p.admin or set(p.roles) & SECOND_FACTOR_ROLES]
+    ordinary = [p for p in PEOPLE if not (p.admin or set(p.roles) & SECOND_FACTOR_ROLES)]
+    assert privileged
+    assert ordinary
+    assert {d.user.email for d in TOTPDevice.objects.filter(confirmed=True)} == {
+        p.email for p in privileged
+    }
+    dpo = next(p for p in PEOPLE if Role.DPO in p.roles)
+    client.post(reverse("login"), {"username": dpo.email, "password": DEFAULT_DEMO_PASSWORD})
+    out = StringIO()
+    call_command("demo_code", dpo.email, stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6
+    assert code.isdigit()
+    response = client.post(reverse("second_factor_verify"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("portal:audit")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_code_is_refused_unless_debug_is_on(settings, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    _load()
+    settings.DEBUG = False
+    dpo = next(p for p in PEOPLE if Role.DPO in p.roles)
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("demo_code", dpo.email, stdout=StringIO())

@@ -41,3 +41,8 @@ class Command(BaseCommand):
         width = max(len(email) for email, _ in demo_logins())
         for email, what in demo_logins():
             self.stdout.write(f"  {email:<{width}}  {what}")
+        if settings.DEBUG:
+            self.stdout.write(
+                "  People with privileged roles are asked for a two-step sign-in code: "
+                "get it with `python manage.py demo_code EMAIL`."
+            )
