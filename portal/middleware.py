@@ -4,7 +4,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
 
-SIGNED_IN_AT = "portal_signed_in_at"
+from portal.sessions import SIGNED_IN_AT, session_seen
+
 # Set on the request before the portal itself signs someone out, so the audit trail says why.
 LOGOUT_REASON = "portal_logout_reason"
 
@@ -43,4 +44,18 @@ class SessionLifetimeMiddleware:
                     "Please sign in again.",
                 )
                 return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps each session's "last seen" time and address (the person's "Your sessions" page)
+    up to date, writing at most once a minute. Must sit after SessionLifetimeMiddleware, so a
+    session it ends is not written to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.session.session_key:
+            session_seen(request, request.user)
         return self.get_response(request)

@@ -6,14 +6,17 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from portal.access import client_ip
-from portal.middleware import LOGOUT_REASON, SIGNED_IN_AT
+from portal.middleware import LOGOUT_REASON
 from portal.services.accounts import user_sign_in_failed, user_signed_in, user_signed_out
+from portal.sessions import SIGNED_IN_AT, session_record
 
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_signed_in")
 def _signed_in(sender, request, user, **kwargs):
     # The 12-hour limit counts from here, not from the first page after sign-in.
     request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+    # Django has just given the session a new key and saved it; this records it as theirs.
+    session_record(request, user)
     user_signed_in(user=user, ip=client_ip(request))
 
 
