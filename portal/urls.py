@@ -9,6 +9,7 @@ from portal.views import (
     notifications,
     organisation,
     people,
+    sessions,
 )
 
 portal_patterns = [
@@ -40,6 +41,9 @@ portal_patterns = [
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("sessions/", sessions.session_list, name="sessions"),
+    path("sessions/sign-out-others/", sessions.sessions_end_others, name="sessions_end_others"),
+    path("sessions/sign-out-everywhere/", sessions.sessions_end_all, name="sessions_end_all"),
     path("password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
