@@ -36,6 +36,7 @@ portal_patterns = [
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
+    path("people/<int:pk>/sign-out/", people.person_sessions_end, name="person_sessions_end"),
 ]
 
 account_patterns = [

@@ -1,5 +1,5 @@
-"""The "Your sessions" page: what it says, who it is for, and that it costs the same number of
-queries however many sessions there are."""
+"""The "Your sessions" page, and signing someone out from their page on People: who may, what
+it says, and that it costs the same number of queries however many sessions there are."""
 
 import pytest
 from django.conf import settings
@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.models import AuditEvent, UserSession
-from portal.tests.factories import TEST_PASSWORD
+from portal.roles import Role
+from portal.tests.factories import TEST_PASSWORD, UserFactory
 from portal.tests.test_session_records import SAFARI_IPHONE, _is_signed_out, _key, _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,64 @@ def test_the_page_runs_the_same_number_of_queries_for_one_session_or_many(
     with django_assert_num_queries(expected):
         page = here.get(url).text
     assert page.count("Safari on iPhone") == 15
+
+
+# A system administrator, on a person's page
+
+
+def test_a_persons_page_shows_where_they_are_signed_in_and_signs_them_out(alice, sysadmin):
+    browsers = [_sign_in(alice), _sign_in(alice, agent=SAFARI_IPHONE)]
+    admin = _sign_in(sysadmin)
+    url = reverse("portal:person_sessions_end", args=[alice.pk])
+    page = admin.get(reverse("portal:person", args=[alice.pk])).text
+    assert "Signed in now in 2 places." in page
+    assert f'href="{url}"' in page
+
+    confirm = admin.get(url)
+    assert "Sign Alice Staff out everywhere" in confirm.text
+    refused = admin.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert not any(_is_signed_out(b) for b in browsers)
+
+    done = admin.post(url, {"reason": "Phone reported stolen"}, follow=True)
+    assert "Alice Staff has been signed out everywhere (2 sessions)." in done.text
+    assert "Not signed in anywhere now." in done.text
+    assert all(_is_signed_out(b) for b in browsers)
+    event = AuditEvent.objects.get(verb="user.sessions_ended_by_admin")
+    assert (event.actor, event.object_id) == (sysadmin, str(alice.pk))
+    assert event.changes == {"sessions_ended": 2, "reason": "Phone reported stolen"}
+
+
+def test_nobody_signed_in_means_nothing_to_do(client, alice, sysadmin):
+    client.force_login(sysadmin)
+    response = client.get(reverse("portal:person_sessions_end", args=[alice.pk]), follow=True)
+    assert "Alice Staff is not signed in anywhere: nothing to do." in response.text
+
+
+def test_an_administrator_uses_their_own_page_for_their_own_sessions(sysadmin):
+    here, other = _sign_in(sysadmin), _sign_in(sysadmin, agent=SAFARI_IPHONE)
+    page = here.get(reverse("portal:person", args=[sysadmin.pk])).text
+    assert reverse("portal:person_sessions_end", args=[sysadmin.pk]) not in page
+    assert f'href="{reverse("sessions")}">your sessions</a>' in page
+    url = reverse("portal:person_sessions_end", args=[sysadmin.pk])
+    response = here.post(url, {"reason": "Tidying up"})
+    assert response.status_code == 302
+    assert response.url == reverse("sessions")
+    assert not _is_signed_out(other)
+    assert not _is_signed_out(here)
+    assert not AuditEvent.objects.filter(verb__startswith="user.sessions_ended").exists()
+
+
+@pytest.mark.parametrize("role", [None, Role.DPO, Role.HELPDESK], ids=str)
+def test_nobody_else_can_sign_a_person_out(role, bob):
+    victim = _sign_in(bob)
+    intruder = Client()
+    intruder.force_login(UserFactory(roles=[role] if role else []))
+    url = reverse("portal:person_sessions_end", args=[bob.pk])
+    assert intruder.post(url, {"reason": "Because"}).status_code == 404
+    assert intruder.get(url).status_code == 404
+    assert not _is_signed_out(victim)
+    assert not AuditEvent.objects.filter(verb__startswith="user.sessions_ended").exists()
 
 
 def test_the_test_sessions_really_are_in_the_database_store():
