@@ -7,7 +7,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
@@ -27,6 +26,7 @@ from portal.services.users import (
     user_roles_set,
     user_saved_in_admin,
 )
+from portal.sessions import session_keep_after_password_change
 
 # Never recorded: the password fields are hashes or secrets, and roles are recorded on their own.
 _NOT_RECORDED = {"password", "password1", "password2", "usable_password", "groups"}
@@ -188,6 +188,7 @@ class UserAdmin(BaseUserAdmin):
                         password=form.cleaned_data["password1"] if usable else None,
                         by=request.user,
                         ip=client_ip(request),
+                        keep_session_key=request.session.session_key,
                     )
                     self.message_user(
                         request,
@@ -195,7 +196,7 @@ class UserAdmin(BaseUserAdmin):
                         if usable
                         else "Signing in with a password is switched off.",
                     )
-                    update_session_auth_hash(request, user)
+                    session_keep_after_password_change(request, user)
                     return redirect("admin:portal_user_change", user.pk)
         return super().user_change_password(request, id, form_url)
 

@@ -14,6 +14,19 @@ class PortalEvent(TextChoices):
     USER_SIGNED_OUT = "user.signed_out", "Signed out"
     USER_SESSION_EXPIRED = "user.session_expired", "Signed out automatically (time limit)"
     USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in refused: wrong email or password"
+    USER_SESSIONS_ENDED_OTHERS = (
+        "user.sessions_ended_others",
+        "Signed out of every other session",
+    )
+    USER_SESSIONS_ENDED = "user.sessions_ended", "Signed out everywhere"
+    USER_SESSIONS_ENDED_BY_ADMIN = (
+        "user.sessions_ended_by_admin",
+        "Signed out everywhere by an administrator",
+    )
+    USER_SESSIONS_ENDED_BY_PORTAL = (
+        "user.sessions_ended_by_portal",
+        "Signed out everywhere by the portal",
+    )
     # Passwords
     USER_PASSWORD_CHANGED = "user.password_changed", "Changed their password"
     USER_PASSWORD_RESET = "user.password_reset", "Set a new password from an emailed link"

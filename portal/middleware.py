@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.roles import SECOND_FACTOR_ROLES
+from portal.sessions import SIGNED_IN_AT, session_seen
 
-SIGNED_IN_AT = "portal_signed_in_at"
 # Set on the request before the portal itself signs someone out, so the audit trail says why.
 LOGOUT_REASON = "portal_logout_reason"
 
@@ -63,11 +63,8 @@ _SECOND_STEP_PAGES = frozenset({"second_factor_verify", "logout"})
 def second_step_url(request, user) -> str:
     """Where to send someone whose page needs the second step: the code, if they have set one
     up, else setting one up; either returns to the page they asked for."""
-    name = (
-        "second_factor_verify"
-        if request.session.get(SECOND_FACTOR_PENDING)
-        else ("second_factor_setup")
-    )
+    pending = request.session.get(SECOND_FACTOR_PENDING)
+    name = "second_factor_verify" if pending else "second_factor_setup"
     return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
 
 
@@ -111,3 +108,17 @@ class SecondFactorMiddleware:
             messages.info(request, "That page needs two-step sign-in, because of your role.")
             return redirect(second_step_url(request, user))
         return None
+
+
+class SessionActivityMiddleware:
+    """Keeps each session's "last seen" time and address (the person's "Your sessions" page)
+    up to date, writing at most once a minute. Must sit after SessionLifetimeMiddleware, so a
+    session it ends is not written to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.session.session_key:
+            session_seen(request, request.user)
+        return self.get_response(request)

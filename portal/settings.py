@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionLifetimeMiddleware",
     # Someone who has set up a second factor reaches nothing but that step until they use it.
     "portal.middleware.SecondFactorMiddleware",
+    "portal.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a locked-out login is answered after everything else has run.
@@ -275,6 +276,9 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
     # date is a day, so an hour's delay is well inside it.
     "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},
+    # Hourly: expired sessions are deleted (Django leaves them until clearsessions), so the
+    # session table and each person's list of sessions hold only what can still be used.
+    "sessions-sweep": {"task": "portal.tasks.sessions_clear_expired_task", "schedule": 3600.0},
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -6,9 +6,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from portal.access import client_ip
-from portal.middleware import LOGOUT_REASON, SECOND_FACTOR_PENDING, SIGNED_IN_AT
+from portal.middleware import LOGOUT_REASON, SECOND_FACTOR_PENDING
 from portal.services.accounts import user_sign_in_failed, user_signed_in, user_signed_out
 from portal.services.second_factor import has_second_factor
+from portal.sessions import SIGNED_IN_AT, session_record
 
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_signed_in")
@@ -18,6 +19,8 @@ def _signed_in(sender, request, user, **kwargs):
     # Read once here, so that no later page pays a query to know the second step is owed.
     if has_second_factor(user):
         request.session[SECOND_FACTOR_PENDING] = True
+    # Django has just given the session a new key and saved it; this records it as theirs.
+    session_record(request, user)
     user_signed_in(user=user, ip=client_ip(request))
 
 

@@ -11,6 +11,7 @@ from portal.services.notifications import (
     notifications_deliver,
     notifications_sweep,
 )
+from portal.services.sessions import sessions_clear_expired
 from portal.services.users import users_deactivate_leavers
 
 
@@ -34,3 +35,9 @@ def notifications_sweep_task() -> int:
 def users_deactivate_leavers_task() -> int:
     """Beat, hourly: people whose leave date has passed leave the portal."""
     return users_deactivate_leavers()
+
+
+@shared_task(ignore_result=True)
+def sessions_clear_expired_task() -> int:
+    """Beat, hourly: sessions past their idle limit, and their records, are deleted."""
+    return sessions_clear_expired()

@@ -10,6 +10,7 @@ from portal.views import (
     organisation,
     people,
     second_factor,
+    sessions,
 )
 
 portal_patterns = [
@@ -41,6 +42,7 @@ portal_patterns = [
         people.person_second_factor_reset,
         name="person_second_factor_reset",
     ),
+    path("people/<int:pk>/sign-out/", people.person_sessions_end, name="person_sessions_end"),
 ]
 
 account_patterns = [
@@ -54,6 +56,9 @@ account_patterns = [
         second_factor.recovery_codes_new,
         name="recovery_codes_new",
     ),
+    path("sessions/", sessions.session_list, name="sessions"),
+    path("sessions/sign-out-others/", sessions.sessions_end_others, name="sessions_end_others"),
+    path("sessions/sign-out-everywhere/", sessions.sessions_end_all, name="sessions_end_all"),
     path("password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

@@ -1,6 +1,7 @@
 from portal.models.audit import AuditEvent
 from portal.models.notifications import Notification
 from portal.models.organisation import Department, OrganisationSettings
+from portal.models.sessions import UserSession
 from portal.models.user import EmploymentType, User
 
 __all__ = [
@@ -10,4 +11,5 @@ __all__ = [
     "Notification",
     "OrganisationSettings",
     "User",
+    "UserSession",
 ]

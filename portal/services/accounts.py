@@ -14,6 +14,7 @@ from portal.models import AuditEvent, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
 from portal.services.second_factor import second_factor_pause_clear
+from portal.services.sessions import user_sessions_end
 
 
 @transaction.atomic
@@ -75,6 +76,7 @@ def user_password_set(
     ip: str | None,
     reset: bool = False,
     by: User | None = None,
+    keep_session_key: str | None = None,
 ) -> User:
     """Set a password (already checked against the password rules), record who set it and
     when, and tell the person by email, so that a change they did not make does not go
@@ -83,6 +85,10 @@ def user_password_set(
     `by` is whoever set it: the person themself (the default: a change, or a reset through the
     emailed link) or an administrator. A password of `None` means no password: the person
     signs in again only after choosing one through "Forgotten your password?".
+
+    Set by an administrator, it signs the person out everywhere: whoever was using the account
+    is out at once. Changed by the person, every session but `keep_session_key` (the one
+    they did it in) ends.
     """
     by = by or user
     user.set_password(password)
@@ -102,6 +108,13 @@ def user_password_set(
     if _sign_in_lock_clear(user):
         changes["sign_in_unlocked"] = True
     event = audit_record(verb=verb, actor=by, obj=user, ip=ip, changes=changes)
+    user_sessions_end(
+        user,
+        by=by,
+        reason=PortalEvent(verb).label,
+        keep_session_key=None if by_someone_else else keep_session_key,
+        ip=ip,
+    )
     notification_queue(
         to=user,
         template=PortalEmail.PASSWORD_CHANGED,

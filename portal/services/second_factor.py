@@ -21,6 +21,7 @@ from portal.events import PortalEmail, PortalEvent
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
+from portal.services.sessions import user_sessions_end
 
 # Recovery codes avoid letters and digits that are easily mistaken for each other (0/o, 1/l/i).
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -250,6 +251,8 @@ def second_factor_reset(*, user: User, by: User, reason: str, ip: str | None) ->
     codes = StaticToken.objects.filter(device__user=user).count()
     StaticDevice.objects.filter(user=user).delete()
     second_factor_pause_clear(user)
+    # Whoever is signed in as them now (perhaps the person who took the phone) is put out too.
+    user_sessions_end(user, by=by, reason=f"Two-step sign-in reset: {reason.strip()}", ip=ip)
     event = audit_record(
         verb=PortalEvent.SECOND_FACTOR_RESET,
         actor=by,

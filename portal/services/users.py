@@ -14,6 +14,7 @@ from portal.registry import registry
 from portal.roles import Role
 from portal.services.audit import AuditDraft, audit_record, audit_record_many
 from portal.services.notifications import Message, notifications_queue_many
+from portal.services.sessions import user_sessions_end
 
 # The details of a person that HR owns and these services set, foreign keys by id. Being active
 # is deliberately not one of them: leaving goes through user_deactivate, which apps hook into.
@@ -248,8 +249,8 @@ def user_deactivate(
 ) -> bool:
     """A person leaves: they can no longer sign in, and every app lets go of them.
 
-    Returns False (and records nothing) if they were already inactive. Their sessions die with
-    it: Django's auth backend refuses inactive people on every request.
+    Returns False (and records nothing) if they were already inactive. They are signed out
+    everywhere at once (Django's auth backend would also refuse them on their next page).
     """
     leave_date = leave_date or user.leave_date or timezone.localdate()
     # Conditional in the database: the copy we were handed may be stale (an import and the
@@ -267,6 +268,7 @@ def user_deactivate(
         changes={"reason": reason, "leave_date": user.leave_date},
         ip=ip,
     )
+    user_sessions_end(user, by=by, reason=PortalEvent.USER_DEACTIVATED.label, ip=ip)
     # Apps that must act when someone leaves (the chat-group register removing them from its
     # groups, say) registered a hook; each runs in this transaction, so a leaver never half-leaves.
     registry.call_leaver_hooks(user=user, by=by)

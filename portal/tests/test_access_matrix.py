@@ -27,6 +27,8 @@ PAGES = [
     ("notifications", "portal:notifications", "get", EVERYONE),
     ("mark all read", "portal:notifications_read_all", "post", EVERYONE),
     ("password change", "password_change", "get", EVERYONE),
+    ("your sessions", "sessions", "get", EVERYONE),
+    ("sign out of every other session", "sessions_end_others", "post", EVERYONE),
     ("audit trail", "portal:audit", "get", AUDIT_READERS),
     ("audit export", "portal:audit_export", "get", AUDIT_READERS),
     ("organisation settings", "portal:organisation_settings", "get", (Role.SYSADMIN,)),
@@ -59,6 +61,22 @@ def test_each_page_asks_an_anonymous_visitor_to_sign_in(client, request):
         client,
         request,
         [(reverse(url_name), method, {ANONYMOUS: SIGN_IN}) for _, url_name, method, _ in PAGES],
+    )
+
+
+@pytest.mark.parametrize("kind", PEOPLE, ids=[str(p) for p in PEOPLE])
+def test_everyone_may_sign_themself_out_everywhere(client, request, kind):
+    # Not in PAGES: it ends the very session asking, so it answers with the sign-in page.
+    client.force_login(person_for(request, kind))
+    response = client.post(reverse("sessions_end_all"))
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert client.get(reverse("portal:dashboard")).status_code == 302
+
+
+def test_signing_out_everywhere_asks_an_anonymous_visitor_to_sign_in(client, request):
+    assert_access_matrix(
+        client, request, [(reverse("sessions_end_all"), "post", {ANONYMOUS: SIGN_IN})]
     )
 
 

@@ -24,6 +24,8 @@ PERSON_PAGES = [
     ("person_reactivate", "post"),
     ("person_unlock", "get"),
     ("person_unlock", "post"),
+    ("person_sessions_end", "get"),
+    ("person_sessions_end", "post"),
 ]
 NOT_SYSADMIN = ["staff", "line manager", *[r for r in Role if r != Role.SYSADMIN]]
 
@@ -83,7 +85,14 @@ def _dpo_group():
 
 
 @pytest.mark.parametrize(
-    "url", ["/people/", "/people/1/", "/people/1/roles/add/", "/people/1/deactivate/"]
+    "url",
+    [
+        "/people/",
+        "/people/1/",
+        "/people/1/roles/add/",
+        "/people/1/deactivate/",
+        "/people/1/sign-out/",
+    ],
 )
 def test_the_pages_ask_an_anonymous_visitor_to_sign_in(client, url):
     response = client.get(url)

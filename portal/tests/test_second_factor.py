@@ -362,3 +362,15 @@ def test_after_a_reset_the_person_sets_up_again(client, sysadmin, dpo):
     pending = TOTPDevice.objects.get(user=dpo, confirmed=False)
     client.post(SETUP, {"code": pyotp.TOTP(b32encode(pending.bin_key).decode()).now()})
     assert client.get(AUDIT).status_code == 200
+
+
+def test_a_reset_signs_the_person_out_everywhere(client, sysadmin, dpo):
+    from django.test import Client
+
+    theirs = Client()
+    theirs.force_login(dpo)
+    assert theirs.get(AUDIT).status_code == 200
+    second_factor_reset(user=dpo, by=sysadmin, reason="Phone stolen", ip=None)
+    response = theirs.get(DASHBOARD)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

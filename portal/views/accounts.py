@@ -4,7 +4,6 @@ outbox, and password changes and resets are written to the audit trail."""
 import hashlib
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
@@ -17,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from portal.access import client_ip
 from portal.models import User
 from portal.services.accounts import user_password_reset_request, user_password_set
+from portal.sessions import session_keep_after_password_change
 
 # In the session of whoever asked for a reset link: a fingerprint of the address and the minute
 # asked, so a second request for the same address in that minute can be answered honestly.
@@ -81,9 +81,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             password=form.cleaned_data["new_password1"],
             ip=client_ip(self.request),
             reset=False,
+            keep_session_key=self.request.session.session_key,
         )
-        # Keeps this session signed in; every other session of theirs ends.
-        update_session_auth_hash(self.request, form.user)
+        # Keeps this session signed in; every other session of theirs has ended.
+        session_keep_after_password_change(self.request, form.user)
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -96,6 +97,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             password=form.cleaned_data["new_password1"],
             ip=client_ip(self.request),
             reset=True,
+            # Not ended under the running request (its session is saved as it finishes);
+            # Django's own check signs it out on its next page if it was theirs.
+            keep_session_key=self.request.session.session_key,
         )
         # The token was moved into the session by Django's view; a used link must not work again
         # (the new password hash also invalidates the token itself).

@@ -22,12 +22,13 @@ from portal.access import (
     get_person_for_admin,
 )
 from portal.forms.people import ReasonForm, RoleGrantForm, SearchForm
-from portal.models import User
+from portal.models import User, UserSession
 from portal.registry import registry
 from portal.roles import Role
 from portal.selectors import second_factor_status, sign_in_lock_for
 from portal.services.accounts import user_sign_in_unlock
 from portal.services.second_factor import SecondFactorRefused, second_factor_reset
+from portal.services.sessions import user_sessions_end
 from portal.services.users import (
     RoleChangeRefused,
     user_deactivate,
@@ -93,6 +94,7 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "second_factor": second_factor_status(person),
             "cooloff": settings.AXES_COOLOFF_TIME,
             "reports": person.reports.filter(is_active=True).count(),
+            "sessions": UserSession.objects.filter(user=person).active().count(),
             # Each app's part of a person's record (their declarations, chat groups they run…),
             # registered with the portal (portal.registry.PersonSection).
             "sections": registry.build(registry.person_sections, request, person),
@@ -283,6 +285,44 @@ def person_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "example, they rang the helpdesk): otherwise someone may be guessing their password.",
         button="Let them sign in again",
         danger=False,
+    )
+
+
+@login_required
+def person_sessions_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    person = get_person_for_admin(request.user, pk)
+    if person.pk == request.user.pk:
+        # The reason an administrator gives is for someone else's account; one's own sessions
+        # are on one's own page, which can keep the session in use.
+        messages.info(request, "Your own sessions are on this page.")
+        return redirect("sessions")
+    if request.method != "POST" and not UserSession.objects.filter(user=person).active().exists():
+        messages.info(request, f"{person.full_name} is not signed in anywhere: nothing to do.")
+        return redirect(_person_url(person))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ended = user_sessions_end(
+            person, by=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+        if ended:
+            messages.success(
+                request,
+                f"{person.full_name} has been signed out everywhere "
+                f"({ended} session{'s' if ended != 1 else ''}).",
+            )
+        else:
+            messages.info(request, f"{person.full_name} was not signed in anywhere: nothing to do.")
+        return redirect(_person_url(person))
+    return _confirm(
+        request,
+        person,
+        form,
+        title=f"Sign {person.full_name} out everywhere",
+        explanation=f"Every session of {person.full_name} ends at once, on every browser and "
+        "device: they will need to sign in again. Use this when their account may be in "
+        "someone else's hands, or a device of theirs is lost. It does not change their "
+        "password.",
+        button="Sign out everywhere",
     )
 
 
