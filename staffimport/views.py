@@ -66,7 +66,7 @@ def staff_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "staffimport/upload.html", {"form": form, "columns": COLUMNS})
 
 
-@access_required(can_import_staff)
+@access_required(can_import_staff, sensitive=True)
 def staff_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     staff_import = get_import_for_user(request.user, pk)
     stale = (
