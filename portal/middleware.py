@@ -4,6 +4,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
 
+from portal.lib.security_log import security_event
+
 SIGNED_IN_AT = "portal_signed_in_at"
 # Set on the request before the portal itself signs someone out, so the audit trail says why.
 LOGOUT_REASON = "portal_logout_reason"
@@ -44,3 +46,19 @@ class SessionLifetimeMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class ForbiddenLogMiddleware:
+    """Logs every refusal (403: a page someone's role does not include, a failed CSRF check)
+    as one structured line with the path, the person and their address. Django's own
+    "Forbidden" warning names the path alone. After the authentication middleware, so the
+    person is known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            security_event("page.forbidden", request=request, status=403)
+        return response

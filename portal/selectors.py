@@ -35,3 +35,13 @@ def sign_in_lock_for(user: User) -> SignInLock:
         locked_until=max(locked_at) + cooloff if locked_at else None,
         recent_failures=sum(failures for failures, _at in rows),
     )
+
+
+def account_id_for(sign_in_name: str | None) -> int | None:
+    """The id of the account a sign-in name (an email address, in any case) belongs to, if any.
+    Logs and counters name accounts by id: what was typed is sometimes a password."""
+    return (
+        User.objects.filter(email__iexact=(sign_in_name or "").strip())
+        .values_list("pk", flat=True)
+        .first()
+    )

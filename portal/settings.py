@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 403 as a structured line on "portal.security"; needs the person, so after auth.
+    "portal.middleware.ForbiddenLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "portal.middleware.SessionLifetimeMiddleware",
@@ -317,6 +319,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Sign-ins, failures, lockouts, refusals and second-factor events, one JSON line each
+        # (portal/lib/security_log.py); kept at INFO whatever LOG_LEVEL says.
+        "portal.security": {"level": "INFO"},
+    },
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional setting until Django 6
