@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.utils import timezone
 
+from portal.lib.request_size import body_limit_for
 from portal.lib.security_log import security_event
 
 SIGNED_IN_AT = "portal_signed_in_at"
@@ -62,3 +64,27 @@ class ForbiddenLogMiddleware:
         if response.status_code == 403:
             security_event("page.forbidden", request=request, status=403)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses (413, with a page saying why) a request whose Content-Length is over what its
+    page accepts (portal.lib.request_size), before the body is read: Django reads it only when
+    something asks for request.POST or request.FILES, which the CSRF check does first, in its
+    own process_view. So this must come before CsrfViewMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = body_limit_for(view_func)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django itself reads an unreadable length as no body at all
+        if length <= limit:
+            return None
+        security_event("request.too_large.refused", request=request, length=length, limit=limit)
+        return render(request, "413.html", {"limit": limit}, status=413)

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, whose process_view is the first to read the body.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every 403 as a structured line on "portal.security"; needs the person, so after auth.
@@ -194,6 +196,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# The largest request body a page takes, refused from its Content-Length before it is read: a
+# file of PORTAL_MAX_UPLOAD_BYTES and the form around it. Pages made for larger files (the staff
+# import) say so themselves (portal/lib/request_size.py).
+PORTAL_MAX_REQUEST_BYTES = env.int(
+    "PORTAL_MAX_REQUEST_BYTES", default=PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

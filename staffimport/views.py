@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import AuthenticatedRequest, access_required, client_ip
+from portal.lib.request_size import FORM_ALLOWANCE, accepts_body_up_to
 from staffimport.access import can_import_staff, get_import_for_user
 from staffimport.columns import COLUMNS
 from staffimport.forms import StaffImportForm
 from staffimport.models import StaffImport
+from staffimport.parsing import MAX_FILE_BYTES
 from staffimport.services import (
     STALE_AFTER,
     ApplyRefused,
@@ -43,6 +45,8 @@ def staff_import_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "staffimport/list.html", {"page": page})
 
 
+# A whole force's HR file is far larger than any other upload.
+@accepts_body_up_to(MAX_FILE_BYTES + FORM_ALLOWANCE)
 @access_required(can_import_staff)
 def staff_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = StaffImportForm(request.POST or None, request.FILES or None)
