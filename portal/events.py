@@ -14,6 +14,10 @@ class PortalEvent(TextChoices):
     USER_SIGNED_OUT = "user.signed_out", "Signed out"
     USER_SESSION_EXPIRED = "user.session_expired", "Signed out automatically (time limit)"
     USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in refused: wrong email or password"
+    USER_SIGN_IN_ADDRESS_PAUSED = (
+        "user.sign_in_address_paused",
+        "Sign-in refused: too many accounts tried from one address",
+    )
     # Passwords
     USER_PASSWORD_CHANGED = "user.password_changed", "Changed their password"
     USER_PASSWORD_RESET = "user.password_reset", "Set a new password from an emailed link"

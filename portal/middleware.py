@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils import timezone
 
+from portal.backends import ADDRESS_PAUSED
 from portal.lib.request_size import body_limit_for
 from portal.lib.security_log import security_event
 
@@ -88,3 +89,26 @@ class RequestSizeLimitMiddleware:
             return None
         security_event("request.too_large.refused", request=request, length=length, limit=limit)
         return render(request, "413.html", {"limit": limit}, status=413)
+
+
+class AddressPauseMiddleware:
+    """Answers a sign-in that portal.backends.AddressPauseBackend refused with a page saying
+    why and how long to wait (429), instead of the form's "wrong email or password"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        pause = getattr(request, ADDRESS_PAUSED, None)
+        if pause is None:
+            return response
+        seconds = pause.seconds_left()
+        paused = render(
+            request,
+            "registration/address_paused.html",
+            {"pause": pause, "minutes": -(-seconds // 60)},
+            status=429,
+        )
+        paused["Retry-After"] = str(seconds)
+        return paused

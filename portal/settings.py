@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "portal.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers a sign-in refused for password spraying with the page saying why; before axes,
+    # so that its answer, not axes' account lockout page, is the one seen.
+    "portal.middleware.AddressPauseMiddleware",
     # Last, so a locked-out login is answered after everything else has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in from an address that failed against many accounts (password spraying).
+    "portal.backends.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # The Django admin's model pages open to the System administrator role (see the module).
@@ -168,6 +173,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password spraying (portal/sign_in_limits.py): an address that failed against this many
+# different accounts within the window is paused; from SLOW_AFTER accounts it is slowed.
+PORTAL_SPRAY_ACCOUNTS = env.int("PORTAL_SPRAY_ACCOUNTS", default=10)
+PORTAL_SPRAY_SLOW_AFTER = env.int("PORTAL_SPRAY_SLOW_AFTER", default=5)
+PORTAL_SPRAY_SLOW_SECONDS = env.int("PORTAL_SPRAY_SLOW_SECONDS", default=10)
+PORTAL_SPRAY_WINDOW = timedelta(minutes=env.int("PORTAL_SPRAY_WINDOW_MINUTES", default=15))
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, the header is
 # ignored). The lockout and the audit trail read the client address the same way.
 PORTAL_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)

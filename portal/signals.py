@@ -8,10 +8,16 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from portal.access import client_ip
+from portal.backends import ADDRESS_PAUSED
 from portal.lib.security_log import security_event
 from portal.middleware import LOGOUT_REASON, SIGNED_IN_AT
 from portal.selectors import account_id_for
-from portal.services.accounts import user_sign_in_failed, user_signed_in, user_signed_out
+from portal.services.accounts import (
+    user_sign_in_address_paused,
+    user_sign_in_failed,
+    user_signed_in,
+    user_signed_out,
+)
 
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_signed_in")
@@ -32,6 +38,10 @@ def _signed_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="portal.audit_sign_in_failed")
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; only the username is read.
+    pause = getattr(request, ADDRESS_PAUSED, None)
+    if pause is not None:
+        _address_paused(request, str(credentials.get("username", "")), pause)
+        return
     locked_out = bool(getattr(request, "axes_locked_out", False))
     event = user_sign_in_failed(
         username=str(credentials.get("username", "")),
@@ -51,3 +61,16 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 def _locked_out(sender, request, username, **kwargs):
     # Sent when the limit is reached and again for each attempt while the pause lasts.
     security_event("sign_in.locked_out", request=request, account_id=account_id_for(username))
+
+
+def _address_paused(request, username: str, pause) -> None:
+    event = user_sign_in_address_paused(username=username, ip=client_ip(request), pause=pause)
+    security_event(
+        "sign_in.refused",
+        request=request,
+        reason="address slowed" if pause.slowed else "address paused",
+        account_id=int(event.object_id) if event.object_id else None,
+        accounts_failed_from_address=pause.accounts,
+        paused_until=pause.until.isoformat(),
+        slowed=pause.slowed,
+    )
