@@ -146,7 +146,7 @@ def walk_routes(
             continue
         if route.arguments and route.name not in arguments:
             continue
-        url = reverse(route.name, kwargs=arguments.get(route.name) or None)
+        url = reverse(route.name, kwargs=dict(arguments.get(route.name) or {}) or None)
         response = client.get(url, secure=True)
         walked[route.name] = response.status_code
         found = header_problems(response, every_script=namespace != "admin")
