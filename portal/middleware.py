@@ -82,7 +82,7 @@ class RequestSizeLimitMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         limit = body_limit_for(view_func)
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             length = 0  # Django itself reads an unreadable length as no body at all
         if length <= limit:
