@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from portal.lib.sensitive import sensitive_page
 from portal.models import Notification, User
 from portal.roles import AUDIT_READERS, Role
 
@@ -31,11 +32,12 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
-def access_required(test: Callable[[AnyUser], bool]) -> Callable:
+def access_required(test: Callable[[AnyUser], bool], *, sensitive: bool = False) -> Callable:
     """Signed in (else to the login page) and passing `test` (else 403).
 
     The menu shows an entry by the same test (portal.registry.MenuEntry.allowed), so a page
-    and its menu entry cannot disagree.
+    and its menu entry cannot disagree. `sensitive`: the page is about people and is never
+    stored by a browser or proxy (see portal.lib.sensitive).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -46,7 +48,7 @@ def access_required(test: Callable[[AnyUser], bool]) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return sensitive_page(wrapped) if sensitive else wrapped
 
     return decorator
 

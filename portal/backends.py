@@ -11,8 +11,15 @@ never deleted). Nothing outside the admin decides access by `has_perm`.
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
-from portal.access import can_use_django_admin
+from portal.access import can_use_django_admin, client_ip
+from portal.sign_in_limits import address_pause_for
+
+# Set on the request when an address is paused (portal.sign_in_limits); the sign-in receivers
+# record the refusal and AddressPauseMiddleware answers with the page that explains it.
+ADDRESS_PAUSED = "portal_address_paused"
 
 
 class SystemAdministratorBackend(BaseBackend):
@@ -23,3 +30,20 @@ class SystemAdministratorBackend(BaseBackend):
 
     def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
         return can_use_django_admin(user_obj)
+
+
+class AddressPauseBackend:
+    """First of the backends: refuses every sign-in, right password or not, from an address
+    that has failed against too many different accounts (portal.sign_in_limits). It sits in
+    authenticate() so that every sign-in form (the portal's, the Django admin's) obeys it.
+    Raising PermissionDenied stops Django trying the other backends. Not a BaseBackend: with no
+    get_user(), Django never takes it for the backend a session was signed in with."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+        if request is None:
+            return None
+        pause = address_pause_for(client_ip(request))
+        if pause is not None:
+            setattr(request, ADDRESS_PAUSED, pause)
+            raise PermissionDenied
+        return None

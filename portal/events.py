@@ -27,6 +27,10 @@ class PortalEvent(TextChoices):
         "user.sessions_ended_by_portal",
         "Signed out everywhere by the portal",
     )
+    USER_SIGN_IN_ADDRESS_PAUSED = (
+        "user.sign_in_address_paused",
+        "Sign-in refused: too many accounts tried from one address",
+    )
     # Passwords
     USER_PASSWORD_CHANGED = "user.password_changed", "Changed their password"
     USER_PASSWORD_RESET = "user.password_reset", "Set a new password from an emailed link"

@@ -58,3 +58,13 @@ def second_factor_status(user: User) -> SecondFactorStatus:
         paused_until=paused_until(user),
         required=user.needs_second_factor,
     )
+
+
+def account_id_for(sign_in_name: str | None) -> int | None:
+    """The id of the account a sign-in name (an email address, in any case) belongs to, if any.
+    Logs and counters name accounts by id: what was typed is sometimes a password."""
+    return (
+        User.objects.filter(email__iexact=(sign_in_name or "").strip())
+        .values_list("pk", flat=True)
+        .first()
+    )

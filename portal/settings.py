@@ -82,13 +82,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Django 5.2 sends no Permissions-Policy of its own; see PERMISSIONS_POLICY.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, whose process_view is the first to read the body.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: marks request.user verified once the second step is done.
     "django_otp.middleware.OTPMiddleware",
+    # Every 403 as a structured line on "portal.security"; needs the person, so after auth.
+    "portal.middleware.ForbiddenLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "portal.middleware.SessionLifetimeMiddleware",
@@ -97,6 +103,9 @@ MIDDLEWARE = [
     "portal.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers a sign-in refused for password spraying with the page saying why; before axes,
+    # so that its answer, not axes' account lockout page, is the one seen.
+    "portal.middleware.AddressPauseMiddleware",
     # Last, so a locked-out login is answered after everything else has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -139,6 +148,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in from an address that failed against many accounts (password spraying).
+    "portal.backends.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # The Django admin's model pages open to the System administrator role (see the module).
@@ -170,6 +181,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password spraying (portal/sign_in_limits.py): an address that failed against this many
+# different accounts within the window is paused; from SLOW_AFTER accounts it is slowed.
+PORTAL_SPRAY_ACCOUNTS = env.int("PORTAL_SPRAY_ACCOUNTS", default=10)
+PORTAL_SPRAY_SLOW_AFTER = env.int("PORTAL_SPRAY_SLOW_AFTER", default=5)
+PORTAL_SPRAY_SLOW_SECONDS = env.int("PORTAL_SPRAY_SLOW_SECONDS", default=10)
+PORTAL_SPRAY_WINDOW = timedelta(minutes=env.int("PORTAL_SPRAY_WINDOW_MINUTES", default=15))
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, the header is
 # ignored). The lockout and the audit trail read the client address the same way.
 PORTAL_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
@@ -219,6 +236,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# The largest request body a page takes, refused from its Content-Length before it is read: a
+# file of PORTAL_MAX_UPLOAD_BYTES and the form around it. Pages made for larger files (the staff
+# import) say so themselves (portal/lib/request_size.py).
+PORTAL_MAX_REQUEST_BYTES = env.int(
+    "PORTAL_MAX_REQUEST_BYTES", default=PORTAL_MAX_UPLOAD_BYTES + 1024 * 1024
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -297,6 +320,37 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Browser features no page of the portal uses, refused to every page and anything it frames, so
+# an injected script cannot turn on a camera or microphone or read where someone is. Passkeys
+# (publickey-credentials-*) and copying to the clipboard are left to the browser's default.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 # Transport security; the intranet sits behind a TLS-terminating proxy in production.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -316,6 +370,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Sign-ins, failures, lockouts, refusals and second-factor events, one JSON line each
+        # (portal/lib/security_log.py); kept at INFO whatever LOG_LEVEL says.
+        "portal.security": {"level": "INFO"},
+    },
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional setting until Django 6

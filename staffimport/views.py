@@ -1,8 +1,6 @@
 """The staff import pages, for policy administrators: upload HR's file, see its problems or the
 preview of what it would change, apply it, watch its progress, and look back at past imports."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,10 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import AuthenticatedRequest, access_required, client_ip
+from portal.lib.csv_export import csv_lines
+from portal.lib.request_size import FORM_ALLOWANCE, accepts_body_up_to
 from staffimport.access import can_import_staff, get_import_for_user
 from staffimport.columns import COLUMNS
 from staffimport.forms import StaffImportForm
 from staffimport.models import StaffImport
+from staffimport.parsing import MAX_FILE_BYTES
 from staffimport.services import (
     STALE_AFTER,
     ApplyRefused,
@@ -43,6 +44,8 @@ def staff_import_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "staffimport/list.html", {"page": page})
 
 
+# A whole force's HR file is far larger than any other upload.
+@accepts_body_up_to(MAX_FILE_BYTES + FORM_ALLOWANCE)
 @access_required(can_import_staff)
 def staff_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -66,7 +69,7 @@ def staff_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "staffimport/upload.html", {"form": form, "columns": COLUMNS})
 
 
-@access_required(can_import_staff)
+@access_required(can_import_staff, sensitive=True)
 def staff_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     staff_import = get_import_for_user(request.user, pk)
     stale = (
@@ -154,11 +157,8 @@ def staff_import_progress(request: AuthenticatedRequest, pk: int) -> JsonRespons
 @access_required(can_import_staff)
 def staff_import_template(request: AuthenticatedRequest) -> HttpResponse:
     """An empty HR file with every column and one example row, to start from."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # No one's data, so not an audited export; written as every export is (formula-safe, BOM).
+    lines = csv_lines([[c.name for c in COLUMNS], [c.example for c in COLUMNS]])
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'
-    # A byte order mark, so that Excel opens the file as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow([c.name for c in COLUMNS])
-    writer.writerow([c.example for c in COLUMNS])
     return response

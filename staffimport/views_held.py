@@ -19,7 +19,7 @@ from staffimport.held import (
 from staffimport.models import HeldChange
 
 
-@access_required(can_decide_held_changes)
+@access_required(can_decide_held_changes, sensitive=True)
 def held_change_list(request: AuthenticatedRequest) -> HttpResponse:
     waiting = HeldChange.objects.filter(status=HeldChange.Status.WAITING).select_related(
         "user", "staff_import__uploaded_by", "staff_import__applied_by"

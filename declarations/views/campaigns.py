@@ -199,7 +199,7 @@ def statement_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=statement.campaign_id)
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     form = PeopleFilterForm(request.GET or None)
@@ -252,12 +252,12 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
     )
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 def obligation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _obligation_page(request, get_obligation_for_admin(request.user, pk))
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 @require_POST
 def obligation_pause_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
@@ -278,7 +278,7 @@ def obligation_pause_view(request: AuthenticatedRequest, pk: int) -> HttpRespons
     return _obligation_page(request, obligation, pause_form=form, status=400)
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 @require_POST
 def obligation_resume_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
@@ -291,7 +291,7 @@ def obligation_resume_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
     return redirect("declarations:obligation", pk=obligation.pk)
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 @require_POST
 def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)

@@ -46,7 +46,7 @@ def _chart(completions: list[Completion]) -> dict:
     )
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
@@ -54,7 +54,7 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "declarations/reports/list.html", {"page": page})
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 def report_campaign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
@@ -75,7 +75,7 @@ def report_campaign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
@@ -156,7 +156,7 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
         ]
 
 
-@access_required(is_policy_admin)
+@access_required(is_policy_admin, sensitive=True)
 def report_export(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
@@ -172,7 +172,7 @@ def report_export(request: AuthenticatedRequest, pk: int) -> StreamingHttpRespon
     )
 
 
-@access_required(can_see_my_team)
+@access_required(can_see_my_team, sensitive=True)
 def my_team(request: AuthenticatedRequest) -> HttpResponse:
     """A line manager's own direct reports and where each stands; everyone else gets 403."""
     now = timezone.now()

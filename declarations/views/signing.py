@@ -12,6 +12,7 @@ from declarations.models import Campaign, Obligation
 from declarations.selectors import extra_statements_for
 from declarations.services.signing import SignatureRefused, declaration_sign
 from portal.access import AuthenticatedRequest, client_ip
+from portal.lib.sensitive import sensitive_page
 
 
 @login_required
@@ -72,12 +73,14 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_page
 @login_required
 def receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     declaration = get_declaration_for_user(request.user, pk)
     return render(request, "declarations/receipt.html", {"declaration": declaration})
 
 
+@sensitive_page
 @login_required
 def record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The printable record: everything the declaration holds, as evidence."""

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Model
 from django.http import StreamingHttpResponse
 
+from portal.lib.sensitive import no_store
 from portal.services.audit import audit_record
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -58,4 +59,6 @@ def csv_export(
     audit_record(verb=verb, actor=by, obj=obj, changes=changes, ip=ip)
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Exports name people or hold the audit trail: a copy left in a browser's cache or a proxy
+    # is a copy nobody recorded.
+    return no_store(response)

@@ -15,6 +15,7 @@ from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
 from portal.services.second_factor import second_factor_pause_clear
 from portal.services.sessions import user_sessions_end
+from portal.sign_in_limits import AddressPause
 
 
 @transaction.atomic
@@ -42,6 +43,26 @@ def user_sign_in_failed(*, username: str, ip: str | None, locked_out: bool) -> A
         changes["account"] = "no account has that email address"
     return audit_record(
         verb=PortalEvent.USER_SIGN_IN_FAILED, actor=None, obj=user, ip=ip, changes=changes
+    )
+
+
+@transaction.atomic
+def user_sign_in_address_paused(
+    *, username: str, ip: str | None, pause: AddressPause
+) -> AuditEvent:
+    """A sign-in refused without trying the password, because its address has failed against
+    too many different accounts (portal.sign_in_limits). As for a failure, what was typed as the
+    email is recorded only when it names an account."""
+    user = User.objects.filter(email__iexact=(username or "").strip()).first()
+    changes: dict[str, object] = {
+        "accounts_failed_from_address": pause.accounts,
+        "paused_until": pause.until.isoformat(),
+        "slowed": pause.slowed,
+    }
+    if user is None:
+        changes["account"] = "no account has that email address"
+    return audit_record(
+        verb=PortalEvent.USER_SIGN_IN_ADDRESS_PAUSED, actor=None, obj=user, ip=ip, changes=changes
     )
 
 

@@ -2,8 +2,10 @@
 
 import csv
 import io
+import re
 
 import pytest
+from django.conf import settings
 
 from portal.lib.csv_export import csv_export, csv_safe
 from portal.models import AuditEvent
@@ -44,3 +46,26 @@ def test_the_export_is_recorded_before_a_single_row_is_read(alice):
     event = AuditEvent.objects.get(verb="test.exported")
     assert (event.actor, event.changes, event.ip_address) == (alice, {"format": "csv"}, "10.0.0.1")
     assert b"".join(response.streaming_content).endswith(b"header\r\n")
+
+
+# Where the portal and its apps live; their tests may write CSV however they like.
+_SOURCES = ("portal", "declarations", "staffimport", "groups", "incidents", "socialmedia")
+_WRITES_CSV = re.compile(r"csv\.(writer|DictWriter)\(")
+_SENDS_CSV = re.compile(r"content_type=[\"']text/csv")
+
+
+def test_every_csv_the_portal_sends_is_written_here_so_every_export_is_formula_safe():
+    # A view that wrote its own CSV would skip csv_safe (and the audit event); a new export
+    # must come through csv_export, or csv_lines for a file with no one's data in it.
+    sources = {
+        str(path.relative_to(settings.BASE_DIR)): path.read_text()
+        for package in _SOURCES
+        for path in (settings.BASE_DIR / package).rglob("*.py")
+        if "tests" not in path.parts
+    }
+    writers = [name for name, text in sources.items() if _WRITES_CSV.search(text)]
+    assert writers == ["portal/lib/csv_export.py"]
+    senders = [name for name, text in sources.items() if _SENDS_CSV.search(text)]
+    assert "staffimport/views.py" in senders  # the HR file template
+    for name in senders:
+        assert re.search(r"\bcsv_(export|lines)\(", sources[name]), name

@@ -1,51 +1,16 @@
 """Production settings: `check --deploy` is clean, and the portal refuses to start without its
 secrets. Each runs `manage.py` in a fresh process with production's environment."""
 
-import os
 import re
 import subprocess
 import sys
 
 import pytest
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management.utils import get_random_secret_key
 from django.urls import reverse
 
-# Variables the test run sets that production never has.
-_TEST_ONLY = {
-    "DEBUG",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "DJANGO_SETTINGS_MODULE",
-    "CELERY_TASK_ALWAYS_EAGER",
-    "CELERY_TASK_DEFAULT_QUEUE",
-    "DATABASE_URL",
-    "PORTAL_TEST_DB_NAME",
-    "SECRET_KEY",
-    "PORTAL_ENCRYPTION_KEYS",
-}
-
-
-def _production_env(tmp_path, **overrides):
-    env = {k: v for k, v in os.environ.items() if k not in _TEST_ONLY}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "SECRET_KEY": get_random_secret_key() + get_random_secret_key(),
-            "PORTAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "ALLOWED_HOSTS": "compliance.example.org",
-            "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
-            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-            "EMAIL_URL": "smtp+tls://mailer@example.org:587",
-            "PORTAL_VAR_DIR": str(tmp_path),
-        }
-    )
-    for name, value in overrides.items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
-    return env
+from portal.testing.production import production_env
 
 
 def _manage(env, *args):
@@ -60,7 +25,7 @@ def _manage(env, *args):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = _production_env(tmp_path)
+    env = production_env(tmp_path)
     assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in env
     result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -71,7 +36,7 @@ def test_a_secret_key_starting_with_a_dollar_sign_is_taken_as_it_is(tmp_path):
     # django-environ reads "$NAME" as a reference to another variable; Django's own key
     # generator can produce such a key, which once made this suite fail at random.
     key = "$" + get_random_secret_key() + get_random_secret_key()
-    result = _manage(_production_env(tmp_path, SECRET_KEY=key), "check")
+    result = _manage(production_env(tmp_path, SECRET_KEY=key), "check")
     assert result.returncode == 0, result.stderr
 
 
@@ -84,7 +49,7 @@ def test_production_settings_are_the_secure_ones(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
-        env=_production_env(tmp_path),
+        env=production_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=60,
@@ -101,7 +66,7 @@ def test_production_settings_are_the_secure_ones(tmp_path):
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "PORTAL_ENCRYPTION_KEYS"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
-    result = _manage(_production_env(tmp_path, **{missing: None}), "check")
+    result = _manage(production_env(tmp_path, **{missing: None}), "check")
     assert result.returncode != 0
     assert f"{missing} must be set in production" in result.stderr
 
@@ -109,14 +74,14 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
 def test_production_refuses_the_development_key(tmp_path):
     from portal.settings import _DEV_SECRET_KEY
 
-    result = _manage(_production_env(tmp_path, SECRET_KEY=_DEV_SECRET_KEY), "check")
+    result = _manage(production_env(tmp_path, SECRET_KEY=_DEV_SECRET_KEY), "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
 def test_an_encryption_key_that_is_not_a_fernet_key_is_refused_without_printing_it(tmp_path):
     bad = "not-a-real-key-but-a-secret-all-the-same"
-    result = _manage(_production_env(tmp_path, PORTAL_ENCRYPTION_KEYS=bad), "check")
+    result = _manage(production_env(tmp_path, PORTAL_ENCRYPTION_KEYS=bad), "check")
     assert result.returncode != 0
     assert "not a Fernet key" in result.stderr
     assert bad not in result.stderr + result.stdout

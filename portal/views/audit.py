@@ -69,7 +69,7 @@ def _rows_for(events: Iterable[AuditEvent], user: User) -> list[_Row]:
     return rows
 
 
-@access_required(can_read_audit)
+@access_required(can_read_audit, sensitive=True)
 def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     form, events = _filtered(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -122,7 +122,7 @@ def _rows(events: QuerySet[AuditEvent]) -> Iterator[list]:
         ]
 
 
-@access_required(can_read_audit)
+@access_required(can_read_audit, sensitive=True)
 def audit_export(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered events as CSV, streamed in constant memory, oldest first."""
     form, events = _filtered(request)

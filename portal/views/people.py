@@ -22,6 +22,7 @@ from portal.access import (
     get_person_for_admin,
 )
 from portal.forms.people import ReasonForm, RoleGrantForm, SearchForm
+from portal.lib.sensitive import sensitive_page
 from portal.models import User, UserSession
 from portal.registry import registry
 from portal.roles import Role
@@ -51,7 +52,7 @@ def _person_url(person: User) -> str:
     return reverse("portal:person", args=[person.pk])
 
 
-@access_required(can_manage_people)
+@access_required(can_manage_people, sensitive=True)
 def people_list(request: AuthenticatedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     people = User.objects.select_related("department").prefetch_related("groups")
@@ -79,6 +80,7 @@ def people_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@sensitive_page
 @login_required
 def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -115,6 +117,7 @@ def _held(person: User) -> frozenset[str]:
     return frozenset(person.groups.values_list("name", flat=True))
 
 
+@sensitive_page
 @login_required
 def person_role_grant(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -167,6 +170,7 @@ def _confirm(
     )
 
 
+@sensitive_page
 @login_required
 def person_role_remove(request: AuthenticatedRequest, pk: int, role: str) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -200,6 +204,7 @@ def person_role_remove(request: AuthenticatedRequest, pk: int, role: str) -> Htt
     )
 
 
+@sensitive_page
 @login_required
 def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -232,6 +237,7 @@ def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_page
 @login_required
 def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -258,6 +264,7 @@ def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_page
 @login_required
 def person_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -288,6 +295,7 @@ def person_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_page
 @login_required
 def person_sessions_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
@@ -326,6 +334,7 @@ def person_sessions_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_page
 @login_required
 def person_second_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
