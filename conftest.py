@@ -7,6 +7,7 @@ each privileged role has its own person.
 import os
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM refuses without this.
 # Set here, for tests only: exported globally it would fail `check --deploy` (async.E001).
@@ -15,6 +16,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from portal.roles import Role  # noqa: E402
 from portal.tests.factories import TEST_PASSWORD as PASSWORD  # noqa: E402, F401
 from portal.tests.factories import DepartmentFactory, UserFactory  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_audit_head():
+    # verify_audit writes the head of the trail it checked; the next test's trail is another.
+    yield
+    settings.PORTAL_AUDIT_HEAD_FILE.unlink(missing_ok=True)
 
 
 @pytest.fixture

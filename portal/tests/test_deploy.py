@@ -1,6 +1,7 @@
 """Production settings: `check --deploy` is clean, and the portal refuses to start without its
 secrets. Each runs `manage.py` in a fresh process with production's environment."""
 
+import base64
 import os
 import re
 import subprocess
@@ -23,6 +24,7 @@ _TEST_ONLY = {
     "PORTAL_TEST_DB_NAME",
     "SECRET_KEY",
     "PORTAL_ENCRYPTION_KEYS",
+    "PORTAL_AUDIT_KEYS",
 }
 
 
@@ -33,6 +35,7 @@ def _production_env(tmp_path, **overrides):
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "SECRET_KEY": get_random_secret_key() + get_random_secret_key(),
             "PORTAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "PORTAL_AUDIT_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
             "ALLOWED_HOSTS": "compliance.example.org",
             "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
@@ -99,7 +102,7 @@ def test_production_settings_are_the_secure_ones(tmp_path):
     ], result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "PORTAL_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PORTAL_ENCRYPTION_KEYS", "PORTAL_AUDIT_KEYS"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     result = _manage(_production_env(tmp_path, **{missing: None}), "check")
     assert result.returncode != 0
@@ -112,6 +115,23 @@ def test_production_refuses_the_development_key(tmp_path):
     result = _manage(_production_env(tmp_path, SECRET_KEY=_DEV_SECRET_KEY), "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_the_development_audit_key_under_any_id(tmp_path):
+    from portal.settings import _DEV_AUDIT_KEY
+
+    dev = "mine:" + _DEV_AUDIT_KEY.partition(":")[2]
+    result = _manage(_production_env(tmp_path, PORTAL_AUDIT_KEYS=dev), "check")
+    assert result.returncode != 0
+    assert "PORTAL_AUDIT_KEYS must be set in production" in result.stderr
+
+
+def test_an_audit_key_that_is_too_short_is_refused_without_printing_it(tmp_path):
+    short = base64.b64encode(b"sixteen-byte-key").decode()
+    result = _manage(_production_env(tmp_path, PORTAL_AUDIT_KEYS=f"k1:{short}"), "check")
+    assert result.returncode != 0
+    assert "PORTAL_AUDIT_KEYS: key 'k1' is shorter than 32 bytes" in result.stderr
+    assert short not in result.stderr + result.stdout
 
 
 def test_an_encryption_key_that_is_not_a_fernet_key_is_refused_without_printing_it(tmp_path):
