@@ -19,8 +19,8 @@ class AuditEvent(models.Model):
     The hash is an HMAC of every field below under the key `key_id` names (portal/lib/
     audit_seal.py), so changing any row, removing one or adding one breaks the chain at that
     point, and only a holder of the key could mend it; `manage.py verify_audit` finds and names
-    the first broken link. On PostgreSQL a trigger also refuses UPDATE and DELETE on the table
-    (migration 0002).
+    the first broken link. On PostgreSQL triggers also refuse UPDATE, DELETE and TRUNCATE on the
+    table (migrations 0002 and 0007).
     """
 
     at = models.DateTimeField(db_index=True)
