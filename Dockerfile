@@ -24,11 +24,13 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Static files are collected into the image and served by WhiteNoise. Production settings refuse
-# to load without a secret key and an encryption key, so this step gets throwaway ones that
-# exist only for the length of this command; the real ones come from the env file at run time.
+# to load without a secret key, an encryption key and an audit key, so this step gets throwaway
+# ones that exist only for the length of this command; the real ones come from the env file at
+# run time.
 RUN DEBUG=0 \
     SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
     PORTAL_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+    PORTAL_AUDIT_KEYS="build:$(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     CELERY_BROKER_URL=memory://localhost/ \
     python manage.py collectstatic --noinput --verbosity 0 \

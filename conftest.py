@@ -7,12 +7,13 @@ each privileged role has its own person.
 import os
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client, TransactionTestCase
 
 # Playwright's sync API runs an event loop in the test thread; the ORM refuses without this.
 # Set here, for tests only: exported globally it would fail `check --deploy` (async.E001).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.test import Client  # noqa: E402
 
 from portal.roles import Role  # noqa: E402
 from portal.testing.second_factor import session_verified  # noqa: E402
@@ -34,6 +35,33 @@ def _force_login_does_both_steps(monkeypatch):
             session_verified(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_audit_head():
+    # verify_audit writes the head of the trail it checked; the next test's trail is another.
+    yield
+    settings.PORTAL_AUDIT_HEAD_FILE.unlink(missing_ok=True)
+
+
+_flush = TransactionTestCase._fixture_teardown
+
+
+def _flush_past_the_append_only_triggers(self):
+    """After a transactional test Django empties every table with TRUNCATE, which the append-only
+    tables refuse by trigger. Replication mode (superuser only) does not fire those triggers."""
+    if connection.vendor != "postgresql":
+        return _flush(self)
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        return _flush(self)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = origin")
+
+
+TransactionTestCase._fixture_teardown = _flush_past_the_append_only_triggers  # type: ignore[method-assign]
 
 
 @pytest.fixture

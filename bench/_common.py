@@ -59,6 +59,10 @@ def bench_setup(name: str) -> None:
         path.unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = url
+    # A fresh trail each run: verify_audit must not compare it with the head of an earlier one.
+    head = ROOT / "var" / f"bench-{name}-audit-head.json"
+    head.unlink(missing_ok=True)
+    os.environ["PORTAL_AUDIT_HEAD_FILE"] = str(head)
 
     import django
 

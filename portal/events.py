@@ -70,6 +70,8 @@ class PortalEvent(TextChoices):
     # The organisation and the trail itself
     ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed", "Organisation settings changed"
     AUDIT_EXPORTED = "audit.exported", "Audit trail downloaded (CSV)"
+    # Written once, by migration 0006: events before it were sealed without a secret key.
+    AUDIT_KEYED = "audit.keyed", "Audit trail sealed with a secret key from here on"
     USER_UPDATED = "user.updated", "Person's details updated"
 
 

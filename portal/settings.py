@@ -2,7 +2,8 @@
 
 With no environment at all (and DEBUG=1, as `make run` sets) the portal runs on a laptop with no
 servers: SQLite, Celery's filesystem broker, console email. Production (DEBUG unset) refuses to
-start without SECRET_KEY and PORTAL_ENCRYPTION_KEYS. Every variable is listed in README.md.
+start without SECRET_KEY, PORTAL_ENCRYPTION_KEYS and PORTAL_AUDIT_KEYS. Every variable is listed
+in README.md.
 """
 
 import os
@@ -14,6 +15,8 @@ from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.lib.audit_seal import parse_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -23,6 +26,7 @@ DEBUG = env.bool("DEBUG", default=False)
 # Development keys exist only so `make run` works out of the box; production must set real ones.
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijkl"
 _DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
+_DEV_AUDIT_KEY = "dev:ZGV2LW9ubHktYXVkaXQta2V5LW5ldmVyLWluLXByb2Q="
 
 # Read as-is: django-environ would treat a key starting with "$" as the name of another variable.
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
@@ -30,7 +34,17 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
 PORTAL_ENCRYPTION_KEYS = env.list(
     "PORTAL_ENCRYPTION_KEYS", default=[_DEV_ENCRYPTION_KEY] if DEBUG else []
 )
+# Keys sealing the audit trail (portal/lib/audit_seal.py): "id:base64key", newest first, comma
+# separated. Never in the database: whoever can write to it must not be able to re-seal it.
+PORTAL_AUDIT_KEYS = env.list("PORTAL_AUDIT_KEYS", default=[_DEV_AUDIT_KEY] if DEBUG else [])
+try:
+    # A bad value is wrong with DEBUG on too; the message names a key id, never a key.
+    _audit_keys = parse_keys(PORTAL_AUDIT_KEYS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"PORTAL_AUDIT_KEYS: {exc}.") from None
 if not DEBUG:
+    if not _audit_keys or parse_keys([_DEV_AUDIT_KEY])["dev"] in _audit_keys.values():
+        raise ImproperlyConfigured("PORTAL_AUDIT_KEYS must be set in production (DEBUG is off).")
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production (DEBUG is off).")
     if not PORTAL_ENCRYPTION_KEYS or _DEV_ENCRYPTION_KEY in PORTAL_ENCRYPTION_KEYS:
@@ -233,6 +247,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Where verify_audit keeps the head of the last clean check: outside the database, so that
+# rows removed from the end of the trail show. Best on storage the database's users cannot write.
+PORTAL_AUDIT_HEAD_FILE = Path(
+    env.str("PORTAL_AUDIT_HEAD_FILE", default=str(VAR_DIR / "audit-head.json"))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)

@@ -7,7 +7,9 @@ workers) never take each other's tasks.
 
 import os
 import socket
+import tempfile
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 os.environ.setdefault("DEBUG", "1")
@@ -65,3 +67,6 @@ if os.environ.get("PORTAL_TEST_DB_NAME"):
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 SITE_URL = "http://testserver"
+# Each process its own, so that runs side by side never compare with each other's trail;
+# conftest.py removes it after every test.
+PORTAL_AUDIT_HEAD_FILE = Path(tempfile.gettempdir()) / f"portal-test-audit-head-{os.getpid()}.json"

@@ -39,7 +39,9 @@ section "Migrations: every model change has its migration"
 section "Deploy check: production settings (manage.py check --deploy --fail-level WARNING)"
 SECRET=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
 FERNET=$($PY -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
+AUDIT_KEY=k1:$($PY -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
 "${quiet_env[@]}" DEBUG=0 SECRET_KEY="$SECRET" PORTAL_ENCRYPTION_KEYS="$FERNET" \
+    PORTAL_AUDIT_KEYS="$AUDIT_KEY" \
     ALLOWED_HOSTS=portal.example.org SITE_URL=https://portal.example.org \
     $PY manage.py check --deploy --fail-level WARNING
 

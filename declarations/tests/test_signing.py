@@ -187,6 +187,23 @@ def test_the_database_refuses_to_update_or_delete_a_declaration(alice, obligatio
     assert Declaration.objects.get().typed_name == "Alice Staff"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_database_refuses_to_truncate_declarations(alice, obligation):
+    _sign(obligation, alice)
+    # CASCADE, so that it is the trigger that refuses, not a foreign key; the foreign keys
+    # checked now, or PostgreSQL refuses a table with checks still pending in this transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table in ("declarations_declaration", "declarations_declaration_versions"):
+        with (
+            pytest.raises(DatabaseError, match="TRUNCATE refused on declarations_declaration"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert Declaration.objects.get().versions.count() == 1
+
+
 # ---- The pages ---------------------------------------------------------------------------
 
 

@@ -1,9 +1,8 @@
-import hashlib
-import json
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+from portal.lib.audit_seal import seal
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -17,9 +16,11 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One domain event, append-only, chained by hash to the one before it.
 
-    The hash covers every field below, so changing any row (or removing one) breaks the chain
-    at that point; `manage.py verify_audit` finds the first broken link. On PostgreSQL a trigger
-    also refuses UPDATE and DELETE on the table (migration 0002).
+    The hash is an HMAC of every field below under the key `key_id` names (portal/lib/
+    audit_seal.py), so changing any row, removing one or adding one breaks the chain at that
+    point, and only a holder of the key could mend it; `manage.py verify_audit` finds and names
+    the first broken link. On PostgreSQL triggers also refuse UPDATE, DELETE and TRUNCATE on the
+    table (migrations 0002 and 0007).
     """
 
     at = models.DateTimeField(db_index=True)
@@ -41,6 +42,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The id of the key that sealed this event; empty for events from before keys were adopted.
+    key_id = models.CharField(max_length=16, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -60,18 +63,4 @@ class AuditEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
     def compute_hash(self) -> str:
-        payload = {
-            "prev": self.prev_hash,
-            "at": self.at.isoformat(),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "verb": self.verb,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_repr": self.object_repr,
-            # Round-trip through JSON so the hash is of what the database holds.
-            "changes": json.loads(json.dumps(self.changes, cls=DjangoJSONEncoder)),
-            "ip": self.ip_address,
-        }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return seal(self)

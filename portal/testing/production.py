@@ -1,6 +1,7 @@
 """Production's settings, read in a fresh process with production's environment (DEBUG off), so
 that tests of production behaviour use the values production really has rather than a copy."""
 
+import base64
 import json
 import os
 import subprocess
@@ -24,6 +25,7 @@ _TEST_ONLY = {
     "PORTAL_TEST_DB_NAME",
     "SECRET_KEY",
     "PORTAL_ENCRYPTION_KEYS",
+    "PORTAL_AUDIT_KEYS",
 }
 
 
@@ -35,6 +37,7 @@ def production_env(var_dir: str | os.PathLike, **overrides: str | None) -> dict[
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "SECRET_KEY": get_random_secret_key() + get_random_secret_key(),
             "PORTAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "PORTAL_AUDIT_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
             "ALLOWED_HOSTS": "compliance.example.org",
             "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",

@@ -90,6 +90,18 @@ def test_the_database_refuses_to_update_or_delete_an_event(alice):
     assert audit_verify()[1] is None
 
 
+@on_postgres
+def test_the_database_refuses_to_truncate_the_trail(alice):
+    _three_events(alice)
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE portal_auditevent")
+    assert AuditEvent.objects.count() == 3
+
+
 def test_a_tampered_row_is_reported_as_the_first_broken_link(alice):
     _three_events(alice)
     middle = AuditEvent.objects.order_by("id")[1]

@@ -1,6 +1,7 @@
 """Production settings: `check --deploy` is clean, and the portal refuses to start without its
 secrets. Each runs `manage.py` in a fresh process with production's environment."""
 
+import base64
 import re
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def test_production_settings_are_the_secure_ones(tmp_path):
     ], result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "PORTAL_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PORTAL_ENCRYPTION_KEYS", "PORTAL_AUDIT_KEYS"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     result = _manage(production_env(tmp_path, **{missing: None}), "check")
     assert result.returncode != 0
@@ -77,6 +78,23 @@ def test_production_refuses_the_development_key(tmp_path):
     result = _manage(production_env(tmp_path, SECRET_KEY=_DEV_SECRET_KEY), "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_the_development_audit_key_under_any_id(tmp_path):
+    from portal.settings import _DEV_AUDIT_KEY
+
+    dev = "mine:" + _DEV_AUDIT_KEY.partition(":")[2]
+    result = _manage(production_env(tmp_path, PORTAL_AUDIT_KEYS=dev), "check")
+    assert result.returncode != 0
+    assert "PORTAL_AUDIT_KEYS must be set in production" in result.stderr
+
+
+def test_an_audit_key_that_is_too_short_is_refused_without_printing_it(tmp_path):
+    short = base64.b64encode(b"sixteen-byte-key").decode()
+    result = _manage(production_env(tmp_path, PORTAL_AUDIT_KEYS=f"k1:{short}"), "check")
+    assert result.returncode != 0
+    assert "PORTAL_AUDIT_KEYS: key 'k1' is shorter than 32 bytes" in result.stderr
+    assert short not in result.stderr + result.stdout
 
 
 def test_an_encryption_key_that_is_not_a_fernet_key_is_refused_without_printing_it(tmp_path):
