@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.events import PortalEmail, PortalEvent
+from portal.lib.security_log import security_event
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
@@ -147,6 +148,7 @@ def app_device_confirm(
         ip=ip,
         changes={"replaced_earlier_app": bool(replaced), "recovery_codes_made": len(codes)},
     )
+    security_event("second_factor.set_up", user=user, ip=ip, replaced=bool(replaced))
     return codes
 
 
@@ -176,6 +178,7 @@ def second_factor_verify(*, user: User, code: str, ip: str | None) -> VerifyResu
             ip=ip,
             changes={"while_paused": True},
         )
+        security_event("second_factor.failed", user=person, ip=ip, while_paused=True)
         return VerifyResult(Outcome.PAUSED, paused_until=until)
     device = _matching_device(person, _normalise(code))
     if device is not None:
@@ -188,6 +191,7 @@ def second_factor_verify(*, user: User, code: str, ip: str | None) -> VerifyResu
         audit_record(
             verb=PortalEvent.SECOND_FACTOR_USED, actor=person, obj=person, ip=ip, changes=changes
         )
+        security_event("second_factor.succeeded", user=person, ip=ip, method=outcome.value)
         return VerifyResult(outcome, device=device, recovery_codes_left=left)
     return _failure(person, now, ip)
 
@@ -207,6 +211,9 @@ def _failure(person: User, now: datetime, ip: str | None) -> VerifyResult:
         ip=ip,
         changes={"wrong_codes_in_a_row": person.second_factor_failures},
     )
+    security_event(
+        "second_factor.failed", user=person, ip=ip, in_a_row=person.second_factor_failures
+    )
     if person.second_factor_failures >= limit:
         until = now + settings.SECOND_FACTOR_COOLOFF
         audit_record(
@@ -216,6 +223,7 @@ def _failure(person: User, now: datetime, ip: str | None) -> VerifyResult:
             ip=ip,
             changes={"paused_until": until.isoformat()},
         )
+        security_event("second_factor.locked_out", user=person, ip=ip, until=until.isoformat())
         return VerifyResult(Outcome.PAUSED, paused_until=until)
     return VerifyResult(Outcome.WRONG, attempts_left=limit - person.second_factor_failures)
 
@@ -233,6 +241,7 @@ def recovery_codes_replace(*, user: User, ip: str | None) -> list[str]:
         ip=ip,
         changes={"recovery_codes_made": len(codes)},
     )
+    security_event("second_factor.recovery_codes_replaced", user=user, ip=ip)
     return codes
 
 
@@ -264,6 +273,7 @@ def second_factor_reset(*, user: User, by: User, reason: str, ip: str | None) ->
             "recovery_codes_removed": codes,
         },
     )
+    security_event("second_factor.reset", user=user, ip=ip, by_user_id=by.pk)
     notification_queue(
         to=user,
         template=PortalEmail.SECOND_FACTOR_RESET,

@@ -3,6 +3,7 @@ and never a password, code, token or session key in any log line or audit row.""
 
 import json
 import logging
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,3 +156,40 @@ def test_one_event_is_one_line_whatever_its_values(logs):
     assert "\n" not in message
     assert "\r" not in message
     assert json.loads(message)["reason"] == "line one\nline two\r\nthree"
+
+
+def test_every_second_step_event_is_logged_and_no_code_appears_in_any_log(
+    client, alice, sysadmin, logs
+):
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.services.second_factor import second_factor_reset
+    from portal.testing.second_factor import totp_code
+
+    client.force_login(alice)
+    client.get(reverse("second_factor_setup"))
+    pending = TOTPDevice.objects.get(user=alice, confirmed=False)
+    typed = [totp_code(pending)]
+    setup = client.post(reverse("second_factor_setup"), {"code": typed[0]})
+    recovery = setup.text.split('aria-label="Recovery codes"', 1)[1].split("</ul>", 1)[0]
+    client.post(reverse("logout"))
+    _sign_in(client, alice.email, TEST_PASSWORD)
+    for _ in range(5):
+        client.post(reverse("second_factor_verify"), {"code": "000000"})
+    second_factor_reset(user=alice, by=sysadmin, reason="Phone lost", ip="10.0.0.9")
+
+    events = [line["event"] for line in _lines(logs) if line["event"].startswith("second_")]
+    assert events == [
+        "second_factor.set_up",
+        *["second_factor.failed"] * 5,
+        "second_factor.locked_out",
+        "second_factor.reset",
+    ]
+    everything = _everything_logged(logs) + _everything_audited()
+    secrets = [*typed, pending.key, b32encode(pending.bin_key).decode()]
+    assert not [s for s in secrets if s in everything]
+    codes = re.findall(r">([a-z2-9]{5}-[a-z2-9]{5})<", recovery)
+    assert len(codes) == 10
+    assert not [c for c in codes if c in everything or c.replace("-", "") in everything]
