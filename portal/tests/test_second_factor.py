@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import AuditEvent, Notification
+from portal.models import AuditEvent, Notification, UserSession
 from portal.roles import Role
 from portal.services.second_factor import SecondFactorRefused, second_factor_reset
 from portal.testing.second_factor import authenticator_for, totp_code
@@ -121,7 +121,10 @@ def test_the_second_step_gives_a_new_session_key(client, alice):
     _sign_in(client, alice)
     before = client.session.session_key
     client.post(VERIFY, {"code": totp_code(device)})
-    assert client.session.session_key != before
+    after = client.session.session_key
+    assert after != before
+    # "Your sessions" still lists it, and signing out everywhere can still end it.
+    assert UserSession.objects.filter(user=alice, session_id=after).exists()
 
 
 def test_a_code_works_once(client, alice):

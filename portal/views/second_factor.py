@@ -29,6 +29,7 @@ from portal.services.second_factor import (
     recovery_codes_replace,
     second_factor_verify,
 )
+from portal.sessions import session_record
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -48,8 +49,10 @@ def _to(name: str, next_url: str) -> str:
 def _verified(request: AuthenticatedRequest, device) -> None:
     otp_login(request, device)
     request.session.pop(SECOND_FACTOR_PENDING, None)
-    # A session that has just gained what the second step allows gets a new key, as at sign-in.
+    # A session that has just gained what the second step allows gets a new key, as at sign-in;
+    # the old key's record goes with it, so the session is recorded again under the new one.
     request.session.cycle_key()
+    session_record(request, request.user)
 
 
 @login_required
