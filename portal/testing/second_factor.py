@@ -1,6 +1,7 @@
 """Tests' way through the second step of signing in, done for real: a confirmed authenticator
 (django-otp's own device row) and codes computed from its key, as the person's phone would."""
 
+import re
 import time
 from base64 import b32encode
 
@@ -35,3 +36,16 @@ def session_verified(client: Client, user: User) -> None:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.pop(SECOND_FACTOR_PENDING, None)
     session.save()
+
+
+def leaked(secrets: list[str], text: str) -> list[str]:
+    """Which of `secrets` appear in `text`. A six-digit code is looked for only as a number of
+    its own: the same digits as a timestamp's microseconds (".123456+") are not a leak."""
+    found = []
+    for secret in secrets:
+        if secret.isdigit():
+            if re.search(rf"(?<![\d.]){secret}(?![\d+])", text):
+                found.append(secret)
+        elif secret in text:
+            found.append(secret)
+    return found
