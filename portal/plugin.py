@@ -27,6 +27,7 @@ def register() -> None:
             access.can_manage_organisation,
             Section.ADMINISTRATION,
         ),
+        MenuEntry("Records holds", "portal:holds", access.can_manage_holds, Section.ADMINISTRATION),
         MenuEntry(
             "Django admin",
             "admin:index",
@@ -55,7 +56,14 @@ def register() -> None:
             allowed=access.can_manage_organisation,
         )
     )
-    registry.register_object_kind(ObjectKind("portal.legalhold", "Records hold"))
+    registry.register_object_kind(
+        ObjectKind(
+            "portal.legalhold",
+            "Records hold",
+            url=lambda pk: reverse("portal:holds"),
+            allowed=access.can_manage_holds,
+        )
+    )
     _register_retention()
     # The organisation, departments and people every other loader builds on: first.
     registry.register_demo_loader(DemoLoader("foundation", load_foundation_demo, order=0))
