@@ -32,7 +32,9 @@ def hold_covers(hold: LegalHold) -> str:
     if hold.record_type:
         rule = registry.retention.get(hold.record_type)
         return f"Every record: {rule.label if rule else hold.record_type}"
-    model = f"{hold.content_type.app_label}.{hold.content_type.model}"
+    content_type = hold.content_type
+    assert content_type is not None  # noqa: S101 (the table's check: a kind or a record)
+    model = f"{content_type.app_label}.{content_type.model}"
     label = next((r.label for r in registry.retention_rules() if r.model == model), model)
     return f"{label}: record {hold.object_id}"
 
