@@ -14,6 +14,7 @@ from portal.registry import (
     ObjectKind,
     Panel,
     PersonSection,
+    RetentionRule,
     Section,
     registry,
 )
@@ -70,3 +71,15 @@ def register() -> None:
             ObjectKind(model, noun, url=_admin_page(url_name), allowed=access.is_policy_admin)
         )
     registry.register_demo_loader(DemoLoader("declarations", load_declarations_demo, order=10))
+    registry.register_retention_rule(
+        RetentionRule(
+            "declarations.declarations",
+            "Signed declarations",
+            kept_because=(
+                "They are the evidence that each person agreed to each policy, which a "
+                "misconduct hearing or tribunal may ask for years after they leave. The database "
+                "refuses to change or delete them, so they are not disposed of here."
+            ),
+            order=20,
+        )
+    )

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from portal.lib.sensitive import sensitive_page
-from portal.models import Notification, User
+from portal.models import LegalHold, Notification, User
 from portal.roles import AUDIT_READERS, Role
 
 # Who an access test is asked about: the request's user, before it is known whether they
@@ -59,6 +59,12 @@ def can_read_audit(user: AnyUser) -> bool:
 
 def can_manage_organisation(user: AnyUser) -> bool:
     return user.is_authenticated and user.has_role(Role.SYSADMIN)
+
+
+def can_manage_holds(user: AnyUser) -> bool:
+    """Holds on records follow FOI and subject access requests and investigations, which the
+    data protection officer and deputy handle."""
+    return user.is_authenticated and user.has_role(Role.DPO, Role.DEPUTY_DPO)
 
 
 def can_use_django_admin(user: AnyUser) -> bool:
@@ -121,6 +127,16 @@ def get_notification_for_user(user: User, pk: int) -> Notification:
         return Notification.objects.get(pk=pk, recipient_id=user.pk, in_portal=True)
     except Notification.DoesNotExist:
         raise Http404("No such notification.") from None
+
+
+def get_hold_for_user(user: User, pk: int) -> LegalHold:
+    """A records hold, for someone who may manage holds (the view's access test says who)."""
+    if not can_manage_holds(user):
+        raise PermissionDenied
+    try:
+        return LegalHold.objects.get(pk=pk)
+    except LegalHold.DoesNotExist:
+        raise Http404("No such hold.") from None
 
 
 def lockout_username_for(user: User) -> str:

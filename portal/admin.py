@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from portal.access import client_ip
 from portal.lib.admin import ReadOnlyAdmin
-from portal.models import AuditEvent, Department, Notification, OrganisationSettings, User
+from portal.models import (
+    AuditEvent,
+    Department,
+    LegalHold,
+    Notification,
+    OrganisationSettings,
+    User,
+)
 from portal.roles import Role
 from portal.services.accounts import user_password_set
 from portal.services.organisation import department_create, department_update
@@ -264,6 +271,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "verb", "object_repr"]
     list_filter = ["verb"]
     search_fields = ["actor_label", "object_repr", "object_id"]
+
+
+# Holds are placed and lifted on the Records holds page, each on the audit trail; removing one
+# here would let the retention sweep delete what it kept, with no trace of why it was kept.
+@admin.register(LegalHold)
+class LegalHoldAdmin(ReadOnlyAdmin):
+    list_display = ["placed_at", "record_type", "content_type", "object_id", "lifted_at"]
+    search_fields = ["reason", "object_id"]
 
 
 @admin.register(Notification)

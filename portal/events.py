@@ -69,6 +69,23 @@ class PortalEvent(TextChoices):
     DEPARTMENT_CHANGED = "department.changed", "Department renamed or changed"
     # The organisation and the trail itself
     ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed", "Organisation settings changed"
+    RETENTION_PERIODS_CHANGED = "retention.periods_changed", "Retention periods changed"
+    # Keeping and disposing of records (the audit trail itself is never disposed of)
+    RETENTION_DISPOSED = (
+        "retention.disposed",
+        "Records past their retention period disposed of",
+    )
+    RETENTION_KEPT_UNDER_HOLD = (
+        "retention.kept_under_hold",
+        "Records past their retention period kept: under a hold",
+    )
+    RECORD_ERASED = "retention.record_erased", "Record erased"
+    RECORD_ERASURE_REFUSED = (
+        "retention.record_erasure_refused",
+        "Erasing a record refused: it is under a hold",
+    )
+    HOLD_PLACED = "hold.placed", "Records hold placed"
+    HOLD_LIFTED = "hold.lifted", "Records hold lifted"
     AUDIT_EXPORTED = "audit.exported", "Audit trail downloaded (CSV)"
     # Written once, by migration 0006: events before it were sealed without a secret key.
     AUDIT_KEYED = "audit.keyed", "Audit trail sealed with a secret key from here on"

@@ -3,10 +3,17 @@ the demo and the dashboard have one mechanism, not a special case for the kernel
 
 from django.urls import reverse
 
-from portal import access
+from portal import access, retention
 from portal.demo import load_foundation_demo
 from portal.events import PortalEmail, PortalEvent
-from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
+from portal.registry import (
+    DemoLoader,
+    MenuEntry,
+    ObjectKind,
+    RetentionRule,
+    Section,
+    registry,
+)
 
 
 def register() -> None:
@@ -20,6 +27,7 @@ def register() -> None:
             access.can_manage_organisation,
             Section.ADMINISTRATION,
         ),
+        MenuEntry("Records holds", "portal:holds", access.can_manage_holds, Section.ADMINISTRATION),
         MenuEntry(
             "Django admin",
             "admin:index",
@@ -48,5 +56,53 @@ def register() -> None:
             allowed=access.can_manage_organisation,
         )
     )
+    registry.register_object_kind(
+        ObjectKind(
+            "portal.legalhold",
+            "Records hold",
+            url=lambda pk: reverse("portal:holds"),
+            allowed=access.can_manage_holds,
+        )
+    )
+    _register_retention()
     # The organisation, departments and people every other loader builds on: first.
     registry.register_demo_loader(DemoLoader("foundation", load_foundation_demo, order=0))
+
+
+def _register_retention() -> None:
+    registry.register_retention_rule(
+        RetentionRule(
+            retention.NOTIFICATIONS_KEY,
+            "Emails and notifications the portal sent",
+            default_months=72,
+            model="portal.notification",
+            due=retention._sent_messages,
+            dispose=retention._dispose_messages,
+            counted_from="after the message was written (only once it was sent or given up on)",
+            order=50,
+        )
+    )
+    registry.register_retention_rule(
+        RetentionRule(
+            retention.SIGN_INS_KEY,
+            "The record of sign-ins (who signed in, from which address, when)",
+            default_months=24,
+            model="axes.accesslog",
+            due=retention._sign_ins,
+            dispose=retention._dispose_sign_ins,
+            counted_from="after the sign-in",
+            order=60,
+        )
+    )
+    registry.register_retention_rule(
+        RetentionRule(
+            "portal.audit",
+            "The audit trail",
+            kept_because=(
+                "It is the evidence of everything done in the portal, including every disposal. "
+                "It can only be added to: the database refuses to change or delete it, and its "
+                "sealed chain shows if anything was removed."
+            ),
+            order=900,
+        )
+    )

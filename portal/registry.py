@@ -2,7 +2,8 @@
 
 Each app's `AppConfig.ready()` tells the portal, explicitly (like `admin.site.register`), what it
 adds: a dashboard panel, its menu entries, its demo loader, what it does when someone leaves,
-what it adds to a person's page, and the audit events and emails it can produce. The portal
+what it adds to a person's page, the audit events and emails it can produce, and how long its
+records are kept (its retention rules). The portal
 reads only this registry, so it never imports an app, and adding an app needs no edit here.
 
 Nothing is loaded by name: apps hand over functions and classes they have imported themselves.
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db.models import TextChoices
+from django.db.models import Model, QuerySet, TextChoices
 from django.urls import reverse
 
 if TYPE_CHECKING:
@@ -93,6 +95,58 @@ class ObjectKind:
     allowed: AccessTest | None = None
 
 
+@dataclass(frozen=True)
+class RetentionRule:
+    """How long one kind of record is kept, and how it is disposed of when that time is up.
+
+    `key` names the kind in the organisation's settings and in the audit trail (never change
+    it); `label` says in plain words what is kept; the organisation may set any period from
+    `minimum_months` up, starting from `default_months`. `model` (`app_label.model`) is what a
+    hold on one record of this kind names.
+
+    The portal's disposal sweep calls `due(cut_off)` for the rows whose period ran out before
+    the instant `cut_off` (a queryset of `model`, without those already disposed of), and hands
+    `dispose` one locked batch of them at a time, in the transaction that records it; `dispose`
+    removes what the rows hold (files too) and returns how many it disposed of. Rows under a
+    portal hold never reach it. `held`, when given, is the app's own holds: from a queryset of
+    due rows, those it must keep.
+
+    A kind of record that is never disposed of here (append-only evidence) says why in
+    `kept_because` and has no `due` or `dispose`: the settings page shows the reason.
+    """
+
+    key: str
+    label: str
+    default_months: int = 72
+    model: str = ""
+    due: Callable[[datetime], QuerySet[Any]] | None = None
+    dispose: Callable[[list[Any]], int] | None = None
+    held: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
+    # From when the period runs, in words: "after the file was uploaded".
+    counted_from: str = ""
+    kept_because: str = ""
+    minimum_months: int = 12
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        disposes = self.due is not None and self.dispose is not None and bool(self.model)
+        if disposes == bool(self.kept_because):
+            raise ValueError(
+                f"Retention rule {self.key!r}: give either model, due and dispose, or "
+                "kept_because (why it is never disposed of)."
+            )
+        if self.default_months < self.minimum_months:
+            raise ValueError(f"Retention rule {self.key!r}: the default is below the minimum.")
+
+    @property
+    def disposes(self) -> bool:
+        return not self.kept_because
+
+
+def _instance_key(obj: Model) -> str:
+    return obj._meta.label_lower
+
+
 @dataclass
 class MenuGroup:
     section: Section
@@ -109,6 +163,7 @@ class Registry:
     object_kinds: dict[str, ObjectKind] = field(default_factory=dict)
     audit_verbs: dict[str, str] = field(default_factory=dict)
     email_kinds: dict[str, str] = field(default_factory=dict)
+    retention: dict[str, RetentionRule] = field(default_factory=dict)
 
     # --- what apps call from ready() ---
     # Registering the same thing again changes nothing: Django may run ready() more than once
@@ -136,6 +191,14 @@ class Registry:
     def register_object_kind(self, kind: ObjectKind) -> None:
         self.object_kinds[kind.model] = kind
 
+    def register_retention_rule(self, rule: RetentionRule) -> None:
+        """How long one kind of record is kept (see RetentionRule)."""
+        known = self.retention.get(rule.key)
+        if known is not None and known.label != rule.label:
+            raise ValueError(f"The retention rule {rule.key!r} is registered twice.")
+        self.retention[rule.key] = rule
+        self.retention = dict(sorted(self.retention.items(), key=lambda item: item[1].order))
+
     def register_audit_verbs(self, verbs: type[TextChoices]) -> None:
         """An app's audit events: a TextChoices of `"noun.verb"` values with plain labels."""
         self._add_choices(self.audit_verbs, verbs, "audit event")
@@ -162,6 +225,14 @@ class Registry:
             if entry.allowed(user):
                 groups[entry.section].entries.append((entry.label, reverse(entry.url_name)))
         return [group for group in groups.values() if group.entries]
+
+    def retention_rules(self) -> list[RetentionRule]:
+        """Every kind of record, in the order the settings page lists them."""
+        return list(self.retention.values())
+
+    def retention_rules_for(self, obj: Model) -> list[RetentionRule]:
+        """The rules that dispose of records of `obj`'s model."""
+        return [rule for rule in self.retention.values() if rule.model == _instance_key(obj)]
 
     def verb_label(self, verb: str) -> str:
         return self.audit_verbs.get(verb, verb)

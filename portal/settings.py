@@ -321,6 +321,9 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: expired sessions are deleted (Django leaves them until clearsessions), so the
     # session table and each person's list of sessions hold only what can still be used.
     "sessions-sweep": {"task": "portal.tasks.sessions_clear_expired_task", "schedule": 3600.0},
+    # Daily: records past their retention period are disposed of. The cut-off is worked out
+    # from the time of each run, so a run missed or repeated disposes of nothing twice.
+    "retention-sweep": {"task": "portal.tasks.retention_dispose_task", "schedule": 86400.0},
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

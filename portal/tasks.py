@@ -11,6 +11,7 @@ from portal.services.notifications import (
     notifications_deliver,
     notifications_sweep,
 )
+from portal.services.retention import retention_dispose
 from portal.services.sessions import sessions_clear_expired
 from portal.services.users import users_deactivate_leavers
 
@@ -41,3 +42,12 @@ def users_deactivate_leavers_task() -> int:
 def sessions_clear_expired_task() -> int:
     """Beat, hourly: sessions past their idle limit, and their records, are deleted."""
     return sessions_clear_expired()
+
+
+# Disposal may run long the first time (years of records); it must end inside the broker's
+# visibility timeout (one hour), or Redis would hand it to a second worker (whose run would then
+# find the sweep's lock taken and leave).
+@shared_task(ignore_result=True, soft_time_limit=55 * 60, time_limit=58 * 60)
+def retention_dispose_task() -> int:
+    """Beat, daily: records past their retention period, and under no hold, are disposed of."""
+    return retention_dispose()

@@ -75,6 +75,9 @@ class StaffImport(models.Model):
     finished_at = models.DateTimeField("apply finished", null=True, blank=True)
     # Last sign of life from whoever is working on it; a long silence means the worker stopped.
     progress_at = models.DateTimeField(null=True, blank=True)
+    # When the retention sweep disposed of the file and what it held (staffimport/retention.py);
+    # the row stays as a tombstone the audit trail's events point at.
+    disposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The table the model had while it lived in portal (portal 0003): moving the model to

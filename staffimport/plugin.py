@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from portal.registry import MenuEntry, ObjectKind, Section, registry
-from staffimport import access
+from portal.registry import MenuEntry, ObjectKind, RetentionRule, Section, registry
+from staffimport import access, retention
 from staffimport.events import StaffImportEmail, StaffImportEvent
 
 
@@ -37,3 +37,15 @@ def register() -> None:
             )
         )
     registry.register_object_kind(ObjectKind("staffimport.heldchange", "Held staff change"))
+    registry.register_retention_rule(
+        RetentionRule(
+            retention.KEY,
+            "Staff import files from HR, and what they held",
+            default_months=72,
+            model="staffimport.staffimport",
+            due=retention.due,
+            dispose=retention.dispose,
+            counted_from="after the file was uploaded, or last worked on",
+            order=10,
+        )
+    )

@@ -177,7 +177,7 @@ def staff_import_request_apply(
     background: bool | None = None,
 ) -> None:
     """Start applying a previewed import: `sha256` is the file the person saw the preview of."""
-    if staff_import.status != Status.PREVIEWED:
+    if staff_import.status != Status.PREVIEWED or staff_import.disposed_at is not None:
         raise ApplyRefused("This import is not waiting to be applied.")
     if sha256 != staff_import.sha256:
         raise ApplyRefused(
@@ -195,7 +195,9 @@ def staff_import_request_apply(
         raise ApplyRefused(
             "Another staff import is being applied. Wait for it to finish, then apply this one."
         )
-    claimed = StaffImport.objects.filter(pk=staff_import.pk, status=Status.PREVIEWED).update(
+    claimed = StaffImport.objects.filter(
+        pk=staff_import.pk, status=Status.PREVIEWED, disposed_at__isnull=True
+    ).update(
         status=Status.APPLYING,
         applied_by=by,
         stage="Waiting to start",

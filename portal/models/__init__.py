@@ -1,4 +1,5 @@
 from portal.models.audit import AuditEvent
+from portal.models.holds import LegalHold
 from portal.models.notifications import Notification
 from portal.models.organisation import Department, OrganisationSettings
 from portal.models.sessions import UserSession
@@ -8,6 +9,7 @@ __all__ = [
     "AuditEvent",
     "Department",
     "EmploymentType",
+    "LegalHold",
     "Notification",
     "OrganisationSettings",
     "User",

@@ -36,6 +36,9 @@ class OrganisationSettings(models.Model):
     ico_deadline_hours = models.PositiveSmallIntegerField(
         "ICO notification deadline (hours)", default=72, validators=[MinValueValidator(1)]
     )
+    # How long each kind of record is kept, in months, by retention rule key (see
+    # portal.registry.RetentionRule); a kind not named here keeps its rule's default.
+    retention_months = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -56,6 +59,9 @@ class OrganisationSettings(models.Model):
     @property
     def clear_down_interval(self) -> timedelta:
         return timedelta(days=self.clear_down_interval_days)
+
+    def retention_months_for(self, key: str, default: int) -> int:
+        return int(self.retention_months.get(key, default))
 
     @property
     def ico_deadline(self) -> timedelta:

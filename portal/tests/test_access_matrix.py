@@ -33,6 +33,9 @@ PAGES = [
     ("audit export", "portal:audit_export", "get", AUDIT_READERS),
     ("organisation settings", "portal:organisation_settings", "get", (Role.SYSADMIN,)),
     ("organisation settings (save)", "portal:organisation_settings", "post", (Role.SYSADMIN,)),
+    ("retention periods (save)", "portal:retention_periods", "post", (Role.SYSADMIN,)),
+    ("records holds", "portal:holds", "get", (Role.DPO, Role.DEPUTY_DPO)),
+    ("records holds (place)", "portal:holds", "post", (Role.DPO, Role.DEPUTY_DPO)),
     ("people", "portal:people", "get", (Role.SYSADMIN,)),
 ]
 PEOPLE = ["alice", LINE_MANAGER, *Role]
@@ -112,6 +115,8 @@ def test_the_menu_shows_each_person_only_what_their_roles_allow(client, request,
     html = client.get(reverse("portal:dashboard")).text
     assert (f'href="{reverse("portal:audit")}"' in html) == (kind in AUDIT_READERS)
     assert (f'href="{reverse("portal:organisation_settings")}"' in html) == (kind == Role.SYSADMIN)
+    holds = f'href="{reverse("portal:holds")}"' in html
+    assert holds == (kind in (Role.DPO, Role.DEPUTY_DPO))
     assert f'href="{reverse("portal:notifications")}"' in html
 
 

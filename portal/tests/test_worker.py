@@ -1,20 +1,23 @@
 """A real Celery worker, against real Redis and the test database, delivers an outbox email
-exactly once even when its delivery task is sent twice."""
+exactly once even when its delivery task is sent twice, and runs the retention sweep."""
 
 import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from portal.celery import app as celery_app
-from portal.models import Notification
+from portal.models import AuditEvent, Notification
+from portal.services.audit import audit_verify
 from portal.services.notifications import notification_queue
-from portal.tasks import notification_deliver_task
+from portal.tasks import notification_deliver_task, retention_dispose_task
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -159,3 +162,46 @@ def test_a_real_worker_delivers_an_outbox_email_once_even_when_the_task_is_sent_
         if "portal.tasks.notification_deliver_task[" in line and "succeeded" in line
     ]
     assert sorted(outcomes) == ["False", "True", "True"], log[-3000:]
+
+
+def test_a_real_worker_runs_the_retention_sweep_and_the_trail_still_verifies(
+    worker, tmp_path, alice
+):
+    old, recent = (
+        Notification.objects.create(
+            dedup_key=f"worker:retention:{n}",
+            recipient=alice,
+            to_email=alice.email,
+            subject="Old news",
+            body_text=".",
+            status=Notification.Status.SENT,
+        )
+        for n in range(2)
+    )
+    Notification.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=7 * 366)
+    )
+    # Sent twice, as a beat restarted mid-day might: the second run finds nothing to do.
+    retention_dispose_task.delay()
+    retention_dispose_task.delay()
+    _wait_until(
+        lambda: AuditEvent.objects.filter(verb="retention.disposed").exists(),
+        worker,
+        tmp_path,
+    )
+    marker = notification_queue(
+        to=alice, template="portal.password_changed", dedup_key="worker:marker", context={}
+    )
+    _wait_until(
+        lambda: Notification.objects.filter(pk=marker.pk, status=Notification.Status.SENT).exists(),
+        worker,
+        tmp_path,
+    )
+
+    assert not Notification.objects.filter(pk=old.pk).exists()
+    assert Notification.objects.filter(pk=recent.pk).exists()
+    [event] = AuditEvent.objects.filter(verb="retention.disposed")
+    assert event.changes["count"] == 1
+    assert alice.email not in str(event.changes)
+    checked, bad, problem = audit_verify()
+    assert (bad, problem) == (None, "")

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import AuthenticatedRequest, access_required, can_manage_organisation, client_ip
 from portal.forms.organisation import OrganisationSettingsForm
+from portal.forms.retention import RetentionPeriodsForm
 from portal.models import OrganisationSettings
+from portal.registry import registry
 from portal.services.organisation import organisation_settings_update
+from portal.services.retention import retention_periods_update
 from portal.uploads import CONTENT_TYPES, sniff
 
 
@@ -24,7 +27,31 @@ def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, "Organisation settings saved.")
             return redirect("portal:organisation_settings")
         messages.error(request, "The settings were not saved. Please correct the errors below.")
-    return render(request, "portal/organisation_settings.html", {"form": form})
+    return _settings_page(request, form, RetentionPeriodsForm(org=current))
+
+
+@access_required(can_manage_organisation)
+@require_POST
+def retention_periods(request: AuthenticatedRequest) -> HttpResponse:
+    current = OrganisationSettings.load()
+    form = RetentionPeriodsForm(request.POST, org=current)
+    if form.is_valid():
+        retention_periods_update(months=form.months(), by=request.user, ip=client_ip(request))
+        messages.success(request, "Retention periods saved.")
+        return redirect("portal:organisation_settings")
+    messages.error(request, "The retention periods were not saved. Please correct the errors.")
+    return _settings_page(request, OrganisationSettingsForm(instance=current), form)
+
+
+def _settings_page(
+    request: AuthenticatedRequest, form: OrganisationSettingsForm, retention: RetentionPeriodsForm
+) -> HttpResponse:
+    kept = [rule for rule in registry.retention_rules() if not rule.disposes]
+    return render(
+        request,
+        "portal/organisation_settings.html",
+        {"form": form, "retention_form": retention, "kept": kept},
+    )
 
 
 @require_GET
