@@ -18,6 +18,7 @@ from portal.models import User
 from portal.oidc import config
 from portal.oidc.backend import BACKEND_PATH
 from portal.oidc.flow import PROVIDER_SUBJECT, SIGN_IN, check_answer, provider_redirect, take_flow
+from portal.reauth import reauth_returned
 from portal.services.accounts import user_sign_in_refused
 from portal.services.second_factor import second_factor_by_identity_provider
 
@@ -77,7 +78,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     if flow is None or secrets is None:
         return _refused(request, None, "", "sign-in not started here, or started too long ago")
     if flow["purpose"] != SIGN_IN:
-        return _refused(request, None, "", "sign-in not started here, or started too long ago")
+        return reauth_returned(request, flow, secrets)
     answer = check_answer(request, secrets)
     if answer.problem or answer.user is None:
         return _refused(request, answer.user, answer.email, answer.problem)

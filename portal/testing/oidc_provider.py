@@ -7,18 +7,21 @@ CI=true a machine without node fails the run instead of leaving the tests out.
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
 from django.conf import settings
+from django.urls import reverse
 
 HERE = Path(settings.BASE_DIR) / "tests_support" / "oidc"
 ACCOUNTS = json.loads((HERE / "accounts.json").read_text())
@@ -104,14 +107,20 @@ def start_provider():
 
 
 def provider_sign_in(
-    authorize_url: str, email: str, *, password: str = PASSWORD, browser=None
+    authorize_url: str,
+    email: str,
+    *,
+    password: str = PASSWORD,
+    browser=None,
+    expect_login: bool = False,
 ) -> str:
     """Sign in at the provider as a browser would, from the address the portal sent the browser
     to; returns the address the provider sends it back to (the portal's callback, with its code).
-    Pass the same `browser` (a requests.Session) to keep the provider's own session."""
+    Pass the same `browser` (a requests.Session) to keep the provider's own session;
+    `expect_login` fails unless the provider asked for the password again."""
     browser = browser or requests.Session()
     provider = urlsplit(authorize_url).netloc
-    url, form = authorize_url, None
+    url, form, asked = authorize_url, None, False
     for _ in range(10):
         if form is None:
             response = browser.get(url, allow_redirects=False, timeout=10)
@@ -121,11 +130,26 @@ def provider_sign_in(
         if response.is_redirect:
             url = urljoin(url, response.headers["Location"])
             if urlsplit(url).netloc != provider:
+                assert asked or not expect_login, "the provider did not ask for a sign-in"
                 return url
             continue
         assert response.status_code == 200, response.text
         assert "Wrong email or password" not in response.text
-        # The login page: its form posts to /interaction/<uid>/login.
-        action = response.text.split('action="', 1)[1].split('"', 1)[0]
-        url, form = urljoin(url, action), {"email": email, "password": password}
+        action = re.search(r'action="([^"]*)"', response.text)
+        assert action, response.text
+        url = urljoin(url, unescape(action.group(1)))
+        if 'name="email"' in response.text:
+            form, asked = {"email": email, "password": password}, True
+        else:
+            # A page that posts itself (signing out the provider's last person first): what a
+            # browser's script would send.
+            form = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', response.text))
     raise AssertionError(f"the provider did not send the browser back: {url}")
+
+
+def client_sign_in(client, email: str, *, next_url: str = "", browser=None):
+    """Sign a Django test client in through the provider; returns the portal's last answer."""
+    start = reverse("oidc_start") + (f"?next={next_url}" if next_url else "")
+    response = client.get(start)
+    assert response.status_code == 302, response.content
+    return client.get(provider_sign_in(response["Location"], email, browser=browser))

@@ -12,18 +12,12 @@ from django.urls import reverse
 from portal.events import PortalEvent
 from portal.models import AuditEvent, User
 from portal.roles import Role
+from portal.testing.oidc_provider import client_sign_in as sign_in_through_provider
 from portal.testing.oidc_provider import provider_sign_in
 from portal.testing.second_factor import authenticator_for
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in_through_provider(client, email, *, next_url=""):
-    start = reverse("oidc_start") + (f"?next={next_url}" if next_url else "")
-    response = client.get(start)
-    assert response.status_code == 302, response.content
-    return client.get(provider_sign_in(response["Location"], email))
 
 
 def _signed_in_as(client):
