@@ -65,6 +65,14 @@ def reauth_provider_name() -> str:
     return config.provider_name()
 
 
+def reauth_allow_form(response: HttpResponse) -> HttpResponse:
+    """Let a page's form lead on to the identity provider (a button starting reauth_start): the
+    browser follows a form's redirect only to places the page's Content Security Policy lists
+    in form-action, which is otherwise the portal alone."""
+    response._csp_update = {"form-action": [config.sign_in_origin()]}  # type: ignore[attr-defined]
+    return response
+
+
 def reauth_start(request: HttpRequest, *, purpose: str, return_url: str) -> HttpResponse:
     """Send the person to the provider to sign in again; they come back to `return_url` (the
     portal's own), with a proof for `purpose` if it worked, or a message saying why not."""

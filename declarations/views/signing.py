@@ -16,6 +16,7 @@ from declarations.services.signing import SignatureRefused, declaration_sign
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.sensitive import sensitive_page
 from portal.reauth import (
+    reauth_allow_form,
     reauth_by_provider,
     reauth_clear,
     reauth_proof,
@@ -80,7 +81,7 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 reauth_clear(request, purpose=_purpose(obligation))
                 return redirect("declarations:receipt", pk=declaration.pk)
     versions = campaign.versions.select_related("policy").order_by("policy__title")
-    return render(
+    response = render(
         request,
         "declarations/sign.html",
         {
@@ -96,6 +97,8 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+    # Its "Confirm who I am" button's form leads on to the provider.
+    return reauth_allow_form(response) if by_provider else response
 
 
 @require_POST

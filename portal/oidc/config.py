@@ -8,6 +8,7 @@ the portal starts does not stop the portal (nor password sign-in) from starting.
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -76,3 +77,14 @@ def proves_second_factor(claims: dict[str, Any]) -> bool:
     if not isinstance(amr, list):
         return False
     return settings.OIDC_MFA_SATISFIES_SECOND_FACTOR and bool(MFA_METHODS & set(map(str, amr)))
+
+
+def sign_in_origin() -> str:
+    """Where the provider's sign-in page is (scheme, host and port), for the Content Security
+    Policy of a page whose form leads there."""
+    try:
+        address = endpoint("authorization_endpoint")
+    except ProviderUnavailable:
+        address = settings.OIDC_ISSUER
+    parts = urlsplit(address)
+    return f"{parts.scheme}://{parts.netloc}"
