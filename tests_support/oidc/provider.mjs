@@ -3,7 +3,7 @@
 // Started by the tests (portal/testing/oidc_provider.py), on 127.0.0.1 only:
 //   PORT=9000 node provider.mjs
 // The portal's callback is on a port the tests choose as they start (the live server), or on
-// Django's test client's "testserver": either is accepted as the one redirect address.
+// Django's test client's "testserver": any of them is accepted as the one redirect address.
 // It signs ID tokens with an RSA key made at start (RS256, published at its JWKS address),
 // and its login page checks the email and password of the accounts in accounts.json, each of
 // which says which ways of proving who they are (`amr`) its sign-in reports.
@@ -79,7 +79,7 @@ provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value
   } catch {
     return false;
   }
-  const host = url.hostname === '127.0.0.1' || url.host === 'testserver';
+  const host = ['127.0.0.1', 'localhost'].includes(url.hostname) || url.host === 'testserver';
   return url.protocol === 'http:' && host && url.pathname === CALLBACK_PATH && !url.search;
 };
 
