@@ -136,3 +136,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+# The identity provider: a real OpenID Connect provider (portal/testing/oidc_provider.py).
+@pytest.fixture(scope="session")
+def oidc_provider():
+    from portal.testing.oidc_provider import start_provider
+
+    yield from start_provider()
+
+
+@pytest.fixture
+def identity_provider(oidc_provider, settings):
+    """The portal configured to sign in through the test provider (only for this test)."""
+    for name, value in oidc_provider.settings().items():
+        setattr(settings, name, value)
+    return oidc_provider

@@ -337,6 +337,12 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    def __init__(self, *args, password: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not password:
+            # They proved who they are at the identity provider instead (portal.reauth).
+            del self.fields["password"]
+
 
 # The outstanding list's choice for people in no department.
 NO_DEPARTMENT = "none"

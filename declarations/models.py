@@ -228,6 +228,18 @@ class Declaration(models.Model):
     # proves less, and the printable record says so.
     password_set_by_other = models.JSONField(null=True, blank=True, default=None)
 
+    class IdentityCheck(models.TextChoices):
+        PASSWORD = "password", "Re-entered their portal password"
+        IDENTITY_PROVIDER = "identity_provider", "Signed in again at the identity provider"
+
+    # How the person proved who they were as they signed, and when: a password re-entered on
+    # the signing page, or a fresh sign-in at the organisation's identity provider just before
+    # (portal.reauth). Declarations from before this was recorded are passwords, at signed_at.
+    identity_checked_by = models.CharField(
+        max_length=20, choices=IdentityCheck, default=IdentityCheck.PASSWORD
+    )
+    identity_checked_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-signed_at"]
         constraints = [

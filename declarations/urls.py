@@ -8,6 +8,7 @@ urlpatterns = [
     # Everyone signed in: their own declarations, signing, receipts, and the policies.
     path("", signing.my_declarations, name="mine"),
     path("sign/<int:pk>/", signing.sign, name="sign"),
+    path("sign/<int:pk>/confirm-identity/", signing.confirm_identity, name="confirm_identity"),
     path("signed/<int:pk>/", signing.receipt, name="receipt"),
     path("signed/<int:pk>/record/", signing.record, name="record"),
     path("policies/", policies.policy_list, name="policies"),

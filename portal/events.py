@@ -27,6 +27,18 @@ class PortalEvent(TextChoices):
         "user.sessions_ended_by_portal",
         "Signed out everywhere by the portal",
     )
+    USER_SIGN_IN_REFUSED = (
+        "user.sign_in_refused",
+        "Sign-in through the identity provider refused",
+    )
+    USER_REAUTHENTICATED = (
+        "user.reauthenticated",
+        "Confirmed who they are by signing in again at the identity provider",
+    )
+    USER_REAUTHENTICATION_REFUSED = (
+        "user.reauthentication_refused",
+        "Not accepted as confirming who they are (identity provider)",
+    )
     USER_SIGN_IN_ADDRESS_PAUSED = (
         "user.sign_in_address_paused",
         "Sign-in refused: too many accounts tried from one address",

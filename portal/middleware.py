@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from portal.backends import ADDRESS_PAUSED
 from portal.lib.request_size import body_limit_for
@@ -59,6 +61,10 @@ class SessionLifetimeMiddleware:
 
 # In the session from sign-in until the second step is done, for someone who has set one up.
 SECOND_FACTOR_PENDING = "portal_second_factor_pending"
+# In the session when something other than the portal's own code did the second step: the
+# value says what ("identity provider": its multi-factor sign-in, portal/oidc/views.py).
+SECOND_STEP_BY = "portal_second_step_by"
+BY_IDENTITY_PROVIDER = "identity provider"
 # The pages someone waiting at the second step may still reach.
 _SECOND_STEP_PAGES = frozenset({"second_factor_verify", "logout"})
 
@@ -71,6 +77,13 @@ def second_step_url(request, user) -> str:
     return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
 
 
+def _verified_by_provider(user):
+    # django-otp has set is_verified on the user (by its own session key); this overrides it.
+    if user.is_authenticated:
+        user.is_verified = lambda: True
+    return user
+
+
 class SecondFactorMiddleware:
     """Holds back what needs the second step of sign-in until it is done. Must sit after
     django-otp's OTPMiddleware and the session lifetime middleware.
@@ -81,12 +94,20 @@ class SecondFactorMiddleware:
       acts as ordinary staff until they have used it: their roles are withheld for the request,
       so every access test refuses the privileged pages, and such a refusal sends them to set up
       or use their second factor instead of a 403 or 404. Ordinary pages still work.
+    - A session whose second step the identity provider did (SECOND_STEP_BY), while the
+      organisation lets it (OIDC_MFA_SATISFIES_SECOND_FACTOR), is verified: `is_verified()`
+      answers True for the request, so the admin site and every page asking agree.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if (
+            settings.OIDC_MFA_SATISFIES_SECOND_FACTOR
+            and request.session.get(SECOND_STEP_BY) == BY_IDENTITY_PROVIDER
+        ):
+            request.user = SimpleLazyObject(partial(_verified_by_provider, request.user))
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

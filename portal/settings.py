@@ -166,6 +166,9 @@ AUTHENTICATION_BACKENDS = [
     "portal.backends.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through the organisation's identity provider (portal/oidc/): only the provider's
+    # callback page uses it; listed so that its sessions are recognised on later pages.
+    "portal.oidc.backend.IdentityProviderBackend",
     # The Django admin's model pages open to the System administrator role (see the module).
     "portal.backends.SystemAdministratorBackend",
 ]
@@ -228,6 +231,41 @@ OTP_TOTP_ISSUER = _totp_issuer
 SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
 SECOND_FACTOR_COOLOFF = timedelta(minutes=env.int("SECOND_FACTOR_COOLOFF_MINUTES", default=15))
 SECOND_FACTOR_RECOVERY_CODES = 10
+
+# Sign-in with the organisation's identity provider (OpenID Connect, e.g. Microsoft Entra ID;
+# mozilla-django-oidc). Off unless OIDC_ISSUER is set: then the sign-in page offers it above
+# the password form, which stays for break-glass accounts. The provider's addresses are read
+# from <issuer>/.well-known/openid-configuration when first needed (portal/oidc/config.py).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+# Read as-is, like SECRET_KEY: a secret may start with "$".
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ALLOWED_DOMAINS = [
+    domain.strip().lstrip("@").lower()
+    for domain in env.list("OIDC_ALLOWED_DOMAINS", default=[])
+    if domain.strip()
+]
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your work account")
+# HR's import makes accounts; the provider knows everyone in the tenant, who may not all be
+# meant to use the portal. Only an organisation that says so gets accounts made at sign-in.
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+# Whether the provider's own multi-factor sign-in (its `amr` claim) counts as the portal's
+# second step. The organisation decides: it depends on how its provider is set up.
+OIDC_MFA_SATISFIES_SECOND_FACTOR = env.bool("OIDC_MFA_SATISFIES_SECOND_FACTOR", default=False)
+# How recent a sign-in at the provider must be to stand in for re-entering a password.
+OIDC_REAUTH_MAX_AGE_SECONDS = env.int("OIDC_REAUTH_MAX_AGE_SECONDS", default=300)
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET and OIDC_ALLOWED_DOMAINS):
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER is set: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_ALLOWED_DOMAINS "
+        "must be set too."
+    )
+# mozilla-django-oidc's own settings, fixed: ID tokens signed with RS256 and checked against
+# the provider's published keys, PKCE on the code exchange, and a time limit on each call.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -3,6 +3,7 @@ the signing in and out, so its signals are the one place to hear about it; each 
 a service (the audit trail) and logs the security event (portal.lib.security_log)."""
 
 from axes.signals import user_locked_out
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
@@ -11,8 +12,11 @@ from portal.access import client_ip
 from portal.backends import ADDRESS_PAUSED
 from portal.lib.security_log import security_event
 from portal.middleware import LOGOUT_REASON, SECOND_FACTOR_PENDING
+from portal.oidc.backend import BACKEND_PATH as IDENTITY_PROVIDER_BACKEND
 from portal.selectors import account_id_for
 from portal.services.accounts import (
+    IDENTITY_PROVIDER,
+    PASSWORD,
     user_sign_in_address_paused,
     user_sign_in_failed,
     user_signed_in,
@@ -31,8 +35,11 @@ def _signed_in(sender, request, user, **kwargs):
         request.session[SECOND_FACTOR_PENDING] = True
     # Django has just given the session a new key and saved it; this records it as theirs.
     session_record(request, user)
-    user_signed_in(user=user, ip=client_ip(request))
-    security_event("sign_in.succeeded", request=request, user=user)
+    # Django has just put the backend that let them in into the session.
+    by_provider = request.session.get(BACKEND_SESSION_KEY) == IDENTITY_PROVIDER_BACKEND
+    method = IDENTITY_PROVIDER if by_provider else PASSWORD
+    user_signed_in(user=user, ip=client_ip(request), method=method)
+    security_event("sign_in.succeeded", request=request, user=user, sign_in_method=method)
 
 
 @receiver(user_logged_out, dispatch_uid="portal.audit_signed_out")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal.oidc import views as identity_provider
 from portal.views import (
     accounts,
     audit,
@@ -50,7 +51,11 @@ portal_patterns = [
 ]
 
 account_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", accounts.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Signing in through the organisation's identity provider: 404 unless OIDC_ISSUER is set.
+    # The callback is the address registered at the provider.
+    path("oidc/start/", identity_provider.start, name="oidc_start"),
+    path("oidc/callback/", identity_provider.callback, name="oidc_callback"),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
     path("two-step/", second_factor.overview, name="second_factor"),
     path("two-step/set-up/", second_factor.setup, name="second_factor_setup"),

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answer, and optionally that
-# Debian's Chromium is installed, for `make test` and `make bench`.
+# Debian's Chromium and Node.js are installed, for `make test` and `make bench`.
 #
 # A fresh Debian machine has no systemd and apt does not start services, so this starts them by
 # hand: first if they are installed but stopped, installing them with apt only when absent.
 #
-# Usage: scripts/ensure-services.sh [postgres] [redis] [chromium]   (no arguments: all three)
+# Usage: scripts/ensure-services.sh [postgres] [redis] [chromium] [node]   (none: all four)
 #
 # Under CI=true anything that cannot be made to work fails the run (exit 1). Otherwise it only
 # warns: the test settings then fall back to SQLite and an in-memory broker, and `make test`
@@ -18,7 +18,7 @@ PG_PORT=5432
 REDIS_PORT=6379
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 WANT=("$@")
-[ ${#WANT[@]} -eq 0 ] && WANT=(postgres redis chromium)
+[ ${#WANT[@]} -eq 0 ] && WANT=(postgres redis chromium node)
 
 say() { printf '    %s\n' "$*"; }
 problem() {
@@ -140,11 +140,23 @@ ensure_chromium() {
     say "$("$CHROMIUM" --version 2>/dev/null || echo present)"
 }
 
+# ---------------------------------------------------------------------------- Node.js
+# For the sign-in tests' OpenID Connect provider (tests_support/oidc/), whose own packages the
+# tests install from its lock file.
+ensure_node() {
+    echo "--- Node.js and npm"
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm || { problem "Node.js is not installed and could not be."; return 0; }
+    fi
+    say "node $(node --version 2>/dev/null || echo missing), npm $(npm --version 2>/dev/null || echo missing)"
+}
+
 for what in "${WANT[@]}"; do
     case "$what" in
         postgres) ensure_postgres ;;
         redis) ensure_redis ;;
         chromium) ensure_chromium ;;
+        node) ensure_node ;;
         *)
             echo "unknown service: $what" >&2
             exit 2

@@ -14,8 +14,8 @@ PY=.venv/bin/python
 STARTED=$SECONDS
 section() { printf '\n========== %s  (+%ss)\n' "$*" "$((SECONDS - STARTED))"; }
 
-section "Services: PostgreSQL, Redis, Chromium"
-scripts/ensure-services.sh postgres redis chromium
+section "Services: PostgreSQL, Redis, Chromium, Node.js"
+scripts/ensure-services.sh postgres redis chromium node
 
 section "Lint: ruff, django-upgrade, djlint, the import contract (make lint)"
 # mypy is a pre-commit hook too, but has its own section here.

@@ -1,4 +1,6 @@
-"""Signing a declaration: the person types their full name and re-enters their password.
+"""Signing a declaration: the person types their full name and proves again who they are: they
+re-enter their password, or, having signed in through the organisation's identity provider,
+sign in again there just before (portal.reauth gives the proof).
 
 A refused attempt records nothing but an audit event saying it was refused (never the password);
 a successful one records, once and for ever, what was signed, by whom, when and from where.
@@ -15,6 +17,7 @@ from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Declaration, Obligation
 from declarations.selectors import extra_statements_for
 from portal.models import AuditEvent, User
+from portal.reauth import Proof, ProofMethod
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
 
@@ -67,12 +70,15 @@ def declaration_sign(
     obligation: Obligation,
     by: User,
     typed_name: str,
-    password: str,
+    password: str | None = None,
+    proof: Proof | None = None,
     ip: str | None = None,
     user_agent: str = "",
 ) -> Declaration:
-    """Sign `obligation` as `by`. Raises SignatureRefused if the name or password is wrong
-    (after recording the refusal) or if it was signed already; nothing else is written then.
+    """Sign `obligation` as `by`, who proves who they are with `password`, or with `proof` of a
+    fresh sign-in at the identity provider (portal.reauth.reauth_proof, which only gives one
+    that is recent). Raises SignatureRefused if the name or password is wrong (after recording
+    the refusal) or if it was signed already; nothing else is written then.
 
     Deliberately not one transaction: the refusal's audit event must survive the refusal.
     """
@@ -92,7 +98,8 @@ def declaration_sign(
     errors: dict[str, list[str]] = {}
     if not names_match(typed_name, by.full_name):
         errors["typed_name"] = [NAME_MISMATCH.format(name=by.full_name)]
-    if not by.check_password(password):
+    by_provider = proof is not None and proof.method == ProofMethod.IDENTITY_PROVIDER
+    if not by_provider and not by.check_password(password or ""):
         errors["password"] = [PASSWORD_MISMATCH]
     if errors:
         reasons = [
@@ -101,8 +108,15 @@ def declaration_sign(
         ]
         declaration_signature_refuse(obligation=obligation, by=by, reasons=reasons, ip=ip)
         raise SignatureRefused(errors)
+    checked = proof if by_provider else Proof(ProofMethod.PASSWORD, timezone.now())
+    assert checked is not None  # by_provider: proof is set
     return _declaration_record(
-        obligation=obligation, by=by, typed_name=typed_name, ip=ip, user_agent=user_agent
+        obligation=obligation,
+        by=by,
+        typed_name=typed_name,
+        checked=checked,
+        ip=ip,
+        user_agent=user_agent,
     )
 
 
@@ -121,7 +135,13 @@ def _password_set_by_other(user: User) -> dict | None:
 
 @transaction.atomic
 def _declaration_record(
-    *, obligation: Obligation, by: User, typed_name: str, ip: str | None, user_agent: str
+    *,
+    obligation: Obligation,
+    by: User,
+    typed_name: str,
+    checked: Proof,
+    ip: str | None,
+    user_agent: str,
 ) -> Declaration:
     campaign = obligation.campaign
     # Claim the obligation first: of two submits racing, only one gets past this line.
@@ -153,7 +173,12 @@ def _declaration_record(
         signed_at=timezone.now(),
         ip_address=ip or None,
         user_agent=(user_agent or "")[:500],
-        password_set_by_other=_password_set_by_other(by),
+        # Someone else's choice of password weakens only a password signature.
+        password_set_by_other=(
+            _password_set_by_other(by) if checked.method == ProofMethod.PASSWORD else None
+        ),
+        identity_checked_by=Declaration.IdentityCheck(checked.method.value),
+        identity_checked_at=checked.at,
     )
     try:
         with transaction.atomic():
@@ -175,6 +200,8 @@ def _declaration_record(
             ],
             "extra_statements": [s["title"] for s in declaration.extra_statements],
             "user_agent": declaration.user_agent,
+            "identity_checked_by": declaration.identity_checked_by,
+            "identity_checked_at": checked.at.isoformat(),
             **(
                 {"password_set_by_someone_else": declaration.password_set_by_other}
                 if declaration.password_set_by_other

@@ -28,6 +28,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
             client,
             {
                 "declarations:sign": obligation_pk,
+                "declarations:confirm_identity": obligation_pk,
                 "declarations:receipt": {"pk": declaration.pk},
                 "declarations:record": {"pk": declaration.pk},
                 "declarations:policy": policy,

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from declarations.access import get_declaration_for_user, get_obligation_for_user
 from declarations.forms import SignForm
@@ -13,6 +15,18 @@ from declarations.selectors import extra_statements_for
 from declarations.services.signing import SignatureRefused, declaration_sign
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.sensitive import sensitive_page
+from portal.reauth import (
+    reauth_allow_form,
+    reauth_by_provider,
+    reauth_clear,
+    reauth_proof,
+    reauth_provider_name,
+    reauth_start,
+)
+
+
+def _purpose(obligation: Obligation) -> str:
+    return f"declaration-sign-{obligation.pk}"
 
 
 @login_required
@@ -42,23 +56,32 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     can_sign = (
         campaign.status == Campaign.Status.OPEN and obligation.status != Obligation.Status.WITHDRAWN
     )
-    form = SignForm(request.POST or None)
+    # Signed in through the identity provider: no portal password to re-enter, so they sign in
+    # there again just before signing.
+    by_provider = reauth_by_provider(request)
+    proof = reauth_proof(request, purpose=_purpose(obligation)) if by_provider else None
+    form = SignForm(request.POST or None, password=not by_provider)
     if request.method == "POST" and can_sign and form.is_valid():
-        try:
-            declaration = declaration_sign(
-                obligation=obligation,
-                by=request.user,
-                typed_name=form.cleaned_data["typed_name"],
-                password=form.cleaned_data["password"],
-                ip=client_ip(request),
-                user_agent=request.headers.get("user-agent", ""),
-            )
-        except SignatureRefused as error:
-            form.add_error(None, error)
+        if by_provider and proof is None:
+            form.add_error(None, "First confirm who you are (the button above), then sign.")
         else:
-            return redirect("declarations:receipt", pk=declaration.pk)
+            try:
+                declaration = declaration_sign(
+                    obligation=obligation,
+                    by=request.user,
+                    typed_name=form.cleaned_data["typed_name"],
+                    password=form.cleaned_data.get("password"),
+                    proof=proof,
+                    ip=client_ip(request),
+                    user_agent=request.headers.get("user-agent", ""),
+                )
+            except SignatureRefused as error:
+                form.add_error(None, error)
+            else:
+                reauth_clear(request, purpose=_purpose(obligation))
+                return redirect("declarations:receipt", pk=declaration.pk)
     versions = campaign.versions.select_related("policy").order_by("policy__title")
-    return render(
+    response = render(
         request,
         "declarations/sign.html",
         {
@@ -68,9 +91,25 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "extra_statements": extra_statements_for(campaign, request.user),
             "form": form,
             "can_sign": can_sign,
+            "by_provider": by_provider,
+            "proof": proof,
+            "provider_name": reauth_provider_name() if by_provider else "",
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+    # Its "Confirm who I am" button's form leads on to the provider.
+    return reauth_allow_form(response) if by_provider else response
+
+
+@require_POST
+@login_required
+def confirm_identity(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Off to the identity provider to sign in again, and back to the signing page."""
+    obligation = get_obligation_for_user(request.user, pk)
+    back = reverse("declarations:sign", args=[obligation.pk]) + "#sign"
+    if not reauth_by_provider(request):
+        return redirect(back)
+    return reauth_start(request, purpose=_purpose(obligation), return_url=back)
 
 
 @sensitive_page

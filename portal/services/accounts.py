@@ -17,10 +17,57 @@ from portal.services.second_factor import second_factor_pause_clear
 from portal.services.sessions import user_sessions_end
 from portal.sign_in_limits import AddressPause
 
+# How a person proved who they were at sign-in, as the audit trail says it.
+PASSWORD = "password"
+IDENTITY_PROVIDER = "identity provider"
+
 
 @transaction.atomic
-def user_signed_in(*, user: User, ip: str | None) -> AuditEvent:
-    return audit_record(verb=PortalEvent.USER_SIGNED_IN, actor=user, obj=user, ip=ip)
+def user_signed_in(*, user: User, ip: str | None, method: str = PASSWORD) -> AuditEvent:
+    return audit_record(
+        verb=PortalEvent.USER_SIGNED_IN, actor=user, obj=user, ip=ip, changes={"method": method}
+    )
+
+
+@transaction.atomic
+def user_sign_in_refused(
+    *, user: User | None, email: str, reason: str, ip: str | None
+) -> AuditEvent:
+    """A sign-in through the identity provider that the portal did not accept: the provider
+    vouched for someone, but not someone who may come in (deactivated, no account, another
+    organisation's address), or its answer did not hold up. Of an address with no account only
+    the domain is kept: the trail has no business holding strangers' addresses."""
+    changes: dict[str, str] = {"method": IDENTITY_PROVIDER, "reason": reason}
+    if user is None and email:
+        changes["email_domain"] = email.rpartition("@")[2]
+    return audit_record(
+        verb=PortalEvent.USER_SIGN_IN_REFUSED, actor=None, obj=user, ip=ip, changes=changes
+    )
+
+
+@transaction.atomic
+def user_reauthenticated(*, user: User, purpose: str, at: str, ip: str | None) -> AuditEvent:
+    """The person signed in again at the identity provider, to confirm an act (`purpose`)."""
+    return audit_record(
+        verb=PortalEvent.USER_REAUTHENTICATED,
+        actor=user,
+        obj=user,
+        ip=ip,
+        changes={"method": IDENTITY_PROVIDER, "purpose": purpose, "signed_in_again_at": at},
+    )
+
+
+@transaction.atomic
+def user_reauthentication_refused(
+    *, user: User, purpose: str, reason: str, ip: str | None
+) -> AuditEvent:
+    return audit_record(
+        verb=PortalEvent.USER_REAUTHENTICATION_REFUSED,
+        actor=user,
+        obj=user,
+        ip=ip,
+        changes={"method": IDENTITY_PROVIDER, "purpose": purpose, "reason": reason},
+    )
 
 
 @transaction.atomic

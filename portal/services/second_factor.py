@@ -229,6 +229,19 @@ def _failure(person: User, now: datetime, ip: str | None) -> VerifyResult:
 
 
 @transaction.atomic
+def second_factor_by_identity_provider(*, user: User, amr: list[str], ip: str | None) -> None:
+    """The identity provider checked a second factor at this sign-in, and the organisation lets
+    that stand for the portal's own (OIDC_MFA_SATISFIES_SECOND_FACTOR)."""
+    audit_record(
+        verb=PortalEvent.SECOND_FACTOR_USED,
+        actor=user,
+        obj=user,
+        ip=ip,
+        changes={"method": "identity provider", "provider_methods": sorted(map(str, amr))},
+    )
+
+
+@transaction.atomic
 def recovery_codes_replace(*, user: User, ip: str | None) -> list[str]:
     """A new set of recovery codes, for someone signed in with both steps."""
     if not has_second_factor(user):

@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from portal.access import client_ip
 from portal.models import User
+from portal.oidc import config as identity_provider
 from portal.services.accounts import user_password_reset_request, user_password_set
 from portal.sessions import session_keep_after_password_change
 
@@ -61,6 +62,17 @@ class OutboxPasswordResetForm(PasswordResetForm):
         usable password yet: the staff import adds people that way, and choosing a password
         here is how they first get in."""
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page, offering the organisation's identity provider first when there
+    is one; the password form stays below it (break-glass accounts, and bodies without one)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if identity_provider.enabled():
+            context["identity_provider_name"] = identity_provider.provider_name()
+        return context
 
 
 class PasswordResetView(auth_views.PasswordResetView):
