@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.db import connection, models, transaction
 from django.http import HttpResponseBase
@@ -340,3 +341,217 @@ def walk(table: Table, clients: Mapping[Persona, Client], arguments: Mapping) ->
                 if got != expected or changed:
                     problems.append(Cell(persona, method, name, url, expected, got, changed))
     return problems
+
+
+# Mass assignment: a valid POST with fields the form does not have must do exactly what the
+# valid POST does. Both are run (each rolled back, with the sequences put back, so new rows get
+# the same ids) and every row compared column by column; a column that differs between two runs
+# of the very same POST (a time, a hash chained on it, a random salt) is not compared.
+
+
+def _sequences() -> list[tuple[str, int | None]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value"
+            " FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+        return cursor.fetchall()
+
+
+def _sequences_restore(saved: list[tuple[str, int | None]]) -> None:
+    # setval is outside transactions: a rolled-back request still moved the sequences on.
+    with connection.cursor() as cursor:
+        for name, value in saved:
+            if value is None:
+                cursor.execute("SELECT setval(%s, 1, false)", [name])
+            else:
+                cursor.execute("SELECT setval(%s, %s, true)", [name, value])
+
+
+# Sessions have random keys, and what a page keeps in one (its messages) is not a record.
+_NOT_RECORDS = {"django_session", "portal_usersession"}
+
+
+def every_row() -> dict[tuple[str, Any, str], Any]:
+    """Every value in the database, by (table, primary key, column)."""
+    values = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.proxy or not model._meta.managed:
+                continue
+            if model._meta.db_table in _NOT_RECORDS:
+                continue
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            names = [column.name for column in cursor.description]
+            for row in cursor.fetchall():
+                record = dict(zip(names, row, strict=True))
+                for name, value in record.items():
+                    values[(table, record[pk], name)] = value
+    return values
+
+
+def _differences(first: Mapping, second: Mapping) -> set[tuple[str, Any, str]]:
+    return {key for key in first.keys() | second.keys() if first.get(key) != second.get(key)}
+
+
+def _extra_value(model_field: models.Field, other: User) -> Any:
+    if model_field.choices:
+        return str(list(model_field.flatchoices)[-1][0])
+    if isinstance(model_field, models.ForeignKey):
+        if model_field.related_model is User:
+            return other.pk
+        related = model_field.related_model._default_manager.order_by("-pk").first()
+        return related.pk if related else 1
+    if isinstance(model_field, models.BooleanField):
+        return "on"
+    if isinstance(model_field, models.DateTimeField):
+        return "2001-02-03T04:05"
+    if isinstance(model_field, models.DateField):
+        return "2001-02-03"
+    if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
+        return "999"
+    if isinstance(model_field, models.JSONField):
+        return '{"mass": "assigned"}'
+    return "MASS-ASSIGNED"
+
+
+def form_fields(response: HttpResponseBase) -> set[str]:
+    """The names of the fields of every form on a page (a tick box left unticked is one, though
+    a valid POST leaves it out)."""
+    names: set[str] = set()
+    for context in getattr(response, "context", None) or []:
+        for value in context.flatten().values():
+            if isinstance(value, forms.BaseForm):
+                names |= {value.add_prefix(name) for name in value.fields}
+    return names
+
+
+def extras(entry: Entry, form: Mapping[str, Any], other: User) -> dict[str, Any]:
+    """Fields no form of the portal offers, and the object's own fields its form leaves out,
+    each with a value that would show if it were taken. `form` has every field of the page's
+    form, filled in or not."""
+    chosen: dict[str, Any] = {
+        "is_staff": "on",
+        "is_superuser": "on",
+        "is_active": "on",
+        "groups": [group.pk for group in apps.get_model("auth", "Group").objects.all()],
+        "pk": other.pk,
+        "id": other.pk,
+        "owner": other.pk,
+        "user": other.pk,
+        "created_by": other.pk,
+        "uploaded_by": other.pk,
+        "recipient": other.pk,
+        "actor": other.pk,
+        "status": "approved",
+    }
+    if entry.model is not None:
+        for model_field in entry.model._meta.concrete_fields:
+            if model_field.name not in form and not isinstance(model_field, models.FileField):
+                chosen[model_field.name] = _extra_value(model_field, other)
+    return {name: value for name, value in chosen.items() if name not in form}
+
+
+def allowed_persona(entry: Entry, method: str) -> Persona | None:
+    rule = entry.get if method == "get" else entry.post
+    return next((p for p in PERSONAS if not entry.refuses(method, p, rule(p))), None)
+
+
+@dataclass
+class Assigned:
+    name: str
+    persona: Persona
+    taken: list[tuple[str, Any, str]]
+    answers: tuple[Answer, Answer]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.persona}: POST {self.name} with extra fields answered {self.answers[1]} "
+            f"(without: {self.answers[0]}) and changed {self.taken}"
+        )
+
+
+def mass_assignment_problems(
+    table: Table, clients: Mapping[Persona, Client], arguments: Mapping, other: User
+) -> tuple[list[Assigned], int]:
+    """Each POST route, by someone it allows, with and without extra fields. Returns what the
+    extras changed, and how many routes were tried."""
+    problems, tried = [], 0
+    for name, entry in table.entries.items():
+        persona = allowed_persona(entry, "post")
+        if persona is None or entry.signs_out:
+            continue
+        tried += 1
+        client = clients[persona]
+        url = reverse(name, kwargs=arguments.get(name) or None)
+        _page, fields = ask(client, "get", url, None, inspect=form_fields)
+        sequences = _sequences()
+        runs = []
+        # The extras are sent between two plain runs: a value that moves with the clock (a time
+        # in an email, to the minute) then matches one of them.
+        for with_extras in (False, True, False):
+            form = entry.form(arguments) if entry.form else {}
+            offered = {**dict.fromkeys(fields), **form}
+            data = {**form, **extras(entry, offered, other)} if with_extras else form
+            response, rows = ask(
+                client, "post", url, data, multipart=entry.multipart, inspect=lambda r: every_row()
+            )
+            _sequences_restore(sequences)
+            runs.append((answer_of(response), rows))
+        (plain, plain_rows), (extra, extra_rows), (_, again_rows) = runs
+        noise = _differences(plain_rows, again_rows)
+        unlike_both = _differences(plain_rows, extra_rows) & _differences(again_rows, extra_rows)
+        taken = sorted(unlike_both - noise, key=str)
+        if taken or extra != plain:
+            problems.append(Assigned(name, persona, taken, (plain, extra)))
+    return problems, tried
+
+
+def other_kind_problems(
+    table: Table, clients: Mapping[Persona, Client], arguments: Mapping
+) -> tuple[list[str], int]:
+    """Each address naming a record by `pk`, asked by someone it allows with the id of a
+    record of another kind (one no record of its own kind has): it must be a 404. By GET with
+    an id of each other kind; by POST with one."""
+    ids: dict[type[models.Model], set[int]] = {}
+    for name, entry in table.entries.items():
+        if entry.model is not None and "pk" in (arguments.get(name) or {}):
+            ids.setdefault(entry.model, set()).add(arguments[name]["pk"])
+    problems, tried = [], 0
+    for name, entry in table.entries.items():
+        kwargs = arguments.get(name) or {}
+        if entry.model is None or "pk" not in kwargs:
+            continue
+        own = set(entry.model._default_manager.values_list("pk", flat=True))
+        candidates = [
+            min(free)
+            for kind, pks in ids.items()
+            if kind is not entry.model and (free := pks - own)
+        ]
+        if not candidates:
+            problems.append(f"{name}: no id of another kind that is not also a {entry.model}")
+            continue
+        for method in ("get", "post"):
+            persona = allowed_persona(entry, method)
+            rule = entry.get if method == "get" else entry.post
+            if persona is None or rule(persona) == 405:
+                continue
+            for pk in candidates if method == "get" else candidates[:1]:
+                tried += 1
+                url = reverse(name, kwargs={**kwargs, "pk": pk})
+                data = entry.form(arguments) if (entry.form and method == "post") else None
+                response, _ = ask(clients[persona], method, url, data, multipart=entry.multipart)
+                if answer_of(response) != 404:
+                    problems.append(
+                        f"{persona}: {method.upper()} {name} ({url}) with the id of another "
+                        f"kind of record answered {answer_of(response)}"
+                    )
+    return problems, tried
+
+
+def make_other_person() -> User:
+    """Someone the extra fields name (as owner, author, recipient): in no scene."""
+    from portal.tests.factories import UserFactory
+
+    return UserFactory(full_name="Mallory Other")

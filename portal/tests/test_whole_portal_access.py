@@ -64,3 +64,21 @@ def test_the_walk_names_a_wrong_answer_and_a_refusal_that_changed_a_row(walk_sce
     problems = route_table.walk(wrong, clients, arguments)
     assert [str(p.persona) for p in problems] == ["owner (alice)", "owner (alice)"]
     assert "expected 404, got 200, and changed portal_notification" in str(problems[0])
+
+
+def test_extra_post_fields_change_nothing_the_form_does_not(walk_scene):
+    # is_staff, is_superuser, someone else as owner or author, a status, the object's own
+    # fields: sent with a valid form, each must be ignored.
+    table, clients, arguments = walk_scene
+    other = route_table.make_other_person()
+    problems, tried = route_table.mass_assignment_problems(table, clients, arguments, other)
+    assert tried >= 30
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_a_record_of_another_kind_is_not_found(walk_scene):
+    # A campaign's id in a declaration's address, a notification's in a person's, and so on.
+    table, clients, arguments = walk_scene
+    problems, tried = route_table.other_kind_problems(table, clients, arguments)
+    assert tried >= 25
+    assert not problems, "\n".join(problems)
