@@ -28,7 +28,7 @@ import copy
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps
@@ -194,24 +194,30 @@ def undeclared_routes(entries: Mapping[str, Entry]) -> list[str]:
     return [name for name in walked_route_names() if name not in entries]
 
 
+def _person(**fields: Any) -> User:
+    from portal.tests.factories import UserFactory
+
+    return cast(User, UserFactory(**fields))
+
+
 def make_people() -> People:
-    from portal.tests.factories import DepartmentFactory, UserFactory
+    from portal.tests.factories import DepartmentFactory
 
     office = DepartmentFactory(code="MTX", name="Matrix office")
-    bob = UserFactory(full_name="Bob Manager", department=office)
+    bob = _person(full_name="Bob Manager", department=office)
     people = People()
     people.by_persona = {
         ANONYMOUS: None,
-        OWNER: UserFactory(full_name="Alice Staff", department=office, line_manager=bob),
+        OWNER: _person(full_name="Alice Staff", department=office, line_manager=bob),
         LINE_MANAGER: bob,
-        NON_OWNER: UserFactory(
+        NON_OWNER: _person(
             full_name="Charlie Outsider", department=DepartmentFactory(code="MTF", name="Finance")
         ),
-        ADMIN_FLAG: UserFactory(full_name="Flagged Only", is_staff=True),
+        ADMIN_FLAG: _person(full_name="Flagged Only", is_staff=True),
     }
     for persona in PERSONAS:
         if persona.roles:
-            people.by_persona[persona] = UserFactory(full_name=persona.name, roles=persona.roles)
+            people.by_persona[persona] = _person(full_name=persona.name, roles=persona.roles)
     return people
 
 
@@ -401,7 +407,9 @@ def _extra_value(model_field: models.Field, other: User) -> Any:
     if isinstance(model_field, models.ForeignKey):
         if model_field.related_model is User:
             return other.pk
-        related = model_field.related_model._default_manager.order_by("-pk").first()
+        related_model = model_field.related_model
+        assert not isinstance(related_model, str)
+        related = related_model._default_manager.order_by("-pk").first()
         return related.pk if related else 1
     if isinstance(model_field, models.BooleanField):
         return "on"
@@ -552,6 +560,4 @@ def other_kind_problems(
 
 def make_other_person() -> User:
     """Someone the extra fields name (as owner, author, recipient): in no scene."""
-    from portal.tests.factories import UserFactory
-
-    return UserFactory(full_name="Mallory Other")
+    return _person(full_name="Mallory Other")
