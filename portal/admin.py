@@ -12,6 +12,8 @@ from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.access import client_ip
 from portal.lib.admin import ReadOnlyAdmin
@@ -281,8 +283,37 @@ class LegalHoldAdmin(ReadOnlyAdmin):
     search_fields = ["reason", "object_id"]
 
 
+# django-otp's own admins let an administrator add an authenticator or recovery codes for
+# someone else (and so sign in as them), change or delete one, and read their secret keys, all
+# without a word on the audit trail. Second factors are set up by the person and reset on
+# their page in the portal, with a reason (portal.services.second_factor); here they are only
+# shown, secrets left out.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(ReadOnlyAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    search_fields = ["user__full_name", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(ReadOnlyAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    search_fields = ["user__full_name", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    """Shown only: a message is queued by the service that causes it, and its delivery state
+    is the outbox's (changing it here could send it twice, or never)."""
+
     list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status"]
     search_fields = ["to_email", "subject", "dedup_key"]
@@ -299,6 +330,9 @@ class NotificationAdmin(admin.ModelAdmin):
         return self.get_fields(request, obj)
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

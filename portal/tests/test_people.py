@@ -2,7 +2,6 @@
 away roles, deactivates and reactivates them and lifts lock-outs; everyone else is refused."""
 
 import pytest
-from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
@@ -12,36 +11,6 @@ from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PERSON_PAGES = [
-    ("person", "get"),
-    ("person_role_grant", "get"),
-    ("person_role_grant", "post"),
-    ("person_role_remove", "get"),
-    ("person_role_remove", "post"),
-    ("person_deactivate", "get"),
-    ("person_deactivate", "post"),
-    ("person_reactivate", "get"),
-    ("person_reactivate", "post"),
-    ("person_unlock", "get"),
-    ("person_unlock", "post"),
-    ("person_sessions_end", "get"),
-    ("person_sessions_end", "post"),
-]
-NOT_SYSADMIN = ["staff", "line manager", *[r for r in Role if r != Role.SYSADMIN]]
-
-
-def _url(name, person, role=Role.DPO):
-    args = [person.pk, role.name.lower()] if name == "person_role_remove" else [person.pk]
-    return reverse(f"portal:{name}", args=args)
-
-
-def _someone(kind, request):
-    if kind == "staff":
-        return request.getfixturevalue("charlie")
-    if kind == "line manager":
-        return request.getfixturevalue("bob")
-    return UserFactory(roles=[kind])
-
 
 def _lock_out(person, times=5, ip="10.0.0.9"):
     for _ in range(times):
@@ -50,54 +19,13 @@ def _lock_out(person, times=5, ip="10.0.0.9"):
         )
 
 
-# Who may use the pages
-
-
-@pytest.mark.parametrize("kind", NOT_SYSADMIN, ids=str)
-def test_the_directory_is_refused_to_everyone_but_the_system_administrator(client, request, kind):
-    client.force_login(_someone(kind, request))
-    response = client.get(reverse("portal:people"))
-    assert response.status_code == 403
-
-
-@pytest.mark.parametrize("kind", NOT_SYSADMIN, ids=str)
-@pytest.mark.parametrize(("name", "method"), PERSON_PAGES, ids=lambda v: str(v))
-def test_a_persons_pages_are_not_found_for_everyone_but_the_system_administrator(
-    client, request, alice, kind, name, method
-):
-    alice.groups.add(*[g for g in _dpo_group()])
-    _lock_out(alice)
-    client.force_login(_someone(kind, request))
-    data = {"role": "DPO", "reason": "Trying"} if method == "post" else None
-    response = getattr(client, method)(_url(name, alice), data)
-    assert response.status_code == 404
-    # Nothing was changed by the attempt.
-    alice.refresh_from_db()
-    assert alice.is_active
-    assert alice.groups.filter(name=Role.DPO).exists()
-    assert AccessAttempt.objects.filter(username=alice.email).exists()
-
-
 def _dpo_group():
     from django.contrib.auth.models import Group
 
     return [Group.objects.get_or_create(name=Role.DPO)[0]]
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/people/",
-        "/people/1/",
-        "/people/1/roles/add/",
-        "/people/1/deactivate/",
-        "/people/1/sign-out/",
-    ],
-)
-def test_the_pages_ask_an_anonymous_visitor_to_sign_in(client, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+# Who may use the pages (the whole-portal table, portal/tests/routes.py, has who is refused)
 
 
 def test_a_person_who_does_not_exist_is_not_found(client, sysadmin):

@@ -104,6 +104,16 @@ def test_an_app_added_to_installed_apps_plugs_in_with_no_edit_in_the_portal(
     assert [alice.email] == trivial_app.LEFT
 
 
+def test_an_added_apps_routes_join_the_whole_portal_access_table(trivial_app):
+    from portal.testing.route_table import load_table, undeclared_routes
+
+    entries = load_table().entries
+    assert "trivial:home" in entries
+    assert undeclared_routes(entries) == []
+    del entries["trivial:home"]
+    assert undeclared_routes(entries) == ["trivial:home"]
+
+
 def test_the_demo_runs_an_added_apps_loader_after_the_others(trivial_app, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,0 +1,203 @@
+"""Declarations' routes in the whole-portal access table (portal/testing/route_table.py)."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from declarations.models import Campaign, Declaration, ExtraStatement, Obligation, PolicyVersion
+from declarations.tests.factories import (
+    CampaignFactory,
+    DeclarationFactory,
+    ExtraStatementFactory,
+    ObligationFactory,
+    PolicyFactory,
+    PolicyVersionFactory,
+)
+from portal.roles import Role
+from portal.testing.route_table import (
+    Entry,
+    People,
+    either,
+    everyone,
+    line_managers,
+    only,
+    owner_only,
+    public,
+)
+from portal.tests.factories import TEST_PASSWORD
+
+ADMIN = Role.POLICY_ADMIN
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _admin(get: int = 200, post: int = 302) -> dict:
+    """A policy administrator's page: 403 to everyone else signed in."""
+    return {"get": only(ADMIN, answer=get), "post": only(ADMIN, answer=post)}
+
+
+def _action(**form) -> dict:
+    """A policy administrator's button: POST only."""
+    return {**_admin(get=405), **form}
+
+
+# Alice's own declaration: hers and the policy administrators' (everyone else: 404).
+_own_or_admin = either(owner_only(200), only(ADMIN, answer=200, others=404), unless=404)
+
+
+def _version_form(s) -> dict:
+    return {
+        "label": "9.0",
+        "effective_date": timezone.localdate().isoformat(),
+        "body_markdown": "## Scope\n\nEveryone.",
+        "summary_of_changes": "Reworded.",
+        "owner": s["policy_admin_pk"],
+    }
+
+
+def _campaign_form(s) -> dict:
+    now = timezone.localtime()
+    return {
+        "name": "Annual declaration (matrix)",
+        "versions": [s["published_pk"]],
+        "statement": "I have read and will keep to these policies.",
+        "audience_all": "1",
+        "opens_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "due_at": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+        "new_starter_days": 14,
+        "reminder_every_days": 7,
+        "admin_escalation_days": 7,
+    }
+
+
+ROUTES = {
+    "declarations:mine": Entry(get=everyone(200), post=everyone(200)),
+    # Only the person asked to sign: not their manager, not a policy administrator.
+    "declarations:sign": Entry(
+        get=owner_only(200),
+        post=owner_only(302),
+        form=lambda s: {"typed_name": "Alice Staff", "password": TEST_PASSWORD},
+        model=Obligation,
+    ),
+    # Off to the identity provider to sign in again; someone signed in by password goes back.
+    "declarations:confirm_identity": Entry(get=public(405), post=owner_only(302), model=Obligation),
+    "declarations:receipt": Entry(get=_own_or_admin, post=_own_or_admin, model=Declaration),
+    "declarations:record": Entry(get=_own_or_admin, post=_own_or_admin, model=Declaration),
+    "declarations:policies": Entry(get=everyone(200), post=everyone(200)),
+    "declarations:policy": Entry(get=everyone(200), post=everyone(200)),
+    "declarations:version": Entry(get=everyone(200), post=everyone(200), model=PolicyVersion),
+    "declarations:version_pdf": Entry(get=everyone(200), post=everyone(200), model=PolicyVersion),
+    "declarations:admin_policies": Entry(**_admin(post=200)),
+    "declarations:policy_create": Entry(
+        **_admin(),
+        form=lambda s: {
+            "title": "Clear desk",
+            "slug": "clear-desk",
+            "summary": "Papers away at night.",
+            "owner": s["policy_admin_pk"],
+        },
+    ),
+    "declarations:admin_policy": Entry(**_admin(post=200)),
+    "declarations:policy_edit": Entry(
+        **_admin(),
+        form=lambda s: {
+            "title": "IT and social media",
+            "summary": "Reworded.",
+            "owner": s["policy_admin_pk"],
+        },
+    ),
+    "declarations:version_create": Entry(**_admin(), form=_version_form),
+    "declarations:admin_version": Entry(**_admin(post=200), model=PolicyVersion),
+    "declarations:version_edit": Entry(**_admin(), form=_version_form, model=PolicyVersion),
+    "declarations:version_publish": Entry(**_action(model=PolicyVersion)),
+    "declarations:campaigns": Entry(**_admin(post=200)),
+    "declarations:campaign_create": Entry(**_admin(), form=_campaign_form),
+    "declarations:campaign": Entry(**_admin(post=200), model=Campaign),
+    "declarations:campaign_edit": Entry(**_admin(), form=_campaign_form, model=Campaign),
+    "declarations:campaign_open": Entry(**_action(model=Campaign)),
+    "declarations:campaign_close": Entry(**_action(model=Campaign)),
+    "declarations:statement_add": Entry(
+        **_action(
+            form=lambda s: {
+                "title": "Business interests",
+                "text": "I have declared my business interests.",
+                "audience": ExtraStatement.Audience.POLITICALLY_RESTRICTED,
+            },
+            model=Campaign,
+        )
+    ),
+    "declarations:statement_remove": Entry(**_action(model=ExtraStatement)),
+    "declarations:campaign_people": Entry(**_admin(post=200), model=Campaign),
+    "declarations:obligation": Entry(**_admin(post=200), model=Obligation),
+    "declarations:obligation_pause": Entry(
+        **_action(form=lambda s: {"reason": "Long-term sick leave"}, model=Obligation)
+    ),
+    "declarations:obligation_resume": Entry(**_action(model=Obligation)),
+    "declarations:obligation_extend": Entry(
+        **_action(
+            form=lambda s: {
+                "due_at": (timezone.localtime() + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M"),
+                "reason": "Back from leave",
+            },
+            model=Obligation,
+        )
+    ),
+    "declarations:reports": Entry(**_admin(post=200)),
+    "declarations:report": Entry(**_admin(post=200), model=Campaign),
+    "declarations:report_outstanding": Entry(**_admin(post=200), model=Campaign),
+    "declarations:report_export": Entry(**_admin(post=200), model=Campaign),
+    "declarations:my_team": Entry(get=line_managers(200), post=line_managers(200)),
+}
+
+
+def scene(people: People) -> dict:
+    """A published version with a PDF and a draft of the same policy; an open campaign in which
+    alice has yet to sign; her signed declaration in an earlier one; a draft campaign with an
+    extra statement."""
+    alice = people.owner
+    policy = PolicyFactory(slug="it", title="IT and social media")
+    published = PolicyVersionFactory(
+        policy=policy,
+        published=True,
+        label="4.0",
+        pdf=SimpleUploadedFile("it.pdf", PDF_BYTES, "application/pdf"),
+    )
+    draft = PolicyVersionFactory(policy=policy, label="5.0")
+    campaign = CampaignFactory(open=True, versions=[published])
+    obligation = ObligationFactory(campaign=campaign, user=alice)
+    earlier = CampaignFactory(open=True, versions=[published])
+    declaration = DeclarationFactory(obligation=ObligationFactory(campaign=earlier, user=alice))
+    draft_campaign = CampaignFactory(versions=[published])
+    statement = ExtraStatementFactory(campaign=draft_campaign)
+    slug = {"slug": policy.slug}
+    return {
+        "policy_admin_pk": people.holding(ADMIN).pk,
+        "published_pk": published.pk,
+        "declarations:sign": {"pk": obligation.pk},
+        "declarations:confirm_identity": {"pk": obligation.pk},
+        "declarations:receipt": {"pk": declaration.pk},
+        "declarations:record": {"pk": declaration.pk},
+        "declarations:policy": slug,
+        "declarations:version": {"pk": published.pk},
+        "declarations:version_pdf": {"pk": published.pk},
+        "declarations:admin_policy": slug,
+        "declarations:policy_edit": slug,
+        "declarations:version_create": slug,
+        "declarations:admin_version": {"pk": draft.pk},
+        "declarations:version_edit": {"pk": draft.pk},
+        "declarations:version_publish": {"pk": draft.pk},
+        "declarations:campaign": {"pk": draft_campaign.pk},
+        "declarations:campaign_edit": {"pk": draft_campaign.pk},
+        "declarations:campaign_open": {"pk": draft_campaign.pk},
+        "declarations:campaign_close": {"pk": campaign.pk},
+        "declarations:statement_add": {"pk": draft_campaign.pk},
+        "declarations:statement_remove": {"pk": statement.pk},
+        "declarations:campaign_people": {"pk": campaign.pk},
+        "declarations:obligation": {"pk": obligation.pk},
+        "declarations:obligation_pause": {"pk": obligation.pk},
+        "declarations:obligation_resume": {"pk": obligation.pk},
+        "declarations:obligation_extend": {"pk": obligation.pk},
+        "declarations:report": {"pk": campaign.pk},
+        "declarations:report_outstanding": {"pk": campaign.pk},
+        "declarations:report_export": {"pk": campaign.pk},
+    }
