@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal.forms.accounts import SignInForm
 from portal.views import (
     accounts,
     audit,
@@ -46,7 +47,13 @@ portal_patterns = [
 ]
 
 account_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
     path("two-step/", second_factor.overview, name="second_factor"),
     path("two-step/set-up/", second_factor.setup, name="second_factor_setup"),
