@@ -187,6 +187,16 @@ def test_the_edit_page_of_a_published_version_says_so_and_offers_a_new_one(clien
     assert "Everyone." in prefilled.text
 
 
+@pytest.mark.parametrize("start", ["²", "٣", "9" * 5000, "99999999999", "-1", "1.0"])
+def test_a_version_to_start_from_that_is_no_id_starts_from_nothing(client, policy_admin, start):
+    policy = PolicyFactory(owner=policy_admin)
+    client.force_login(policy_admin)
+    url = reverse("declarations:version_create", args=[policy.slug])
+    response = client.get(url, {"from": start})
+    assert response.status_code == 200
+    assert response.context["source"] is None
+
+
 def test_an_administrator_writes_previews_and_publishes_a_version(client, policy_admin):
     client.force_login(policy_admin)
     created = client.post(
