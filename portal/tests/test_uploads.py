@@ -101,6 +101,20 @@ def test_no_address_serves_the_upload_folder(client, sysadmin, settings, tmp_pat
 
 
 @pytest.mark.django_db
+def test_the_logo_is_served_inline_with_its_checked_type_and_no_sniffing(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    org = OrganisationSettings.load()
+    org.logo.save("0123abcd.png", SimpleUploadedFile("x", jpeg_bytes()), save=True)
+    response = client.get(reverse("portal:organisation_logo"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"  # what it holds, not what it is called
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == 'inline; filename="logo.jpg"'
+
+
+@pytest.mark.django_db
 def test_a_stored_logo_that_is_not_a_picture_is_not_served(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     org = OrganisationSettings.load()

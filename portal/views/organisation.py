@@ -7,7 +7,7 @@ from portal.access import AuthenticatedRequest, access_required, can_manage_orga
 from portal.forms.organisation import OrganisationSettingsForm
 from portal.models import OrganisationSettings
 from portal.services.organisation import organisation_settings_update
-from portal.uploads import CONTENT_TYPES, sniff
+from portal.uploads import CONTENT_TYPES, EXTENSIONS, sniff
 
 
 @access_required(can_manage_organisation)
@@ -42,6 +42,9 @@ def organisation_logo(request: HttpRequest) -> FileResponse:
     if kind not in ("png", "jpeg"):
         handle.close()
         raise Http404("The stored logo is not an image.")
-    response = FileResponse(handle, content_type=CONTENT_TYPES[kind])
+    # Shown in pages, so inline; named for what it holds, not the made-up name it is kept under.
+    response = FileResponse(
+        handle, content_type=CONTENT_TYPES[kind], filename=f"logo.{EXTENSIONS[kind]}"
+    )
     response["Cache-Control"] = "private, max-age=300"
     return response
