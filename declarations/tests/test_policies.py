@@ -306,6 +306,8 @@ def test_the_pdf_is_served_as_an_attachment_to_staff(client, alice, settings, tm
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert 'filename="it-4.0.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
