@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from declarations.forms import PolicyVersionForm
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import Campaign, Obligation, PolicyVersion
 from declarations.services.campaigns import campaign_enrol
@@ -254,6 +255,40 @@ def test_a_pdf_upload_that_is_not_a_pdf_is_refused(client, policy_admin):
     )
     assert "not a PDF file" in response.text
     assert not PolicyVersion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1. " * 2000 + "x", "nested too deeply"),
+        ("[" * 5000, "A paragraph has 5,000 square brackets"),
+    ],
+    ids=["numbered", "brackets"],
+)
+def test_policy_text_that_cannot_be_shown_is_refused_with_the_reason(
+    client, policy_admin, text, message
+):
+    policy = PolicyFactory(slug="it")
+    client.force_login(policy_admin)
+    response = client.post(
+        reverse("declarations:version_create", args=[policy.slug]),
+        {"label": "1.0", "effective_date": "2026-01-01", "body_markdown": text},
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not PolicyVersion.objects.exists()
+
+
+def test_policy_text_with_many_links_in_many_paragraphs_is_kept(policy_admin):
+    form = PolicyVersionForm(
+        {
+            "label": "1.0",
+            "effective_date": "2026-01-01",
+            "body_markdown": "\n\n".join("[Guidance](https://example.org)" * 50 for _ in range(40)),
+            "owner": policy_admin.pk,
+        }
+    )
+    assert form.is_valid(), form.errors
 
 
 def test_staff_read_the_current_version_and_the_history(client, alice):
