@@ -18,6 +18,7 @@ from declarations.forms import (
     PublishForm,
     SignForm,
 )
+from declarations.markdown import render_markdown
 from declarations.tests.factories import (
     CampaignFactory,
     ObligationFactory,
@@ -79,7 +80,8 @@ def test_the_policy_version_form_takes_any_input(
     else:
         url = reverse("declarations:version_edit", args=[draft.pk])
     fields = data.draw(form_data(PolicyVersionForm(instance=draft)))
-    assert_calm(submit(client, "post", url, fields))
+    # Followed to the draft's page, which renders the text that was saved.
+    assert_calm(submit(client, "post", url, fields, follow=True))
 
 
 @given(start=hostile_text)
@@ -167,3 +169,42 @@ def test_signing_takes_any_input(client, alice, obligation, data):
     agent = data.draw(st.one_of(st.just("Mozilla/5.0"), st.text(max_size=700)))
     url = reverse("declarations:sign", args=[obligation.pk])
     assert_calm(submit(client, "post", url, fields, user_agent=agent))
+
+
+_MARKDOWN_PIECES = [
+    "1. ",
+    "- ",
+    "> ",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "*",
+    "_",
+    "`",
+    "#",
+    "|",
+    "\n",
+    "\n\n",
+    "    ",
+    "<div>",
+    "<style>",
+    "&",
+    "x",
+    " ",
+    "[a](b)",
+    "[^1]",
+]
+
+
+@given(pieces=st.lists(st.one_of(st.sampled_from(_MARKDOWN_PIECES), hostile_text), max_size=3000))
+@FUZZ
+def test_policy_text_the_form_takes_can_be_shown(policy_admin, pieces):
+    # The preview and publication render what the form took: it must render.
+    text = "".join(pieces)
+    form = PolicyVersionForm(
+        {"label": "1.0", "effective_date": "2026-01-01", "body_markdown": text}
+    )
+    if form.is_valid():
+        render_markdown(form.cleaned_data["body_markdown"])

@@ -245,16 +245,23 @@ def undone() -> Iterator[None]:
 
 
 def submit(
-    client: Client, method: str, url: str, data: dict[str, Any], **headers: str
+    client: Client,
+    method: str,
+    url: str,
+    data: dict[str, Any],
+    *,
+    follow: bool = False,
+    **headers: str,
 ) -> HttpResponse:
-    """One request, undone afterwards."""
+    """One request, undone afterwards; with `follow`, the page a save leads to as well (a
+    draft's preview, say, which shows what was saved)."""
     if method == "get":
         # gunicorn refuses a request line over 4 KB (limit_request_line): no longer query
         # reaches the portal, so none is sent here.
         data = {name: _shortened(value) for name, value in data.items()}
     send = client.get if method == "get" else client.post
     with undone():
-        return send(url, data, headers=headers)
+        return send(url, data, follow=follow, headers=headers)
 
 
 def _shortened(value: Any) -> Any:
