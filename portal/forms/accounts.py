@@ -2,6 +2,7 @@
 
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db import models
 
 from portal.models import User
 
@@ -13,5 +14,7 @@ class SignInForm(AuthenticationForm):
         # longer than any account's went on to the lockout's record of attempts, whose column
         # it overflowed (a server error, from the one page anyone can reach).
         username = self.fields["username"]
-        limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+        email = User._meta.get_field(User.USERNAME_FIELD)
+        assert isinstance(email, models.EmailField)
+        limit = email.max_length
         username.validators.append(MaxLengthValidator(limit))
