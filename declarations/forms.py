@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 
+from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.services.campaigns import DEFAULT_STATEMENT
 from portal.lib.uktime import end_of_day
@@ -15,6 +16,7 @@ from portal.roles import Role
 from portal.uploads import validate_upload
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_BRACKETS_IN_A_PARAGRAPH = 1000
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -102,6 +104,25 @@ class PolicyVersionForm(forms.ModelForm):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = _owner_choices()
+
+    def clean_body_markdown(self):
+        text = self.cleaned_data["body_markdown"]
+        # Python-Markdown looks for the end of a link from every "[" to the end of its
+        # paragraph: thousands of them took minutes to show. No policy needs so many.
+        crowded = max((block.count("[") for block in text.split("\n\n")), default=0)
+        if crowded > MAX_BRACKETS_IN_A_PARAGRAPH:
+            raise ValidationError(
+                f"A paragraph has {crowded:,} square brackets; at most "
+                f"{MAX_BRACKETS_IN_A_PARAGRAPH:,} can be shown. Split it into paragraphs."
+            )
+        try:
+            render_markdown(text)  # what the preview and publication will show
+        except RecursionError:
+            raise ValidationError(
+                "Lists or quotes are nested too deeply to be shown. Put fewer markers such as "
+                '"1." or ">" at the start of a line.'
+            ) from None
+        return text
 
     def clean_pdf(self):
         pdf = self.cleaned_data.get("pdf")

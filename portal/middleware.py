@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -162,6 +162,22 @@ class ForbiddenLogMiddleware:
         if response.status_code == 403:
             security_event("page.forbidden", request=request, status=403)
         return response
+
+
+class NulHeaderMiddleware:
+    """Refuses (400) a request with a NUL character in a header. PostgreSQL cannot store one in
+    text, and headers are stored: the browser (user agent) on session records, signatures and
+    django-axes' sign-in attempts, where it was a server error. gunicorn refuses such a header
+    itself; the development server and other servers pass it on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, value in request.META.items():
+            if name.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                return HttpResponseBadRequest("The request could not be read.")
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

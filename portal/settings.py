@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # Django 5.2 sends no Permissions-Policy of its own; see PERMISSIONS_POLICY.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the headers to store them (sessions, sign-in attempts).
+    "portal.middleware.NulHeaderMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, whose process_view is the first to read the body.

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from declarations.forms import PolicyVersionForm
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import Campaign, Obligation, PolicyVersion
 from declarations.services.campaigns import campaign_enrol
@@ -187,6 +188,16 @@ def test_the_edit_page_of_a_published_version_says_so_and_offers_a_new_one(clien
     assert "Everyone." in prefilled.text
 
 
+@pytest.mark.parametrize("start", ["²", "٣", "9" * 5000, "99999999999", "-1", "1.0"])
+def test_a_version_to_start_from_that_is_no_id_starts_from_nothing(client, policy_admin, start):
+    policy = PolicyFactory(owner=policy_admin)
+    client.force_login(policy_admin)
+    url = reverse("declarations:version_create", args=[policy.slug])
+    response = client.get(url, {"from": start})
+    assert response.status_code == 200
+    assert response.context["source"] is None
+
+
 def test_an_administrator_writes_previews_and_publishes_a_version(client, policy_admin):
     client.force_login(policy_admin)
     created = client.post(
@@ -246,6 +257,40 @@ def test_a_pdf_upload_that_is_not_a_pdf_is_refused(client, policy_admin):
     assert not PolicyVersion.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1. " * 2000 + "x", "nested too deeply"),
+        ("[" * 5000, "A paragraph has 5,000 square brackets"),
+    ],
+    ids=["numbered", "brackets"],
+)
+def test_policy_text_that_cannot_be_shown_is_refused_with_the_reason(
+    client, policy_admin, text, message
+):
+    policy = PolicyFactory(slug="it")
+    client.force_login(policy_admin)
+    response = client.post(
+        reverse("declarations:version_create", args=[policy.slug]),
+        {"label": "1.0", "effective_date": "2026-01-01", "body_markdown": text},
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not PolicyVersion.objects.exists()
+
+
+def test_policy_text_with_many_links_in_many_paragraphs_is_kept(policy_admin):
+    form = PolicyVersionForm(
+        {
+            "label": "1.0",
+            "effective_date": "2026-01-01",
+            "body_markdown": "\n\n".join("[Guidance](https://example.org)" * 50 for _ in range(40)),
+            "owner": policy_admin.pk,
+        }
+    )
+    assert form.is_valid(), form.errors
+
+
 def test_staff_read_the_current_version_and_the_history(client, alice):
     policy = PolicyFactory(title="IT policy", slug="it")
     PolicyVersionFactory(
@@ -296,6 +341,8 @@ def test_the_pdf_is_served_as_an_attachment_to_staff(client, alice, settings, tm
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert 'filename="it-4.0.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 

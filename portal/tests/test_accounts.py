@@ -67,6 +67,13 @@ def test_a_failed_attempt_on_no_account_does_not_record_what_was_typed(client, a
     assert event.changes["account"].startswith("no account")
 
 
+def test_an_address_longer_than_any_account_is_refused_with_the_form(client, alice):
+    response = _sign_in(client, "a" * 250 + "@example.org")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
+
+
 def test_an_inactive_person_cannot_sign_in(client, alice):
     alice.is_active = False
     alice.save()

@@ -6,11 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.models import AuditEvent, OrganisationSettings
+from portal.testing.uploads import jpeg_bytes, png_bytes, text_chunk
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+PNG = png_bytes()
+JPEG = jpeg_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +115,7 @@ def test_a_jpeg_logo_is_served_as_a_jpeg_whatever_it_was_called(client, sysadmin
     [
         (b"GIF89a" + b"\x00" * 100, "This file is not a PNG or JPEG file."),
         (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "This file is not a PNG or JPEG file."),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024), "the largest allowed is 2.0"),
+        (png_bytes(text_chunk(b"x" * 2 * 1024 * 1024)), "the largest allowed is 2.0"),
     ],
     ids=["gif", "svg-called-png", "oversized"],
 )

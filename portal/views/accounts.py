@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal.access import client_ip
+from portal.forms.accounts import SignInForm
 from portal.models import User
 from portal.oidc import config as identity_provider
 from portal.services.accounts import user_password_reset_request, user_password_set
@@ -67,6 +68,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
 class LoginView(auth_views.LoginView):
     """Django's sign-in page, offering the organisation's identity provider first when there
     is one; the password form stays below it (break-glass accounts, and bodies without one)."""
+
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

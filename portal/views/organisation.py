@@ -10,7 +10,7 @@ from portal.models import OrganisationSettings
 from portal.registry import registry
 from portal.services.organisation import organisation_settings_update
 from portal.services.retention import retention_periods_update
-from portal.uploads import CONTENT_TYPES, sniff
+from portal.uploads import CONTENT_TYPES, EXTENSIONS, sniff
 
 
 @access_required(can_manage_organisation)
@@ -69,6 +69,9 @@ def organisation_logo(request: HttpRequest) -> FileResponse:
     if kind not in ("png", "jpeg"):
         handle.close()
         raise Http404("The stored logo is not an image.")
-    response = FileResponse(handle, content_type=CONTENT_TYPES[kind])
+    # Shown in pages, so inline; named for what it holds, not the made-up name it is kept under.
+    response = FileResponse(
+        handle, content_type=CONTENT_TYPES[kind], filename=f"logo.{EXTENSIONS[kind]}"
+    )
     response["Cache-Control"] = "private, max-age=300"
     return response

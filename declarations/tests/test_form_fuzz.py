@@ -1,0 +1,210 @@
+"""Every form of the declarations pages, given generated hostile input through its real page:
+the answer is a saved change or the form again with its errors, never a server error."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from declarations.forms import (
+    CampaignForm,
+    ExtendForm,
+    ExtraStatementForm,
+    OutstandingFilterForm,
+    PauseForm,
+    PeopleFilterForm,
+    PolicyForm,
+    PolicyVersionForm,
+    PublishForm,
+    SignForm,
+)
+from declarations.markdown import render_markdown
+from declarations.tests.factories import (
+    CampaignFactory,
+    ObligationFactory,
+    PolicyFactory,
+    PolicyVersionFactory,
+)
+from portal.testing.form_fuzz import FUZZ, assert_calm, form_data, fuzzes, hostile_text, submit
+from portal.tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def policy(policy_admin):
+    return PolicyFactory(owner=policy_admin)
+
+
+@pytest.fixture
+def draft(policy, policy_admin):
+    return PolicyVersionFactory(policy=policy, owner=policy_admin)
+
+
+@pytest.fixture
+def published(policy, policy_admin):
+    return PolicyVersionFactory(policy=policy, owner=policy_admin, published=True)
+
+
+@pytest.fixture
+def obligation(alice, published):
+    return ObligationFactory(user=alice, campaign=CampaignFactory(open=True, versions=[published]))
+
+
+@fuzzes(PolicyForm)
+@pytest.mark.parametrize("page", ["new", "edit"])
+@given(data=st.data())
+@FUZZ
+def test_the_policy_form_takes_any_input(client, policy_admin, policy, page, data):
+    client.force_login(policy_admin)
+    if page == "new":
+        url, form = reverse("declarations:policy_create"), PolicyForm()
+    else:
+        url, form = (
+            reverse("declarations:policy_edit", args=[policy.slug]),
+            PolicyForm(instance=policy),
+        )
+    assert_calm(submit(client, "post", url, data.draw(form_data(form))))
+
+
+@fuzzes(PolicyVersionForm)
+@pytest.mark.parametrize("page", ["new", "edit"])
+@given(data=st.data())
+@FUZZ
+def test_the_policy_version_form_takes_any_input(
+    client, policy_admin, policy, draft, published, page, data
+):
+    client.force_login(policy_admin)
+    if page == "new":
+        url = reverse("declarations:version_create", args=[policy.slug])
+    else:
+        url = reverse("declarations:version_edit", args=[draft.pk])
+    fields = data.draw(form_data(PolicyVersionForm(instance=draft)))
+    # Followed to the draft's page, which renders the text that was saved.
+    assert_calm(submit(client, "post", url, fields, follow=True))
+
+
+@given(start=hostile_text)
+@FUZZ
+def test_the_new_version_page_takes_any_version_to_start_from(client, policy_admin, policy, start):
+    client.force_login(policy_admin)
+    url = reverse("declarations:version_create", args=[policy.slug])
+    assert submit(client, "get", url, {"from": start}).status_code in (200, 404)
+
+
+@fuzzes(PublishForm)
+@given(data=st.data())
+@FUZZ
+def test_publishing_takes_any_date(client, policy_admin, draft, data):
+    type(draft).objects.filter(pk=draft.pk).update(material_change=True)
+    draft.refresh_from_db()
+    client.force_login(policy_admin)
+    fields = data.draw(form_data(PublishForm(version=draft)))
+    url = reverse("declarations:version_publish", args=[draft.pk])
+    assert_calm(submit(client, "post", url, fields))
+
+
+@fuzzes(CampaignForm)
+@pytest.mark.parametrize("page", ["new", "edit"])
+@given(data=st.data())
+@FUZZ
+def test_the_campaign_form_takes_any_input(client, policy_admin, published, department, page, data):
+    client.force_login(policy_admin)
+    campaign = CampaignFactory(versions=[published])
+    if page == "new":
+        url = reverse("declarations:campaign_create")
+    else:
+        url = reverse("declarations:campaign_edit", args=[campaign.pk])
+    fields = data.draw(form_data(CampaignForm(instance=campaign)))
+    assert_calm(submit(client, "post", url, fields))
+
+
+@fuzzes(ExtraStatementForm)
+@given(data=st.data())
+@FUZZ
+def test_adding_an_extra_statement_takes_any_input(client, policy_admin, department, data):
+    client.force_login(policy_admin)
+    campaign = CampaignFactory()
+    fields = data.draw(form_data(ExtraStatementForm()))
+    url = reverse("declarations:statement_add", args=[campaign.pk])
+    assert_calm(submit(client, "post", url, fields))
+
+
+@fuzzes(PauseForm, ExtendForm)
+@pytest.mark.parametrize("page", ["pause", "extend"])
+@given(data=st.data())
+@FUZZ
+def test_pausing_and_extending_an_obligation_take_any_input(
+    client, policy_admin, obligation, page, data
+):
+    client.force_login(policy_admin)
+    form = PauseForm() if page == "pause" else ExtendForm(obligation=obligation)
+    url = reverse(f"declarations:obligation_{page}", args=[obligation.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(form))))
+
+
+@fuzzes(PeopleFilterForm, OutstandingFilterForm)
+@pytest.mark.parametrize("page", ["campaign_people", "report_outstanding"])
+@given(data=st.data())
+@FUZZ
+def test_the_filters_of_the_lists_of_people_take_any_input(
+    client, policy_admin, obligation, department, page, data
+):
+    client.force_login(policy_admin)
+    form = PeopleFilterForm() if page == "campaign_people" else OutstandingFilterForm()
+    query = data.draw(form_data(form))
+    query["page"] = data.draw(st.one_of(st.just("2"), hostile_text))
+    url = reverse(f"declarations:{page}", args=[obligation.campaign_id])
+    assert_calm(submit(client, "get", url, query))
+
+
+@fuzzes(SignForm)
+@given(data=st.data())
+@FUZZ
+def test_signing_takes_any_input(client, alice, obligation, data):
+    client.force_login(alice)
+    # Sometimes the right name and password, so the signature itself is reached.
+    right = {"typed_name": alice.full_name, "password": TEST_PASSWORD}
+    fields = data.draw(st.one_of(form_data(SignForm()), form_data(SignForm(), fixed=right)))
+    agent = data.draw(st.one_of(st.just("Mozilla/5.0"), st.text(max_size=700)))
+    url = reverse("declarations:sign", args=[obligation.pk])
+    assert_calm(submit(client, "post", url, fields, user_agent=agent))
+
+
+_MARKDOWN_PIECES = [
+    "1. ",
+    "- ",
+    "> ",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "*",
+    "_",
+    "`",
+    "#",
+    "|",
+    "\n",
+    "\n\n",
+    "    ",
+    "<div>",
+    "<style>",
+    "&",
+    "x",
+    " ",
+    "[a](b)",
+    "[^1]",
+]
+
+
+@given(pieces=st.lists(st.one_of(st.sampled_from(_MARKDOWN_PIECES), hostile_text), max_size=3000))
+@FUZZ
+def test_policy_text_the_form_takes_can_be_shown(policy_admin, pieces):
+    # The preview and publication render what the form took: it must render.
+    text = "".join(pieces)
+    form = PolicyVersionForm(
+        {"label": "1.0", "effective_date": "2026-01-01", "body_markdown": text}
+    )
+    if form.is_valid():
+        render_markdown(form.cleaned_data["body_markdown"])
