@@ -1,5 +1,4 @@
 from functools import partial
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +7,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from portal.backends import ADDRESS_PAUSED
+from portal.lib.next_url import with_next
 from portal.lib.request_size import body_limit_for
 from portal.lib.security_log import security_event
 from portal.roles import SECOND_FACTOR_ROLES
@@ -74,7 +73,7 @@ def second_step_url(request, user) -> str:
     up, else setting one up; either returns to the page they asked for."""
     pending = request.session.get(SECOND_FACTOR_PENDING)
     name = "second_factor_verify" if pending else "second_factor_setup"
-    return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+    return with_next(name, request.get_full_path())
 
 
 def _verified_by_provider(user):

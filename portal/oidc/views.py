@@ -8,10 +8,10 @@ from django.contrib import auth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from portal.access import client_ip
+from portal.lib.next_url import safe_next
 from portal.lib.security_log import security_event
 from portal.middleware import BY_IDENTITY_PROVIDER, SECOND_FACTOR_PENDING, SECOND_STEP_BY
 from portal.models import User
@@ -42,21 +42,12 @@ _TRY_AGAIN = (
 )
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     if not config.enabled():
         raise Http404
     try:
-        return provider_redirect(request, purpose=SIGN_IN, next_url=_next_url(request))
+        return provider_redirect(request, purpose=SIGN_IN, next_url=safe_next(request))
     except config.ProviderUnavailable as exc:
         security_event("identity_provider.unavailable", request=request, reason=str(exc))
         return render(

@@ -2,7 +2,6 @@
 at sign-in, and making new recovery codes."""
 
 from base64 import b32encode
-from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -11,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from portal.access import AuthenticatedRequest, client_ip
 from portal.forms.second_factor import AppCodeForm, SecondStepForm
+from portal.lib.next_url import safe_next, with_next
 from portal.lib.uktime import local_text
 from portal.middleware import SECOND_FACTOR_PENDING
 from portal.services.second_factor import (
@@ -34,16 +33,7 @@ from portal.sessions import session_record
 
 def _next_url(request: HttpRequest) -> str:
     """The page the person was on their way to, if it is one of the portal's own."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
-
-
-def _to(name: str, next_url: str) -> str:
-    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+    return safe_next(request) or reverse(settings.LOGIN_REDIRECT_URL)
 
 
 def _verified(request: AuthenticatedRequest, device) -> None:
@@ -82,7 +72,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
         # Replacing an authenticator needs the current one (or a recovery code) first: a
         # password alone must not let someone swap in their own phone.
         messages.info(request, "Enter a code from your current authenticator app first.")
-        return redirect(_to("second_factor_verify", reverse("second_factor_setup")))
+        return redirect(with_next("second_factor_verify", reverse("second_factor_setup")))
     device = app_device_pending(user)
     form = AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +119,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
     if user.is_verified():
         return redirect(_next_url(request))
     if app_device(user) is None:
-        return redirect(_to("second_factor_setup", _next_url(request)))
+        return redirect(with_next("second_factor_setup", _next_url(request)))
     form = SecondStepForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -144,7 +134,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
                     f"{result.recovery_codes_left} left. If you have lost your phone or changed "
                     "it, set up your authenticator app again now.",
                 )
-                return redirect(_to("second_factor_setup", _next_url(request)))
+                return redirect(with_next("second_factor_setup", _next_url(request)))
             return redirect(_next_url(request))
         if result.outcome is Outcome.PAUSED:
             assert result.paused_until is not None
@@ -179,7 +169,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
 def recovery_codes_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not user.is_verified():
-        return redirect(_to("second_factor_verify", reverse("second_factor")))
+        return redirect(with_next("second_factor_verify", reverse("second_factor")))
     try:
         codes = recovery_codes_replace(user=user, ip=client_ip(request))
     except SecondFactorRefused as refused:
