@@ -1,5 +1,6 @@
 """Forms only validate what was typed; the services make the change."""
 
+import re
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils import timezone
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.services.campaigns import DEFAULT_STATEMENT
+from declarations.services.policies import RESERVED_ADDRESSES
 from portal.lib.uktime import end_of_day
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
@@ -42,15 +44,32 @@ def _owner_choices():
     return User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("full_name")
 
 
+PAGE_ADDRESS_RULE = (
+    "Lower-case letters, numbers and hyphens only, for example it-and-social-media-policy."
+)
+_PAGE_ADDRESS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
         fields = ["title", "slug", "summary", "owner"]
-        labels = {"slug": "Web address name"}
-        help_texts = {
-            "slug": "Lower-case letters, numbers and hyphens, for example it-and-social-media. "
-            "It cannot be changed later.",
-            "owner": "The policy administrator responsible for this policy.",
+        # The model's field is a "slug": a word for developers, not for the people who fill this.
+        labels = {"slug": "Page address (optional)"}
+        help_texts = {"owner": "The policy administrator responsible for this policy."}
+        error_messages = {
+            "title": {
+                "required": "Enter the policy's title.",
+                "max_length": "The title can be at most %(limit_value)d characters.",
+            },
+            "slug": {
+                "invalid": "Use only lower-case letters, numbers and hyphens in the page "
+                "address, for example it-and-social-media-policy. Or leave it empty to make it "
+                "from the title.",
+                "max_length": "The page address can be at most %(limit_value)d characters.",
+                "unique": "Another policy already uses this page address. Choose another, or "
+                "leave it empty to make one from the title.",
+            },
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
@@ -59,8 +78,32 @@ class PolicyForm(forms.ModelForm):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = _owner_choices()
+        slug_field = self.fields["slug"]
+        # Empty means "make it from the title" (policy_create and policy_update do).
+        slug_field.required = False
+        slug_field.help_text = f"Leave it empty to make it from the title. {PAGE_ADDRESS_RULE}"
         if self.instance.pk:
-            del self.fields["slug"]
+            # Kept editable (a typing mistake can be put right), but people have the old address
+            # in bookmarks, intranet pages and emails they sent each other: they should know.
+            slug_field.help_text = (
+                f"{PAGE_ADDRESS_RULE} Changing it breaks links to the old address, including "
+                "links in emails and documents already sent. Leave it empty to make it from the "
+                "title."
+            )
+
+    def clean_slug(self):
+        # Forgiving of capitals and stray spaces, which are plainly not meant.
+        slug = self.cleaned_data["slug"].strip().lower()
+        if not slug:
+            return ""
+        if not _PAGE_ADDRESS.match(slug):
+            raise ValidationError(self.fields["slug"].error_messages["invalid"])
+        if slug in RESERVED_ADDRESSES:
+            raise ValidationError(
+                f"“{slug}” is the address of another page of the portal. Choose another, or "
+                "leave it empty to make one from the title."
+            )
+        return slug
 
 
 class PolicyVersionForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """Reading policies (everyone signed in) and writing and publishing them (policy administrators)."""
 
+from copy import copy
 from typing import Any
 
 from django.contrib import messages
@@ -116,11 +117,19 @@ def policy_create_view(request: AuthenticatedRequest) -> HttpResponse:
 @access_required(is_policy_admin)
 def policy_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
-    form = PolicyForm(request.POST or None, instance=policy)
+    # The form is given a copy: a bound form writes what was typed onto its instance, and the
+    # page's links are made from the address the policy has now, not one half typed.
+    form = PolicyForm(request.POST or None, instance=copy(policy))
     if request.method == "POST" and form.is_valid():
-        policy_update(policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data)
-        messages.success(request, "Policy details saved.")
-        return redirect("declarations:admin_policy", slug=policy.slug)
+        try:
+            saved = policy_update(
+                policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Policy details saved.")
+            return redirect("declarations:admin_policy", slug=saved.slug)
     return render(request, "declarations/admin/policy_form.html", {"form": form, "policy": policy})
 
 
