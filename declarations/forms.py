@@ -26,6 +26,11 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
+    default_error_messages = {
+        "invalid": "Enter a real date and time, for example 1 April 2026 at 09:00.",
+        "overflow": "Enter a real date and time, for example 1 April 2026 at 09:00.",
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", [DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
         super().__init__(**kwargs)
@@ -136,6 +141,18 @@ class PolicyVersionForm(forms.ModelForm):
             "paragraphs, 1. for a numbered paragraph, **bold**, [link text](https://...).",
             "owner": "The policy administrator responsible for this version.",
         }
+        error_messages = {
+            "label": {
+                "required": "Enter the version's label, for example 4.0.",
+                "max_length": "The version's label can be at most %(limit_value)d characters.",
+            },
+            "effective_date": {
+                "required": "Enter the date this version takes effect.",
+                "invalid": "Enter the date this version takes effect as a real date, for "
+                "example 1 April 2026.",
+            },
+            "body_markdown": {"required": "Enter the policy text of this version."},
+        }
         widgets = {
             "effective_date": DateInput(),
             "body_markdown": forms.Textarea(attrs={"rows": 20, "class": "font-monospace"}),
@@ -209,6 +226,7 @@ class CampaignForm(forms.ModelForm):
         queryset=PolicyVersion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Only published versions can be chosen. Choose one version of each policy.",
+        error_messages={"required": "Choose the policy versions people must sign."},
     )
     audience_all = forms.TypedChoiceField(
         label="Who must sign",
@@ -216,6 +234,7 @@ class CampaignForm(forms.ModelForm):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
         initial="1",
+        error_messages={"required": "Choose who must sign: all active staff, or only some."},
     )
     departments = forms.ModelMultipleChoiceField(
         label="Departments",
@@ -235,8 +254,13 @@ class CampaignForm(forms.ModelForm):
         label="Opens",
         help_text="UK time. If this is still ahead when you open the campaign, "
         "people are asked at this time.",
+        error_messages={"required": "Enter the date and time the campaign opens."},
     )
-    due_at = LocalDateTimeField(label="Due", help_text="UK time.")
+    due_at = LocalDateTimeField(
+        label="Due",
+        help_text="UK time.",
+        error_messages={"required": "Enter the date and time everyone must sign by."},
+    )
 
     class Meta:
         model = Campaign
@@ -261,6 +285,20 @@ class CampaignForm(forms.ModelForm):
             "date (line managers are told as soon as it has passed)",
         }
         help_texts = {"statement": "Shown above the signature, after the policy text."}
+        error_messages = {
+            "name": {"required": "Enter the campaign's name, for example Annual declaration 2026."},
+            "statement": {"required": "Enter the statement each person agrees to."},
+            "new_starter_days": {
+                "required": "Enter how many days a new starter has to sign, for example 14."
+            },
+            "reminder_every_days": {
+                "required": "Enter how many days apart reminders are sent, for example 7."
+            },
+            "admin_escalation_days": {
+                "required": "Enter how many days after the due date policy administrators are "
+                "told, for example 7."
+            },
+        }
         widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -341,6 +379,11 @@ class ExtraStatementForm(forms.ModelForm):
         model = ExtraStatement
         fields = ["title", "text", "audience", "departments"]
         labels = {"text": "Statement", "audience": "Who must agree to it"}
+        error_messages = {
+            "title": {"required": "Enter a title for the statement."},
+            "text": {"required": "Enter the statement people must agree to."},
+            "audience": {"required": "Choose who must agree to the statement."},
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 4}), "audience": forms.RadioSelect}
 
     def clean(self):
@@ -358,12 +401,21 @@ class PauseForm(forms.Form):
         label="Why is it paused?",
         max_length=500,
         help_text="For example: long-term sick leave from 3 March.",
+        error_messages={"required": "Enter why it is paused."},
     )
 
 
 class ExtendForm(forms.Form):
-    due_at = LocalDateTimeField(label="New due date", help_text="UK time.")
-    reason = forms.CharField(label="Why is it extended?", max_length=500)
+    due_at = LocalDateTimeField(
+        label="New due date",
+        help_text="UK time.",
+        error_messages={"required": "Enter the new date and time to sign by."},
+    )
+    reason = forms.CharField(
+        label="Why is it extended?",
+        max_length=500,
+        error_messages={"required": "Enter why it is extended."},
+    )
 
     def __init__(self, *args, obligation: Obligation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -393,12 +445,14 @@ class SignForm(forms.Form):
         max_length=200,
         help_text="As it appears on your account. Capital letters do not matter.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Type your full name to sign."},
     )
     password = forms.CharField(
         label="Enter your password",
         help_text="The password you use to sign in to this portal.",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign."},
     )
 
     def __init__(self, *args, password: bool = True, **kwargs):

@@ -235,8 +235,8 @@ def test_a_version_form_with_mistakes_is_shown_again_with_what_was_typed(client,
     )
     assert response.status_code == 200
     assert "Kept text" in response.text
-    assert "This field is required" in response.text
-    assert "Enter a valid date" in response.text
+    assert "Enter the version&#x27;s label, for example 4.0." in response.text
+    assert "Enter the date this version takes effect as a real date" in response.text
     assert not PolicyVersion.objects.exists()
 
 
