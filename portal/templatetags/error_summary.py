@@ -9,7 +9,7 @@ from django import forms, template
 
 register = template.Library()
 
-# Inputs of these widgets have ids ending _0, _1…: a link goes to the first, as a label would.
+# A group of inputs, with ids ending _0, _1 …
 _MANY_INPUTS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
@@ -41,7 +41,9 @@ def form_problems(form: forms.BaseForm) -> list[Problem]:
             continue
         target = bound.auto_id  # empty for a form made with auto_id=False: no ids to go to
         if target and isinstance(bound.field.widget, _MANY_INPUTS):
-            target = f"{target}_0"
+            # The first choice, as a label would; a list with no choices has nothing to go to.
+            first = next(iter(bound.subwidgets), None)
+            target = first.id_for_label if first is not None else ""
         own = _django_messages(bound.field)
         for unformatted, text in messages:
             problems.append(

@@ -1,14 +1,12 @@
 """The error summary above a form with mistakes: each mistake once, each linked to its field."""
 
-import re
-from html.parser import HTMLParser
-
 import pytest
 from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
 from portal.templatetags.error_summary import Problem, form_problems
+from portal.testing.error_summary import summary_links_and_invalid_fields
 
 
 class _Example(forms.Form):
@@ -67,41 +65,6 @@ def test_the_summary_is_an_alert_focused_on_load_with_a_plain_heading():
     assert '<a href="#id_name" class="alert-link">Enter your name.</a>' in html
 
 
-class _Page(HTMLParser):
-    """The summary's links and the ids of the fields marked invalid on a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.invalid: set[str] = set()
-        self.ids: set[str] = set()
-        self._in_summary = 0
-
-    def handle_starttag(self, tag, attrs):
-        found = dict(attrs)
-        if found.get("id"):
-            self.ids.add(found["id"])
-        if "data-error-summary" in found:
-            self._in_summary = 1
-        elif self._in_summary and tag == "div":
-            self._in_summary += 1
-        if self._in_summary and tag == "a":
-            self.links.append(found["href"])
-        if found.get("aria-invalid") == "true" and found.get("id"):
-            self.invalid.add(found["id"])
-
-    def handle_endtag(self, tag):
-        if self._in_summary and tag == "div":
-            self._in_summary -= 1
-
-
-def summary_links_and_invalid_fields(html: str) -> tuple[list[str], set[str], set[str]]:
-    """For page tests elsewhere: (the summary's links, the ids of invalid inputs, all ids)."""
-    page = _Page()
-    page.feed(html)
-    return page.links, page.invalid, page.ids
-
-
 @pytest.mark.django_db
 def test_the_organisation_settings_page_sums_up_its_mistakes(client, sysadmin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -111,8 +74,15 @@ def test_the_organisation_settings_page_sums_up_its_mistakes(client, sysadmin, s
         {"name": "", "short_name": "", "clear_down_interval_days": "seven"},
     )
     assert response.status_code in (200, 400)
-    links, invalid, ids = summary_links_and_invalid_fields(response.text)
+    links, invalid = summary_links_and_invalid_fields(response.text)
     assert links, "no error summary"
     assert {link.removeprefix("#") for link in links} == invalid
     assert "#id_name" in links
-    assert re.search(r"There is a problem", response.text)
+    assert "There is a problem" in response.text
+
+
+def test_a_group_of_tick_boxes_with_no_choices_is_not_linked_to_an_input_that_is_not_there():
+    class Empty(forms.Form):
+        teams = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+
+    assert [p.href for p in form_problems(Empty({}))] == [""]
