@@ -19,7 +19,7 @@ from declarations.access import (
     is_policy_admin,
 )
 from declarations.forms import PolicyForm, PolicyVersionForm, PublishForm
-from declarations.markdown import render_markdown
+from declarations.markdown import render_markdown_noting_removals
 from declarations.models import Policy, PolicyVersion
 from declarations.selectors import policies_in_force
 from declarations.services.policies import (
@@ -222,16 +222,35 @@ def version_is_now_published(version: PolicyVersion) -> bool:
 def admin_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A version as staff will see it: a preview while it is a draft, with the publish form."""
     version = get_version_for_admin(request.user, pk)
-    publish_form = None
-    if not version.is_published:
-        publish_form = PublishForm(version=version, initial={"resign_due_at": default_resign_due()})
-    body_html = (
-        version.body_html if version.is_published else render_markdown(version.body_markdown)
-    )
+    if version.is_published:
+        return render(
+            request,
+            "declarations/admin/version_detail.html",
+            {"version": version, "body_html": version.body_html},
+        )
+    publish_form = PublishForm(version=version, initial={"resign_due_at": default_resign_due()})
+    return _preview(request, version, publish_form)
+
+
+def _preview(
+    request: AuthenticatedRequest,
+    version: PolicyVersion,
+    publish_form: PublishForm,
+    status: int = 200,
+) -> HttpResponse:
+    """A draft as staff will see it, with what the sanitiser removed from it and why: said
+    before publishing, so the author can put it right rather than find words missing."""
+    body_html, removed = render_markdown_noting_removals(version.body_markdown)
     return render(
         request,
         "declarations/admin/version_detail.html",
-        {"version": version, "body_html": body_html, "publish_form": publish_form},
+        {
+            "version": version,
+            "body_html": body_html,
+            "removed": removed,
+            "publish_form": publish_form,
+        },
+        status=status,
     )
 
 
@@ -265,10 +284,4 @@ def version_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     request, "Nobody had signed an earlier version, so nobody needs to sign again."
                 )
             return redirect("declarations:admin_version", pk=version.pk)
-    body_html = render_markdown(version.body_markdown)
-    return render(
-        request,
-        "declarations/admin/version_detail.html",
-        {"version": version, "body_html": body_html, "publish_form": form},
-        status=400 if not version.is_published else 200,
-    )
+    return _preview(request, version, form, status=400 if not version.is_published else 200)
