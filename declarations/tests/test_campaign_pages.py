@@ -116,7 +116,7 @@ def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
     client.force_login(policy_admin)
     refused = client.post(reverse("declarations:obligation_pause", args=[obligation.pk]), {})
     assert refused.status_code == 400
-    assert "This field is required" in refused.text
+    assert "Enter why it is paused." in refused.text
     client.post(
         reverse("declarations:obligation_pause", args=[obligation.pk]),
         {"reason": "Long-term sick leave"},
