@@ -11,7 +11,7 @@ from django.utils import timezone
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.services.campaigns import DEFAULT_STATEMENT
-from declarations.services.policies import RESERVED_ADDRESSES
+from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
 from portal.lib.uktime import end_of_day
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
@@ -72,8 +72,7 @@ class PolicyForm(forms.ModelForm):
                 "address, for example it-and-social-media-policy. Or leave it empty to make it "
                 "from the title.",
                 "max_length": "The page address can be at most %(limit_value)d characters.",
-                "unique": "Another policy already uses this page address. Choose another, or "
-                "leave it empty to make one from the title.",
+                "unique": ADDRESS_TAKEN,
             },
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
