@@ -190,7 +190,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link is good for two hours
 
 # Sessions (OWASP ASVS level 2): 30 minutes idle, 12 hours at most since sign-in.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit runs from the session's last save. Saving on every page would be a database
+# write per request; instead portal.sessions.session_seen stamps the session (so it is saved, and
+# its expiry pushed on) at most once a minute, so the limit holds to within a minute.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
