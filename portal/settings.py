@@ -162,6 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every process in production (Redis), so that a value one process drops from it (the
+# organisation settings, when they change) is dropped for all. The embedded default is each
+# process's own memory: what it holds is kept briefly, so another process sees a change soon.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-in from an address that failed against many accounts (password spraying).

@@ -153,3 +153,19 @@ def test_the_settings_service_takes_plain_values_and_records_what_the_database_h
     assert event.changes == {"short_name": {"from": "Organisation", "to": "Northshire OPCC"}}
     with pytest.raises(ValueError, match="Not an organisation setting"):
         organisation_settings_update(values={"pk": 2}, by=sysadmin)
+
+
+def test_the_settings_are_read_from_the_database_once_then_from_the_cache(
+    django_assert_num_queries,
+):
+    OrganisationSettings.load()
+    with django_assert_num_queries(0):
+        assert OrganisationSettings.load().pk == 1
+
+
+def test_a_change_saved_on_the_settings_page_shows_on_the_next_page_at_once(client, sysadmin):
+    OrganisationSettings.load()
+    client.force_login(sysadmin)
+    client.post(reverse("portal:organisation_settings"), _form_data(name="Northshire Police"))
+    assert OrganisationSettings.load().name == "Northshire Police"
+    assert "Northshire Police" in client.get(reverse("portal:dashboard")).text
