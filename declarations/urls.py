@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import campaigns, policies, reports, signing
+from declarations.views import campaigns, compare, policies, reports, signing
 
 app_name = "declarations"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/<slug:slug>/", policies.policy_detail, name="policy"),
     path("versions/<int:pk>/", policies.version_detail, name="version"),
     path("versions/<int:pk>/pdf/", policies.version_pdf, name="version_pdf"),
+    path("versions/<int:pk>/compare/", compare.version_compare, name="version_compare"),
     # Policy administrators: policies and their versions.
     path("manage/policies/", policies.admin_policy_list, name="admin_policies"),
     path("manage/policies/new/", policies.policy_create_view, name="policy_create"),

@@ -87,6 +87,9 @@ ROUTES = {
     "declarations:policy": Entry(get=everyone(200), post=everyone(200)),
     "declarations:version": Entry(get=everyone(200), post=everyone(200), model=PolicyVersion),
     "declarations:version_pdf": Entry(get=everyone(200), post=everyone(200), model=PolicyVersion),
+    "declarations:version_compare": Entry(
+        get=everyone(200), post=everyone(200), model=PolicyVersion
+    ),
     "declarations:admin_policies": Entry(**_admin(post=200)),
     "declarations:policy_create": Entry(
         **_admin(),
@@ -180,6 +183,7 @@ def scene(people: People) -> dict:
         "declarations:policy": slug,
         "declarations:version": {"pk": published.pk},
         "declarations:version_pdf": {"pk": published.pk},
+        "declarations:version_compare": {"pk": published.pk},
         "declarations:admin_policy": slug,
         "declarations:policy_edit": slug,
         "declarations:version_create": slug,

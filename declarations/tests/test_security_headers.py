@@ -34,6 +34,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:policy": policy,
                 "declarations:version": {"pk": version.pk},
                 "declarations:version_pdf": {"pk": version.pk},
+                "declarations:version_compare": {"pk": version.pk},
                 "declarations:admin_policy": policy,
                 "declarations:policy_edit": policy,
                 "declarations:version_create": policy,
