@@ -335,6 +335,28 @@ class ExtendForm(forms.Form):
         return due
 
 
+class CampaignCloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you closing it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name, and shown on the campaign page. For example: "
+        "the year's declarations are complete; the rest are followed up by line managers.",
+        error_messages={"required": "Say why you are closing the campaign."},
+    )
+
+
+class CampaignReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name, and shown on the campaign page. For example: "
+        "closed by mistake.",
+        error_messages={"required": "Say why you are reopening the campaign."},
+    )
+
+
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label="Name, email or staff number", required=False, max_length=200)
     status = forms.ChoiceField(

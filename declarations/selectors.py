@@ -1,10 +1,19 @@
 """Queries worth naming: who a campaign asks, which statements apply to a person, which
 version of a policy is current."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from declarations.models import Campaign, Declaration, ExtraStatement, Policy, PolicyVersion
+from declarations.models import (
+    Campaign,
+    Declaration,
+    ExtraStatement,
+    Obligation,
+    Policy,
+    PolicyVersion,
+)
 from portal.models import User
 
 
@@ -35,6 +44,19 @@ def campaign_audience(campaign: Campaign) -> QuerySet[User]:
         # A chosen audience with nothing chosen asks nobody, never everybody.
         return users.none()
     return users
+
+
+def campaign_outstanding(campaign: Campaign, *, now: datetime | None = None) -> dict[str, int]:
+    """How many people are still to sign (pending or paused), how many of the pending are past
+    their due date, and how many are paused: what closing or reopening touches. One query."""
+    now = now or timezone.now()
+    pending = Q(status=Obligation.Status.PENDING)
+    counts = campaign.obligations.aggregate(
+        pending=Count("pk", filter=pending),
+        overdue=Count("pk", filter=pending & Q(due_at__lte=now)),
+        paused=Count("pk", filter=Q(status=Obligation.Status.PAUSED)),
+    )
+    return {**counts, "not_signed": counts["pending"] + counts["paused"]}
 
 
 def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
-from declarations.selectors import campaign_audience
+from declarations.selectors import campaign_audience, campaign_outstanding
 from portal.lib.uktime import end_of_day
 from portal.models import Department, User
 from portal.services.audit import audit_record
@@ -222,21 +222,66 @@ def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, by: User, ip=None) -> Campaign:
+def campaign_close(*, campaign: Campaign, by: User, reason: str, ip=None) -> Campaign:
     """Close an open campaign: nobody more is asked, reminders stop, and anyone who has not
-    signed stays on the record as not signed."""
+    signed stays on the record as not signed. Their obligations are kept as they are, so a
+    campaign closed by mistake can be reopened (campaign_reopen)."""
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if current.status != Campaign.Status.OPEN:
         raise ValidationError("Only an open campaign can be closed.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are closing the campaign."})
+    now = timezone.now()
     current.status = Campaign.Status.CLOSED
-    current.closed_at = timezone.now()
-    current.save(update_fields=["status", "closed_at"])
-    outstanding = current.obligations.filter(status=Obligation.Status.PENDING).count()
+    current.closed_at = now
+    current.closed_by = by
+    current.closed_reason = reason
+    current.save(update_fields=["status", "closed_at", "closed_by", "closed_reason"])
     audit_record(
         verb=DeclarationEvent.CAMPAIGN_CLOSED,
         actor=by,
         obj=current,
-        changes={"not_signed": outstanding},
+        changes={"reason": reason, **campaign_outstanding(current, now=now)},
+        ip=ip,
+    )
+    return current
+
+
+@transaction.atomic
+def campaign_reopen(*, campaign: Campaign, by: User, reason: str, ip=None) -> Campaign:
+    """Open a closed campaign again, with every obligation as it was: signed stay signed, those
+    to sign are asked again, paused stay paused.
+
+    Reopening after the due date is allowed: the people still to sign are then overdue, as they
+    would have been. Nothing is sent here: the declarations sweep (every five minutes) carries
+    on from where each obligation had got to, so each person gets at most the one reminder or
+    overdue notice whose time came while it was closed, and their line manager is told once
+    (the sweep's catch-up rules, dedup keys and *_escalated_at fields see to that). People who
+    joined the audience meanwhile are asked by the same sweep, with a due date still ahead.
+    """
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if current.status != Campaign.Status.CLOSED:
+        raise ValidationError("Only a closed campaign can be reopened.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are reopening the campaign."})
+    now = timezone.now()
+    current.status = Campaign.Status.OPEN
+    current.reopened_at = now
+    current.reopened_by = by
+    current.reopened_reason = reason
+    current.save(update_fields=["status", "reopened_at", "reopened_by", "reopened_reason"])
+    audit_record(
+        verb=DeclarationEvent.CAMPAIGN_REOPENED,
+        actor=by,
+        obj=current,
+        changes={
+            "reason": reason,
+            "closed_at": current.closed_at,
+            "due_at": current.due_at,
+            **campaign_outstanding(current, now=now),
+        },
         ip=ip,
     )
     return current

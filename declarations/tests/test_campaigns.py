@@ -203,7 +203,7 @@ def test_a_campaign_can_only_name_published_versions(policy_admin):
 
 def test_closing_a_campaign_stops_enrolment(alice, policy_admin):
     campaign = _campaign(open=True)
-    campaign_close(campaign=campaign, by=policy_admin)
+    campaign_close(campaign=campaign, by=policy_admin, reason="Round complete")
     assert campaign_enrol(campaign=campaign) == 0
     assert AuditEvent.objects.filter(verb="campaign.closed").exists()
 
