@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
@@ -322,9 +322,16 @@ class ExtendForm(forms.Form):
     due_at = LocalDateTimeField(label="New due date", help_text="UK time.")
     reason = forms.CharField(label="Why is it extended?", max_length=500)
 
-    def __init__(self, *args, obligation: Obligation, **kwargs):
+    def __init__(self, *args, obligation: Obligation, latest: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.obligation = obligation
+        if latest is not None:
+            # The browser's picker stops at the latest date allowed; the service refuses later.
+            latest_field = self.fields["due_at"]
+            latest_field.widget.attrs["max"] = timezone.localtime(latest).strftime(DATETIME_FORMAT)
+            latest_field.help_text = (
+                f"UK time. At the latest {dateformat.format(timezone.localtime(latest), 'j F Y')}."
+            )
 
     def clean_due_at(self):
         due = self.cleaned_data["due_at"]

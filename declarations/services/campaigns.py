@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
 from declarations.selectors import campaign_audience, campaign_outstanding
 from portal.lib.uktime import end_of_day
-from portal.models import Department, User
+from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -439,6 +439,13 @@ def obligation_resume(*, obligation: Obligation, by: User, ip=None) -> Obligatio
     return current
 
 
+def latest_extension(*, today: date | None = None) -> datetime:
+    """The latest due date an extension may give: the end of the day the organisation's
+    maximum number of days from today."""
+    days = OrganisationSettings.load().max_extension_days
+    return end_of_day((today or timezone.localdate()) + timedelta(days=days))
+
+
 @transaction.atomic
 def obligation_extend(
     *, obligation: Obligation, by: User, due_at: datetime, reason: str, ip=None
@@ -456,6 +463,11 @@ def obligation_extend(
         raise ValidationError({"due_at": "The new due date must be after the current one."})
     if due_at <= timezone.now():
         raise ValidationError({"due_at": "The new due date must be in the future."})
+    latest = latest_extension()
+    if due_at > latest:
+        # A due date years away would quietly stop the person's reminders for good.
+        when = dateformat.format(timezone.localtime(latest), "j F Y")
+        raise ValidationError({"due_at": f"The latest due date you can give is {when}."})
     previous = current.due_at
     current.due_at = due_at
     # A new deadline starts the reminders and escalations afresh: the sweep schedules the next

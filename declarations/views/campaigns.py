@@ -37,6 +37,7 @@ from declarations.services.campaigns import (
     campaign_update,
     extra_statement_add,
     extra_statement_remove,
+    latest_extension,
     obligation_extend,
     obligation_pause,
     obligation_resume,
@@ -305,7 +306,8 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "history": audit_history(obligation),
             "declaration": declaration,
             "pause_form": pause_form or PauseForm(),
-            "extend_form": extend_form or ExtendForm(obligation=obligation),
+            "extend_form": extend_form
+            or ExtendForm(obligation=obligation, latest=latest_extension()),
         },
         status=status,
     )
@@ -354,7 +356,7 @@ def obligation_resume_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
 @require_POST
 def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
-    form = ExtendForm(request.POST, obligation=obligation)
+    form = ExtendForm(request.POST, obligation=obligation, latest=latest_extension())
     if form.is_valid():
         try:
             obligation_extend(
