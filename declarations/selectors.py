@@ -1,6 +1,8 @@
 """Queries worth naming: who a campaign asks, which statements apply to a person, which
 version of a policy is current."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -57,6 +59,20 @@ def campaign_outstanding(campaign: Campaign, *, now: datetime | None = None) -> 
         paused=Count("pk", filter=Q(status=Obligation.Status.PAUSED)),
     )
     return {**counts, "not_signed": counts["pending"] + counts["paused"]}
+
+
+def versions_asked(campaign_ids: Iterable[int]) -> dict[int, list[dict[str, str]]]:
+    """The policy versions each campaign asks people to read, by policy title, as the emails
+    name them ({"policy": title, "label": label}): one query however many campaigns."""
+    asked: dict[int, list[dict[str, str]]] = defaultdict(list)
+    rows = (
+        Campaign.versions.through.objects.filter(campaign_id__in=set(campaign_ids))
+        .order_by("policyversion__policy__title", "policyversion__label")
+        .values_list("campaign_id", "policyversion__policy__title", "policyversion__label")
+    )
+    for campaign_id, title, label in rows:
+        asked[campaign_id].append({"policy": title, "label": label})
+    return asked
 
 
 def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]:
