@@ -117,6 +117,8 @@ class Campaign(models.Model):
     # After the due date: tell the line manager at once, the policy administrators this much later.
     admin_escalation_days = models.PositiveSmallIntegerField(default=7)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Why a version older than the one in effect was chosen deliberately (blank when none was).
+    older_versions_reason = models.TextField(blank=True)
     # For a re-sign campaign: the version whose material change caused it.
     caused_by = models.ForeignKey(
         PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -3,7 +3,7 @@ version of a policy is current."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -87,6 +87,19 @@ def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]
         if applies:
             applicable.append(statement)
     return applicable
+
+
+def versions_in_effect(on: date) -> dict[int, PolicyVersion]:
+    """Each policy's published version in effect on that day, by policy id: the latest effective
+    date on or before it (the latest published, if two share a date), as current_versions_prefetch
+    orders them. One query; a deployment has tens of versions, not thousands."""
+    in_effect: dict[int, PolicyVersion] = {}
+    published = PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.PUBLISHED, effective_date__lte=on
+    ).order_by("-effective_date", "-published_at", "-pk")
+    for version in published:
+        in_effect.setdefault(version.policy_id, version)
+    return in_effect
 
 
 def current_versions_prefetch(to_attr: str = "current") -> Prefetch:
