@@ -117,6 +117,8 @@ class Campaign(models.Model):
     # After the due date: tell the line manager at once, the policy administrators this much later.
     admin_escalation_days = models.PositiveSmallIntegerField(default=7)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Why a version older than the one in effect was chosen deliberately (blank when none was).
+    older_versions_reason = models.TextField(blank=True)
     # For a re-sign campaign: the version whose material change caused it.
     caused_by = models.ForeignKey(
         PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -129,7 +131,18 @@ class Campaign(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The latest closing and the latest reopening, each with who and why, shown on the campaign
+    # page; every one of them is also in the audit trail.
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_reason = models.TextField(blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opens_at", "-id"]

@@ -37,6 +37,9 @@ urlpatterns = [
     path("manage/campaigns/<int:pk>/open/", campaigns.campaign_open_view, name="campaign_open"),
     path("manage/campaigns/<int:pk>/close/", campaigns.campaign_close_view, name="campaign_close"),
     path(
+        "manage/campaigns/<int:pk>/reopen/", campaigns.campaign_reopen_view, name="campaign_reopen"
+    ),
+    path(
         "manage/campaigns/<int:pk>/statements/add/",
         campaigns.statement_add,
         name="statement_add",

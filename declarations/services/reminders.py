@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Obligation
+from declarations.selectors import versions_asked
 from declarations.services.campaigns import campaign_enrol
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
@@ -140,7 +141,9 @@ def _deadline_key(row: Obligation) -> str:
     return f"{row.due_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
-def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
+def _reminder_message(
+    row: Obligation, kind: str, slot: datetime, versions: list[dict[str, str]]
+) -> Message:
     user = row.user
     manager = user.line_manager if user.line_manager and user.line_manager.is_active else None
     if kind == "reminder":
@@ -157,6 +160,7 @@ def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
         url=reverse("declarations:sign", args=[row.pk]),
         context={
             "campaign": row.campaign,
+            "versions": versions,
             "due_at": _local(row.due_at),
             "overdue": kind == "overdue",
             "line_manager": manager,
@@ -200,12 +204,13 @@ def _remind_batch(*, rows: list[Obligation], now: datetime, result: SweepResult)
     groups: dict[tuple, list[int]] = defaultdict(list)
     messages: list[Message] = []
     sent: dict[str, list[int]] = defaultdict(list)
+    versions = versions_asked(row.campaign_id for row in rows)
     for row in rows:
         kind, slot, upcoming = _plan(row, now)
         groups[(row.next_reminder_at, upcoming, kind != "none")].append(row.pk)
         if kind != "none":
             assert slot is not None  # every kind but "none" is sent for a slot
-            messages.append(_reminder_message(row, kind, slot))
+            messages.append(_reminder_message(row, kind, slot, versions[row.campaign_id]))
             sent[kind].append(row.pk)
     for (read, upcoming, sends), pks in groups.items():
         claimed = Obligation.objects.filter(pk__in=pks, next_reminder_at=read).update(
@@ -257,6 +262,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
     if claimed != len(pks):
         raise SweepClaimConflict(f"{len(pks) - claimed} escalation rows changed under the claim")
     team_path = reverse("declarations:my_team")
+    versions = versions_asked(row.campaign_id for row in rows)
     notifications_queue_many(
         messages=[
             Message(
@@ -266,6 +272,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
                 url=team_path,
                 context={
                     "campaign": row.campaign,
+                    "versions": versions[row.campaign_id],
                     "person": row.user,
                     "due_at": _local(row.due_at),
                     "days_overdue": days_overdue(row.due_at, now),
@@ -320,6 +327,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
     )
     context = {
         "campaign": campaign,
+        "versions": versions_asked([campaign.pk])[campaign.pk],
         "count": claimed,
         "by_department": list(
             ours.values("user__department__name")

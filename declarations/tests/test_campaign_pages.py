@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from declarations.models import Campaign, Obligation
 from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from portal.models import OrganisationSettings
 from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import DepartmentFactory, UserFactory
 
@@ -145,6 +146,30 @@ def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
     # The history reads in UK time, as the person extending it typed it, not as stored (UTC).
     history = client.get(reverse("declarations:obligation", args=[obligation.pk])).text
     assert f"<strong>to</strong>: {new_due:%-d %b %Y, %H:%M}" in history
+
+
+def test_the_extension_picker_stops_at_the_latest_date_and_a_later_one_is_refused(
+    client, policy_admin, alice
+):
+    org = OrganisationSettings.load()
+    org.max_extension_days = 365
+    org.save()
+    obligation = ObligationFactory(user=alice)
+    latest = timezone.localdate() + timedelta(days=365)
+    client.force_login(policy_admin)
+
+    page = client.get(reverse("declarations:obligation", args=[obligation.pk]))
+    assert f'max="{latest:%Y-%m-%d}T23:59"' in page.text
+
+    refused = client.post(
+        reverse("declarations:obligation_extend", args=[obligation.pk]),
+        {"due_at": "9999-12-31T23:59", "reason": "Career break"},
+    )
+    assert refused.status_code == 400
+    assert f"The latest due date you can give is {latest.day} {latest:%B %Y}." in refused.text
+    assert 'value="Career break"' in refused.text
+    obligation.refresh_from_db()
+    assert obligation.due_at.year < 9999
 
 
 def test_the_campaign_list_runs_a_fixed_number_of_queries(

@@ -45,6 +45,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:campaign_edit": campaign_pk,
                 "declarations:campaign_open": campaign_pk,
                 "declarations:campaign_close": campaign_pk,
+                "declarations:campaign_reopen": campaign_pk,
                 "declarations:statement_add": campaign_pk,
                 "declarations:statement_remove": {"pk": statement.pk},
                 "declarations:campaign_people": campaign_pk,

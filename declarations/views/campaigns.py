@@ -1,5 +1,7 @@
 """Campaigns and the people in them (policy administrators only)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,9 @@ from declarations.access import (
     is_policy_admin,
 )
 from declarations.forms import (
+    CampaignCloseForm,
     CampaignForm,
+    CampaignReopenForm,
     ExtendForm,
     ExtraStatementForm,
     PauseForm,
@@ -24,14 +28,16 @@ from declarations.forms import (
     campaign_initial,
 )
 from declarations.models import Campaign, Obligation
-from declarations.selectors import campaign_audience
+from declarations.selectors import campaign_audience, campaign_outstanding
 from declarations.services.campaigns import (
     campaign_close,
     campaign_create,
     campaign_open,
+    campaign_reopen,
     campaign_update,
     extra_statement_add,
     extra_statement_remove,
+    latest_extension,
     obligation_extend,
     obligation_pause,
     obligation_resume,
@@ -150,17 +156,71 @@ def campaign_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=campaign.pk)
 
 
+def _closing_page(
+    request: AuthenticatedRequest,
+    campaign: Campaign,
+    *,
+    allowed_from: str,
+    refusal: str,
+    form_class: type[CampaignCloseForm] | type[CampaignReopenForm],
+    service: Callable[..., Campaign],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """Closing and reopening: a page saying what it will do, then a reason, then the change."""
+    if campaign.status != allowed_from:
+        messages.error(request, refusal)
+        return redirect("declarations:campaign", pk=campaign.pk)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            service(
+                campaign=campaign,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("declarations:campaign", pk=campaign.pk)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "outstanding": campaign_outstanding(campaign),
+        "now": timezone.now(),
+    }
+    return render(request, template, context, status=400 if form.is_bound else 200)
+
+
 @access_required(is_policy_admin)
-@require_POST
 def campaign_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_for_admin(request.user, pk)
-    try:
-        campaign_close(campaign=campaign, by=request.user, ip=client_ip(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Campaign closed. Nobody more will be asked or reminded.")
-    return redirect("declarations:campaign", pk=campaign.pk)
+    return _closing_page(
+        request,
+        get_campaign_for_admin(request.user, pk),
+        allowed_from=Campaign.Status.OPEN,
+        refusal="Only an open campaign can be closed.",
+        form_class=CampaignCloseForm,
+        service=campaign_close,
+        done="Campaign closed. Nobody more will be asked or reminded.",
+        template="declarations/admin/campaign_close.html",
+    )
+
+
+@access_required(is_policy_admin)
+def campaign_reopen_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _closing_page(
+        request,
+        get_campaign_for_admin(request.user, pk),
+        allowed_from=Campaign.Status.CLOSED,
+        refusal="Only a closed campaign can be reopened.",
+        form_class=CampaignReopenForm,
+        service=campaign_reopen,
+        done="Campaign reopened. Reminders start again from where they stopped, "
+        "within a few minutes.",
+        template="declarations/admin/campaign_reopen.html",
+    )
 
 
 @access_required(is_policy_admin)
@@ -246,7 +306,8 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "history": audit_history(obligation),
             "declaration": declaration,
             "pause_form": pause_form or PauseForm(),
-            "extend_form": extend_form or ExtendForm(obligation=obligation),
+            "extend_form": extend_form
+            or ExtendForm(obligation=obligation, latest=latest_extension()),
         },
         status=status,
     )
@@ -295,7 +356,7 @@ def obligation_resume_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
 @require_POST
 def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
-    form = ExtendForm(request.POST, obligation=obligation)
+    form = ExtendForm(request.POST, obligation=obligation, latest=latest_extension())
     if form.is_valid():
         try:
             obligation_extend(

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 
 # Every page shows the organisation's name and logo: the row is read from the cache, not the
@@ -42,6 +42,13 @@ class OrganisationSettings(models.Model):
     )
     ico_deadline_hours = models.PositiveSmallIntegerField(
         "ICO notification deadline (hours)", default=72, validators=[MinValueValidator(1)]
+    )
+    # The furthest a policy administrator may move one person's declaration due date, counted
+    # from today: an open-ended extension would quietly stop their reminders for good.
+    max_extension_days = models.PositiveSmallIntegerField(
+        "longest declaration extension (days)",
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
     # How long each kind of record is kept, in months, by retention rule key (see
     # portal.registry.RetentionRule); a kind not named here keeps its rule's default.
