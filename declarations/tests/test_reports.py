@@ -221,7 +221,7 @@ def test_the_report_list_shows_opened_campaigns_with_their_completion(
     assert "Annual declaration 2026" in response.text
     assert "Draft not yet opened" not in response.text
     (row,) = response.context["page"].object_list
-    assert (row.asked, row.signed, row.percent) == (4, 2, 50)
+    assert (row.figures.asked, row.figures.signed, row.figures.percent) == (4, 2, 50)
 
 
 REPORT_PAGES = ["report", "report_outstanding", "report_export"]

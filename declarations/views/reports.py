@@ -20,8 +20,8 @@ from declarations.reports import (
     completion_by_department,
     completion_by_employment_type,
     completion_overall,
+    figures_of,
     outstanding,
-    percent_signed,
     report_campaigns,
     team_completion,
     team_obligations,
@@ -48,9 +48,9 @@ def _chart(completions: list[Completion]) -> dict:
 
 @access_required(is_policy_admin, sensitive=True)
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
+    page = Paginator(report_campaigns(timezone.now()), 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
-        campaign.percent = percent_signed(campaign.signed, campaign.asked)
+        campaign.figures = figures_of(campaign)
     return render(request, "declarations/reports/list.html", {"page": page})
 
 
