@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from declarations.access import can_see_my_team, get_campaign_for_admin, is_policy_admin
 from declarations.events import DeclarationEvent
 from declarations.forms import NO_DEPARTMENT, OutstandingFilterForm
-from declarations.models import Campaign, Obligation
+from declarations.models import Campaign, Obligation, lateness_text, signed_late_by
 from declarations.reports import (
     Completion,
     completion_by_department,
@@ -112,6 +112,8 @@ CSV_HEADER = [
     "Status",
     "Due (UK time)",
     "Signed (UK time)",
+    "Signed late",
+    "How late",
     "Days overdue",
     "Paused because",
 ]
@@ -140,7 +142,8 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
     for name, email, number, dept, kind, manager, status, due, signed, paused in rows.iterator(
         chunk_size=2000
     ):
-        late = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
+        overdue = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
+        late_by = signed_late_by(due, signed) if status == Obligation.Status.SIGNED else None
         yield [
             name,
             email,
@@ -151,7 +154,9 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
             statuses.get(status, status),
             local_text(due),
             local_text(signed),
-            late,
+            ("Yes" if late_by else "No") if status == Obligation.Status.SIGNED else "",
+            lateness_text(late_by),
+            overdue,
             paused,
         ]
 
