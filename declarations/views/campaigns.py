@@ -24,6 +24,7 @@ from declarations.forms import (
     campaign_initial,
 )
 from declarations.models import Campaign
+from declarations.outbox import obligation_messages_sent
 from declarations.reports import completion_overall, figures_of, with_figures
 from declarations.selectors import campaign_audience
 from declarations.services.campaigns import (
@@ -232,6 +233,8 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
     declaration = (
         getattr(obligation, "declaration", None) if obligation.status == "signed" else None
     )
+    # What was sent to them (and to their line manager) and when, from the outbox itself.
+    messages_sent = obligation_messages_sent(obligation, declaration.pk if declaration else None)
     return render(
         request,
         "declarations/admin/obligation_detail.html",
@@ -241,6 +244,7 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "person": obligation.user,
             "history": audit_history(obligation),
             "declaration": declaration,
+            "messages_sent": messages_sent,
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form or ExtendForm(obligation=obligation),
         },
