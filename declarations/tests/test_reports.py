@@ -369,3 +369,20 @@ def test_my_team_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(LAYOUT_QUERIES + 3):
         response = client.get(reverse("declarations:my_team"))
     assert len(response.context["page"].object_list) == 50
+
+
+def test_the_csv_opens_cleanly_in_excel_with_accented_names(client, policy_admin, campaign):
+    for name in ("Siân Ó Briain", "Zoë Müller"):
+        ObligationFactory(campaign=campaign, user=UserFactory(full_name=name))
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:report_export", args=[campaign.pk]))
+    # The charset in the header for browsers; the byte order mark for Excel, which otherwise
+    # reads the file in the local code page and shows "SiÃ¢n".
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbfName,")
+    assert content.count(b"\xef\xbb\xbf") == 1
+    assert "Siân Ó Briain".encode() in content
+    assert "Zoë Müller".encode() in content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert sorted(row[0] for row in rows[1:]) == ["Siân Ó Briain", "Zoë Müller"]
