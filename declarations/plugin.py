@@ -7,6 +7,7 @@ from declarations.dashboard import declarations_panel
 from declarations.demo import load_declarations_demo
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.person import declarations_for_person
+from declarations.services.enrolment import campaigns_enrol_newcomers
 from portal.access import is_signed_in
 from portal.registry import (
     DemoLoader,
@@ -55,6 +56,8 @@ def register() -> None:
     registry.register_person_section(
         PersonSection("Annual declarations", declarations_for_person, order=10)
     )
+    # People a staff import adds are asked to sign the open campaigns at once.
+    registry.register_people_changed_hook(campaigns_enrol_newcomers)
     registry.register_audit_verbs(DeclarationEvent)
     registry.register_email_kinds(DeclarationEmail)
     # How the audit trail names these records, and where it links them: each to the page a

@@ -1,10 +1,10 @@
 """How apps plug into the portal.
 
 Each app's `AppConfig.ready()` tells the portal, explicitly (like `admin.site.register`), what it
-adds: a dashboard panel, its menu entries, its demo loader, what it does when someone leaves,
-what it adds to a person's page, the audit events and emails it can produce, and how long its
-records are kept (its retention rules). The portal
-reads only this registry, so it never imports an app, and adding an app needs no edit here.
+adds: a dashboard panel, its menu entries, its demo loader, what it does when someone leaves or
+when people join or change, what it adds to a person's page, the audit events and emails it can
+produce, and how long its records are kept (its retention rules). The portal reads only this
+registry, so it never imports an app, and adding an app needs no edit here.
 
 Nothing is loaded by name: apps hand over functions and classes they have imported themselves.
 """
@@ -33,6 +33,14 @@ Fragment = tuple[str, dict[str, Any]] | None
 
 class LeaverHook(Protocol):
     def __call__(self, *, user: User, by: User | None) -> None: ...
+
+
+class PeopleChangedHook(Protocol):
+    """Called after people were added or changed in bulk (a staff import), once the change is
+    committed: an app brings what it keeps per person up to date (declarations asks newcomers
+    to sign the open campaigns). It must be quick: queue the work, do not do it."""
+
+    def __call__(self) -> None: ...
 
 
 class DemoLoad(Protocol):
@@ -159,6 +167,7 @@ class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     leaver_hooks: list[LeaverHook] = field(default_factory=list)
+    people_changed_hooks: list[PeopleChangedHook] = field(default_factory=list)
     person_sections: list[PersonSection] = field(default_factory=list)
     object_kinds: dict[str, ObjectKind] = field(default_factory=dict)
     audit_verbs: dict[str, str] = field(default_factory=dict)
@@ -184,6 +193,10 @@ class Registry:
     def register_leaver_hook(self, hook: LeaverHook) -> None:
         if hook not in self.leaver_hooks:
             self.leaver_hooks.append(hook)
+
+    def register_people_changed_hook(self, hook: PeopleChangedHook) -> None:
+        if hook not in self.people_changed_hooks:
+            self.people_changed_hooks.append(hook)
 
     def register_person_section(self, section: PersonSection) -> None:
         _add(self.person_sections, section)
@@ -240,6 +253,10 @@ class Registry:
     def call_leaver_hooks(self, *, user: User, by: User | None) -> None:
         for hook in self.leaver_hooks:
             hook(user=user, by=by)
+
+    def call_people_changed_hooks(self) -> None:
+        for hook in self.people_changed_hooks:
+            hook()
 
     def run_demo_loaders(self, *, log: Callable[[str], Any]) -> None:
         for loader in self.demo_loaders:

@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
+from declarations.outbox import invitation_key
 from declarations.selectors import campaign_audience, campaign_outstanding, versions_in_effect
 from portal.lib.uktime import end_of_day
 from portal.models import Department, OrganisationSettings, User
@@ -441,7 +442,7 @@ def campaign_enrol(
                     Message(
                         to=person,
                         template=template,
-                        dedup_key=f"decl-opened:{campaign.pk}:{person.pk}",
+                        dedup_key=invitation_key(campaign.pk, person.pk),
                         context={
                             "campaign": campaign,
                             "versions": versions,

@@ -25,7 +25,7 @@ number of staff: no query per person except the outbox insert, which is itself i
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, Expression, F, Q, Value
@@ -35,6 +35,12 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Obligation
+from declarations.outbox import (
+    ObligationMessage,
+    admin_digest_key,
+    deadline_key,
+    reminder_key,
+)
 from declarations.selectors import versions_asked
 from declarations.services.campaigns import campaign_enrol
 from portal.lib.locks import AdvisoryLock, single_run
@@ -135,12 +141,6 @@ def _plan(row: Obligation, now: datetime) -> tuple[str, datetime | None, datetim
     return "reminder", slot, min(slot + cadence, window_start)
 
 
-def _deadline_key(row: Obligation) -> str:
-    # The due-day, overdue and manager messages belong to one deadline: an extended deadline
-    # earns its own, once each, and never a repeat for the old one.
-    return f"{row.due_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-
-
 def _reminder_message(
     row: Obligation, kind: str, slot: datetime, versions: list[dict[str, str]]
 ) -> Message:
@@ -148,11 +148,13 @@ def _reminder_message(
     manager = user.line_manager if user.line_manager and user.line_manager.is_active else None
     if kind == "reminder":
         template = DeclarationEmail.REMINDER
-        key = f"decl-reminder:{row.pk}:{slot.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        key = reminder_key(row.pk, slot)
     elif kind == "due":
-        template, key = DeclarationEmail.DUE_TODAY, f"decl-due:{row.pk}:{_deadline_key(row)}"
+        template = DeclarationEmail.DUE_TODAY
+        key = deadline_key(ObligationMessage.DUE, row.pk, row.due_at)
     else:
-        template, key = DeclarationEmail.REMINDER, f"decl-overdue:{row.pk}:{_deadline_key(row)}"
+        template = DeclarationEmail.REMINDER
+        key = deadline_key(ObligationMessage.OVERDUE, row.pk, row.due_at)
     return Message(
         to=user,
         template=template,
@@ -268,7 +270,7 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
             Message(
                 to=_line_manager(row),
                 template=DeclarationEmail.OVERDUE_MANAGER,
-                dedup_key=f"decl-overdue-mgr:{row.pk}:{_deadline_key(row)}",
+                dedup_key=deadline_key(ObligationMessage.LINE_MANAGER, row.pk, row.due_at),
                 url=team_path,
                 context={
                     "campaign": row.campaign,
@@ -307,7 +309,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
     if not admins:
         return 0
     day = _local(now).date()
-    keys = {a.pk: f"decl-overdue-admin:{campaign.pk}:{day:%Y-%m-%d}:{a.pk}" for a in admins}
+    keys = {a.pk: admin_digest_key(campaign.pk, day, a.pk) for a in admins}
     if Notification.objects.filter(dedup_key__in=keys.values()).exists():
         return 0
     claimed = Obligation.objects.filter(

@@ -102,9 +102,9 @@ def test_the_people_page_finds_people_and_runs_a_fixed_number_of_queries(
     client.force_login(policy_admin)
     url = reverse("declarations:campaign_people", args=[campaign.pk])
     client.get(url)
-    # The layout, then the campaign, the count and the page of obligations with people and
-    # their departments.
-    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+    # The layout, then the campaign, its figures, the count and the page of obligations with
+    # people and their departments.
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
         response = client.get(url)
     assert "Page 1 of 2" in response.text
     found = client.get(url, {"q": "findme"})

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +27,9 @@ from declarations.forms import (
     PeopleFilterForm,
     campaign_initial,
 )
-from declarations.models import Campaign, Obligation
+from declarations.models import Campaign
+from declarations.outbox import obligation_messages_sent
+from declarations.reports import completion_overall, figures_of, with_figures
 from declarations.selectors import campaign_audience, campaign_outstanding
 from declarations.services.campaigns import (
     campaign_close,
@@ -48,11 +50,10 @@ from portal.lib.audit_history import audit_history
 
 @access_required(is_policy_admin)
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
-    campaigns = Campaign.objects.annotate(
-        asked=Count("obligations"),
-        signed=Count("obligations", filter=Q(obligations__status=Obligation.Status.SIGNED)),
-    ).order_by("-opens_at", "-pk")
+    campaigns = with_figures(Campaign.objects.order_by("-opens_at", "-pk"), timezone.now())
     page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    for campaign in page.object_list:
+        campaign.figures = figures_of(campaign)
     return render(request, "declarations/admin/campaign_list.html", {"page": page})
 
 
@@ -109,16 +110,11 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     versions = campaign.versions.select_related("policy").order_by("policy__title")
     statements = campaign.extra_statements.prefetch_related("departments").order_by("pk")
-    counts = campaign.obligations.aggregate(
-        asked=Count("pk"),
-        signed=Count("pk", filter=Q(status=Obligation.Status.SIGNED)),
-        paused=Count("pk", filter=Q(status=Obligation.Status.PAUSED)),
-    )
     context = {
         "campaign": campaign,
         "versions": versions,
         "statements": statements,
-        "counts": counts,
+        "figures": completion_overall(campaign, timezone.now()),
         "departments": campaign.departments.order_by("name"),
         "is_draft": campaign.status == Campaign.Status.DRAFT,
         "scheduled": campaign.status == Campaign.Status.OPEN
@@ -285,6 +281,7 @@ def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "form": form,
+            "figures": completion_overall(campaign, timezone.now()),
             "page": page,
             "query": query_string.urlencode(),
             "now": timezone.now(),
@@ -296,6 +293,8 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
     declaration = (
         getattr(obligation, "declaration", None) if obligation.status == "signed" else None
     )
+    # What was sent to them (and to their line manager) and when, from the outbox itself.
+    messages_sent = obligation_messages_sent(obligation, declaration.pk if declaration else None)
     return render(
         request,
         "declarations/admin/obligation_detail.html",
@@ -305,6 +304,7 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "person": obligation.user,
             "history": audit_history(obligation),
             "declaration": declaration,
+            "messages_sent": messages_sent,
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form
             or ExtendForm(obligation=obligation, latest=latest_extension()),
