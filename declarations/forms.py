@@ -1,5 +1,6 @@
 """Forms only validate what was typed; the services make the change."""
 
+import re
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -11,6 +12,7 @@ from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.selectors import versions_in_effect
 from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CONFIRMATION
+from declarations.services.policies import RESERVED_ADDRESSES
 from portal.lib.uktime import end_of_day
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
@@ -24,6 +26,11 @@ class LocalDateTimeField(forms.DateTimeField):
     """A date and time typed in UK local time (the browser's date-time picker)."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+    default_error_messages = {
+        "invalid": "Enter a real date and time, for example 1 April 2026 at 09:00.",
+        "overflow": "Enter a real date and time, for example 1 April 2026 at 09:00.",
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", [DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
@@ -43,15 +50,32 @@ def _owner_choices():
     return User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("full_name")
 
 
+PAGE_ADDRESS_RULE = (
+    "Lower-case letters, numbers and hyphens only, for example it-and-social-media-policy."
+)
+_PAGE_ADDRESS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
         fields = ["title", "slug", "summary", "owner"]
-        labels = {"slug": "Web address name"}
-        help_texts = {
-            "slug": "Lower-case letters, numbers and hyphens, for example it-and-social-media. "
-            "It cannot be changed later.",
-            "owner": "The policy administrator responsible for this policy.",
+        # The model's field is a "slug": a word for developers, not for the people who fill this.
+        labels = {"slug": "Page address (optional)"}
+        help_texts = {"owner": "The policy administrator responsible for this policy."}
+        error_messages = {
+            "title": {
+                "required": "Enter the policy's title.",
+                "max_length": "The title can be at most %(limit_value)d characters.",
+            },
+            "slug": {
+                "invalid": "Use only lower-case letters, numbers and hyphens in the page "
+                "address, for example it-and-social-media-policy. Or leave it empty to make it "
+                "from the title.",
+                "max_length": "The page address can be at most %(limit_value)d characters.",
+                "unique": "Another policy already uses this page address. Choose another, or "
+                "leave it empty to make one from the title.",
+            },
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
@@ -60,8 +84,32 @@ class PolicyForm(forms.ModelForm):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = _owner_choices()
+        slug_field = self.fields["slug"]
+        # Empty means "make it from the title" (policy_create and policy_update do).
+        slug_field.required = False
+        slug_field.help_text = f"Leave it empty to make it from the title. {PAGE_ADDRESS_RULE}"
         if self.instance.pk:
-            del self.fields["slug"]
+            # Kept editable (a typing mistake can be put right), but people have the old address
+            # in bookmarks, intranet pages and emails they sent each other: they should know.
+            slug_field.help_text = (
+                f"{PAGE_ADDRESS_RULE} Changing it breaks links to the old address, including "
+                "links in emails and documents already sent. Leave it empty to make it from the "
+                "title."
+            )
+
+    def clean_slug(self):
+        # Forgiving of capitals and stray spaces, which are plainly not meant.
+        slug = self.cleaned_data["slug"].strip().lower()
+        if not slug:
+            return ""
+        if not _PAGE_ADDRESS.match(slug):
+            raise ValidationError(self.fields["slug"].error_messages["invalid"])
+        if slug in RESERVED_ADDRESSES:
+            raise ValidationError(
+                f"“{slug}” is the address of another page of the portal. Choose another, or "
+                "leave it empty to make one from the title."
+            )
+        return slug
 
 
 class PolicyVersionForm(forms.ModelForm):
@@ -93,6 +141,18 @@ class PolicyVersionForm(forms.ModelForm):
             "body_markdown": "Written in Markdown: # for a heading, a blank line between "
             "paragraphs, 1. for a numbered paragraph, **bold**, [link text](https://...).",
             "owner": "The policy administrator responsible for this version.",
+        }
+        error_messages = {
+            "label": {
+                "required": "Enter the version's label, for example 4.0.",
+                "max_length": "The version's label can be at most %(limit_value)d characters.",
+            },
+            "effective_date": {
+                "required": "Enter the date this version takes effect.",
+                "invalid": "Enter the date this version takes effect as a real date, for "
+                "example 1 April 2026.",
+            },
+            "body_markdown": {"required": "Enter the policy text of this version."},
         }
         widgets = {
             "effective_date": DateInput(),
@@ -179,6 +239,7 @@ class CampaignForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Only published versions can be chosen. Choose one version of each policy: "
         "the one in effect, unless you mean to ask for an older one.",
+        error_messages={"required": "Choose the policy versions people must sign."},
     )
     older_versions_confirmed = forms.BooleanField(
         label=OLDER_VERSION_CONFIRMATION,
@@ -199,6 +260,7 @@ class CampaignForm(forms.ModelForm):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
         initial="1",
+        error_messages={"required": "Choose who must sign: all active staff, or only some."},
     )
     departments = forms.ModelMultipleChoiceField(
         label="Departments",
@@ -218,8 +280,13 @@ class CampaignForm(forms.ModelForm):
         label="Opens",
         help_text="UK time. If this is still ahead when you open the campaign, "
         "people are asked at this time.",
+        error_messages={"required": "Enter the date and time the campaign opens."},
     )
-    due_at = LocalDateTimeField(label="Due", help_text="UK time.")
+    due_at = LocalDateTimeField(
+        label="Due",
+        help_text="UK time.",
+        error_messages={"required": "Enter the date and time everyone must sign by."},
+    )
 
     class Meta:
         model = Campaign
@@ -246,6 +313,20 @@ class CampaignForm(forms.ModelForm):
             "date (line managers are told as soon as it has passed)",
         }
         help_texts = {"statement": "Shown above the signature, after the policy text."}
+        error_messages = {
+            "name": {"required": "Enter the campaign's name, for example Annual declaration 2026."},
+            "statement": {"required": "Enter the statement each person agrees to."},
+            "new_starter_days": {
+                "required": "Enter how many days a new starter has to sign, for example 14."
+            },
+            "reminder_every_days": {
+                "required": "Enter how many days apart reminders are sent, for example 7."
+            },
+            "admin_escalation_days": {
+                "required": "Enter how many days after the due date policy administrators are "
+                "told, for example 7."
+            },
+        }
         widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -339,6 +420,11 @@ class ExtraStatementForm(forms.ModelForm):
         model = ExtraStatement
         fields = ["title", "text", "audience", "departments"]
         labels = {"text": "Statement", "audience": "Who must agree to it"}
+        error_messages = {
+            "title": {"required": "Enter a title for the statement."},
+            "text": {"required": "Enter the statement people must agree to."},
+            "audience": {"required": "Choose who must agree to the statement."},
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 4}), "audience": forms.RadioSelect}
 
     def clean(self):
@@ -356,12 +442,21 @@ class PauseForm(forms.Form):
         label="Why is it paused?",
         max_length=500,
         help_text="For example: long-term sick leave from 3 March.",
+        error_messages={"required": "Enter why it is paused."},
     )
 
 
 class ExtendForm(forms.Form):
-    due_at = LocalDateTimeField(label="New due date", help_text="UK time.")
-    reason = forms.CharField(label="Why is it extended?", max_length=500)
+    due_at = LocalDateTimeField(
+        label="New due date",
+        help_text="UK time.",
+        error_messages={"required": "Enter the new date and time to sign by."},
+    )
+    reason = forms.CharField(
+        label="Why is it extended?",
+        max_length=500,
+        error_messages={"required": "Enter why it is extended."},
+    )
 
     def __init__(self, *args, obligation: Obligation, latest: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -420,12 +515,14 @@ class SignForm(forms.Form):
         max_length=200,
         help_text="As it appears on your account. Capital letters do not matter.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Type your full name to sign."},
     )
     password = forms.CharField(
         label="Enter your password",
         help_text="The password you use to sign in to this portal.",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign."},
     )
 
     def __init__(self, *args, password: bool = True, **kwargs):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from declarations.events import DeclarationEvent
 from declarations.markdown import render_markdown, sha256_text
@@ -41,15 +42,48 @@ def _pdf_named(pdf: UploadedFile) -> UploadedFile:
     return pdf
 
 
+# Addresses under manage/policies/ that are pages of their own: a policy there could not be reached.
+RESERVED_ADDRESSES = frozenset({"new"})
+_ADDRESS_LENGTH = Policy._meta.get_field("slug").max_length or 80
+ADDRESS_TAKEN = (
+    "Another policy already uses this page address. Choose another, or leave it empty to make "
+    "one from the title."
+)
+
+
+def policy_address_from_title(title: str, *, except_policy: Policy | None = None) -> str:
+    """A page address made from the title that no other policy uses: "it-policy", or
+    "it-policy-2", "it-policy-3" … when that is taken."""
+    base = slugify(title)[:_ADDRESS_LENGTH].strip("-") or "policy"
+    others = Policy.objects.filter(slug__startswith=base[: _ADDRESS_LENGTH - 4])
+    if except_policy is not None:
+        others = others.exclude(pk=except_policy.pk)
+    taken = set(others.values_list("slug", flat=True)) | RESERVED_ADDRESSES
+    address, n = base, 1
+    while address in taken:
+        n += 1
+        suffix = f"-{n}"
+        address = base[: _ADDRESS_LENGTH - len(suffix)].rstrip("-") + suffix
+    return address
+
+
 @transaction.atomic
 def policy_create(
-    *, by: User, title: str, slug: str, summary: str = "", owner: User | None = None, ip=None
+    *,
+    by: User,
+    title: str,
+    slug: str = "",
+    summary: str = "",
+    owner: User | None = None,
+    ip=None,
 ) -> Policy:
+    """A new policy. An empty `slug` (its page address) is made from the title."""
+    slug = slug or policy_address_from_title(title)
     try:
         with transaction.atomic():
             policy = Policy.objects.create(title=title, slug=slug, summary=summary, owner=owner)
     except IntegrityError:
-        raise ValidationError({"slug": "Another policy already uses this web address."}) from None
+        raise ValidationError({"slug": ADDRESS_TAKEN}) from None
     audit_record(
         verb=DeclarationEvent.POLICY_CREATED,
         actor=by,
@@ -62,16 +96,36 @@ def policy_create(
 
 @transaction.atomic
 def policy_update(
-    *, policy: Policy, by: User, title: str, summary: str, owner: User | None, ip=None
+    *,
+    policy: Policy,
+    by: User,
+    title: str,
+    summary: str,
+    owner: User | None,
+    slug: str | None = None,
+    ip=None,
 ) -> Policy:
-    """Title, summary and owner of a policy. Its published text lives in its versions."""
+    """Title, summary, owner and page address of a policy. Its published text lives in its
+    versions. `slug` None keeps the address; empty makes it from the title."""
     # "Before" comes from the database: a bound ModelForm has already set the new values on
     # the instance it was given, which would make every change look like no change.
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    before = {"title": policy.title, "summary": policy.summary, "owner": str(policy.owner or "")}
+    before = {
+        "title": policy.title,
+        "slug": policy.slug,
+        "summary": policy.summary,
+        "owner": str(policy.owner or ""),
+    }
+    if slug == "":
+        slug = policy_address_from_title(title, except_policy=policy)
     policy.title, policy.summary, policy.owner = title, summary, owner
-    policy.save(update_fields=["title", "summary", "owner"])
-    after = {"title": title, "summary": summary, "owner": str(owner or "")}
+    policy.slug = slug or policy.slug
+    try:
+        with transaction.atomic():
+            policy.save(update_fields=["title", "slug", "summary", "owner"])
+    except IntegrityError:
+        raise ValidationError({"slug": ADDRESS_TAKEN}) from None
+    after = {"title": title, "slug": policy.slug, "summary": summary, "owner": str(owner or "")}
     changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if changes:
         audit_record(

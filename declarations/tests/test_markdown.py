@@ -1,6 +1,6 @@
 import pytest
 
-from declarations.markdown import render_markdown, sha256_text
+from declarations.markdown import render_markdown, render_markdown_noting_removals, sha256_text
 
 
 def test_ordinary_markup_survives():
@@ -129,3 +129,93 @@ def test_a_tag_shown_as_code_is_left_alone():
     html = render_markdown("Never paste `<style>` into a policy.\n\n```\n<script>\n```")
     assert "<code>&lt;style&gt;</code>" in html
     assert "&lt;script&gt;" in html
+
+
+# ---- What was removed, said in plain words -------------------------------------------------
+
+
+def _removed(text: str) -> list[str]:
+    html, removed = render_markdown_noting_removals(text)
+    assert html == render_markdown(text)  # the same HTML staff will read
+    return removed
+
+
+def test_a_removed_script_is_named_with_why():
+    assert _removed("Before\n\n<script>alert('x')</script>\n\nAfter") == [
+        "A script was removed: scripts could run in the reader's browser."
+    ]
+
+
+@pytest.mark.parametrize("link", ["[click](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))"])
+def test_a_removed_javascript_link_is_named_with_why(link):
+    assert _removed(link) == [
+        "A link to javascript: was removed: it would run a script when clicked. "
+        "The link's words are kept."
+    ]
+
+
+def test_a_link_to_a_scheme_that_is_not_the_web_or_email_is_named():
+    removed = _removed('<a href="data:text/html,x">data</a> [file](file:///c:/secret)')
+    assert removed[0].startswith("A link to data: was removed: it could open a page hidden")
+    assert removed[1].startswith("A link to file: was removed: only web (https:) and email")
+
+
+def test_each_removed_event_handler_is_named_with_why():
+    removed = _removed(
+        '<a href="https://example.org" onclick="steal()">x</a>\n\n<p onmouseover="x()">hover</p>'
+    )
+    assert removed == [
+        "An event handler (onclick) was removed: it could run a script when the reader clicks, "
+        "points at or opens the text.",
+        "An event handler (onmouseover) was removed: it could run a script when the reader "
+        "clicks, points at or opens the text.",
+    ]
+
+
+def test_a_thing_removed_many_times_is_named_once_with_how_many():
+    assert _removed("<script>a</script>\n\n<script>b</script>\n\n<script>c</script>") == [
+        "A script was removed (3 times): scripts could run in the reader's browser."
+    ]
+
+
+def test_styles_embedded_pages_forms_and_pictures_are_named():
+    removed = _removed(
+        '<style>body {display:none}</style>\n\n<iframe src="https://evil.example"></iframe>\n\n'
+        '<form action="https://evil.example"><input name="password"></form>\n\n'
+        '<p style="color:red">red</p>\n\n![logo](https://example.org/logo.png)'
+    )
+    assert [note.split(" was removed")[0] for note in removed] == [
+        "A style sheet (<style>)",
+        "An embedded page (<iframe>)",
+        "A form or form field (<form>)",
+        "A form or form field (<input>)",
+        "Styling (style=…)",
+        "A picture or media (<img>)",
+    ]
+
+
+def test_what_is_inside_a_removed_element_is_not_named_again():
+    assert _removed('<iframe><img src="x" onerror="y()"></iframe>') == [
+        "An embedded page (<iframe>) was removed: it would show readers content from elsewhere."
+    ]
+
+
+def test_an_unclosed_tag_removed_is_named_with_why():
+    removed = _removed("Before\n\n<style>\n\nAfter the tag.")
+    assert removed == [
+        "A <style> tag that was never closed was removed: everything after it would have been "
+        "hidden. The text after it is kept."
+    ]
+
+
+def test_ordinary_markdown_removes_nothing_worth_saying():
+    # Footnotes, tables, abbreviations and code make markup nh3 unwraps (<div class="footnote">):
+    # the author wrote none of it, so none of it is named.
+    assert (
+        _removed(
+            "# Scope\n\nNote[^1] on *HTML*.\n\n[^1]: The note.\n\n| a | b |\n|:--|--:|\n| 1 | 2 |"
+            "\n\n*[HTML]: Hypertext\n\n```python\nx = '<script>'\n```\n\n"
+            "[rel](/declarations/) [mail](mailto:dpo@example.org) [web](https://example.org)"
+        )
+        == []
+    )

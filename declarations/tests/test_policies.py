@@ -235,8 +235,8 @@ def test_a_version_form_with_mistakes_is_shown_again_with_what_was_typed(client,
     )
     assert response.status_code == 200
     assert "Kept text" in response.text
-    assert "This field is required" in response.text
-    assert "Enter a valid date" in response.text
+    assert "Enter the version&#x27;s label, for example 4.0." in response.text
+    assert "Enter the date this version takes effect as a real date" in response.text
     assert not PolicyVersion.objects.exists()
 
 
@@ -397,3 +397,40 @@ def test_the_administrators_version_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(LAYOUT_QUERIES + 2):
         response = client.get(url)
     assert response.text.count("badge text-bg-secondary") == 15
+
+
+def test_the_preview_says_what_was_removed_and_why_before_publishing(client, policy_admin):
+    version = _draft(
+        policy_admin, body_markdown="Read [this](javascript:alert(1)).\n\n<script>x()</script>"
+    )
+    client.force_login(policy_admin)
+    page = client.get(reverse("declarations:admin_version", args=[version.pk]))
+    assert "Some of what you wrote will not be shown" in page.text
+    assert "A script was removed: scripts could run in the reader&#x27;s browser." in page.text
+    assert "A link to javascript: was removed" in page.text
+
+
+def test_the_preview_still_says_what_was_removed_when_publishing_is_refused(client, policy_admin):
+    version = _draft(policy_admin, body_markdown="<script>x()</script>", material_change=True)
+    client.force_login(policy_admin)
+    refused = client.post(
+        reverse("declarations:version_publish", args=[version.pk]),
+        {"resign_due_at": "2000-01-01T09:00"},
+    )
+    assert refused.status_code == 400
+    assert "A script was removed" in refused.text
+
+
+def test_the_preview_says_nothing_when_nothing_was_removed(client, policy_admin):
+    version = _draft(policy_admin, body_markdown="## Scope\n\nEveryone, [see](https://x.org).")
+    client.force_login(policy_admin)
+    page = client.get(reverse("declarations:admin_version", args=[version.pk]))
+    assert "will not be shown" not in page.text
+    assert "was removed" not in page.text
+
+
+def test_a_published_version_no_longer_lists_what_was_removed(client, policy_admin):
+    version, _ = policy_version_publish(version=_draft(policy_admin), by=policy_admin)
+    client.force_login(policy_admin)
+    page = client.get(reverse("declarations:admin_version", args=[version.pk]))
+    assert "was removed" not in page.text

@@ -1,5 +1,6 @@
 """Reading policies (everyone signed in) and writing and publishing them (policy administrators)."""
 
+from copy import copy
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from declarations.access import (
     is_policy_admin,
 )
 from declarations.forms import PolicyForm, PolicyVersionForm, PublishForm
-from declarations.markdown import render_markdown
+from declarations.markdown import render_markdown_noting_removals
 from declarations.models import Policy, PolicyVersion
 from declarations.selectors import policies_in_force
 from declarations.services.policies import (
@@ -130,11 +131,19 @@ def policy_create_view(request: AuthenticatedRequest) -> HttpResponse:
 @access_required(is_policy_admin)
 def policy_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
-    form = PolicyForm(request.POST or None, instance=policy)
+    # The form is given a copy: a bound form writes what was typed onto its instance, and the
+    # page's links are made from the address the policy has now, not one half typed.
+    form = PolicyForm(request.POST or None, instance=copy(policy))
     if request.method == "POST" and form.is_valid():
-        policy_update(policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data)
-        messages.success(request, "Policy details saved.")
-        return redirect("declarations:admin_policy", slug=policy.slug)
+        try:
+            saved = policy_update(
+                policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Policy details saved.")
+            return redirect("declarations:admin_policy", slug=saved.slug)
     return render(request, "declarations/admin/policy_form.html", {"form": form, "policy": policy})
 
 
@@ -227,16 +236,35 @@ def version_is_now_published(version: PolicyVersion) -> bool:
 def admin_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A version as staff will see it: a preview while it is a draft, with the publish form."""
     version = get_version_for_admin(request.user, pk)
-    publish_form = None
-    if not version.is_published:
-        publish_form = PublishForm(version=version, initial={"resign_due_at": default_resign_due()})
-    body_html = (
-        version.body_html if version.is_published else render_markdown(version.body_markdown)
-    )
+    if version.is_published:
+        return render(
+            request,
+            "declarations/admin/version_detail.html",
+            {"version": version, "body_html": version.body_html},
+        )
+    publish_form = PublishForm(version=version, initial={"resign_due_at": default_resign_due()})
+    return _preview(request, version, publish_form)
+
+
+def _preview(
+    request: AuthenticatedRequest,
+    version: PolicyVersion,
+    publish_form: PublishForm,
+    status: int = 200,
+) -> HttpResponse:
+    """A draft as staff will see it, with what the sanitiser removed from it and why: said
+    before publishing, so the author can put it right rather than find words missing."""
+    body_html, removed = render_markdown_noting_removals(version.body_markdown)
     return render(
         request,
         "declarations/admin/version_detail.html",
-        {"version": version, "body_html": body_html, "publish_form": publish_form},
+        {
+            "version": version,
+            "body_html": body_html,
+            "removed": removed,
+            "publish_form": publish_form,
+        },
+        status=status,
     )
 
 
@@ -270,10 +298,4 @@ def version_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     request, "Nobody had signed an earlier version, so nobody needs to sign again."
                 )
             return redirect("declarations:admin_version", pk=version.pk)
-    body_html = render_markdown(version.body_markdown)
-    return render(
-        request,
-        "declarations/admin/version_detail.html",
-        {"version": version, "body_html": body_html, "publish_form": form},
-        status=400 if not version.is_published else 200,
-    )
+    return _preview(request, version, form, status=400 if not version.is_published else 200)
