@@ -10,7 +10,7 @@ from django.utils import timezone
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.services.campaigns import DEFAULT_STATEMENT
-from portal.lib.uktime import end_of_day
+from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
 from portal.uploads import validate_upload
@@ -157,7 +157,7 @@ class VersionsField(forms.ModelMultipleChoiceField):
     """Policy versions, each named with its policy and the date it takes effect."""
 
     def label_from_instance(self, obj: PolicyVersion) -> str:
-        return f"{obj.policy.title} {obj.label} (in effect from {obj.effective_date:%d %B %Y})"
+        return f"{obj.policy.title} {obj.label} (in effect from {long_date(obj.effective_date)})"
 
 
 class CampaignForm(forms.ModelForm):

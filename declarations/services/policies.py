@@ -14,7 +14,7 @@ from django.utils import timezone
 from declarations.events import DeclarationEvent
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import Campaign, Policy, PolicyVersion
-from portal.lib.uktime import end_of_day
+from portal.lib.uktime import end_of_day, long_datetime
 from portal.models import User
 from portal.services.audit import audit_record
 
@@ -201,7 +201,7 @@ def policy_version_publish(
     if current.is_published:
         raise ValidationError(
             f"Version {current.label} was already published on "
-            f"{timezone.localtime(current.published_at):%d %B %Y at %H:%M}."
+            f"{long_datetime(current.published_at)}."
         )
     now = timezone.now()
     if resign_due_at is not None and resign_due_at <= now:
