@@ -20,9 +20,11 @@ from portal.services.notifications import Message, notifications_queue_many
 ENROL_BATCH = 1000
 
 # The statement a new campaign starts with (seed 004, paragraph 1); the administrator may edit it.
+# It names no place on the page ("shown above"): the receipt and the record show it too.
 DEFAULT_STATEMENT = (
-    "I declare that I have read and understood the policies shown above, that I will comply "
-    "with them, and that I understand that not complying may lead to disciplinary action."
+    "I declare that I have read and understood the policies named in this declaration, that I "
+    "will comply with them, and that I understand that not complying may lead to disciplinary "
+    "action."
 )
 
 # The settings a policy administrator chooses on the campaign form.
