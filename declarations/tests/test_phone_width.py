@@ -37,7 +37,8 @@ BODY = "# Scope\n\n" + "\n\n".join(
 _TOO_WIDE = """() => ({
   page: document.scrollingElement.scrollWidth,
   inner: [...document.querySelectorAll("body *")]
-    .filter(e => e.scrollWidth > e.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .filter(e => ["auto", "scroll"].includes(getComputedStyle(e).overflowX))
     .map(e => e.tagName + "." + e.className),
 })"""
 # Any box holding policy text that scrolls on its own.
