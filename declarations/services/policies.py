@@ -199,9 +199,10 @@ def policy_version_publish(
     with earlier signatories, the re-sign campaign opened for them."""
     current = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     if current.is_published:
+        published_at = current.published_at
+        assert published_at is not None  # a published version records when
         raise ValidationError(
-            f"Version {current.label} was already published on "
-            f"{long_datetime(current.published_at)}."
+            f"Version {current.label} was already published on {long_datetime(published_at)}."
         )
     now = timezone.now()
     if resign_due_at is not None and resign_due_at <= now:
