@@ -6,14 +6,14 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
 from declarations.selectors import versions_in_effect
 from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CONFIRMATION
 from declarations.services.policies import RESERVED_ADDRESSES
-from portal.lib.uktime import end_of_day
+from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
 from portal.uploads import validate_upload
@@ -223,7 +223,7 @@ class VersionsField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: PolicyVersion) -> str:
         name = f"{obj.policy.title} {obj.label}"
-        effective = dateformat.format(obj.effective_date, "j F Y")
+        effective = long_date(obj.effective_date)
         current = self.in_effect.get(obj.policy_id)
         if current is None or obj.effective_date > timezone.localdate():
             return f"{name} — not yet in effect: from {effective}"
@@ -466,7 +466,7 @@ class ExtendForm(forms.Form):
             latest_field = self.fields["due_at"]
             latest_field.widget.attrs["max"] = timezone.localtime(latest).strftime(DATETIME_FORMAT)
             latest_field.help_text = (
-                f"UK time. At the latest {dateformat.format(timezone.localtime(latest), 'j F Y')}."
+                f"UK time. At the latest {long_date(timezone.localdate(latest))}."
             )
 
     def clean_due_at(self):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.lib.uktime import long_date
 from portal.models import EmploymentType
 
 
@@ -291,9 +292,8 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         # Local time: this text is the audit record's description of the signature.
-        return (
-            f"{self.user} signed {self.campaign} on {timezone.localtime(self.signed_at):%d %b %Y}"
-        )
+        day = long_date(timezone.localdate(self.signed_at))
+        return f"{self.user} signed {self.campaign} on {day}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

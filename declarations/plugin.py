@@ -60,6 +60,17 @@ def register() -> None:
     registry.register_people_changed_hook(campaigns_enrol_newcomers)
     registry.register_audit_verbs(DeclarationEvent)
     registry.register_email_kinds(DeclarationEmail)
+    # The buttons of the notifications these emails leave in the portal, in the emails' words.
+    registry.register_link_labels(
+        {
+            "declarations:sign": "Read and sign the declaration",
+            "declarations:record": "See and print the full record",
+            # Receipts sent before they linked to the record went to this page.
+            "declarations:receipt": "See your receipt",
+            "declarations:my_team": "See your team's declarations",
+            "declarations:report_outstanding": "See everyone outstanding",
+        }
+    )
     # How the audit trail names these records, and where it links them: each to the page a
     # policy administrator uses, by that page's own access test. A policy's page is found by
     # its slug, which the trail does not hold, so a policy is named without a link.

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from django.db.models import Model, QuerySet, TextChoices
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 if TYPE_CHECKING:
     from portal.access import AnyUser, AuthenticatedRequest
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 AccessTest = Callable[["AnyUser"], bool]
 # A panel or a section: (template, context) to include, or None when there is nothing to show.
 Fragment = tuple[str, dict[str, Any]] | None
+
+# A notification whose link opens a page no app has named: still says where it goes.
+GENERIC_LINK_LABEL = "Go to the page this message is about"
 
 
 class LeaverHook(Protocol):
@@ -172,6 +176,8 @@ class Registry:
     object_kinds: dict[str, ObjectKind] = field(default_factory=dict)
     audit_verbs: dict[str, str] = field(default_factory=dict)
     email_kinds: dict[str, str] = field(default_factory=dict)
+    # What a notification's button says, by the name of the page its link opens.
+    link_labels: dict[str, str] = field(default_factory=dict)
     retention: dict[str, RetentionRule] = field(default_factory=dict)
 
     # --- what apps call from ready() ---
@@ -220,6 +226,15 @@ class Registry:
         """An app's emails: a TextChoices of template names with what each email is for."""
         self._add_choices(self.email_kinds, kinds, "email")
 
+    def register_link_labels(self, labels: dict[str, str]) -> None:
+        """What a button opening each of an app's pages says ("Read and sign the declaration"),
+        by URL name ("declarations:sign"). A notification keeps only its link, not the kind of
+        email it was, so its button is named from the page the link opens."""
+        for url_name, label in labels.items():
+            if self.link_labels.get(url_name, label) != label:
+                raise ValueError(f"The link label for {url_name!r} is registered twice.")
+            self.link_labels[url_name] = label
+
     @staticmethod
     def _add_choices(into: dict[str, str], choices: type[TextChoices], what: str) -> None:
         for value, label in choices.choices:
@@ -246,6 +261,15 @@ class Registry:
     def retention_rules_for(self, obj: Model) -> list[RetentionRule]:
         """The rules that dispose of records of `obj`'s model."""
         return [rule for rule in self.retention.values() if rule.model == _instance_key(obj)]
+
+    def link_label(self, path: str) -> str:
+        """What a button opening `path` (a path within the portal) says: the label the page's
+        app registered, or a plain fallback for a page with none (or one no longer there)."""
+        try:
+            view_name = resolve(urlsplit(path).path).view_name
+        except Resolver404:
+            return GENERIC_LINK_LABEL
+        return self.link_labels.get(view_name, GENERIC_LINK_LABEL)
 
     def verb_label(self, verb: str) -> str:
         return self.audit_verbs.get(verb, verb)

@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.formats.en_GB import formats as _formats
 from portal.lib.audit_seal import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -281,6 +282,15 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates and times are written one way everywhere (portal/formats/en_GB/formats.py). The locale's
+# formats win over settings of the same name, so the module is where they are set; the settings
+# repeat them for code that runs with no language active.
+FORMAT_MODULE_PATH = ["portal.formats"]
+DATE_FORMAT = _formats.DATE_FORMAT
+DATETIME_FORMAT = _formats.DATETIME_FORMAT
+TIME_FORMAT = _formats.TIME_FORMAT
+SHORT_DATE_FORMAT = _formats.SHORT_DATE_FORMAT
+SHORT_DATETIME_FORMAT = _formats.SHORT_DATETIME_FORMAT
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
 from declarations.outbox import invitation_key
 from declarations.selectors import campaign_audience, campaign_outstanding, versions_in_effect
-from portal.lib.uktime import end_of_day
+from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
@@ -21,9 +21,11 @@ from portal.services.notifications import Message, notifications_queue_many
 ENROL_BATCH = 1000
 
 # The statement a new campaign starts with (seed 004, paragraph 1); the administrator may edit it.
+# It names no place on the page ("shown above"): the receipt and the record show it too.
 DEFAULT_STATEMENT = (
-    "I declare that I have read and understood the policies shown above, that I will comply "
-    "with them, and that I understand that not complying may lead to disciplinary action."
+    "I declare that I have read and understood the policies named in this declaration, that I "
+    "will comply with them, and that I understand that not complying may lead to disciplinary "
+    "action."
 )
 
 # What the campaign form asks an administrator to tick to put a superseded version in a campaign.
@@ -75,13 +77,13 @@ def _check_versions(
     policies = [v.policy_id for v in versions]
     if len(policies) != len(set(policies)):
         raise ValidationError({"versions": "Choose one version of each policy, not two."})
-    when = dateformat.format(on, "j F Y")
+    when = long_date(on)
     early = [v for v in versions if v.effective_date > on]
     if early:
         raise ValidationError(
             {
                 "versions": [
-                    f"{v} is not in effect until {dateformat.format(v.effective_date, 'j F Y')}, "
+                    f"{v} is not in effect until {long_date(v.effective_date)}, "
                     f"after people are asked on {when}. Choose the version in effect, or make "
                     "the campaign open on or after that day."
                     for v in early
@@ -532,7 +534,7 @@ def obligation_extend(
     latest = latest_extension()
     if due_at > latest:
         # A due date years away would quietly stop the person's reminders for good.
-        when = dateformat.format(timezone.localtime(latest), "j F Y")
+        when = long_date(timezone.localdate(latest))
         raise ValidationError({"due_at": f"The latest due date you can give is {when}."})
     previous = current.due_at
     current.due_at = due_at

@@ -216,6 +216,7 @@ def _declaration_record(
         template=DeclarationEmail.RECEIPT,
         dedup_key=receipt_key(declaration.pk),
         context={"declaration": declaration, "campaign": campaign},
-        url=reverse("declarations:receipt", args=[declaration.pk]),
+        # "See and print the full record": the email's button opens the record itself.
+        url=reverse("declarations:record", args=[declaration.pk]),
     )
     return declaration

@@ -46,6 +46,7 @@ from declarations.services.campaigns import (
 )
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.audit_history import audit_history
+from portal.lib.uktime import long_datetime
 
 
 @access_required(is_policy_admin)
@@ -139,9 +140,9 @@ def campaign_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # Opening sets when it opened (now, or the opening time if that is still ahead).
         assert campaign.opened_at is not None
         if campaign.opened_at > timezone.now():
-            local = timezone.localtime(campaign.opened_at)
             messages.success(
-                request, f"Campaign scheduled: people will be asked on {local:%d %B %Y at %H:%M}."
+                request,
+                f"Campaign scheduled: people will be asked on {long_datetime(campaign.opened_at)}.",
             )
         else:
             messages.success(
@@ -369,7 +370,7 @@ def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            local = timezone.localtime(form.cleaned_data["due_at"])
-            messages.success(request, f"Due date extended to {local:%d %B %Y at %H:%M}.")
+            due = long_datetime(form.cleaned_data["due_at"])
+            messages.success(request, f"Due date extended to {due}.")
             return redirect("declarations:obligation", pk=obligation.pk)
     return _obligation_page(request, obligation, extend_form=form, status=400)
