@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench._common import ROOT, bench_setup, bulk_insert, timed
+from bench._declarations import draft_campaign
 
 PASSWORD = "bench-password-not-secret-1"
 # Prints what the table needs once wrk is done; latencies are in microseconds.
@@ -76,12 +77,7 @@ def seed(people: int, signed_share: float) -> dict:
     from django.utils import timezone
 
     from declarations.models import Declaration, Obligation
-    from declarations.services.campaigns import DEFAULT_STATEMENT, campaign_create, campaign_open
-    from declarations.services.policies import (
-        policy_create,
-        policy_version_create,
-        policy_version_publish,
-    )
+    from declarations.services.campaigns import DEFAULT_STATEMENT, campaign_open
     from portal.models import Department, EmploymentType, User
     from portal.roles import Role
     from portal.testing.second_factor import authenticator_for
@@ -119,28 +115,9 @@ def seed(people: int, signed_share: float) -> dict:
         person.set_password(PASSWORD)
         person.save(update_fields=["password"])
 
-    policy = policy_create(by=admin, title="IT and communications policy", slug="it-comms")
-    version = policy_version_create(
-        policy=policy,
-        by=admin,
-        label="4.0",
-        effective_date=timezone.localdate(),
-        body_markdown="## Scope\n\nEveryone with access to our systems.\n\n" * 30,
-    )
-    version, _ = policy_version_publish(version=version, by=admin)
     now = timezone.now()
-    campaign = campaign_create(
-        by=admin,
-        versions=[version],
-        name="Annual declaration (bench)",
-        statement=DEFAULT_STATEMENT,
-        audience_all=True,
-        employment_types=[],
-        opens_at=now - timedelta(days=7),
-        due_at=now + timedelta(days=21),
-        new_starter_days=14,
-        reminder_every_days=7,
-        admin_escalation_days=7,
+    policy, version, campaign = draft_campaign(
+        admin, opens_at=now - timedelta(days=7), due_at=now + timedelta(days=21)
     )
     campaign = campaign_open(campaign=campaign, by=admin)
 
