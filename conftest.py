@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client, TransactionTestCase
 
@@ -35,6 +36,13 @@ def _force_login_does_both_steps(monkeypatch):
             session_verified(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache lives as long as the process (the organisation settings are kept in it): what
+    # one test put there must not answer for the next test's rolled-back rows.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

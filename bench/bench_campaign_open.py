@@ -12,6 +12,7 @@ import argparse
 from datetime import timedelta
 
 from bench._common import bench_setup, bulk_insert, peak_memory_mb, timed
+from bench._declarations import draft_campaign
 
 
 def main() -> None:
@@ -24,17 +25,7 @@ def main() -> None:
     from django.utils import timezone
 
     from declarations.models import Obligation
-    from declarations.services.campaigns import (
-        DEFAULT_STATEMENT,
-        campaign_create,
-        campaign_enrol,
-        campaign_open,
-    )
-    from declarations.services.policies import (
-        policy_create,
-        policy_version_create,
-        policy_version_publish,
-    )
+    from declarations.services.campaigns import campaign_enrol, campaign_open
     from portal.models import Department, EmploymentType, Notification, User
 
     print(f"bench_campaign_open: {args.people:,} people, batches of {args.batch:,}")
@@ -58,28 +49,9 @@ def main() -> None:
             ),
         )
 
-    policy = policy_create(by=admin, title="IT and communications policy", slug="it-comms")
-    version = policy_version_create(
-        policy=policy,
-        by=admin,
-        label="4.0",
-        effective_date=timezone.localdate(),
-        body_markdown="## Scope\n\nEveryone with access to our systems.\n" * 20,
-    )
-    version, _ = policy_version_publish(version=version, by=admin)
     now = timezone.now()
-    campaign = campaign_create(
-        by=admin,
-        versions=[version],
-        name="Annual declaration (bench)",
-        statement=DEFAULT_STATEMENT,
-        audience_all=True,
-        employment_types=[],
-        opens_at=now - timedelta(minutes=1),
-        due_at=now + timedelta(days=28),
-        new_starter_days=14,
-        reminder_every_days=7,
-        admin_escalation_days=7,
+    _, _, campaign = draft_campaign(
+        admin, opens_at=now - timedelta(minutes=1), due_at=now + timedelta(days=28)
     )
     with timed("campaign_open (the service; enrolment follows as a task)"):
         campaign = campaign_open(campaign=campaign, by=admin)

@@ -59,9 +59,9 @@ def get_campaign_for_admin(user: User, pk: int) -> Campaign:
     if not is_policy_admin(user):
         raise Http404("No such campaign.")
     try:
-        return Campaign.objects.select_related("caused_by__policy", "created_by", "opened_by").get(
-            pk=pk
-        )
+        return Campaign.objects.select_related(
+            "caused_by__policy", "created_by", "opened_by", "closed_by", "reopened_by"
+        ).get(pk=pk)
     except Campaign.DoesNotExist:
         raise Http404("No such campaign.") from None
 
@@ -96,7 +96,7 @@ def get_obligation_for_admin(user: User, pk: int) -> Obligation:
 
 def get_declaration_for_user(user: User, pk: int) -> Declaration:
     """The person who signed it, and policy administrators; everyone else gets a 404."""
-    declarations = Declaration.objects.select_related("campaign", "user__department")
+    declarations = Declaration.objects.select_related("campaign", "user__department", "obligation")
     if not is_policy_admin(user):
         declarations = declarations.filter(user_id=user.pk)
     try:

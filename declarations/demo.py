@@ -33,9 +33,9 @@ from declarations.services.policies import (
     policy_version_publish,
 )
 from declarations.services.signing import declaration_sign
-from portal.demo import DOMAIN, demo_password
+from portal.demo import DOMAIN, demo_day, demo_password
 from portal.lib.uktime import end_of_day
-from portal.models import User
+from portal.models import Notification, User
 from portal.services.audit import audit_record
 
 POLICY_SLUG = "it-communications-social-media"
@@ -182,10 +182,15 @@ def _policy_with_versions(*, admin: User, summary: DeclarationsDemoSummary) -> P
         )
         summary.policy_created = True
     wanted = [
-        ("3.0", date(2021, 8, 1), SECTIONS_3, "General review: plain English throughout."),
+        (
+            "3.0",
+            demo_day(date(2021, 8, 1)),
+            SECTIONS_3,
+            "General review: plain English throughout.",
+        ),
         (
             "4.0",
-            date(2022, 5, 1),
+            demo_day(date(2022, 5, 1)),
             SECTIONS_4,
             "General review. New section on taking work devices abroad.",
         ),
@@ -241,7 +246,23 @@ def _campaign(
     # Enrol now rather than leave it to the worker, so the demo is complete once loaded.
     # As of the (moved-back) opening, so people are asked as they would have been then.
     summary.enrolled = campaign_enrol(campaign=campaign, now=campaign.opened_at)
+    _date_the_invitations(campaign=campaign)
     return campaign
+
+
+def _date_the_invitations(*, campaign: Campaign) -> None:
+    """Demo only: the emails asking people to sign went out when the campaign opened, weeks
+    ago, while its due date was still ahead. Sent now, they would ask people to sign by a date
+    already past; so they are dated and recorded as sent then, and are not sent again."""
+    assert campaign.opened_at is not None  # opened above
+    Notification.objects.filter(
+        dedup_key__startswith=f"decl-opened:{campaign.pk}:",
+        status=Notification.Status.PENDING,
+    ).update(
+        created_at=campaign.opened_at,
+        sent_at=campaign.opened_at,
+        status=Notification.Status.SENT,
+    )
 
 
 def _sign_and_pause(*, campaign: Campaign, admin: User, summary: DeclarationsDemoSummary) -> None:

@@ -27,6 +27,7 @@ class DeclarationEvent(TextChoices):
     )
     CAMPAIGN_OPENED = "campaign.opened", "Campaign opened"
     CAMPAIGN_CLOSED = "campaign.closed", "Campaign closed"
+    CAMPAIGN_REOPENED = "campaign.reopened", "Closed campaign reopened"
     CAMPAIGN_PEOPLE_ASKED = "campaign.people_asked", "People asked to sign"
     CAMPAIGN_DEMO_DATES_MOVED = "campaign.demo_dates_moved", "Demo campaign dates moved back"
     # One person's declaration in a campaign

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
-from declarations.services.campaigns import DEFAULT_STATEMENT
+from declarations.selectors import versions_in_effect
+from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CONFIRMATION
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
-from portal.lib.uktime import end_of_day
+from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
 from portal.uploads import validate_upload
@@ -213,10 +214,21 @@ class PublishForm(forms.Form):
 
 
 class VersionsField(forms.ModelMultipleChoiceField):
-    """Policy versions, each named with its policy and the date it takes effect."""
+    """Policy versions, each named with its policy and the date it takes effect; a version
+    superseded by a newer one in effect, or not yet in effect, says so."""
+
+    # Each policy's version in effect today, by policy id (set by the form).
+    in_effect: dict[int, PolicyVersion] = {}
 
     def label_from_instance(self, obj: PolicyVersion) -> str:
-        return f"{obj.policy.title} {obj.label} (in effect from {obj.effective_date:%d %B %Y})"
+        name = f"{obj.policy.title} {obj.label}"
+        effective = long_date(obj.effective_date)
+        current = self.in_effect.get(obj.policy_id)
+        if current is None or obj.effective_date > timezone.localdate():
+            return f"{name} — not yet in effect: from {effective}"
+        if current.pk != obj.pk:
+            return f"{name} — superseded by {current.label} (in effect from {effective})"
+        return f"{name} (in effect from {effective})"
 
 
 class CampaignForm(forms.ModelForm):
@@ -224,8 +236,22 @@ class CampaignForm(forms.ModelForm):
         label="Policy versions to sign",
         queryset=PolicyVersion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only published versions can be chosen. Choose one version of each policy.",
+        help_text="Only published versions can be chosen. Choose one version of each policy: "
+        "the one in effect, unless you mean to ask for an older one.",
         error_messages={"required": "Choose the policy versions people must sign."},
+    )
+    older_versions_confirmed = forms.BooleanField(
+        label=OLDER_VERSION_CONFIRMATION,
+        required=False,
+        help_text="Only if you have chosen a version marked superseded, on purpose.",
+    )
+    older_versions_reason = forms.CharField(
+        label="Why ask for an older version?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with the campaign. For example: the new version is not yet "
+        "briefed to staff.",
     )
     audience_all = forms.TypedChoiceField(
         label="Who must sign",
@@ -266,6 +292,8 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "name",
             "versions",
+            "older_versions_confirmed",
+            "older_versions_reason",
             "statement",
             "audience_all",
             "departments",
@@ -304,11 +332,17 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         versions_field = self.fields["versions"]
         assert isinstance(versions_field, VersionsField)
-        versions_field.queryset = PolicyVersion.objects.filter(
-            status=PolicyVersion.Status.PUBLISHED
-        ).select_related("policy")
+        versions_field.queryset = (
+            PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
+            .select_related("policy")
+            .order_by("policy__title", "-effective_date", "-pk")
+        )
+        versions_field.in_effect = versions_in_effect(timezone.localdate())
         if self.instance.pk:
             self.initial["audience_all"] = "1" if self.instance.audience_all else "0"
+            if self.instance.older_versions_reason:
+                self.initial["older_versions_confirmed"] = True
+                self.initial["older_versions_reason"] = self.instance.older_versions_reason
         for name in ("new_starter_days", "reminder_every_days", "admin_escalation_days"):
             # min_value set after construction adds no validator of its own: add it, so the
             # server refuses 0 as well as the browser.
@@ -336,6 +370,8 @@ class CampaignForm(forms.ModelForm):
         policies = [v.policy_id for v in versions]
         if len(policies) != len(set(policies)):
             self.add_error("versions", "Choose one version of each policy, not two.")
+        if data.get("older_versions_confirmed") and not data.get("older_versions_reason"):
+            self.add_error("older_versions_reason", "Say why you are asking for an older version.")
         return data
 
     def service_fields(self) -> dict:
@@ -350,6 +386,11 @@ class CampaignForm(forms.ModelForm):
             "new_starter_days": data["new_starter_days"],
             "reminder_every_days": data["reminder_every_days"],
             "admin_escalation_days": data["admin_escalation_days"],
+            # Whether any chosen version is older is the service's to decide (on the day people
+            # are asked); it takes the reason only if the box was ticked.
+            "older_versions_reason": data["older_versions_reason"]
+            if data["older_versions_confirmed"]
+            else "",
         }
 
 
@@ -416,9 +457,16 @@ class ExtendForm(forms.Form):
         error_messages={"required": "Enter why it is extended."},
     )
 
-    def __init__(self, *args, obligation: Obligation, **kwargs):
+    def __init__(self, *args, obligation: Obligation, latest: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.obligation = obligation
+        if latest is not None:
+            # The browser's picker stops at the latest date allowed; the service refuses later.
+            latest_field = self.fields["due_at"]
+            latest_field.widget.attrs["max"] = timezone.localtime(latest).strftime(DATETIME_FORMAT)
+            latest_field.help_text = (
+                f"UK time. At the latest {long_date(timezone.localdate(latest))}."
+            )
 
     def clean_due_at(self):
         due = self.cleaned_data["due_at"]
@@ -427,6 +475,28 @@ class ExtendForm(forms.Form):
         if due <= timezone.now():
             raise ValidationError("The new due date must be in the future.")
         return due
+
+
+class CampaignCloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you closing it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name, and shown on the campaign page. For example: "
+        "the year's declarations are complete; the rest are followed up by line managers.",
+        error_messages={"required": "Say why you are closing the campaign."},
+    )
+
+
+class CampaignReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name, and shown on the campaign page. For example: "
+        "closed by mistake.",
+        error_messages={"required": "Say why you are reopening the campaign."},
+    )
 
 
 class PeopleFilterForm(forms.Form):

@@ -4,13 +4,14 @@ Seed 004, paragraph 1: everyone the policy applies to declares each year that th
 understood it and will comply. A declaration is evidence: it is never edited or deleted.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.lib.uktime import long_date
 from portal.models import EmploymentType
 
 
@@ -117,6 +118,8 @@ class Campaign(models.Model):
     # After the due date: tell the line manager at once, the policy administrators this much later.
     admin_escalation_days = models.PositiveSmallIntegerField(default=7)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Why a version older than the one in effect was chosen deliberately (blank when none was).
+    older_versions_reason = models.TextField(blank=True)
     # For a re-sign campaign: the version whose material change caused it.
     caused_by = models.ForeignKey(
         PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -129,7 +132,18 @@ class Campaign(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The latest closing and the latest reopening, each with who and why, shown on the campaign
+    # page; every one of them is also in the audit trail.
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_reason = models.TextField(blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -203,6 +217,34 @@ class Obligation(models.Model):
         return self.status == self.Status.PENDING and self.due_at <= timezone.now()
 
 
+def signed_late_by(due_at: datetime, signed_at: datetime | None) -> timedelta | None:
+    """How long after the person's due date a declaration was signed: None when it was signed
+    on time (at or before the due date) or not at all. The one definition of "late"; the
+    database counts by signed_late(), which says the same."""
+    if signed_at is None or signed_at <= due_at:
+        return None
+    return signed_at - due_at
+
+
+def signed_late(prefix: str = "") -> Q:
+    """signed_late_by as a filter on obligations: signed after the obligation's own due date
+    (a new starter's, or an extended one). `prefix` reaches obligations from another model
+    ("obligations__" from a campaign)."""
+    return Q(**{f"{prefix}declaration__signed_at__gt": F(f"{prefix}due_at")})
+
+
+def lateness_text(late_by: timedelta | None) -> str:
+    """How late, in plain words: "3 days late", "5 hours late", "10 minutes late"; "" if on
+    time. Whole units, rounded down, in the largest unit that is at least one."""
+    if late_by is None or late_by <= timedelta(0):
+        return ""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        count = int(late_by.total_seconds() // size)
+        if count:
+            return f"{count} {unit}{'' if count == 1 else 's'} late"
+    return "less than a minute late"
+
+
 class Declaration(models.Model):
     """What a person signed: immutable evidence. One per person per campaign."""
 
@@ -250,9 +292,8 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         # Local time: this text is the audit record's description of the signature.
-        return (
-            f"{self.user} signed {self.campaign} on {timezone.localtime(self.signed_at):%d %b %Y}"
-        )
+        day = long_date(timezone.localdate(self.signed_at))
+        return f"{self.user} signed {self.campaign} on {day}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -261,6 +302,20 @@ class Declaration(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("A declaration cannot be deleted.")
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """How long after the person's due date this was signed; None if on time."""
+        return signed_late_by(self.obligation.due_at, self.signed_at)
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_by is not None
+
+    @property
+    def lateness(self) -> str:
+        """ "3 days late", or "" when signed on time."""
+        return lateness_text(self.late_by)
 
     @property
     def password_set_by_other_at(self) -> datetime | None:

@@ -7,6 +7,7 @@ from declarations.dashboard import declarations_panel
 from declarations.demo import load_declarations_demo
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.person import declarations_for_person
+from declarations.services.enrolment import campaigns_enrol_newcomers
 from portal.access import is_signed_in
 from portal.registry import (
     DemoLoader,
@@ -55,8 +56,21 @@ def register() -> None:
     registry.register_person_section(
         PersonSection("Annual declarations", declarations_for_person, order=10)
     )
+    # People a staff import adds are asked to sign the open campaigns at once.
+    registry.register_people_changed_hook(campaigns_enrol_newcomers)
     registry.register_audit_verbs(DeclarationEvent)
     registry.register_email_kinds(DeclarationEmail)
+    # The buttons of the notifications these emails leave in the portal, in the emails' words.
+    registry.register_link_labels(
+        {
+            "declarations:sign": "Read and sign the declaration",
+            "declarations:record": "See and print the full record",
+            # Receipts sent before they linked to the record went to this page.
+            "declarations:receipt": "See your receipt",
+            "declarations:my_team": "See your team's declarations",
+            "declarations:report_outstanding": "See everyone outstanding",
+        }
+    )
     # How the audit trail names these records, and where it links them: each to the page a
     # policy administrator uses, by that page's own access test. A policy's page is found by
     # its slug, which the trail does not hold, so a policy is named without a link.

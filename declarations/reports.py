@@ -1,21 +1,30 @@
-"""The figures behind the compliance reports, each one aggregate query whatever the number of
-staff. Only active people count: someone who has left is neither signed nor outstanding.
+"""The figures behind every page that counts a campaign, each one aggregate query whatever the
+number of staff. This is the one definition; the campaign list, a campaign's page and its people,
+the reports and My team all count through it, so each shows the same figure.
 
-"Asked" is everyone still expected to sign (to sign, or signed). Paused obligations (long-term
-absence) are shown apart and left out of the percentage, as are those no longer required.
+- Only active people count: someone who has left is neither signed nor outstanding.
+- "Asked" is everyone still expected to sign: to sign, or signed.
+- "Signed" splits into on time and late (models.signed_late: after the person's own due date).
+- "Not signed" (pending) is asked but not yet signed; "overdue" is those past their due date.
+- Paused obligations (long-term absence) are shown apart and left out of the percentage;
+  obligations no longer required are not counted at all.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from declarations.models import Campaign, Obligation
+from declarations.models import Campaign, Obligation, signed_late
 from portal.models import EmploymentType, User
 
 PENDING = Obligation.Status.PENDING
 SIGNED = Obligation.Status.SIGNED
 PAUSED = Obligation.Status.PAUSED
+
+# The figures each count gives, by name (annotations on a row or a campaign).
+FIGURES = ("asked", "signed", "signed_late", "pending", "overdue", "paused")
 
 
 @dataclass(frozen=True)
@@ -26,7 +35,12 @@ class Completion:
     pending: int
     overdue: int
     paused: int
+    signed_late: int = 0
     key: str = ""
+
+    @property
+    def signed_on_time(self) -> int:
+        return self.signed - self.signed_late
 
     @property
     def percent(self) -> int:
@@ -38,29 +52,36 @@ def percent_signed(signed: int, asked: int) -> int:
     return signed * 100 // asked if asked else 0
 
 
-def _counts(now: datetime, prefix: str = "") -> dict:
-    def q(**lookups) -> Q:
+def _counts(now: datetime, prefix: str = "") -> dict[str, Count]:
+    """The figures as aggregates over obligations, reached through `prefix` ("obligations__"
+    from a campaign). Only active people's obligations count."""
+
+    def q(**lookups: Any) -> Q:
         return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
 
+    active = q(user__is_active=True)
     return {
-        "asked": Count(f"{prefix}pk", filter=q(status__in=[PENDING, SIGNED])),
-        "signed": Count(f"{prefix}pk", filter=q(status=SIGNED)),
-        "pending": Count(f"{prefix}pk", filter=q(status=PENDING)),
-        "overdue": Count(f"{prefix}pk", filter=q(status=PENDING, due_at__lte=now)),
-        "paused": Count(f"{prefix}pk", filter=q(status=PAUSED)),
+        "asked": Count(f"{prefix}pk", filter=active & q(status__in=[PENDING, SIGNED])),
+        "signed": Count(f"{prefix}pk", filter=active & q(status=SIGNED)),
+        "signed_late": Count(f"{prefix}pk", filter=active & q(status=SIGNED) & signed_late(prefix)),
+        "pending": Count(f"{prefix}pk", filter=active & q(status=PENDING)),
+        "overdue": Count(f"{prefix}pk", filter=active & q(status=PENDING, due_at__lte=now)),
+        "paused": Count(f"{prefix}pk", filter=active & q(status=PAUSED)),
     }
 
 
 def _completion(label: str, row: dict, key: str = "") -> Completion:
-    return Completion(
-        label=label,
-        key=key,
-        asked=row["asked"],
-        signed=row["signed"],
-        pending=row["pending"],
-        overdue=row["overdue"],
-        paused=row["paused"],
-    )
+    return Completion(label=label, key=key, **{name: row[name] for name in FIGURES})
+
+
+def with_figures(campaigns: QuerySet[Campaign], now: datetime) -> QuerySet[Campaign]:
+    """Campaigns, each annotated with its figures in the same query (read with figures_of)."""
+    return campaigns.annotate(**_counts(now, "obligations__"))
+
+
+def figures_of(campaign: Campaign) -> Completion:
+    """The figures of a campaign from with_figures."""
+    return _completion(campaign.name, {name: getattr(campaign, name) for name in FIGURES})
 
 
 def counted_obligations(campaign: Campaign) -> QuerySet[Obligation]:
@@ -130,22 +151,11 @@ def outstanding(
     )
 
 
-def report_campaigns() -> QuerySet[Campaign]:
-    """Campaigns that have been opened, newest first, each with its overall figures."""
-    return (
-        Campaign.objects.exclude(status=Campaign.Status.DRAFT)
-        .annotate(**_counts_via_obligations())
-        .order_by("-opens_at", "-pk")
+def report_campaigns(now: datetime) -> QuerySet[Campaign]:
+    """Campaigns that have been opened, newest first, each with its figures (figures_of)."""
+    return with_figures(
+        Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-opens_at", "-pk"), now
     )
-
-
-def _counts_via_obligations() -> dict:
-    active = Q(obligations__user__is_active=True)
-    return {
-        "asked": Count("obligations", filter=active & Q(obligations__status__in=[PENDING, SIGNED])),
-        "signed": Count("obligations", filter=active & Q(obligations__status=SIGNED)),
-        "paused": Count("obligations", filter=active & Q(obligations__status=PAUSED)),
-    }
 
 
 def team_obligations(manager: User) -> QuerySet[Obligation]:
@@ -176,14 +186,10 @@ def team_completion(manager: User, now: datetime) -> list[Completion]:
         .order_by("-campaign__opens_at", "campaign_id")
     )
     return [
-        Completion(
-            label=row["campaign__name"]
+        _completion(
+            row["campaign__name"]
             + (" (closed)" if row["campaign__status"] == Campaign.Status.CLOSED else ""),
-            asked=row["asked"],
-            signed=row["signed"],
-            pending=row["pending"],
-            overdue=row["overdue"],
-            paused=row["paused"],
+            row,
             key=str(row["campaign_id"]),
         )
         for row in rows

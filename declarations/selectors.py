@@ -1,10 +1,21 @@
 """Queries worth naming: who a campaign asks, which statements apply to a person, which
 version of a policy is current."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from declarations.models import Campaign, Declaration, ExtraStatement, Policy, PolicyVersion
+from declarations.models import (
+    Campaign,
+    Declaration,
+    ExtraStatement,
+    Policy,
+    PolicyVersion,
+)
+from declarations.reports import completion_overall
 from portal.models import User
 
 
@@ -37,6 +48,33 @@ def campaign_audience(campaign: Campaign) -> QuerySet[User]:
     return users
 
 
+def campaign_outstanding(campaign: Campaign, *, now: datetime | None = None) -> dict[str, int]:
+    """How many people are still to sign (pending or paused), how many of the pending are past
+    their due date, and how many are paused: what closing or reopening touches. Counted by the
+    one definition every page uses (declarations.reports), so the figures agree. One query."""
+    figures = completion_overall(campaign, now or timezone.now())
+    return {
+        "pending": figures.pending,
+        "overdue": figures.overdue,
+        "paused": figures.paused,
+        "not_signed": figures.pending + figures.paused,
+    }
+
+
+def versions_asked(campaign_ids: Iterable[int]) -> dict[int, list[dict[str, str]]]:
+    """The policy versions each campaign asks people to read, by policy title, as the emails
+    name them ({"policy": title, "label": label}): one query however many campaigns."""
+    asked: dict[int, list[dict[str, str]]] = defaultdict(list)
+    rows = (
+        Campaign.versions.through.objects.filter(campaign_id__in=set(campaign_ids))
+        .order_by("policyversion__policy__title", "policyversion__label")
+        .values_list("campaign_id", "policyversion__policy__title", "policyversion__label")
+    )
+    for campaign_id, title, label in rows:
+        asked[campaign_id].append({"policy": title, "label": label})
+    return asked
+
+
 def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]:
     """The extra statements this person must agree to in this campaign (two queries)."""
     statements = campaign.extra_statements.order_by("pk").prefetch_related("departments")
@@ -49,6 +87,19 @@ def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]
         if applies:
             applicable.append(statement)
     return applicable
+
+
+def versions_in_effect(on: date) -> dict[int, PolicyVersion]:
+    """Each policy's published version in effect on that day, by policy id: the latest effective
+    date on or before it (the latest published, if two share a date), as current_versions_prefetch
+    orders them. One query; a deployment has tens of versions, not thousands."""
+    in_effect: dict[int, PolicyVersion] = {}
+    published = PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.PUBLISHED, effective_date__lte=on
+    ).order_by("-effective_date", "-published_at", "-pk")
+    for version in published:
+        in_effect.setdefault(version.policy_id, version)
+    return in_effect
 
 
 def current_versions_prefetch(to_attr: str = "current") -> Prefetch:

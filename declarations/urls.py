@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import campaigns, policies, reports, signing
+from declarations.views import campaigns, compare, policies, reports, signing
 
 app_name = "declarations"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/<slug:slug>/", policies.policy_detail, name="policy"),
     path("versions/<int:pk>/", policies.version_detail, name="version"),
     path("versions/<int:pk>/pdf/", policies.version_pdf, name="version_pdf"),
+    path("versions/<int:pk>/compare/", compare.version_compare, name="version_compare"),
     # Policy administrators: policies and their versions.
     path("manage/policies/", policies.admin_policy_list, name="admin_policies"),
     path("manage/policies/new/", policies.policy_create_view, name="policy_create"),
@@ -35,6 +36,9 @@ urlpatterns = [
     path("manage/campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("manage/campaigns/<int:pk>/open/", campaigns.campaign_open_view, name="campaign_open"),
     path("manage/campaigns/<int:pk>/close/", campaigns.campaign_close_view, name="campaign_close"),
+    path(
+        "manage/campaigns/<int:pk>/reopen/", campaigns.campaign_reopen_view, name="campaign_reopen"
+    ),
     path(
         "manage/campaigns/<int:pk>/statements/add/",
         campaigns.statement_add,

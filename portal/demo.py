@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,6 +32,17 @@ from portal.services.users import user_create
 # Printed by `make run`; chosen to pass the password validators for every demo person.
 DEFAULT_DEMO_PASSWORD = "Lantern-harbour-2026"
 DOMAIN = "northshire.example.org"
+# The dates written in demo data (start dates, policy versions) read as of this day. Loaded
+# later, each moves on by as many days, so the demo is always as fresh as when it was written:
+# a "recent" starter is still recent, and nothing the demo emails asks for a date already past.
+DEMO_WRITTEN_ON = date(2026, 12, 1)
+
+
+def demo_day(written: date, *, today: date | None = None) -> date:
+    """A date written in the demo data, moved to the same distance before (or after) the day
+    the demo is loaded."""
+    return written + ((today or timezone.localdate()) - DEMO_WRITTEN_ON)
+
 
 ORGANISATION = {
     "name": "Office of the Police and Crime Commissioner for Northshire",
@@ -211,7 +223,7 @@ def _person_create(
         department=departments[person.department],
         line_manager=manager,
         employment_type=person.employment_type,
-        start_date=person.start_date,
+        start_date=demo_day(person.start_date),
         politically_restricted=person.politically_restricted,
         note="demo data",
     )

@@ -25,10 +25,10 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 
 from portal.access import client_ip
 from portal.lib.security_log import security_event
+from portal.lib.uktime import clock
 from portal.oidc import config
 from portal.oidc.backend import BACKEND_PATH
 from portal.oidc.flow import PROVIDER_SUBJECT, check_answer, provider_redirect
@@ -164,6 +164,6 @@ def reauth_returned(
     security_event("reauthentication.succeeded", request=request, purpose=purpose)
     messages.success(
         request,
-        f"You confirmed who you are at {timezone.localtime(at):%H:%M}. You can go on now.",
+        f"You confirmed who you are at {clock(at)}. You can go on now.",
     )
     return redirect(flow["next"])

@@ -1,10 +1,10 @@
 """How apps plug into the portal.
 
 Each app's `AppConfig.ready()` tells the portal, explicitly (like `admin.site.register`), what it
-adds: a dashboard panel, its menu entries, its demo loader, what it does when someone leaves,
-what it adds to a person's page, the audit events and emails it can produce, and how long its
-records are kept (its retention rules). The portal
-reads only this registry, so it never imports an app, and adding an app needs no edit here.
+adds: a dashboard panel, its menu entries, its demo loader, what it does when someone leaves or
+when people join or change, what it adds to a person's page, the audit events and emails it can
+produce, and how long its records are kept (its retention rules). The portal reads only this
+registry, so it never imports an app, and adding an app needs no edit here.
 
 Nothing is loaded by name: apps hand over functions and classes they have imported themselves.
 """
@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from django.db.models import Model, QuerySet, TextChoices
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 if TYPE_CHECKING:
     from portal.access import AnyUser, AuthenticatedRequest
@@ -30,9 +31,20 @@ AccessTest = Callable[["AnyUser"], bool]
 # A panel or a section: (template, context) to include, or None when there is nothing to show.
 Fragment = tuple[str, dict[str, Any]] | None
 
+# A notification whose link opens a page no app has named: still says where it goes.
+GENERIC_LINK_LABEL = "Go to the page this message is about"
+
 
 class LeaverHook(Protocol):
     def __call__(self, *, user: User, by: User | None) -> None: ...
+
+
+class PeopleChangedHook(Protocol):
+    """Called after people were added or changed in bulk (a staff import), once the change is
+    committed: an app brings what it keeps per person up to date (declarations asks newcomers
+    to sign the open campaigns). It must be quick: queue the work, do not do it."""
+
+    def __call__(self) -> None: ...
 
 
 class DemoLoad(Protocol):
@@ -159,10 +171,13 @@ class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     leaver_hooks: list[LeaverHook] = field(default_factory=list)
+    people_changed_hooks: list[PeopleChangedHook] = field(default_factory=list)
     person_sections: list[PersonSection] = field(default_factory=list)
     object_kinds: dict[str, ObjectKind] = field(default_factory=dict)
     audit_verbs: dict[str, str] = field(default_factory=dict)
     email_kinds: dict[str, str] = field(default_factory=dict)
+    # What a notification's button says, by the name of the page its link opens.
+    link_labels: dict[str, str] = field(default_factory=dict)
     retention: dict[str, RetentionRule] = field(default_factory=dict)
 
     # --- what apps call from ready() ---
@@ -185,6 +200,10 @@ class Registry:
         if hook not in self.leaver_hooks:
             self.leaver_hooks.append(hook)
 
+    def register_people_changed_hook(self, hook: PeopleChangedHook) -> None:
+        if hook not in self.people_changed_hooks:
+            self.people_changed_hooks.append(hook)
+
     def register_person_section(self, section: PersonSection) -> None:
         _add(self.person_sections, section)
 
@@ -206,6 +225,15 @@ class Registry:
     def register_email_kinds(self, kinds: type[TextChoices]) -> None:
         """An app's emails: a TextChoices of template names with what each email is for."""
         self._add_choices(self.email_kinds, kinds, "email")
+
+    def register_link_labels(self, labels: dict[str, str]) -> None:
+        """What a button opening each of an app's pages says ("Read and sign the declaration"),
+        by URL name ("declarations:sign"). A notification keeps only its link, not the kind of
+        email it was, so its button is named from the page the link opens."""
+        for url_name, label in labels.items():
+            if self.link_labels.get(url_name, label) != label:
+                raise ValueError(f"The link label for {url_name!r} is registered twice.")
+            self.link_labels[url_name] = label
 
     @staticmethod
     def _add_choices(into: dict[str, str], choices: type[TextChoices], what: str) -> None:
@@ -234,12 +262,25 @@ class Registry:
         """The rules that dispose of records of `obj`'s model."""
         return [rule for rule in self.retention.values() if rule.model == _instance_key(obj)]
 
+    def link_label(self, path: str) -> str:
+        """What a button opening `path` (a path within the portal) says: the label the page's
+        app registered, or a plain fallback for a page with none (or one no longer there)."""
+        try:
+            view_name = resolve(urlsplit(path).path).view_name
+        except Resolver404:
+            return GENERIC_LINK_LABEL
+        return self.link_labels.get(view_name, GENERIC_LINK_LABEL)
+
     def verb_label(self, verb: str) -> str:
         return self.audit_verbs.get(verb, verb)
 
     def call_leaver_hooks(self, *, user: User, by: User | None) -> None:
         for hook in self.leaver_hooks:
             hook(user=user, by=by)
+
+    def call_people_changed_hooks(self) -> None:
+        for hook in self.people_changed_hooks:
+            hook()
 
     def run_demo_loaders(self, *, log: Callable[[str], Any]) -> None:
         for loader in self.demo_loaders:

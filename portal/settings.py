@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.formats.en_GB import formats as _formats
 from portal.lib.audit_seal import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -162,6 +163,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every process in production (Redis), so that a value one process drops from it (the
+# organisation settings, when they change) is dropped for all. The embedded default is each
+# process's own memory: what it holds is kept briefly, so another process sees a change soon.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-in from an address that failed against many accounts (password spraying).
@@ -190,7 +196,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link is good for two hours
 
 # Sessions (OWASP ASVS level 2): 30 minutes idle, 12 hours at most since sign-in.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit runs from the session's last save. Saving on every page would be a database
+# write per request; instead portal.sessions.session_seen stamps the session (so it is saved, and
+# its expiry pushed on) at most once a minute, so the limit holds to within a minute.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
@@ -273,6 +282,15 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates and times are written one way everywhere (portal/formats/en_GB/formats.py). The locale's
+# formats win over settings of the same name, so the module is where they are set; the settings
+# repeat them for code that runs with no language active.
+FORMAT_MODULE_PATH = ["portal.formats"]
+DATE_FORMAT = _formats.DATE_FORMAT
+DATETIME_FORMAT = _formats.DATETIME_FORMAT
+TIME_FORMAT = _formats.TIME_FORMAT
+SHORT_DATE_FORMAT = _formats.SHORT_DATE_FORMAT
+SHORT_DATETIME_FORMAT = _formats.SHORT_DATETIME_FORMAT
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CI=false scripts/ensure-services.sh postgres || true
+CI=false scripts/ensure-services.sh postgres wrk || true
 status=0
 for file in bench/bench_*.py; do
     module="bench.$(basename "$file" .py)"

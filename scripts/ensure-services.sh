@@ -5,7 +5,8 @@
 # A fresh Debian machine has no systemd and apt does not start services, so this starts them by
 # hand: first if they are installed but stopped, installing them with apt only when absent.
 #
-# Usage: scripts/ensure-services.sh [postgres] [redis] [chromium] [node]   (none: all four)
+# Usage: scripts/ensure-services.sh [postgres] [redis] [chromium] [node] [wrk]
+# (none: the first four)
 #
 # Under CI=true anything that cannot be made to work fails the run (exit 1). Otherwise it only
 # warns: the test settings then fall back to SQLite and an in-memory broker, and `make test`
@@ -151,12 +152,23 @@ ensure_node() {
     say "node $(node --version 2>/dev/null || echo missing), npm $(npm --version 2>/dev/null || echo missing)"
 }
 
+# ---------------------------------------------------------------------------- wrk
+# The load tool `make bench` drives the pages with (bench/bench_pages.py).
+ensure_wrk() {
+    echo "--- wrk (HTTP load tool)"
+    if ! command -v wrk >/dev/null 2>&1; then
+        apt_install wrk || { problem "wrk is not installed and could not be."; return 0; }
+    fi
+    say "$(wrk --version 2>&1 | head -1 || echo present)"
+}
+
 for what in "${WANT[@]}"; do
     case "$what" in
         postgres) ensure_postgres ;;
         redis) ensure_redis ;;
         chromium) ensure_chromium ;;
         node) ensure_node ;;
+        wrk) ensure_wrk ;;
         *)
             echo "unknown service: $what" >&2
             exit 2

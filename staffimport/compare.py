@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models.functions import Lower
 
+from portal.lib.uktime import long_date, short_date
 from portal.models import Department, EmploymentType, User
 from portal.services.users import PERSON_FIELDS
 from staffimport.models import HeldChange
@@ -115,7 +116,7 @@ def leaving_reason(row: Row, today: date) -> str:
         return "marked as left (active is no) in the file"
     leave = row.values.get("leave_date")
     if leave and leave < today:
-        return f"their leave date, {leave:%d/%m/%Y}, has passed"
+        return f"their leave date, {long_date(leave)}, has passed"
     return ""
 
 
@@ -185,7 +186,7 @@ def _compare_person(
         batch.updates.append(Update(row, user, changes))
     if deactivate:
         batch.deactivations.append(
-            Deactivate(row, user, leaving.capitalize(), row.values.get("leave_date"))
+            Deactivate(row, user, leaving[:1].upper() + leaving[1:], row.values.get("leave_date"))
         )
     elif not user.is_active and not leaving:
         batch.skipped.append(
@@ -221,7 +222,7 @@ def _hold(batch: Batch, row: Row, user: User, changes: dict, leaving: str) -> bo
                 user,
                 HeldChange.Kind.DEACTIVATE,
                 new=leave.isoformat() if leave else "",
-                reason=leaving.capitalize(),
+                reason=leaving[:1].upper() + leaving[1:],
             )
         )
     return len(batch.held) > before
@@ -304,7 +305,7 @@ def show(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return short_date(value)
     if name == "employment_type":
         return _TYPES.get(value, value)
     return str(value)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from portal.lib.uktime import long_date
+
 
 def _stored_name(instance: "StaffImport", filename: str) -> str:
     # Never the name the browser sent: HR's file names can carry personal data, and a generated
@@ -167,7 +169,7 @@ class HeldChange(models.Model):
         if kind == cls.Kind.DEACTIVATE:
             return f"Deactivate: {reason}" if reason else "Deactivate"
         if kind == cls.Kind.LEAVE_DATE:
-            old, new = (date.fromisoformat(v).strftime("%d/%m/%Y") if v else "" for v in (old, new))
+            old, new = (long_date(date.fromisoformat(v)) if v else "" for v in (old, new))
             label = "Leave date"
         else:
             label = "Sign-in email"

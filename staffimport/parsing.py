@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
+from portal.lib.uktime import long_date
 from portal.models import EmploymentType
 from staffimport.columns import (
     COLUMN_NAMES,
@@ -331,7 +332,7 @@ def _parsed_values(raw: dict[str, str], header: Header, bad: _Report) -> dict[st
     parsed("leave_date", parse_date)
     start, leave = values.get("start_date"), values.get("leave_date")
     if start and leave and leave < start:
-        bad("leave_date", f"{leave:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
+        bad("leave_date", f"{long_date(leave)} is before the start date {long_date(start)}.")
     parsed("politically_restricted", partial(parse_yes_no, blank=False))
     return values
 

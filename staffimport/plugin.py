@@ -26,6 +26,7 @@ def register() -> None:
     )
     registry.register_audit_verbs(StaffImportEvent)
     registry.register_email_kinds(StaffImportEmail)
+    registry.register_link_labels({"staffimport:held": "Approve or refuse the held changes"})
     # Imports made before the staff import had an app of its own are recorded as portal's.
     for model in ("staffimport.staffimport", "portal.staffimport"):
         registry.register_object_kind(

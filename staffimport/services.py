@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import User
+from portal.registry import registry
 from portal.services.audit import audit_record
 from staffimport.applying import Applier, ApplyStopped
 from staffimport.events import StaffImportEvent
@@ -223,6 +224,14 @@ def staff_import_request_apply(
         staff_import_apply(staff_import_id=staff_import.pk, ip=ip)
 
 
+def _people_changed() -> None:
+    """Tell the other apps, once the import's changes are committed, that people joined or
+    changed (declarations asks newcomers to sign open campaigns then, not at its next sweep).
+    Robust: a hook that fails (the broker down) must not turn a finished import into an error;
+    the apps' own sweeps catch up."""
+    transaction.on_commit(registry.call_people_changed_hooks, robust=True)
+
+
 def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
     """Check the file again and, if the plan is exactly the one previewed, apply it. Runs only
     once per press of "Apply" (a second delivery of the task finds it already started)."""
@@ -287,6 +296,8 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
                 },
                 ip=ip,
             )
+            # What earlier batches changed is kept, so it counts as changed.
+            _people_changed()
         return
     counts = {**plan.counts(), **done}
     with transaction.atomic():
@@ -305,3 +316,4 @@ def staff_import_apply(*, staff_import_id: int, ip: str | None = None) -> None:
             changes={"file": staff_import.file_name, "sha256": staff_import.sha256, **done},
             ip=ip,
         )
+        _people_changed()

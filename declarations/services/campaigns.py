@@ -11,19 +11,25 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, PolicyVersion
-from declarations.selectors import campaign_audience
-from portal.lib.uktime import end_of_day
-from portal.models import Department, User
+from declarations.outbox import invitation_key
+from declarations.selectors import campaign_audience, campaign_outstanding, versions_in_effect
+from portal.lib.uktime import end_of_day, long_date
+from portal.models import Department, OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
 ENROL_BATCH = 1000
 
 # The statement a new campaign starts with (seed 004, paragraph 1); the administrator may edit it.
+# It names no place on the page ("shown above"): the receipt and the record show it too.
 DEFAULT_STATEMENT = (
-    "I declare that I have read and understood the policies shown above, that I will comply "
-    "with them, and that I understand that not complying may lead to disciplinary action."
+    "I declare that I have read and understood the policies named in this declaration, that I "
+    "will comply with them, and that I understand that not complying may lead to disciplinary "
+    "action."
 )
+
+# What the campaign form asks an administrator to tick to put a superseded version in a campaign.
+OLDER_VERSION_CONFIRMATION = "I mean to ask for an older version"
 
 # The settings a policy administrator chooses on the campaign form.
 CAMPAIGN_FIELDS = (
@@ -49,7 +55,20 @@ def _require_draft(campaign: Campaign) -> Campaign:
     return current
 
 
-def _check_versions(versions: Iterable[PolicyVersion]) -> list[PolicyVersion]:
+def asked_on(campaign: Campaign) -> date:
+    """The day people are first asked: the opening date, or today if that has passed."""
+    today = timezone.localdate()
+    # A draft without an opening date is refused by full_clean, after the versions are checked.
+    return max(today, timezone.localdate(campaign.opens_at)) if campaign.opens_at else today
+
+
+def _check_versions(
+    versions: Iterable[PolicyVersion], *, on: date, older_reason: str
+) -> tuple[list[PolicyVersion], list[PolicyVersion]]:
+    """The versions, and those of them older than the version in effect on the day people are
+    asked. An older one is refused unless there is a reason for it (the form's "I mean to ask
+    for an older version"); one that will not yet be in effect that day is refused outright,
+    since people would sign to comply with rules that do not yet apply."""
     versions = list(versions)
     if not versions:
         raise ValidationError({"versions": "Choose at least one policy version to sign."})
@@ -58,7 +77,33 @@ def _check_versions(versions: Iterable[PolicyVersion]) -> list[PolicyVersion]:
     policies = [v.policy_id for v in versions]
     if len(policies) != len(set(policies)):
         raise ValidationError({"versions": "Choose one version of each policy, not two."})
-    return versions
+    when = long_date(on)
+    early = [v for v in versions if v.effective_date > on]
+    if early:
+        raise ValidationError(
+            {
+                "versions": [
+                    f"{v} is not in effect until {long_date(v.effective_date)}, "
+                    f"after people are asked on {when}. Choose the version in effect, or make "
+                    "the campaign open on or after that day."
+                    for v in early
+                ]
+            }
+        )
+    in_effect = versions_in_effect(on)
+    older = [v for v in versions if in_effect[v.policy_id].pk != v.pk]
+    if older and not older_reason.strip():
+        raise ValidationError(
+            {
+                "versions": [
+                    f"{v} has been superseded by {in_effect[v.policy_id].label}. Choose "
+                    f"{in_effect[v.policy_id].label}, or tick “{OLDER_VERSION_CONFIRMATION}” "
+                    "and say why."
+                    for v in older
+                ]
+            }
+        )
+    return versions, older
 
 
 def _describe(campaign: Campaign, versions, departments) -> dict:
@@ -75,16 +120,21 @@ def campaign_create(
     by: User,
     versions: Iterable[PolicyVersion],
     departments: Iterable[Department] = (),
+    older_versions_reason: str = "",
     ip=None,
     **fields,
 ) -> Campaign:
-    """A draft annual campaign. Nobody is asked anything until it is opened."""
+    """A draft annual campaign. Nobody is asked anything until it is opened.
+
+    A version older than the one in effect is refused unless `older_versions_reason` says why
+    (kept on the campaign and in the audit event)."""
     campaign = Campaign(kind=Campaign.Kind.ANNUAL, created_by=by, **fields)
     return _save_draft(
         campaign,
         by=by,
         versions=versions,
         departments=departments,
+        older_versions_reason=older_versions_reason,
         verb=DeclarationEvent.CAMPAIGN_CREATED,
         ip=ip,
     )
@@ -97,6 +147,7 @@ def campaign_update(
     by: User,
     versions: Iterable[PolicyVersion],
     departments: Iterable[Department] = (),
+    older_versions_reason: str = "",
     ip=None,
     **fields,
 ) -> Campaign:
@@ -110,6 +161,7 @@ def campaign_update(
         by=by,
         versions=versions,
         departments=departments,
+        older_versions_reason=older_versions_reason,
         verb=DeclarationEvent.CAMPAIGN_UPDATED,
         ip=ip,
     )
@@ -121,23 +173,27 @@ def _save_draft(
     by: User,
     versions: Iterable[PolicyVersion],
     departments: Iterable[Department],
+    older_versions_reason: str,
     verb: str,
     ip,
 ) -> Campaign:
     """Validate and save a draft with its versions and departments, and record it all."""
-    versions = _check_versions(versions)
+    versions, older = _check_versions(
+        versions, on=asked_on(campaign), older_reason=older_versions_reason
+    )
     departments = list(departments)
+    campaign.older_versions_reason = older_versions_reason.strip() if older else ""
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
     campaign.versions.set(versions)
     campaign.departments.set(departments)
-    audit_record(
-        verb=verb,
-        actor=by,
-        obj=campaign,
-        changes=_describe(campaign, versions, departments),
-        ip=ip,
-    )
+    changes = _describe(campaign, versions, departments)
+    if older:
+        changes["older_versions"] = {
+            "versions": [str(v) for v in older],
+            "reason": campaign.older_versions_reason,
+        }
+    audit_record(verb=verb, actor=by, obj=campaign, changes=changes, ip=ip)
     return campaign
 
 
@@ -199,6 +255,18 @@ def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
     now = timezone.now()
     if not current.versions.exists():
         raise ValidationError("Choose at least one policy version before opening the campaign.")
+    if current.kind == Campaign.Kind.ANNUAL:
+        # A newer version may have come into effect since the draft was saved.
+        try:
+            _check_versions(
+                current.versions.select_related("policy"),
+                on=asked_on(current),
+                older_reason=current.older_versions_reason,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                [*error.messages, "Edit the campaign's settings before opening it."]
+            ) from None
     if current.due_at <= now:
         raise ValidationError(
             "The due date has already passed. Change the due date before opening the campaign."
@@ -222,21 +290,66 @@ def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, by: User, ip=None) -> Campaign:
+def campaign_close(*, campaign: Campaign, by: User, reason: str, ip=None) -> Campaign:
     """Close an open campaign: nobody more is asked, reminders stop, and anyone who has not
-    signed stays on the record as not signed."""
+    signed stays on the record as not signed. Their obligations are kept as they are, so a
+    campaign closed by mistake can be reopened (campaign_reopen)."""
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if current.status != Campaign.Status.OPEN:
         raise ValidationError("Only an open campaign can be closed.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are closing the campaign."})
+    now = timezone.now()
     current.status = Campaign.Status.CLOSED
-    current.closed_at = timezone.now()
-    current.save(update_fields=["status", "closed_at"])
-    outstanding = current.obligations.filter(status=Obligation.Status.PENDING).count()
+    current.closed_at = now
+    current.closed_by = by
+    current.closed_reason = reason
+    current.save(update_fields=["status", "closed_at", "closed_by", "closed_reason"])
     audit_record(
         verb=DeclarationEvent.CAMPAIGN_CLOSED,
         actor=by,
         obj=current,
-        changes={"not_signed": outstanding},
+        changes={"reason": reason, **campaign_outstanding(current, now=now)},
+        ip=ip,
+    )
+    return current
+
+
+@transaction.atomic
+def campaign_reopen(*, campaign: Campaign, by: User, reason: str, ip=None) -> Campaign:
+    """Open a closed campaign again, with every obligation as it was: signed stay signed, those
+    to sign are asked again, paused stay paused.
+
+    Reopening after the due date is allowed: the people still to sign are then overdue, as they
+    would have been. Nothing is sent here: the declarations sweep (every five minutes) carries
+    on from where each obligation had got to, so each person gets at most the one reminder or
+    overdue notice whose time came while it was closed, and their line manager is told once
+    (the sweep's catch-up rules, dedup keys and *_escalated_at fields see to that). People who
+    joined the audience meanwhile are asked by the same sweep, with a due date still ahead.
+    """
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if current.status != Campaign.Status.CLOSED:
+        raise ValidationError("Only a closed campaign can be reopened.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are reopening the campaign."})
+    now = timezone.now()
+    current.status = Campaign.Status.OPEN
+    current.reopened_at = now
+    current.reopened_by = by
+    current.reopened_reason = reason
+    current.save(update_fields=["status", "reopened_at", "reopened_by", "reopened_reason"])
+    audit_record(
+        verb=DeclarationEvent.CAMPAIGN_REOPENED,
+        actor=by,
+        obj=current,
+        changes={
+            "reason": reason,
+            "closed_at": current.closed_at,
+            "due_at": current.due_at,
+            **campaign_outstanding(current, now=now),
+        },
         ip=ip,
     )
     return current
@@ -331,7 +444,7 @@ def campaign_enrol(
                     Message(
                         to=person,
                         template=template,
-                        dedup_key=f"decl-opened:{campaign.pk}:{person.pk}",
+                        dedup_key=invitation_key(campaign.pk, person.pk),
                         context={
                             "campaign": campaign,
                             "versions": versions,
@@ -394,6 +507,13 @@ def obligation_resume(*, obligation: Obligation, by: User, ip=None) -> Obligatio
     return current
 
 
+def latest_extension(*, today: date | None = None) -> datetime:
+    """The latest due date an extension may give: the end of the day the organisation's
+    maximum number of days from today."""
+    days = OrganisationSettings.load().max_extension_days
+    return end_of_day((today or timezone.localdate()) + timedelta(days=days))
+
+
 @transaction.atomic
 def obligation_extend(
     *, obligation: Obligation, by: User, due_at: datetime, reason: str, ip=None
@@ -411,6 +531,11 @@ def obligation_extend(
         raise ValidationError({"due_at": "The new due date must be after the current one."})
     if due_at <= timezone.now():
         raise ValidationError({"due_at": "The new due date must be in the future."})
+    latest = latest_extension()
+    if due_at > latest:
+        # A due date years away would quietly stop the person's reminders for good.
+        when = long_date(timezone.localdate(latest))
+        raise ValidationError({"due_at": f"The latest due date you can give is {when}."})
     previous = current.due_at
     current.due_at = due_at
     # A new deadline starts the reminders and escalations afresh: the sweep schedules the next

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from declarations.events import DeclarationEvent
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import Campaign, Policy, PolicyVersion
-from portal.lib.uktime import end_of_day
+from portal.lib.uktime import end_of_day, long_datetime
 from portal.models import User
 from portal.services.audit import audit_record
 
@@ -253,9 +253,10 @@ def policy_version_publish(
     with earlier signatories, the re-sign campaign opened for them."""
     current = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     if current.is_published:
+        published_at = current.published_at
+        assert published_at is not None  # a published version records when
         raise ValidationError(
-            f"Version {current.label} was already published on "
-            f"{timezone.localtime(current.published_at):%d %B %Y at %H:%M}."
+            f"Version {current.label} was already published on {long_datetime(published_at)}."
         )
     now = timezone.now()
     if resign_due_at is not None and resign_due_at <= now:

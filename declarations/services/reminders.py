@@ -25,7 +25,7 @@ number of staff: no query per person except the outbox insert, which is itself i
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, Expression, F, Q, Value
@@ -35,6 +35,13 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Obligation
+from declarations.outbox import (
+    ObligationMessage,
+    admin_digest_key,
+    deadline_key,
+    reminder_key,
+)
+from declarations.selectors import versions_asked
 from declarations.services.campaigns import campaign_enrol
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
@@ -134,22 +141,20 @@ def _plan(row: Obligation, now: datetime) -> tuple[str, datetime | None, datetim
     return "reminder", slot, min(slot + cadence, window_start)
 
 
-def _deadline_key(row: Obligation) -> str:
-    # The due-day, overdue and manager messages belong to one deadline: an extended deadline
-    # earns its own, once each, and never a repeat for the old one.
-    return f"{row.due_at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-
-
-def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
+def _reminder_message(
+    row: Obligation, kind: str, slot: datetime, versions: list[dict[str, str]]
+) -> Message:
     user = row.user
     manager = user.line_manager if user.line_manager and user.line_manager.is_active else None
     if kind == "reminder":
         template = DeclarationEmail.REMINDER
-        key = f"decl-reminder:{row.pk}:{slot.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        key = reminder_key(row.pk, slot)
     elif kind == "due":
-        template, key = DeclarationEmail.DUE_TODAY, f"decl-due:{row.pk}:{_deadline_key(row)}"
+        template = DeclarationEmail.DUE_TODAY
+        key = deadline_key(ObligationMessage.DUE, row.pk, row.due_at)
     else:
-        template, key = DeclarationEmail.REMINDER, f"decl-overdue:{row.pk}:{_deadline_key(row)}"
+        template = DeclarationEmail.REMINDER
+        key = deadline_key(ObligationMessage.OVERDUE, row.pk, row.due_at)
     return Message(
         to=user,
         template=template,
@@ -157,6 +162,7 @@ def _reminder_message(row: Obligation, kind: str, slot: datetime) -> Message:
         url=reverse("declarations:sign", args=[row.pk]),
         context={
             "campaign": row.campaign,
+            "versions": versions,
             "due_at": _local(row.due_at),
             "overdue": kind == "overdue",
             "line_manager": manager,
@@ -200,12 +206,13 @@ def _remind_batch(*, rows: list[Obligation], now: datetime, result: SweepResult)
     groups: dict[tuple, list[int]] = defaultdict(list)
     messages: list[Message] = []
     sent: dict[str, list[int]] = defaultdict(list)
+    versions = versions_asked(row.campaign_id for row in rows)
     for row in rows:
         kind, slot, upcoming = _plan(row, now)
         groups[(row.next_reminder_at, upcoming, kind != "none")].append(row.pk)
         if kind != "none":
             assert slot is not None  # every kind but "none" is sent for a slot
-            messages.append(_reminder_message(row, kind, slot))
+            messages.append(_reminder_message(row, kind, slot, versions[row.campaign_id]))
             sent[kind].append(row.pk)
     for (read, upcoming, sends), pks in groups.items():
         claimed = Obligation.objects.filter(pk__in=pks, next_reminder_at=read).update(
@@ -257,15 +264,17 @@ def _escalate_batch(*, rows: list[Obligation], now: datetime, result: SweepResul
     if claimed != len(pks):
         raise SweepClaimConflict(f"{len(pks) - claimed} escalation rows changed under the claim")
     team_path = reverse("declarations:my_team")
+    versions = versions_asked(row.campaign_id for row in rows)
     notifications_queue_many(
         messages=[
             Message(
                 to=_line_manager(row),
                 template=DeclarationEmail.OVERDUE_MANAGER,
-                dedup_key=f"decl-overdue-mgr:{row.pk}:{_deadline_key(row)}",
+                dedup_key=deadline_key(ObligationMessage.LINE_MANAGER, row.pk, row.due_at),
                 url=team_path,
                 context={
                     "campaign": row.campaign,
+                    "versions": versions[row.campaign_id],
                     "person": row.user,
                     "due_at": _local(row.due_at),
                     "days_overdue": days_overdue(row.due_at, now),
@@ -300,7 +309,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
     if not admins:
         return 0
     day = _local(now).date()
-    keys = {a.pk: f"decl-overdue-admin:{campaign.pk}:{day:%Y-%m-%d}:{a.pk}" for a in admins}
+    keys = {a.pk: admin_digest_key(campaign.pk, day, a.pk) for a in admins}
     if Notification.objects.filter(dedup_key__in=keys.values()).exists():
         return 0
     claimed = Obligation.objects.filter(
@@ -320,6 +329,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
     )
     context = {
         "campaign": campaign,
+        "versions": versions_asked([campaign.pk])[campaign.pk],
         "count": claimed,
         "by_department": list(
             ours.values("user__department__name")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Declaration, Obligation
+from declarations.outbox import receipt_key
 from declarations.selectors import extra_statements_for
 from portal.models import AuditEvent, User
 from portal.reauth import Proof, ProofMethod
@@ -213,8 +214,9 @@ def _declaration_record(
     notification_queue(
         to=by,
         template=DeclarationEmail.RECEIPT,
-        dedup_key=f"decl-receipt:{declaration.pk}",
+        dedup_key=receipt_key(declaration.pk),
         context={"declaration": declaration, "campaign": campaign},
-        url=reverse("declarations:receipt", args=[declaration.pk]),
+        # "See and print the full record": the email's button opens the record itself.
+        url=reverse("declarations:record", args=[declaration.pk]),
     )
     return declaration

@@ -87,6 +87,9 @@ ROUTES = {
     "declarations:policy": Entry(get=everyone(200), post=everyone(200)),
     "declarations:version": Entry(get=everyone(200), post=everyone(200), model=PolicyVersion),
     "declarations:version_pdf": Entry(get=everyone(200), post=everyone(200), model=PolicyVersion),
+    "declarations:version_compare": Entry(
+        get=everyone(200), post=everyone(200), model=PolicyVersion
+    ),
     "declarations:admin_policies": Entry(**_admin(post=200)),
     "declarations:policy_create": Entry(
         **_admin(),
@@ -115,7 +118,13 @@ ROUTES = {
     "declarations:campaign": Entry(**_admin(post=200), model=Campaign),
     "declarations:campaign_edit": Entry(**_admin(), form=_campaign_form, model=Campaign),
     "declarations:campaign_open": Entry(**_action(model=Campaign)),
-    "declarations:campaign_close": Entry(**_action(model=Campaign)),
+    # A confirmation page with a required reason, then the change.
+    "declarations:campaign_close": Entry(
+        **_admin(), form=lambda s: {"reason": "Everyone has been followed up."}, model=Campaign
+    ),
+    "declarations:campaign_reopen": Entry(
+        **_admin(), form=lambda s: {"reason": "Closed by mistake."}, model=Campaign
+    ),
     "declarations:statement_add": Entry(
         **_action(
             form=lambda s: {
@@ -153,7 +162,7 @@ ROUTES = {
 def scene(people: People) -> dict:
     """A published version with a PDF and a draft of the same policy; an open campaign in which
     alice has yet to sign; her signed declaration in an earlier one; a draft campaign with an
-    extra statement."""
+    extra statement; a closed campaign."""
     alice = people.owner
     policy = PolicyFactory(slug="it", title="IT and social media")
     published = PolicyVersionFactory(
@@ -169,6 +178,7 @@ def scene(people: People) -> dict:
     declaration = DeclarationFactory(obligation=ObligationFactory(campaign=earlier, user=alice))
     draft_campaign = CampaignFactory(versions=[published])
     statement = ExtraStatementFactory(campaign=draft_campaign)
+    closed = CampaignFactory(open=True, status=Campaign.Status.CLOSED, versions=[published])
     slug = {"slug": policy.slug}
     return {
         "policy_admin_pk": people.holding(ADMIN).pk,
@@ -180,6 +190,7 @@ def scene(people: People) -> dict:
         "declarations:policy": slug,
         "declarations:version": {"pk": published.pk},
         "declarations:version_pdf": {"pk": published.pk},
+        "declarations:version_compare": {"pk": published.pk},
         "declarations:admin_policy": slug,
         "declarations:policy_edit": slug,
         "declarations:version_create": slug,
@@ -190,6 +201,7 @@ def scene(people: People) -> dict:
         "declarations:campaign_edit": {"pk": draft_campaign.pk},
         "declarations:campaign_open": {"pk": draft_campaign.pk},
         "declarations:campaign_close": {"pk": campaign.pk},
+        "declarations:campaign_reopen": {"pk": closed.pk},
         "declarations:statement_add": {"pk": draft_campaign.pk},
         "declarations:statement_remove": {"pk": statement.pk},
         "declarations:campaign_people": {"pk": campaign.pk},

@@ -123,6 +123,7 @@ def test_the_pages_policy_administrators_use_are_accessible(page, live_server, p
         reverse("declarations:campaign_edit", args=[scene["draft_campaign"].pk]),
         reverse("declarations:campaign", args=[scene["campaign"].pk]),
         reverse("declarations:campaign_people", args=[scene["campaign"].pk]),
+        reverse("declarations:campaign_close", args=[scene["campaign"].pk]),
         reverse("declarations:obligation", args=[scene["obligation"].pk]),
         reverse("declarations:record", args=[scene["declaration"].pk]),
     ):

@@ -1,6 +1,7 @@
-"""Two journeys in a real browser (Debian's Chromium), each page checked with axe-core:
-a member of staff from the reminder email to the receipt, and a policy administrator from
-publishing a version to the report on the campaign they opened."""
+"""Journeys in a real browser (Debian's Chromium), each page checked with axe-core:
+a member of staff from the reminder email to the receipt; a policy administrator from
+publishing a version to the report on the campaign they opened, and closing a campaign by
+mistake and reopening it; a line manager's team page."""
 
 import re
 from datetime import timedelta
@@ -177,3 +178,63 @@ def test_a_line_manager_opens_my_team_from_the_menu(page: Page, live_server, ali
     # On a phone the tables scroll sideways: they must still be reachable by keyboard.
     page.set_viewport_size({"width": 400, "height": 800})
     assert_accessible(page)
+
+
+def test_a_policy_administrator_closes_a_campaign_by_mistake_and_reopens_it(
+    page: Page, live_server, alice, charlie
+):
+    admin = UserFactory(full_name="Priya Policy", email="hr@example.org", roles=[Role.POLICY_ADMIN])
+    campaign = CampaignFactory(
+        open=True,
+        audience_all=False,
+        name="Annual declaration 2026",
+        versions=[PolicyVersionFactory(published=True)],
+    )
+    waiting = ObligationFactory(
+        campaign=campaign, user=alice, due_at=timezone.now() - timedelta(days=1)
+    )
+    ObligationFactory(campaign=campaign, user=charlie)
+    page.goto(f"{live_server.url}/declarations/manage/campaigns/{campaign.pk}/")
+    _sign_in_here(page, admin)
+
+    # Closing asks first, saying who is still to sign and what closing does.
+    page.get_by_role("link", name="Close campaign…").click()
+    expect(page.get_by_role("heading", name="Close Annual declaration 2026?")).to_be_visible()
+    expect(page.get_by_text("2 people are still to sign")).to_be_visible()
+    expect(page.get_by_text("1 of them overdue")).to_be_visible()
+    _accessible_on_a_desk_and_a_phone(page)
+    page.get_by_role("button", name="Close campaign").click()
+    expect(page.get_by_text("Say why you are closing the campaign.")).to_be_visible()
+    assert page.get_by_label("Why are you closing it?").get_attribute("aria-invalid") == "true"
+    _accessible_on_a_desk_and_a_phone(page)
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.OPEN
+
+    page.get_by_label("Why are you closing it?").fill("The year's round is complete.")
+    page.get_by_role("button", name="Close campaign").click()
+    expect(page.get_by_text("Campaign closed.")).to_be_visible()
+    expect(page.get_by_text("Reason: The year's round is complete.")).to_be_visible()
+    _accessible_on_a_desk_and_a_phone(page)
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.CLOSED
+
+    # It was a mistake: reopen it, with a reason; everyone's declaration is as it was.
+    page.get_by_role("link", name="Reopen campaign…").click()
+    expect(page.get_by_role("heading", name="Reopen Annual declaration 2026?")).to_be_visible()
+    expect(page.get_by_text("has passed")).to_have_count(0)  # the campaign is not yet due
+    _accessible_on_a_desk_and_a_phone(page)
+    page.get_by_label("Why are you reopening it?").fill(
+        "Closed by mistake: not everyone has signed."
+    )
+    page.get_by_role("button", name="Reopen campaign").click()
+    expect(page.get_by_text("Campaign reopened.")).to_be_visible()
+    expect(page.get_by_text("Reason: Closed by mistake: not everyone has signed.")).to_be_visible()
+    expect(page.get_by_role("link", name="Close campaign…")).to_be_visible()
+    _accessible_on_a_desk_and_a_phone(page)
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.OPEN
+    assert Obligation.objects.get(pk=waiting.pk).status == Obligation.Status.PENDING
+
+
+def _accessible_on_a_desk_and_a_phone(page: Page) -> None:
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 720})

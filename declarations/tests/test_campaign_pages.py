@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from declarations.models import Campaign, Obligation
 from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from portal.models import OrganisationSettings
 from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import DepartmentFactory, UserFactory
 
@@ -46,7 +47,7 @@ def test_an_administrator_creates_a_campaign_in_uk_time(client, policy_admin):
     assert campaign.opens_at == datetime(2027, 4, 1, 8, 0, tzinfo=UTC)
     assert list(campaign.versions.all()) == [version]
     page = client.get(response.url)
-    assert "Thursday 1 April 2027, 09:00" in page.text
+    assert "1 April 2027, 09:00" in page.text
 
 
 def test_a_campaign_form_with_mistakes_keeps_what_was_typed(client, policy_admin):
@@ -101,9 +102,9 @@ def test_the_people_page_finds_people_and_runs_a_fixed_number_of_queries(
     client.force_login(policy_admin)
     url = reverse("declarations:campaign_people", args=[campaign.pk])
     client.get(url)
-    # The layout, then the campaign, the count and the page of obligations with people and
-    # their departments.
-    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+    # The layout, then the campaign, its figures, the count and the page of obligations with
+    # people and their departments.
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
         response = client.get(url)
     assert "Page 1 of 2" in response.text
     found = client.get(url, {"q": "findme"})
@@ -145,6 +146,30 @@ def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):
     # The history reads in UK time, as the person extending it typed it, not as stored (UTC).
     history = client.get(reverse("declarations:obligation", args=[obligation.pk])).text
     assert f"<strong>to</strong>: {new_due:%-d %b %Y, %H:%M}" in history
+
+
+def test_the_extension_picker_stops_at_the_latest_date_and_a_later_one_is_refused(
+    client, policy_admin, alice
+):
+    org = OrganisationSettings.load()
+    org.max_extension_days = 365
+    org.save()
+    obligation = ObligationFactory(user=alice)
+    latest = timezone.localdate() + timedelta(days=365)
+    client.force_login(policy_admin)
+
+    page = client.get(reverse("declarations:obligation", args=[obligation.pk]))
+    assert f'max="{latest:%Y-%m-%d}T23:59"' in page.text
+
+    refused = client.post(
+        reverse("declarations:obligation_extend", args=[obligation.pk]),
+        {"due_at": "9999-12-31T23:59", "reason": "Career break"},
+    )
+    assert refused.status_code == 400
+    assert f"The latest due date you can give is {latest.day} {latest:%B %Y}." in refused.text
+    assert 'value="Career break"' in refused.text
+    obligation.refresh_from_db()
+    assert obligation.due_at.year < 9999
 
 
 def test_the_campaign_list_runs_a_fixed_number_of_queries(

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -203,7 +203,7 @@ def test_a_campaign_can_only_name_published_versions(policy_admin):
 
 def test_closing_a_campaign_stops_enrolment(alice, policy_admin):
     campaign = _campaign(open=True)
-    campaign_close(campaign=campaign, by=policy_admin)
+    campaign_close(campaign=campaign, by=policy_admin, reason="Round complete")
     assert campaign_enrol(campaign=campaign) == 0
     assert AuditEvent.objects.filter(verb="campaign.closed").exists()
 
@@ -249,6 +249,29 @@ def test_pausing_resuming_and_extending_are_recorded_with_reasons(alice, policy_
         .values_list("verb", flat=True)
     )
     assert verbs == ["obligation.paused", "obligation.resumed", "obligation.extended"]
+
+
+def test_an_extension_is_refused_beyond_the_organisations_longest(alice, policy_admin):
+    org = OrganisationSettings.load()
+    org.max_extension_days = 30
+    org.save()
+    obligation = ObligationFactory(user=alice, due_at=timezone.now() + timedelta(days=1))
+    today = timezone.localdate()
+    latest = datetime.combine(today + timedelta(days=30), time(23, 59), tzinfo=LONDON)
+    latest_text = f"{latest.day} {latest:%B %Y}"
+
+    for too_late in (latest + timedelta(minutes=1), datetime(9999, 12, 31, tzinfo=UTC)):
+        with pytest.raises(
+            ValidationError, match=f"The latest due date you can give is {latest_text}."
+        ):
+            obligation_extend(
+                obligation=obligation, by=policy_admin, due_at=too_late, reason="Leave"
+            )
+    obligation_extend(obligation=obligation, by=policy_admin, due_at=latest, reason="Leave")
+
+    obligation.refresh_from_db()
+    assert obligation.due_at == latest
+    assert AuditEvent.objects.filter(verb="obligation.extended").count() == 1
 
 
 def test_a_pause_needs_a_reason_and_an_extension_a_later_date(alice, policy_admin):

@@ -7,7 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from declarations.forms import (
+    CampaignCloseForm,
     CampaignForm,
+    CampaignReopenForm,
     ExtendForm,
     ExtraStatementForm,
     OutstandingFilterForm,
@@ -117,6 +119,21 @@ def test_the_campaign_form_takes_any_input(client, policy_admin, published, depa
         url = reverse("declarations:campaign_edit", args=[campaign.pk])
     fields = data.draw(form_data(CampaignForm(instance=campaign)))
     assert_calm(submit(client, "post", url, fields))
+
+
+@fuzzes(CampaignCloseForm, CampaignReopenForm)
+@pytest.mark.parametrize("page", ["close", "reopen"])
+@given(data=st.data())
+@FUZZ
+def test_closing_and_reopening_a_campaign_take_any_reason(
+    client, policy_admin, published, page, data
+):
+    client.force_login(policy_admin)
+    status = "open" if page == "close" else "closed"
+    campaign = CampaignFactory(open=True, status=status, versions=[published])
+    form = CampaignCloseForm() if page == "close" else CampaignReopenForm()
+    url = reverse(f"declarations:campaign_{page}", args=[campaign.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(form))))
 
 
 @fuzzes(ExtraStatementForm)

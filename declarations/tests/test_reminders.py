@@ -270,11 +270,11 @@ def test_the_reminder_email_links_to_the_signing_page_and_gives_the_uk_time(
     (email,) = mailoutbox
     assert email.to == ["alice@example.org"]
     assert email.subject == "Reminder: please sign Annual declaration 2026 by 1 July 2026"
-    assert "by 17:00 on Wednesday 1 July 2026" in email.body
+    assert "by 1 July 2026, 17:00" in email.body
     assert f"http://testserver/declarations/sign/{obligation.pk}/" in email.body
     html = email.alternatives[0][0]
     assert f"http://testserver/declarations/sign/{obligation.pk}/" in html
-    assert "17:00 on Wednesday 1 July 2026" in html
+    assert "1 July 2026, 17:00" in html
 
 
 def test_an_extended_deadline_brings_the_reminders_back(campaign, alice, policy_admin, now):

@@ -78,7 +78,7 @@ def test_closing_a_campaign_stops_an_enrolment_under_way(policy_admin, monkeypat
     def queue_then_close(**kwargs):
         batches.append(queue(**kwargs))
         if len(batches) == 1:  # the administrator closes it while the task is half way
-            campaign_close(campaign=campaign, by=policy_admin)
+            campaign_close(campaign=campaign, by=policy_admin, reason="Opened by mistake")
         return batches[-1]
 
     monkeypatch.setattr(campaigns_module, "notifications_queue_many", queue_then_close)

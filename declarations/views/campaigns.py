@@ -1,9 +1,11 @@
 """Campaigns and the people in them (policy administrators only)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,37 +18,43 @@ from declarations.access import (
     is_policy_admin,
 )
 from declarations.forms import (
+    CampaignCloseForm,
     CampaignForm,
+    CampaignReopenForm,
     ExtendForm,
     ExtraStatementForm,
     PauseForm,
     PeopleFilterForm,
     campaign_initial,
 )
-from declarations.models import Campaign, Obligation
-from declarations.selectors import campaign_audience
+from declarations.models import Campaign
+from declarations.outbox import obligation_messages_sent
+from declarations.reports import completion_overall, figures_of, with_figures
+from declarations.selectors import campaign_audience, campaign_outstanding
 from declarations.services.campaigns import (
     campaign_close,
     campaign_create,
     campaign_open,
+    campaign_reopen,
     campaign_update,
     extra_statement_add,
     extra_statement_remove,
+    latest_extension,
     obligation_extend,
     obligation_pause,
     obligation_resume,
 )
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.audit_history import audit_history
+from portal.lib.uktime import long_datetime
 
 
 @access_required(is_policy_admin)
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
-    campaigns = Campaign.objects.annotate(
-        asked=Count("obligations"),
-        signed=Count("obligations", filter=Q(obligations__status=Obligation.Status.SIGNED)),
-    ).order_by("-opens_at", "-pk")
+    campaigns = with_figures(Campaign.objects.order_by("-opens_at", "-pk"), timezone.now())
     page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    for campaign in page.object_list:
+        campaign.figures = figures_of(campaign)
     return render(request, "declarations/admin/campaign_list.html", {"page": page})
 
 
@@ -103,16 +111,11 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     versions = campaign.versions.select_related("policy").order_by("policy__title")
     statements = campaign.extra_statements.prefetch_related("departments").order_by("pk")
-    counts = campaign.obligations.aggregate(
-        asked=Count("pk"),
-        signed=Count("pk", filter=Q(status=Obligation.Status.SIGNED)),
-        paused=Count("pk", filter=Q(status=Obligation.Status.PAUSED)),
-    )
     context = {
         "campaign": campaign,
         "versions": versions,
         "statements": statements,
-        "counts": counts,
+        "figures": completion_overall(campaign, timezone.now()),
         "departments": campaign.departments.order_by("name"),
         "is_draft": campaign.status == Campaign.Status.DRAFT,
         "scheduled": campaign.status == Campaign.Status.OPEN
@@ -137,9 +140,9 @@ def campaign_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # Opening sets when it opened (now, or the opening time if that is still ahead).
         assert campaign.opened_at is not None
         if campaign.opened_at > timezone.now():
-            local = timezone.localtime(campaign.opened_at)
             messages.success(
-                request, f"Campaign scheduled: people will be asked on {local:%d %B %Y at %H:%M}."
+                request,
+                f"Campaign scheduled: people will be asked on {long_datetime(campaign.opened_at)}.",
             )
         else:
             messages.success(
@@ -150,17 +153,71 @@ def campaign_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=campaign.pk)
 
 
+def _closing_page(
+    request: AuthenticatedRequest,
+    campaign: Campaign,
+    *,
+    allowed_from: str,
+    refusal: str,
+    form_class: type[CampaignCloseForm] | type[CampaignReopenForm],
+    service: Callable[..., Campaign],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """Closing and reopening: a page saying what it will do, then a reason, then the change."""
+    if campaign.status != allowed_from:
+        messages.error(request, refusal)
+        return redirect("declarations:campaign", pk=campaign.pk)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            service(
+                campaign=campaign,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("declarations:campaign", pk=campaign.pk)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "outstanding": campaign_outstanding(campaign),
+        "now": timezone.now(),
+    }
+    return render(request, template, context, status=400 if form.is_bound else 200)
+
+
 @access_required(is_policy_admin)
-@require_POST
 def campaign_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    campaign = get_campaign_for_admin(request.user, pk)
-    try:
-        campaign_close(campaign=campaign, by=request.user, ip=client_ip(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Campaign closed. Nobody more will be asked or reminded.")
-    return redirect("declarations:campaign", pk=campaign.pk)
+    return _closing_page(
+        request,
+        get_campaign_for_admin(request.user, pk),
+        allowed_from=Campaign.Status.OPEN,
+        refusal="Only an open campaign can be closed.",
+        form_class=CampaignCloseForm,
+        service=campaign_close,
+        done="Campaign closed. Nobody more will be asked or reminded.",
+        template="declarations/admin/campaign_close.html",
+    )
+
+
+@access_required(is_policy_admin)
+def campaign_reopen_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _closing_page(
+        request,
+        get_campaign_for_admin(request.user, pk),
+        allowed_from=Campaign.Status.CLOSED,
+        refusal="Only a closed campaign can be reopened.",
+        form_class=CampaignReopenForm,
+        service=campaign_reopen,
+        done="Campaign reopened. Reminders start again from where they stopped, "
+        "within a few minutes.",
+        template="declarations/admin/campaign_reopen.html",
+    )
 
 
 @access_required(is_policy_admin)
@@ -225,6 +282,7 @@ def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "form": form,
+            "figures": completion_overall(campaign, timezone.now()),
             "page": page,
             "query": query_string.urlencode(),
             "now": timezone.now(),
@@ -236,6 +294,8 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
     declaration = (
         getattr(obligation, "declaration", None) if obligation.status == "signed" else None
     )
+    # What was sent to them (and to their line manager) and when, from the outbox itself.
+    messages_sent = obligation_messages_sent(obligation, declaration.pk if declaration else None)
     return render(
         request,
         "declarations/admin/obligation_detail.html",
@@ -245,8 +305,10 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "person": obligation.user,
             "history": audit_history(obligation),
             "declaration": declaration,
+            "messages_sent": messages_sent,
             "pause_form": pause_form or PauseForm(),
-            "extend_form": extend_form or ExtendForm(obligation=obligation),
+            "extend_form": extend_form
+            or ExtendForm(obligation=obligation, latest=latest_extension()),
         },
         status=status,
     )
@@ -295,7 +357,7 @@ def obligation_resume_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
 @require_POST
 def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     obligation = get_obligation_for_admin(request.user, pk)
-    form = ExtendForm(request.POST, obligation=obligation)
+    form = ExtendForm(request.POST, obligation=obligation, latest=latest_extension())
     if form.is_valid():
         try:
             obligation_extend(
@@ -308,7 +370,7 @@ def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            local = timezone.localtime(form.cleaned_data["due_at"])
-            messages.success(request, f"Due date extended to {local:%d %B %Y at %H:%M}.")
+            due = long_datetime(form.cleaned_data["due_at"])
+            messages.success(request, f"Due date extended to {due}.")
             return redirect("declarations:obligation", pk=obligation.pk)
     return _obligation_page(request, obligation, extend_form=form, status=400)

@@ -70,7 +70,21 @@ def version_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .order_by("-published_at")
         .first()
     )
-    return render(request, "declarations/version_detail.html", {"version": version, "newer": newer})
+    # Is there an earlier version to compare this one with?
+    has_earlier = (
+        PolicyVersion.objects.filter(
+            policy_id=version.policy_id,
+            status=PolicyVersion.Status.PUBLISHED,
+            published_at__lt=version.published_at,
+        )
+        .exclude(pk=version.pk)
+        .exists()
+    )
+    return render(
+        request,
+        "declarations/version_detail.html",
+        {"version": version, "newer": newer, "has_earlier": has_earlier},
+    )
 
 
 @login_required

@@ -14,14 +14,14 @@ from django.utils.text import slugify
 from declarations.access import can_see_my_team, get_campaign_for_admin, is_policy_admin
 from declarations.events import DeclarationEvent
 from declarations.forms import NO_DEPARTMENT, OutstandingFilterForm
-from declarations.models import Campaign, Obligation
+from declarations.models import Campaign, Obligation, lateness_text, signed_late_by
 from declarations.reports import (
     Completion,
     completion_by_department,
     completion_by_employment_type,
     completion_overall,
+    figures_of,
     outstanding,
-    percent_signed,
     report_campaigns,
     team_completion,
     team_obligations,
@@ -48,9 +48,9 @@ def _chart(completions: list[Completion]) -> dict:
 
 @access_required(is_policy_admin, sensitive=True)
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(report_campaigns(), 25).get_page(request.GET.get("page"))
+    page = Paginator(report_campaigns(timezone.now()), 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
-        campaign.percent = percent_signed(campaign.signed, campaign.asked)
+        campaign.figures = figures_of(campaign)
     return render(request, "declarations/reports/list.html", {"page": page})
 
 
@@ -112,6 +112,8 @@ CSV_HEADER = [
     "Status",
     "Due (UK time)",
     "Signed (UK time)",
+    "Signed late",
+    "How late",
     "Days overdue",
     "Paused because",
 ]
@@ -140,7 +142,8 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
     for name, email, number, dept, kind, manager, status, due, signed, paused in rows.iterator(
         chunk_size=2000
     ):
-        late = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
+        overdue = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
+        late_by = signed_late_by(due, signed) if status == Obligation.Status.SIGNED else None
         yield [
             name,
             email,
@@ -151,7 +154,9 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
             statuses.get(status, status),
             local_text(due),
             local_text(signed),
-            late,
+            ("Yes" if late_by else "No") if status == Obligation.Status.SIGNED else "",
+            lateness_text(late_by),
+            overdue,
             paused,
         ]
 

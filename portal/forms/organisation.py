@@ -18,6 +18,8 @@ class OrganisationSettingsForm(forms.ModelForm):
             "logo": "A PNG or JPEG image of at most 2 MB.",
             "clear_down_interval_days": "How often chat group members clear their chats.",
             "ico_deadline_hours": "Time allowed to tell the ICO about a reportable breach.",
+            "max_extension_days": "The furthest ahead, from today, a policy administrator can "
+            "move one person's declaration due date. At most 3650 (ten years).",
         }
 
     def clean_logo(self):

@@ -4,7 +4,7 @@ is one day overdue a minute after midnight, whatever the clocks did in between."
 
 from datetime import date, datetime, time
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
 
 def start_of_day(day: date) -> datetime:
@@ -27,3 +27,27 @@ def days_overdue(due_at: datetime, now: datetime) -> int:
 def local_text(instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """An instant as UK wall-clock text for a file (CSV, filenames); empty for no instant."""
     return timezone.localtime(instant).strftime(fmt) if instant else ""
+
+
+# Text for people (messages, emails, descriptions), in the portal's one way of writing dates
+# (portal/formats/en_GB/formats.py). Files for machines keep ISO 8601 through local_text.
+
+
+def long_date(day: date) -> str:
+    """1 December 2026: a day in prose."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def long_datetime(instant: datetime) -> str:
+    """1 December 2026, 18:38: an instant in prose, in UK time."""
+    return formats.date_format(timezone.localtime(instant), "DATETIME_FORMAT")
+
+
+def short_date(day: date) -> str:
+    """1 Dec 2026: a day in a table or a short line."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def clock(instant: datetime) -> str:
+    """18:38: the time of day of an instant, in UK time."""
+    return formats.time_format(timezone.localtime(instant), "TIME_FORMAT")

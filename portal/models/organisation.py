@@ -1,7 +1,14 @@
 from datetime import timedelta
 
-from django.core.validators import MinValueValidator
-from django.db import models
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+
+# Every page shows the organisation's name and logo: the row is read from the cache, not the
+# database, and dropped from it whenever it is saved. The timeout bounds how long a process
+# whose cache is its own (the embedded default) can show the old row after another saved it.
+_CACHE_KEY = "portal:organisation-settings"
+_CACHE_SECONDS = 60
 
 
 class Department(models.Model):
@@ -36,6 +43,13 @@ class OrganisationSettings(models.Model):
     ico_deadline_hours = models.PositiveSmallIntegerField(
         "ICO notification deadline (hours)", default=72, validators=[MinValueValidator(1)]
     )
+    # The furthest a policy administrator may move one person's declaration due date, counted
+    # from today: an open-ended extension would quietly stop their reminders for good.
+    max_extension_days = models.PositiveSmallIntegerField(
+        "longest declaration extension (days)",
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
     # How long each kind of record is kept, in months, by retention rule key (see
     # portal.registry.RetentionRule); a kind not named here keeps its rule's default.
     retention_months = models.JSONField(default=dict, blank=True)
@@ -51,9 +65,20 @@ class OrganisationSettings(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Dropped now for this transaction's own later reads, and again after commit, in case
+        # another request cached the old row in between.
+        cache.delete(_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+
     @classmethod
     def load(cls) -> "OrganisationSettings":
-        obj, _ = cls.objects.get_or_create(pk=1)
+        """The settings, from the cache when they are there (each caller gets its own copy)."""
+        obj = cache.get(_CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+            cache.set(_CACHE_KEY, obj, _CACHE_SECONDS)
         return obj
 
     @property

@@ -24,6 +24,7 @@ EDITABLE_FIELDS = (
     "chief_executive_email",
     "clear_down_interval_days",
     "ico_deadline_hours",
+    "max_extension_days",
 )
 
 

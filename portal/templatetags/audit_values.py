@@ -6,8 +6,7 @@ Events store instants as ISO strings in UTC (JSON has no dates); a hearing reads
 import re
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 register = template.Library()
@@ -31,9 +30,9 @@ def audit_value(value) -> str:
     if isinstance(value, str) and _ISO_DATETIME.match(value):
         moment = parse_datetime(value)
         if moment is not None and timezone.is_aware(moment):
-            return date_format(timezone.localtime(moment), "j M Y, H:i T")
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
     if isinstance(value, str) and _ISO_DATE.match(value):
         day = parse_date(value)
         if day is not None:
-            return date_format(day, "j M Y")
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
     return str(value)

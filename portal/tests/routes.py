@@ -74,6 +74,7 @@ ROUTES = {
             "short_name": "Northshire OPCC",
             "clear_down_interval_days": 7,
             "ico_deadline_hours": 72,
+            "max_extension_days": 365,
         },
         multipart=True,
     ),

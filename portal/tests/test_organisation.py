@@ -35,6 +35,7 @@ def _form_data(**overrides):
         "chief_executive_email": "ce@example.org",
         "clear_down_interval_days": "7",
         "ico_deadline_hours": "72",
+        "max_extension_days": "365",
     }
     data.update(overrides)
     return data
@@ -76,6 +77,21 @@ def test_a_bad_value_is_explained_and_what_was_typed_is_kept(client, sysadmin):
     assert "Enter a valid email address" in response.text
     assert 'value="Northshire OPCC"' in response.text
     assert OrganisationSettings.load().short_name == "Organisation"
+
+
+def test_the_longest_extension_is_a_setting_of_at_least_one_day(client, sysadmin):
+    client.force_login(sysadmin)
+    url = reverse("portal:organisation_settings")
+    assert 'name="max_extension_days"' in client.get(url).text
+
+    refused = client.post(url, _form_data(max_extension_days="0"))
+    assert "Ensure this value is greater than or equal to 1" in refused.text
+    assert OrganisationSettings.load().max_extension_days == 365
+
+    client.post(url, _form_data(max_extension_days="90"))
+    assert OrganisationSettings.load().max_extension_days == 90
+    event = AuditEvent.objects.get(verb="organisation.settings_changed")
+    assert event.changes["max_extension_days"] == {"from": 365, "to": 90}
 
 
 def test_a_logo_is_stored_outside_the_web_root_under_a_made_up_name_and_served_by_its_view(
@@ -153,3 +169,19 @@ def test_the_settings_service_takes_plain_values_and_records_what_the_database_h
     assert event.changes == {"short_name": {"from": "Organisation", "to": "Northshire OPCC"}}
     with pytest.raises(ValueError, match="Not an organisation setting"):
         organisation_settings_update(values={"pk": 2}, by=sysadmin)
+
+
+def test_the_settings_are_read_from_the_database_once_then_from_the_cache(
+    django_assert_num_queries,
+):
+    OrganisationSettings.load()
+    with django_assert_num_queries(0):
+        assert OrganisationSettings.load().pk == 1
+
+
+def test_a_change_saved_on_the_settings_page_shows_on_the_next_page_at_once(client, sysadmin):
+    OrganisationSettings.load()
+    client.force_login(sysadmin)
+    client.post(reverse("portal:organisation_settings"), _form_data(name="Northshire Police"))
+    assert OrganisationSettings.load().name == "Northshire Police"
+    assert "Northshire Police" in client.get(reverse("portal:dashboard")).text

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import modify_settings, override_settings
 from django.urls import reverse
 
-from portal.registry import MenuEntry, Section, registry
+from portal.registry import MenuEntry, Registry, Section, registry
 from portal.roles import Role
 from portal.services.users import user_deactivate
 from portal.tests.factories import UserFactory
@@ -63,6 +63,19 @@ def test_registering_the_same_entry_twice_changes_nothing():
     before = list(registry.menu)
     registry.register_menu(*before)
     assert registry.menu == before
+
+
+def test_people_changed_hooks_are_each_called_once_however_often_registered():
+    calls = []
+
+    def hook() -> None:
+        calls.append("called")
+
+    fresh = Registry()
+    fresh.register_people_changed_hook(hook)
+    fresh.register_people_changed_hook(hook)
+    fresh.call_people_changed_hooks()
+    assert calls == ["called"]
 
 
 def test_two_demo_loaders_may_not_claim_the_same_order():

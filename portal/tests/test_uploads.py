@@ -87,6 +87,7 @@ def test_no_address_serves_the_upload_folder(client, sysadmin, settings, tmp_pat
             "short_name": "Org",
             "clear_down_interval_days": "7",
             "ico_deadline_hours": "72",
+            "max_extension_days": "365",
             "logo": _upload(png_bytes(), "../../evil.png"),
         },
     )

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import AuthenticatedRequest, get_notification_for_user
 from portal.models import Notification
+from portal.registry import registry
 from portal.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
@@ -25,7 +26,11 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
 def notification_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_notification_for_user(request.user, pk)
     notification_mark_read(notification=notification)
-    return render(request, "portal/notification_detail.html", {"notification": notification})
+    return render(
+        request,
+        "portal/notification_detail.html",
+        {"notification": notification, "link_label": registry.link_label(notification.url)},
+    )
 
 
 @login_required

@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from portal.access import AuthenticatedRequest, client_ip
 from portal.forms.second_factor import AppCodeForm, SecondStepForm
 from portal.lib.next_url import safe_next, with_next
-from portal.lib.uktime import local_text
+from portal.lib.uktime import clock
 from portal.middleware import SECOND_FACTOR_PENDING
 from portal.services.second_factor import (
     Outcome,
@@ -139,7 +139,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
         if result.outcome is Outcome.PAUSED:
             assert result.paused_until is not None
             status = 429
-            until = local_text(result.paused_until, "%H:%M")
+            until = clock(result.paused_until)
             form.add_error(
                 None,
                 f"Too many wrong codes. Two-step sign-in is paused until {until}. If you did "

@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from portal.lib.uktime import long_date
 from portal.models import AuditEvent, User
 from portal.tests.factories import UserFactory
 from staffimport import applying
@@ -63,7 +64,7 @@ def test_leavers_are_deactivated_through_user_deactivate(policy_admin, alice, bo
         AuditEvent.objects.filter(verb="user.deactivated").values_list("object_id", "changes")
     )
     assert reasons[str(bob.pk)]["reason"].startswith(
-        f"Their leave date, {past:%d/%m/%Y}, has passed"
+        f"Their leave date, {long_date(past)}, has passed"
     )
     assert reasons[str(missing.pk)]["reason"].startswith("Not in the HR file")
     assert staff_import.counts["deactivated"] == 3

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.lib.uktime import long_date
 from portal.models import AuditEvent, Notification
 from portal.roles import Role
 from portal.tests.factories import UserFactory
@@ -132,7 +133,7 @@ def test_leaving_a_privileged_person_waits_too(policy_admin, superuser):
     assert staff_import.counts["deactivations"] == 0
     assert [h["change"] for h in staff_import.preview["held"]] == [
         "Deactivate: Marked as left (active is no) in the file",
-        f"Leave date: (none) → {date.fromisoformat(future):%d/%m/%Y}",
+        f"Leave date: (none) → {long_date(date.fromisoformat(future))}",
     ]
     apply(staff_import, by=policy_admin)
     superuser.refresh_from_db()

@@ -105,7 +105,7 @@ def test_a_leave_date_before_the_start_date_is_a_problem():
     )
     [(_row, problems)] = list(read_rows(BytesIO(data)))
     assert [str(p) for p in problems] == [
-        "Line 2, leave_date: 01/04/2024 is before the start date 01/05/2024."
+        "Line 2, leave_date: 1 April 2024 is before the start date 1 May 2024."
     ]
 
 
