@@ -91,25 +91,26 @@ def extra_statements_for(campaign: Campaign, user: User) -> list[ExtraStatement]
 
 def versions_in_effect(on: date) -> dict[int, PolicyVersion]:
     """Each policy's published version in effect on that day, by policy id: the latest effective
-    date on or before it (the latest published, if two share a date), as current_versions_prefetch
-    orders them. One query; a deployment has tens of versions, not thousands."""
+    date on or before it (the latest published, if two share a date). One query; a deployment
+    has tens of versions, not thousands."""
     in_effect: dict[int, PolicyVersion] = {}
-    published = PolicyVersion.objects.filter(
-        status=PolicyVersion.Status.PUBLISHED, effective_date__lte=on
-    ).order_by("-effective_date", "-published_at", "-pk")
-    for version in published:
+    for version in _in_effect_newest_first(on):
         in_effect.setdefault(version.policy_id, version)
     return in_effect
+
+
+def _in_effect_newest_first(on: date) -> QuerySet[PolicyVersion]:
+    """Published versions whose effective date has come by `on`, newest first: the first of
+    each policy's is the one in effect. The one definition of "in effect" in a query."""
+    return PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.PUBLISHED, effective_date__lte=on
+    ).order_by("-effective_date", "-published_at", "-pk")
 
 
 def current_versions_prefetch(to_attr: str = "current") -> Prefetch:
     """Each policy's published versions in effect today, newest first, as `policy.<to_attr>`."""
     return Prefetch(
-        "versions",
-        queryset=PolicyVersion.objects.filter(
-            status=PolicyVersion.Status.PUBLISHED, effective_date__lte=timezone.localdate()
-        ).order_by("-effective_date", "-published_at", "-pk"),
-        to_attr=to_attr,
+        "versions", queryset=_in_effect_newest_first(timezone.localdate()), to_attr=to_attr
     )
 
 
