@@ -289,6 +289,11 @@ def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
     return current
 
 
+# Said by the services, and by the close and reopen pages before they ask for a reason.
+ONLY_OPEN_CLOSES = "Only an open campaign can be closed."
+ONLY_CLOSED_REOPENS = "Only a closed campaign can be reopened."
+
+
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, by: User, reason: str, ip=None) -> Campaign:
     """Close an open campaign: nobody more is asked, reminders stop, and anyone who has not
@@ -296,7 +301,7 @@ def campaign_close(*, campaign: Campaign, by: User, reason: str, ip=None) -> Cam
     campaign closed by mistake can be reopened (campaign_reopen)."""
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if current.status != Campaign.Status.OPEN:
-        raise ValidationError("Only an open campaign can be closed.")
+        raise ValidationError(ONLY_OPEN_CLOSES)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why you are closing the campaign."})
@@ -330,7 +335,7 @@ def campaign_reopen(*, campaign: Campaign, by: User, reason: str, ip=None) -> Ca
     """
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if current.status != Campaign.Status.CLOSED:
-        raise ValidationError("Only a closed campaign can be reopened.")
+        raise ValidationError(ONLY_CLOSED_REOPENS)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why you are reopening the campaign."})

@@ -32,6 +32,8 @@ from declarations.outbox import obligation_messages_sent
 from declarations.reports import completion_overall, figures_of, with_figures
 from declarations.selectors import campaign_audience, campaign_outstanding
 from declarations.services.campaigns import (
+    ONLY_CLOSED_REOPENS,
+    ONLY_OPEN_CLOSES,
     campaign_close,
     campaign_create,
     campaign_open,
@@ -197,7 +199,7 @@ def campaign_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         get_campaign_for_admin(request.user, pk),
         allowed_from=Campaign.Status.OPEN,
-        refusal="Only an open campaign can be closed.",
+        refusal=ONLY_OPEN_CLOSES,
         form_class=CampaignCloseForm,
         service=campaign_close,
         done="Campaign closed. Nobody more will be asked or reminded.",
@@ -211,7 +213,7 @@ def campaign_reopen_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
         request,
         get_campaign_for_admin(request.user, pk),
         allowed_from=Campaign.Status.CLOSED,
-        refusal="Only a closed campaign can be reopened.",
+        refusal=ONLY_CLOSED_REOPENS,
         form_class=CampaignReopenForm,
         service=campaign_reopen,
         done="Campaign reopened. Reminders start again from where they stopped, "
