@@ -34,6 +34,9 @@ class DeclarationEvent(TextChoices):
     OBLIGATION_PAUSED = "obligation.paused", "Declaration paused for one person"
     OBLIGATION_RESUMED = "obligation.resumed", "Declaration resumed for one person"
     OBLIGATION_EXTENDED = "obligation.extended", "Due date extended for one person"
+    # One event per person reminded, also when many are reminded at once, so each person's
+    # history shows it; `sent_together` says how many went in the same send.
+    OBLIGATION_REMINDED_NOW = "obligation.reminded_now", "Reminder sent by hand"
     DECLARATION_SIGNED = "declaration.signed", "Declaration signed"
     DECLARATION_SIGNATURE_REFUSED = (
         "declaration.signature_refused",
@@ -61,6 +64,10 @@ class DeclarationEmail(TextChoices):
     CAMPAIGN_OPENED = "declarations.campaign_opened", "A declaration campaign asks you to sign"
     RESIGN = "declarations.resign", "A policy changed materially: please sign again"
     REMINDER = "declarations.reminder", "Reminder (or overdue notice) to sign a declaration"
+    REMIND_NOW = (
+        "declarations.remind_now",
+        "A line manager or policy administrator asks you to sign (sent by hand)",
+    )
     DUE_TODAY = "declarations.due_today", "Your declaration is due within a day"
     OVERDUE_MANAGER = (
         "declarations.overdue_manager",

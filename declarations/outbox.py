@@ -12,10 +12,12 @@ obligation 123's.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.db.models import Q, QuerySet, TextChoices
+from django.db.models import CharField, Expression, OuterRef, Q, QuerySet, TextChoices, Value
+from django.db.models.functions import Cast, Concat
 
+from declarations.events import DeclarationEvent
 from declarations.models import Obligation
-from portal.models import Notification
+from portal.models import AuditEvent, Notification
 
 
 class ObligationMessage(TextChoices):
@@ -23,6 +25,8 @@ class ObligationMessage(TextChoices):
 
     INVITATION = "decl-opened", "Asked to sign"
     REMINDER = "decl-reminder", "Reminder"
+    # Sent by hand ("Remind now"); the page names who sent it, from the audit trail.
+    REMIND_NOW = "decl-remind-now", "Reminder sent by hand"
     DUE = "decl-due", "Reminder: due within a day"
     OVERDUE = "decl-overdue", "Overdue notice"
     LINE_MANAGER = "decl-overdue-mgr", "Line manager told it is overdue"
@@ -35,7 +39,7 @@ DEADLINE_MESSAGES = (
     ObligationMessage.OVERDUE,
     ObligationMessage.LINE_MANAGER,
 )
-BY_OBLIGATION = (ObligationMessage.REMINDER, *DEADLINE_MESSAGES)
+BY_OBLIGATION = (ObligationMessage.REMINDER, ObligationMessage.REMIND_NOW, *DEADLINE_MESSAGES)
 
 
 def _instant(at: datetime) -> str:
@@ -50,6 +54,23 @@ def invitation_key(campaign_id: int, user_id: int) -> str:
 def reminder_key(obligation_id: int, slot: datetime) -> str:
     """One reminder per reminder slot."""
     return f"{ObligationMessage.REMINDER}:{obligation_id}:{_instant(slot)}"
+
+
+def remind_now_key(obligation_id: int, day: date) -> str:
+    """A reminder sent by hand ("Remind now"): one per person per campaign per UK calendar day,
+    whoever sends it, so two people pressing the button on the same day send one email."""
+    return f"{ObligationMessage.REMIND_NOW}:{obligation_id}:{day:%Y-%m-%d}"
+
+
+def remind_now_key_of_row(day: date) -> Expression:
+    """remind_now_key in SQL, for the obligation of the outer query (OuterRef("pk")): lets a
+    list say who was reminded today in the query that fetches it."""
+    return Concat(
+        Value(f"{ObligationMessage.REMIND_NOW}:"),
+        Cast(OuterRef("pk"), CharField()),
+        Value(f":{day:%Y-%m-%d}"),
+        output_field=CharField(),
+    )
 
 
 def deadline_key(kind: ObligationMessage, obligation_id: int, due_at: datetime) -> str:
@@ -85,12 +106,35 @@ class SentMessage:
 def obligation_messages_sent(
     obligation: Obligation, declaration_id: int | None = None
 ) -> list[SentMessage]:
-    """obligation_messages, each with its plain label (one query)."""
+    """obligation_messages, each with its plain label: one query, and one more when some were
+    sent by hand (to name who sent them)."""
+    messages = list(obligation_messages(obligation, declaration_id))
+    by_hand = [m for m in messages if message_kind(m.dedup_key) == ObligationMessage.REMIND_NOW]
+    senders = remind_now_senders(obligation) if by_hand else {}
     sent = []
-    for message in obligation_messages(obligation, declaration_id):
+    for message in messages:
         kind = message_kind(message.dedup_key)
-        sent.append(SentMessage(kind.label if kind else "Message", message))
+        what = kind.label if kind else "Message"
+        if message.dedup_key in senders:
+            what = f"Reminder sent by {senders[message.dedup_key]}"
+        sent.append(SentMessage(what, message))
     return sent
+
+
+def remind_now_senders(obligation: Obligation) -> dict[str, str]:
+    """Who sent each of the obligation's reminders by hand, by the message's key: the name
+    and capacity the audit event recorded ("Priya Policy (policy administrator)"). One query."""
+    events = AuditEvent.objects.filter(
+        object_type=Obligation._meta.label_lower,
+        object_id=str(obligation.pk),
+        verb=DeclarationEvent.OBLIGATION_REMINDED_NOW,
+    ).select_related("actor")
+    senders = {}
+    for event in events:
+        name = event.actor.full_name if event.actor else event.actor_label
+        capacity = event.changes.get("sent_as", "")
+        senders[event.changes.get("dedup_key", "")] = f"{name} ({capacity})" if capacity else name
+    return senders
 
 
 def obligation_messages(
