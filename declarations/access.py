@@ -94,6 +94,20 @@ def get_obligation_for_admin(user: User, pk: int) -> Obligation:
         raise Http404("No such obligation.") from None
 
 
+def get_obligation_for_line_manager(user: User, pk: int) -> Obligation:
+    """One of the manager's own active direct reports' obligations in a campaign that has
+    been opened (what My team lists); anyone else's, or a draft campaign's, is a 404."""
+    try:
+        return Obligation.objects.select_related("campaign", "user").get(
+            pk=pk,
+            user__line_manager_id=user.pk,
+            user__is_active=True,
+            campaign__status__in=[Campaign.Status.OPEN, Campaign.Status.CLOSED],
+        )
+    except Obligation.DoesNotExist:
+        raise Http404("No such person in your team.") from None
+
+
 def get_declaration_for_user(user: User, pk: int) -> Declaration:
     """The person who signed it, and policy administrators; everyone else gets a 404."""
     declarations = Declaration.objects.select_related("campaign", "user__department", "obligation")

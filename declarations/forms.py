@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from declarations.markdown import render_markdown
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
+from declarations.remindable import BULK_LIMIT as _MAX_REMIND
 from declarations.selectors import versions_in_effect
 from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CONFIRMATION
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
@@ -556,3 +557,64 @@ class OutstandingFilterForm(forms.Form):
             *((str(pk), name) for pk, name in Department.objects.values_list("pk", "name")),
             (NO_DEPARTMENT, "No department"),
         ]
+
+
+# The largest id a row can have (PostgreSQL's integer): anything longer is not a row of ours.
+_MAX_ID = 2**31 - 1
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+class ObligationIdsField(forms.Field):
+    """The people ticked in a list, by their obligation's id (hidden fields or tick boxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, most: int, **kwargs):
+        super().__init__(**kwargs)
+        self.most = most
+
+    def to_python(self, value) -> list[int]:
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = []
+        for one in values:
+            if not isinstance(one, str) or not _ID.fullmatch(one) or int(one) > _MAX_ID:
+                raise ValidationError("Choose people from the list.", code="invalid")
+            ids.append(int(one))
+        if len(set(ids)) > self.most:
+            raise ValidationError(f"Remind at most {self.most} people at once.", code="too_many")
+        return sorted(set(ids))
+
+
+REMIND_TICKED = "ticked"
+REMIND_EVERYONE = "everyone"
+
+
+class RemindChoiceForm(OutstandingFilterForm):
+    """Who to remind from the outstanding list: the people ticked, or everyone the list's
+    filter shows. Only chooses: the confirmation page says what would happen."""
+
+    obligation = ObligationIdsField(most=_MAX_REMIND, required=False)
+    scope = forms.ChoiceField(
+        choices=[(REMIND_TICKED, "The people ticked"), (REMIND_EVERYONE, "Everyone in this list")],
+        error_messages={"required": "Choose whether to remind the people ticked or everyone."},
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("scope") == REMIND_TICKED and not data.get("obligation"):
+            raise ValidationError(
+                "Tick the people to remind, or choose “Remind everyone in this list”."
+            )
+        return data
+
+
+class RemindSendForm(OutstandingFilterForm):
+    """The people the confirmation page named, sent back to be reminded (with the list's
+    filter, to return to it)."""
+
+    obligation = ObligationIdsField(
+        most=_MAX_REMIND,
+        error_messages={"required": "Choose at least one person to remind."},
+    )

@@ -202,6 +202,11 @@ class Obligation(models.Model):
     admin_escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not fields: set on the rows declarations.remindable.with_refusal returns (why they
+    # cannot be reminded now, "" if they can; when they were reminded by hand that day).
+    cannot_remind: str
+    reminded_now_at: datetime | None
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["campaign", "user"], name="one_obligation_per_campaign")

@@ -79,6 +79,8 @@ def refusals() -> tuple[Refusal, ...]:
 
 
 REFUSALS = {refusal.code: refusal for refusal in refusals()}
+# The name of the annotation with_refusal adds (by name, where a query groups or filters on it).
+CANNOT_REMIND = "cannot_remind"
 
 
 def with_refusal(obligations: QuerySet[Obligation], *, day: date) -> QuerySet[Obligation]:
@@ -86,15 +88,14 @@ def with_refusal(obligations: QuerySet[Obligation], *, day: date) -> QuerySet[Ob
     reminder was sent by hand on `day`, a UK calendar day, or None) and `cannot_remind` (the
     code of the first refusal that applies, or "" when they can be reminded now)."""
     sent_today = Notification.objects.filter(dedup_key=remind_now_key_of_row(day))
-    return obligations.annotate(
-        reminded_now_at=Subquery(sent_today.values("created_at")[:1])
-    ).annotate(
-        cannot_remind=Case(
-            *(When(refusal.when, then=Value(refusal.code)) for refusal in refusals()),
-            default=Value(""),
-            output_field=CharField(),
-        )
+    # By name: the model declares both attributes for the type checker (models.Obligation).
+    reminded = {"reminded_now_at": Subquery(sent_today.values("created_at")[:1])}
+    refusal = Case(
+        *(When(refusal.when, then=Value(refusal.code)) for refusal in refusals()),
+        default=Value(""),
+        output_field=CharField(),
     )
+    return obligations.annotate(**reminded).annotate(**{CANNOT_REMIND: refusal})
 
 
 def refusal_text(obligation: Obligation, code: str, reminded_now_at: datetime | None) -> str:
@@ -117,12 +118,10 @@ def refusal_text(obligation: Obligation, code: str, reminded_now_at: datetime | 
 def remind_status(obligation: Obligation, *, day: date) -> str:
     """ "" when this person can be reminded now, else why not (what their page says instead of
     the button). One query, two when they were reminded today."""
-    row = with_refusal(Obligation.objects.filter(pk=obligation.pk), day=day).values(
-        "cannot_remind", "reminded_now_at"
-    )[0]
-    if not row["cannot_remind"]:
+    row = with_refusal(Obligation.objects.filter(pk=obligation.pk).only("pk"), day=day).get()
+    if not row.cannot_remind:
         return ""
-    return refusal_text(obligation, row["cannot_remind"], row["reminded_now_at"])
+    return refusal_text(obligation, row.cannot_remind, row.reminded_now_at)
 
 
 def skipped_text(skipped: Counter[str]) -> str:
@@ -163,14 +162,14 @@ def remind_plan(obligations: QuerySet[Obligation], *, day: date) -> RemindPlan:
     annotated = with_refusal(obligations.order_by(), day=day)
     counts = Counter(
         {
-            row["cannot_remind"]: row["people"]
-            for row in annotated.values("cannot_remind").annotate(people=Count("pk"))
+            row[CANNOT_REMIND]: row["people"]
+            for row in annotated.values(CANNOT_REMIND).annotate(people=Count("pk"))
         }
     )
     can_remind = counts.pop("", 0)
     chosen = list(
         with_refusal(obligations, day=day)
-        .filter(cannot_remind="")
+        .filter(Q(**{CANNOT_REMIND: ""}))
         .select_related("user__department")[:BULK_LIMIT]
     )
     return RemindPlan(chosen=chosen, can_remind=can_remind, skipped=counts)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import campaigns, compare, policies, reports, signing
+from declarations.views import campaigns, compare, policies, remind, reports, signing
 
 app_name = "declarations"
 
@@ -66,10 +66,14 @@ urlpatterns = [
         campaigns.obligation_extend_view,
         name="obligation_extend",
     ),
+    path("manage/obligations/<int:pk>/remind/", remind.obligation_remind, name="obligation_remind"),
     # Compliance reports: policy administrators; "My team" for line managers.
     path("reports/", reports.report_list, name="reports"),
     path("reports/<int:pk>/", reports.report_campaign, name="report"),
     path("reports/<int:pk>/outstanding/", reports.report_outstanding, name="report_outstanding"),
     path("reports/<int:pk>/export.csv", reports.report_export, name="report_export"),
+    path("reports/<int:pk>/remind/", remind.remind_confirm, name="remind_confirm"),
+    path("reports/<int:pk>/remind/send/", remind.remind_send, name="remind_send"),
     path("team/", reports.my_team, name="my_team"),
+    path("team/remind/<int:pk>/", remind.team_remind, name="team_remind"),
 ]

@@ -36,9 +36,9 @@ def _admin(get: int = 200, post: int = 302) -> dict:
     return {"get": only(ADMIN, answer=get), "post": only(ADMIN, answer=post)}
 
 
-def _action(**form) -> dict:
+def _action(post: int = 302, **form) -> dict:
     """A policy administrator's button: POST only."""
-    return {**_admin(get=405), **form}
+    return {**_admin(get=405, post=post), **form}
 
 
 # Alice's own declaration: hers and the policy administrators' (everyone else: 404).
@@ -151,11 +151,24 @@ ROUTES = {
             model=Obligation,
         )
     ),
+    # Sends alice a reminder now (a POST button on her page).
+    "declarations:obligation_remind": Entry(**_action(model=Obligation)),
     "declarations:reports": Entry(**_admin(post=200)),
     "declarations:report": Entry(**_admin(post=200), model=Campaign),
     "declarations:report_outstanding": Entry(**_admin(post=200), model=Campaign),
     "declarations:report_export": Entry(**_admin(post=200), model=Campaign),
+    # Who a bulk reminder would reach (a page, changing nothing), then the send itself.
+    "declarations:remind_confirm": Entry(
+        **_action(post=200), form=lambda s: {"scope": "everyone"}, model=Campaign
+    ),
+    "declarations:remind_send": Entry(
+        **_action(form=lambda s: {"obligation": [s["declarations:sign"]["pk"]]}, model=Campaign)
+    ),
     "declarations:my_team": Entry(get=line_managers(200), post=line_managers(200)),
+    # Bob reminds alice, of his team; anyone else's obligation is a 404 to him (tested apart).
+    "declarations:team_remind": Entry(
+        get=line_managers(405), post=line_managers(302), model=Obligation
+    ),
 }
 
 
@@ -212,4 +225,8 @@ def scene(people: People) -> dict:
         "declarations:report": {"pk": campaign.pk},
         "declarations:report_outstanding": {"pk": campaign.pk},
         "declarations:report_export": {"pk": campaign.pk},
+        "declarations:obligation_remind": {"pk": obligation.pk},
+        "declarations:remind_confirm": {"pk": campaign.pk},
+        "declarations:remind_send": {"pk": campaign.pk},
+        "declarations:team_remind": {"pk": obligation.pk},
     }

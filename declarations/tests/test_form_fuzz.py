@@ -18,6 +18,8 @@ from declarations.forms import (
     PolicyForm,
     PolicyVersionForm,
     PublishForm,
+    RemindChoiceForm,
+    RemindSendForm,
     SignForm,
 )
 from declarations.markdown import render_markdown
@@ -173,6 +175,22 @@ def test_the_filters_of_the_lists_of_people_take_any_input(
     query["page"] = data.draw(st.one_of(st.just("2"), hostile_text))
     url = reverse(f"declarations:{page}", args=[obligation.campaign_id])
     assert_calm(submit(client, "get", url, query))
+
+
+@fuzzes(RemindChoiceForm, RemindSendForm)
+@pytest.mark.parametrize("page", ["remind_confirm", "remind_send"])
+@given(data=st.data())
+@FUZZ
+def test_reminding_from_the_outstanding_list_takes_any_choice(
+    client, policy_admin, obligation, department, page, data
+):
+    client.force_login(policy_admin)
+    form = RemindChoiceForm() if page == "remind_confirm" else RemindSendForm()
+    # Sometimes the real person's id, so the page or the send itself is reached.
+    real = {"obligation": [str(obligation.pk)]}
+    fields = data.draw(st.one_of(form_data(form), form_data(form, fixed=real)))
+    url = reverse(f"declarations:{page}", args=[obligation.campaign_id])
+    assert_calm(submit(client, "post", url, fields))
 
 
 @fuzzes(SignForm)

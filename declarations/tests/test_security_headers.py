@@ -56,6 +56,10 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:report": campaign_pk,
                 "declarations:report_outstanding": campaign_pk,
                 "declarations:report_export": campaign_pk,
+                "declarations:obligation_remind": obligation_pk,
+                "declarations:remind_confirm": campaign_pk,
+                "declarations:remind_send": campaign_pk,
+                "declarations:team_remind": obligation_pk,
             },
             namespaces={"declarations"},
         )

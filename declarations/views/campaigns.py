@@ -29,6 +29,7 @@ from declarations.forms import (
 )
 from declarations.models import Campaign
 from declarations.outbox import obligation_messages_sent
+from declarations.remindable import remind_status
 from declarations.reports import completion_overall, figures_of, with_figures
 from declarations.selectors import campaign_audience, campaign_outstanding
 from declarations.services.campaigns import (
@@ -308,6 +309,7 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "history": audit_history(obligation),
             "declaration": declaration,
             "messages_sent": messages_sent,
+            "cannot_remind": remind_status(obligation, day=timezone.localdate()),
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form
             or ExtendForm(obligation=obligation, latest=latest_extension()),

@@ -15,6 +15,7 @@ from declarations.access import can_see_my_team, get_campaign_for_admin, is_poli
 from declarations.events import DeclarationEvent
 from declarations.forms import NO_DEPARTMENT, OutstandingFilterForm
 from declarations.models import Campaign, Obligation, lateness_text, signed_late_by
+from declarations.remindable import with_refusal
 from declarations.reports import (
     Completion,
     completion_by_department,
@@ -88,9 +89,9 @@ def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "no_department": department == NO_DEPARTMENT,
             "show": form.cleaned_data["show"],
         }
-    page = Paginator(outstanding(campaign, now=now, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Each row says, in the same query, whether it can be reminded now (its tick box).
+    rows = with_refusal(outstanding(campaign, now=now, **filters), day=timezone.localdate(now))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
     query = request.GET.copy()
@@ -182,7 +183,9 @@ def my_team(request: AuthenticatedRequest) -> HttpResponse:
     """A line manager's own direct reports and where each stands; everyone else gets 403."""
     now = timezone.now()
     summaries = team_completion(request.user, now)
-    page = Paginator(team_obligations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each row says, in the same query, whether it can be reminded now (its button).
+    rows = with_refusal(team_obligations(request.user), day=timezone.localdate(now))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
     return render(
