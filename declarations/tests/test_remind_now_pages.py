@@ -348,3 +348,13 @@ def test_the_obligation_page_runs_a_fixed_number_of_queries_with_reminders_by_ha
     with django_assert_num_queries(len(few)):
         response = client.get(url)
     assert _page_text(response).count("Reminder sent by Priya Policy") == 10
+
+
+def test_a_closed_campaigns_list_offers_no_reminders(
+    client, campaign, outstanding_list, policy_admin
+):
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+    client.force_login(policy_admin)
+    text = client.get(reverse("declarations:report_outstanding", args=[campaign.pk])).text
+    assert "Remind the people ticked" not in text
+    assert 'aria-label="Remind Alice Staff"' not in text
