@@ -60,7 +60,14 @@ def get_campaign_for_admin(user: User, pk: int) -> Campaign:
         raise Http404("No such campaign.")
     try:
         return Campaign.objects.select_related(
-            "caused_by__policy", "created_by", "opened_by", "closed_by", "reopened_by"
+            "caused_by__policy",
+            "created_by",
+            "opened_by",
+            "closed_by",
+            "reopened_by",
+            "repeat_of",
+            "repeat",
+            "repeat_stopped_by",
         ).get(pk=pk)
     except Campaign.DoesNotExist:
         raise Http404("No such campaign.") from None

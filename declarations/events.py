@@ -28,6 +28,15 @@ class DeclarationEvent(TextChoices):
     CAMPAIGN_OPENED = "campaign.opened", "Campaign opened"
     CAMPAIGN_CLOSED = "campaign.closed", "Campaign closed"
     CAMPAIGN_REOPENED = "campaign.reopened", "Closed campaign reopened"
+    CAMPAIGN_REPEAT_PREPARED = (
+        "campaign.repeat_prepared",
+        "Next year's campaign prepared from a repeating one",
+    )
+    CAMPAIGN_REPEAT_STOPPED = "campaign.repeat_stopped", "Campaign's yearly repeat stopped"
+    CAMPAIGN_AUTOMATIC_OPENING_FAILED = (
+        "campaign.automatic_opening_failed",
+        "Prepared campaign could not open by itself",
+    )
     CAMPAIGN_PEOPLE_ASKED = "campaign.people_asked", "People asked to sign"
     CAMPAIGN_DEMO_DATES_MOVED = "campaign.demo_dates_moved", "Demo campaign dates moved back"
     # One person's declaration in a campaign
@@ -78,3 +87,11 @@ class DeclarationEmail(TextChoices):
         "To policy administrators: who is still overdue, once a day",
     )
     RECEIPT = "declarations.receipt", "Your receipt: what you signed and when"
+    REPEAT_PREPARED = (
+        "declarations.repeat_prepared",
+        "To policy administrators: next year's campaign is prepared, check it",
+    )
+    REPEAT_NOT_OPENED = (
+        "declarations.repeat_not_opened",
+        "To policy administrators: a prepared campaign could not open by itself",
+    )

@@ -14,6 +14,7 @@ from declarations.remindable import BULK_LIMIT as _MAX_REMIND
 from declarations.selectors import versions_in_effect
 from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CONFIRMATION
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
+from declarations.services.repeats import REPEAT_NOTICE_DAYS
 from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
@@ -304,6 +305,7 @@ class CampaignForm(forms.ModelForm):
             "new_starter_days",
             "reminder_every_days",
             "admin_escalation_days",
+            "repeats_yearly",
         ]
         labels = {
             "statement": "Statement each person agrees to",
@@ -312,7 +314,13 @@ class CampaignForm(forms.ModelForm):
             "admin_escalation_days": "Tell policy administrators this many days after the due "
             "date (line managers are told as soon as it has passed)",
         }
-        help_texts = {"statement": "Shown above the signature, after the policy text."}
+        help_texts = {
+            "statement": "Shown above the signature, after the policy text.",
+            "repeats_yearly": f"{REPEAT_NOTICE_DAYS} days before the anniversary of its opening, "
+            "next year's campaign is prepared as a draft with the same settings and the policy "
+            "versions in effect then. Policy administrators are emailed to check it, and it "
+            "opens by itself on its opening date unless one of them stops it.",
+        }
         error_messages = {
             "name": {"required": "Enter the campaign's name, for example Annual declaration 2026."},
             "statement": {"required": "Enter the statement each person agrees to."},
@@ -387,6 +395,7 @@ class CampaignForm(forms.ModelForm):
             "new_starter_days": data["new_starter_days"],
             "reminder_every_days": data["reminder_every_days"],
             "admin_escalation_days": data["admin_escalation_days"],
+            "repeats_yearly": data["repeats_yearly"],
             # Whether any chosen version is older is the service's to decide (on the day people
             # are asked); it takes the reason only if the box was ticked.
             "older_versions_reason": data["older_versions_reason"]
@@ -497,6 +506,17 @@ class CampaignReopenForm(forms.Form):
         help_text="Recorded with your name, and shown on the campaign page. For example: "
         "closed by mistake.",
         error_messages={"required": "Say why you are reopening the campaign."},
+    )
+
+
+class CampaignRepeatStopForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you stopping the repeat?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name, and shown on the campaign page. For example: "
+        "the declaration is now part of the annual appraisal.",
+        error_messages={"required": "Say why you are stopping the repeat."},
     )
 
 

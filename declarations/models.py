@@ -144,13 +144,36 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reopened_reason = models.TextField(blank=True)
+    # Repeating (declarations/services/repeats.py): a repeating annual campaign has next year's
+    # prepared as a draft a set number of days before the anniversary of its opening. The copy
+    # names the campaign it came from; the one-to-one link is what makes it exactly one copy.
+    repeats_yearly = models.BooleanField("repeat every year", default=False)
+    repeat_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeat"
+    )
+    # Set only on a prepared copy whose administrators were told in time: the sweep opens it
+    # on its opening date, as the system. Cleared when the repeat is stopped, or when opening
+    # it failed (the administrators are told).
+    opens_automatically = models.BooleanField(default=False)
+    repeat_stopped_at = models.DateTimeField(null=True, blank=True)
+    repeat_stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    repeat_stopped_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opens_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_at__gt=models.F("opens_at")), name="due_after_open"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(repeats_yearly=False) | Q(kind="annual"), name="only_annual_repeats"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_automatically=False) | Q(repeat_of__isnull=False),
+                name="only_a_prepared_repeat_opens_itself",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -90,6 +90,17 @@ def admin_digest_key(campaign_id: int, day: date, admin_id: int) -> str:
     return f"decl-overdue-admin:{campaign_id}:{day:%Y-%m-%d}:{admin_id}"
 
 
+def repeat_prepared_key(campaign_id: int, admin_id: int) -> str:
+    """Telling each policy administrator that a repeating campaign's next one is prepared:
+    about a campaign, not one person, so not among an obligation's messages."""
+    return f"decl-repeat-prepared:{campaign_id}:{admin_id}"
+
+
+def repeat_not_opened_key(campaign_id: int, admin_id: int) -> str:
+    """Telling each policy administrator that a prepared campaign could not open by itself."""
+    return f"decl-repeat-not-opened:{campaign_id}:{admin_id}"
+
+
 def message_kind(dedup_key: str) -> ObligationMessage | None:
     prefix = dedup_key.partition(":")[0]
     return ObligationMessage(prefix) if prefix in ObligationMessage.values else None

@@ -40,6 +40,11 @@ urlpatterns = [
         "manage/campaigns/<int:pk>/reopen/", campaigns.campaign_reopen_view, name="campaign_reopen"
     ),
     path(
+        "manage/campaigns/<int:pk>/stop-repeat/",
+        campaigns.campaign_repeat_stop_view,
+        name="campaign_repeat_stop",
+    ),
+    path(
         "manage/campaigns/<int:pk>/statements/add/",
         campaigns.statement_add,
         name="statement_add",

@@ -373,6 +373,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.declarations_sweep_task",
         "schedule": 300.0,
     },
+    # Every five minutes: repeating annual campaigns. Next year's is prepared (and policy
+    # administrators told) 28 days before it opens; a prepared one opens within minutes of its
+    # opening time, as the declarations sweep asks its audience within minutes too.
+    "campaign-repeats-sweep": {
+        "task": "declarations.tasks.campaign_repeats_sweep_task",
+        "schedule": 300.0,
+    },
     # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
     # date is a day, so an hour's delay is well inside it.
     "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},

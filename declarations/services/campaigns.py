@@ -42,6 +42,7 @@ CAMPAIGN_FIELDS = (
     "new_starter_days",
     "reminder_every_days",
     "admin_escalation_days",
+    "repeats_yearly",
 )
 
 
@@ -245,8 +246,9 @@ def extra_statement_remove(*, statement: ExtraStatement, by: User, ip=None) -> N
 
 
 @transaction.atomic
-def campaign_open(*, campaign: Campaign, by: User, ip=None) -> Campaign:
+def campaign_open(*, campaign: Campaign, by: User | None, ip=None) -> Campaign:
     """Open a draft campaign. The audience is asked by a Celery task after commit, in bulk.
+    `by` is None when the system opens it (a prepared repeat, declarations.services.repeats).
 
     If its opening time is still ahead, it is scheduled: the declarations sweep enrols the
     audience once that time comes (campaign_enrol does nothing before then).

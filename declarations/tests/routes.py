@@ -125,6 +125,9 @@ ROUTES = {
     "declarations:campaign_reopen": Entry(
         **_admin(), form=lambda s: {"reason": "Closed by mistake."}, model=Campaign
     ),
+    "declarations:campaign_repeat_stop": Entry(
+        **_admin(), form=lambda s: {"reason": "Now part of the appraisal."}, model=Campaign
+    ),
     "declarations:statement_add": Entry(
         **_action(
             form=lambda s: {
@@ -175,7 +178,7 @@ ROUTES = {
 def scene(people: People) -> dict:
     """A published version with a PDF and a draft of the same policy; an open campaign in which
     alice has yet to sign; her signed declaration in an earlier one; a draft campaign with an
-    extra statement; a closed campaign."""
+    extra statement; a closed campaign; an open one that repeats every year."""
     alice = people.owner
     policy = PolicyFactory(slug="it", title="IT and social media")
     published = PolicyVersionFactory(
@@ -192,6 +195,7 @@ def scene(people: People) -> dict:
     draft_campaign = CampaignFactory(versions=[published])
     statement = ExtraStatementFactory(campaign=draft_campaign)
     closed = CampaignFactory(open=True, status=Campaign.Status.CLOSED, versions=[published])
+    repeating = CampaignFactory(open=True, repeats_yearly=True, versions=[published])
     slug = {"slug": policy.slug}
     return {
         "policy_admin_pk": people.holding(ADMIN).pk,
@@ -215,6 +219,7 @@ def scene(people: People) -> dict:
         "declarations:campaign_open": {"pk": draft_campaign.pk},
         "declarations:campaign_close": {"pk": campaign.pk},
         "declarations:campaign_reopen": {"pk": closed.pk},
+        "declarations:campaign_repeat_stop": {"pk": repeating.pk},
         "declarations:statement_add": {"pk": draft_campaign.pk},
         "declarations:statement_remove": {"pk": statement.pk},
         "declarations:campaign_people": {"pk": campaign.pk},

@@ -10,6 +10,7 @@ from declarations.forms import (
     CampaignCloseForm,
     CampaignForm,
     CampaignReopenForm,
+    CampaignRepeatStopForm,
     ExtendForm,
     ExtraStatementForm,
     OutstandingFilterForm,
@@ -136,6 +137,21 @@ def test_closing_and_reopening_a_campaign_take_any_reason(
     form = CampaignCloseForm() if page == "close" else CampaignReopenForm()
     url = reverse(f"declarations:campaign_{page}", args=[campaign.pk])
     assert_calm(submit(client, "post", url, data.draw(form_data(form))))
+
+
+@fuzzes(CampaignRepeatStopForm)
+@pytest.mark.parametrize("which", ["original", "prepared"])
+@given(data=st.data())
+@FUZZ
+def test_stopping_a_repeat_takes_any_reason(client, policy_admin, published, which, data):
+    client.force_login(policy_admin)
+    original = CampaignFactory(open=True, repeats_yearly=True, versions=[published])
+    prepared = CampaignFactory(
+        repeats_yearly=True, repeat_of=original, opens_automatically=True, versions=[published]
+    )
+    campaign = original if which == "original" else prepared
+    url = reverse("declarations:campaign_repeat_stop", args=[campaign.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(CampaignRepeatStopForm()))))
 
 
 @fuzzes(ExtraStatementForm)

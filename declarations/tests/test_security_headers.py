@@ -19,6 +19,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
     campaign = CampaignFactory(open=True, versions=[version])
     declaration = DeclarationFactory(obligation=ObligationFactory(campaign=campaign, user=admin))
     statement = ExtraStatementFactory(campaign=campaign)
+    repeating = CampaignFactory(open=True, repeats_yearly=True, versions=[version])
     campaign_pk = {"pk": campaign.pk}
     obligation_pk = {"pk": declaration.obligation_id}
     policy = {"slug": version.policy.slug}
@@ -46,6 +47,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:campaign_open": campaign_pk,
                 "declarations:campaign_close": campaign_pk,
                 "declarations:campaign_reopen": campaign_pk,
+                "declarations:campaign_repeat_stop": {"pk": repeating.pk},
                 "declarations:statement_add": campaign_pk,
                 "declarations:statement_remove": {"pk": statement.pk},
                 "declarations:campaign_people": campaign_pk,

@@ -21,6 +21,7 @@ from declarations.forms import (
     CampaignCloseForm,
     CampaignForm,
     CampaignReopenForm,
+    CampaignRepeatStopForm,
     ExtendForm,
     ExtraStatementForm,
     PauseForm,
@@ -47,6 +48,15 @@ from declarations.services.campaigns import (
     obligation_pause,
     obligation_resume,
 )
+from declarations.services.repeats import (
+    NOT_REPEATING,
+    REPEAT_NOTICE_DAYS,
+    campaign_repeat_stop,
+    has_repeat_to_stop,
+    next_opening,
+    prepared_from,
+    will_open_automatically,
+)
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.audit_history import audit_history
 from portal.lib.uktime import long_datetime
@@ -54,7 +64,9 @@ from portal.lib.uktime import long_datetime
 
 @access_required(is_policy_admin)
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
-    campaigns = with_figures(Campaign.objects.order_by("-opens_at", "-pk"), timezone.now())
+    campaigns = with_figures(
+        Campaign.objects.select_related("repeat_of").order_by("-opens_at", "-pk"), timezone.now()
+    )
     page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
     for campaign in page.object_list:
         campaign.figures = figures_of(campaign)
@@ -125,10 +137,67 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         and campaign.opened_at
         and campaign.opened_at > timezone.now(),
     }
+    context.update(_repeat_context(campaign))
     if campaign.status == Campaign.Status.DRAFT:
         context["audience_size"] = campaign_audience(campaign).count()
         context["statement_form"] = ExtraStatementForm()
     return render(request, "declarations/admin/campaign_detail.html", context)
+
+
+def _repeat_context(campaign: Campaign) -> dict:
+    """What the campaign page says about repeating: when next year's is prepared, whether this
+    one opens by itself, and whether there is a repeat to stop."""
+    now = timezone.now()
+    prepared = getattr(campaign, "repeat", None)
+    context: dict = {
+        "prepared": prepared,
+        "notice_days": REPEAT_NOTICE_DAYS,
+        "opens_automatically": will_open_automatically(campaign),
+    }
+    context["can_stop_repeat"] = has_repeat_to_stop(campaign, prepared)
+    if (
+        campaign.repeat_of_id
+        and campaign.status == Campaign.Status.DRAFT
+        and not context["opens_automatically"]
+        and not campaign.repeat_stopped_at
+    ):
+        # Still flagged: its opening date was moved to less notice than administrators had.
+        context["not_automatic"] = "moved" if campaign.opens_automatically else "told"
+    if campaign.repeats_yearly and prepared is None and campaign.status != Campaign.Status.DRAFT:
+        next_opens = next_opening(campaign, now)[1]
+        context["next_opens_at"] = next_opens
+        context["next_prepared_on"] = timezone.localdate(prepared_from(next_opens))
+    return context
+
+
+@access_required(is_policy_admin)
+def campaign_repeat_stop_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A page saying what stopping does, then a reason, then the change."""
+    campaign = get_campaign_for_admin(request.user, pk)
+    repeat = _repeat_context(campaign)
+    if not repeat["can_stop_repeat"]:
+        messages.error(request, NOT_REPEATING)
+        return redirect("declarations:campaign", pk=campaign.pk)
+    form = CampaignRepeatStopForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            campaign_repeat_stop(
+                campaign=campaign,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Repeat stopped. Nothing more will be prepared or opened.")
+            return redirect("declarations:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "declarations/admin/campaign_repeat_stop.html",
+        {"campaign": campaign, "form": form, **repeat},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @access_required(is_policy_admin)
