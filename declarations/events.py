@@ -34,6 +34,15 @@ class DeclarationEvent(TextChoices):
     OBLIGATION_PAUSED = "obligation.paused", "Declaration paused for one person"
     OBLIGATION_RESUMED = "obligation.resumed", "Declaration resumed for one person"
     OBLIGATION_EXTENDED = "obligation.extended", "Due date extended for one person"
+    OBLIGATION_EXEMPTED = "obligation.exempted", "Person exempted from a declaration until a date"
+    OBLIGATION_EXEMPTION_ENDED = (
+        "obligation.exemption_ended",
+        "Exemption ended early by an administrator",
+    )
+    OBLIGATION_EXEMPTION_EXPIRED = (
+        "obligation.exemption_expired",
+        "Exemption reached its end date: asked to sign again",
+    )
     DECLARATION_SIGNED = "declaration.signed", "Declaration signed"
     DECLARATION_SIGNATURE_REFUSED = (
         "declaration.signature_refused",
@@ -71,3 +80,7 @@ class DeclarationEmail(TextChoices):
         "To policy administrators: who is still overdue, once a day",
     )
     RECEIPT = "declarations.receipt", "Your receipt: what you signed and when"
+    EXEMPTION_ENDED = (
+        "declarations.exemption_ended",
+        "Your exemption has ended: please sign by a new date",
+    )
