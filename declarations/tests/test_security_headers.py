@@ -19,6 +19,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
     campaign = CampaignFactory(open=True, versions=[version])
     declaration = DeclarationFactory(obligation=ObligationFactory(campaign=campaign, user=admin))
     statement = ExtraStatementFactory(campaign=campaign)
+    exempt = ObligationFactory(campaign=campaign, exempt=True)
     campaign_pk = {"pk": campaign.pk}
     obligation_pk = {"pk": declaration.obligation_id}
     policy = {"slug": version.policy.slug}
@@ -53,6 +54,8 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:obligation_pause": obligation_pk,
                 "declarations:obligation_resume": obligation_pk,
                 "declarations:obligation_extend": obligation_pk,
+                "declarations:obligation_exempt": obligation_pk,
+                "declarations:obligation_exemption_end": {"pk": exempt.pk},
                 "declarations:report": campaign_pk,
                 "declarations:report_outstanding": campaign_pk,
                 "declarations:report_export": campaign_pk,
