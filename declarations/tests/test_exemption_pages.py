@@ -24,7 +24,7 @@ from declarations.tests.factories import (
 from portal.lib.uktime import short_date
 from portal.models import AuditEvent, OrganisationSettings, User
 from portal.testing.queries import LAYOUT_QUERIES
-from portal.tests.factories import UserFactory
+from portal.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +323,26 @@ def test_the_persons_page_runs_the_same_queries_exempt_or_not(
     # Who exempted them comes with the obligation, in the same query.
     assert "by Priya Policy" in page.text
     assert len(exempted.captured_queries) == len(plain.captured_queries)
+
+
+def test_an_exempt_person_is_told_so_and_may_still_sign(client, alice, campaign):
+    exempt = ObligationFactory(campaign=campaign, user=alice, exempt=True)
+    client.force_login(alice)
+    mine = _text(client.get(reverse("declarations:mine")))
+    assert "Exempt" in mine
+    assert "Not needed before the end of" in mine
+    url = reverse("declarations:sign", args=[exempt.pk])
+    page = _text(client.get(url))
+    assert "exempted you from this declaration until the end of" in page
+    assert "Please sign by" not in page
+    signed = client.post(url, {"typed_name": alice.full_name, "password": TEST_PASSWORD})
+    assert signed.status_code == 302
+    exempt.refresh_from_db()
+    assert exempt.status == Obligation.Status.SIGNED
+
+
+def test_the_close_page_counts_exempt_people_apart(client, policy_admin, scene):
+    client.force_login(policy_admin)
+    page = _text(client.get(reverse("declarations:campaign_close", args=[scene.pk])))
+    assert "3 people are still to sign" in page
+    assert "2 more people are exempt until a date, and not counted as still to sign." in page
