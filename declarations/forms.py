@@ -463,6 +463,8 @@ class ExemptForm(forms.Form):
     )
 
     def __init__(self, *args, latest: date | None = None, **kwargs):
+        # Its own ids: the person's page has the pause and extend forms' "reason" fields too.
+        kwargs.setdefault("auto_id", "id_exempt_%s")
         super().__init__(*args, **kwargs)
         until = self.fields["until"]
         today = timezone.localdate()
@@ -483,6 +485,10 @@ class ExemptionEndForm(forms.Form):
         help_text="Recorded with your name. For example: back from secondment early.",
         error_messages={"required": "Enter why the exemption is ended early."},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_end_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ExtendForm(forms.Form):

@@ -301,3 +301,28 @@ def test_an_exempt_person_does_not_count_as_asked_or_outstanding(campaign, polic
     assert (figures.asked, figures.pending, figures.exempt) == (1, 1, 1)
     assert exempt not in outstanding(campaign, now=timezone.now())
     assert list(outstanding(campaign, now=timezone.now(), show="exempt")) == [exempt]
+
+
+def test_an_exemption_ended_by_someone_else_meanwhile_is_not_ended_twice(
+    obligation, policy_admin, monkeypatch
+):
+    from declarations.services import exemptions
+
+    obligation_exempt(obligation=obligation, by=policy_admin, until=_today(), reason="Sick")
+    obligation.refresh_from_db()
+    ends = obligation.exempt_until
+    real_fresh_due = exemptions._fresh_due
+
+    def fresh_due_after_a_rival_ended_it(row, when):
+        # Another sweep ends it between our read and our conditional UPDATE.
+        Obligation.objects.filter(pk=row.pk).update(status=Obligation.Status.PENDING)
+        return real_fresh_due(row, when)
+
+    monkeypatch.setattr(exemptions, "_fresh_due", fresh_due_after_a_rival_ended_it)
+    assert obligations_end_exemptions(now=ends + timedelta(minutes=1)) == 0
+    # The batch rolled back whole: no email and no audit event; the next sweep does it, once.
+    assert _invitations() == []
+    assert not AuditEvent.objects.filter(verb="obligation.exemption_expired").exists()
+    monkeypatch.setattr(exemptions, "_fresh_due", real_fresh_due)
+    assert obligations_end_exemptions(now=ends + timedelta(minutes=6)) == 1
+    assert len(_invitations()) == 1
