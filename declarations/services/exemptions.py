@@ -179,9 +179,10 @@ def obligation_exemption_end(
     if asked:
         versions = versions_asked([current.campaign_id])[current.campaign_id]
         notifications_queue_many(messages=[_invitation(current, due_at, versions)])
-    for name, value in _ask_again_fields(due_at, now, by, reason).items():
+    fields = _ask_again_fields(due_at, now, by, reason)
+    for name, value in fields.items():
         setattr(current, name, value)
-    current.save(update_fields=list(_ask_again_fields(due_at, now, by, reason)))
+    current.save(update_fields=list(fields))
     audit_record(
         verb=DeclarationEvent.OBLIGATION_EXEMPTION_ENDED,
         actor=by,
