@@ -95,7 +95,11 @@ def get_obligation_for_admin(user: User, pk: int) -> Obligation:
         raise Http404("No such obligation.")
     try:
         return Obligation.objects.select_related(
-            "campaign", "user__department", "user__line_manager"
+            "campaign",
+            "user__department",
+            "user__line_manager",
+            "exempted_by",
+            "exemption_ended_by",
         ).get(pk=pk)
     except Obligation.DoesNotExist:
         raise Http404("No such obligation.") from None

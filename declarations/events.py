@@ -46,6 +46,15 @@ class DeclarationEvent(TextChoices):
     # One event per person reminded, also when many are reminded at once, so each person's
     # history shows it; `sent_together` says how many went in the same send.
     OBLIGATION_REMINDED_NOW = "obligation.reminded_now", "Reminder sent by hand"
+    OBLIGATION_EXEMPTED = "obligation.exempted", "Person exempted from a declaration until a date"
+    OBLIGATION_EXEMPTION_ENDED = (
+        "obligation.exemption_ended",
+        "Exemption ended early by an administrator",
+    )
+    OBLIGATION_EXEMPTION_EXPIRED = (
+        "obligation.exemption_expired",
+        "Exemption reached its end date: asked to sign again",
+    )
     DECLARATION_SIGNED = "declaration.signed", "Declaration signed"
     DECLARATION_SIGNATURE_REFUSED = (
         "declaration.signature_refused",
@@ -94,4 +103,8 @@ class DeclarationEmail(TextChoices):
     REPEAT_NOT_OPENED = (
         "declarations.repeat_not_opened",
         "To policy administrators: a prepared campaign could not open by itself",
+    )
+    EXEMPTION_ENDED = (
+        "declarations.exemption_ended",
+        "Your exemption has ended: please sign by a new date",
     )

@@ -1,7 +1,7 @@
 """Forms only validate what was typed; the services make the change."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -455,6 +455,52 @@ class PauseForm(forms.Form):
     )
 
 
+class ExemptForm(forms.Form):
+    until = forms.DateField(
+        label="Exempt until",
+        widget=DateInput(),
+        help_text="The last day of the exemption. They are asked to sign again after it.",
+        error_messages={
+            "required": "Enter the last day of the exemption.",
+            "invalid": "Enter a real date, for example 31 March 2027.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are they exempt?",
+        max_length=500,
+        help_text="Recorded with your name. For example: seconded to the regional unit.",
+        error_messages={"required": "Enter why the person is exempt."},
+    )
+
+    def __init__(self, *args, latest: date | None = None, **kwargs):
+        # Its own ids: the person's page has the pause and extend forms' "reason" fields too.
+        kwargs.setdefault("auto_id", "id_exempt_%s")
+        super().__init__(*args, **kwargs)
+        until = self.fields["until"]
+        today = timezone.localdate()
+        until.widget.attrs["min"] = today.isoformat()
+        if latest is not None:
+            # The browser's picker stops at the latest day allowed; the service refuses later.
+            until.widget.attrs["max"] = latest.isoformat()
+            until.help_text = (
+                "The last day of the exemption, from today to "
+                f"{long_date(latest)} at the latest. They are asked to sign again after it."
+            )
+
+
+class ExemptionEndForm(forms.Form):
+    reason = forms.CharField(
+        label="Why end it early?",
+        max_length=500,
+        help_text="Recorded with your name. For example: back from secondment early.",
+        error_messages={"required": "Enter why the exemption is ended early."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_end_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ExtendForm(forms.Form):
     due_at = LocalDateTimeField(
         label="New due date",
@@ -565,6 +611,7 @@ class OutstandingFilterForm(forms.Form):
             ("", "Everyone who has not signed"),
             ("overdue", "Only those past their due date"),
             ("paused", "Only those paused"),
+            ("exempt", "Only those exempt (not counted as not signed)"),
         ],
     )
 

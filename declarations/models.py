@@ -210,6 +210,9 @@ class Obligation(models.Model):
         PENDING = "pending", "To sign"
         SIGNED = "signed", "Signed"
         PAUSED = "paused", "Paused"
+        # Exempted by a policy administrator until a date (long-term sickness, secondment):
+        # not asked, not counted as asked; when the date passes they are asked again.
+        EXEMPT = "exempt", "Exempt"
         WITHDRAWN = "withdrawn", "No longer required"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="obligations")
@@ -223,6 +226,20 @@ class Obligation(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     manager_escalated_at = models.DateTimeField(null=True, blank=True)
     admin_escalated_at = models.DateTimeField(null=True, blank=True)
+    # The latest exemption, with who gave it, when, why and until when (the end of its last
+    # UK day), and how it ended: early by an administrator (who and why), or at its end date
+    # by the sweep (no one, no reason). Every exemption is also in the audit trail.
+    exempted_at = models.DateTimeField(null=True, blank=True)
+    exempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exempt_reason = models.CharField(max_length=500, blank=True)
+    exempt_until = models.DateTimeField(null=True, blank=True)
+    exemption_ended_at = models.DateTimeField(null=True, blank=True)
+    exemption_ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exemption_ended_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not fields: set on the rows declarations.remindable.with_refusal returns (why they
@@ -232,9 +249,23 @@ class Obligation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "user"], name="one_obligation_per_campaign")
+            models.UniqueConstraint(
+                fields=["campaign", "user"], name="one_obligation_per_campaign"
+            ),
+            # An exemption always says who, when, why and until when.
+            models.CheckConstraint(
+                condition=~Q(status="exempt")
+                | (Q(exempted_at__isnull=False, exempt_until__isnull=False) & ~Q(exempt_reason="")),
+                name="exemption_is_explained",
+            ),
         ]
-        indexes = [models.Index(fields=["campaign", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "status", "due_at"]),
+            # The sweep's search for exemptions whose end has come: few rows, so a small index.
+            models.Index(
+                fields=["exempt_until"], condition=Q(status="exempt"), name="exemption_ends"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.campaign}"
@@ -243,6 +274,11 @@ class Obligation(models.Model):
     def is_overdue(self) -> bool:
         """Still to sign (not paused) and past its due date."""
         return self.status == self.Status.PENDING and self.due_at <= timezone.now()
+
+    @property
+    def exemption_ended_early(self) -> bool:
+        """The latest exemption was ended by an administrator before its end date."""
+        return self.exemption_ended_by_id is not None
 
 
 def signed_late_by(due_at: datetime, signed_at: datetime | None) -> timedelta | None:

@@ -31,6 +31,7 @@ class ObligationMessage(TextChoices):
     OVERDUE = "decl-overdue", "Overdue notice"
     LINE_MANAGER = "decl-overdue-mgr", "Line manager told it is overdue"
     RECEIPT = "decl-receipt", "Receipt for the signature"
+    EXEMPTION_ENDED = "decl-exempt-end", "Asked to sign again: exemption ended"
 
 
 # Messages about one deadline of one obligation, and all messages keyed by the obligation.
@@ -39,7 +40,12 @@ DEADLINE_MESSAGES = (
     ObligationMessage.OVERDUE,
     ObligationMessage.LINE_MANAGER,
 )
-BY_OBLIGATION = (ObligationMessage.REMINDER, ObligationMessage.REMIND_NOW, *DEADLINE_MESSAGES)
+BY_OBLIGATION = (
+    ObligationMessage.REMINDER,
+    ObligationMessage.REMIND_NOW,
+    ObligationMessage.EXEMPTION_ENDED,
+    *DEADLINE_MESSAGES,
+)
 
 
 def _instant(at: datetime) -> str:
@@ -78,6 +84,14 @@ def deadline_key(kind: ObligationMessage, obligation_id: int, due_at: datetime) 
     deadline: an extended deadline earns its own, once each, never a repeat for the old one."""
     assert kind in DEADLINE_MESSAGES
     return f"{kind}:{obligation_id}:{_instant(due_at)}"
+
+
+def exemption_ended_key(obligation_id: int, exempted_at: datetime) -> str:
+    """Asking a person to sign again when an exemption ends: once per exemption (named by when
+    it was given), whether it ran to its end date or was ended early, and never again for it."""
+    # To the microsecond: an exemption ended and given again within a second is another one.
+    at = f"{exempted_at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
+    return f"{ObligationMessage.EXEMPTION_ENDED}:{obligation_id}:{at}"
 
 
 def receipt_key(declaration_id: int) -> str:

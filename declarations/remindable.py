@@ -62,6 +62,13 @@ def refusals() -> tuple[Refusal, ...]:
             ("is paused", "are paused"),
             Q(status=Obligation.Status.PAUSED),
         ),
+        Refusal(
+            "exempt",
+            "{name} is exempt from {campaign} for now, so they are not reminded. End the "
+            "exemption first if they should sign now.",
+            ("is exempt", "are exempt"),
+            Q(status=Obligation.Status.EXEMPT),
+        ),
         # Whatever else is not "to sign" (no longer required, and any status added later).
         Refusal(
             "not_required",

@@ -7,7 +7,8 @@ the reports and My team all count through it, so each shows the same figure.
 - "Signed" splits into on time and late (models.signed_late: after the person's own due date).
 - "Not signed" (pending) is asked but not yet signed; "overdue" is those past their due date.
 - Paused obligations (long-term absence) are shown apart and left out of the percentage;
-  obligations no longer required are not counted at all.
+  so are exempt ones (excused until a date by an administrator: declarations.services.
+  exemptions), each their own figure; obligations no longer required are not counted at all.
 """
 
 from dataclasses import dataclass
@@ -22,9 +23,10 @@ from portal.models import EmploymentType, User
 PENDING = Obligation.Status.PENDING
 SIGNED = Obligation.Status.SIGNED
 PAUSED = Obligation.Status.PAUSED
+EXEMPT = Obligation.Status.EXEMPT
 
 # The figures each count gives, by name (annotations on a row or a campaign).
-FIGURES = ("asked", "signed", "signed_late", "pending", "overdue", "paused")
+FIGURES = ("asked", "signed", "signed_late", "pending", "overdue", "paused", "exempt")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Completion:
     pending: int
     overdue: int
     paused: int
+    exempt: int = 0
     signed_late: int = 0
     key: str = ""
 
@@ -67,6 +70,7 @@ def _counts(now: datetime, prefix: str = "") -> dict[str, Count]:
         "pending": Count(f"{prefix}pk", filter=active & q(status=PENDING)),
         "overdue": Count(f"{prefix}pk", filter=active & q(status=PENDING, due_at__lte=now)),
         "paused": Count(f"{prefix}pk", filter=active & q(status=PAUSED)),
+        "exempt": Count(f"{prefix}pk", filter=active & q(status=EXEMPT)),
     }
 
 
@@ -135,13 +139,18 @@ def outstanding(
 ) -> QuerySet[Obligation]:
     """Who has not signed, soonest due first, with what each row shows fetched in the query.
 
-    `show` is "" (everyone not signed: to sign and paused), "overdue" or "paused".
+    `show` is "" (everyone not signed: to sign and paused), "overdue", "paused" or "exempt".
+    Exempt people are not outstanding: they are listed only when asked for, apart.
     """
-    rows = counted_obligations(campaign).filter(status__in=[PENDING, PAUSED])
+    rows = counted_obligations(campaign)
     if show == "overdue":
         rows = rows.filter(status=PENDING, due_at__lte=now)
     elif show == "paused":
         rows = rows.filter(status=PAUSED)
+    elif show == "exempt":
+        rows = rows.filter(status=EXEMPT)
+    else:
+        rows = rows.filter(status__in=[PENDING, PAUSED])
     if no_department:
         rows = rows.filter(user__department__isnull=True)
     elif department_id:

@@ -50,7 +50,8 @@ def campaign_audience(campaign: Campaign) -> QuerySet[User]:
 
 def campaign_outstanding(campaign: Campaign, *, now: datetime | None = None) -> dict[str, int]:
     """How many people are still to sign (pending or paused), how many of the pending are past
-    their due date, and how many are paused: what closing or reopening touches. Counted by the
+    their due date, how many are paused, and how many are exempt until a date (apart): what
+    closing or reopening touches. Counted by the
     one definition every page uses (declarations.reports), so the figures agree. One query."""
     figures = completion_overall(campaign, now or timezone.now())
     return {
@@ -58,6 +59,8 @@ def campaign_outstanding(campaign: Campaign, *, now: datetime | None = None) -> 
         "overdue": figures.overdue,
         "paused": figures.paused,
         "not_signed": figures.pending + figures.paused,
+        # Not still to sign, but not signed either: closing and reopening say so.
+        "exempt": figures.exempt,
     }
 
 

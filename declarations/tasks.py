@@ -22,8 +22,9 @@ def campaign_enrol_task(campaign_id: int) -> int:
 
 @shared_task(ignore_result=True)
 def declarations_sweep_task() -> dict:
-    """Beat, every five minutes: enrol newcomers, send reminders that have fallen due, escalate
-    what is overdue. Safe to run twice, and catches up once after the scheduler was down."""
+    """Beat, every five minutes: end exemptions that are over, enrol newcomers, send reminders
+    that have fallen due, escalate what is overdue. Safe to run twice, and catches up once
+    after the scheduler was down."""
     return vars(declarations_sweep())
 
 

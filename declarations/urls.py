@@ -72,6 +72,16 @@ urlpatterns = [
         name="obligation_extend",
     ),
     path("manage/obligations/<int:pk>/remind/", remind.obligation_remind, name="obligation_remind"),
+    path(
+        "manage/obligations/<int:pk>/exempt/",
+        campaigns.obligation_exempt_view,
+        name="obligation_exempt",
+    ),
+    path(
+        "manage/obligations/<int:pk>/end-exemption/",
+        campaigns.obligation_exemption_end_view,
+        name="obligation_exemption_end",
+    ),
     # Compliance reports: policy administrators; "My team" for line managers.
     path("reports/", reports.report_list, name="reports"),
     path("reports/<int:pk>/", reports.report_campaign, name="report"),

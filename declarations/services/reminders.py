@@ -43,6 +43,7 @@ from declarations.outbox import (
 )
 from declarations.selectors import versions_asked
 from declarations.services.campaigns import campaign_enrol
+from declarations.services.exemptions import obligations_end_exemptions
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
 from portal.lib.uktime import days_overdue
@@ -69,6 +70,7 @@ class SweepResult:
     overdue: int = 0
     managers_told: int = 0
     admin_escalated: int = 0
+    exemptions_ended: int = 0
     skipped: bool = False
 
 
@@ -77,7 +79,8 @@ def _local(instant: datetime) -> datetime:
 
 
 def declarations_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Enrol newcomers, send the reminders that have fallen due, escalate what is overdue."""
+    """End exemptions that are over, enrol newcomers, send the reminders that have fallen
+    due, escalate what is overdue."""
     now = now or timezone.now()
     result = SweepResult()
     # The claims below are safe on their own; the lock only spares the database two sweeps
@@ -86,6 +89,8 @@ def declarations_sweep(*, now: datetime | None = None) -> SweepResult:
         if not got_lock:
             result.skipped = True
             return result
+        # First, so people whose exemption is over are scheduled and reminded with the rest.
+        result.exemptions_ended = obligations_end_exemptions(now=now)
         campaigns = list(Campaign.objects.filter(status=Campaign.Status.OPEN).order_by("pk"))
         for campaign in campaigns:
             # People who joined (or joined the audience) while it is open are asked to sign.

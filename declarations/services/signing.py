@@ -146,8 +146,14 @@ def _declaration_record(
 ) -> Declaration:
     campaign = obligation.campaign
     # Claim the obligation first: of two submits racing, only one gets past this line.
+    # Paused and exempt people may sign if they wish: signing ends either.
     claimed = Obligation.objects.filter(
-        pk=obligation.pk, status__in=[Obligation.Status.PENDING, Obligation.Status.PAUSED]
+        pk=obligation.pk,
+        status__in=[
+            Obligation.Status.PENDING,
+            Obligation.Status.PAUSED,
+            Obligation.Status.EXEMPT,
+        ],
     ).update(status=Obligation.Status.SIGNED)
     if not claimed:
         raise SignatureRefused(ALREADY_SIGNED)

@@ -112,6 +112,16 @@ class ObligationFactory(factory.django.DjangoModelFactory):
         )
     )
 
+    class Params:
+        # Exempt by a policy administrator for the next 30 days.
+        exempt = factory.Trait(
+            status=Obligation.Status.EXEMPT,
+            exempted_at=factory.LazyFunction(timezone.now),
+            exempt_reason="Seconded to the regional unit",
+            exempt_until=factory.LazyFunction(lambda: timezone.now() + timedelta(days=30)),
+            next_reminder_at=None,
+        )
+
 
 class DeclarationFactory(factory.django.DjangoModelFactory):
     """A signed declaration for an obligation; the obligation is marked signed."""

@@ -156,6 +156,18 @@ ROUTES = {
     ),
     # Sends alice a reminder now (a POST button on her page).
     "declarations:obligation_remind": Entry(**_action(model=Obligation)),
+    "declarations:obligation_exempt": Entry(
+        **_action(
+            form=lambda s: {
+                "until": (timezone.localdate() + timedelta(days=90)).isoformat(),
+                "reason": "Seconded to the regional unit",
+            },
+            model=Obligation,
+        )
+    ),
+    "declarations:obligation_exemption_end": Entry(
+        **_action(form=lambda s: {"reason": "Back from secondment early"}, model=Obligation)
+    ),
     "declarations:reports": Entry(**_admin(post=200)),
     "declarations:report": Entry(**_admin(post=200), model=Campaign),
     "declarations:report_outstanding": Entry(**_admin(post=200), model=Campaign),
@@ -178,7 +190,8 @@ ROUTES = {
 def scene(people: People) -> dict:
     """A published version with a PDF and a draft of the same policy; an open campaign in which
     alice has yet to sign; her signed declaration in an earlier one; a draft campaign with an
-    extra statement; a closed campaign; an open one that repeats every year."""
+    extra statement; a closed campaign; an open one that repeats every year; alice exempt from
+    another open campaign."""
     alice = people.owner
     policy = PolicyFactory(slug="it", title="IT and social media")
     published = PolicyVersionFactory(
@@ -196,6 +209,9 @@ def scene(people: People) -> dict:
     statement = ExtraStatementFactory(campaign=draft_campaign)
     closed = CampaignFactory(open=True, status=Campaign.Status.CLOSED, versions=[published])
     repeating = CampaignFactory(open=True, repeats_yearly=True, versions=[published])
+    exempt = ObligationFactory(
+        campaign=CampaignFactory(open=True, versions=[published]), user=alice, exempt=True
+    )
     slug = {"slug": policy.slug}
     return {
         "policy_admin_pk": people.holding(ADMIN).pk,
@@ -227,6 +243,8 @@ def scene(people: People) -> dict:
         "declarations:obligation_pause": {"pk": obligation.pk},
         "declarations:obligation_resume": {"pk": obligation.pk},
         "declarations:obligation_extend": {"pk": obligation.pk},
+        "declarations:obligation_exempt": {"pk": obligation.pk},
+        "declarations:obligation_exemption_end": {"pk": exempt.pk},
         "declarations:report": {"pk": campaign.pk},
         "declarations:report_outstanding": {"pk": campaign.pk},
         "declarations:report_export": {"pk": campaign.pk},

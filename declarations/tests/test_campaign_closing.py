@@ -82,6 +82,7 @@ def test_closing_records_who_closed_it_when_and_why(campaign, policy_admin):
         "overdue": 1,
         "paused": 1,
         "not_signed": 3,
+        "exempt": 0,
     }
 
 

@@ -1,8 +1,11 @@
 """Every form of the declarations pages, given generated hostile input through its real page:
 the answer is a saved change or the form again with its errors, never a server error."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +14,8 @@ from declarations.forms import (
     CampaignForm,
     CampaignReopenForm,
     CampaignRepeatStopForm,
+    ExemptForm,
+    ExemptionEndForm,
     ExtendForm,
     ExtraStatementForm,
     OutstandingFilterForm,
@@ -24,6 +29,7 @@ from declarations.forms import (
     SignForm,
 )
 from declarations.markdown import render_markdown
+from declarations.models import Obligation
 from declarations.tests.factories import (
     CampaignFactory,
     ObligationFactory,
@@ -174,6 +180,27 @@ def test_pausing_and_extending_an_obligation_take_any_input(
 ):
     client.force_login(policy_admin)
     form = PauseForm() if page == "pause" else ExtendForm(obligation=obligation)
+    url = reverse(f"declarations:obligation_{page}", args=[obligation.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(form))))
+
+
+@fuzzes(ExemptForm, ExemptionEndForm)
+@pytest.mark.parametrize("page", ["exempt", "exemption_end"])
+@given(data=st.data())
+@FUZZ
+def test_exempting_and_ending_an_exemption_take_any_input(
+    client, policy_admin, obligation, page, data
+):
+    client.force_login(policy_admin)
+    if page == "exemption_end":
+        # Exempt, so that a valid reason reaches the change itself.
+        Obligation.objects.filter(pk=obligation.pk).update(
+            status=Obligation.Status.EXEMPT,
+            exempted_at=timezone.now(),
+            exempt_reason="Seconded",
+            exempt_until=timezone.now() + timedelta(days=9),
+        )
+    form = ExemptForm() if page == "exempt" else ExemptionEndForm()
     url = reverse(f"declarations:obligation_{page}", args=[obligation.pk])
     assert_calm(submit(client, "post", url, data.draw(form_data(form))))
 

@@ -132,6 +132,15 @@ def test_the_limit_is_a_uk_calendar_day_not_24_hours(obligation, policy_admin, m
             "Alice Staff's declaration is paused",
         ),
         (
+            lambda o: Obligation.objects.filter(pk=o.pk).update(
+                status=Obligation.Status.EXEMPT,
+                exempted_at=timezone.now(),
+                exempt_until=timezone.now() + timedelta(days=30),
+                exempt_reason="Seconded to the regional unit",
+            ),
+            "Alice Staff is exempt from",
+        ),
+        (
             lambda o: Obligation.objects.filter(pk=o.pk).update(status=Obligation.Status.WITHDRAWN),
             "Alice Staff does not need to sign",
         ),

@@ -20,6 +20,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
     declaration = DeclarationFactory(obligation=ObligationFactory(campaign=campaign, user=admin))
     statement = ExtraStatementFactory(campaign=campaign)
     repeating = CampaignFactory(open=True, repeats_yearly=True, versions=[version])
+    exempt = ObligationFactory(campaign=campaign, exempt=True)
     campaign_pk = {"pk": campaign.pk}
     obligation_pk = {"pk": declaration.obligation_id}
     policy = {"slug": version.policy.slug}
@@ -55,6 +56,8 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:obligation_pause": obligation_pk,
                 "declarations:obligation_resume": obligation_pk,
                 "declarations:obligation_extend": obligation_pk,
+                "declarations:obligation_exempt": obligation_pk,
+                "declarations:obligation_exemption_end": {"pk": exempt.pk},
                 "declarations:report": campaign_pk,
                 "declarations:report_outstanding": campaign_pk,
                 "declarations:report_export": campaign_pk,

@@ -22,6 +22,8 @@ from declarations.forms import (
     CampaignForm,
     CampaignReopenForm,
     CampaignRepeatStopForm,
+    ExemptForm,
+    ExemptionEndForm,
     ExtendForm,
     ExtraStatementForm,
     PauseForm,
@@ -47,6 +49,11 @@ from declarations.services.campaigns import (
     obligation_extend,
     obligation_pause,
     obligation_resume,
+)
+from declarations.services.exemptions import (
+    latest_exemption_end,
+    obligation_exempt,
+    obligation_exemption_end,
 )
 from declarations.services.repeats import (
     NOT_REPEATING,
@@ -362,7 +369,16 @@ def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, status=200):
+def _obligation_page(
+    request,
+    obligation,
+    *,
+    pause_form=None,
+    extend_form=None,
+    exempt_form=None,
+    end_form=None,
+    status=200,
+):
     declaration = (
         getattr(obligation, "declaration", None) if obligation.status == "signed" else None
     )
@@ -382,6 +398,9 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form
             or ExtendForm(obligation=obligation, latest=latest_extension()),
+            "exempt_form": exempt_form or ExemptForm(latest=latest_exemption_end()),
+            "end_form": end_form or ExemptionEndForm(),
+            "can_exempt": obligation.campaign.status == Campaign.Status.OPEN,
         },
         status=status,
     )
@@ -447,3 +466,71 @@ def obligation_extend_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
             messages.success(request, f"Due date extended to {due}.")
             return redirect("declarations:obligation", pk=obligation.pk)
     return _obligation_page(request, obligation, extend_form=form, status=400)
+
+
+def _refused(request: AuthenticatedRequest, obligation, error: ValidationError) -> HttpResponse:
+    """A change the obligation's state does not allow (not to sign, campaign closed): said at
+    the top of its page, which shows what can be done instead."""
+    messages.error(request, " ".join(error.messages))
+    return redirect("declarations:obligation", pk=obligation.pk)
+
+
+@access_required(is_policy_admin, sensitive=True)
+@require_POST
+def obligation_exempt_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    obligation = get_obligation_for_admin(request.user, pk)
+    form = ExemptForm(request.POST, latest=latest_exemption_end())
+    if form.is_valid():
+        try:
+            obligation = obligation_exempt(
+                obligation=obligation,
+                by=request.user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _refused(request, obligation, error)
+            form.add_error(None, error)
+        else:
+            assert obligation.exempt_until is not None  # set by obligation_exempt
+            until = long_datetime(obligation.exempt_until)
+            messages.success(
+                request,
+                f"{obligation.user} is exempt until {until}. They get no reminders until then, "
+                "and are asked to sign again after it.",
+            )
+            return redirect("declarations:obligation", pk=obligation.pk)
+    return _obligation_page(request, obligation, exempt_form=form, status=400)
+
+
+@access_required(is_policy_admin, sensitive=True)
+@require_POST
+def obligation_exemption_end_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    obligation = get_obligation_for_admin(request.user, pk)
+    form = ExemptionEndForm(request.POST)
+    if form.is_valid():
+        try:
+            obligation = obligation_exemption_end(
+                obligation=obligation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _refused(request, obligation, error)
+            form.add_error(None, error)
+        else:
+            due = long_datetime(obligation.due_at)
+            asked = (
+                "has been emailed to ask them to sign"
+                if obligation.campaign.status == Campaign.Status.OPEN
+                else "is not emailed, as the campaign is closed"
+            )
+            messages.success(
+                request, f"Exemption ended. {obligation.user} is due by {due}, and {asked}."
+            )
+            return redirect("declarations:obligation", pk=obligation.pk)
+    return _obligation_page(request, obligation, end_form=form, status=400)

@@ -99,7 +99,13 @@ def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "declarations/reports/outstanding.html",
-        {"campaign": campaign, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "campaign": campaign,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "show": filters.get("show", ""),
+        },
     )
 
 
@@ -117,6 +123,8 @@ CSV_HEADER = [
     "How late",
     "Days overdue",
     "Paused because",
+    "Exempt until (UK date)",
+    "Exempt because",
 ]
 
 
@@ -138,11 +146,15 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
             "due_at",
             "declaration__signed_at",
             "paused_reason",
+            "exempt_until",
+            "exempt_reason",
         )
     )
-    for name, email, number, dept, kind, manager, status, due, signed, paused in rows.iterator(
-        chunk_size=2000
-    ):
+    for row in rows.iterator(chunk_size=2000):
+        name, email, number, dept, kind, manager, status, due, signed, paused, until, why = row
+        # An exemption's fields stay on the row after it ends (the person's page shows it); the
+        # CSV gives them only while the person is exempt, as the status says.
+        exempt = status == Obligation.Status.EXEMPT
         overdue = days_overdue(due, now) if status == Obligation.Status.PENDING else ""
         late_by = signed_late_by(due, signed) if status == Obligation.Status.SIGNED else None
         yield [
@@ -159,6 +171,8 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
             lateness_text(late_by),
             overdue,
             paused,
+            local_text(until, "%Y-%m-%d") if exempt else "",
+            why if exempt else "",
         ]
 
 

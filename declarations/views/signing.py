@@ -35,7 +35,12 @@ def my_declarations(request: AuthenticatedRequest) -> HttpResponse:
         Obligation.objects.filter(
             user=request.user,
             campaign__status=Campaign.Status.OPEN,
-            status__in=[Obligation.Status.PENDING, Obligation.Status.PAUSED],
+            # Paused and exempt people may still sign if they wish; the page says they are.
+            status__in=[
+                Obligation.Status.PENDING,
+                Obligation.Status.PAUSED,
+                Obligation.Status.EXEMPT,
+            ],
         )
         .select_related("campaign")
         .order_by("due_at")
