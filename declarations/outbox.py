@@ -69,6 +69,27 @@ def admin_digest_key(campaign_id: int, day: date, admin_id: int) -> str:
     return f"decl-overdue-admin:{campaign_id}:{day:%Y-%m-%d}:{admin_id}"
 
 
+# Messages about a policy or one of its versions, not about anyone's declaration: each names the
+# moment it is for, so a new request for approval, a new decision or a new review date earns
+# its own message, once per recipient.
+
+
+def approval_request_key(version_id: int, requested_at: datetime, admin_id: int) -> str:
+    """To each other policy administrator, once per request for approval of a version."""
+    return f"policy-approval-asked:{version_id}:{_instant(requested_at)}:{admin_id}"
+
+
+def approval_decision_key(version_id: int, decided_at: datetime, author_id: int) -> str:
+    """To each author, once per decision (approved or sent back)."""
+    return f"policy-approval-decided:{version_id}:{_instant(decided_at)}:{author_id}"
+
+
+def review_reminder_key(policy_id: int, review_date: date, overdue: bool, recipient_id: int) -> str:
+    """Before the review date, and once it has passed: each once per review date per person."""
+    kind = "policy-review-overdue" if overdue else "policy-review-due"
+    return f"{kind}:{policy_id}:{review_date:%Y-%m-%d}:{recipient_id}"
+
+
 def message_kind(dedup_key: str) -> ObligationMessage | None:
     prefix = dedup_key.partition(":")[0]
     return ObligationMessage(prefix) if prefix in ObligationMessage.values else None

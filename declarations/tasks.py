@@ -8,6 +8,7 @@ from celery import shared_task
 from declarations.models import Campaign
 from declarations.services.campaigns import campaign_enrol
 from declarations.services.reminders import declarations_sweep
+from declarations.services.reviews import policy_reviews_remind
 
 
 @shared_task(ignore_result=True)
@@ -24,3 +25,9 @@ def declarations_sweep_task() -> dict:
     """Beat, every five minutes: enrol newcomers, send reminders that have fallen due, escalate
     what is overdue. Safe to run twice, and catches up once after the scheduler was down."""
     return vars(declarations_sweep())
+
+
+@shared_task(ignore_result=True)
+def policy_reviews_remind_task() -> dict:
+    """Beat, hourly: remind policy owners of review dates coming and passed. Safe to run twice."""
+    return vars(policy_reviews_remind())
