@@ -74,14 +74,19 @@ def admin_digest_key(campaign_id: int, day: date, admin_id: int) -> str:
 # its own message, once per recipient.
 
 
+def _precise(at: datetime) -> str:
+    # To the microsecond: a request sent back and asked again can fall in the same second.
+    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
+
+
 def approval_request_key(version_id: int, requested_at: datetime, admin_id: int) -> str:
     """To each other policy administrator, once per request for approval of a version."""
-    return f"policy-approval-asked:{version_id}:{_instant(requested_at)}:{admin_id}"
+    return f"policy-approval-asked:{version_id}:{_precise(requested_at)}:{admin_id}"
 
 
 def approval_decision_key(version_id: int, decided_at: datetime, author_id: int) -> str:
     """To each author, once per decision (approved or sent back)."""
-    return f"policy-approval-decided:{version_id}:{_instant(decided_at)}:{author_id}"
+    return f"policy-approval-decided:{version_id}:{_precise(decided_at)}:{author_id}"
 
 
 def review_reminder_key(policy_id: int, review_date: date, overdue: bool, recipient_id: int) -> str:

@@ -161,6 +161,8 @@ def _remind_batch(*, rows: list[Policy], now: datetime, result: ReviewSweepResul
         if claimed != len(pks):
             raise SweepClaimConflict(f"{len(pks) - claimed} policies changed under the claim")
     notifications_queue_many(messages=messages)
-    result.due += len(sent["due"])
-    result.overdue += len(sent["overdue"])
-    audit_record(verb=DeclarationEvent.POLICY_REVIEW_REMINDERS_QUEUED, changes={"policies": sent})
+    result.due += len(sent.get("due", []))
+    result.overdue += len(sent.get("overdue", []))
+    audit_record(
+        verb=DeclarationEvent.POLICY_REVIEW_REMINDERS_QUEUED, changes={"policies": dict(sent)}
+    )
