@@ -55,17 +55,14 @@ def _not_waiting(version: PolicyVersion) -> ValidationError:
 
 
 @transaction.atomic
-def policy_version_request_approval(
-    *, version: PolicyVersion, by: User, ip=None
-) -> PolicyVersion:
+def policy_version_request_approval(*, version: PolicyVersion, by: User, ip=None) -> PolicyVersion:
     """Send a draft for approval; every other policy administrator is asked by email."""
     current = _locked(version)
     if current.is_published:
         raise _not_waiting(current)
     if not current.policy.versions_need_approval:
         raise ValidationError(
-            f"Versions of {current.policy.title} do not need approval: publish it when it is "
-            "ready."
+            f"Versions of {current.policy.title} do not need approval: publish it when it is ready."
         )
     if current.approval in (Approval.AWAITING, Approval.APPROVED):
         raise ValidationError(
@@ -198,7 +195,9 @@ def policy_version_return(
     return current
 
 
-def policy_version_approval_clear(*, version: PolicyVersion, by: User, changed: list[str], ip=None) -> None:
+def policy_version_approval_clear(
+    *, version: PolicyVersion, by: User, changed: list[str], ip=None
+) -> None:
     """A draft waiting for approval, or approved, was changed: what was approved is no longer
     what would be published, so it goes back to draft (in the caller's transaction)."""
     was = version.approval

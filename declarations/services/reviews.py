@@ -145,7 +145,9 @@ def _remind_batch(*, rows: list[Policy], now: datetime, result: ReviewSweepResul
                     template=DeclarationEmail.POLICY_REVIEW_OVERDUE
                     if overdue
                     else DeclarationEmail.POLICY_REVIEW_DUE,
-                    dedup_key=review_reminder_key(policy.pk, policy.review_date, overdue, person.pk),
+                    dedup_key=review_reminder_key(
+                        policy.pk, policy.review_date, overdue, person.pk
+                    ),
                     url=url,
                     context={
                         "policy": policy,

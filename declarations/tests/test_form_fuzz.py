@@ -32,8 +32,8 @@ from declarations.tests.factories import (
     PolicyFactory,
     PolicyVersionFactory,
 )
-from portal.testing.form_fuzz import FUZZ, assert_calm, form_data, fuzzes, hostile_text, submit
 from portal.roles import Role
+from portal.testing.form_fuzz import FUZZ, assert_calm, form_data, fuzzes, hostile_text, submit
 from portal.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

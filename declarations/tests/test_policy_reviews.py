@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def owner(db):
-    return UserFactory(full_name="Olive Owner", email="olive@example.org", roles=[Role.POLICY_ADMIN])
+    return UserFactory(
+        full_name="Olive Owner", email="olive@example.org", roles=[Role.POLICY_ADMIN]
+    )
 
 
 def _policy(by, owner, review_date: date) -> Policy:
@@ -162,9 +164,7 @@ def test_a_new_owner_hears_of_the_review_and_the_old_one_hears_no_more(policy_ad
     policy = _policy(policy_admin, owner, review)
     policy_reviews_remind()
     successor = UserFactory(full_name="Sam Successor", roles=[Role.POLICY_ADMIN])
-    policy_update(
-        policy=policy, by=policy_admin, title=policy.title, summary="", owner=successor
-    )
+    policy_update(policy=policy, by=policy_admin, title=policy.title, summary="", owner=successor)
     assert policy_reviews_remind().due == 1
     assert policy_reviews_remind().due == 0
     assert [m.recipient for m in _sent()] == [owner, successor]

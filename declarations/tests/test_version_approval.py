@@ -172,7 +172,9 @@ def test_another_administrator_approves_with_a_note_and_the_author_is_told_once(
     # Approving twice is refused: one approval, one message.
     with pytest.raises(ValidationError, match="already been approved"):
         policy_version_approve(version=awaiting, by=approver)
-    assert Notification.objects.filter(dedup_key__startswith="policy-approval-decided:").count() == 1
+    assert (
+        Notification.objects.filter(dedup_key__startswith="policy-approval-decided:").count() == 1
+    )
 
 
 def test_sending_back_needs_a_reason_and_tells_the_author(awaiting, author, approver):

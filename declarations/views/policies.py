@@ -396,7 +396,9 @@ def version_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def policy_review(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Record that the policy was reviewed, and set its next review date."""
     policy = get_policy_for_user(request.user, slug)
-    form = PolicyReviewForm(request.POST or None, initial={"next_review_date": _next_review(policy)})
+    form = PolicyReviewForm(
+        request.POST or None, initial={"next_review_date": _next_review(policy)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             policy_review_record(
