@@ -368,3 +368,9 @@ def test_an_unknown_version_is_not_found(client, approver, name):
     client.force_login(approver)
     response = client.post(reverse(f"declarations:{name}", args=[999999]), {"reason": "x"})
     assert response.status_code == 404
+
+
+def test_the_policy_list_says_how_many_versions_wait_for_approval(client, awaiting, approver):
+    client.force_login(approver)
+    listing = client.get(reverse("declarations:admin_policies")).text
+    assert "1 waiting for approval" in listing

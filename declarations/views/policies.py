@@ -124,6 +124,10 @@ def admin_policy_list(request: AuthenticatedRequest) -> HttpResponse:
     policies = Policy.objects.annotate(
         published_count=Count("versions", filter=Q(versions__status="published")),
         draft_count=Count("versions", filter=Q(versions__status="draft")),
+        awaiting_count=Count(
+            "versions",
+            filter=Q(versions__status="draft", versions__approval=PolicyVersion.Approval.AWAITING),
+        ),
         last_published=Max("versions__published_at"),
     ).order_by("title")
     page = Paginator(policies, 50).get_page(request.GET.get("page"))
