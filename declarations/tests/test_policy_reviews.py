@@ -1,17 +1,19 @@
 """Policies carry a review date; the owner is reminded before it and told when it has passed,
 each once per review date, and recording a review sets the next date."""
 
+import importlib
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from declarations.events import DeclarationEvent
-from declarations.models import Policy, a_year_after
-from declarations.services.policies import policy_create, policy_update
+from declarations.models import Policy, PolicyVersion, a_year_after
+from declarations.services.policies import policy_create, policy_update, policy_version_create
 from declarations.services.reviews import (
     REVIEW_REMINDER_DAYS,
     policy_review_record,
@@ -296,3 +298,31 @@ def test_the_administrators_policy_list_runs_a_fixed_number_of_queries_with_many
     assert response.text.count("Review overdue") > 0
     with django_assert_num_queries(LAYOUT_QUERIES + 2):
         assert client.get(url, {"page": 2}).status_code == 200
+
+
+def test_the_migration_dates_existing_policies_from_their_version_in_effect(policy_admin):
+    migration = importlib.import_module(
+        "declarations.migrations.0007_version_approval_and_review_dates"
+    )
+    took_effect = timezone.localdate() - timedelta(days=100)
+    policy = PolicyFactory(slug="it")
+    PolicyVersionFactory(policy=policy, published=True, effective_date=took_effect)
+    never = PolicyFactory(slug="drafts-only")
+    drafted = policy_version_create(
+        policy=never,
+        by=policy_admin,
+        label="1.0",
+        effective_date=timezone.localdate(),
+        body_markdown="Text.",
+    )
+    PolicyVersion.objects.filter(pk=drafted.pk).update(created_by=None)
+
+    migration.review_dates_and_authors(django_apps, None)
+
+    policy.refresh_from_db()
+    assert policy.review_date == a_year_after(took_effect)
+    assert policy.next_review_reminder_at == review_reminder_at(policy.review_date)
+    never.refresh_from_db()
+    assert never.review_date == a_year_after(timezone.localdate(never.created_at))
+    drafted.refresh_from_db()
+    assert drafted.created_by == policy_admin
