@@ -374,3 +374,11 @@ def test_the_policy_list_says_how_many_versions_wait_for_approval(client, awaiti
     client.force_login(approver)
     listing = client.get(reverse("declarations:admin_policies")).text
     assert "1 waiting for approval" in listing
+
+
+def test_a_version_waiting_when_approval_is_turned_off_can_be_published(client, awaiting, approver):
+    type(awaiting.policy).objects.filter(pk=awaiting.policy_id).update(versions_need_approval=False)
+    page = _page(client, approver, awaiting).text
+    assert "no longer need approval" in page
+    assert "Publish version 1.0" in page
+    assert "Approve version" not in page
