@@ -13,6 +13,7 @@ from declarations.models import (
     Policy,
     PolicyVersion,
 )
+from declarations.selectors import version_author_ids
 from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
@@ -22,6 +23,17 @@ def is_policy_admin(user: AnyUser) -> bool:
     return user.is_authenticated and user.has_role(Role.POLICY_ADMIN)
 
 
+def can_decide_approval(user: AnyUser, version: PolicyVersion) -> bool:
+    """Approve or send back a version waiting for approval: a policy administrator who had no
+    hand in it (never its author, nor who asked). One query, for the authors."""
+    return (
+        is_policy_admin(user)
+        and version.approval == PolicyVersion.Approval.AWAITING
+        and not version.is_published
+        and user.pk not in version_author_ids(version)
+    )
+
+
 def can_see_my_team(user: AnyUser) -> bool:
     """Line managers see their own direct reports; no role is needed beyond having reports."""
     return user.is_authenticated and user.is_line_manager
@@ -29,7 +41,7 @@ def can_see_my_team(user: AnyUser) -> bool:
 
 def get_policy_for_user(user: User, slug: str) -> Policy:
     """Staff see a policy once a version of it is published; administrators see drafts too."""
-    policies = Policy.objects.select_related("owner")
+    policies = Policy.objects.select_related("owner", "last_reviewed_by")
     if not is_policy_admin(user):
         policies = policies.filter(versions__status=PolicyVersion.Status.PUBLISHED).distinct()
     try:
@@ -40,7 +52,15 @@ def get_policy_for_user(user: User, slug: str) -> Policy:
 
 def get_version_for_user(user: User, pk: int) -> PolicyVersion:
     """A published version is open to everyone signed in; a draft only to administrators."""
-    versions = PolicyVersion.objects.select_related("policy", "owner", "published_by")
+    versions = PolicyVersion.objects.select_related(
+        "policy",
+        "owner",
+        "published_by",
+        "created_by",
+        "approval_requested_by",
+        "approved_by",
+        "returned_by",
+    )
     if not is_policy_admin(user):
         versions = versions.filter(status=PolicyVersion.Status.PUBLISHED)
     try:

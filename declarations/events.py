@@ -14,6 +14,24 @@ class DeclarationEvent(TextChoices):
     POLICY_VERSION_CREATED = "policy_version.created", "Policy version drafted"
     POLICY_VERSION_UPDATED = "policy_version.updated", "Draft policy version changed"
     POLICY_VERSION_PUBLISHED = "policy_version.published", "Policy version published"
+    POLICY_VERSION_APPROVAL_REQUESTED = (
+        "policy_version.approval_requested",
+        "Policy version sent for approval",
+    )
+    POLICY_VERSION_APPROVED = "policy_version.approved", "Policy version approved"
+    POLICY_VERSION_RETURNED = (
+        "policy_version.returned",
+        "Policy version sent back for changes",
+    )
+    POLICY_VERSION_APPROVAL_CLEARED = (
+        "policy_version.approval_cleared",
+        "Approval cleared: the draft was changed",
+    )
+    POLICY_REVIEWED = "policy.reviewed", "Policy review recorded"
+    POLICY_REVIEW_REMINDERS_QUEUED = (
+        "policy.review_reminders_queued",
+        "Policy review reminders sent",
+    )
     # Campaigns
     CAMPAIGN_CREATED = "campaign.created", "Campaign created"
     CAMPAIGN_UPDATED = "campaign.updated", "Draft campaign changed"
@@ -107,4 +125,24 @@ class DeclarationEmail(TextChoices):
     EXEMPTION_ENDED = (
         "declarations.exemption_ended",
         "Your exemption has ended: please sign by a new date",
+    )
+    VERSION_APPROVAL_REQUESTED = (
+        "declarations.version_approval_requested",
+        "To other policy administrators: a policy version waits for your approval",
+    )
+    VERSION_APPROVED = (
+        "declarations.version_approved",
+        "To a version's author: it was approved and can be published",
+    )
+    VERSION_RETURNED = (
+        "declarations.version_returned",
+        "To a version's author: it was sent back for changes, with the reason",
+    )
+    POLICY_REVIEW_DUE = (
+        "declarations.policy_review_due",
+        "To a policy's owner: its review date is coming",
+    )
+    POLICY_REVIEW_OVERDUE = (
+        "declarations.policy_review_overdue",
+        "To a policy's owner: its review date has passed",
     )

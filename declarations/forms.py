@@ -9,12 +9,21 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from declarations.markdown import render_markdown
-from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
+from declarations.models import (
+    Campaign,
+    ExtraStatement,
+    Obligation,
+    Policy,
+    PolicyVersion,
+    a_year_after,
+    a_year_from_today,
+)
 from declarations.remindable import BULK_LIMIT as _MAX_REMIND
 from declarations.selectors import versions_in_effect
 from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CONFIRMATION
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
 from declarations.services.repeats import REPEAT_NOTICE_DAYS
+from declarations.services.reviews import PAST_REVIEW_DATE, REVIEW_REMINDER_DAYS
 from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
@@ -61,10 +70,20 @@ _PAGE_ADDRESS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = ["title", "slug", "summary", "owner"]
+        fields = ["title", "slug", "summary", "owner", "review_date", "versions_need_approval"]
         # The model's field is a "slug": a word for developers, not for the people who fill this.
-        labels = {"slug": "Page address (optional)"}
-        help_texts = {"owner": "The policy administrator responsible for this policy."}
+        labels = {
+            "slug": "Page address (optional)",
+            "review_date": "Next review date",
+            "versions_need_approval": "Each new version must be approved by a second policy "
+            "administrator before it is published",
+        }
+        help_texts = {
+            "owner": "The policy administrator responsible for this policy. They are reminded "
+            f"of its review {REVIEW_REMINDER_DAYS} days before the review date.",
+            "review_date": "Usually a year after the version in effect took effect.",
+            "versions_need_approval": "The person who writes a version can never approve it.",
+        }
         error_messages = {
             "title": {
                 "required": "Enter the policy's title.",
@@ -77,8 +96,12 @@ class PolicyForm(forms.ModelForm):
                 "max_length": "The page address can be at most %(limit_value)d characters.",
                 "unique": ADDRESS_TAKEN,
             },
+            "review_date": {
+                "required": "Enter the date the policy is next due for review.",
+                "invalid": "Enter the review date as a real date, for example 1 April 2027.",
+            },
         }
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "review_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +120,27 @@ class PolicyForm(forms.ModelForm):
                 "links in emails and documents already sent. Leave it empty to make it from the "
                 "title."
             )
+        # Left empty, a new policy is due for review a year from today and an existing one
+        # keeps its date (the services' defaults), so a form that omits it loses nothing.
+        review_field = self.fields["review_date"]
+        review_field.required = False
+        if self.instance.pk:
+            review_field.help_text += " Left empty, it stays as it is."
+        else:
+            review_field.help_text += " Left empty, a year from today."
+            if not self.is_bound:
+                self.initial.setdefault("review_date", a_year_from_today())
+
+    def clean_review_date(self):
+        day = self.cleaned_data["review_date"]
+        if day is None:
+            return None
+        # A date already past may be kept while other details change (the policy shows it as
+        # overdue); a date typed in must not be in the past.
+        kept = self.instance.pk and day == Policy.objects.get(pk=self.instance.pk).review_date
+        if not kept and day < timezone.localdate():
+            raise ValidationError(PAST_REVIEW_DATE)
+        return day
 
     def clean_slug(self):
         # Forgiving of capitals and stray spaces, which are plainly not meant.
@@ -213,6 +257,57 @@ class PublishForm(forms.Form):
         if due <= timezone.now():
             raise ValidationError("The date to sign again by must be in the future.")
         return due
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with your approval and shown on this page. For example: checked "
+        "against the legal team's comments.",
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="What needs to change?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent to the author and recorded with your name.",
+        error_messages={"required": "Say what needs to change before it can be approved."},
+    )
+
+
+class PolicyReviewForm(forms.Form):
+    next_review_date = forms.DateField(
+        label="Next review date",
+        widget=DateInput(),
+        help_text="Usually a year from now.",
+        error_messages={
+            "required": "Enter the date the policy is next due for review.",
+            "invalid": "Enter the next review date as a real date, for example 1 April 2027.",
+        },
+    )
+    note = forms.CharField(
+        label="What the review found (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail. For example: no change needed; or: version 5.0 "
+        "to be drafted.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("next_review_date", a_year_after(timezone.localdate()))
+
+    def clean_next_review_date(self):
+        day = self.cleaned_data["next_review_date"]
+        if day <= timezone.localdate():
+            raise ValidationError("The next review date must be after today.")
+        return day
 
 
 class VersionsField(forms.ModelMultipleChoiceField):

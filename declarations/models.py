@@ -4,7 +4,7 @@ Seed 004, paragraph 1: everyone the policy applies to declares each year that th
 understood it and will comply. A declaration is evidence: it is never edited or deleted.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,18 @@ from portal.lib.uktime import long_date
 from portal.models import EmploymentType
 
 
+def a_year_after(day: date) -> date:
+    """The same day a year later (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def a_year_from_today() -> date:
+    return a_year_after(timezone.localdate())
+
+
 class Policy(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -23,6 +35,18 @@ class Policy(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Four eyes: each version is approved by a second policy administrator, never one of its
+    # authors, before it can be published.
+    versions_need_approval = models.BooleanField(default=False)
+    # The day the policy is next due for review (UK date). The owner is reminded before it and
+    # told when it has passed; next_review_reminder_at is the instant the sweep next writes
+    # (None once the overdue notice has gone), claimed with a conditional UPDATE.
+    review_date = models.DateField(default=a_year_from_today)
+    next_review_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     # Not fields: set on the policies declarations.selectors.policies_in_force returns (the
     # versions in effect today, newest first, by current_versions_prefetch; and the first).
@@ -36,11 +60,25 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_review_overdue(self) -> bool:
+        """The review date has passed (UK date) and no review has been recorded since."""
+        return self.review_date < timezone.localdate()
+
 
 class PolicyVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+
+    class Approval(models.TextChoices):
+        """Where a draft stands with a second policy administrator (for policies whose versions
+        need approval). Any change to the draft sends it back to NOT_ASKED."""
+
+        NOT_ASKED = "not_asked", "Not yet asked for approval"
+        AWAITING = "awaiting", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Sent back for changes"
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
     label = models.CharField(max_length=20, help_text='For example "4.0".')
@@ -63,6 +101,28 @@ class PolicyVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who drafted it (None for versions drafted before this was recorded): an author can never
+    # approve the version, and is told of the decision.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The latest request for approval and the latest decision on it; every one of them is also
+    # in the audit trail. A change to the draft clears them (approval_* back to NOT_ASKED).
+    approval = models.CharField(max_length=12, choices=Approval.choices, default=Approval.NOT_ASKED)
+    approval_requested_at = models.DateTimeField(null=True, blank=True)
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approval_note = models.TextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["policy", "-effective_date", "-id"]
@@ -72,6 +132,17 @@ class PolicyVersion(models.Model):
                 condition=Q(status="draft")
                 | (Q(published_at__isnull=False) & ~Q(content_sha256="")),
                 name="published_version_is_fixed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(approval="approved")
+                | (Q(approved_at__isnull=False) & Q(approved_by__isnull=False)),
+                name="approval_names_who_and_when",
+            ),
+            # Never by its author or by the one who asked (a NULL on either side passes).
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("created_by"))
+                & ~Q(approved_by=F("approval_requested_by")),
+                name="approval_by_a_second_person",
             ),
         ]
 
@@ -86,6 +157,15 @@ class PolicyVersion(models.Model):
     def is_in_effect(self) -> bool:
         """Published, and its effective date has come (UK date)."""
         return self.is_published and self.effective_date <= timezone.localdate()
+
+    @property
+    def needs_approval(self) -> bool:
+        """A draft of a policy whose versions need approval, not yet approved."""
+        return (
+            not self.is_published
+            and self.policy.versions_need_approval
+            and self.approval != self.Approval.APPROVED
+        )
 
 
 class Campaign(models.Model):

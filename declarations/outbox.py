@@ -115,6 +115,32 @@ def repeat_not_opened_key(campaign_id: int, admin_id: int) -> str:
     return f"decl-repeat-not-opened:{campaign_id}:{admin_id}"
 
 
+# Messages about a policy or one of its versions, not about anyone's declaration: each names the
+# moment it is for, so a new request for approval, a new decision or a new review date earns
+# its own message, once per recipient.
+
+
+def _precise(at: datetime) -> str:
+    # To the microsecond: a request sent back and asked again can fall in the same second.
+    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
+
+
+def approval_request_key(version_id: int, requested_at: datetime, admin_id: int) -> str:
+    """To each other policy administrator, once per request for approval of a version."""
+    return f"policy-approval-asked:{version_id}:{_precise(requested_at)}:{admin_id}"
+
+
+def approval_decision_key(version_id: int, decided_at: datetime, author_id: int) -> str:
+    """To each author, once per decision (approved or sent back)."""
+    return f"policy-approval-decided:{version_id}:{_precise(decided_at)}:{author_id}"
+
+
+def review_reminder_key(policy_id: int, review_date: date, overdue: bool, recipient_id: int) -> str:
+    """Before the review date, and once it has passed: each once per review date per person."""
+    kind = "policy-review-overdue" if overdue else "policy-review-due"
+    return f"{kind}:{policy_id}:{review_date:%Y-%m-%d}:{recipient_id}"
+
+
 def message_kind(dedup_key: str) -> ObligationMessage | None:
     prefix = dedup_key.partition(":")[0]
     return ObligationMessage(prefix) if prefix in ObligationMessage.values else None

@@ -69,6 +69,8 @@ def register() -> None:
             "declarations:receipt": "See your receipt",
             "declarations:my_team": "See your team's declarations",
             "declarations:report_outstanding": "See everyone outstanding",
+            "declarations:admin_version": "See the policy version",
+            "declarations:admin_policy": "See the policy",
         }
     )
     # How the audit trail names these records, and where it links them: each to the page a

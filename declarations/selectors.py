@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from declarations.events import DeclarationEvent
 from declarations.models import (
     Campaign,
     Declaration,
@@ -16,7 +17,8 @@ from declarations.models import (
     PolicyVersion,
 )
 from declarations.reports import completion_overall
-from portal.models import User
+from portal.models import AuditEvent, User
+from portal.roles import Role
 
 
 def campaign_audience(campaign: Campaign) -> QuerySet[User]:
@@ -126,3 +128,23 @@ def policies_in_force() -> list[Policy]:
             policy.current_version = policy.current[0]
             result.append(policy)
     return result
+
+
+def version_author_ids(version: PolicyVersion) -> set[int]:
+    """Everyone who had a hand in a draft, none of whom may approve it: who drafted it, who
+    asked for approval, and whoever changed it (the audit trail keeps every change). One query."""
+    written = AuditEvent.objects.filter(
+        object_type=PolicyVersion._meta.label_lower,
+        object_id=str(version.pk),
+        verb__in=[
+            DeclarationEvent.POLICY_VERSION_CREATED,
+            DeclarationEvent.POLICY_VERSION_UPDATED,
+        ],
+        actor__isnull=False,
+    ).values_list("actor_id", flat=True)
+    ids = {version.created_by_id, version.approval_requested_by_id, *written}
+    return {pk for pk in ids if pk is not None}
+
+
+def policy_administrators() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("pk")

@@ -9,6 +9,7 @@ from declarations.models import Campaign
 from declarations.services.campaigns import campaign_enrol
 from declarations.services.reminders import declarations_sweep
 from declarations.services.repeats import campaign_repeats_sweep
+from declarations.services.reviews import policy_reviews_remind
 
 
 @shared_task(ignore_result=True)
@@ -33,3 +34,9 @@ def campaign_repeats_sweep_task() -> dict:
     """Beat, every five minutes: open prepared repeats whose opening time has come, and prepare
     next year's campaign from repeating ones whose time has come. Safe to run twice."""
     return vars(campaign_repeats_sweep())
+
+
+@shared_task(ignore_result=True)
+def policy_reviews_remind_task() -> dict:
+    """Beat, hourly: remind policy owners of review dates coming and passed. Safe to run twice."""
+    return vars(policy_reviews_remind())

@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/policies/new/", policies.policy_create_view, name="policy_create"),
     path("manage/policies/<slug:slug>/", policies.admin_policy_detail, name="admin_policy"),
     path("manage/policies/<slug:slug>/edit/", policies.policy_edit, name="policy_edit"),
+    path("manage/policies/<slug:slug>/review/", policies.policy_review, name="policy_review"),
     path(
         "manage/policies/<slug:slug>/versions/new/",
         policies.version_create,
@@ -29,6 +30,13 @@ urlpatterns = [
     path("manage/versions/<int:pk>/", policies.admin_version, name="admin_version"),
     path("manage/versions/<int:pk>/edit/", policies.version_edit, name="version_edit"),
     path("manage/versions/<int:pk>/publish/", policies.version_publish, name="version_publish"),
+    path(
+        "manage/versions/<int:pk>/ask-for-approval/",
+        policies.version_request_approval,
+        name="version_request_approval",
+    ),
+    path("manage/versions/<int:pk>/approve/", policies.version_approve, name="version_approve"),
+    path("manage/versions/<int:pk>/send-back/", policies.version_return, name="version_return"),
     # Policy administrators: campaigns and the people in them.
     path("manage/campaigns/", campaigns.campaign_list, name="campaigns"),
     path("manage/campaigns/new/", campaigns.campaign_create_view, name="campaign_create"),

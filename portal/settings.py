@@ -380,6 +380,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.campaign_repeats_sweep_task",
         "schedule": 300.0,
     },
+    # Hourly: policy owners reminded of review dates coming and passed; a review date is a
+    # day, so an hour's delay is well inside it.
+    "policy-reviews-sweep": {
+        "task": "declarations.tasks.policy_reviews_remind_task",
+        "schedule": 3600.0,
+    },
     # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
     # date is a day, so an hour's delay is well inside it.
     "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},

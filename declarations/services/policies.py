@@ -14,7 +14,9 @@ from django.utils.text import slugify
 
 from declarations.events import DeclarationEvent
 from declarations.markdown import render_markdown, sha256_text
-from declarations.models import Campaign, Policy, PolicyVersion
+from declarations.models import Campaign, Policy, PolicyVersion, a_year_from_today
+from declarations.services.approvals import policy_version_approval_clear
+from declarations.services.reviews import review_date_check, review_schedule
 from portal.lib.uktime import end_of_day, long_datetime
 from portal.models import User
 from portal.services.audit import audit_record
@@ -75,20 +77,40 @@ def policy_create(
     slug: str = "",
     summary: str = "",
     owner: User | None = None,
+    versions_need_approval: bool = False,
+    review_date: date | None = None,
     ip=None,
 ) -> Policy:
-    """A new policy. An empty `slug` (its page address) is made from the title."""
+    """A new policy. An empty `slug` (its page address) is made from the title; with no
+    review date it is due for review a year from today."""
     slug = slug or policy_address_from_title(title)
+    review_date = review_date or a_year_from_today()
+    review_date_check(review_date)
+    policy = Policy(
+        title=title,
+        slug=slug,
+        summary=summary,
+        owner=owner,
+        versions_need_approval=versions_need_approval,
+        review_date=review_date,
+    )
+    review_schedule(policy)
     try:
         with transaction.atomic():
-            policy = Policy.objects.create(title=title, slug=slug, summary=summary, owner=owner)
+            policy.save()
     except IntegrityError:
         raise ValidationError({"slug": ADDRESS_TAKEN}) from None
     audit_record(
         verb=DeclarationEvent.POLICY_CREATED,
         actor=by,
         obj=policy,
-        changes={"title": title, "slug": slug, "owner": str(owner or "")},
+        changes={
+            "title": title,
+            "slug": slug,
+            "owner": str(owner or ""),
+            "versions_need_approval": versions_need_approval,
+            "review_date": review_date,
+        },
         ip=ip,
     )
     return policy
@@ -103,10 +125,13 @@ def policy_update(
     summary: str,
     owner: User | None,
     slug: str | None = None,
+    versions_need_approval: bool | None = None,
+    review_date: date | None = None,
     ip=None,
 ) -> Policy:
-    """Title, summary, owner and page address of a policy. Its published text lives in its
-    versions. `slug` None keeps the address; empty makes it from the title."""
+    """Title, summary, owner, page address, whether versions need approval and the review
+    date of a policy. Its published text lives in its versions. `slug` None keeps the address;
+    empty makes it from the title. None keeps the other optional ones as they are."""
     # "Before" comes from the database: a bound ModelForm has already set the new values on
     # the instance it was given, which would make every change look like no change.
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
@@ -115,17 +140,46 @@ def policy_update(
         "slug": policy.slug,
         "summary": policy.summary,
         "owner": str(policy.owner or ""),
+        "versions_need_approval": policy.versions_need_approval,
+        "review_date": policy.review_date,
     }
     if slug == "":
         slug = policy_address_from_title(title, except_policy=policy)
+    if review_date is not None and review_date != policy.review_date:
+        # An overdue date kept as it is may stay; a date changed must not be in the past.
+        review_date_check(review_date)
+    reschedule = (review_date not in (None, policy.review_date)) or owner != policy.owner
     policy.title, policy.summary, policy.owner = title, summary, owner
     policy.slug = slug or policy.slug
+    if versions_need_approval is not None:
+        policy.versions_need_approval = versions_need_approval
+    policy.review_date = review_date or policy.review_date
+    if reschedule:
+        # A new owner hears of the review (once), and a new date has its own reminders.
+        review_schedule(policy)
     try:
         with transaction.atomic():
-            policy.save(update_fields=["title", "slug", "summary", "owner"])
+            policy.save(
+                update_fields=[
+                    "title",
+                    "slug",
+                    "summary",
+                    "owner",
+                    "versions_need_approval",
+                    "review_date",
+                    "next_review_reminder_at",
+                ]
+            )
     except IntegrityError:
         raise ValidationError({"slug": ADDRESS_TAKEN}) from None
-    after = {"title": title, "slug": policy.slug, "summary": summary, "owner": str(owner or "")}
+    after = {
+        "title": title,
+        "slug": policy.slug,
+        "summary": summary,
+        "owner": str(owner or ""),
+        "versions_need_approval": policy.versions_need_approval,
+        "review_date": policy.review_date,
+    }
     changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if changes:
         audit_record(
@@ -157,6 +211,7 @@ def policy_version_create(
         summary_of_changes=summary_of_changes,
         material_change=material_change,
         owner=owner,
+        created_by=by,
     )
     if pdf:
         version.pdf = _pdf_named(pdf)
@@ -230,6 +285,8 @@ def policy_version_update(
             changes=changes,
             ip=ip,
         )
+        if current.approval in (PolicyVersion.Approval.AWAITING, PolicyVersion.Approval.APPROVED):
+            policy_version_approval_clear(version=current, by=by, changed=sorted(changes), ip=ip)
     return current
 
 
@@ -258,6 +315,11 @@ def policy_version_publish(
         raise ValidationError(
             f"Version {current.label} was already published on {long_datetime(published_at)}."
         )
+    if current.needs_approval:
+        raise ValidationError(
+            f"Version {current.label} needs approval by a second policy administrator before "
+            "it can be published."
+        )
     now = timezone.now()
     if resign_due_at is not None and resign_due_at <= now:
         raise ValidationError("The date to sign again by must be in the future.")
@@ -270,17 +332,28 @@ def policy_version_publish(
     current.published_at = now
     current.published_by = by
     current.save()
+    changes = {
+        "label": current.label,
+        "effective_date": current.effective_date,
+        "content_sha256": current.content_sha256,
+        "pdf_sha256": current.pdf_sha256,
+        "material_change": current.material_change,
+    }
+    if current.approval == PolicyVersion.Approval.APPROVED:
+        # The approval this publication rests on, in the publication's own record.
+        approved_at = current.approved_at
+        assert approved_at is not None  # an approval records when (a database check)
+        changes["approval"] = {
+            "approved_by": str(current.approved_by),
+            "approved_at": approved_at.isoformat(),
+            "note": current.approval_note,
+            "asked_by": str(current.approval_requested_by or ""),
+        }
     audit_record(
         verb=DeclarationEvent.POLICY_VERSION_PUBLISHED,
         actor=by,
         obj=current,
-        changes={
-            "label": current.label,
-            "effective_date": current.effective_date,
-            "content_sha256": current.content_sha256,
-            "pdf_sha256": current.pdf_sha256,
-            "material_change": current.material_change,
-        },
+        changes=changes,
         ip=ip,
     )
     campaign = None

@@ -25,7 +25,7 @@ from portal.testing.route_table import (
     owner_only,
     public,
 )
-from portal.tests.factories import TEST_PASSWORD
+from portal.tests.factories import TEST_PASSWORD, UserFactory
 
 ADMIN = Role.POLICY_ADMIN
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -113,6 +113,22 @@ ROUTES = {
     "declarations:admin_version": Entry(**_admin(post=200), model=PolicyVersion),
     "declarations:version_edit": Entry(**_admin(), form=_version_form, model=PolicyVersion),
     "declarations:version_publish": Entry(**_action(model=PolicyVersion)),
+    # A second policy administrator's decision on a version waiting for approval; asking is a
+    # button on a draft.
+    "declarations:version_request_approval": Entry(**_action(model=PolicyVersion)),
+    "declarations:version_approve": Entry(
+        **_action(form=lambda s: {"note": "Checked with legal."}, model=PolicyVersion)
+    ),
+    "declarations:version_return": Entry(
+        **_action(form=lambda s: {"reason": "Section 3 needs rewording."}, model=PolicyVersion)
+    ),
+    "declarations:policy_review": Entry(
+        **_admin(),
+        form=lambda s: {
+            "next_review_date": (timezone.localdate() + timedelta(days=365)).isoformat(),
+            "note": "No change needed.",
+        },
+    ),
     "declarations:campaigns": Entry(**_admin(post=200)),
     "declarations:campaign_create": Entry(**_admin(), form=_campaign_form),
     "declarations:campaign": Entry(**_admin(post=200), model=Campaign),
@@ -201,6 +217,16 @@ def scene(people: People) -> dict:
         pdf=SimpleUploadedFile("it.pdf", PDF_BYTES, "application/pdf"),
     )
     draft = PolicyVersionFactory(policy=policy, label="5.0")
+    # A version waiting for approval, drafted and sent by another policy administrator.
+    author = UserFactory(roles=[ADMIN])
+    awaiting = PolicyVersionFactory(
+        policy=PolicyFactory(slug="clear-desk-rules", versions_need_approval=True),
+        label="1.0",
+        created_by=author,
+        approval=PolicyVersion.Approval.AWAITING,
+        approval_requested_by=author,
+        approval_requested_at=timezone.now(),
+    )
     campaign = CampaignFactory(open=True, versions=[published])
     obligation = ObligationFactory(campaign=campaign, user=alice)
     earlier = CampaignFactory(open=True, versions=[published])
@@ -230,6 +256,10 @@ def scene(people: People) -> dict:
         "declarations:admin_version": {"pk": draft.pk},
         "declarations:version_edit": {"pk": draft.pk},
         "declarations:version_publish": {"pk": draft.pk},
+        "declarations:version_request_approval": {"pk": draft.pk},
+        "declarations:version_approve": {"pk": awaiting.pk},
+        "declarations:version_return": {"pk": awaiting.pk},
+        "declarations:policy_review": slug,
         "declarations:campaign": {"pk": draft_campaign.pk},
         "declarations:campaign_edit": {"pk": draft_campaign.pk},
         "declarations:campaign_open": {"pk": draft_campaign.pk},

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from declarations.forms import (
+    ApproveForm,
     CampaignCloseForm,
     CampaignForm,
     CampaignReopenForm,
@@ -22,22 +23,25 @@ from declarations.forms import (
     PauseForm,
     PeopleFilterForm,
     PolicyForm,
+    PolicyReviewForm,
     PolicyVersionForm,
     PublishForm,
     RemindChoiceForm,
     RemindSendForm,
+    ReturnForm,
     SignForm,
 )
 from declarations.markdown import render_markdown
-from declarations.models import Obligation
+from declarations.models import Obligation, PolicyVersion
 from declarations.tests.factories import (
     CampaignFactory,
     ObligationFactory,
     PolicyFactory,
     PolicyVersionFactory,
 )
+from portal.roles import Role
 from portal.testing.form_fuzz import FUZZ, assert_calm, form_data, fuzzes, hostile_text, submit
-from portal.tests.factories import TEST_PASSWORD
+from portal.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +117,34 @@ def test_publishing_takes_any_date(client, policy_admin, draft, data):
     fields = data.draw(form_data(PublishForm(version=draft)))
     url = reverse("declarations:version_publish", args=[draft.pk])
     assert_calm(submit(client, "post", url, fields))
+
+
+@fuzzes(ApproveForm, ReturnForm)
+@pytest.mark.parametrize("page", ["approve", "return"])
+@given(data=st.data())
+@FUZZ
+def test_deciding_on_a_version_takes_any_note_or_reason(client, policy_admin, page, data):
+    client.force_login(policy_admin)
+    author = UserFactory(roles=[Role.POLICY_ADMIN])
+    version = PolicyVersionFactory(
+        policy=PolicyFactory(versions_need_approval=True),
+        created_by=author,
+        approval=PolicyVersion.Approval.AWAITING,
+        approval_requested_by=author,
+        approval_requested_at=timezone.now(),
+    )
+    form = ApproveForm() if page == "approve" else ReturnForm()
+    url = reverse(f"declarations:version_{page}", args=[version.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(form))))
+
+
+@fuzzes(PolicyReviewForm)
+@given(data=st.data())
+@FUZZ
+def test_recording_a_review_takes_any_input(client, policy_admin, policy, data):
+    client.force_login(policy_admin)
+    url = reverse("declarations:policy_review", args=[policy.slug])
+    assert_calm(submit(client, "post", url, data.draw(form_data(PolicyReviewForm()))))
 
 
 @fuzzes(CampaignForm)

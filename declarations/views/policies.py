@@ -1,6 +1,7 @@
 """Reading policies (everyone signed in) and writing and publishing them (policy administrators)."""
 
 from copy import copy
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -10,18 +11,32 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from declarations.access import (
+    can_decide_approval,
     get_policy_for_user,
     get_version_for_admin,
     get_version_for_user,
     is_policy_admin,
 )
-from declarations.forms import PolicyForm, PolicyVersionForm, PublishForm
+from declarations.forms import (
+    ApproveForm,
+    PolicyForm,
+    PolicyReviewForm,
+    PolicyVersionForm,
+    PublishForm,
+    ReturnForm,
+)
 from declarations.markdown import render_markdown_noting_removals
-from declarations.models import Policy, PolicyVersion
-from declarations.selectors import policies_in_force
+from declarations.models import Policy, PolicyVersion, a_year_after
+from declarations.selectors import policies_in_force, versions_in_effect
+from declarations.services.approvals import (
+    policy_version_approve,
+    policy_version_request_approval,
+    policy_version_return,
+)
 from declarations.services.policies import (
     default_resign_due,
     policy_create,
@@ -30,6 +45,7 @@ from declarations.services.policies import (
     policy_version_publish,
     policy_version_update,
 )
+from declarations.services.reviews import policy_review_record
 from portal.access import AuthenticatedRequest, access_required, client_ip
 
 # ---- Everyone signed in ------------------------------------------------------------------
@@ -108,6 +124,10 @@ def admin_policy_list(request: AuthenticatedRequest) -> HttpResponse:
     policies = Policy.objects.annotate(
         published_count=Count("versions", filter=Q(versions__status="published")),
         draft_count=Count("versions", filter=Q(versions__status="draft")),
+        awaiting_count=Count(
+            "versions",
+            filter=Q(versions__status="draft", versions__approval=PolicyVersion.Approval.AWAITING),
+        ),
         last_published=Max("versions__published_at"),
     ).order_by("title")
     page = Paginator(policies, 50).get_page(request.GET.get("page"))
@@ -234,7 +254,8 @@ def version_is_now_published(version: PolicyVersion) -> bool:
 
 @access_required(is_policy_admin)
 def admin_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """A version as staff will see it: a preview while it is a draft, with the publish form."""
+    """A version as staff will see it: a preview while it is a draft, with the publish form,
+    or what approval it waits for and, for a second administrator, the forms to decide."""
     version = get_version_for_admin(request.user, pk)
     if version.is_published:
         return render(
@@ -242,36 +263,46 @@ def admin_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "declarations/admin/version_detail.html",
             {"version": version, "body_html": version.body_html},
         )
-    publish_form = PublishForm(version=version, initial={"resign_due_at": default_resign_due()})
-    return _preview(request, version, publish_form)
+    return _preview(request, version)
 
 
 def _preview(
     request: AuthenticatedRequest,
     version: PolicyVersion,
-    publish_form: PublishForm,
+    *,
+    publish_form: PublishForm | None = None,
+    approve_form: ApproveForm | None = None,
+    return_form: ReturnForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """A draft as staff will see it, with what the sanitiser removed from it and why: said
-    before publishing, so the author can put it right rather than find words missing."""
+    before publishing, so the author can put it right rather than find words missing. The
+    publish form is offered only once nothing is waiting for approval; the decision forms only
+    to a policy administrator who may decide (never an author)."""
     body_html, removed = render_markdown_noting_removals(version.body_markdown)
-    return render(
-        request,
-        "declarations/admin/version_detail.html",
-        {
-            "version": version,
-            "body_html": body_html,
-            "removed": removed,
-            "publish_form": publish_form,
-        },
-        status=status,
-    )
+    context: dict[str, Any] = {"version": version, "body_html": body_html, "removed": removed}
+    if not version.needs_approval:
+        context["publish_form"] = publish_form or PublishForm(
+            version=version, initial={"resign_due_at": default_resign_due()}
+        )
+    elif can_decide_approval(request.user, version):
+        context["approve_form"] = approve_form or ApproveForm()
+        context["return_form"] = return_form or ReturnForm()
+    return render(request, "declarations/admin/version_detail.html", context, status=status)
 
 
 @access_required(is_policy_admin)
 @require_POST
 def version_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     version = get_version_for_admin(request.user, pk)
+    if version.needs_approval:
+        # The page offers no publish button until it is approved; say so to a stale page.
+        messages.error(
+            request,
+            f"Version {version.label} needs approval by a second policy administrator before "
+            "it can be published.",
+        )
+        return redirect("declarations:admin_version", pk=version.pk)
     form = PublishForm(request.POST, version=version)
     if form.is_valid():
         try:
@@ -298,4 +329,100 @@ def version_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     request, "Nobody had signed an earlier version, so nobody needs to sign again."
                 )
             return redirect("declarations:admin_version", pk=version.pk)
-    return _preview(request, version, form, status=400 if not version.is_published else 200)
+    return _preview(
+        request, version, publish_form=form, status=400 if not version.is_published else 200
+    )
+
+
+# ---- Approval before publishing ----------------------------------------------------------
+
+
+@access_required(is_policy_admin)
+@require_POST
+def version_request_approval(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    version = get_version_for_admin(request.user, pk)
+    try:
+        policy_version_request_approval(version=version, by=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Version {version.label} is waiting for approval. The other policy administrators "
+            "have been asked by email.",
+        )
+    return redirect("declarations:admin_version", pk=version.pk)
+
+
+@access_required(is_policy_admin)
+@require_POST
+def version_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    version = get_version_for_admin(request.user, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return _preview(request, version, approve_form=form, status=400)
+    try:
+        policy_version_approve(
+            version=version, by=request.user, note=form.cleaned_data["note"], ip=client_ip(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {version.label} is approved and can be published.")
+    return redirect("declarations:admin_version", pk=version.pk)
+
+
+@access_required(is_policy_admin)
+@require_POST
+def version_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    version = get_version_for_admin(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _preview(request, version, return_form=form, status=400)
+    try:
+        policy_version_return(
+            version=version,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Version {version.label} was sent back, with your reason.")
+    return redirect("declarations:admin_version", pk=version.pk)
+
+
+# ---- Reviews -----------------------------------------------------------------------------
+
+
+@access_required(is_policy_admin)
+def policy_review(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Record that the policy was reviewed, and set its next review date."""
+    policy = get_policy_for_user(request.user, slug)
+    form = PolicyReviewForm(
+        request.POST or None, initial={"next_review_date": _next_review(policy)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy_review_record(
+                policy=policy, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Review recorded, with the next review date.")
+            return redirect("declarations:admin_policy", slug=policy.slug)
+    return render(
+        request, "declarations/admin/policy_review.html", {"policy": policy, "form": form}
+    )
+
+
+def _next_review(policy: Policy) -> date:
+    """A year after the version in effect took effect, if that is still ahead; else a year
+    from today."""
+    today = timezone.localdate()
+    current = versions_in_effect(today).get(policy.pk)
+    if current is not None and a_year_after(current.effective_date) > today:
+        return a_year_after(current.effective_date)
+    return a_year_after(today)
