@@ -52,6 +52,10 @@ class DeclarationEvent(TextChoices):
         "declaration.report_exported",
         "Compliance report downloaded (CSV)",
     )
+    DECLARATION_REPORT_PDF_EXPORTED = (
+        "declaration.report_pdf_exported",
+        "Compliance report downloaded (PDF)",
+    )
 
 
 class DeclarationEmail(TextChoices):

@@ -71,5 +71,6 @@ urlpatterns = [
     path("reports/<int:pk>/", reports.report_campaign, name="report"),
     path("reports/<int:pk>/outstanding/", reports.report_outstanding, name="report_outstanding"),
     path("reports/<int:pk>/export.csv", reports.report_export, name="report_export"),
+    path("reports/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("team/", reports.my_team, name="my_team"),
 ]

@@ -155,6 +155,7 @@ ROUTES = {
     "declarations:report": Entry(**_admin(post=200), model=Campaign),
     "declarations:report_outstanding": Entry(**_admin(post=200), model=Campaign),
     "declarations:report_export": Entry(**_admin(post=200), model=Campaign),
+    "declarations:report_pdf": Entry(**_admin(post=200), model=Campaign),
     "declarations:my_team": Entry(get=line_managers(200), post=line_managers(200)),
 }
 
@@ -212,4 +213,5 @@ def scene(people: People) -> dict:
         "declarations:report": {"pk": campaign.pk},
         "declarations:report_outstanding": {"pk": campaign.pk},
         "declarations:report_export": {"pk": campaign.pk},
+        "declarations:report_pdf": {"pk": campaign.pk},
     }

@@ -56,6 +56,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:report": campaign_pk,
                 "declarations:report_outstanding": campaign_pk,
                 "declarations:report_export": campaign_pk,
+                "declarations:report_pdf": campaign_pk,
             },
             namespaces={"declarations"},
         )
