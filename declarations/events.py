@@ -29,6 +29,11 @@ class DeclarationEvent(TextChoices):
     CAMPAIGN_CLOSED = "campaign.closed", "Campaign closed"
     CAMPAIGN_REOPENED = "campaign.reopened", "Closed campaign reopened"
     CAMPAIGN_PEOPLE_ASKED = "campaign.people_asked", "People asked to sign"
+    CAMPAIGN_SUMMARY_RECIPIENTS_CHANGED = (
+        "campaign.summary_recipients_changed",
+        "Who receives a campaign's weekly summary changed",
+    )
+    CAMPAIGN_SUMMARY_SENT = "campaign.summary_sent", "Weekly campaign summary sent"
     CAMPAIGN_DEMO_DATES_MOVED = "campaign.demo_dates_moved", "Demo campaign dates moved back"
     # One person's declaration in a campaign
     OBLIGATION_PAUSED = "obligation.paused", "Declaration paused for one person"
@@ -75,3 +80,7 @@ class DeclarationEmail(TextChoices):
         "To policy administrators: who is still overdue, once a day",
     )
     RECEIPT = "declarations.receipt", "Your receipt: what you signed and when"
+    WEEKLY_SUMMARY = (
+        "declarations.weekly_summary",
+        "To named senior people: a campaign's figures, once a week while it is open",
+    )

@@ -69,6 +69,12 @@ def admin_digest_key(campaign_id: int, day: date, admin_id: int) -> str:
     return f"decl-overdue-admin:{campaign_id}:{day:%Y-%m-%d}:{admin_id}"
 
 
+def summary_key(campaign_id: int, week: str, user_id: int) -> str:
+    """A campaign's weekly summary to one of its named senior people, once per ISO week
+    ("2026-W49"): about a campaign, not one person's declaration, like the digest above."""
+    return f"decl-summary:{campaign_id}:{week}:{user_id}"
+
+
 def message_kind(dedup_key: str) -> ObligationMessage | None:
     prefix = dedup_key.partition(":")[0]
     return ObligationMessage(prefix) if prefix in ObligationMessage.values else None

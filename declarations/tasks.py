@@ -8,6 +8,7 @@ from celery import shared_task
 from declarations.models import Campaign
 from declarations.services.campaigns import campaign_enrol
 from declarations.services.reminders import declarations_sweep
+from declarations.services.summaries import campaign_summaries_send
 
 
 @shared_task(ignore_result=True)
@@ -24,3 +25,10 @@ def declarations_sweep_task() -> dict:
     """Beat, every five minutes: enrol newcomers, send reminders that have fallen due, escalate
     what is overdue. Safe to run twice, and catches up once after the scheduler was down."""
     return vars(declarations_sweep())
+
+
+@shared_task(ignore_result=True)
+def campaign_summaries_send_task() -> int:
+    """Beat, every ten minutes: each open campaign's weekly summary to its named senior people,
+    once its Monday 08:00 has come. Safe to run twice; sends each week's once."""
+    return campaign_summaries_send()

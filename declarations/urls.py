@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import campaigns, compare, policies, reports, signing
+from declarations.views import campaigns, compare, policies, reports, signing, summaries
 
 app_name = "declarations"
 
@@ -50,6 +50,11 @@ urlpatterns = [
         name="statement_remove",
     ),
     path("manage/campaigns/<int:pk>/people/", campaigns.campaign_people, name="campaign_people"),
+    path(
+        "manage/campaigns/<int:pk>/summary/",
+        summaries.campaign_summary_recipients,
+        name="campaign_summary",
+    ),
     path("manage/obligations/<int:pk>/", campaigns.obligation_detail, name="obligation"),
     path(
         "manage/obligations/<int:pk>/pause/",

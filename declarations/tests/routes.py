@@ -137,6 +137,10 @@ ROUTES = {
     ),
     "declarations:statement_remove": Entry(**_action(model=ExtraStatement)),
     "declarations:campaign_people": Entry(**_admin(post=200), model=Campaign),
+    # Who receives the campaign's weekly summary (emptied here: nobody).
+    "declarations:campaign_summary": Entry(
+        **_admin(), form=lambda s: {"recipients": ""}, model=Campaign
+    ),
     "declarations:obligation": Entry(**_admin(post=200), model=Obligation),
     "declarations:obligation_pause": Entry(
         **_action(form=lambda s: {"reason": "Long-term sick leave"}, model=Obligation)
@@ -206,6 +210,7 @@ def scene(people: People) -> dict:
         "declarations:statement_add": {"pk": draft_campaign.pk},
         "declarations:statement_remove": {"pk": statement.pk},
         "declarations:campaign_people": {"pk": campaign.pk},
+        "declarations:campaign_summary": {"pk": campaign.pk},
         "declarations:obligation": {"pk": obligation.pk},
         "declarations:obligation_pause": {"pk": obligation.pk},
         "declarations:obligation_resume": {"pk": obligation.pk},

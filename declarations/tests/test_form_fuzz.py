@@ -19,6 +19,7 @@ from declarations.forms import (
     PolicyVersionForm,
     PublishForm,
     SignForm,
+    SummaryRecipientsForm,
 )
 from declarations.markdown import render_markdown
 from declarations.tests.factories import (
@@ -173,6 +174,25 @@ def test_the_filters_of_the_lists_of_people_take_any_input(
     query["page"] = data.draw(st.one_of(st.just("2"), hostile_text))
     url = reverse(f"declarations:{page}", args=[obligation.campaign_id])
     assert_calm(submit(client, "get", url, query))
+
+
+@fuzzes(SummaryRecipientsForm)
+@given(data=st.data())
+@FUZZ
+def test_naming_the_weekly_summary_s_recipients_takes_any_input(client, policy_admin, alice, data):
+    client.force_login(policy_admin)
+    campaign = CampaignFactory(open=True)
+    url = reverse("declarations:campaign_summary", args=[campaign.pk])
+    # Sometimes real addresses among the noise, so the change itself is reached.
+    fields = data.draw(
+        st.one_of(
+            form_data(SummaryRecipientsForm()),
+            form_data(SummaryRecipientsForm(), fixed={"recipients": f"{alice.email}\n"}),
+        )
+    )
+    assert_calm(submit(client, "post", url, fields))
+    search = data.draw(st.one_of(st.just("alice"), hostile_text))
+    assert_calm(submit(client, "get", url, {"q": search}))
 
 
 @fuzzes(SignForm)

@@ -46,6 +46,7 @@ from declarations.services.campaigns import (
     obligation_pause,
     obligation_resume,
 )
+from declarations.services.summaries import summary_schedule
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.audit_history import audit_history
 from portal.lib.uktime import long_datetime
@@ -124,6 +125,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         and campaign.opened_at
         and campaign.opened_at > timezone.now(),
     }
+    context.update(summary_schedule(campaign, timezone.now()))
     if campaign.status == Campaign.Status.DRAFT:
         context["audience_size"] = campaign_audience(campaign).count()
         context["statement_form"] = ExtraStatementForm()
