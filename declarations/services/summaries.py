@@ -29,6 +29,7 @@ from declarations.reports import FIGURES, Completion, completion_overall, percen
 from declarations.selectors import versions_asked
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.models import User
+from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -204,14 +205,21 @@ def campaign_summary_send(*, campaign: Campaign, week: str, now: datetime) -> in
         "as_at": timezone.localtime(now),
     }
     report = reverse("declarations:report", args=[current.pk])
+    # The report is the policy administrators' (declarations.access): a leader without the
+    # role is told where the detail is rather than sent to a page that refuses them.
+    can_open = set(
+        User.objects.filter(
+            pk__in=[person.pk for person in recipients], groups__name=Role.POLICY_ADMIN
+        ).values_list("pk", flat=True)
+    )
     notifications_queue_many(
         messages=[
             Message(
                 to=person,
                 template=DeclarationEmail.WEEKLY_SUMMARY,
                 dedup_key=summary_key(current.pk, week, person.pk),
-                url=report,
-                context=context,
+                url=report if person.pk in can_open else "",
+                context={**context, "can_open_report": person.pk in can_open},
             )
             for person in recipients
         ]

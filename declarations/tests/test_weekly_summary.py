@@ -4,6 +4,7 @@ once per week, to the people named on it who still have an account, with the rep
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from declarations.tests.factories import (
 )
 from portal.lib.uktime import long_datetime
 from portal.models import AuditEvent, Notification
+from portal.roles import Role
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +107,12 @@ def test_each_named_person_gets_the_week_s_summary_once(campaign, monday, leader
     assert (event.changes["asked"], event.changes["signed"]) == (3, 1)
 
 
-def test_the_email_gives_the_figures_the_due_date_and_the_report_and_names_nobody(campaign, monday):
+def test_the_email_gives_the_figures_the_due_date_and_the_report_and_names_nobody(
+    campaign, monday, leaders
+):
+    leaders[0].groups.add(Group.objects.get_or_create(name=Role.POLICY_ADMIN)[0])
     campaign_summaries_send(now=_uk(monday, 8, 5))
-    email = _summaries().first()
+    email, other = _summaries()
     assert email.subject == "Weekly summary: Annual declaration 2026 is 33% signed"
     text = " ".join(email.body_text.split())
     assert "33% complete: 1 of 3 people asked have signed" in text
@@ -118,6 +123,11 @@ def test_the_email_gives_the_figures_the_due_date_and_the_report_and_names_nobod
     assert reverse("declarations:report", args=[campaign.pk]) in email.body_text
     assert email.url == reverse("declarations:report", args=[campaign.pk])
     assert "Open the compliance report" in email.body_html
+    # A leader who is not a policy administrator is not sent to a page that would refuse them.
+    assert other.url == ""
+    assert "/reports/" not in other.body_text + other.body_html
+    assert "ask them for it, or for its PDF" in " ".join(other.body_text.split())
+    assert "- Not signed yet: 2" in other.body_text
     # Figures only: no one who has or has not signed is named.
     for name in ("Alice Staff", "Bob Manager", "Charlie Outsider"):
         assert name not in email.body_text
