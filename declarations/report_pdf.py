@@ -220,7 +220,9 @@ def report_pdf(campaign: Campaign, report: CampaignReport, about: ReportPdf) -> 
         "opened have their own due date."
     )
     if campaign.status == Campaign.Status.CLOSED and campaign.closed_at:
-        dates.append(f"Closed {long_datetime(campaign.closed_at)}.")
+        by = f" by {campaign.closed_by.full_name}" if campaign.closed_by else ""
+        reason = f": {campaign.closed_reason}" if campaign.closed_reason else ""
+        dates.append(f"Closed {long_datetime(campaign.closed_at)}{by}{reason}.")
     story: list = [
         _p(about.organisation, SMALL),
         _p(f"Compliance report: {campaign.name}", TITLE),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from declarations.models import Declaration, Obligation
+from declarations.services.campaigns import campaign_close
 from declarations.tests.factories import (
     CampaignFactory,
     DeclarationFactory,
@@ -132,6 +133,15 @@ def test_the_pdf_prints_accented_names_as_typed(client, policy_admin):
     flat = " ".join(_text(_download(client, campaign)).split())
     assert "Datganiad blynyddol – Siân’s team" in flat
     assert "Gwasanaethau’r Heddlu" in flat
+
+
+def test_the_pdf_of_a_closed_campaign_says_when_and_why_it_closed(
+    client, policy_admin, campaign, scene
+):
+    closed = campaign_close(campaign=campaign, by=policy_admin, reason="Year complete")
+    client.force_login(policy_admin)
+    flat = " ".join(_text(_download(client, campaign)).split())
+    assert f"Closed {long_datetime(closed.closed_at)} by Priya Policy: Year complete." in flat
 
 
 def test_each_download_is_on_the_record(client, policy_admin, campaign, scene):
