@@ -56,6 +56,11 @@ class DeclarationEvent(TextChoices):
         "Prepared campaign could not open by itself",
     )
     CAMPAIGN_PEOPLE_ASKED = "campaign.people_asked", "People asked to sign"
+    CAMPAIGN_SUMMARY_RECIPIENTS_CHANGED = (
+        "campaign.summary_recipients_changed",
+        "Who receives a campaign's weekly summary changed",
+    )
+    CAMPAIGN_SUMMARY_SENT = "campaign.summary_sent", "Weekly campaign summary sent"
     CAMPAIGN_DEMO_DATES_MOVED = "campaign.demo_dates_moved", "Demo campaign dates moved back"
     # One person's declaration in a campaign
     OBLIGATION_PAUSED = "obligation.paused", "Declaration paused for one person"
@@ -90,6 +95,10 @@ class DeclarationEvent(TextChoices):
     DECLARATION_REPORT_EXPORTED = (
         "declaration.report_exported",
         "Compliance report downloaded (CSV)",
+    )
+    DECLARATION_REPORT_PDF_EXPORTED = (
+        "declaration.report_pdf_exported",
+        "Compliance report downloaded (PDF)",
     )
 
 
@@ -145,4 +154,8 @@ class DeclarationEmail(TextChoices):
     POLICY_REVIEW_OVERDUE = (
         "declarations.policy_review_overdue",
         "To a policy's owner: its review date has passed",
+    )
+    WEEKLY_SUMMARY = (
+        "declarations.weekly_summary",
+        "To named senior people: a campaign's figures, once a week while it is open",
     )

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from declarations.markdown import render_markdown
@@ -24,6 +25,7 @@ from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CON
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
 from declarations.services.repeats import REPEAT_NOTICE_DAYS
 from declarations.services.reviews import PAST_REVIEW_DATE, REVIEW_REMINDER_DAYS
+from declarations.services.summaries import MAX_RECIPIENTS
 from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
 from portal.roles import Role
@@ -659,6 +661,40 @@ class CampaignRepeatStopForm(forms.Form):
         "the declaration is now part of the annual appraisal.",
         error_messages={"required": "Say why you are stopping the repeat."},
     )
+
+
+class SummaryRecipientsForm(forms.Form):
+    """Who receives a campaign's weekly summary, by email address: a list of a handful of
+    senior people, typed or pasted, checked against the people with an open account."""
+
+    recipients = forms.CharField(
+        label="Email addresses of the people who receive the weekly summary",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=f"One a line, up to {MAX_RECIPIENTS}; each must be someone with a portal "
+        "account. Leave it empty to send no summary.",
+    )
+
+    def clean_recipients(self) -> list[User]:
+        typed = [e for e in re.split(r"[\s,;]+", self.cleaned_data["recipients"]) if e]
+        emails = list(dict.fromkeys(e.lower() for e in typed))
+        if len(emails) > MAX_RECIPIENTS:
+            raise ValidationError(f"Name at most {MAX_RECIPIENTS} people to receive the summary.")
+        people = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+        found = {user.email.lower(): user for user in people} if emails else {}
+        unknown = [e for e in emails if e not in found]
+        if unknown:
+            raise ValidationError(
+                f"Nobody in the portal has the email address {', '.join(unknown)}. Check the "
+                "spelling, or find the person with the search below."
+            )
+        closed = [e for e in emails if not found[e].is_active]
+        if closed:
+            raise ValidationError(
+                f"The account of {', '.join(closed)} is closed: choose people who still work here."
+            )
+        return [found[e] for e in emails]
 
 
 class PeopleFilterForm(forms.Form):

@@ -240,6 +240,11 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     repeat_stopped_reason = models.TextField(blank=True)
+    # Senior people sent a summary of the figures each week while the campaign is open
+    # (services/summaries.py), chosen by a policy administrator; changes are audited.
+    summary_recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -258,6 +263,30 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignSummary(models.Model):
+    """One week's summary of a campaign, sent to its named senior people.
+
+    The row is the weekly sweep's claim: unique per campaign and ISO week, written in the same
+    transaction as the emails, so a week's summary is sent once however often the sweep runs.
+    Its figures are kept so the next week's summary can say what changed."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="summaries")
+    # The ISO week the summary is for, such as "2026-W49".
+    week = models.CharField(max_length=8)
+    sent_at = models.DateTimeField()
+    # reports.FIGURES, by name, as they stood when it was sent.
+    figures = models.JSONField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "week"], name="one_summary_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.week}"
 
 
 class ExtraStatement(models.Model):

@@ -141,6 +141,12 @@ def review_reminder_key(policy_id: int, review_date: date, overdue: bool, recipi
     return f"{kind}:{policy_id}:{review_date:%Y-%m-%d}:{recipient_id}"
 
 
+def summary_key(campaign_id: int, week: str, user_id: int) -> str:
+    """A campaign's weekly summary to one of its named senior people, once per ISO week
+    ("2026-W49"): about a campaign, not one person's declaration, like the digest above."""
+    return f"decl-summary:{campaign_id}:{week}:{user_id}"
+
+
 def message_kind(dedup_key: str) -> ObligationMessage | None:
     prefix = dedup_key.partition(":")[0]
     return ObligationMessage(prefix) if prefix in ObligationMessage.values else None

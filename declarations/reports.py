@@ -113,6 +113,23 @@ def completion_by_department(campaign: Campaign, now: datetime) -> list[Completi
     ]
 
 
+@dataclass(frozen=True)
+class CampaignReport:
+    """What a campaign's report shows, as the page and its PDF both read it (three queries)."""
+
+    overall: Completion
+    by_department: list[Completion]
+    by_type: list[Completion]
+
+
+def campaign_report(campaign: Campaign, now: datetime) -> CampaignReport:
+    return CampaignReport(
+        overall=completion_overall(campaign, now),
+        by_department=completion_by_department(campaign, now),
+        by_type=completion_by_employment_type(campaign, now),
+    )
+
+
 def completion_by_employment_type(campaign: Campaign, now: datetime) -> list[Completion]:
     labels = dict(EmploymentType.choices)
     rows = counted_obligations(campaign).values("user__employment_type").annotate(**_counts(now))

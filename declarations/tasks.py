@@ -10,6 +10,7 @@ from declarations.services.campaigns import campaign_enrol
 from declarations.services.reminders import declarations_sweep
 from declarations.services.repeats import campaign_repeats_sweep
 from declarations.services.reviews import policy_reviews_remind
+from declarations.services.summaries import campaign_summaries_send
 
 
 @shared_task(ignore_result=True)
@@ -40,3 +41,10 @@ def campaign_repeats_sweep_task() -> dict:
 def policy_reviews_remind_task() -> dict:
     """Beat, hourly: remind policy owners of review dates coming and passed. Safe to run twice."""
     return vars(policy_reviews_remind())
+
+
+@shared_task(ignore_result=True)
+def campaign_summaries_send_task() -> int:
+    """Beat, every ten minutes: each open campaign's weekly summary to its named senior people,
+    once its Monday 08:00 has come. Safe to run twice; sends each week's once."""
+    return campaign_summaries_send()

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from declarations.views import campaigns, compare, policies, remind, reports, signing
+from declarations.views import (
+    campaigns,
+    compare,
+    policies,
+    remind,
+    reports,
+    signing,
+    summaries,
+)
 
 app_name = "declarations"
 
@@ -63,6 +71,11 @@ urlpatterns = [
         name="statement_remove",
     ),
     path("manage/campaigns/<int:pk>/people/", campaigns.campaign_people, name="campaign_people"),
+    path(
+        "manage/campaigns/<int:pk>/summary/",
+        summaries.campaign_summary_recipients,
+        name="campaign_summary",
+    ),
     path("manage/obligations/<int:pk>/", campaigns.obligation_detail, name="obligation"),
     path(
         "manage/obligations/<int:pk>/pause/",
@@ -97,6 +110,7 @@ urlpatterns = [
     path("reports/<int:pk>/export.csv", reports.report_export, name="report_export"),
     path("reports/<int:pk>/remind/", remind.remind_confirm, name="remind_confirm"),
     path("reports/<int:pk>/remind/send/", remind.remind_send, name="remind_send"),
+    path("reports/<int:pk>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("team/", reports.my_team, name="my_team"),
     path("team/remind/<int:pk>/", remind.team_remind, name="team_remind"),
 ]

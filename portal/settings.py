@@ -386,6 +386,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.policy_reviews_remind_task",
         "schedule": 3600.0,
     },
+    # Every ten minutes: open campaigns' weekly summaries to their named senior people, due
+    # each Monday at 08:00 UK time (the sweep compares instants, so it is at most minutes late).
+    "declarations-summaries": {
+        "task": "declarations.tasks.campaign_summaries_send_task",
+        "schedule": 600.0,
+    },
     # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
     # date is a day, so an hour's delay is well inside it.
     "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},

@@ -156,6 +156,10 @@ ROUTES = {
     ),
     "declarations:statement_remove": Entry(**_action(model=ExtraStatement)),
     "declarations:campaign_people": Entry(**_admin(post=200), model=Campaign),
+    # Who receives the campaign's weekly summary (emptied here: nobody).
+    "declarations:campaign_summary": Entry(
+        **_admin(), form=lambda s: {"recipients": ""}, model=Campaign
+    ),
     "declarations:obligation": Entry(**_admin(post=200), model=Obligation),
     "declarations:obligation_pause": Entry(
         **_action(form=lambda s: {"reason": "Long-term sick leave"}, model=Obligation)
@@ -195,6 +199,7 @@ ROUTES = {
     "declarations:remind_send": Entry(
         **_action(form=lambda s: {"obligation": [s["declarations:sign"]["pk"]]}, model=Campaign)
     ),
+    "declarations:report_pdf": Entry(**_admin(post=200), model=Campaign),
     "declarations:my_team": Entry(get=line_managers(200), post=line_managers(200)),
     # Bob reminds alice, of his team; anyone else's obligation is a 404 to him (tested apart).
     "declarations:team_remind": Entry(
@@ -269,6 +274,7 @@ def scene(people: People) -> dict:
         "declarations:statement_add": {"pk": draft_campaign.pk},
         "declarations:statement_remove": {"pk": statement.pk},
         "declarations:campaign_people": {"pk": campaign.pk},
+        "declarations:campaign_summary": {"pk": campaign.pk},
         "declarations:obligation": {"pk": obligation.pk},
         "declarations:obligation_pause": {"pk": obligation.pk},
         "declarations:obligation_resume": {"pk": obligation.pk},
@@ -282,4 +288,5 @@ def scene(people: People) -> dict:
         "declarations:remind_confirm": {"pk": campaign.pk},
         "declarations:remind_send": {"pk": campaign.pk},
         "declarations:team_remind": {"pk": obligation.pk},
+        "declarations:report_pdf": {"pk": campaign.pk},
     }

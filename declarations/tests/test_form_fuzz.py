@@ -30,6 +30,7 @@ from declarations.forms import (
     RemindSendForm,
     ReturnForm,
     SignForm,
+    SummaryRecipientsForm,
 )
 from declarations.markdown import render_markdown
 from declarations.models import Obligation, PolicyVersion
@@ -266,6 +267,25 @@ def test_reminding_from_the_outstanding_list_takes_any_choice(
     fields = data.draw(st.one_of(form_data(form), form_data(form, fixed=real)))
     url = reverse(f"declarations:{page}", args=[obligation.campaign_id])
     assert_calm(submit(client, "post", url, fields))
+
+
+@fuzzes(SummaryRecipientsForm)
+@given(data=st.data())
+@FUZZ
+def test_naming_the_weekly_summary_s_recipients_takes_any_input(client, policy_admin, alice, data):
+    client.force_login(policy_admin)
+    campaign = CampaignFactory(open=True)
+    url = reverse("declarations:campaign_summary", args=[campaign.pk])
+    # Sometimes real addresses among the noise, so the change itself is reached.
+    fields = data.draw(
+        st.one_of(
+            form_data(SummaryRecipientsForm()),
+            form_data(SummaryRecipientsForm(), fixed={"recipients": f"{alice.email}\n"}),
+        )
+    )
+    assert_calm(submit(client, "post", url, fields))
+    search = data.draw(st.one_of(st.just("alice"), hostile_text))
+    assert_calm(submit(client, "get", url, {"q": search}))
 
 
 @fuzzes(SignForm)

@@ -56,6 +56,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:statement_add": campaign_pk,
                 "declarations:statement_remove": {"pk": statement.pk},
                 "declarations:campaign_people": campaign_pk,
+                "declarations:campaign_summary": campaign_pk,
                 "declarations:obligation": obligation_pk,
                 "declarations:obligation_pause": obligation_pk,
                 "declarations:obligation_resume": obligation_pk,
@@ -69,6 +70,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:remind_confirm": campaign_pk,
                 "declarations:remind_send": campaign_pk,
                 "declarations:team_remind": obligation_pk,
+                "declarations:report_pdf": campaign_pk,
             },
             namespaces={"declarations"},
         )

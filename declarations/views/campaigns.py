@@ -64,6 +64,7 @@ from declarations.services.repeats import (
     prepared_from,
     will_open_automatically,
 )
+from declarations.services.summaries import summary_schedule
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.audit_history import audit_history
 from portal.lib.uktime import long_datetime
@@ -145,6 +146,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         and campaign.opened_at > timezone.now(),
     }
     context.update(_repeat_context(campaign))
+    context.update(summary_schedule(campaign, timezone.now()))
     if campaign.status == Campaign.Status.DRAFT:
         context["audience_size"] = campaign_audience(campaign).count()
         context["statement_form"] = ExtraStatementForm()
