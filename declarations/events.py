@@ -25,6 +25,18 @@ class DeclarationEvent(TextChoices):
         "campaign.extra_statement_removed",
         "Extra statement removed from a campaign",
     )
+    CAMPAIGN_CHECK_QUESTION_ADDED = (
+        "campaign.check_question_added",
+        "Question added to a campaign's comprehension check",
+    )
+    CAMPAIGN_CHECK_QUESTION_REMOVED = (
+        "campaign.check_question_removed",
+        "Question removed from a campaign's comprehension check",
+    )
+    CAMPAIGN_CHECK_SETTINGS_CHANGED = (
+        "campaign.check_settings_changed",
+        "Comprehension check's pass mark or attempts changed",
+    )
     CAMPAIGN_OPENED = "campaign.opened", "Campaign opened"
     CAMPAIGN_CLOSED = "campaign.closed", "Campaign closed"
     CAMPAIGN_REOPENED = "campaign.reopened", "Closed campaign reopened"
@@ -34,6 +46,12 @@ class DeclarationEvent(TextChoices):
     OBLIGATION_PAUSED = "obligation.paused", "Declaration paused for one person"
     OBLIGATION_RESUMED = "obligation.resumed", "Declaration resumed for one person"
     OBLIGATION_EXTENDED = "obligation.extended", "Due date extended for one person"
+    READING_OPENED = "reading.opened", "Policies opened to read before signing"
+    CHECK_ATTEMPTED = "check.attempted", "Comprehension check answered"
+    CHECK_ATTEMPTS_ALLOWED = (
+        "check.attempts_allowed",
+        "More attempts at the comprehension check allowed for one person",
+    )
     DECLARATION_SIGNED = "declaration.signed", "Declaration signed"
     DECLARATION_SIGNATURE_REFUSED = (
         "declaration.signature_refused",

@@ -26,6 +26,7 @@ from declarations.tests.factories import (
     ObligationFactory,
     PolicyFactory,
     PolicyVersionFactory,
+    ticks,
 )
 from portal.testing.form_fuzz import FUZZ, assert_calm, form_data, fuzzes, hostile_text, submit
 from portal.tests.factories import TEST_PASSWORD
@@ -181,8 +182,9 @@ def test_the_filters_of_the_lists_of_people_take_any_input(
 def test_signing_takes_any_input(client, alice, obligation, data):
     client.force_login(alice)
     # Sometimes the right name and password, so the signature itself is reached.
-    right = {"typed_name": alice.full_name, "password": TEST_PASSWORD}
-    fields = data.draw(st.one_of(form_data(SignForm()), form_data(SignForm(), fixed=right)))
+    right = {"typed_name": alice.full_name, "password": TEST_PASSWORD, **ticks(obligation)}
+    form = SignForm(versions=obligation.campaign.versions.select_related("policy"))
+    fields = data.draw(st.one_of(form_data(form), form_data(form, fixed=right)))
     agent = data.draw(st.one_of(st.just("Mozilla/5.0"), st.text(max_size=700)))
     url = reverse("declarations:sign", args=[obligation.pk])
     assert_calm(submit(client, "post", url, fields, user_agent=agent))

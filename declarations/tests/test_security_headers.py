@@ -3,6 +3,7 @@ headers under production's settings (the portal's test walks the pages that need
 
 from declarations.tests.factories import (
     CampaignFactory,
+    CheckQuestionFactory,
     DeclarationFactory,
     ExtraStatementFactory,
     ObligationFactory,
@@ -19,6 +20,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
     campaign = CampaignFactory(open=True, versions=[version])
     declaration = DeclarationFactory(obligation=ObligationFactory(campaign=campaign, user=admin))
     statement = ExtraStatementFactory(campaign=campaign)
+    question = CheckQuestionFactory(campaign=campaign)
     campaign_pk = {"pk": campaign.pk}
     obligation_pk = {"pk": declaration.obligation_id}
     policy = {"slug": version.policy.slug}
@@ -29,6 +31,8 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
             {
                 "declarations:sign": obligation_pk,
                 "declarations:confirm_identity": obligation_pk,
+                "declarations:reading_heartbeat": obligation_pk,
+                "declarations:check": obligation_pk,
                 "declarations:receipt": {"pk": declaration.pk},
                 "declarations:record": {"pk": declaration.pk},
                 "declarations:policy": policy,
@@ -48,6 +52,11 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:campaign_reopen": campaign_pk,
                 "declarations:statement_add": campaign_pk,
                 "declarations:statement_remove": {"pk": statement.pk},
+                "declarations:campaign_check": campaign_pk,
+                "declarations:check_question_add": campaign_pk,
+                "declarations:check_settings": campaign_pk,
+                "declarations:check_question_remove": {"pk": question.pk},
+                "declarations:check_allow": obligation_pk,
                 "declarations:campaign_people": campaign_pk,
                 "declarations:obligation": obligation_pk,
                 "declarations:obligation_pause": obligation_pk,

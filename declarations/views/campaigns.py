@@ -30,7 +30,7 @@ from declarations.forms import (
 from declarations.models import Campaign
 from declarations.outbox import obligation_messages_sent
 from declarations.reports import completion_overall, figures_of, with_figures
-from declarations.selectors import campaign_audience, campaign_outstanding
+from declarations.selectors import campaign_audience, campaign_outstanding, check_state
 from declarations.services.campaigns import (
     ONLY_CLOSED_REOPENS,
     ONLY_OPEN_CLOSES,
@@ -308,6 +308,7 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "history": audit_history(obligation),
             "declaration": declaration,
             "messages_sent": messages_sent,
+            "check": check_state(obligation),
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form
             or ExtendForm(obligation=obligation, latest=latest_extension()),
