@@ -77,6 +77,7 @@ def test_a_member_of_staff_follows_the_reminder_email_signs_and_gets_a_receipt(
     assert_accessible(page)
     assert not Declaration.objects.filter(user=alice).exists()
 
+    page.get_by_label("I have read Use of IT, communications and social media, version 4.0").check()
     page.get_by_label("Type your full name").fill("alice staff")
     page.get_by_label("Enter your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign the declaration").click()
