@@ -601,7 +601,8 @@ class CheckQuestionForm(forms.Form):
         self.order_fields(["text", *(f"choice_{i}" for i in range(MAX_CHOICE_FIELDS)), "correct"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         correct = data.get("correct")
         if correct is not None and not (data.get(f"choice_{correct}") or "").strip():
             self.add_error("correct", f"Answer {correct + 1} is empty: choose a filled-in answer.")

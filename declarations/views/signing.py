@@ -136,7 +136,8 @@ def reading_heartbeat_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
     as `v<version id>=<seconds>` (a form, so the CSRF token travels with it)."""
     obligation = get_obligation_for_user(request.user, pk)
     seconds: dict[int, int] = {}
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         version = re.fullmatch(r"v(\d{1,9})", key, re.ASCII)
         if version and re.fullmatch(r"\d{1,5}", value, re.ASCII):
             seconds[int(version.group(1))] = int(value)
