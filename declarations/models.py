@@ -407,6 +407,9 @@ class ReadingRecord(models.Model):
     seconds_on_screen = models.PositiveIntegerField(default=0)
     # Set by the first heartbeat: until one arrives (no JavaScript), the time was not measured.
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When "I have read" was first ticked on the page, as the script reported it; without the
+    # script, the signature's own time stands for it.
+    read_ticked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -84,6 +84,7 @@ class Migration(migrations.Migration):
                 ('first_opened_at', models.DateTimeField()),
                 ('seconds_on_screen', models.PositiveIntegerField(default=0)),
                 ('last_heartbeat_at', models.DateTimeField(blank=True, null=True)),
+                ('read_ticked_at', models.DateTimeField(blank=True, null=True)),
                 ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='declarations.obligation')),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='declarations.policyversion')),
             ],

@@ -9,7 +9,7 @@ crafted request can claim hours. Without JavaScript no heartbeat comes, and the 
 time was not measured.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -67,9 +67,16 @@ def heartbeat_credit(claimed: int, last: datetime, now: datetime) -> int:
 
 
 @transaction.atomic
-def reading_heartbeat(*, obligation: Obligation, by: User, seconds: Mapping[int, int]) -> int:
-    """Add the seconds each version (by id) was on screen since the last heartbeat. Versions
-    not opened for this obligation are ignored. Returns the seconds added in all.
+def reading_heartbeat(
+    *,
+    obligation: Obligation,
+    by: User,
+    seconds: Mapping[int, int],
+    ticked: Collection[int] = (),
+) -> int:
+    """Add the seconds each version (by id) was on screen since the last heartbeat, and note
+    the first time "I have read" was ticked for the versions in `ticked`. Versions not opened
+    for this obligation are ignored. Returns the seconds added in all.
 
     Not audited one by one (a heartbeat every 15 seconds would bury the trail): the totals are
     in the declaration and in its declaration.signed event."""
@@ -78,16 +85,19 @@ def reading_heartbeat(*, obligation: Obligation, by: User, seconds: Mapping[int,
     now = timezone.now()
     added = 0
     records = ReadingRecord.objects.select_for_update().filter(
-        obligation=obligation, version_id__in=list(seconds)
+        obligation=obligation, version_id__in={*seconds, *ticked}
     )
     for record in records:
-        credit = heartbeat_credit(
-            seconds[record.version_id], record.last_heartbeat_at or record.first_opened_at, now
-        )
-        record.seconds_on_screen += credit
-        record.last_heartbeat_at = now
-        record.save(update_fields=["seconds_on_screen", "last_heartbeat_at"])
-        added += credit
+        if record.version_id in ticked and record.read_ticked_at is None:
+            record.read_ticked_at = now
+        if record.version_id in seconds:
+            credit = heartbeat_credit(
+                seconds[record.version_id], record.last_heartbeat_at or record.first_opened_at, now
+            )
+            record.seconds_on_screen += credit
+            record.last_heartbeat_at = now
+            added += credit
+        record.save(update_fields=["seconds_on_screen", "last_heartbeat_at", "read_ticked_at"])
     return added
 
 
@@ -95,7 +105,8 @@ def reading_evidence(
     obligation: Obligation, versions: Iterable[PolicyVersion], ticked_at: datetime
 ) -> list[dict]:
     """The snapshot a declaration keeps: per version, when first opened, the seconds on screen
-    (None: not measured) and when "I have read" was ticked."""
+    (None: not measured) and when "I have read" was ticked (as the page's script reported it,
+    or else `ticked_at`, the signature's time, when the tick was sent with it)."""
     records = {r.version_id: r for r in ReadingRecord.objects.filter(obligation=obligation)}
     evidence = []
     for v in versions:
@@ -109,7 +120,9 @@ def reading_evidence(
                 "seconds_on_screen": record.seconds_on_screen
                 if record and record.measured
                 else None,
-                "read_ticked_at": ticked_at.isoformat(),
+                "read_ticked_at": (
+                    record.read_ticked_at if record and record.read_ticked_at else ticked_at
+                ).isoformat(),
             }
         )
     return evidence

@@ -111,6 +111,11 @@ def test_a_person_reads_fails_the_questions_once_passes_and_signs(
     page.get_by_role("alert").get_by_role("link", name=re.compile("Tick")).click()
     expect(page.get_by_label(f"I have read {POLICY}")).to_be_focused()
     page.get_by_label(f"I have read {POLICY}").check()
+    # The script tells the portal when it was ticked.
+    for _ in range(50):
+        if ReadingRecord.objects.get(obligation=obligation).read_ticked_at:
+            break
+        page.wait_for_timeout(100)
     page.get_by_label("Enter your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign the declaration").click()
 
@@ -119,6 +124,7 @@ def test_a_person_reads_fails_the_questions_once_passes_and_signs(
     assert declaration.check_result["attempt"] == 2
     (evidence,) = declaration.reading_evidence
     assert evidence["seconds_on_screen"] >= 1
+    assert evidence["read_ticked_at"] < declaration.signed_at.isoformat()
 
     page.get_by_role("link", name="See and print the full record").click()
     expect(page.get_by_role("heading", name="Evidence of reading")).to_be_visible()

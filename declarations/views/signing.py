@@ -133,17 +133,21 @@ def confirm_identity(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def reading_heartbeat_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The signing page's script: seconds each policy's text was on screen since its last beat,
-    as `v<version id>=<seconds>` (a form, so the CSRF token travels with it)."""
+    as `v<version id>=<seconds>`, and `t<version id>=1` when "I have read" was ticked (a form,
+    so the CSRF token travels with it)."""
     obligation = get_obligation_for_user(request.user, pk)
     seconds: dict[int, int] = {}
+    ticked: set[int] = set()
     for key in request.POST:
         value = request.POST.get(key, "")
-        version = re.fullmatch(r"v(\d{1,9})", key, re.ASCII)
-        if version and re.fullmatch(r"\d{1,5}", value, re.ASCII):
-            seconds[int(version.group(1))] = int(value)
-    if not seconds or len(seconds) > 50:
+        field = re.fullmatch(r"([vt])(\d{1,9})", key, re.ASCII)
+        if field and field.group(1) == "v" and re.fullmatch(r"\d{1,5}", value, re.ASCII):
+            seconds[int(field.group(2))] = int(value)
+        elif field and field.group(1) == "t" and value == "1":
+            ticked.add(int(field.group(2)))
+    if not (seconds or ticked) or len(seconds) + len(ticked) > 100:
         return HttpResponseBadRequest("Send the seconds each policy was on screen.")
-    reading_heartbeat(obligation=obligation, by=request.user, seconds=seconds)
+    reading_heartbeat(obligation=obligation, by=request.user, seconds=seconds, ticked=ticked)
     return HttpResponse(status=204)
 
 

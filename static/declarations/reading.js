@@ -1,7 +1,8 @@
 // Evidence of reading: how long each policy's text is on screen while the signing page is open.
 // Counts only while the tab is visible, the policy is in view and the person has done something
 // (scrolled, typed, moved the pointer) in the last two minutes, then posts the seconds to the
-// portal, which caps each beat. Without this script the page works and the time is "not measured".
+// portal, which caps each beat; and when "I have read" is ticked. Without this script the page
+// works, the time is "not measured" and the tick counts from the signature.
 (function () {
   "use strict";
   var root = document.querySelector("[data-reading-url]");
@@ -72,6 +73,18 @@
     var data = body();
     if (data && navigator.sendBeacon) { navigator.sendBeacon(url, data); }
   }
+
+  // "I have read": when it was first ticked is part of the evidence, so it is sent at once.
+  document.querySelectorAll("[data-read-tick]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (!box.checked) { return; }
+      var data = new FormData();
+      data.append("t" + box.getAttribute("data-read-tick"), "1");
+      data.append("csrfmiddlewaretoken", token);
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true })
+        .catch(function () { /* without it, the signature's time stands for the tick */ });
+    });
+  });
 
   setInterval(tick, 1000);
   setInterval(send, every);
