@@ -214,3 +214,17 @@ def test_the_signing_page_runs_a_fixed_number_of_queries(client, alice, django_a
         page = client.get(url)
     assert page.text.count('form="sign-form"') == 8
     assert 'data-reading-url="' in page.text
+
+
+def test_the_administrator_sees_which_policies_a_person_has_opened(
+    client, alice, policy_admin, obligation, versions
+):
+    client.force_login(alice)
+    client.get(_sign_url(obligation))
+    _age(obligation, 600)
+    _beat(client, obligation, **{f"v{versions[0].pk}": "20"})
+    client.force_login(policy_admin)
+    page = client.get(reverse("declarations:obligation", args=[obligation.pk])).text
+    assert "IT and social media, version 4.0: first opened" in page
+    assert "on screen 20 seconds" in page
+    assert "on screen not measured" in page

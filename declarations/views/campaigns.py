@@ -309,6 +309,9 @@ def _obligation_page(request, obligation, *, pause_form=None, extend_form=None, 
             "declaration": declaration,
             "messages_sent": messages_sent,
             "check": check_state(obligation),
+            "readings": obligation.readings.select_related("version__policy").order_by(
+                "version__policy__title"
+            ),
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form
             or ExtendForm(obligation=obligation, latest=latest_extension()),
