@@ -7,6 +7,7 @@ from django.http import Http404
 
 from declarations.models import (
     Campaign,
+    CheckQuestion,
     Declaration,
     ExtraStatement,
     Obligation,
@@ -100,6 +101,15 @@ def get_extra_statement_for_admin(user: User, pk: int) -> ExtraStatement:
         return ExtraStatement.objects.select_related("campaign").get(pk=pk)
     except ExtraStatement.DoesNotExist:
         raise Http404("No such statement.") from None
+
+
+def get_question_for_admin(user: User, pk: int) -> CheckQuestion:
+    if not is_policy_admin(user):
+        raise Http404("No such question.")
+    try:
+        return CheckQuestion.objects.select_related("campaign").get(pk=pk)
+    except CheckQuestion.DoesNotExist:
+        raise Http404("No such question.") from None
 
 
 def get_obligation_for_user(user: User, pk: int) -> Obligation:

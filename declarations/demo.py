@@ -32,6 +32,7 @@ from declarations.services.policies import (
     policy_version_create,
     policy_version_publish,
 )
+from declarations.services.reading import reading_open
 from declarations.services.signing import declaration_sign
 from portal.demo import DOMAIN, demo_day, demo_password
 from portal.lib.uktime import end_of_day
@@ -283,10 +284,13 @@ def _sign_and_pause(*, campaign: Campaign, admin: User, summary: DeclarationsDem
             if not person.check_password(password):
                 summary.skipped_signers += 1
                 continue
+            versions = list(campaign.versions.select_related("policy"))
+            reading_open(obligation=obligation, versions=versions, by=person)
             declaration_sign(
                 obligation=obligation,
                 by=person,
                 typed_name=person.full_name,
+                read=[v.pk for v in versions],
                 password=password,
                 user_agent="Demo data loader",
             )

@@ -43,6 +43,18 @@ class DeclarationEvent(TextChoices):
         "campaign.extra_statement_removed",
         "Extra statement removed from a campaign",
     )
+    CAMPAIGN_CHECK_QUESTION_ADDED = (
+        "campaign.check_question_added",
+        "Question added to a campaign's comprehension check",
+    )
+    CAMPAIGN_CHECK_QUESTION_REMOVED = (
+        "campaign.check_question_removed",
+        "Question removed from a campaign's comprehension check",
+    )
+    CAMPAIGN_CHECK_SETTINGS_CHANGED = (
+        "campaign.check_settings_changed",
+        "Comprehension check's pass mark or attempts changed",
+    )
     CAMPAIGN_OPENED = "campaign.opened", "Campaign opened"
     CAMPAIGN_CLOSED = "campaign.closed", "Campaign closed"
     CAMPAIGN_REOPENED = "campaign.reopened", "Closed campaign reopened"
@@ -77,6 +89,12 @@ class DeclarationEvent(TextChoices):
     OBLIGATION_EXEMPTION_EXPIRED = (
         "obligation.exemption_expired",
         "Exemption reached its end date: asked to sign again",
+    )
+    READING_OPENED = "reading.opened", "Policies opened to read before signing"
+    CHECK_ATTEMPTED = "check.attempted", "Comprehension check answered"
+    CHECK_ATTEMPTS_ALLOWED = (
+        "check.attempts_allowed",
+        "More attempts at the comprehension check allowed for one person",
     )
     DECLARATION_SIGNED = "declaration.signed", "Declaration signed"
     DECLARATION_SIGNATURE_REFUSED = (

@@ -25,6 +25,7 @@ from declarations.services.campaigns import DEFAULT_STATEMENT, OLDER_VERSION_CON
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
 from declarations.services.repeats import REPEAT_NOTICE_DAYS
 from declarations.services.reviews import PAST_REVIEW_DATE, REVIEW_REMINDER_DAYS
+from declarations.services.signing import not_ticked_message
 from declarations.services.summaries import MAX_RECIPIENTS
 from portal.lib.uktime import end_of_day, long_date
 from portal.models import Department, EmploymentType, User
@@ -722,11 +723,153 @@ class SignForm(forms.Form):
         error_messages={"required": "Enter your password to sign."},
     )
 
-    def __init__(self, *args, password: bool = True, **kwargs):
+    def __init__(self, *args, password: bool = True, versions=(), **kwargs):
         super().__init__(*args, **kwargs)
         if not password:
             # They proved who they are at the identity provider instead (portal.reauth).
             del self.fields["password"]
+        # One "I have read" tick per policy version, shown beneath its text on the page.
+        self.read_fields = []
+        for version in versions:
+            name = f"read_{version.pk}"
+            title = f"{version.policy.title}, version {version.label}"
+            self.fields[name] = forms.BooleanField(
+                label=f"I have read {title}",
+                error_messages={"required": not_ticked_message(title)},
+            )
+            self.read_fields.append((version.pk, name))
+
+    def read_version_ids(self) -> list[int]:
+        return [pk for pk, name in self.read_fields if self.cleaned_data.get(name)]
+
+    def tick_field(self, version_pk: int) -> forms.BoundField:
+        return self[f"read_{version_pk}"]
+
+
+class CheckAnswersForm(forms.Form):
+    """The comprehension check: one set of radio buttons per question."""
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_fields = []
+        for number, question in enumerate(questions, start=1):
+            name = f"q_{question.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=f"{number}. {question.text}",
+                choices=list(enumerate(question.choices)),
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose an answer to question {number}."},
+            )
+            self.question_fields.append((question.pk, name))
+
+    def answers(self) -> dict[int, int]:
+        return {pk: self.cleaned_data[name] for pk, name in self.question_fields}
+
+
+MAX_CHOICE_FIELDS = 6
+
+
+class CheckQuestionForm(forms.Form):
+    text = forms.CharField(
+        label="Question",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the question."},
+    )
+    correct = forms.TypedChoiceField(
+        label="Which answer is right",
+        choices=[(i, f"Answer {i + 1}") for i in range(MAX_CHOICE_FIELDS)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which answer is right."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(MAX_CHOICE_FIELDS):
+            self.fields[f"choice_{i}"] = forms.CharField(
+                label=f"Answer {i + 1}",
+                max_length=300,
+                required=i < 2,
+                help_text="Leave empty if not needed." if i >= 2 else "",
+                error_messages={"required": f"Enter answer {i + 1}: at least two are needed."},
+            )
+        # The radio buttons come after the answers they choose from.
+        self.order_fields(["text", *(f"choice_{i}" for i in range(MAX_CHOICE_FIELDS)), "correct"])
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        correct = data.get("correct")
+        if correct is not None and not (data.get(f"choice_{correct}") or "").strip():
+            self.add_error("correct", f"Answer {correct + 1} is empty: choose a filled-in answer.")
+        return data
+
+    def service_fields(self) -> dict:
+        # Empty answers are dropped: the right one's index is counted among those kept.
+        data = self.cleaned_data
+        kept = [i for i in range(MAX_CHOICE_FIELDS) if (data.get(f"choice_{i}") or "").strip()]
+        return {
+            "text": data["text"],
+            "choices": [data[f"choice_{i}"] for i in kept],
+            "correct": kept.index(data["correct"]),
+        }
+
+
+class CheckSettingsForm(forms.Form):
+    pass_mark = forms.IntegerField(
+        label="Pass mark",
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "required": "Enter the pass mark, for example 80 (per cent) or 4 (answers).",
+            "invalid": "Enter the pass mark as a whole number, for example 80.",
+            "min_value": "Enter a pass mark of at least 1.",
+            "max_value": "Enter a pass mark of at most 100.",
+        },
+    )
+    is_percent = forms.TypedChoiceField(
+        label="The pass mark is",
+        choices=[("1", "a percentage of the questions"), ("0", "a number of right answers")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the pass mark is a percentage or a number."},
+    )
+    attempts = forms.IntegerField(
+        label="Attempts each person has",
+        min_value=1,
+        max_value=10,
+        help_text="A policy administrator can allow one person more later.",
+        error_messages={
+            "required": "Enter how many attempts each person has, for example 3.",
+            "invalid": "Enter the attempts as a whole number, for example 3.",
+            "min_value": "Allow at least 1 attempt.",
+            "max_value": "Allow at most 10 attempts.",
+        },
+    )
+
+
+class AllowAttemptsForm(forms.Form):
+    extra = forms.IntegerField(
+        label="Further attempts",
+        min_value=1,
+        max_value=10,
+        initial=1,
+        error_messages={
+            "required": "Enter how many further attempts to allow, for example 1.",
+            "invalid": "Enter a whole number of attempts, for example 1.",
+            "min_value": "Allow at least 1 further attempt.",
+            "max_value": "Allow at most 10 further attempts at once.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept on the record, for example: went through the policy with them.",
+        error_messages={"required": "Enter why this person may have more attempts."},
+    )
 
 
 # The outstanding list's choice for people in no department.

@@ -4,6 +4,7 @@ Seed 004, paragraph 1: everyone the policy applies to declares each year that th
 understood it and will comply. A declaration is evidence: it is never edited or deleted.
 """
 
+import math
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -245,6 +246,11 @@ class Campaign(models.Model):
     summary_recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+"
     )
+    # The comprehension check (only when the campaign has questions): the pass mark, as a number
+    # of correct answers or a percentage of the questions, and how many attempts each person has.
+    check_pass_mark = models.PositiveSmallIntegerField(default=80)
+    check_pass_mark_is_percent = models.BooleanField(default=True)
+    check_attempts = models.PositiveSmallIntegerField(default=3)
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -263,6 +269,30 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def required_correct(self, out_of: int) -> int:
+        """Correct answers needed to pass the check out of `out_of` questions: the pass mark as
+        a number, or the percentage rounded up (80% of 4 questions is 4)."""
+        if self.check_pass_mark_is_percent:
+            return max(1, math.ceil(self.check_pass_mark * out_of / 100))
+        return self.check_pass_mark
+
+    @property
+    def pass_mark_text(self) -> str:
+        if self.check_pass_mark_is_percent:
+            return f"{self.check_pass_mark}% of the answers right"
+        count = self.check_pass_mark
+        return f"{count} answer{'' if count == 1 else 's'} right"
+
+    def pass_mark_problem(self, questions: int) -> str:
+        """Why the pass mark cannot be met with this many questions ("" when it can)."""
+        if questions and not self.check_pass_mark_is_percent and self.check_pass_mark > questions:
+            return (
+                f"The pass mark is {self.check_pass_mark} right answers but the check has only "
+                f"{questions} question{'' if questions == 1 else 's'}. Lower the pass mark or "
+                "add questions."
+            )
+        return ""
 
 
 class CampaignSummary(models.Model):
@@ -349,6 +379,8 @@ class Obligation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     exemption_ended_reason = models.CharField(max_length=500, blank=True)
+    # Attempts at the comprehension check a policy administrator allowed beyond the campaign's.
+    check_extra_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Not fields: set on the rows declarations.remindable.with_refusal returns (why they
@@ -418,6 +450,19 @@ def lateness_text(late_by: timedelta | None) -> str:
     return "less than a minute late"
 
 
+def duration_text(seconds: int) -> str:
+    """ "4 minutes 5 seconds", "1 hour 2 minutes", "0 seconds": whole units, largest two."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(hours, "hour"), (minutes, "minute"), (secs, "second")]
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
+    return " ".join(words[:2]) or "0 seconds"
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 class Declaration(models.Model):
     """What a person signed: immutable evidence. One per person per campaign."""
 
@@ -454,6 +499,14 @@ class Declaration(models.Model):
         max_length=20, choices=IdentityCheck, default=IdentityCheck.PASSWORD
     )
     identity_checked_at = models.DateTimeField(null=True, blank=True)
+    # Evidence of reading, as it stood at signing, one entry per version: [{"id", "policy",
+    # "label", "first_opened_at" (ISO or null), "seconds_on_screen" (null: not measured),
+    # "read_ticked_at" (ISO)}]. Null on declarations signed before this was recorded.
+    reading_evidence = models.JSONField(null=True, blank=True, default=None)
+    # The comprehension check passed, as asked: {"attempt", "attempts_allowed", "score",
+    # "out_of", "pass_mark", "at", "questions": [{"text", "choices", "answer", "correct"}]}.
+    # Null when the campaign had no questions.
+    check_result = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["-signed_at"]
@@ -491,6 +544,100 @@ class Declaration(models.Model):
         return lateness_text(self.late_by)
 
     @property
+    def reading_rows(self) -> list[dict]:
+        """reading_evidence with its instants as datetimes and the time on screen in words."""
+        rows = []
+        for entry in self.reading_evidence or []:
+            seconds = entry.get("seconds_on_screen")
+            rows.append(
+                {
+                    **entry,
+                    "first_opened": _instant(entry.get("first_opened_at")),
+                    "read_ticked": _instant(entry.get("read_ticked_at")),
+                    "on_screen": "not measured" if seconds is None else duration_text(seconds),
+                }
+            )
+        return rows
+
+    @property
+    def check_passed_at(self) -> datetime | None:
+        return _instant((self.check_result or {}).get("at"))
+
+    @property
     def password_set_by_other_at(self) -> datetime | None:
         at = (self.password_set_by_other or {}).get("at")
         return datetime.fromisoformat(at) if at else None
+
+
+class ReadingRecord(models.Model):
+    """When one person first opened one policy version to sign it, and how long it was on their
+    screen. One row per obligation and version; the signing page's heartbeats add to it, each
+    capped, so a tab left open cannot claim hours. Copied into the declaration at signing."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="readings")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    first_opened_at = models.DateTimeField()
+    seconds_on_screen = models.PositiveIntegerField(default=0)
+    # Set by the first heartbeat: until one arrives (no JavaScript), the time was not measured.
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When "I have read" was first ticked on the page, as the script reported it; without the
+    # script, the signature's own time stands for it.
+    read_ticked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "version"], name="one_reading_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} · {self.version}"
+
+    @property
+    def measured(self) -> bool:
+        return self.last_heartbeat_at is not None
+
+
+class CheckQuestion(models.Model):
+    """One multiple-choice question of a campaign's comprehension check (set while a draft)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField()
+    # The answers offered, in order (two to six), and the index of the one that is right.
+    choices = models.JSONField()
+    correct = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class CheckAttempt(models.Model):
+    """One marked attempt at a campaign's comprehension check: what was asked, what the person
+    answered, the score and whether it passed. Kept for every attempt, failed or passed."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="check_attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    # [{"text", "choices", "correct", "answer"}] as asked (the questions cannot change once the
+    # campaign is open, but the record stands on its own).
+    asked = models.JSONField()
+    score = models.PositiveSmallIntegerField()
+    out_of = models.PositiveSmallIntegerField()
+    pass_mark = models.PositiveSmallIntegerField(help_text="Correct answers needed to pass.")
+    passed = models.BooleanField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["obligation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "number"], name="one_attempt_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation}: attempt {self.number}"

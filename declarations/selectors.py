@@ -3,6 +3,7 @@ version of a policy is current."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
@@ -11,8 +12,10 @@ from django.utils import timezone
 from declarations.events import DeclarationEvent
 from declarations.models import (
     Campaign,
+    CheckAttempt,
     Declaration,
     ExtraStatement,
+    Obligation,
     Policy,
     PolicyVersion,
 )
@@ -148,3 +151,47 @@ def version_author_ids(version: PolicyVersion) -> set[int]:
 
 def policy_administrators() -> QuerySet[User]:
     return User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("pk")
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """Where one person stands with their campaign's comprehension check."""
+
+    questions: int
+    attempts: list[CheckAttempt]
+    allowed: int
+
+    @property
+    def required(self) -> bool:
+        return self.questions > 0
+
+    @property
+    def passed(self) -> CheckAttempt | None:
+        return next((a for a in self.attempts if a.passed), None)
+
+    @property
+    def last(self) -> CheckAttempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.allowed - len(self.attempts))
+
+    @property
+    def out_of_attempts(self) -> bool:
+        return self.required and not self.passed and not self.remaining
+
+    @property
+    def blocks_signing(self) -> bool:
+        return self.required and self.passed is None
+
+
+def check_state(obligation: Obligation) -> CheckState:
+    """Two queries: the number of questions and the attempts so far."""
+    questions = obligation.campaign.questions.count()
+    attempts = list(obligation.check_attempts.order_by("number")) if questions else []
+    return CheckState(
+        questions=questions,
+        attempts=attempts,
+        allowed=obligation.campaign.check_attempts + obligation.check_extra_attempts,
+    )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from declarations.views import (
     campaigns,
+    checks,
     compare,
     policies,
     remind,
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", signing.my_declarations, name="mine"),
     path("sign/<int:pk>/", signing.sign, name="sign"),
     path("sign/<int:pk>/confirm-identity/", signing.confirm_identity, name="confirm_identity"),
+    path("sign/<int:pk>/reading/", signing.reading_heartbeat_view, name="reading_heartbeat"),
+    path("sign/<int:pk>/questions/", checks.check_take, name="check"),
     path("signed/<int:pk>/", signing.receipt, name="receipt"),
     path("signed/<int:pk>/record/", signing.record, name="record"),
     path("policies/", policies.policy_list, name="policies"),
@@ -70,6 +73,22 @@ urlpatterns = [
         campaigns.statement_remove,
         name="statement_remove",
     ),
+    path("manage/campaigns/<int:pk>/questions/", checks.campaign_check, name="campaign_check"),
+    path(
+        "manage/campaigns/<int:pk>/questions/add/",
+        checks.check_question_add_view,
+        name="check_question_add",
+    ),
+    path(
+        "manage/campaigns/<int:pk>/questions/settings/",
+        checks.check_settings_view,
+        name="check_settings",
+    ),
+    path(
+        "manage/questions/<int:pk>/remove/",
+        checks.check_question_remove_view,
+        name="check_question_remove",
+    ),
     path("manage/campaigns/<int:pk>/people/", campaigns.campaign_people, name="campaign_people"),
     path(
         "manage/campaigns/<int:pk>/summary/",
@@ -102,6 +121,11 @@ urlpatterns = [
         "manage/obligations/<int:pk>/end-exemption/",
         campaigns.obligation_exemption_end_view,
         name="obligation_exemption_end",
+    ),
+    path(
+        "manage/obligations/<int:pk>/questions/allow/",
+        checks.check_allow_view,
+        name="check_allow",
     ),
     # Compliance reports: policy administrators; "My team" for line managers.
     path("reports/", reports.report_list, name="reports"),

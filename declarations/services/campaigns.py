@@ -273,6 +273,8 @@ def campaign_open(*, campaign: Campaign, by: User | None, ip=None) -> Campaign:
         raise ValidationError(
             "The due date has already passed. Change the due date before opening the campaign."
         )
+    if problem := current.pass_mark_problem(current.questions.count()):
+        raise ValidationError(problem)
     current.status = Campaign.Status.OPEN
     current.opened_at = max(now, current.opens_at)
     current.opened_by = by

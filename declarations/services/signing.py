@@ -6,6 +6,7 @@ A refused attempt records nothing but an audit event saying it was refused (neve
 a successful one records, once and for ever, what was signed, by whom, when and from where.
 """
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,8 @@ from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Declaration, Obligation
 from declarations.outbox import receipt_key
 from declarations.selectors import extra_statements_for
+from declarations.services.checks import NOT_PASSED, attempts_allowed, check_result
+from declarations.services.reading import reading_evidence
 from portal.models import AuditEvent, User
 from portal.reauth import Proof, ProofMethod
 from portal.services.audit import audit_record
@@ -33,6 +36,10 @@ ALREADY_SIGNED = "You have already signed this declaration. Nothing more is need
 
 class SignatureRefused(ValidationError):
     """Raised with the reasons, by field, that a signature was not accepted."""
+
+
+def not_ticked_message(version_name: str) -> str:
+    return f"Tick “I have read” for {version_name} once you have read it."
 
 
 def _normalise(name: str) -> str:
@@ -66,11 +73,28 @@ def declaration_signature_refuse(
     )
 
 
+def _refuse_unless_read_and_passed(obligation: Obligation, read: Collection[int]) -> None:
+    """Every version ticked "I have read", and the comprehension check passed if there is one."""
+    unread = [
+        f"{v.policy.title}, version {v.label}"
+        for v in obligation.campaign.versions.select_related("policy")
+        if v.pk not in read
+    ]
+    if unread:
+        raise SignatureRefused([not_ticked_message(title) for title in sorted(unread)])
+    if (
+        obligation.campaign.questions.exists()
+        and not obligation.check_attempts.filter(passed=True).exists()
+    ):
+        raise SignatureRefused(NOT_PASSED)
+
+
 def declaration_sign(
     *,
     obligation: Obligation,
     by: User,
     typed_name: str,
+    read: Collection[int],
     password: str | None = None,
     proof: Proof | None = None,
     ip: str | None = None,
@@ -78,8 +102,10 @@ def declaration_sign(
 ) -> Declaration:
     """Sign `obligation` as `by`, who proves who they are with `password`, or with `proof` of a
     fresh sign-in at the identity provider (portal.reauth.reauth_proof, which only gives one
-    that is recent). Raises SignatureRefused if the name or password is wrong (after recording
-    the refusal) or if it was signed already; nothing else is written then.
+    that is recent), having ticked "I have read" for each version (`read`: their ids), and
+    passed the campaign's comprehension check if it has one. Raises SignatureRefused if a tick
+    is missing, the check is not passed, the name or password is wrong (after recording the
+    refusal) or it was signed already; nothing else is written then.
 
     Deliberately not one transaction: the refusal's audit event must survive the refusal.
     """
@@ -92,6 +118,7 @@ def declaration_sign(
         raise SignatureRefused(ALREADY_SIGNED)
     if obligation.status == Obligation.Status.WITHDRAWN:
         raise SignatureRefused("You are no longer asked to sign this declaration.")
+    _refuse_unless_read_and_passed(obligation, read)
     if _recent_refusals(by) >= MAX_REFUSALS:
         raise SignatureRefused(
             "Too many attempts. Wait 15 minutes and try again, or ask the IT helpdesk for help."
@@ -159,6 +186,8 @@ def _declaration_record(
         raise SignatureRefused(ALREADY_SIGNED)
     versions = list(campaign.versions.select_related("policy").order_by("policy__title"))
     extras = extra_statements_for(campaign, by)
+    signed_at = timezone.now()
+    passed = obligation.check_attempts.filter(passed=True).first()
     declaration = Declaration(
         campaign=campaign,
         user=by,
@@ -177,7 +206,7 @@ def _declaration_record(
         statement=campaign.statement,
         extra_statements=[{"title": s.title, "text": s.text} for s in extras],
         typed_name=" ".join(typed_name.split()),
-        signed_at=timezone.now(),
+        signed_at=signed_at,
         ip_address=ip or None,
         user_agent=(user_agent or "")[:500],
         # Someone else's choice of password weakens only a password signature.
@@ -186,6 +215,8 @@ def _declaration_record(
         ),
         identity_checked_by=Declaration.IdentityCheck(checked.method.value),
         identity_checked_at=checked.at,
+        reading_evidence=reading_evidence(obligation, versions, ticked_at=signed_at),
+        check_result=check_result(passed, attempts_allowed(obligation)) if passed else None,
     )
     try:
         with transaction.atomic():
@@ -209,6 +240,12 @@ def _declaration_record(
             "user_agent": declaration.user_agent,
             "identity_checked_by": declaration.identity_checked_by,
             "identity_checked_at": checked.at.isoformat(),
+            "reading": declaration.reading_evidence,
+            **(
+                {"check": {k: v for k, v in declaration.check_result.items() if k != "questions"}}
+                if declaration.check_result
+                else {}
+            ),
             **(
                 {"password_set_by_someone_else": declaration.password_set_by_other}
                 if declaration.password_set_by_other

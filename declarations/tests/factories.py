@@ -15,6 +15,7 @@ from django.utils import timezone
 from declarations.markdown import render_markdown, sha256_text
 from declarations.models import (
     Campaign,
+    CheckQuestion,
     Declaration,
     ExtraStatement,
     Obligation,
@@ -159,3 +160,23 @@ class DeclarationFactory(factory.django.DjangoModelFactory):
         self.versions.set(extracted if extracted is not None else self.campaign.versions.all())
         Obligation.objects.filter(pk=self.obligation_id).update(status=Obligation.Status.SIGNED)
         self.obligation.status = Obligation.Status.SIGNED
+
+
+def every_version(obligation) -> list[int]:
+    """The ids to tick "I have read" for: every version the obligation's campaign asks."""
+    return list(obligation.campaign.versions.values_list("pk", flat=True))
+
+
+class CheckQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckQuestion
+
+    campaign = factory.SubFactory(CampaignFactory)
+    text = factory.Sequence(lambda n: f"Question {n}: who do you tell about a lost phone?")
+    choices = factory.LazyFunction(lambda: ["The IT helpdesk", "Nobody", "A friend"])
+    correct = 0
+
+
+def ticks(obligation) -> dict[str, str]:
+    """The signing form's "I have read" ticks, every one ticked."""
+    return {f"read_{pk}": "on" for pk in every_version(obligation)}

@@ -5,9 +5,17 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from declarations.models import Campaign, Declaration, ExtraStatement, Obligation, PolicyVersion
+from declarations.models import (
+    Campaign,
+    CheckQuestion,
+    Declaration,
+    ExtraStatement,
+    Obligation,
+    PolicyVersion,
+)
 from declarations.tests.factories import (
     CampaignFactory,
+    CheckQuestionFactory,
     DeclarationFactory,
     ExtraStatementFactory,
     ObligationFactory,
@@ -76,7 +84,25 @@ ROUTES = {
     "declarations:sign": Entry(
         get=owner_only(200),
         post=owner_only(302),
-        form=lambda s: {"typed_name": "Alice Staff", "password": TEST_PASSWORD},
+        form=lambda s: {
+            "typed_name": "Alice Staff",
+            "password": TEST_PASSWORD,
+            f"read_{s['published_pk']}": "on",
+        },
+        model=Obligation,
+    ),
+    # The signing page's script: seconds each policy was on screen (nothing to show: 204).
+    "declarations:reading_heartbeat": Entry(
+        get=public(405),
+        post=owner_only(204),
+        form=lambda s: {f"v{s['published_pk']}": "10"},
+        model=Obligation,
+    ),
+    # The person's comprehension check, in a campaign that has one.
+    "declarations:check": Entry(
+        get=owner_only(200),
+        post=owner_only(302),
+        form=lambda s: {f"q_{s['question_pk']}": "0"},
         model=Obligation,
     ),
     # Off to the identity provider to sign in again; someone signed in by password goes back.
@@ -155,6 +181,29 @@ ROUTES = {
         )
     ),
     "declarations:statement_remove": Entry(**_action(model=ExtraStatement)),
+    "declarations:campaign_check": Entry(**_admin(post=200), model=Campaign),
+    "declarations:check_question_add": Entry(
+        **_action(
+            form=lambda s: {
+                "text": "Who do you tell about a lost phone?",
+                "choice_0": "The IT helpdesk",
+                "choice_1": "Nobody",
+                "correct": "0",
+            },
+            model=Campaign,
+        )
+    ),
+    "declarations:check_settings": Entry(
+        **_action(
+            form=lambda s: {"pass_mark": "1", "is_percent": "0", "attempts": "2"}, model=Campaign
+        )
+    ),
+    "declarations:check_question_remove": Entry(**_action(model=CheckQuestion)),
+    "declarations:check_allow": Entry(
+        **_admin(),
+        form=lambda s: {"extra": "1", "reason": "Went through it together."},
+        model=Obligation,
+    ),
     "declarations:campaign_people": Entry(**_admin(post=200), model=Campaign),
     # Who receives the campaign's weekly summary (emptied here: nobody).
     "declarations:campaign_summary": Entry(
@@ -243,10 +292,22 @@ def scene(people: People) -> dict:
     exempt = ObligationFactory(
         campaign=CampaignFactory(open=True, versions=[published]), user=alice, exempt=True
     )
+    draft_question = CheckQuestionFactory(campaign=draft_campaign)
+    checked = CampaignFactory(open=True, versions=[published])
+    question = CheckQuestionFactory(campaign=checked)
+    to_check = ObligationFactory(campaign=checked, user=alice)
     slug = {"slug": policy.slug}
     return {
         "policy_admin_pk": people.holding(ADMIN).pk,
         "published_pk": published.pk,
+        "question_pk": question.pk,
+        "declarations:reading_heartbeat": {"pk": obligation.pk},
+        "declarations:check": {"pk": to_check.pk},
+        "declarations:campaign_check": {"pk": draft_campaign.pk},
+        "declarations:check_question_add": {"pk": draft_campaign.pk},
+        "declarations:check_settings": {"pk": draft_campaign.pk},
+        "declarations:check_question_remove": {"pk": draft_question.pk},
+        "declarations:check_allow": {"pk": to_check.pk},
         "declarations:sign": {"pk": obligation.pk},
         "declarations:confirm_identity": {"pk": obligation.pk},
         "declarations:receipt": {"pk": declaration.pk},

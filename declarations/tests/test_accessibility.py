@@ -2,6 +2,7 @@
 axe-core (WCAG 2.2 AA; serious and critical problems fail). The full journeys (email link to
 receipt; publish to report) are in the browser journey tests."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from declarations.tests.factories import (
     CampaignFactory,
+    CheckQuestionFactory,
     DeclarationFactory,
     ExtraStatementFactory,
     ObligationFactory,
@@ -58,6 +60,7 @@ def scene(alice):
     earlier = CampaignFactory(open=True, versions=[published], name="Annual declaration 2025")
     declaration = DeclarationFactory(obligation=ObligationFactory(campaign=earlier, user=alice))
     draft_campaign = CampaignFactory(versions=[published], name="Annual declaration 2027")
+    CheckQuestionFactory(campaign=draft_campaign)
     return {
         "published": published,
         "draft": draft,
@@ -92,10 +95,12 @@ def test_the_pages_staff_use_are_accessible(page, live_server, alice, scene):
         _check(page, live_server, path)
     # A refused signature: the errors are tied to their fields and the page is still accessible.
     page.goto(f"{live_server.url}{reverse('declarations:sign', args=[scene['obligation'].pk])}")
+    page.get_by_label(re.compile("^I have read")).check()
     page.get_by_label("Type your full name").fill("Someone Else")
     page.get_by_label("Enter your password").fill("wrong")
     page.get_by_role("button", name="Sign the declaration").click()
-    assert page.get_by_text("does not match the name on your account").is_visible()
+    # In the error summary at the top and beneath the field.
+    assert page.get_by_text("does not match the name on your account").first.is_visible()
     assert page.get_by_label("Type your full name").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
     # The printable record has a working print button (a script file, allowed by the CSP).
@@ -125,6 +130,8 @@ def test_the_pages_policy_administrators_use_are_accessible(page, live_server, p
         reverse("declarations:campaign_people", args=[scene["campaign"].pk]),
         reverse("declarations:campaign_close", args=[scene["campaign"].pk]),
         reverse("declarations:obligation", args=[scene["obligation"].pk]),
+        reverse("declarations:campaign_check", args=[scene["draft_campaign"].pk]),
+        reverse("declarations:check_allow", args=[scene["obligation"].pk]),
         reverse("declarations:record", args=[scene["declaration"].pk]),
     ):
         _check(page, live_server, path)

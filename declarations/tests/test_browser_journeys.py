@@ -70,13 +70,16 @@ def test_a_member_of_staff_follows_the_reminder_email_signs_and_gets_a_receipt(
     expect(policy).to_contain_text("Report a lost or stolen device to the IT helpdesk at once.")
 
     # A wrong password is refused and nothing is recorded.
+    page.get_by_label("I have read Use of IT, communications and social media, version 4.0").check()
     page.get_by_label("Type your full name").fill("Alice Staff")
     page.get_by_label("Enter your password").fill("not my password")
     page.get_by_role("button", name="Sign the declaration").click()
-    expect(page.get_by_text("The password is not right.")).to_be_visible()
+    # In the error summary at the top and beneath the field.
+    expect(page.get_by_text("The password is not right.")).to_have_count(2)
     assert_accessible(page)
     assert not Declaration.objects.filter(user=alice).exists()
 
+    page.get_by_label("I have read Use of IT, communications and social media, version 4.0").check()
     page.get_by_label("Type your full name").fill("alice staff")
     page.get_by_label("Enter your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign the declaration").click()

@@ -10,11 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from declarations.forms import (
+    AllowAttemptsForm,
     ApproveForm,
     CampaignCloseForm,
     CampaignForm,
     CampaignReopenForm,
     CampaignRepeatStopForm,
+    CheckAnswersForm,
+    CheckQuestionForm,
+    CheckSettingsForm,
     ExemptForm,
     ExemptionEndForm,
     ExtendForm,
@@ -36,9 +40,11 @@ from declarations.markdown import render_markdown
 from declarations.models import Obligation, PolicyVersion
 from declarations.tests.factories import (
     CampaignFactory,
+    CheckQuestionFactory,
     ObligationFactory,
     PolicyFactory,
     PolicyVersionFactory,
+    ticks,
 )
 from portal.roles import Role
 from portal.testing.form_fuzz import FUZZ, assert_calm, form_data, fuzzes, hostile_text, submit
@@ -65,6 +71,11 @@ def published(policy, policy_admin):
 @pytest.fixture
 def obligation(alice, published):
     return ObligationFactory(user=alice, campaign=CampaignFactory(open=True, versions=[published]))
+
+
+@pytest.fixture
+def questions(obligation):
+    return [CheckQuestionFactory(campaign=obligation.campaign) for _ in range(2)]
 
 
 @fuzzes(PolicyForm)
@@ -294,11 +305,51 @@ def test_naming_the_weekly_summary_s_recipients_takes_any_input(client, policy_a
 def test_signing_takes_any_input(client, alice, obligation, data):
     client.force_login(alice)
     # Sometimes the right name and password, so the signature itself is reached.
-    right = {"typed_name": alice.full_name, "password": TEST_PASSWORD}
-    fields = data.draw(st.one_of(form_data(SignForm()), form_data(SignForm(), fixed=right)))
+    right = {"typed_name": alice.full_name, "password": TEST_PASSWORD, **ticks(obligation)}
+    form = SignForm(versions=obligation.campaign.versions.select_related("policy"))
+    fields = data.draw(st.one_of(form_data(form), form_data(form, fixed=right)))
     agent = data.draw(st.one_of(st.just("Mozilla/5.0"), st.text(max_size=700)))
     url = reverse("declarations:sign", args=[obligation.pk])
     assert_calm(submit(client, "post", url, fields, user_agent=agent))
+
+
+@fuzzes(CheckQuestionForm, CheckSettingsForm)
+@pytest.mark.parametrize("page", ["check_question_add", "check_settings"])
+@given(data=st.data())
+@FUZZ
+def test_setting_the_questions_takes_any_input(client, policy_admin, published, page, data):
+    client.force_login(policy_admin)
+    campaign = CampaignFactory(versions=[published])
+    form = CheckQuestionForm() if page == "check_question_add" else CheckSettingsForm()
+    url = reverse(f"declarations:{page}", args=[campaign.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(form))))
+
+
+@fuzzes(CheckAnswersForm)
+@given(data=st.data())
+@FUZZ
+def test_answering_the_questions_takes_any_input(client, alice, obligation, questions, data):
+    client.force_login(alice)
+    fields = data.draw(form_data(CheckAnswersForm(questions=questions)))
+    assert_calm(submit(client, "post", reverse("declarations:check", args=[obligation.pk]), fields))
+
+
+@fuzzes(AllowAttemptsForm)
+@given(data=st.data())
+@FUZZ
+def test_allowing_more_attempts_takes_any_input(client, policy_admin, obligation, data):
+    client.force_login(policy_admin)
+    url = reverse("declarations:check_allow", args=[obligation.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(AllowAttemptsForm()))))
+
+
+@given(seconds=st.dictionaries(hostile_text, hostile_text, max_size=5))
+@FUZZ
+def test_the_reading_heartbeat_takes_any_input(client, alice, obligation, seconds):
+    client.force_login(alice)
+    url = reverse("declarations:reading_heartbeat", args=[obligation.pk])
+    answer = submit(client, "post", url, seconds)
+    assert answer.status_code in (204, 400), answer.status_code
 
 
 _MARKDOWN_PIECES = [

@@ -25,6 +25,7 @@ from declarations.tests.factories import (
     DeclarationFactory,
     ObligationFactory,
     PolicyVersionFactory,
+    every_version,
 )
 from portal.models import Notification
 from portal.tests.factories import TEST_PASSWORD, UserFactory
@@ -102,7 +103,11 @@ def test_a_late_signature_is_marked_on_the_record_the_receipt_and_the_receipt_em
     )
     with django_capture_on_commit_callbacks(execute=True):
         declaration = declaration_sign(
-            obligation=obligation, by=alice, typed_name=alice.full_name, password=TEST_PASSWORD
+            obligation=obligation,
+            by=alice,
+            typed_name=alice.full_name,
+            read=every_version(obligation),
+            password=TEST_PASSWORD,
         )
     email = Notification.objects.get(dedup_key=f"decl-receipt:{declaration.pk}")
     assert "signed late, 3 days late" in email.body_text
@@ -122,7 +127,11 @@ def test_an_on_time_signature_says_so_and_says_nothing_of_lateness(
     obligation = ObligationFactory(campaign=campaign, user=alice)
     with django_capture_on_commit_callbacks(execute=True):
         declaration = declaration_sign(
-            obligation=obligation, by=alice, typed_name=alice.full_name, password=TEST_PASSWORD
+            obligation=obligation,
+            by=alice,
+            typed_name=alice.full_name,
+            read=every_version(obligation),
+            password=TEST_PASSWORD,
         )
     email = Notification.objects.get(dedup_key=f"decl-receipt:{declaration.pk}")
     assert "signed on time" in email.body_text

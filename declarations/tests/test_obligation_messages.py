@@ -14,7 +14,12 @@ from declarations.outbox import ObligationMessage, obligation_messages, reminder
 from declarations.services.campaigns import campaign_enrol
 from declarations.services.reminders import declarations_sweep
 from declarations.services.signing import declaration_sign
-from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from declarations.tests.factories import (
+    CampaignFactory,
+    ObligationFactory,
+    PolicyVersionFactory,
+    every_version,
+)
 from portal.models import Notification
 from portal.tests.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
 
@@ -51,7 +56,11 @@ def test_every_message_the_senders_queue_is_listed_with_what_it_was_and_to_whom(
     obligation.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         declaration_sign(
-            obligation=obligation, by=alice, typed_name=alice.full_name, password=TEST_PASSWORD
+            obligation=obligation,
+            by=alice,
+            typed_name=alice.full_name,
+            read=every_version(obligation),
+            password=TEST_PASSWORD,
         )
     # Another person's messages, one whose obligation id starts with this one's, are not listed.
     Notification.objects.create(

@@ -19,6 +19,7 @@ from declarations.tests.factories import (
     ObligationFactory,
     PolicyFactory,
     PolicyVersionFactory,
+    every_version,
 )
 from portal.models import Notification
 from portal.roles import Role
@@ -80,6 +81,7 @@ def scene(alice, charlie, bob):
         obligation=signed,
         by=alice,
         typed_name=alice.full_name,
+        read=every_version(signed),
         password=TEST_PASSWORD,
         ip="2001:db8:85a3::8a2e:370:7334",
         user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "

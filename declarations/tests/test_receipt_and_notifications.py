@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from declarations.services.campaigns import DEFAULT_STATEMENT
 from declarations.services.signing import declaration_sign
-from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from declarations.tests.factories import (
+    CampaignFactory,
+    ObligationFactory,
+    PolicyVersionFactory,
+    every_version,
+)
 from portal.models import Notification
 from portal.tests.factories import TEST_PASSWORD
 
@@ -22,7 +27,11 @@ def declaration(alice):
     campaign = CampaignFactory(open=True, versions=[version], statement=STATEMENT)
     obligation = ObligationFactory(campaign=campaign, user=alice)
     return declaration_sign(
-        obligation=obligation, by=alice, typed_name=alice.full_name, password=TEST_PASSWORD
+        obligation=obligation,
+        by=alice,
+        typed_name=alice.full_name,
+        read=every_version(obligation),
+        password=TEST_PASSWORD,
     )
 
 

@@ -3,6 +3,7 @@ headers under production's settings (the portal's test walks the pages that need
 
 from declarations.tests.factories import (
     CampaignFactory,
+    CheckQuestionFactory,
     DeclarationFactory,
     ExtraStatementFactory,
     ObligationFactory,
@@ -21,6 +22,7 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
     statement = ExtraStatementFactory(campaign=campaign)
     repeating = CampaignFactory(open=True, repeats_yearly=True, versions=[version])
     exempt = ObligationFactory(campaign=campaign, exempt=True)
+    question = CheckQuestionFactory(campaign=campaign)
     campaign_pk = {"pk": campaign.pk}
     obligation_pk = {"pk": declaration.obligation_id}
     policy = {"slug": version.policy.slug}
@@ -31,6 +33,8 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
             {
                 "declarations:sign": obligation_pk,
                 "declarations:confirm_identity": obligation_pk,
+                "declarations:reading_heartbeat": obligation_pk,
+                "declarations:check": obligation_pk,
                 "declarations:receipt": {"pk": declaration.pk},
                 "declarations:record": {"pk": declaration.pk},
                 "declarations:policy": policy,
@@ -55,6 +59,11 @@ def test_every_declarations_page_carries_the_security_headers(client, db):
                 "declarations:campaign_repeat_stop": {"pk": repeating.pk},
                 "declarations:statement_add": campaign_pk,
                 "declarations:statement_remove": {"pk": statement.pk},
+                "declarations:campaign_check": campaign_pk,
+                "declarations:check_question_add": campaign_pk,
+                "declarations:check_settings": campaign_pk,
+                "declarations:check_question_remove": {"pk": question.pk},
+                "declarations:check_allow": obligation_pk,
                 "declarations:campaign_people": campaign_pk,
                 "declarations:campaign_summary": campaign_pk,
                 "declarations:obligation": obligation_pk,

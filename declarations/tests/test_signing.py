@@ -16,6 +16,8 @@ from declarations.tests.factories import (
     ExtraStatementFactory,
     ObligationFactory,
     PolicyVersionFactory,
+    every_version,
+    ticks,
 )
 from portal.models import AuditEvent, Notification
 from portal.testing.queries import LAYOUT_QUERIES
@@ -40,6 +42,7 @@ def _sign(obligation, user, *, name=None, password=TEST_PASSWORD):
         obligation=obligation,
         by=user,
         typed_name=user.full_name if name is None else name,
+        read=every_version(obligation),
         password=password,
         ip="10.1.2.3",
         user_agent="Mozilla/5.0 (Test)",
@@ -223,7 +226,7 @@ def test_the_signing_page_refuses_a_wrong_password_and_keeps_the_name(client, al
     client.force_login(alice)
     response = client.post(
         reverse("declarations:sign", args=[obligation.pk]),
-        {"typed_name": "Alice Staff", "password": "not it"},
+        {"typed_name": "Alice Staff", "password": "not it", **ticks(obligation)},
     )
     assert response.status_code == 400
     assert "The password is not right" in response.text
@@ -237,7 +240,7 @@ def test_signing_through_the_page_leads_to_the_receipt_and_record(client, alice,
     client.force_login(alice)
     response = client.post(
         reverse("declarations:sign", args=[obligation.pk]),
-        {"typed_name": "ALICE STAFF", "password": TEST_PASSWORD},
+        {"typed_name": "ALICE STAFF", "password": TEST_PASSWORD, **ticks(obligation)},
         HTTP_USER_AGENT="Mozilla/5.0 (Page)",
         REMOTE_ADDR="10.9.8.7",
     )

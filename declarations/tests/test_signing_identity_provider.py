@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEvent
 from declarations.models import Declaration
-from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from declarations.tests.factories import (
+    CampaignFactory,
+    ObligationFactory,
+    PolicyVersionFactory,
+    ticks,
+)
 from portal.events import PortalEvent
 from portal.models import AuditEvent
 from portal.testing.oidc_provider import client_sign_in, provider_sign_in
@@ -53,14 +58,14 @@ def test_they_sign_in_again_at_the_provider_and_the_record_says_so(
     assert "Confirm who I am at Test ID" in page
     assert 'name="password"' not in page
     # Not without confirming first.
-    response = client.post(sign_url, {"typed_name": alice.full_name})
+    response = client.post(sign_url, {"typed_name": alice.full_name, **ticks(obligation)})
     assert response.status_code == 400
     assert not Declaration.objects.exists()
 
     response = _confirm(client, obligation, provider_browser, alice.email)
     assert response.url == sign_url + "#sign"
     assert "You confirmed who you are at Test ID" in client.get(sign_url).content.decode()
-    response = client.post(sign_url, {"typed_name": alice.full_name})
+    response = client.post(sign_url, {"typed_name": alice.full_name, **ticks(obligation)})
     assert response.status_code == 302
 
     declaration = Declaration.objects.get()
@@ -82,7 +87,10 @@ def test_the_proof_serves_one_signature(
 ):
     client_sign_in(client, alice.email, browser=provider_browser)
     _confirm(client, obligation, provider_browser, alice.email)
-    client.post(reverse("declarations:sign", args=[obligation.pk]), {"typed_name": "Alice Staff"})
+    client.post(
+        reverse("declarations:sign", args=[obligation.pk]),
+        {"typed_name": "Alice Staff", **ticks(obligation)},
+    )
     assert client.session.get("portal_reauth_proofs") == {}
 
 
@@ -106,7 +114,8 @@ def test_a_proof_older_than_the_limit_no_longer_signs(
     _confirm(client, obligation, provider_browser, alice.email)
     settings.OIDC_REAUTH_MAX_AGE_SECONDS = -120  # as if the five minutes had passed
     response = client.post(
-        reverse("declarations:sign", args=[obligation.pk]), {"typed_name": "Alice Staff"}
+        reverse("declarations:sign", args=[obligation.pk]),
+        {"typed_name": "Alice Staff", **ticks(obligation)},
     )
     assert response.status_code == 400
     assert not Declaration.objects.exists()
@@ -123,7 +132,9 @@ def test_someone_who_signed_in_with_a_password_still_re_enters_it(
     # The identity provider's way is not open to them: it leads back to the page.
     response = client.post(reverse("declarations:confirm_identity", args=[obligation.pk]))
     assert response.url == sign_url + "#sign"
-    client.post(sign_url, {"typed_name": alice.full_name, "password": TEST_PASSWORD})
+    client.post(
+        sign_url, {"typed_name": alice.full_name, "password": TEST_PASSWORD, **ticks(obligation)}
+    )
     declaration = Declaration.objects.get()
     assert declaration.identity_checked_by == Declaration.IdentityCheck.PASSWORD
     assert declaration.identity_checked_at is not None

@@ -41,6 +41,7 @@ def test_signing_a_declaration_asks_for_a_fresh_sign_in_at_the_provider(
     # prompt=login: the provider asks again, although the browser is signed in there.
     _at_the_provider(page, alice.email)
     expect(page.get_by_text("You confirmed who you are at Test ID")).to_be_visible()
+    page.get_by_label(re.compile("^I have read")).check()
     page.get_by_label("Type your full name").fill("Alice Staff")
     page.get_by_role("button", name="Sign the declaration").click()
     expect(page.get_by_role("heading", name="Your declaration is signed")).to_be_visible()

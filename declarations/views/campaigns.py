@@ -34,7 +34,7 @@ from declarations.models import Campaign
 from declarations.outbox import obligation_messages_sent
 from declarations.remindable import remind_status
 from declarations.reports import completion_overall, figures_of, with_figures
-from declarations.selectors import campaign_audience, campaign_outstanding
+from declarations.selectors import campaign_audience, campaign_outstanding, check_state
 from declarations.services.campaigns import (
     ONLY_CLOSED_REOPENS,
     ONLY_OPEN_CLOSES,
@@ -397,6 +397,10 @@ def _obligation_page(
             "declaration": declaration,
             "messages_sent": messages_sent,
             "cannot_remind": remind_status(obligation, day=timezone.localdate()),
+            "check": check_state(obligation),
+            "readings": obligation.readings.select_related("version__policy").order_by(
+                "version__policy__title"
+            ),
             "pause_form": pause_form or PauseForm(),
             "extend_form": extend_form
             or ExtendForm(obligation=obligation, latest=latest_extension()),

@@ -1,9 +1,11 @@
 """Signing (the person themselves only), receipts and the person's own declarations."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,7 +13,8 @@ from django.views.decorators.http import require_POST
 from declarations.access import get_declaration_for_user, get_obligation_for_user
 from declarations.forms import SignForm
 from declarations.models import Campaign, Obligation
-from declarations.selectors import extra_statements_for
+from declarations.selectors import check_state, extra_statements_for
+from declarations.services.reading import HEARTBEAT_SECONDS, reading_heartbeat, reading_open
 from declarations.services.signing import SignatureRefused, declaration_sign
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.sensitive import sensitive_page
@@ -65,7 +68,16 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # there again just before signing.
     by_provider = reauth_by_provider(request)
     proof = reauth_proof(request, purpose=_purpose(obligation)) if by_provider else None
-    form = SignForm(request.POST or None, password=not by_provider)
+    versions = list(campaign.versions.select_related("policy").order_by("policy__title"))
+    check = check_state(obligation)
+    readings = {}
+    if can_sign and request.method == "GET":
+        # Opening the page opens every policy on it: the first time is the evidence.
+        records = reading_open(
+            obligation=obligation, versions=versions, by=request.user, ip=client_ip(request)
+        )
+        readings = {r.version_id: r for r in records}
+    form = SignForm(request.POST or None, password=not by_provider, versions=versions)
     if request.method == "POST" and can_sign and form.is_valid():
         if by_provider and proof is None:
             form.add_error(None, "First confirm who you are (the button above), then sign.")
@@ -75,6 +87,7 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     obligation=obligation,
                     by=request.user,
                     typed_name=form.cleaned_data["typed_name"],
+                    read=form.read_version_ids(),
                     password=form.cleaned_data.get("password"),
                     proof=proof,
                     ip=client_ip(request),
@@ -85,7 +98,6 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 reauth_clear(request, purpose=_purpose(obligation))
                 return redirect("declarations:receipt", pk=declaration.pk)
-    versions = campaign.versions.select_related("policy").order_by("policy__title")
     response = render(
         request,
         "declarations/sign.html",
@@ -96,6 +108,11 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "extra_statements": extra_statements_for(campaign, request.user),
             "form": form,
             "can_sign": can_sign,
+            "check": check,
+            # The sign form (and its ticks) once the check, if any, is passed.
+            "sign_now": can_sign and not check.blocks_signing,
+            "sections": [(v, readings.get(v.pk)) for v in versions],
+            "heartbeat_seconds": HEARTBEAT_SECONDS,
             "by_provider": by_provider,
             "proof": proof,
             "provider_name": reauth_provider_name() if by_provider else "",
@@ -115,6 +132,28 @@ def confirm_identity(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not reauth_by_provider(request):
         return redirect(back)
     return reauth_start(request, purpose=_purpose(obligation), return_url=back)
+
+
+@require_POST
+@login_required
+def reading_heartbeat_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The signing page's script: seconds each policy's text was on screen since its last beat,
+    as `v<version id>=<seconds>`, and `t<version id>=1` when "I have read" was ticked (a form,
+    so the CSRF token travels with it)."""
+    obligation = get_obligation_for_user(request.user, pk)
+    seconds: dict[int, int] = {}
+    ticked: set[int] = set()
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        field = re.fullmatch(r"([vt])(\d{1,9})", key, re.ASCII)
+        if field and field.group(1) == "v" and re.fullmatch(r"\d{1,5}", value, re.ASCII):
+            seconds[int(field.group(2))] = int(value)
+        elif field and field.group(1) == "t" and value == "1":
+            ticked.add(int(field.group(2)))
+    if not (seconds or ticked) or len(seconds) + len(ticked) > 100:
+        return HttpResponseBadRequest("Send the seconds each policy was on screen.")
+    reading_heartbeat(obligation=obligation, by=request.user, seconds=seconds, ticked=ticked)
+    return HttpResponse(status=204)
 
 
 @sensitive_page
