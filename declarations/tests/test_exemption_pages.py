@@ -20,6 +20,7 @@ from declarations.tests.factories import (
     DeclarationFactory,
     ObligationFactory,
     PolicyVersionFactory,
+    ticks,
 )
 from portal.lib.uktime import short_date
 from portal.models import AuditEvent, OrganisationSettings, User
@@ -335,7 +336,9 @@ def test_an_exempt_person_is_told_so_and_may_still_sign(client, alice, campaign)
     page = _text(client.get(url))
     assert "exempted you from this declaration until the end of" in page
     assert "Please sign by" not in page
-    signed = client.post(url, {"typed_name": alice.full_name, "password": TEST_PASSWORD})
+    signed = client.post(
+        url, {"typed_name": alice.full_name, "password": TEST_PASSWORD, **ticks(exempt)}
+    )
     assert signed.status_code == 302
     exempt.refresh_from_db()
     assert exempt.status == Obligation.Status.SIGNED
