@@ -1,7 +1,8 @@
 """Demo data for declarations: the IT, communications and social media policy (two published
 versions, so the history shows what changed), and this year's annual campaign part-way through:
-most of the demo people have signed, one is paused for long-term absence, and a few are past
-the due date.
+most of the demo people have signed, one is paused for long-term absence, one is exempt while
+seconded, and a few are past the due date. The campaign repeats every year, and the Chief
+Executive is named to receive its weekly summary.
 
 Everything goes through the services a policy administrator and staff use (publish, create,
 open, enrol, sign), so the declarations are real ones with real hashes and audit events. One
@@ -27,6 +28,7 @@ from declarations.services.campaigns import (
     extra_statement_add,
     obligation_pause,
 )
+from declarations.services.exemptions import obligation_exempt
 from declarations.services.policies import (
     policy_create,
     policy_version_create,
@@ -34,6 +36,7 @@ from declarations.services.policies import (
 )
 from declarations.services.reading import reading_open
 from declarations.services.signing import declaration_sign
+from declarations.services.summaries import campaign_summary_recipients_set
 from portal.demo import DOMAIN, demo_day, demo_password
 from portal.lib.uktime import end_of_day
 from portal.models import Notification, User
@@ -46,6 +49,10 @@ ADMIN_EMAIL = f"priya.shah@{DOMAIN}"
 # whoever tries the demo can sign it themselves.
 NOT_SIGNED = ["mark.ellis", "ben.carter", "kyle.morgan", "janet.moore", "hannah.reid"]
 PAUSED = ("peter.hale", "On long-term sick leave until the end of the month.")
+# Exempt until a date some weeks ahead: the campaign's figures show exempt people apart.
+EXEMPT = ("raj.patel", "Seconded to the regional victims' hub.", 60)
+# Named to receive the campaign's weekly summary of its figures.
+SUMMARY_TO = "helen.marsh"
 OPENED_DAYS_AGO = 35
 DUE_DAYS_AGO = 3
 
@@ -233,6 +240,7 @@ def _campaign(
         new_starter_days=14,
         reminder_every_days=7,
         admin_escalation_days=7,
+        repeats_yearly=True,
     )
     extra_statement_add(
         campaign=campaign,
@@ -241,6 +249,8 @@ def _campaign(
         text=POLITICAL_RESTRICTION,
         audience=ExtraStatement.Audience.POLITICALLY_RESTRICTED,
     )
+    chief_executive = User.objects.filter(email=f"{SUMMARY_TO}@{DOMAIN}", is_active=True)
+    campaign_summary_recipients_set(campaign=campaign, recipients=chief_executive, by=admin)
     campaign = campaign_open(campaign=campaign, by=admin)
     campaign = _move_dates_back(campaign=campaign)
     summary.campaign_created = True
@@ -270,6 +280,7 @@ def _sign_and_pause(*, campaign: Campaign, admin: User, summary: DeclarationsDem
     password = demo_password()
     not_signed = {f"{local}@{DOMAIN}" for local in NOT_SIGNED}
     paused_email = f"{PAUSED[0]}@{DOMAIN}"
+    exempt_email = f"{EXEMPT[0]}@{DOMAIN}"
     demo_people = Obligation.objects.filter(
         campaign=campaign,
         status=Obligation.Status.PENDING,
@@ -279,6 +290,9 @@ def _sign_and_pause(*, campaign: Campaign, admin: User, summary: DeclarationsDem
         person = obligation.user
         if person.email == paused_email:
             obligation_pause(obligation=obligation, by=admin, reason=PAUSED[1])
+        elif person.email == exempt_email:
+            until = timezone.localdate() + timedelta(days=EXEMPT[2])
+            obligation_exempt(obligation=obligation, by=admin, until=until, reason=EXEMPT[1])
         elif person.email not in not_signed:
             # Someone who changed their demo password cannot be signed for (nobody can be).
             if not person.check_password(password):

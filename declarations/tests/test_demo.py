@@ -6,7 +6,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from declarations.demo import ADMIN_EMAIL, NOT_SIGNED, POLICY_SLUG, POLICY_TITLE
+from declarations.demo import (
+    ADMIN_EMAIL,
+    EXEMPT,
+    NOT_SIGNED,
+    POLICY_SLUG,
+    POLICY_TITLE,
+    SUMMARY_TO,
+)
 from declarations.markdown import sha256_text
 from declarations.models import Campaign, Declaration, Obligation, Policy, PolicyVersion
 from declarations.reports import completion_overall
@@ -80,7 +87,7 @@ def test_the_demo_has_a_published_policy_with_its_history():
     assert "abroad" not in versions[0].body_html
 
 
-def test_the_demo_campaign_is_open_part_signed_with_people_overdue_and_one_paused():
+def test_the_demo_campaign_is_open_part_signed_with_people_overdue_paused_and_exempt():
     _load()
     now = timezone.now()
     campaign = Campaign.objects.get(status=Campaign.Status.OPEN)
@@ -89,6 +96,12 @@ def test_the_demo_campaign_is_open_part_signed_with_people_overdue_and_one_pause
     assert 0 < figures.signed < figures.asked
     assert figures.overdue == len(NOT_SIGNED)
     assert figures.paused == 1
+    assert figures.exempt == 1
+    exempt = Obligation.objects.get(campaign=campaign, status=Obligation.Status.EXEMPT)
+    assert (exempt.user.email, exempt.exempt_until > now) == (f"{EXEMPT[0]}@{DOMAIN}", True)
+    # It repeats every year, and the Chief Executive gets its weekly summary.
+    assert campaign.repeats_yearly
+    assert [p.email for p in campaign.summary_recipients.all()] == [f"{SUMMARY_TO}@{DOMAIN}"]
     # The signatures are real ones, made through the signing service with the version's hash.
     version = campaign.versions.get()
     declaration = Declaration.objects.filter(campaign=campaign).first()
