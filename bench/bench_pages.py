@@ -202,6 +202,7 @@ def pages(scene: dict) -> list[Page]:
         Page("campaign people", f"/declarations/manage/campaigns/{c}/people/", "admin"),
         Page("report list", "/declarations/reports/", "admin"),
         Page("campaign report", f"/declarations/reports/{c}/", "admin"),
+        Page("campaign report (PDF)", f"/declarations/reports/{c}/report.pdf", "admin"),
         Page("outstanding", f"/declarations/reports/{c}/outstanding/", "admin"),
         Page(
             "outstanding, one department",
