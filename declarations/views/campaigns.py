@@ -164,31 +164,18 @@ def _repeat_context(campaign: Campaign) -> dict:
 
 @access_required(is_policy_admin)
 def campaign_repeat_stop_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """A page saying what stopping does, then a reason, then the change."""
     campaign = get_campaign_for_admin(request.user, pk)
     repeat = _repeat_context(campaign)
-    if not repeat["can_stop_repeat"]:
-        messages.error(request, NOT_REPEATING)
-        return redirect("declarations:campaign", pk=campaign.pk)
-    form = CampaignRepeatStopForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            campaign_repeat_stop(
-                campaign=campaign,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                ip=client_ip(request),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Repeat stopped. Nothing more will be prepared or opened.")
-            return redirect("declarations:campaign", pk=campaign.pk)
-    return render(
+    return _reason_page(
         request,
-        "declarations/admin/campaign_repeat_stop.html",
-        {"campaign": campaign, "form": form, **repeat},
-        status=400 if form.is_bound else 200,
+        campaign,
+        allowed=repeat["can_stop_repeat"],
+        refusal=NOT_REPEATING,
+        form_class=CampaignRepeatStopForm,
+        service=campaign_repeat_stop,
+        done="Repeat stopped. Nothing more will be prepared or opened.",
+        template="declarations/admin/campaign_repeat_stop.html",
+        context=lambda: repeat,
     )
 
 
@@ -217,19 +204,21 @@ def campaign_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("declarations:campaign", pk=campaign.pk)
 
 
-def _closing_page(
+def _reason_page(
     request: AuthenticatedRequest,
     campaign: Campaign,
     *,
-    allowed_from: str,
+    allowed: bool,
     refusal: str,
-    form_class: type[CampaignCloseForm] | type[CampaignReopenForm],
+    form_class: type[CampaignCloseForm | CampaignReopenForm | CampaignRepeatStopForm],
     service: Callable[..., Campaign],
     done: str,
     template: str,
+    context: Callable[[], dict],
 ) -> HttpResponse:
-    """Closing and reopening: a page saying what it will do, then a reason, then the change."""
-    if campaign.status != allowed_from:
+    """Closing, reopening and stopping a repeat: a page saying what it will do, then a reason,
+    then the change. `context` gives what the page shows, read only when it is shown."""
+    if not allowed:
         messages.error(request, refusal)
         return redirect("declarations:campaign", pk=campaign.pk)
     form = form_class(request.POST if request.method == "POST" else None)
@@ -246,41 +235,45 @@ def _closing_page(
         else:
             messages.success(request, done)
             return redirect("declarations:campaign", pk=campaign.pk)
-    context = {
-        "campaign": campaign,
-        "form": form,
-        "outstanding": campaign_outstanding(campaign),
-        "now": timezone.now(),
-    }
-    return render(request, template, context, status=400 if form.is_bound else 200)
+    shown = {"campaign": campaign, "form": form, **context()}
+    return render(request, template, shown, status=400 if form.is_bound else 200)
+
+
+def _closing_context(campaign: Campaign) -> dict:
+    """What the close and reopen pages count: who is still to sign, as of now."""
+    return {"outstanding": campaign_outstanding(campaign), "now": timezone.now()}
 
 
 @access_required(is_policy_admin)
 def campaign_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _closing_page(
+    campaign = get_campaign_for_admin(request.user, pk)
+    return _reason_page(
         request,
-        get_campaign_for_admin(request.user, pk),
-        allowed_from=Campaign.Status.OPEN,
+        campaign,
+        allowed=campaign.status == Campaign.Status.OPEN,
         refusal=ONLY_OPEN_CLOSES,
         form_class=CampaignCloseForm,
         service=campaign_close,
         done="Campaign closed. Nobody more will be asked or reminded.",
         template="declarations/admin/campaign_close.html",
+        context=lambda: _closing_context(campaign),
     )
 
 
 @access_required(is_policy_admin)
 def campaign_reopen_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _closing_page(
+    campaign = get_campaign_for_admin(request.user, pk)
+    return _reason_page(
         request,
-        get_campaign_for_admin(request.user, pk),
-        allowed_from=Campaign.Status.CLOSED,
+        campaign,
+        allowed=campaign.status == Campaign.Status.CLOSED,
         refusal=ONLY_CLOSED_REOPENS,
         form_class=CampaignReopenForm,
         service=campaign_reopen,
         done="Campaign reopened. Reminders start again from where they stopped, "
         "within a few minutes.",
         template="declarations/admin/campaign_reopen.html",
+        context=lambda: _closing_context(campaign),
     )
 
 
