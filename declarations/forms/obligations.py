@@ -26,6 +26,11 @@ class PauseForm(forms.Form):
         error_messages={"required": "Enter why it is paused."},
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the extend form beside it on the person's page has a "reason" too.
+        kwargs.setdefault("auto_id", "id_pause_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ExemptForm(forms.Form):
     until = forms.DateField(
@@ -86,6 +91,7 @@ class ExtendForm(forms.Form):
     )
 
     def __init__(self, *args, obligation: Obligation, latest: datetime | None = None, **kwargs):
+        kwargs.setdefault("auto_id", "id_extend_%s")
         super().__init__(*args, **kwargs)
         self.obligation = obligation
         if latest is not None:

@@ -1,6 +1,7 @@
 """The campaign pages: creating and opening campaigns, the people in them, one person's
 obligation, and the dashboard panel."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -206,3 +207,14 @@ def test_the_dashboard_shows_what_is_due_and_nothing_when_nothing_is(
     assert "Overdue" in page.text
     assert "Annual 2026" in page.text
     assert reverse("declarations:sign", args=[late.pk]) in page.text
+
+
+def test_a_persons_page_gives_each_form_field_its_own_id(client, policy_admin):
+    # The pause, extend and exempt forms all ask for a reason; a label must find its own box.
+    obligation = ObligationFactory(campaign=_campaign(open=True))
+    client.force_login(policy_admin)
+    page = client.get(reverse("declarations:obligation", args=[obligation.pk])).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert "id_pause_reason" in ids
+    assert "id_extend_reason" in ids
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
