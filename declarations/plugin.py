@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from declarations import access
-from declarations.dashboard import declarations_panel
+from declarations.dashboard import approvals_panel, declarations_panel
 from declarations.demo import load_declarations_demo
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.person import declarations_for_person
@@ -28,6 +28,7 @@ def _admin_page(url_name: str):
 
 def register() -> None:
     registry.register_panel(Panel("declarations", declarations_panel, order=10))
+    registry.register_panel(Panel("declarations-approvals", approvals_panel, order=11))
     registry.register_menu(
         MenuEntry("Policies", "declarations:policies", is_signed_in, order=10),
         MenuEntry("My team", "declarations:my_team", access.can_see_my_team, order=20),

@@ -133,20 +133,46 @@ def policies_in_force() -> list[Policy]:
     return result
 
 
-def version_author_ids(version: PolicyVersion) -> set[int]:
-    """Everyone who had a hand in a draft, none of whom may approve it: who drafted it, who
-    asked for approval, and whoever changed it (the audit trail keeps every change). One query."""
+def _author_ids(versions: list[PolicyVersion]) -> dict[int, set[int]]:
+    """By version: everyone who had a hand in it (see version_author_ids). One query."""
     written = AuditEvent.objects.filter(
         object_type=PolicyVersion._meta.label_lower,
-        object_id=str(version.pk),
+        object_id__in=[str(version.pk) for version in versions],
         verb__in=[
             DeclarationEvent.POLICY_VERSION_CREATED,
             DeclarationEvent.POLICY_VERSION_UPDATED,
         ],
         actor__isnull=False,
-    ).values_list("actor_id", flat=True)
-    ids = {version.created_by_id, version.approval_requested_by_id, *written}
-    return {pk for pk in ids if pk is not None}
+    ).values_list("object_id", "actor_id")
+    authors = {
+        version.pk: {version.created_by_id, version.approval_requested_by_id}
+        for version in versions
+    }
+    for object_id, actor_id in written:
+        authors[int(object_id)].add(actor_id)
+    return {pk: {person for person in ids if person is not None} for pk, ids in authors.items()}
+
+
+def version_author_ids(version: PolicyVersion) -> set[int]:
+    """Everyone who had a hand in a draft, none of whom may approve it: who drafted it, who
+    asked for approval, and whoever changed it (the audit trail keeps every change). One query."""
+    return _author_ids([version])[version.pk]
+
+
+def versions_awaiting_approval_by(user: User) -> list[PolicyVersion]:
+    """Drafts waiting for a policy administrator's approval that this one may give: none they
+    had a hand in. Oldest request first. Two queries, however many are waiting."""
+    waiting = list(
+        PolicyVersion.objects.filter(
+            approval=PolicyVersion.Approval.AWAITING, status=PolicyVersion.Status.DRAFT
+        )
+        .select_related("policy", "approval_requested_by")
+        .order_by("approval_requested_at", "pk")
+    )
+    if not waiting:
+        return []
+    authors = _author_ids(waiting)
+    return [version for version in waiting if user.pk not in authors[version.pk]]
 
 
 def policy_administrators() -> QuerySet[User]:

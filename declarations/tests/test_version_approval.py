@@ -23,6 +23,7 @@ from declarations.services.policies import (
 from declarations.tests.factories import PolicyFactory, PolicyVersionFactory
 from portal.models import AuditEvent, Notification
 from portal.roles import Role
+from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -382,3 +383,47 @@ def test_a_version_waiting_when_approval_is_turned_off_can_be_published(client, 
     assert "no longer need approval" in page
     assert "Publish version 1.0" in page
     assert "Approve version" not in page
+
+
+# ---- The dashboard -----------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_another_administrator_what_waits_for_their_approval(
+    client, awaiting, author, approver, django_assert_num_queries
+):
+    dashboard = reverse("portal:dashboard")
+    UserFactory(full_name="Third Administrator", roles=[Role.POLICY_ADMIN])
+    # More waiting, one of them changed by the approver (so not theirs to decide).
+    for n in range(5):
+        version = policy_version_create(
+            policy=policy_create(by=author, title=f"Policy {n}", versions_need_approval=True),
+            by=author,
+            label="1.0",
+            effective_date=awaiting.effective_date,
+            body_markdown="Text.",
+        )
+        if n == 0:
+            version = policy_version_update(version=version, by=approver, label="1.1")
+        policy_version_request_approval(version=version, by=author)
+    client.force_login(approver)
+    client.get(dashboard)
+    # The layout, the person's declarations and notifications, then the versions waiting and
+    # their authors: the same with six waiting as with one.
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
+        page = client.get(dashboard).text
+    assert "Policy versions waiting for your approval" in page
+    assert "Clear desk, version 1.0" in page
+    assert reverse("declarations:admin_version", args=[awaiting.pk]) in page
+    assert page.count("Check and decide") == 5  # not "Policy 0", which the approver changed
+    assert "Policy 0, version" not in page
+    # Not for the author, and not once it is decided.
+    client.force_login(author)
+    assert "waiting for your approval" not in client.get(dashboard).text
+    policy_version_approve(version=awaiting, by=approver)
+    client.force_login(approver)
+    assert "Clear desk, version" not in client.get(dashboard).text
+
+
+def test_staff_never_see_the_approvals_panel(client, awaiting, alice):
+    client.force_login(alice)
+    assert "waiting for your approval" not in client.get(reverse("portal:dashboard")).text
