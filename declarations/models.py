@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.lib.uktime import long_date
 from portal.models import EmploymentType
+from portal.templatetags.durations import seconds_in_words
 
 
 def a_year_after(day: date) -> date:
@@ -450,15 +451,6 @@ def lateness_text(late_by: timedelta | None) -> str:
     return "less than a minute late"
 
 
-def duration_text(seconds: int) -> str:
-    """ "4 minutes 5 seconds", "1 hour 2 minutes", "0 seconds": whole units, largest two."""
-    hours, rest = divmod(max(0, int(seconds)), 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [(hours, "hour"), (minutes, "minute"), (secs, "second")]
-    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
-    return " ".join(words[:2]) or "0 seconds"
-
-
 def _instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -554,7 +546,7 @@ class Declaration(models.Model):
                     **entry,
                     "first_opened": _instant(entry.get("first_opened_at")),
                     "read_ticked": _instant(entry.get("read_ticked_at")),
-                    "on_screen": "not measured" if seconds is None else duration_text(seconds),
+                    "on_screen": "not measured" if seconds is None else seconds_in_words(seconds),
                 }
             )
         return rows

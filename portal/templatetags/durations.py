@@ -19,6 +19,23 @@ def duration_in_words(value: timedelta | int | float) -> str:
     return " ".join(parts)
 
 
+def seconds_in_words(seconds: int) -> str:
+    """To the second, for times too short to round to minutes (how long a page was on screen):
+    "4 minutes 5 seconds", "1 hour 2 minutes", "0 seconds": whole units, the largest two."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(hours, "hour"), (minutes, "minute"), (secs, "second")]
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
+    return " ".join(words[:2]) or "0 seconds"
+
+
+@register.filter
+def in_words_to_the_second(value) -> str:
+    if value in (None, ""):
+        return ""
+    return seconds_in_words(value)
+
+
 @register.filter
 def in_words(value) -> str:
     if value in (None, ""):
