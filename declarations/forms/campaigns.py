@@ -257,36 +257,39 @@ class ExtraStatementForm(forms.ModelForm):
         return data
 
 
-class CampaignCloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you closing it?",
+def _campaign_reason(*, label: str, example: str, missing: str) -> forms.CharField:
+    """The reason a change to a whole campaign asks for (see views.campaigns._reason_page)."""
+    return forms.CharField(
+        label=label,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with your name, and shown on the campaign page. For example: "
-        "the year's declarations are complete; the rest are followed up by line managers.",
-        error_messages={"required": "Say why you are closing the campaign."},
+        help_text="Recorded with your name, and shown on the campaign page. "
+        f"For example: {example}",
+        error_messages={"required": missing},
+    )
+
+
+class CampaignCloseForm(forms.Form):
+    reason = _campaign_reason(
+        label="Why are you closing it?",
+        example="the year's declarations are complete; the rest are followed up by line managers.",
+        missing="Say why you are closing the campaign.",
     )
 
 
 class CampaignReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = _campaign_reason(
         label="Why are you reopening it?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with your name, and shown on the campaign page. For example: "
-        "closed by mistake.",
-        error_messages={"required": "Say why you are reopening the campaign."},
+        example="closed by mistake.",
+        missing="Say why you are reopening the campaign.",
     )
 
 
 class CampaignRepeatStopForm(forms.Form):
-    reason = forms.CharField(
+    reason = _campaign_reason(
         label="Why are you stopping the repeat?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with your name, and shown on the campaign page. For example: "
-        "the declaration is now part of the annual appraisal.",
-        error_messages={"required": "Say why you are stopping the repeat."},
+        example="the declaration is now part of the annual appraisal.",
+        missing="Say why you are stopping the repeat.",
     )
 
 
