@@ -30,6 +30,7 @@ from declarations.tests.factories import (
 from portal.lib.uktime import long_datetime
 from portal.models import AuditEvent, Notification
 from portal.roles import Role
+from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +300,19 @@ def test_the_page_of_a_campaign_that_does_not_exist_is_404(client, policy_admin)
     client.force_login(policy_admin)
     url = reverse("declarations:campaign_summary", args=[999999])
     assert client.get(url).status_code == 404
+
+
+def test_the_recipients_page_costs_the_same_however_many_are_named_or_found(
+    client, policy_admin, campaign, django_assert_num_queries
+):
+    client.force_login(policy_admin)
+    url = _page(campaign)
+    client.get(url)  # the first request of a session stamps it
+    # Campaign, who is named, who matches the search: the same with two named as with twenty.
+    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+        client.get(url, {"q": "finder"})
+    many = [UserFactory(full_name=f"Finder {n:02d}") for n in range(18)]
+    campaign.summary_recipients.add(*many)
+    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+        page = client.get(url, {"q": "finder"}).text
+    assert page.count("<li>Finder ") == 10  # the search lists ten at most
