@@ -128,6 +128,10 @@ def seed(people: int, signed_share: float) -> dict:
     )
     # The first share have signed, all but staff0 (who signs in to open the signing page).
     signed_ids = set(ids[: int(len(ids) * signed_share)]) - {staff.pk}
+    signed_list = sorted(signed_ids)
+    signed_at = {
+        pk: now - timedelta(days=i % 7, minutes=i % 1440) for i, pk in enumerate(signed_list)
+    }
     with timed("ask everyone (obligations)", len(ids), "people"):
         bulk_insert(
             Obligation,
@@ -139,6 +143,7 @@ def seed(people: int, signed_share: float) -> dict:
                 status=(
                     Obligation.Status.SIGNED if ids[i] in signed_ids else Obligation.Status.PENDING
                 ),
+                signed_at=signed_at.get(ids[i]),
                 next_reminder_at=now + timedelta(days=7),
             ),
         )
@@ -155,7 +160,6 @@ def seed(people: int, signed_share: float) -> dict:
             "sha256": version.content_sha256,
         }
     ]
-    signed_list = sorted(signed_ids)
     with timed("sign for 60% (declarations)", len(signed_list), "signatures"):
         bulk_insert(
             Declaration,
@@ -167,7 +171,7 @@ def seed(people: int, signed_share: float) -> dict:
                 versions_signed=snapshot,
                 statement=DEFAULT_STATEMENT,
                 typed_name=f"Staff Member {signed_list[i]}",
-                signed_at=now - timedelta(days=i % 7, minutes=i % 1440),
+                signed_at=signed_at[signed_list[i]],
                 user_agent="bench",
             ),
         )

@@ -380,6 +380,10 @@ class Obligation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     exemption_ended_reason = models.CharField(max_length=500, blank=True)
+    # When the person signed: a copy of their declaration's signed_at, written in the same
+    # UPDATE that marks the obligation signed, so "signed late" is read from this row alone
+    # (the campaign's counts are kept by database triggers that see only this table).
+    signed_at = models.DateTimeField(null=True, blank=True)
     # Attempts at the comprehension check a policy administrator allowed beyond the campaign's.
     check_extra_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -399,6 +403,10 @@ class Obligation(models.Model):
                 condition=~Q(status="exempt")
                 | (Q(exempted_at__isnull=False, exempt_until__isnull=False) & ~Q(exempt_reason="")),
                 name="exemption_is_explained",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_at__isnull=False),
+                name="signed_says_when",
             ),
         ]
         indexes = [
@@ -435,8 +443,8 @@ def signed_late_by(due_at: datetime, signed_at: datetime | None) -> timedelta | 
 def signed_late(prefix: str = "") -> Q:
     """signed_late_by as a filter on obligations: signed after the obligation's own due date
     (a new starter's, or an extended one). `prefix` reaches obligations from another model
-    ("obligations__" from a campaign)."""
-    return Q(**{f"{prefix}declaration__signed_at__gt": F(f"{prefix}due_at")})
+    ("obligations__" from a campaign). The tally triggers (migration 0012) say the same."""
+    return Q(**{f"{prefix}signed_at__gt": F(f"{prefix}due_at")})
 
 
 def lateness_text(late_by: timedelta | None) -> str:
@@ -453,6 +461,42 @@ def lateness_text(late_by: timedelta | None) -> str:
 
 def _instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+class CampaignTally(models.Model):
+    """How many of a campaign's obligations, of active people, are in each state, by the
+    person's department and employment type (and due date, for the overdue figure): what
+    every page that counts a campaign reads (declarations.reports), a few rows instead of
+    every obligation.
+
+    On PostgreSQL these rows are kept by statement-level triggers on obligations and people
+    (migration 0012), in the transaction that changes them, so a count can never drift from
+    the rows it counts; nothing in Python writes them. SQLite (`make run`) has no such
+    triggers and counts the obligations themselves.
+    """
+
+    # No database constraints: the triggers write these rows whatever order Django deletes
+    # things in, and a row whose count has fallen to nought is simply left at nought.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    department_id = models.IntegerField(help_text="The person's department; 0 for none.")
+    employment_type = models.CharField(max_length=20)
+    status = models.CharField(max_length=10)
+    late = models.BooleanField(help_text="Signed after the due date (signed_late).")
+    due_at = models.DateTimeField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "department_id", "employment_type", "status", "late", "due_at"],
+                name="one_tally_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.status}: {self.n}"
 
 
 class Declaration(models.Model):

@@ -172,6 +172,7 @@ def _declaration_record(
     user_agent: str,
 ) -> Declaration:
     campaign = obligation.campaign
+    signed_at = timezone.now()
     # Claim the obligation first: of two submits racing, only one gets past this line.
     # Paused and exempt people may sign if they wish: signing ends either.
     claimed = Obligation.objects.filter(
@@ -181,12 +182,11 @@ def _declaration_record(
             Obligation.Status.PAUSED,
             Obligation.Status.EXEMPT,
         ],
-    ).update(status=Obligation.Status.SIGNED)
+    ).update(status=Obligation.Status.SIGNED, signed_at=signed_at)
     if not claimed:
         raise SignatureRefused(ALREADY_SIGNED)
     versions = list(campaign.versions.select_related("policy").order_by("policy__title"))
     extras = extra_statements_for(campaign, by)
-    signed_at = timezone.now()
     passed = obligation.check_attempts.filter(passed=True).first()
     declaration = Declaration(
         campaign=campaign,
@@ -226,6 +226,7 @@ def _declaration_record(
         raise SignatureRefused(ALREADY_SIGNED) from None
     declaration.versions.set(versions)
     obligation.status = Obligation.Status.SIGNED
+    obligation.signed_at = signed_at
     audit_record(
         verb=DeclarationEvent.DECLARATION_SIGNED,
         actor=by,

@@ -158,8 +158,11 @@ class DeclarationFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.versions.set(extracted if extracted is not None else self.campaign.versions.all())
-        Obligation.objects.filter(pk=self.obligation_id).update(status=Obligation.Status.SIGNED)
+        Obligation.objects.filter(pk=self.obligation_id).update(
+            status=Obligation.Status.SIGNED, signed_at=self.signed_at
+        )
         self.obligation.status = Obligation.Status.SIGNED
+        self.obligation.signed_at = self.signed_at
 
 
 def every_version(obligation) -> list[int]:
