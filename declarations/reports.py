@@ -251,6 +251,12 @@ def campaign_report(campaign: Campaign, now: datetime) -> CampaignReport:
     )
 
 
+# Who has not signed, by name: the order of the index on people (full_name, id), which the
+# join serves a page at a time (one obligation per person in a campaign). Soonest due first
+# would sort every outstanding row on each page; the "overdue" filter shows who is late.
+OUTSTANDING_ORDER = ("user__full_name", "user_id")
+
+
 def outstanding(
     campaign: Campaign,
     *,
@@ -259,7 +265,8 @@ def outstanding(
     no_department: bool = False,
     show: str = "",
 ) -> QuerySet[Obligation]:
-    """Who has not signed, soonest due first, with what each row shows fetched in the query.
+    """Who has not signed, by name (OUTSTANDING_ORDER), with what each row shows fetched in
+    the query.
 
     `show` is "" (everyone not signed: to sign and paused), "overdue", "paused" or "exempt".
     Exempt people are not outstanding: they are listed only when asked for, apart.
@@ -278,8 +285,30 @@ def outstanding(
     elif department_id:
         rows = rows.filter(user__department_id=department_id)
     return rows.select_related("user__department", "user__line_manager").order_by(
-        "due_at", "user__full_name", "pk"
+        *OUTSTANDING_ORDER
     )
+
+
+def outstanding_total(
+    campaign: Campaign,
+    *,
+    now: datetime,
+    department_id: int | None = None,
+    no_department: bool = False,
+    show: str = "",
+) -> int:
+    """How many outstanding() lists with the same filter, read from the figures (the
+    campaign's, or its department's), so that the list says it without counting its rows."""
+    if department_id or no_department:
+        key = "" if no_department else str(department_id)
+        rows = completion_by_department(campaign, now)
+        figures = next((row for row in rows if row.key == key), None)
+        if figures is None:
+            return 0
+    else:
+        figures = completion_overall(campaign, now)
+    apart = {"overdue": figures.overdue, "paused": figures.paused, "exempt": figures.exempt}
+    return apart.get(show, figures.pending + figures.paused)
 
 
 def report_campaigns(now: datetime) -> QuerySet[Campaign]:

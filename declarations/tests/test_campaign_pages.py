@@ -3,6 +3,7 @@ obligation, and the dashboard panel."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -90,27 +91,63 @@ def test_opening_from_the_page_asks_the_audience(
     assert edit.status_code == 302
 
 
-def test_the_people_page_finds_people_and_runs_a_fixed_number_of_queries(
+def test_the_people_page_finds_people_and_runs_a_fixed_number_of_queries_on_any_page(
     client, policy_admin, django_assert_num_queries
 ):
     campaign = _campaign(open=True)
-    for n in range(60):
+    for n in range(120):
         ObligationFactory(
             campaign=campaign,
-            user=UserFactory(full_name=f"Person {n:02d}", department=DepartmentFactory()),
+            user=UserFactory(full_name=f"Person {n:03d}", department=DepartmentFactory()),
         )
     ObligationFactory(campaign=campaign, user=UserFactory(full_name="Zed Findme"))
     client.force_login(policy_admin)
     url = reverse("declarations:campaign_people", args=[campaign.pk])
     client.get(url)
-    # The layout, then the campaign, its figures, the count and the page of obligations with
-    # people and their departments.
-    with django_assert_num_queries(LAYOUT_QUERIES + 4):
-        response = client.get(url)
-    assert "Page 1 of 2" in response.text
+    # The layout, then the campaign, its figures and the page of obligations with people and
+    # their departments: nothing counts the rows, on the first page or further on.
+    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+        first = client.get(url)
+    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+        second = client.get(url, {"cursor": first.context["page"].next_cursor})
+    with django_assert_num_queries(LAYOUT_QUERIES + 3):
+        third = client.get(url, {"cursor": second.context["page"].next_cursor})
+    names = [
+        o.user.full_name
+        for page in (first, second, third)
+        for o in page.context["page"].object_list
+    ]
+    assert names == [f"Person {n:03d}" for n in range(120)] + ["Zed Findme"]
+    assert ">Next</a>" not in third.text
     found = client.get(url, {"q": "findme"})
     assert "Zed Findme" in found.text
     assert "Person 00" not in found.text
+
+
+def test_the_people_page_keeps_its_filter_from_page_to_page(client, policy_admin):
+    campaign = _campaign(open=True)
+    for n in range(60):
+        ObligationFactory(
+            campaign=campaign,
+            user=UserFactory(full_name=f"Person {n:02d}"),
+            status=Obligation.Status.PAUSED if n % 2 else Obligation.Status.PENDING,
+            paused_reason="Long-term sick leave" if n % 2 else "",
+        )
+    client.force_login(policy_admin)
+    url = reverse("declarations:campaign_people", args=[campaign.pk])
+    first = client.get(url, {"q": "person", "status": "pending"})
+    assert len(first.context["page"].object_list) == 30
+    assert "Next</a>" not in first.text
+    paused = client.get(url, {"status": "paused", "q": ""})
+    assert {o.status for o in paused.context["page"].object_list} == {Obligation.Status.PAUSED}
+    everyone = client.get(url, {"status": "", "q": "person"})
+    cursor = everyone.context["page"].next_cursor
+    assert f'href="?status=&amp;q=person&amp;cursor={quote(cursor)}"' in everyone.text
+    rest = client.get(url, {"status": "", "q": "person", "cursor": cursor})
+    assert [o.user.full_name for o in rest.context["page"].object_list] == [
+        f"Person {n:02d}" for n in range(50, 60)
+    ]
+    assert 'href="?status=&amp;q=person">First</a>' in rest.text
 
 
 def test_pause_and_extend_from_the_obligation_page(client, policy_admin, alice):

@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -129,8 +130,8 @@ def test_the_outstanding_list_shows_who_has_not_signed_with_days_overdue(
     response = client.get(reverse("declarations:report_outstanding", args=[campaign.pk]))
     assert response.status_code == 200
     names = [row.user.full_name for row in response.context["page"].object_list]
-    # Soonest due first, then by name.
     assert names == ["Bob Manager", "Charlie Outsider", "Pat Contractor"]
+    assert "3 people." in response.text  # to sign and paused, from the figures
     assert "Lee Leaver" not in response.text
     assert "Alice Staff" not in response.text
     bob_row = next(
@@ -138,6 +139,58 @@ def test_the_outstanding_list_shows_who_has_not_signed_with_days_overdue(
     )
     assert bob_row.days_overdue == 3
     assert "Paused: Long-term sick leave" in response.text
+
+
+def test_the_outstanding_list_is_by_name_whatever_each_is_due_with_the_due_date_shown(
+    client, policy_admin, campaign, scene, now
+):
+    latest = UserFactory(full_name="Aaron Later")
+    ObligationFactory(campaign=campaign, user=latest, due_at=now + timedelta(days=40))
+    earliest = UserFactory(full_name="Zoe Earliest")
+    ObligationFactory(campaign=campaign, user=earliest, due_at=now - timedelta(days=10))
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_outstanding", args=[campaign.pk])
+    response = client.get(url)
+    rows = response.context["page"].object_list
+    assert [row.user.full_name for row in rows] == [
+        "Aaron Later",
+        "Bob Manager",
+        "Charlie Outsider",
+        "Pat Contractor",
+        "Zoe Earliest",
+    ]
+    assert rows[-1].days_overdue == 10
+    # Who is late, and the most overdue, are what the overdue filter shows.
+    late = client.get(url, {"show": "overdue"}).context["page"].object_list
+    assert [row.user.full_name for row in late] == ["Bob Manager", "Zoe Earliest"]
+
+
+def test_the_outstanding_list_says_how_many_from_the_figures_for_each_filter(
+    client, policy_admin, campaign, scene, alice, charlie
+):
+    ObligationFactory(
+        campaign=campaign,
+        user=UserFactory(full_name="Nora Nodept", department=None),
+        status="exempt",
+        exempted_at=timezone.now(),
+        exempt_reason="Seconded",
+        exempt_until=timezone.now() + timedelta(days=9),
+    )
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_outstanding", args=[campaign.pk])
+    for query, total in [
+        ({}, 3),
+        ({"show": "overdue"}, 1),
+        ({"show": "paused"}, 1),
+        ({"show": "exempt"}, 1),
+        ({"department": alice.department_id}, 2),
+        ({"department": charlie.department_id, "show": "overdue"}, 0),
+        ({"department": "none", "show": "exempt"}, 1),
+        ({"department": DepartmentFactory().pk}, 0),
+    ]:
+        response = client.get(url, query)
+        assert response.context["total"] == total, query
+        assert len(response.context["page"].object_list) == total, query
 
 
 def test_the_outstanding_list_filters_by_department_and_overdue(
@@ -327,10 +380,38 @@ def test_the_outstanding_list_runs_a_fixed_number_of_queries(
     OrganisationSettings.load()
     client.force_login(policy_admin)
     url = reverse("declarations:report_outstanding", args=[campaign.pk])
-    # + campaign, departments for the filter, count, the page of rows
+    # + campaign, departments for the filter, the figures (the total), the page of rows: on
+    # the first page and further on, with or without a filter; no row is counted.
+    for query in ({"show": "", "department": ""}, {"show": "overdue"}, {"department": "none"}):
+        with django_assert_num_queries(LAYOUT_QUERIES + 4):
+            first = client.get(url, query)
+        with django_assert_num_queries(LAYOUT_QUERIES + 4):
+            client.get(url, {**query, "cursor": first.context["page"].next_cursor})
     with django_assert_num_queries(LAYOUT_QUERIES + 4):
-        response = client.get(url, {"show": "", "department": "", "page": 2})
-    assert len(response.context["page"].object_list) == 50
+        first = client.get(url)
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
+        second = client.get(url, {"cursor": first.context["page"].next_cursor})
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
+        third = client.get(url, {"cursor": second.context["page"].next_cursor})
+    pages = [first, second, third]
+    assert [len(page.context["page"].object_list) for page in pages] == [50, 50, 50]
+    assert "Showing people 101–150 of 150." in third.text
+    assert ">Next</a>" not in third.text
+
+
+def test_the_outstanding_list_keeps_its_filter_on_every_link(client, policy_admin, campaign):
+    for _ in range(60):
+        ObligationFactory(campaign=campaign, user=UserFactory(department=None))
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_outstanding", args=[campaign.pk])
+    first = client.get(url, {"show": "", "department": "none"})
+    second = client.get(
+        url, {"show": "", "department": "none", "cursor": first.context["page"].next_cursor}
+    )
+    assert 'href="?show=&amp;department=none">First</a>' in second.text
+    previous = quote(second.context["page"].previous_cursor)
+    assert f'href="?show=&amp;department=none&amp;cursor={previous}">Previous' in second.text
+    assert "Showing people 51–60 of 60." in second.text
 
 
 def test_the_report_list_runs_a_fixed_number_of_queries(

@@ -50,6 +50,7 @@ from declarations.services.repeats import (
 )
 from declarations.services.summaries import summary_schedule
 from portal.access import AuthenticatedRequest, access_required, client_ip
+from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.lib.uktime import long_datetime
 
 
@@ -317,9 +318,7 @@ def statement_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     form = PeopleFilterForm(request.GET or None)
-    obligations = campaign.obligations.select_related("user__department").order_by(
-        "user__full_name", "pk"
-    )
+    obligations = campaign.obligations.select_related("user__department")
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
         if query:
@@ -330,9 +329,17 @@ def campaign_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         if form.cleaned_data["status"]:
             obligations = obligations.filter(status=form.cleaned_data["status"])
-    page = Paginator(obligations, 50).get_page(request.GET.get("page"))
+    # By name, then the person (one obligation each): the order of the index on people, read
+    # a page at a time from where the reader is, never counted (the figures are the totals).
+    page = keyset_page(
+        obligations,
+        ordering=("user__full_name", "user_id"),
+        cursor=request.GET.get(CURSOR_PARAMETER),
+        size=50,
+        name="campaign_people",
+    )
     query_string = request.GET.copy()
-    query_string.pop("page", None)
+    query_string.pop(CURSOR_PARAMETER, None)
     return render(
         request,
         "declarations/admin/campaign_people.html",

@@ -17,10 +17,12 @@ from declarations.forms import NO_DEPARTMENT, OutstandingFilterForm
 from declarations.models import Campaign, Obligation, lateness_text, signed_late_by
 from declarations.remindable import with_refusal
 from declarations.reports import (
+    OUTSTANDING_ORDER,
     Completion,
     campaign_report,
     figures_of,
     outstanding,
+    outstanding_total,
     report_campaigns,
     team_completion,
     team_obligations,
@@ -29,6 +31,7 @@ from declarations.services.reports import campaign_report_pdf_export
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.charts import Bar, bar_chart
 from portal.lib.csv_export import csv_export
+from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.lib.uktime import days_overdue, local_text
 from portal.models import EmploymentType
 
@@ -101,11 +104,17 @@ def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         }
     # Each row says, in the same query, whether it can be reminded now (its tick box).
     rows = with_refusal(outstanding(campaign, now=now, **filters), day=timezone.localdate(now))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        rows,
+        ordering=OUTSTANDING_ORDER,
+        cursor=request.GET.get(CURSOR_PARAMETER),
+        size=PAGE_SIZE,
+        name="outstanding",
+    )
     for row in page.object_list:
         row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(CURSOR_PARAMETER, None)
     return render(
         request,
         "declarations/reports/outstanding.html",
@@ -113,6 +122,7 @@ def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "page": page,
+            "total": outstanding_total(campaign, now=now, **filters),
             "query": query.urlencode(),
             "show": filters.get("show", ""),
         },

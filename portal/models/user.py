@@ -106,6 +106,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        indexes = [
+            # The long lists of people page by name (portal.lib.keyset): the People list, and
+            # a campaign's people and who has not signed, read in name order through the join.
+            models.Index(fields=["full_name", "id"], name="user_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

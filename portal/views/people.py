@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from portal.access import (
     get_person_for_admin,
 )
 from portal.forms.people import ReasonForm, RoleGrantForm, SearchForm
+from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.lib.sensitive import sensitive_page
 from portal.models import User, UserSession
 from portal.registry import registry
@@ -64,8 +64,14 @@ def people_list(request: AuthenticatedRequest) -> HttpResponse:
             | Q(email__icontains=query)
             | Q(staff_number__iexact=query)
         )
-    page = Paginator(people.order_by("full_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # By name, a page at a time from where the reader is (an index on (full_name, id)), so
+    # no page counts or skips the whole directory.
+    page = keyset_page(
+        people,
+        ordering=("full_name", "pk"),
+        cursor=request.GET.get(CURSOR_PARAMETER),
+        size=PAGE_SIZE,
+        name="people",
     )
     return render(
         request,
@@ -74,7 +80,7 @@ def people_list(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "searched": query,
-            # Kept on the Previous / Next links (see _pagination.html).
+            # Kept on the First / Previous / Next links (see _keyset_pagination.html).
             "query": urlencode({"q": query}) if query else "",
         },
     )
