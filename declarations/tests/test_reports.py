@@ -4,6 +4,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from declarations.tests.factories import (
     ObligationFactory,
     PolicyVersionFactory,
 )
+from declarations.views.reports import CSV_HEADER
 from portal.lib.csv_export import csv_safe
 from portal.models import AuditEvent, EmploymentType, OrganisationSettings, User
 from portal.testing.queries import LAYOUT_QUERIES
@@ -439,6 +442,47 @@ def test_the_csv_export_runs_a_fixed_number_of_queries(
         response = client.get(url)
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 301
+
+
+def _export_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    return len(queries), len(lines)
+
+
+def test_the_csv_export_runs_the_same_queries_for_thousands_as_for_one(
+    client, policy_admin, campaign, now
+):
+    client.force_login(policy_admin)
+    url = reverse("declarations:report_export", args=[campaign.pk])
+    ObligationFactory(campaign=campaign)
+    client.get(url)  # the session's first save is not the export's
+    (one, lines) = _export_queries(client, url)
+    assert lines == 2
+    # More people than the rows' cursor fetches at a time, so a query per chunk would show.
+    _many_people(campaign, now, count=2100)
+    assert _export_queries(client, url) == (one, 2102)
+
+
+def test_the_csv_sends_its_header_before_the_people_are_queried(
+    client, policy_admin, campaign, now
+):
+    _many_people(campaign, now, count=2100)
+    client.force_login(policy_admin)
+    response = client.get(reverse("declarations:report_export", args=[campaign.pk]))
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    # The download has begun while the database has yet to be asked for anyone.
+    assert first == ("\ufeff" + ",".join(CSV_HEADER) + "\r\n").encode()
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        pieces = list(chunks)
+    assert len(queries) == 1
+    # The rows follow in pieces as they are read, not all at once at the end.
+    assert len(pieces) > 2
+    assert b"".join(pieces).count(b"\r\n") == 2100
 
 
 def test_my_team_runs_a_fixed_number_of_queries(

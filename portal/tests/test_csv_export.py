@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 
-from portal.lib.csv_export import csv_export, csv_safe
+from portal.lib.csv_export import CHUNK_CHARS, csv_export, csv_safe
 from portal.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,31 @@ def test_the_export_is_recorded_before_a_single_row_is_read(alice):
     event = AuditEvent.objects.get(verb="test.exported")
     assert (event.actor, event.changes, event.ip_address) == (alice, {"format": "csv"}, "10.0.0.1")
     assert b"".join(response.streaming_content).endswith(b"header\r\n")
+
+
+def test_an_export_sends_its_header_at_once_then_the_rows_in_pieces_as_they_are_read(alice):
+    read = []
+
+    def rows():
+        yield ["Name", "Email"]
+        for i in range(5000):
+            read.append(i)
+            yield [f"Person {i}", f"person{i}@example.org"]
+
+    chunks = iter(_export(alice, rows()).streaming_content)
+    # The download starts before the first row is asked for (behind it may be a slow query).
+    assert next(chunks) == b"\xef\xbb\xbfName,Email\r\n"
+    assert read == []
+    second = next(chunks)
+    # A piece of the file, not all of it held in memory first, nor a line at a time.
+    assert 1 < len(read) < 5000
+    assert CHUNK_CHARS <= len(second) < CHUNK_CHARS + 100
+    rest = b"".join(chunks)
+    assert len(read) == 5000
+    lines = (second + rest).decode().split("\r\n")
+    assert lines[0] == "Person 0,person0@example.org"
+    assert lines[4999] == "Person 4999,person4999@example.org"
+    assert lines[5000] == ""
 
 
 # Where the portal and its apps live; their tests may write CSV however they like.

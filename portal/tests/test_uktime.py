@@ -1,6 +1,12 @@
 from datetime import UTC, date, datetime
 
-from portal.lib.uktime import days_overdue, end_of_day, local_text, start_of_day
+from portal.lib.uktime import (
+    days_overdue,
+    end_of_day,
+    local_text,
+    local_text_for_rows,
+    start_of_day,
+)
 
 
 def test_a_day_starts_and_ends_in_uk_time_whatever_the_season():
@@ -20,3 +26,18 @@ def test_local_text_writes_uk_wall_clock_time_and_nothing_for_no_instant():
     assert local_text(datetime(2026, 7, 1, 8, 30, tzinfo=UTC)) == "2026-07-01 09:30"
     assert local_text(datetime(2026, 7, 1, 8, 30, tzinfo=UTC), "%H:%M %Z") == "09:30 BST"
     assert local_text(None) == ""
+
+
+def test_local_text_for_rows_writes_what_local_text_writes():
+    summer, winter = (
+        datetime(2026, 7, 1, 8, 30, tzinfo=UTC),
+        datetime(2026, 12, 1, 8, 30, tzinfo=UTC),
+    )
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%H:%M %Z"):
+        text = local_text_for_rows(fmt)
+        assert [text(summer), text(winter), text(None)] == [
+            local_text(summer, fmt),
+            local_text(winter, fmt),
+            "",
+        ]
+    assert local_text_for_rows()(summer) == "2026-07-01 09:30"
