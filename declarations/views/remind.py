@@ -29,7 +29,7 @@ from declarations.forms import (
 )
 from declarations.models import Campaign, Obligation
 from declarations.remindable import remind_plan
-from declarations.reports import outstanding
+from declarations.reports import OUTSTANDING_ORDER, outstanding
 from declarations.services.remind_now import obligation_remind_now, obligations_remind_now
 from portal.access import AuthenticatedRequest, access_required, client_ip
 
@@ -89,7 +89,7 @@ def _selection(campaign: Campaign, form: RemindChoiceForm) -> QuerySet[Obligatio
     if form.cleaned_data["scope"] == REMIND_TICKED:
         return Obligation.objects.filter(
             campaign=campaign, pk__in=form.cleaned_data["obligation"]
-        ).order_by("due_at", "user__full_name", "pk")
+        ).order_by(*OUTSTANDING_ORDER)
     return outstanding(campaign, now=now, **_filters(form))
 
 

@@ -171,7 +171,7 @@ def _csv_rows(campaign: Campaign, now) -> Iterator[list]:
             "user__line_manager__full_name",
             "status",
             "due_at",
-            "declaration__signed_at",
+            "signed_at",
             "paused_reason",
             "exempt_until",
             "exempt_reason",
