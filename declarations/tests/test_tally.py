@@ -7,8 +7,9 @@ read both ways."""
 from datetime import timedelta
 from unittest import mock
 
+import psycopg2
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 
 from declarations import reports
 from declarations.models import Campaign, CampaignTally, Obligation
-from declarations.tests.factories import CampaignFactory
+from declarations.tests.factories import CampaignFactory, ObligationFactory
+from portal.lib.locks import AUDIT_CHAIN
 from portal.models import EmploymentType, User
 from portal.tests.factories import DepartmentFactory, UserFactory
 
@@ -176,3 +178,48 @@ def test_a_leaver_leaves_the_counts_and_comes_back_with_their_obligations(world)
     assert reports.completion_overall(campaign, NOW).pending == PEOPLE - 1
     User.objects.filter(pk=people[0].pk).update(is_active=True)
     assert reports.completion_overall(campaign, NOW).pending == PEOPLE
+
+
+def _chain_is_free() -> bool:
+    """Whether another connection could take the audit chain's lock now."""
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [AUDIT_CHAIN.id])
+            free = cursor.fetchone()[0]
+            if free:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [AUDIT_CHAIN.id])
+        return free
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_moves_no_count_takes_no_lock(world):
+    _, people = world
+    campaign = CampaignFactory(open=True, due_at=NOW)
+    ObligationFactory(campaign=campaign, user=people[0], due_at=NOW)
+    with transaction.atomic():
+        Obligation.objects.filter(campaign=campaign).update(next_reminder_at=NOW)
+        User.objects.filter(pk=people[0].pk).update(last_login=NOW)
+        # Someone with no obligations leaving moves no count either.
+        User.objects.filter(pk=people[1].pk).update(is_active=False)
+        assert _chain_is_free()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_moves_a_count_takes_the_audit_chain_lock_first(world):
+    """So a transaction holding the chain and wanting a tally row never waits on one holding
+    that row and wanting the chain (see the migration): each takes the chain first."""
+    _, people = world
+    campaign = CampaignFactory(open=True, due_at=NOW)
+    ObligationFactory(campaign=campaign, user=people[0], due_at=NOW)
+    for change in (
+        lambda: Obligation.objects.filter(campaign=campaign).update(status="paused"),
+        lambda: User.objects.filter(pk=people[0].pk).update(department=None),
+        lambda: ObligationFactory(campaign=campaign, user=people[1], due_at=NOW),
+    ):
+        with transaction.atomic():
+            change()
+            assert not _chain_is_free()
+        assert _chain_is_free()
