@@ -35,8 +35,29 @@ SIGNED = Obligation.Status.SIGNED
 PAUSED = Obligation.Status.PAUSED
 EXEMPT = Obligation.Status.EXEMPT
 
-# The figures each count gives, by name (annotations on a row or a campaign).
-FIGURES = ("asked", "signed", "signed_late", "pending", "overdue", "paused", "exempt")
+
+@dataclass(frozen=True)
+class _Figure:
+    """Which obligations a figure counts: those in `statuses`, and only those signed late
+    (`late`) or past their due date (`past_due`) where it says so."""
+
+    statuses: tuple[str, ...]
+    late: bool = False
+    past_due: bool = False
+
+
+# The one definition of each figure, read by every way of counting below (annotations on a
+# row or a campaign, by these names).
+_DEFINITIONS = {
+    "asked": _Figure((PENDING, SIGNED)),
+    "signed": _Figure((SIGNED,)),
+    "signed_late": _Figure((SIGNED,), late=True),
+    "pending": _Figure((PENDING,)),
+    "overdue": _Figure((PENDING,), past_due=True),
+    "paused": _Figure((PAUSED,)),
+    "exempt": _Figure((EXEMPT,)),
+}
+FIGURES = tuple(_DEFINITIONS)
 
 
 @dataclass(frozen=True)
@@ -72,16 +93,15 @@ def _counts(now: datetime, prefix: str = "") -> dict[str, Count]:
     def q(**lookups: Any) -> Q:
         return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
 
-    active = q(user__is_active=True)
-    return {
-        "asked": Count(f"{prefix}pk", filter=active & q(status__in=[PENDING, SIGNED])),
-        "signed": Count(f"{prefix}pk", filter=active & q(status=SIGNED)),
-        "signed_late": Count(f"{prefix}pk", filter=active & q(status=SIGNED) & signed_late(prefix)),
-        "pending": Count(f"{prefix}pk", filter=active & q(status=PENDING)),
-        "overdue": Count(f"{prefix}pk", filter=active & q(status=PENDING, due_at__lte=now)),
-        "paused": Count(f"{prefix}pk", filter=active & q(status=PAUSED)),
-        "exempt": Count(f"{prefix}pk", filter=active & q(status=EXEMPT)),
-    }
+    def count(figure: _Figure) -> Count:
+        where = q(user__is_active=True, status__in=figure.statuses)
+        if figure.late:
+            where &= signed_late(prefix)
+        if figure.past_due:
+            where &= q(due_at__lte=now)
+        return Count(f"{prefix}pk", filter=where)
+
+    return {name: count(figure) for name, figure in _DEFINITIONS.items()}
 
 
 def _completion(label: str, row: dict, key: str = "") -> Completion:
@@ -93,47 +113,33 @@ def tallied() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _tally_sum(**lookups: Any) -> Coalesce:
-    """A campaign's tally rows matching `lookups`, summed: a subquery beside each campaign."""
-    rows = (
-        CampaignTally.objects.filter(campaign=OuterRef("pk"), **lookups)
-        .order_by()
-        .values("campaign")
-        .annotate(total=Sum("n"))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
 def _tally_sums(now: datetime) -> dict[str, Coalesce]:
-    """The figures as _counts gives them, from the tally (see _tally_figures)."""
-    return {
-        "asked": _tally_sum(status__in=[PENDING, SIGNED]),
-        "signed": _tally_sum(status=SIGNED),
-        "signed_late": _tally_sum(status=SIGNED, late=True),
-        "pending": _tally_sum(status=PENDING),
-        "overdue": _tally_sum(status=PENDING, due_at__lte=now),
-        "paused": _tally_sum(status=PAUSED),
-        "exempt": _tally_sum(status=EXEMPT),
-    }
+    """The figures as _counts gives them, from the tally: for each, a subquery beside each
+    campaign summing its matching tally rows."""
+
+    def total(figure: _Figure) -> Coalesce:
+        rows = CampaignTally.objects.filter(campaign=OuterRef("pk"), status__in=figure.statuses)
+        if figure.late:
+            rows = rows.filter(late=True)
+        if figure.past_due:
+            rows = rows.filter(due_at__lte=now)
+        summed = rows.order_by().values("campaign").annotate(total=Sum("n")).values("total")
+        return Coalesce(Subquery(summed), 0)
+
+    return {name: total(figure) for name, figure in _DEFINITIONS.items()}
 
 
 def _tally_figures(rows: Iterable[tuple[str, bool, datetime, int]], now: datetime) -> dict:
-    """The figures from tally rows (status, late, due_at, n): the same definitions as _counts."""
+    """The figures from tally rows (status, late, due_at, n), in Python."""
     figures = dict.fromkeys(FIGURES, 0)
     for status, late, due_at, n in rows:
-        if status == PENDING:
-            figures["asked"] += n
-            figures["pending"] += n
-            figures["overdue"] += n if due_at <= now else 0
-        elif status == SIGNED:
-            figures["asked"] += n
-            figures["signed"] += n
-            figures["signed_late"] += n if late else 0
-        elif status == PAUSED:
-            figures["paused"] += n
-        elif status == EXEMPT:
-            figures["exempt"] += n
+        for name, figure in _DEFINITIONS.items():
+            if (
+                status in figure.statuses
+                and (late or not figure.late)
+                and (due_at <= now or not figure.past_due)
+            ):
+                figures[name] += n
     return figures
 
 
