@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
-from declarations.models import Campaign, ExtraStatement
+from declarations.models import Campaign, CheckQuestion, ExtraStatement
 from declarations.outbox import repeat_not_opened_key, repeat_prepared_key
 from declarations.selectors import versions_in_effect
 from declarations.services.campaigns import CAMPAIGN_FIELDS, campaign_open
@@ -177,6 +177,9 @@ def campaign_repeat_prepare(*, campaign: Campaign, now: datetime | None = None) 
         new_starter_days=original.new_starter_days,
         reminder_every_days=original.reminder_every_days,
         admin_escalation_days=original.admin_escalation_days,
+        check_pass_mark=original.check_pass_mark,
+        check_pass_mark_is_percent=original.check_pass_mark_is_percent,
+        check_attempts=original.check_attempts,
         repeats_yearly=True,
         repeat_of=original,
         opens_automatically=in_time and bool(versions),
@@ -191,6 +194,12 @@ def campaign_repeat_prepare(*, campaign: Campaign, now: datetime | None = None) 
             campaign=copy, title=statement.title, text=statement.text, audience=statement.audience
         )
         extra.departments.set(statement.departments.all())
+    questions = list(original.questions.order_by("pk"))
+    CheckQuestion.objects.bulk_create(
+        CheckQuestion(campaign=copy, text=q.text, choices=q.choices, correct=q.correct)
+        for q in questions
+    )
+    copy.summary_recipients.set(original.summary_recipients.all())
     admins = _policy_admins()
     if not versions:
         why_not = "no policy version could be put in it."
@@ -232,6 +241,8 @@ def campaign_repeat_prepare(*, campaign: Campaign, now: datetime | None = None) 
             "departments": [d.code for d in departments],
             "repeat_of": original.pk,
             "left_out": left_out,
+            "check_questions": len(questions),
+            "summary_recipients": [p.email for p in copy.summary_recipients.all()],
             "opens_automatically": copy.opens_automatically,
             "administrators_told": [admin.email for admin in admins],
         },

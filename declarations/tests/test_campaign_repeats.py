@@ -22,6 +22,7 @@ from declarations.services.repeats import (
 )
 from declarations.tests.factories import (
     CampaignFactory,
+    CheckQuestionFactory,
     ExtraStatementFactory,
     PolicyFactory,
     PolicyVersionFactory,
@@ -194,6 +195,35 @@ def test_the_copy_has_the_same_settings_a_year_on(original, admins, department, 
     assert list(statement.departments.all()) == [department]
     # The original keeps its own statement.
     assert original.extra_statements.count() == 1
+
+
+def test_the_copy_keeps_the_comprehension_check_and_the_summary_recipients(original, admins):
+    Campaign.objects.filter(pk=original.pk).update(
+        check_pass_mark=2, check_pass_mark_is_percent=False, check_attempts=5
+    )
+    for text in ("Who do you tell about a lost phone?", "May you use WhatsApp one-to-one?"):
+        CheckQuestionFactory(campaign=original, text=text, choices=["Yes", "No"], correct=1)
+    chief = UserFactory(email="chief@example.org")
+    original.summary_recipients.set([chief])
+
+    copy = campaign_repeat_prepare(campaign=original)
+
+    assert copy is not None
+    assert (copy.check_pass_mark, copy.check_pass_mark_is_percent, copy.check_attempts) == (
+        2,
+        False,
+        5,
+    )
+    assert [(q.text, q.choices, q.correct) for q in copy.questions.order_by("pk")] == [
+        ("Who do you tell about a lost phone?", ["Yes", "No"], 1),
+        ("May you use WhatsApp one-to-one?", ["Yes", "No"], 1),
+    ]
+    assert list(copy.summary_recipients.all()) == [chief]
+    # The original keeps its own questions.
+    assert original.questions.count() == 2
+    [event] = _events("campaign.repeat_prepared")
+    assert event.changes["check_questions"] == 2
+    assert event.changes["summary_recipients"] == ["chief@example.org"]
 
 
 def test_dates_keep_their_uk_wall_clock_time_across_the_clock_change():
