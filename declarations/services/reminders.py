@@ -41,14 +41,13 @@ from declarations.outbox import (
     deadline_key,
     reminder_key,
 )
-from declarations.selectors import versions_asked
+from declarations.selectors import policy_administrators, versions_asked
 from declarations.services.campaigns import campaign_enrol
 from declarations.services.exemptions import obligations_end_exemptions
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
 from portal.lib.uktime import days_overdue
 from portal.models import Notification, User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -308,9 +307,7 @@ def obligations_escalate_to_admins(*, campaign: Campaign, now: datetime) -> int:
     gone already, people newly late wait for tomorrow's, rather than being marked as reported
     in a digest that was never sent.
     """
-    admins = list(
-        User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("pk")
-    )
+    admins = list(policy_administrators())
     if not admins:
         return 0
     day = _local(now).date()

@@ -38,12 +38,11 @@ from django.utils import timezone
 from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, CheckQuestion, ExtraStatement
 from declarations.outbox import repeat_not_opened_key, repeat_prepared_key
-from declarations.selectors import versions_in_effect
+from declarations.selectors import policy_administrators, versions_in_effect
 from declarations.services.campaigns import CAMPAIGN_FIELDS, campaign_open
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.uktime import long_date, start_of_day
 from portal.models import User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -130,10 +129,6 @@ def next_name(name: str, opens_at: datetime, years: int) -> str:
     return f"{name[:195]} {year + years}"
 
 
-def _policy_admins() -> list[User]:
-    return list(User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("pk"))
-
-
 def _campaign_url(campaign: Campaign) -> str:
     return reverse("declarations:campaign", args=[campaign.pk])
 
@@ -200,7 +195,7 @@ def campaign_repeat_prepare(*, campaign: Campaign, now: datetime | None = None) 
         for q in questions
     )
     copy.summary_recipients.set(original.summary_recipients.all())
-    admins = _policy_admins()
+    admins = list(policy_administrators())
     if not versions:
         why_not = "no policy version could be put in it."
     elif not in_time:
@@ -267,7 +262,7 @@ def campaign_repeat_open(*, campaign: Campaign, now: datetime | None = None) -> 
         return True
     current.opens_automatically = False
     current.save(update_fields=["opens_automatically"])
-    admins = _policy_admins()
+    admins = list(policy_administrators())
     notifications_queue_many(
         messages=[
             Message(

@@ -26,10 +26,9 @@ from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, CampaignSummary
 from declarations.outbox import summary_key
 from declarations.reports import FIGURES, Completion, completion_overall, percent_signed
-from declarations.selectors import versions_asked
+from declarations.selectors import policy_administrators, versions_asked
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.models import User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -208,9 +207,9 @@ def campaign_summary_send(*, campaign: Campaign, week: str, now: datetime) -> in
     # The report is the policy administrators' (declarations.access): a leader without the
     # role is told where the detail is rather than sent to a page that refuses them.
     can_open = set(
-        User.objects.filter(
-            pk__in=[person.pk for person in recipients], groups__name=Role.POLICY_ADMIN
-        ).values_list("pk", flat=True)
+        policy_administrators()
+        .filter(pk__in=[person.pk for person in recipients])
+        .values_list("pk", flat=True)
     )
     notifications_queue_many(
         messages=[
