@@ -426,6 +426,11 @@ class Obligation(models.Model):
         return self.status == self.Status.PENDING and self.due_at <= timezone.now()
 
     @property
+    def check_attempts_allowed(self) -> int:
+        """Attempts at the comprehension check: the campaign's, and any more allowed this one."""
+        return self.campaign.check_attempts + self.check_extra_attempts
+
+    @property
     def exemption_ended_early(self) -> bool:
         """The latest exemption was ended by an administrator before its end date."""
         return self.exemption_ended_by_id is not None

@@ -219,5 +219,5 @@ def check_state(obligation: Obligation) -> CheckState:
     return CheckState(
         questions=questions,
         attempts=attempts,
-        allowed=obligation.campaign.check_attempts + obligation.check_extra_attempts,
+        allowed=obligation.check_attempts_allowed,
     )

@@ -98,10 +98,6 @@ def campaign_check_settings(
     return current
 
 
-def attempts_allowed(obligation: Obligation) -> int:
-    return obligation.campaign.check_attempts + obligation.check_extra_attempts
-
-
 @transaction.atomic
 def check_attempt_submit(
     *, obligation: Obligation, by: User, answers: Mapping[int, int], ip=None
@@ -124,7 +120,7 @@ def check_attempt_submit(
     done = list(current.check_attempts.order_by("number"))
     if any(a.passed for a in done):
         raise ValidationError("You have already passed the questions.")
-    if len(done) >= attempts_allowed(current):
+    if len(done) >= current.check_attempts_allowed:
         raise ValidationError(OUT_OF_ATTEMPTS)
     questions = list(campaign.questions.order_by("pk"))
     if not questions:
@@ -191,7 +187,7 @@ def check_attempts_allow(
         changes={
             "person": str(current.user),
             "extra": extra,
-            "attempts_allowed": obligation.campaign.check_attempts + current.check_extra_attempts,
+            "attempts_allowed": current.check_attempts_allowed,
             "reason": reason.strip(),
         },
         ip=ip,

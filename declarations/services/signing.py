@@ -18,7 +18,7 @@ from declarations.events import DeclarationEmail, DeclarationEvent
 from declarations.models import Campaign, Declaration, Obligation
 from declarations.outbox import receipt_key
 from declarations.selectors import extra_statements_for
-from declarations.services.checks import NOT_PASSED, attempts_allowed, check_result
+from declarations.services.checks import NOT_PASSED, check_result, passed_attempt
 from declarations.services.reading import reading_evidence
 from portal.models import AuditEvent, User
 from portal.reauth import Proof, ProofMethod
@@ -187,7 +187,7 @@ def _declaration_record(
         raise SignatureRefused(ALREADY_SIGNED)
     versions = list(campaign.versions.select_related("policy").order_by("policy__title"))
     extras = extra_statements_for(campaign, by)
-    passed = obligation.check_attempts.filter(passed=True).first()
+    passed = passed_attempt(obligation)
     declaration = Declaration(
         campaign=campaign,
         user=by,
@@ -216,7 +216,7 @@ def _declaration_record(
         identity_checked_by=Declaration.IdentityCheck(checked.method.value),
         identity_checked_at=checked.at,
         reading_evidence=reading_evidence(obligation, versions, ticked_at=signed_at),
-        check_result=check_result(passed, attempts_allowed(obligation)) if passed else None,
+        check_result=check_result(passed, obligation.check_attempts_allowed) if passed else None,
     )
     try:
         with transaction.atomic():
