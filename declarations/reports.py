@@ -185,9 +185,7 @@ def completion_of_department(
     return _completion("", counted.aggregate(**_counts(now)), key=str(department_id or ""))
 
 
-def completion_by_department(campaign: Campaign, now: datetime) -> list[Completion]:
-    if tallied():
-        return campaign_report(campaign, now).by_department
+def _counted_by_department(campaign: Campaign, now: datetime) -> list[Completion]:
     rows = (
         counted_obligations(campaign)
         .values("user__department_id", "user__department__name")
@@ -197,9 +195,7 @@ def completion_by_department(campaign: Campaign, now: datetime) -> list[Completi
     return _by_department({row["user__department_id"]: row for row in rows}, names)
 
 
-def completion_by_employment_type(campaign: Campaign, now: datetime) -> list[Completion]:
-    if tallied():
-        return campaign_report(campaign, now).by_type
+def _counted_by_type(campaign: Campaign, now: datetime) -> list[Completion]:
     rows = counted_obligations(campaign).values("user__employment_type").annotate(**_counts(now))
     return _by_type({row["user__employment_type"]: row for row in rows})
 
@@ -248,8 +244,8 @@ def campaign_report(campaign: Campaign, now: datetime) -> CampaignReport:
     if not tallied():
         return CampaignReport(
             overall=completion_overall(campaign, now),
-            by_department=completion_by_department(campaign, now),
-            by_type=completion_by_employment_type(campaign, now),
+            by_department=_counted_by_department(campaign, now),
+            by_type=_counted_by_type(campaign, now),
         )
     rows = list(
         CampaignTally.objects.filter(campaign=campaign).values_list(

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from declarations.models import Declaration, Obligation
 from declarations.reports import (
-    completion_by_department,
-    completion_by_employment_type,
+    campaign_report,
     completion_overall,
 )
 from declarations.tests.factories import (
@@ -88,14 +87,15 @@ def test_overall_figures_count_only_active_people_and_leave_paused_out_of_the_pe
 
 
 def test_figures_by_department_and_by_employment_type(campaign, scene, now):
-    by_department = {c.label: c for c in completion_by_department(campaign, now)}
+    report = campaign_report(campaign, now)
+    by_department = {c.label: c for c in report.by_department}
     assert set(by_department) == {"Executive office", "Finance"}
     executive = by_department["Executive office"]
     assert (executive.asked, executive.signed, executive.overdue, executive.paused) == (2, 1, 1, 1)
     finance = by_department["Finance"]
     assert (finance.asked, finance.signed, finance.percent) == (2, 1, 50)
 
-    by_type = completion_by_employment_type(campaign, now)
+    by_type = report.by_type
     assert [c.label for c in by_type] == ["Employee", "Contractor", "Volunteer"]
     employee, contractor, volunteer = by_type
     assert (employee.asked, employee.signed) == (3, 1)
