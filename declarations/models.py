@@ -355,6 +355,10 @@ class Obligation(models.Model):
         EXEMPT = "exempt", "Exempt"
         WITHDRAWN = "withdrawn", "No longer required"
 
+    # Who may sign while the campaign is open: paused and exempt people may if they wish
+    # (signing ends either); signed and withdrawn ones may not.
+    SIGNABLE = (Status.PENDING, Status.PAUSED, Status.EXEMPT)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="obligations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declaration_obligations"
@@ -419,6 +423,11 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.campaign}"
+
+    @property
+    def can_still_sign(self) -> bool:
+        """May sign now, or answer the questions before signing: see SIGNABLE."""
+        return self.campaign.status == Campaign.Status.OPEN and self.status in self.SIGNABLE
 
     @property
     def is_overdue(self) -> bool:

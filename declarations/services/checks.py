@@ -112,10 +112,7 @@ def check_attempt_submit(
         Obligation.objects.select_for_update().select_related("campaign").get(pk=obligation.pk)
     )
     campaign = current.campaign
-    if campaign.status != Campaign.Status.OPEN or current.status in (
-        Obligation.Status.SIGNED,
-        Obligation.Status.WITHDRAWN,
-    ):
+    if not current.can_still_sign:
         raise ValidationError("This declaration can no longer be signed.")
     done = list(current.check_attempts.order_by("number"))
     if any(a.passed for a in done):

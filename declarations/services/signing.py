@@ -177,11 +177,7 @@ def _declaration_record(
     # Paused and exempt people may sign if they wish: signing ends either.
     claimed = Obligation.objects.filter(
         pk=obligation.pk,
-        status__in=[
-            Obligation.Status.PENDING,
-            Obligation.Status.PAUSED,
-            Obligation.Status.EXEMPT,
-        ],
+        status__in=Obligation.SIGNABLE,
     ).update(status=Obligation.Status.SIGNED, signed_at=signed_at)
     if not claimed:
         raise SignatureRefused(ALREADY_SIGNED)

@@ -291,6 +291,30 @@ def test_passing_then_signing_keeps_the_check_with_the_declaration(
     )
 
 
+@pytest.mark.parametrize("status", ["exempt", "paused"])
+def test_an_exempt_or_paused_person_may_answer_the_questions_and_sign(
+    client, alice, campaign, status
+):
+    # Signing is open to them if they wish (it ends the exemption or pause), so the questions
+    # that come before it must be too.
+    obligation = ObligationFactory(
+        user=alice,
+        campaign=campaign,
+        exempt=status == "exempt",
+        status=status,
+        paused_reason="Long-term absence" if status == "paused" else "",
+    )
+    client.force_login(alice)
+    assert "can no longer be signed" not in client.get(_check_url(obligation)).text
+    client.post(_check_url(obligation), _answers(campaign, 0, 1))
+    assert CheckAttempt.objects.get(obligation=obligation).passed
+    client.post(
+        reverse("declarations:sign", args=[obligation.pk]),
+        {"typed_name": "Alice Staff", "password": TEST_PASSWORD, **ticks(obligation)},
+    )
+    assert Declaration.objects.filter(obligation=obligation).exists()
+
+
 def test_someone_elses_questions_are_a_404(client, bob, obligation, campaign):
     client.force_login(bob)
     assert client.get(_check_url(obligation)).status_code == 404

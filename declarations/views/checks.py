@@ -46,10 +46,7 @@ def check_take(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("declarations:sign", pk=obligation.pk)
     questions = list(campaign.questions.order_by("pk"))
     form = CheckAnswersForm(request.POST or None, questions=questions)
-    can_answer = campaign.status == Campaign.Status.OPEN and obligation.status in (
-        Obligation.Status.PENDING,
-        Obligation.Status.PAUSED,
-    )
+    can_answer = obligation.can_still_sign
     if request.method == "POST" and can_answer and not state.out_of_attempts and form.is_valid():
         try:
             attempt = check_attempt_submit(

@@ -39,11 +39,7 @@ def my_declarations(request: AuthenticatedRequest) -> HttpResponse:
             user=request.user,
             campaign__status=Campaign.Status.OPEN,
             # Paused and exempt people may still sign if they wish; the page says they are.
-            status__in=[
-                Obligation.Status.PENDING,
-                Obligation.Status.PAUSED,
-                Obligation.Status.EXEMPT,
-            ],
+            status__in=Obligation.SIGNABLE,
         )
         .select_related("campaign")
         .order_by("due_at")
@@ -61,9 +57,7 @@ def sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.info(request, "You have already signed this declaration.")
         return redirect("declarations:receipt", pk=obligation.declaration.pk)
     campaign = obligation.campaign
-    can_sign = (
-        campaign.status == Campaign.Status.OPEN and obligation.status != Obligation.Status.WITHDRAWN
-    )
+    can_sign = obligation.can_still_sign
     # Signed in through the identity provider: no portal password to re-enter, so they sign in
     # there again just before signing.
     by_provider = reauth_by_provider(request)
