@@ -166,6 +166,18 @@ def test_staff_cannot_compare_with_a_draft_and_do_not_learn_it_exists(client, al
     assert "6.0" not in client.get(url).text
 
 
+@pytest.mark.parametrize("chosen", ["²", "٣", "9" * 5000, "-1", "1.0"])
+def test_a_version_to_compare_with_that_is_no_id_compares_with_the_one_before(
+    client, alice, chosen
+):
+    old, new = _versions()
+    client.force_login(alice)
+    url = reverse("declarations:version_compare", args=[new.pk])
+    response = client.get(url, {"with": chosen})
+    assert response.status_code == 200
+    assert response.context["older"] == old
+
+
 def test_a_version_of_another_policy_cannot_be_compared(client, alice):
     old, new = _versions()
     other = PolicyVersionFactory(published=True)

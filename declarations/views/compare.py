@@ -11,6 +11,7 @@ from declarations.access import get_version_for_user, is_policy_admin
 from declarations.compare import compare_html
 from declarations.markdown import render_markdown
 from declarations.models import PolicyVersion
+from declarations.views.ids import id_from_link
 from portal.access import AuthenticatedRequest
 
 _NOT_YET = datetime.max.replace(tzinfo=UTC)
@@ -38,9 +39,9 @@ def version_compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not is_policy_admin(request.user):
         others = others.filter(status=PolicyVersion.Status.PUBLISHED)
     choices = sorted(others, key=_order, reverse=True)
-    chosen = request.GET.get("with", "")
-    if chosen.isdigit():
-        other = next((v for v in choices if v.pk == int(chosen)), None)
+    chosen = id_from_link(request.GET.get("with", ""))
+    if chosen is not None:
+        other = next((v for v in choices if v.pk == chosen), None)
         if other is None:
             raise Http404("No such version of this policy.")
     else:

@@ -46,6 +46,7 @@ from declarations.services.policies import (
     policy_version_update,
 )
 from declarations.services.reviews import policy_review_record
+from declarations.views.ids import id_from_link
 from portal.access import AuthenticatedRequest, access_required, client_ip
 
 # ---- Everyone signed in ------------------------------------------------------------------
@@ -176,21 +177,12 @@ def admin_policy_detail(request: AuthenticatedRequest, slug: str) -> HttpRespons
     )
 
 
-def _id_from_link(text: str) -> int | None:
-    """A record's id as the portal's own links write it, or None for anything else. isdigit()
-    alone takes "²" and digits of other scripts, which int() refuses or reads as another id,
-    and a number past any id's range."""
-    if text.isascii() and text.isdigit() and len(text) <= 9:
-        return int(text)
-    return None
-
-
 @access_required(is_policy_admin)
 def version_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     policy = get_policy_for_user(request.user, slug)
     initial: dict[str, Any] = {"owner": policy.owner_id}
     source = None
-    if (start := _id_from_link(request.GET.get("from", ""))) is not None:
+    if (start := id_from_link(request.GET.get("from", ""))) is not None:
         # "Make a new version" of a published one: start from its text.
         source = get_version_for_admin(request.user, start)
         if source.policy_id != policy.pk:
