@@ -267,6 +267,26 @@ def test_a_list_longer_than_one_send_says_the_rest_come_next(
     assert "5 people in this list can be reminded; up to 3 are sent at a time." in text
 
 
+def test_a_send_too_long_for_one_goes_to_those_due_soonest_first(
+    client, campaign, policy_admin, monkeypatch
+):
+    # The list is by name; a send that cannot take everyone takes the most pressing.
+    monkeypatch.setattr("declarations.remindable.BULK_LIMIT", 2)
+    for name, days in (("Ann Later", 9), ("Bea Latest", 12), ("Zoe Soonest", 1), ("Yan Next", 3)):
+        ObligationFactory(
+            campaign=campaign,
+            user=UserFactory(full_name=name),
+            due_at=campaign.due_at + timedelta(days=days),
+        )
+    client.force_login(policy_admin)
+    response = client.post(
+        reverse("declarations:remind_confirm", args=[campaign.pk]), {"scope": "everyone"}
+    )
+    chosen = [row.user.full_name for row in response.context["plan"].chosen]
+    assert chosen == ["Zoe Soonest", "Yan Next"]
+    assert "These are the 2 due soonest." in _page_text(response)
+
+
 def _many(campaign, count: int) -> list[Obligation]:
     department = DepartmentFactory()
     return [

@@ -29,7 +29,7 @@ from declarations.forms import (
 )
 from declarations.models import Campaign, Obligation
 from declarations.remindable import remind_plan
-from declarations.reports import OUTSTANDING_ORDER, outstanding
+from declarations.reports import outstanding
 from declarations.services.remind_now import obligation_remind_now, obligations_remind_now
 from portal.access import AuthenticatedRequest, access_required, client_ip
 
@@ -84,13 +84,18 @@ def _back_to_list(campaign: Campaign, form: OutstandingFilterForm) -> HttpRespon
     return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
+# A bulk send reminds those due soonest first (the page says so): when more can be reminded
+# than one send takes, the most pressing go first. The list itself is by name, to page it.
+REMIND_ORDER = ("due_at", "user__full_name", "pk")
+
+
 def _selection(campaign: Campaign, form: RemindChoiceForm) -> QuerySet[Obligation]:
     now = timezone.now()
     if form.cleaned_data["scope"] == REMIND_TICKED:
-        return Obligation.objects.filter(
-            campaign=campaign, pk__in=form.cleaned_data["obligation"]
-        ).order_by(*OUTSTANDING_ORDER)
-    return outstanding(campaign, now=now, **_filters(form))
+        rows = Obligation.objects.filter(campaign=campaign, pk__in=form.cleaned_data["obligation"])
+    else:
+        rows = outstanding(campaign, now=now, **_filters(form))
+    return rows.order_by(*REMIND_ORDER)
 
 
 @access_required(is_policy_admin, sensitive=True)
