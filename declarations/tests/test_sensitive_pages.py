@@ -36,6 +36,7 @@ def scene(db, client, alice):
         ("declarations:report_outstanding", "campaign"),
         ("declarations:report_export", "campaign"),
         ("declarations:campaign_people", "campaign"),
+        ("declarations:campaign_summary", "campaign"),
         ("declarations:obligation", "obligation"),
         ("declarations:receipt", "declaration"),
         ("declarations:record", "declaration"),

@@ -28,7 +28,8 @@ def _find(query: str) -> list[User]:
     )
 
 
-@access_required(is_policy_admin)
+# Sensitive: its search lists anyone's name, job title, department and email.
+@access_required(is_policy_admin, sensitive=True)
 def campaign_summary_recipients(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     current = list(campaign.summary_recipients.order_by("full_name", "pk"))
