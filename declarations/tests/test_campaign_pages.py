@@ -9,8 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from declarations.models import Campaign, Obligation
-from declarations.tests.factories import CampaignFactory, ObligationFactory, PolicyVersionFactory
+from declarations.models import Campaign, ExtraStatement, Obligation
+from declarations.tests.factories import (
+    CampaignFactory,
+    ExtraStatementFactory,
+    ObligationFactory,
+    PolicyVersionFactory,
+)
 from portal.models import OrganisationSettings
 from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import DepartmentFactory, UserFactory
@@ -223,6 +228,42 @@ def test_the_campaign_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(LAYOUT_QUERIES + 2):
         response = client.get(url)
     assert "Page 1 of 2" in response.text
+
+
+def _campaign_with(count: int) -> Campaign:
+    """An open campaign with `count` each of versions, departments, extra statements (each
+    for a department) and weekly summary recipients, and someone asked."""
+    departments = [DepartmentFactory() for _ in range(count)]
+    campaign = CampaignFactory(
+        open=True,
+        audience_all=False,
+        versions=[PolicyVersionFactory(published=True) for _ in range(count)],
+        departments=departments,
+    )
+    for department in departments:
+        ExtraStatementFactory(
+            campaign=campaign, audience=ExtraStatement.Audience.DEPARTMENTS
+        ).departments.set([department])
+    campaign.summary_recipients.set([UserFactory() for _ in range(count)])
+    ObligationFactory(campaign=campaign)
+    return campaign
+
+
+def test_the_campaign_page_runs_a_fixed_number_of_queries(
+    client, policy_admin, django_assert_num_queries
+):
+    few, many = _campaign_with(1), _campaign_with(15)
+    client.force_login(policy_admin)
+    client.get(reverse("declarations:campaign", args=[few.pk]))
+    # The campaign, its figures, the weekly summary's recipients and last sending, its
+    # departments, versions, statements and their departments, and how many questions: the
+    # same for one of each as for fifteen.
+    with django_assert_num_queries(LAYOUT_QUERIES + 9):
+        client.get(reverse("declarations:campaign", args=[few.pk]))
+    with django_assert_num_queries(LAYOUT_QUERIES + 9):
+        response = client.get(reverse("declarations:campaign", args=[many.pk]))
+    assert response.status_code == 200
+    assert all(v.label in response.text for v in many.versions.all())
 
 
 def test_the_dashboard_shows_what_is_due_and_nothing_when_nothing_is(

@@ -183,6 +183,21 @@ def test_the_question_list_runs_a_fixed_number_of_queries(
 # The person's side
 
 
+def test_the_questions_page_runs_a_fixed_number_of_queries(
+    client, alice, version, django_assert_num_queries
+):
+    campaign = CampaignFactory(open=True, versions=[version])
+    for n in range(25):
+        CheckQuestionFactory(campaign=campaign, text=f"Question number {n}?")
+    obligation = ObligationFactory(user=alice, campaign=campaign)
+    client.force_login(alice)
+    client.get(_check_url(obligation))
+    # The obligation with its campaign, how many questions, the attempts so far, the questions.
+    with django_assert_num_queries(LAYOUT_QUERIES + 4):
+        page = client.get(_check_url(obligation))
+    assert page.text.count("Question number") == 25
+
+
 def test_the_signing_page_asks_for_the_questions_before_the_signature(
     client, alice, obligation, version
 ):
