@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from portal.lib.uktime import long_date
+from portal.lib.uktime import days_overdue, long_date
 from portal.models import EmploymentType
 from portal.templatetags.durations import seconds_in_words
 
@@ -433,6 +433,13 @@ class Obligation(models.Model):
     def is_overdue(self) -> bool:
         """Still to sign (not paused) and past its due date."""
         return self.status == self.Status.PENDING and self.due_at <= timezone.now()
+
+    @property
+    def days_overdue(self) -> int:
+        """Whole UK days past the due date while still to sign; 0 otherwise."""
+        if self.status != self.Status.PENDING:
+            return 0
+        return days_overdue(self.due_at, timezone.now())
 
     @property
     def check_attempts_allowed(self) -> int:

@@ -131,6 +131,3 @@ class AllowAttemptsForm(forms.Form):
         help_text="Kept on the record, for example: went through the policy with them.",
         error_messages={"required": "Enter why this person may have more attempts."},
     )
-
-
-# The outstanding list's choice for people in no department.

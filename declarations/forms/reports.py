@@ -20,6 +20,7 @@ class PeopleFilterForm(forms.Form):
     )
 
 
+# The outstanding list's choice for people in no department.
 NO_DEPARTMENT = "none"
 
 
@@ -46,8 +47,14 @@ class OutstandingFilterForm(forms.Form):
             (NO_DEPARTMENT, "No department"),
         ]
 
-
-# The largest id a row can have (PostgreSQL's integer): anything longer is not a row of ours.
+    def filters(self) -> dict:
+        """The chosen filter, as declarations.reports.outstanding takes it (once valid)."""
+        department = self.cleaned_data["department"]
+        return {
+            "department_id": int(department) if department.isdigit() else None,
+            "no_department": department == NO_DEPARTMENT,
+            "show": self.cleaned_data["show"],
+        }
 
 
 REMIND_TICKED = "ticked"

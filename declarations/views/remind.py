@@ -21,7 +21,6 @@ from declarations.access import (
     is_policy_admin,
 )
 from declarations.forms import (
-    NO_DEPARTMENT,
     REMIND_TICKED,
     OutstandingFilterForm,
     RemindChoiceForm,
@@ -65,16 +64,6 @@ def team_remind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("declarations:my_team")
 
 
-def _filters(form: OutstandingFilterForm) -> dict:
-    """The outstanding list's filter, as declarations.reports.outstanding takes it."""
-    department = form.cleaned_data["department"]
-    return {
-        "department_id": int(department) if department.isdigit() else None,
-        "no_department": department == NO_DEPARTMENT,
-        "show": form.cleaned_data["show"],
-    }
-
-
 def _back_to_list(campaign: Campaign, form: OutstandingFilterForm) -> HttpResponseRedirect:
     """To the outstanding list, with the filter it had (only values the filter accepts)."""
     url = reverse("declarations:report_outstanding", args=[campaign.pk])
@@ -94,7 +83,7 @@ def _selection(campaign: Campaign, form: RemindChoiceForm) -> QuerySet[Obligatio
     if form.cleaned_data["scope"] == REMIND_TICKED:
         rows = Obligation.objects.filter(campaign=campaign, pk__in=form.cleaned_data["obligation"])
     else:
-        rows = outstanding(campaign, now=now, **_filters(form))
+        rows = outstanding(campaign, now=now, **form.filters())
     return rows.order_by(*REMIND_ORDER)
 
 

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from declarations.access import can_see_my_team, get_campaign_for_admin, is_policy_admin
 from declarations.events import DeclarationEvent
-from declarations.forms import NO_DEPARTMENT, OutstandingFilterForm
+from declarations.forms import OutstandingFilterForm
 from declarations.models import Campaign, Obligation, lateness_text, signed_late_by
 from declarations.remindable import with_refusal
 from declarations.reports import (
@@ -95,14 +95,7 @@ def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_admin(request.user, pk)
     now = timezone.now()
     form = OutstandingFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        department = form.cleaned_data["department"]
-        filters = {
-            "department_id": int(department) if department.isdigit() else None,
-            "no_department": department == NO_DEPARTMENT,
-            "show": form.cleaned_data["show"],
-        }
+    filters = form.filters() if form.is_bound and form.is_valid() else {}
     # Each row says, in the same query, whether it can be reminded now (its tick box).
     rows = with_refusal(outstanding(campaign, now=now, **filters), day=timezone.localdate(now))
     page = keyset_page(
@@ -112,8 +105,6 @@ def report_outstanding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         size=PAGE_SIZE,
         name="outstanding",
     )
-    for row in page.object_list:
-        row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
     query = request.GET.copy()
     query.pop(CURSOR_PARAMETER, None)
     return render(
@@ -232,8 +223,6 @@ def my_team(request: AuthenticatedRequest) -> HttpResponse:
     # Each row says, in the same query, whether it can be reminded now (its button).
     rows = with_refusal(team_obligations(request.user), day=timezone.localdate(now))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.days_overdue = days_overdue(row.due_at, now) if row.status == row.Status.PENDING else 0
     return render(
         request,
         "declarations/reports/my_team.html",
