@@ -107,8 +107,9 @@ class PolicyForm(forms.ModelForm):
         if day is None:
             return None
         # A date already past may be kept while other details change (the policy shows it as
-        # overdue); a date typed in must not be in the past.
-        kept = self.instance.pk and day == Policy.objects.get(pk=self.instance.pk).review_date
+        # overdue); a date typed in must not be in the past. (The instance still holds the
+        # stored date: the form's values are put on it only after cleaning.)
+        kept = self.instance.pk and day == self.instance.review_date
         if not kept and day < timezone.localdate():
             raise ValidationError(PAST_REVIEW_DATE)
         return day
