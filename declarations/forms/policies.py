@@ -17,10 +17,9 @@ from declarations.models import (
     a_year_after,
     a_year_from_today,
 )
+from declarations.selectors import policy_administrators
 from declarations.services.policies import ADDRESS_TAKEN, RESERVED_ADDRESSES
 from declarations.services.reviews import PAST_REVIEW_DATE, REVIEW_REMINDER_DAYS
-from portal.models import User
-from portal.roles import Role
 from portal.uploads import validate_upload
 
 MAX_BRACKETS_IN_A_PARAGRAPH = 1000
@@ -29,7 +28,7 @@ MAX_BRACKETS_IN_A_PARAGRAPH = 1000
 def _owner_choices():
     # The owner is one of the policy administrators: a list of every member of staff would be
     # far too long to choose from (and far too slow to render).
-    return User.objects.filter(is_active=True, groups__name=Role.POLICY_ADMIN).order_by("full_name")
+    return policy_administrators().order_by("full_name")
 
 
 PAGE_ADDRESS_RULE = (
