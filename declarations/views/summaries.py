@@ -64,7 +64,6 @@ def campaign_summary_recipients(request: AuthenticatedRequest, pk: int) -> HttpR
         {
             "campaign": campaign,
             "form": form,
-            "current": current,
             "query": query,
             "found": _find(query),
         },
