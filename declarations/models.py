@@ -17,12 +17,16 @@ from portal.models import EmploymentType
 from portal.templatetags.durations import seconds_in_words
 
 
-def a_year_after(day: date) -> date:
-    """The same day a year later (28 February for 29 February)."""
+def same_day_years_on(day: date, years: int) -> date:
+    """The same day `years` later (or earlier): 28 February for 29 February."""
     try:
-        return day.replace(year=day.year + 1)
+        return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+        return day.replace(year=day.year + years, day=28)
+
+
+def a_year_after(day: date) -> date:
+    return same_day_years_on(day, 1)
 
 
 def a_year_from_today() -> date:

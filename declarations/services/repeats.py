@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.events import DeclarationEmail, DeclarationEvent
-from declarations.models import Campaign, CheckQuestion, ExtraStatement
+from declarations.models import Campaign, CheckQuestion, ExtraStatement, same_day_years_on
 from declarations.outbox import repeat_not_opened_key, repeat_prepared_key
 from declarations.selectors import policy_administrators, versions_in_effect
 from declarations.services.campaigns import CAMPAIGN_FIELDS, campaign_open
@@ -66,11 +66,7 @@ class RepeatSweepResult:
 def years_on(instant: datetime, years: int) -> datetime:
     """The same UK wall-clock time `years` later (29 February becomes 28 February)."""
     local = timezone.localtime(instant)
-    day = local.date()
-    try:
-        moved = day.replace(year=day.year + years)
-    except ValueError:
-        moved = day.replace(year=day.year + years, day=28)
+    moved = same_day_years_on(local.date(), years)
     return timezone.make_aware(datetime.combine(moved, local.time()))
 
 
