@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from declarations.events import DeclarationEvent
 from declarations.models import Campaign, ExtraStatement, Obligation, Policy, PolicyVersion
+from declarations.outbox import ObligationMessage
 from declarations.services.campaigns import (
     DEFAULT_STATEMENT,
     campaign_create,
@@ -267,7 +268,7 @@ def _date_the_invitations(*, campaign: Campaign) -> None:
     already past; so they are dated and recorded as sent then, and are not sent again."""
     assert campaign.opened_at is not None  # opened above
     Notification.objects.filter(
-        dedup_key__startswith=f"decl-opened:{campaign.pk}:",
+        dedup_key__startswith=f"{ObligationMessage.INVITATION}:{campaign.pk}:",
         status=Notification.Status.PENDING,
     ).update(
         created_at=campaign.opened_at,

@@ -86,12 +86,16 @@ def deadline_key(kind: ObligationMessage, obligation_id: int, due_at: datetime) 
     return f"{kind}:{obligation_id}:{_instant(due_at)}"
 
 
+def _precise(at: datetime) -> str:
+    # To the microsecond: two events a moment apart (an exemption ended and given again, a
+    # request sent back and asked again) can fall in the same second.
+    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
+
+
 def exemption_ended_key(obligation_id: int, exempted_at: datetime) -> str:
     """Asking a person to sign again when an exemption ends: once per exemption (named by when
     it was given), whether it ran to its end date or was ended early, and never again for it."""
-    # To the microsecond: an exemption ended and given again within a second is another one.
-    at = f"{exempted_at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
-    return f"{ObligationMessage.EXEMPTION_ENDED}:{obligation_id}:{at}"
+    return f"{ObligationMessage.EXEMPTION_ENDED}:{obligation_id}:{_precise(exempted_at)}"
 
 
 def receipt_key(declaration_id: int) -> str:
@@ -118,11 +122,6 @@ def repeat_not_opened_key(campaign_id: int, admin_id: int) -> str:
 # Messages about a policy or one of its versions, not about anyone's declaration: each names the
 # moment it is for, so a new request for approval, a new decision or a new review date earns
 # its own message, once per recipient.
-
-
-def _precise(at: datetime) -> str:
-    # To the microsecond: a request sent back and asked again can fall in the same second.
-    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
 
 
 def approval_request_key(version_id: int, requested_at: datetime, admin_id: int) -> str:
