@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 
 from portal.lib.uktime import long_date, short_date
 from portal.models import Department, EmploymentType, User
@@ -186,7 +187,7 @@ def _compare_person(
         batch.updates.append(Update(row, user, changes))
     if deactivate:
         batch.deactivations.append(
-            Deactivate(row, user, leaving[:1].upper() + leaving[1:], row.values.get("leave_date"))
+            Deactivate(row, user, capfirst(leaving), row.values.get("leave_date"))
         )
     elif not user.is_active and not leaving:
         batch.skipped.append(
@@ -222,7 +223,7 @@ def _hold(batch: Batch, row: Row, user: User, changes: dict, leaving: str) -> bo
                 user,
                 HeldChange.Kind.DEACTIVATE,
                 new=leave.isoformat() if leave else "",
-                reason=leaving[:1].upper() + leaving[1:],
+                reason=capfirst(leaving),
             )
         )
     return len(batch.held) > before
