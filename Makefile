@@ -11,7 +11,7 @@ VENV_STAMP := .venv/.installed
 help:
 	@echo "make run        serve the portal with demo data on http://127.0.0.1:8000 (PORT=... to change)"
 	@echo "make test       lint, types, migrations check, deploy check and the whole test suite"
-	@echo "make bench      time the outbox, the audit trail and the bulk jobs on generated data"
+	@echo "make bench      time the outbox, the audit trail, the bulk jobs and the pages at national scale"
 	@echo "make lint       the pre-commit checks: ruff, django-upgrade, djlint, the import contract, mypy"
 	@echo "make typecheck  mypy with django-stubs on the portal and each app's services, access, views"
 	@echo "make format     ruff format and ruff check --fix"
