@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.lib.durations import seconds_in_words
 from portal.lib.uktime import days_overdue, long_date
 from portal.models import EmploymentType
-from portal.templatetags.durations import seconds_in_words
 
 
 def same_day_years_on(day: date, years: int) -> date:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.templatetags.durations import duration_in_words, seconds_in_words
+from portal.lib.durations import duration_in_words, seconds_in_words
 
 
 @pytest.mark.parametrize(
