@@ -29,7 +29,7 @@ from portal.services.notifications import Message, notifications_queue_many
 
 BATCH_SIZE = 1000
 
-# Said by the services, and by the person's page before it offers the forms.
+# Why an exemption is refused, as the services say it.
 ONLY_PENDING_EXEMPTED = "Only someone still to sign can be exempted"
 ONLY_OPEN_EXEMPTS = "People can be exempted only while the campaign is open."
 NOT_EXEMPT = "This person is not exempt."
