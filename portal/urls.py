@@ -96,6 +96,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include(account_patterns)),
     path("declarations/", include("declarations.urls")),
+    path("chat-groups/", include("groups.urls")),
     path("staff/import/", include("staffimport.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -17,6 +17,10 @@ class OrganisationSettingsForm(forms.ModelForm):
             "short_name": "Shown in the page header and email subjects, such as 'Northshire OPCC'.",
             "logo": "A PNG or JPEG image of at most 2 MB.",
             "clear_down_interval_days": "How often chat group members clear their chats.",
+            "chat_group_review_months": "How often each chat group's admin confirms its purpose "
+            "and members still hold.",
+            "chat_group_size_limit": "A group with more members than this needs the data "
+            "protection officer's explicit approval of its size.",
             "ico_deadline_hours": "Time allowed to tell the ICO about a reportable breach.",
             "max_extension_days": "The furthest ahead, from today, a policy administrator can "
             "move one person's declaration due date. At most 3650 (ten years).",

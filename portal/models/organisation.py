@@ -40,6 +40,18 @@ class OrganisationSettings(models.Model):
     clear_down_interval_days = models.PositiveSmallIntegerField(
         "chat clear-down interval (days)", default=7, validators=[MinValueValidator(1)]
     )
+    chat_group_review_months = models.PositiveSmallIntegerField(
+        "chat group review interval (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    # The conduct watchdog found very large groups: above this, a group needs the DPO's
+    # explicit approval of its size.
+    chat_group_size_limit = models.PositiveSmallIntegerField(
+        "largest chat group without the DPO's approval of its size",
+        default=50,
+        validators=[MinValueValidator(2)],
+    )
     ico_deadline_hours = models.PositiveSmallIntegerField(
         "ICO notification deadline (hours)", default=72, validators=[MinValueValidator(1)]
     )

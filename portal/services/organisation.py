@@ -23,6 +23,8 @@ EDITABLE_FIELDS = (
     "chief_executive_name",
     "chief_executive_email",
     "clear_down_interval_days",
+    "chat_group_review_months",
+    "chat_group_size_limit",
     "ico_deadline_hours",
     "max_extension_days",
 )

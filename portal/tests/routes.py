@@ -73,6 +73,8 @@ ROUTES = {
             "name": "Northshire Office of the Police and Crime Commissioner",
             "short_name": "Northshire OPCC",
             "clear_down_interval_days": 7,
+            "chat_group_review_months": 12,
+            "chat_group_size_limit": 50,
             "ico_deadline_hours": 72,
             "max_extension_days": 365,
         },

@@ -34,6 +34,8 @@ def _form_data(**overrides):
         "chief_executive_name": "Chris Executive",
         "chief_executive_email": "ce@example.org",
         "clear_down_interval_days": "7",
+        "chat_group_review_months": "12",
+        "chat_group_size_limit": "50",
         "ico_deadline_hours": "72",
         "max_extension_days": "365",
     }

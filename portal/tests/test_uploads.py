@@ -86,6 +86,8 @@ def test_no_address_serves_the_upload_folder(client, sysadmin, settings, tmp_pat
             "name": "Org",
             "short_name": "Org",
             "clear_down_interval_days": "7",
+            "chat_group_review_months": "12",
+            "chat_group_size_limit": "50",
             "ico_deadline_hours": "72",
             "max_extension_days": "365",
             "logo": _upload(png_bytes(), "../../evil.png"),

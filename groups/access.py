@@ -1,0 +1,56 @@
+"""Who may see and do what in the chat-group register: one helper per kind of object. Someone
+else's group is a 404 (they must not learn it exists); a page for a role is guarded by
+`access_required` with one of the tests here, which answers 403; the menu shows each page by the
+same test."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from groups.models import ChatGroup
+from portal.access import AnyUser
+from portal.models import User
+from portal.roles import Role
+
+
+def is_dpo(user: AnyUser) -> bool:
+    """The data protection officer and deputy decide on groups and see the whole register."""
+    return user.is_authenticated and user.has_role(Role.DPO, Role.DEPUTY_DPO)
+
+
+def runs(user: User, group: ChatGroup) -> bool:
+    """The group's admin or deputy: they manage its members and post its prompts."""
+    return user.pk in (group.admin_id, group.deputy_id)
+
+
+def get_group_for_user(user: User, pk: int) -> ChatGroup:
+    """A group its applicant, admin, deputy, members and the DPO may open; anyone else: 404."""
+    try:
+        return (
+            ChatGroup.objects.visible_to(user)
+            .select_related("applicant", "admin", "deputy")
+            .get(pk=pk)
+        )
+    except ChatGroup.DoesNotExist:
+        raise Http404("No such chat group.") from None
+
+
+def get_group_for_admin(user: User, pk: int) -> ChatGroup:
+    """A group its admin or deputy manages. A member who may see it but not run it: 403."""
+    group = get_group_for_user(user, pk)
+    if not runs(user, group):
+        raise PermissionDenied
+    return group
+
+
+def get_group_for_applicant(user: User, pk: int) -> ChatGroup:
+    """An application its applicant (or named admin) edits; others who may see it: 403."""
+    group = get_group_for_user(user, pk)
+    if user.pk not in (group.applicant_id, group.admin_id):
+        raise PermissionDenied
+    return group
+
+
+def get_group_for_dpo(user: User, pk: int) -> ChatGroup:
+    if not is_dpo(user):
+        raise Http404("No such chat group.")
+    return get_group_for_user(user, pk)
