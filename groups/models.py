@@ -81,7 +81,7 @@ class ChatGroup(models.Model):
     EDITABLE = (Status.DRAFT, Status.CHANGES_ASKED, Status.REFUSED)
 
     name = models.CharField(max_length=120)
-    platform = models.CharField(max_length=20, choices=Platform.choices)
+    platform = models.CharField(max_length=20, choices=Platform)
     platform_other = models.CharField("name of the app", max_length=80, blank=True)
     purpose = models.TextField("business purpose")
     audience = models.TextField("who the group is for")
@@ -95,7 +95,7 @@ class ChatGroup(models.Model):
     )
     logo_confirmed = models.BooleanField("the group carries the organisation's logo", default=False)
     cleardown_weekday = models.PositiveSmallIntegerField(
-        "clear-down day", choices=Weekday.choices, default=Weekday.MONDAY
+        "clear-down day", choices=Weekday, default=Weekday.MONDAY
     )
     cleardown_time = models.TimeField("clear-down time", default=DEFAULT_CLEAR_DOWN_TIME)
 
@@ -254,6 +254,12 @@ class Membership(models.Model):
     # approved group); the member acknowledges them once, before their first clear-down.
     rules_sent_at = models.DateTimeField(null=True, blank=True)
     rules_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Removing someone here does not remove them from the chat itself: the admin does that on
+    # the platform and confirms it (asked at once when the person left the organisation).
+    chat_removal_confirmed_at = models.DateTimeField(null=True, blank=True)
+    chat_removal_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -316,6 +322,12 @@ class ClearDownCycle(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     # Why a period was missed or skipped, in words for the record.
     cause = models.TextField(blank=True)
+    # The hold that stopped this period's clear-down: skipped at its slot, or withdrawn after
+    # the prompt went out but before everyone had cleared.
+    hold = models.ForeignKey(
+        "Hold", null=True, blank=True, on_delete=models.PROTECT, related_name="cycles"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     # Who was asked to post the prompt in the chat: the admin, or the deputy while the group
     # needs an admin.
     prompter = models.ForeignKey(
@@ -422,3 +434,125 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
+
+
+class Review(models.Model):
+    """The admin's periodic review of an approved group: the purpose still holds and the
+    membership is right (or they closed the group instead)."""
+
+    group = models.ForeignKey(ChatGroup, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    purpose_holds = models.BooleanField()
+    membership_right = models.BooleanField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.group}"
+
+
+class HoldQuerySet(models.QuerySet["Hold"]):
+    def open(self) -> "HoldQuerySet":
+        return self.filter(released_at__isnull=True)
+
+
+class Hold(models.Model):
+    """An FOI request, subject access request, investigation or litigation that means nothing
+    may be deleted from some groups' chats. While it is open those groups get no clear-down
+    prompt and their members are told not to delete anything. A hold is released, never
+    deleted, so the record of why chats were kept stays."""
+
+    class Kind(models.TextChoices):
+        FOI = "foi", "Freedom of information request"
+        SAR = "sar", "Subject access request"
+        INVESTIGATION = "investigation", "Investigation"
+        LITIGATION = "litigation", "Litigation"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reference = models.CharField(max_length=100)
+    request_received_on = models.DateField("date the request arrived")
+    note = models.TextField(blank=True)
+    # A hold on a person covers every group they were in when it was placed.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    groups = models.ManyToManyField(ChatGroup, related_name="holds")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    objects = HoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reference=""), name="hold_has_reference"),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, release_reason="")
+                | Q(released_at__isnull=False) & ~Q(release_reason=""),
+                name="hold_released_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class HoldNotice(models.Model):
+    """The notice not to delete, to one person (a group's admin or member) under one hold:
+    when it was issued, acknowledged, reminded, escalated to their line manager, reissued."""
+
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hold_notices"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    reissued_at = models.DateTimeField(null=True, blank=True)
+    release_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["hold", "user"], name="hold_notice_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hold} notice to {self.user}"
+
+
+class HoldSearch(models.Model):
+    """The search the DPO made for the request behind a hold: when, by whom, which groups,
+    what was found and copied. The answer to the requester rests on it."""
+
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, related_name="searches")
+    searched_at = models.DateTimeField()
+    searched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    groups = models.ManyToManyField(ChatGroup, related_name="+")
+    found = models.TextField("what was found")
+    copied_to = models.TextField("what was copied, and where to", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-searched_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Search for {self.hold}"
