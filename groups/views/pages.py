@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from groups import sections
 from groups.access import get_group_for_user, is_dpo, runs
 from groups.selectors import groups_of
 from portal.access import AuthenticatedRequest
@@ -32,6 +33,8 @@ def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "members": members,
             "externals": externals,
             "member_total": len(members) + len(externals),
+            "top_sections": sections.build(sections.TOP, request, group),
+            "main_sections": sections.build(sections.MAIN, request, group),
             "submissions": list(group.submissions.select_related("submitted_by", "decided_by")),
         },
     )
