@@ -184,7 +184,9 @@ class _People:
         try:
             return self.by_local[local]
         except KeyError:
-            raise ValueError(f"The chat-group demo needs the demo person {_email(local)}.") from None
+            raise ValueError(
+                f"The chat-group demo needs the demo person {_email(local)}."
+            ) from None
 
 
 def _group(plan: Plan, people: _People, *, status: str, approved_at: datetime | None, **extra):
@@ -312,9 +314,7 @@ def _history(
                     cycle=cycle,
                     user=people[local],
                     confirmed_at=confirmed_at if confirms else None,
-                    confirmed_via=(
-                        ("email_link" if roll % 3 else "portal") if confirms else ""
-                    ),
+                    confirmed_via=(("email_link" if roll % 3 else "portal") if confirms else ""),
                 )
             )
         ClearDownPrompt.objects.bulk_create(prompts)
@@ -344,8 +344,7 @@ def _partners(people: _People, dpo: User, now: datetime) -> tuple[ChatGroup, int
     Concern.objects.create(
         group=group,
         kind=Concern.Kind.WRONG_CONTENT,
-        details="A victim's first name and the street they live on were posted to arrange a "
-        "visit.",
+        details="A victim's first name and the street they live on were posted to arrange a visit.",
         raised_by=people["grace.lin"],
         raised_at=now - timedelta(days=2),
     )

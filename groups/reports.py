@@ -17,6 +17,7 @@ confirmed (the chat was cleared; lateness is the reminders' business).
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
@@ -206,7 +207,7 @@ def persistent_non_confirmers(now: datetime) -> _NonConfirmerRows:
     return _NonConfirmerRows(query)
 
 
-def admins_not_confirming(now: datetime) -> QuerySet[ClearDownCycle]:
+def admins_not_confirming(now: datetime) -> QuerySet[Any, dict[str, Any]]:
     """(group, prompter) pairs with prompted cycles past their deadline in the last four weeks
     whose prompt the prompter never confirmed posting: how many of how many, and the latest.
     Withdrawn cycles are left out (a hold stopped them). One query; slice for a page."""
@@ -281,7 +282,11 @@ def monthly_chart(months: list[Month]) -> dict:
     """What portal/_chart.html draws for the monthly series."""
     return bar_chart(
         [
-            Bar(m.label, m.rate.percent or 0, f"{m.rate.percent}%" if m.rate.asked else "nobody asked")
+            Bar(
+                m.label,
+                m.rate.percent or 0,
+                f"{m.rate.percent}%" if m.rate.asked else "nobody asked",
+            )
             for m in months
         ],
         measure="per cent of clear-down prompts confirmed",

@@ -16,9 +16,7 @@ ROUTES = {
     "groups:group": Entry(get=_member_or_dpo, post=_member_or_dpo, model=ChatGroup),
     # reports: the DPO's pages (read only: a POST is not allowed even for them).
     "groups:overview": Entry(get=only(*DPO, answer=200), post=only(*DPO, answer=405)),
-    "groups:as_at": Entry(
-        get=only(*DPO, answer=200), post=only(*DPO, answer=405), model=ChatGroup
-    ),
+    "groups:as_at": Entry(get=only(*DPO, answer=200), post=only(*DPO, answer=405), model=ChatGroup),
 }
 
 

@@ -45,7 +45,8 @@ def text(answer) -> str:
 @pytest.fixture
 def people():
     return {
-        name: UserFactory(full_name=name) for name in ("Ada Admin", "Lee Late", "Kim New", "Pat Gone")
+        name: UserFactory(full_name=name)
+        for name in ("Ada Admin", "Lee Late", "Kim New", "Pat Gone")
     }
 
 
@@ -125,7 +126,8 @@ def test_the_record_places_each_change_on_the_uk_day_across_the_clock_change(gro
     assert _names(record.joined) == ["Kim New"]
     assert _names(record.left) == ["Pat Gone"]
     assert [h.reference for h in record.holds] == ["FOI-2026-0031"]
-    assert record.cycle is not None and record.cycle.withdrawn_at is not None
+    assert record.cycle is not None
+    assert record.cycle.withdrawn_at is not None
     assert _names([p for p in record.confirmed]) == ["Ada Admin"]
     # The next day Lee has gone; the hold is still open.
     after = group_as_at(group, CLOCKS_GO_FORWARD + timedelta(days=1))
@@ -144,12 +146,14 @@ def test_the_page_says_it_in_sentences_in_uk_time(client, dpo, group):
     assert "from 29 March 2026, 00:00 to 30 March 2026, 00:00" in page
     assert "Kim New was added at 23:30" in page
     assert "Pat Gone was removed at 11:00 (“Moved to another team.”)" in page
-    assert "placed 29 March 2026, 10:00" in page and "released 2 April 2026, 13:00" in page
+    assert "placed 29 March 2026, 10:00" in page
+    assert "released 2 April 2026, 13:00" in page
     assert "The period from 23 March 2026, 10:00 to 30 March 2026, 10:00" in page
     assert "was prompted" in page
     assert "The prompt was withdrawn at 29 March 2026, 10:00" in page
     assert "Ada Admin, at 24 March 2026, 12:00, through the portal" in page
-    assert "These did not confirm" in page and "Lee Late" in page
+    assert "These did not confirm" in page
+    assert "Lee Late" in page
     assert "Print this record" in page
 
 
@@ -175,7 +179,8 @@ def test_a_suspension_in_the_audit_trail_ends_the_approval_from_that_day(client,
     suspended = group_as_at(group, today)
     before = group_as_at(group, today - timedelta(days=1))
 
-    assert not suspended.approved and suspended.status is not None
+    assert not suspended.approved
+    assert suspended.status is not None
     assert suspended.status.reason == "Operational detail was posted."
     assert [c.label for c in suspended.changes_that_day] == ["Suspended"]
     assert before.approved
@@ -220,9 +225,7 @@ def test_skipped_and_missed_periods_say_why_nobody_was_asked(client, dpo, group)
         ("", "Enter the date to look at the group on."),
     ],
 )
-def test_a_date_outside_the_groups_life_is_refused_with_what_to_do(
-    client, dpo, group, on, message
-):
+def test_a_date_outside_the_groups_life_is_refused_with_what_to_do(client, dpo, group, on, message):
     client.force_login(dpo)
 
     answer = client.get(reverse("groups:as_at", args=[group.pk]), {"on": on})

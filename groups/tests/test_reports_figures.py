@@ -2,9 +2,9 @@
 by hand: rates, persistent non-confirmers, admins not confirming, and the monthly series."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from groups.models import ClearDownCycle, Membership
 from groups.reports import (
@@ -24,7 +24,8 @@ from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.make_aware(datetime(2026, 11, 18, 12, 0))
+UK = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UK)
 
 
 def period(group, weeks_ago: float, answers: dict, **fields) -> ClearDownCycle:
@@ -117,13 +118,13 @@ def test_a_persistent_non_confirmer_missed_three_of_their_last_four_prompts(grou
     assert [m.name for m in group_rates(group, NOW).persistent] == ["Ben"]
 
 
-def test_withdrawn_prompts_and_leavers_do_not_make_anyone_a_persistent_non_confirmer(
-    group, people
-):
+def test_withdrawn_prompts_and_leavers_do_not_make_anyone_a_persistent_non_confirmer(group, people):
     ann, ben = people["Ann"], people["Ben"]
     hold = HoldFactory(groups=[group])
     for weeks in (4, 3, 2, 1):
-        withdrawn = {"withdrawn_at": NOW - timedelta(weeks=weeks), "hold": hold} if weeks < 4 else {}
+        withdrawn = (
+            {"withdrawn_at": NOW - timedelta(weeks=weeks), "hold": hold} if weeks < 4 else {}
+        )
         period(group, weeks, {ann: False}, **withdrawn)
     for weeks in (8, 7, 6):
         period(group, weeks, {ben: False})
@@ -167,9 +168,11 @@ def test_admins_not_confirming_are_those_with_unposted_prompts_in_the_last_four_
 def test_the_monthly_series_counts_each_uk_month_and_shows_empty_months(group, people):
     ann, ben = people["Ann"], people["Ben"]
     # 00:30 on 1 October in UK time (BST) is 23:30 UTC on 30 September: it belongs to October.
-    october_first = timezone.make_aware(datetime(2026, 10, 1, 0, 30))
+    october_first = datetime(2026, 10, 1, 0, 30, tzinfo=UK)
     cycle = ClearDownCycleFactory(group=group, opens_at=october_first)
-    ClearDownPromptFactory(cycle=cycle, user=ann, confirmed_at=october_first, confirmed_via="portal")
+    ClearDownPromptFactory(
+        cycle=cycle, user=ann, confirmed_at=october_first, confirmed_via="portal"
+    )
     ClearDownPromptFactory(cycle=cycle, user=ben)
     period(group, 1, {ann: True, ben: True})  # November
 
