@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Membership
 from portal.lib.charts import Bar, bar_chart
@@ -236,7 +236,8 @@ class Month:
 
     @property
     def label(self) -> str:
-        return self.first_day.strftime("%b %Y")
+        """November 2026: the portal's one way of writing a month."""
+        return formats.date_format(self.first_day, "YEAR_MONTH_FORMAT")
 
 
 def _month_starts(today: date, months: int) -> list[date]:
