@@ -2,10 +2,12 @@
 
 from django.urls import reverse
 
-from groups import access
+from groups import access, sections
+from groups.demo import load_groups_demo
 from groups.events import GroupEmail, GroupEvent
+from groups.views.rates import rates_section
 from portal.access import is_signed_in
-from portal.registry import MenuEntry, ObjectKind, registry
+from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
 
 
 def _group_page(pk: str) -> str:
@@ -21,3 +23,12 @@ def register() -> None:
     registry.register_object_kind(
         ObjectKind("groups.chatgroup", "Chat group", url=_group_page, allowed=access.is_dpo)
     )
+    # --- reports: the DPO's overview, the rates on a group's page, the demo ---
+    # The overview belongs in the "Data protection" menu section (added by the register's part
+    # at merge); ADMINISTRATION until then.
+    registry.register_menu(
+        MenuEntry("Chat groups overview", "groups:overview", access.is_dpo, Section.ADMINISTRATION)
+    )
+    if rates_section not in sections.MAIN:
+        sections.MAIN.append(rates_section)
+    registry.register_demo_loader(DemoLoader("groups", load_groups_demo, order=20))

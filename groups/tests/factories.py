@@ -16,8 +16,11 @@ from groups.models import (
     ClearDownPrompt,
     Concern,
     ExternalMember,
+    Hold,
+    HoldNotice,
     Membership,
     Platform,
+    Review,
     Submission,
 )
 from portal.tests.factories import UserFactory
@@ -137,3 +140,44 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     kind = Concern.Kind.WRONG_CONTENT
     details = "A photo of a custody record was posted on Tuesday."
     raised_by = factory.SubFactory(UserFactory)
+
+
+# --- reports: holds, notices and reviews for scenes ---
+
+
+class HoldFactory(factory.django.DjangoModelFactory):
+    """An open FOI hold placed a day ago; `groups=[...]` names the groups it covers."""
+
+    class Meta:
+        model = Hold
+        skip_postgeneration_save = True
+
+    kind = Hold.Kind.FOI
+    reference = factory.Sequence(lambda n: f"FOI-2026-{n:04d}")
+    request_received_on = factory.LazyFunction(timezone.localdate)
+    placed_by = factory.SubFactory(UserFactory)
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*extracted)
+
+
+class HoldNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HoldNotice
+
+    hold = factory.SubFactory(HoldFactory)
+    user = factory.SubFactory(UserFactory)
+    issued_at = factory.SelfAttribute("hold.placed_at")
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    group = factory.SubFactory(ChatGroupFactory, approved=True)
+    reviewed_by = factory.SelfAttribute("group.admin")
+    purpose_holds = True
+    membership_right = True

@@ -14,10 +14,13 @@ _member_or_dpo = either(owner_only(200), only(*DPO, answer=200, others=404), unl
 ROUTES = {
     "groups:mine": Entry(get=everyone(200), post=everyone(200)),
     "groups:group": Entry(get=_member_or_dpo, post=_member_or_dpo, model=ChatGroup),
+    # reports: the DPO's pages (read only: a POST is not allowed even for them).
+    "groups:overview": Entry(get=only(*DPO, answer=200), post=only(*DPO, answer=405)),
+    "groups:as_at": Entry(get=only(*DPO, answer=200), post=only(*DPO, answer=405), model=ChatGroup),
 }
 
 
 def scene(people: People) -> dict:
     """An approved group run by someone else, with alice as a member."""
     group = ChatGroupFactory(approved=True, members=[people.owner])
-    return {"groups:group": {"pk": group.pk}}
+    return {"groups:group": {"pk": group.pk}, "groups:as_at": {"pk": group.pk}}
