@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groups.views import pages
+from groups.views import holds, pages
 
 app_name = "groups"
 
@@ -8,4 +8,20 @@ urlpatterns = [
     # Everyone signed in: their own groups, and the page of a group they may see.
     path("", pages.my_groups, name="mine"),
     path("<int:pk>/", pages.group_detail, name="group"),
+]
+
+# Holds: the DPO's pages, and the notice each person acknowledges.
+urlpatterns += [
+    path("holds/", holds.hold_list, name="holds"),
+    path("holds/new/", holds.hold_place_view, name="hold_place"),
+    path("holds/<int:pk>/", holds.hold_detail, name="hold"),
+    path("holds/<int:pk>/reissue/", holds.hold_reissue_view, name="hold_reissue"),
+    path("holds/<int:pk>/searches/", holds.hold_search_view, name="hold_search"),
+    path("holds/<int:pk>/release/", holds.hold_release_view, name="hold_release"),
+    path("holds/notices/<int:pk>/", holds.hold_notice, name="hold_notice"),
+    path(
+        "holds/notices/<int:pk>/acknowledge/",
+        holds.hold_notice_acknowledge_view,
+        name="hold_notice_acknowledge",
+    ),
 ]
