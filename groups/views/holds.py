@@ -4,7 +4,7 @@ the searches made for them; the person a notice was sent to reads and acknowledg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -43,7 +43,8 @@ def hold_list(request: AuthenticatedRequest) -> HttpResponse:
                 "notices", filter=Q(notices__acknowledged_at__isnull=False), distinct=True
             ),
         )
-        .order_by(Q(released_at__isnull=True).desc(), "-placed_at", "-pk")
+        .annotate(is_open=ExpressionWrapper(Q(released_at__isnull=True), BooleanField()))
+        .order_by("-is_open", "-placed_at", "-pk")
     )
     page = Paginator(holds, 25).get_page(request.GET.get("page"))
     return render(request, "groups/holds/list.html", {"page": page})
