@@ -26,7 +26,9 @@ def register() -> None:
     # Holds: the DPO's list, the banner at the top of a held group's page, and where the
     # notices' buttons and the trail's hold events lead.
     registry.register_menu(
-        MenuEntry("Chat group holds", "groups:holds", access.is_dpo, Section.ADMINISTRATION, order=40)
+        MenuEntry(
+            "Chat group holds", "groups:holds", access.is_dpo, Section.ADMINISTRATION, order=40
+        )
     )
     sections.TOP.append(hold_section)
     registry.register_link_labels({"groups:hold_notice": "Read and acknowledge the notice"})

@@ -32,9 +32,11 @@ def groups_of(user: User):
 
 def data_protection_officers():
     """The DPO and deputy who still work here: they are told what nobody else can deal with."""
-    return User.objects.filter(
-        is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO]
-    ).distinct().order_by("pk")
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def open_notices_for(user: User):

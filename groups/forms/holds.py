@@ -94,7 +94,9 @@ class HoldPlaceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = holdable_groups().order_by("name", "pk")
+        groups_field = self.fields["groups"]
+        assert isinstance(groups_field, forms.ModelMultipleChoiceField)
+        groups_field.queryset = holdable_groups().order_by("name", "pk")
         self.fields["request_received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_request_received_on(self):
@@ -104,7 +106,8 @@ class HoldPlaceForm(forms.Form):
         return day
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         covers = data.get("covers")
         if covers == self.GROUPS:
             data["person"] = None
@@ -190,7 +193,9 @@ class HoldSearchForm(forms.Form):
     def __init__(self, *args, hold: Hold, **kwargs):
         kwargs.setdefault("auto_id", "id_search_%s")
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = hold.groups.order_by("name", "pk")
+        groups_field = self.fields["groups"]
+        assert isinstance(groups_field, forms.ModelMultipleChoiceField)
+        groups_field.queryset = hold.groups.order_by("name", "pk")
 
     def clean_searched_at(self):
         at = self.cleaned_data["searched_at"]

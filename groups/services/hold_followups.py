@@ -113,9 +113,7 @@ def hold_notices_remind(*, now: datetime, result: FollowUpResult | None = None) 
     return result
 
 
-def hold_notices_escalate(
-    *, now: datetime, result: FollowUpResult | None = None
-) -> FollowUpResult:
+def hold_notices_escalate(*, now: datetime, result: FollowUpResult | None = None) -> FollowUpResult:
     result = result or FollowUpResult()
     due = _pending().filter(escalated_at__isnull=True, reminded_at__lte=now - ESCALATE_AFTER)
     dpos: list[User] | None = None
@@ -154,9 +152,7 @@ def hold_notices_escalate(
                     )
                 )
         notifications_queue_many(messages=messages)
-        audit_record(
-            verb=GroupEvent.HOLD_NOTICES_ESCALATED, changes={"notices": pks, "told": told}
-        )
+        audit_record(verb=GroupEvent.HOLD_NOTICES_ESCALATED, changes={"notices": pks, "told": told})
         result.escalated += len(rows)
 
     in_locked_batches(

@@ -61,14 +61,19 @@ def covered_groups(
     users = set(user_ids)
     held = list(
         Hold.groups.through.objects.filter(hold_id__in=list(hold_ids)).values_list(
-            "hold_id", "chatgroup_id", "chatgroup__name", "chatgroup__admin_id",
+            "hold_id",
+            "chatgroup_id",
+            "chatgroup__name",
+            "chatgroup__admin_id",
             "chatgroup__deputy_id",
         )
     )
     in_group: dict[int, set[int]] = defaultdict(set)
-    for user_id, group_id in Membership.objects.current().filter(
-        user_id__in=users, group_id__in={row[1] for row in held}
-    ).values_list("user_id", "group_id"):
+    for user_id, group_id in (
+        Membership.objects.current()
+        .filter(user_id__in=users, group_id__in={row[1] for row in held})
+        .values_list("user_id", "group_id")
+    ):
         in_group[group_id].add(user_id)
     found: dict[tuple[int, int], list[str]] = defaultdict(list)
     for hold_id, group_id, name, admin_id, deputy_id in held:
@@ -236,9 +241,7 @@ def hold_notices_for_joiner(
 
 
 @transaction.atomic
-def hold_notice_acknowledge(
-    *, notice: HoldNotice, by: User, ip: str | None = None
-) -> HoldNotice:
+def hold_notice_acknowledge(*, notice: HoldNotice, by: User, ip: str | None = None) -> HoldNotice:
     """The person confirms they have read the notice. Once: a second time is refused with
     when they did."""
     if by.pk != notice.user_id:

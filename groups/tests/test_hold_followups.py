@@ -92,9 +92,9 @@ def test_a_line_manager_who_has_left_is_passed_over_for_the_dpo(hold, alice, bob
     hold_notices_sweep(now=timezone.now() + REMIND_AFTER + ESCALATE_AFTER)
     notice = hold.notices.get(user=alice)
     assert set(
-        _escalations().filter(dedup_key__startswith=f"hold-escalated:{notice.pk}:").values_list(
-            "recipient", flat=True
-        )
+        _escalations()
+        .filter(dedup_key__startswith=f"hold-escalated:{notice.pk}:")
+        .values_list("recipient", flat=True)
     ) == {dpo.pk}
 
 
@@ -119,7 +119,8 @@ def test_a_released_hold_is_not_followed_up(hold, dpo):
     hold_release(hold=hold, reason="Investigation closed with no case to answer.", by=dpo)
     result = hold_notices_sweep(now=timezone.now() + REMIND_AFTER + ESCALATE_AFTER * 2)
     assert (result.reminded, result.escalated) == (0, 0)
-    assert not _reminders().exists() and not _escalations().exists()
+    assert not _reminders().exists()
+    assert not _escalations().exists()
 
 
 def test_a_sweep_back_after_weeks_away_reminds_once_and_escalates_later(hold):

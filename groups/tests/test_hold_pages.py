@@ -78,9 +78,7 @@ def test_a_hold_without_a_reference_is_refused_and_the_form_keeps_what_was_typed
     client, dpo, group
 ):
     client.force_login(dpo)
-    response = client.post(
-        reverse("groups:hold_place"), _form(reference="", groups=[group.pk])
-    )
+    response = client.post(reverse("groups:hold_place"), _form(reference="", groups=[group.pk]))
     assert response.status_code == 400
     assert "a hold without a reference is refused" in response.text
     assert "Messages about the March rota." in response.text
@@ -179,7 +177,8 @@ def test_the_dpo_reissues_records_a_search_and_releases_from_the_hold_page(
     )
     assert response.status_code == 302
     page = client.get(response["Location"])
-    assert "Released" in page.text and "FOI answered on 2 April." in page.text
+    assert "Released" in page.text
+    assert "FOI answered on 2 April." in page.text
     assert "Nine messages about the March rota." in page.text
     assert "Release the hold" not in page.text
 
@@ -213,7 +212,8 @@ def test_the_list_shows_open_holds_first_in_a_fixed_number_of_queries(
     with django_assert_num_queries(LAYOUT_QUERIES + SECOND_STEP + 2):  # the count, the page
         response = client.get(url)
     references = [hold.reference for hold in response.context["page"].object_list]
-    assert len(references) == 25 and "OLD-1" not in references
+    assert len(references) == 25
+    assert "OLD-1" not in references
     last = client.get(url, {"page": 2})
     assert [h.reference for h in last.context["page"].object_list][-1] == "OLD-1"
 
@@ -294,7 +294,8 @@ def test_the_email_link_opens_the_notice_after_signing_in(client, dpo, alice, gr
     notice = _place(dpo, group).notices.get(user=alice)
     email = Notification.objects.get(recipient=alice)
     response = client.get(email.url)
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
     client.force_login(alice)
     assert client.get(email.url).context["notice"] == notice
     assert HoldNotice.objects.get(pk=notice.pk).acknowledged_at is None

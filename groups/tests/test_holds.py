@@ -62,7 +62,11 @@ def test_a_hold_sends_every_member_admin_and_deputy_one_notice_at_once(dpo, alic
     hold = _place(dpo, groups=[first, second])
 
     assert _notices_to(hold) == {
-        first.admin.email, second.admin.email, deputy.email, alice.email, bob.email,
+        first.admin.email,
+        second.admin.email,
+        deputy.email,
+        alice.email,
+        bob.email,
         charlie.email,
     }
     email = Notification.objects.get(dedup_key=hold_notice_key(hold.notices.get(user=alice).pk))
@@ -112,7 +116,9 @@ def test_a_hold_without_a_reference_is_refused(dpo, group):
 def test_the_database_refuses_a_hold_without_a_reference_too(dpo):
     with pytest.raises(IntegrityError):
         Hold.objects.create(
-            kind=Hold.Kind.FOI, reference="", request_received_on=timezone.localdate(),
+            kind=Hold.Kind.FOI,
+            reference="",
+            request_received_on=timezone.localdate(),
             placed_by=dpo,
         )
 
@@ -161,7 +167,8 @@ def test_placing_a_hold_withdraws_the_prompt_still_open_in_its_groups(dpo, group
     assert open_cycle.outcome == ClearDownCycle.Outcome.PROMPTED  # it was sent; now withdrawn
     for untouched in (closed, other_group):
         untouched.refresh_from_db()
-        assert untouched.hold is None and untouched.withdrawn_at is None
+        assert untouched.hold is None
+        assert untouched.withdrawn_at is None
     assert AuditEvent.objects.get(verb=GroupEvent.HOLD_PLACED).changes["prompts_withdrawn"] == 1
 
 
@@ -212,7 +219,8 @@ def test_reissuing_sends_again_only_to_those_who_have_not_acknowledged(dpo, alic
 
     assert hold_reissue(hold=hold, everyone=False, by=dpo) == 2  # bob and the admin
     assert set(_reissued().values_list("recipient__email", flat=True)) == {
-        bob.email, group.admin.email
+        bob.email,
+        group.admin.email,
     }
     # Each reissue is its own message: a second one is sent too, to everyone this time.
     assert hold_reissue(hold=hold, everyone=True, by=dpo) == 3
@@ -236,8 +244,12 @@ def test_a_search_is_recorded_on_the_hold(dpo, alice, group):
     hold = _place(dpo, groups=[group])
     at = timezone.now() - timedelta(hours=2)
     search = hold_search_record(
-        hold=hold, searched_at=at, searched_by=alice, groups=[group],
-        found="Nine messages about the March rota.", copied_to="FOI case file FOI-2026-0142",
+        hold=hold,
+        searched_at=at,
+        searched_by=alice,
+        groups=[group],
+        found="Nine messages about the March rota.",
+        copied_to="FOI case file FOI-2026-0142",
         by=dpo,
     )
     assert (search.searched_at, search.searched_by, search.recorded_by) == (at, alice, dpo)
@@ -251,13 +263,21 @@ def test_a_search_of_groups_the_hold_does_not_cover_or_in_the_future_is_refused(
     hold = _place(dpo, groups=[group])
     with pytest.raises(HoldRefused, match="Choose groups this hold covers"):
         hold_search_record(
-            hold=hold, searched_at=timezone.now(), searched_by=dpo,
-            groups=[ChatGroupFactory(approved=True)], found="Nothing.", by=dpo,
+            hold=hold,
+            searched_at=timezone.now(),
+            searched_by=dpo,
+            groups=[ChatGroupFactory(approved=True)],
+            found="Nothing.",
+            by=dpo,
         )
     with pytest.raises(HoldRefused, match="in the future"):
         hold_search_record(
-            hold=hold, searched_at=timezone.now() + timedelta(hours=1), searched_by=dpo,
-            groups=[group], found="Nothing.", by=dpo,
+            hold=hold,
+            searched_at=timezone.now() + timedelta(hours=1),
+            searched_by=dpo,
+            groups=[group],
+            found="Nothing.",
+            by=dpo,
         )
     assert not HoldSearch.objects.exists()
 
@@ -268,7 +288,8 @@ def test_releasing_a_hold_tells_everyone_clear_downs_resume(dpo, alice, bob, gro
     hold_release(hold=hold, reason="FOI answered on 2 April; review period over.", by=dpo)
 
     hold.refresh_from_db()
-    assert hold.released_by == dpo and hold.released_at is not None
+    assert hold.released_by == dpo
+    assert hold.released_at is not None
     assert not hold.notices.filter(release_sent_at__isnull=True).exists()
     email = Notification.objects.get(dedup_key=hold_release_key(hold.notices.get(user=alice).pk))
     assert email.subject.endswith("clear-downs resume")
@@ -329,4 +350,3 @@ def test_someone_who_joins_a_held_group_gets_the_notice_once(dpo, charlie, group
 def test_joining_a_group_that_is_not_held_issues_nothing(alice, group):
     assert hold_notices_for_joiner(group=group, user=alice, by=None) == []
     assert not AuditEvent.objects.filter(verb=GroupEvent.HOLD_NOTICES_ISSUED).exists()
-

@@ -23,8 +23,8 @@ from groups.services.holds import (
     covered_groups,
     hold_notice_acknowledge,
     hold_place,
-    hold_release,
     hold_reissue,
+    hold_release,
     hold_search_record,
 )
 from portal.access import AuthenticatedRequest, access_required, client_ip
@@ -79,8 +79,9 @@ def hold_place_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "groups/holds/place.html", {"form": form}, status=status)
 
 
-def _hold_page(request, hold: Hold, *, search_form=None, reissue_form=None, release_form=None,
-               status=200) -> HttpResponse:
+def _hold_page(
+    request, hold: Hold, *, search_form=None, reissue_form=None, release_form=None, status=200
+) -> HttpResponse:
     notices = list(hold.notices.select_related("user", "user__department"))
     searches = list(
         hold.searches.select_related("searched_by", "recorded_by").prefetch_related("groups")
@@ -165,7 +166,9 @@ def hold_release_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             hold_release(
-                hold=hold, reason=form.cleaned_data["reason"], by=request.user,
+                hold=hold,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
                 ip=client_ip(request),
             )
         except HoldRefused as refusal:
