@@ -113,7 +113,17 @@ def _issue(*, hold: Hold, people: dict[int, User], now: datetime) -> list[HoldNo
         for pk, person in sorted(people.items())
         if pk not in have
     ]
-    notices = HoldNotice.objects.bulk_create(new)
+    if not new:
+        return []
+    # A member added while the hold is being placed is issued a notice by both paths at once:
+    # the database keeps one (ON CONFLICT DO NOTHING, waiting for the other to commit), and
+    # only the path whose row it is sends the email. Ours are the rows stamped with our `now`.
+    HoldNotice.objects.bulk_create(new, ignore_conflicts=True)
+    notices = list(
+        hold.notices.filter(user_id__in=[n.user_id for n in new], issued_at=now)
+        .select_related("user")
+        .order_by("pk")
+    )
     groups = covered_groups([hold.pk], [n.user_id for n in notices])
     notifications_queue_many(
         messages=[
