@@ -6,7 +6,7 @@ same test."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from groups.models import ChatGroup
+from groups.models import ChatGroup, Hold, HoldNotice
 from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
@@ -54,3 +54,24 @@ def get_group_for_dpo(user: User, pk: int) -> ChatGroup:
     if not is_dpo(user):
         raise Http404("No such chat group.")
     return get_group_for_user(user, pk)
+
+
+# ---- Holds -------------------------------------------------------------------------------
+
+
+def get_hold_for_dpo(user: User, pk: int) -> Hold:
+    """A hold, for the DPO and deputy (its pages are theirs alone: anyone else 403)."""
+    if not is_dpo(user):
+        raise PermissionDenied
+    try:
+        return Hold.objects.select_related("placed_by", "released_by", "person").get(pk=pk)
+    except Hold.DoesNotExist:
+        raise Http404("No such hold.") from None
+
+
+def get_notice_for_user(user: User, pk: int) -> HoldNotice:
+    """A notice not to delete, for the person it was sent to; anyone else: 404."""
+    try:
+        return HoldNotice.objects.select_related("hold").get(pk=pk, user_id=user.pk)
+    except HoldNotice.DoesNotExist:
+        raise Http404("No such notice.") from None

@@ -3,7 +3,15 @@ pages and services, which write the audit trail; here the system administrator c
 
 from django.contrib import admin
 
-from groups.models import ChatGroup, ClearDownCycle, Concern, Membership, Submission
+from groups.models import (
+    ChatGroup,
+    ClearDownCycle,
+    Concern,
+    Hold,
+    HoldNotice,
+    Membership,
+    Submission,
+)
 from portal.lib.admin import ReadOnlyAdmin
 
 
@@ -41,3 +49,17 @@ class ConcernAdmin(ReadOnlyAdmin):
     list_display = ["pk", "group", "kind", "raised_at", "resolved_at"]
     list_filter = ["kind"]
     list_select_related = ["group"]
+
+
+# Holds: looked at here, placed and released only through the DPO's pages (audited).
+@admin.register(Hold)
+class HoldAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "kind", "placed_at", "released_at"]
+    list_filter = ["kind"]
+    search_fields = ["reference"]
+
+
+@admin.register(HoldNotice)
+class HoldNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["hold", "user", "issued_at", "acknowledged_at", "escalated_at"]
+    list_select_related = ["hold", "user"]

@@ -38,6 +38,18 @@ class GroupEvent(TextChoices):
     # Concerns
     CONCERN_RAISED = "chat_group.concern_raised", "Concern about a chat group raised"
     CONCERN_RESOLVED = "chat_group.concern_resolved", "Concern about a chat group dealt with"
+    # Holds (FOI, subject access, investigation, litigation)
+    HOLD_PLACED = "chat_hold.placed", "Hold placed on chat groups: nothing may be deleted"
+    HOLD_NOTICES_ISSUED = "chat_hold.notices_issued", "Hold notice sent to someone who joined"
+    HOLD_ACKNOWLEDGED = "chat_hold.acknowledged", "Hold notice acknowledged"
+    HOLD_REISSUED = "chat_hold.reissued", "Hold notices sent again"
+    HOLD_SEARCH_RECORDED = "chat_hold.search_recorded", "Search made for a held request recorded"
+    HOLD_RELEASED = "chat_hold.released", "Hold on chat groups released"
+    HOLD_NOTICES_REMINDED = "chat_hold.reminded", "Hold notice reminders sent"
+    HOLD_NOTICES_ESCALATED = (
+        "chat_hold.escalated",
+        "Unacknowledged hold notices sent to line managers",
+    )
 
 
 class GroupEmail(TextChoices):
@@ -53,3 +65,8 @@ class GroupEmail(TextChoices):
     PROMPT_REMINDER = "groups.prompt_reminder", "Reminder: post the clear-down prompt"
     PROMPT_ESCALATED = "groups.prompt_escalated", "A group's clear-down prompt was not posted"
     CONCERN = "groups.concern", "A concern about a chat group was raised"
+    # Holds
+    HOLD_NOTICE = "groups.hold_notice", "Do not delete anything from your work chat group"
+    HOLD_REMINDER = "groups.hold_reminder", "Reminder: acknowledge the notice not to delete"
+    HOLD_ESCALATED = "groups.hold_escalated", "Someone has not acknowledged a notice not to delete"
+    HOLD_RELEASED = "groups.hold_released", "A hold is released: clear-downs resume"

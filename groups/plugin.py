@@ -5,6 +5,7 @@ from django.urls import reverse
 from groups import access, sections
 from groups.demo import load_groups_demo
 from groups.events import GroupEmail, GroupEvent
+from groups.holds_section import hold_section
 from groups.views.rates import rates_section
 from portal.access import is_signed_in
 from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
@@ -32,3 +33,21 @@ def register() -> None:
     if rates_section not in sections.MAIN:
         sections.MAIN.append(rates_section)
     registry.register_demo_loader(DemoLoader("groups", load_groups_demo, order=20))
+
+    # Holds: the DPO's list, the banner at the top of a held group's page, and where the
+    # notices' buttons and the trail's hold events lead.
+    registry.register_menu(
+        MenuEntry(
+            "Chat group holds", "groups:holds", access.is_dpo, Section.ADMINISTRATION, order=40
+        )
+    )
+    sections.TOP.append(hold_section)
+    registry.register_link_labels({"groups:hold_notice": "Read and acknowledge the notice"})
+    registry.register_object_kind(
+        ObjectKind("groups.hold", "Chat group hold", url=_hold_page, allowed=access.is_dpo)
+    )
+    registry.register_object_kind(ObjectKind("groups.holdnotice", "Notice not to delete"))
+
+
+def _hold_page(pk: str) -> str:
+    return reverse("groups:hold", args=[pk])

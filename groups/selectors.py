@@ -2,8 +2,9 @@
 
 from django.db.models import Count, Q
 
-from groups.models import ChatGroup, Membership
+from groups.models import ChatGroup, HoldNotice, Membership
 from portal.models import User
+from portal.roles import Role
 
 
 def groups_of(user: User):
@@ -23,4 +24,29 @@ def groups_of(user: User):
         .select_related("admin", "deputy")
         .annotate(member_count=Count("memberships", filter=Q(memberships__removed_at__isnull=True)))
         .order_by("name", "pk")
+    )
+
+
+# ---- Holds -------------------------------------------------------------------------------
+
+
+def data_protection_officers():
+    """The DPO and deputy who still work here: they are told what nobody else can deal with."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def open_notices_for(user: User):
+    """The notices not to delete that a person has not yet acknowledged, under holds still
+    open, oldest first, each with its hold: what the person's dashboard asks them to do. One
+    query."""
+    return (
+        HoldNotice.objects.filter(
+            user_id=user.pk, acknowledged_at__isnull=True, hold__released_at__isnull=True
+        )
+        .select_related("hold")
+        .order_by("issued_at", "pk")
     )

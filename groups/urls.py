@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groups.views import pages
+from groups.views import holds, pages
 from groups.views import reports as report_views
 
 app_name = "groups"
@@ -12,4 +12,20 @@ urlpatterns = [
     # The DPO: the overview of the register, and a group as at a date (reports).
     path("overview/", report_views.overview, name="overview"),
     path("<int:pk>/as-at/", report_views.as_at, name="as_at"),
+]
+
+# Holds: the DPO's pages, and the notice each person acknowledges.
+urlpatterns += [
+    path("holds/", holds.hold_list, name="holds"),
+    path("holds/new/", holds.hold_place_view, name="hold_place"),
+    path("holds/<int:pk>/", holds.hold_detail, name="hold"),
+    path("holds/<int:pk>/reissue/", holds.hold_reissue_view, name="hold_reissue"),
+    path("holds/<int:pk>/searches/", holds.hold_search_view, name="hold_search"),
+    path("holds/<int:pk>/release/", holds.hold_release_view, name="hold_release"),
+    path("holds/notices/<int:pk>/", holds.hold_notice, name="hold_notice"),
+    path(
+        "holds/notices/<int:pk>/acknowledge/",
+        holds.hold_notice_acknowledge_view,
+        name="hold_notice_acknowledge",
+    ),
 ]

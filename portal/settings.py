@@ -401,6 +401,13 @@ CELERY_BEAT_SCHEDULE = {
     # Daily: records past their retention period are disposed of. The cut-off is worked out
     # from the time of each run, so a run missed or repeated disposes of nothing twice.
     "retention-sweep": {"task": "portal.tasks.retention_dispose_task", "schedule": 86400.0},
+    # Every fifteen minutes: hold notices on chat groups nobody has acknowledged are reminded
+    # (after a day) and escalated to the line manager (two days later). Deleting after a request
+    # arrives is an offence, so a notice left unread is chased within the quarter hour.
+    "groups-hold-notices-sweep": {
+        "task": "groups.tasks.hold_notices_sweep_task",
+        "schedule": 900.0,
+    },
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -1,0 +1,13 @@
+"""Thin Celery tasks for the chat-group register: each calls a service and is safe to run
+twice. Each is named after the service it runs, with `_task`."""
+
+from celery import shared_task
+
+from groups.services.hold_followups import hold_notices_sweep
+
+
+@shared_task(ignore_result=True)
+def hold_notices_sweep_task() -> dict:
+    """Beat, every fifteen minutes: remind, then escalate, hold notices nobody has
+    acknowledged. Safe to run twice; catches up once after the scheduler was down."""
+    return vars(hold_notices_sweep())
