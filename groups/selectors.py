@@ -1,9 +1,10 @@
 """Reads of the register that pages share or that are not obvious."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from groups.models import ChatGroup, Membership
+from groups.models import ChatGroup, ExternalMember, Membership
 from portal.models import User
+from portal.roles import Role
 
 
 def groups_of(user: User):
@@ -24,3 +25,23 @@ def groups_of(user: User):
         .annotate(member_count=Count("memberships", filter=Q(memberships__removed_at__isnull=True)))
         .order_by("name", "pk")
     )
+
+
+# --- Membership, leavers, reviews and concerns (the members part) ---
+
+
+def data_protection_officers() -> QuerySet[User]:
+    """The DPO and deputy DPO, who are told of concerns, leavers who ran a group and overdue
+    reviews. One query."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def group_size(group: ChatGroup) -> int:
+    """How many people are in the group now: staff and people from outside. One query."""
+    staff = Membership.objects.filter(group=group, removed_at__isnull=True).values("pk")
+    externals = ExternalMember.objects.filter(group=group, removed_at__isnull=True).values("pk")
+    return staff.union(externals, all=True).count()

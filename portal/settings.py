@@ -401,6 +401,13 @@ CELERY_BEAT_SCHEDULE = {
     # Daily: records past their retention period are disposed of. The cut-off is worked out
     # from the time of each run, so a run missed or repeated disposes of nothing twice.
     "retention-sweep": {"task": "portal.tasks.retention_dispose_task", "schedule": 86400.0},
+    # Every six hours: chat-group admins reminded of a review falling due, and the DPO told of
+    # one overdue, once each per review date. Reviews are months apart, so a few hours' delay
+    # is nothing, and four runs a day mean a restart never makes one a day late.
+    "chat-group-reviews-sweep": {
+        "task": "groups.tasks.chat_group_reviews_remind_task",
+        "schedule": 21600.0,
+    },
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -1,0 +1,53 @@
+"""The deduplication keys of the messages the chat-group register sends, in one place.
+
+Each key names the object and the slot it is for, so a message is never queued twice: a sweep
+run twice, or a service retried, finds its key used and sends nothing. The `:` after each id
+keeps group 12's keys apart from group 123's.
+"""
+
+from datetime import UTC, datetime
+
+# --- Membership, leavers, reviews and concerns (the members part) ---
+
+
+def _instant(at: datetime) -> str:
+    # To the microsecond: two changes a moment apart must not share a key.
+    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
+
+
+def rules_key(membership_id: int) -> str:
+    """The group's purpose and rules, once per membership (someone who leaves and is added
+    again is a new membership, and is sent them again)."""
+    return f"groups-rules:{membership_id}"
+
+
+def leaver_remove_key(membership_id: int) -> str:
+    """Asking the admin (or deputy) to take a leaver out of the chat itself: once per membership
+    ended because they left."""
+    return f"groups-leaver-remove:{membership_id}"
+
+
+def needs_admin_key(group_id: int, leaver_id: int, dpo_id: int) -> str:
+    """Asking each DPO and deputy DPO to name a new admin, once per admin who left."""
+    return f"groups-needs-admin:{group_id}:{leaver_id}:{dpo_id}"
+
+
+def admin_named_key(group_id: int, admin_id: int, at: datetime) -> str:
+    """Telling someone they are now a group's admin: once per time they were named."""
+    return f"groups-admin-named:{group_id}:{admin_id}:{_instant(at)}"
+
+
+def review_due_key(group_id: int, review_due_at: datetime, admin_id: int) -> str:
+    """Reminding the admin a review falls due: once per review date (a review done sets the
+    next date, which earns its own reminder)."""
+    return f"groups-review-due:{group_id}:{_instant(review_due_at)}:{admin_id}"
+
+
+def review_overdue_key(group_id: int, review_due_at: datetime, dpo_id: int) -> str:
+    """Telling each DPO and deputy DPO a review is overdue: once per review date."""
+    return f"groups-review-overdue:{group_id}:{_instant(review_due_at)}:{dpo_id}"
+
+
+def concern_key(concern_id: int, recipient: str) -> str:
+    """A concern to each DPO (a person's id, or a mailbox's address), once."""
+    return f"groups-concern:{concern_id}:{recipient}"
