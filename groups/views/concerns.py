@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 @login_required
 def concern_about_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_user(request.user, pk)
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         concern = concern_raise(
             by=request.user,
@@ -45,7 +45,7 @@ def concern_about_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def concern_unlisted(request: AuthenticatedRequest) -> HttpResponse:
-    form = UnlistedConcernForm(request.POST or None)
+    form = UnlistedConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             concern = concern_raise(
@@ -102,7 +102,7 @@ def concerns(request: AuthenticatedRequest) -> HttpResponse:
 @access_required(is_dpo, sensitive=True)
 def concern_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     concern = get_concern_for_dpo(request.user, pk)
-    form = ConcernResolveForm(request.POST or None)
+    form = ConcernResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             concern_resolve(

@@ -110,7 +110,7 @@ def members_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def member_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_admin(request.user, pk)
-    form = MemberRemoveForm(request.POST or None)
+    form = MemberRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership_remove(
@@ -190,7 +190,7 @@ def rules(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     them here, once."""
     group = get_group_for_user(request.user, pk)
     membership = own_membership(request.user, group)
-    form = RulesAcknowledgeForm(request.POST or None)
+    form = RulesAcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if membership is None:
             raise PermissionDenied
@@ -217,7 +217,7 @@ def rules(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def admin_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The DPO names a group's new admin."""
     group = get_group_for_dpo(request.user, pk)
-    form = AdminChangeForm(request.POST or None)
+    form = AdminChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             chat_group_admin_change(

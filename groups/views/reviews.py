@@ -25,7 +25,7 @@ def _close_url(pk: int) -> str:
 @login_required
 def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_admin(request.user, pk)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             chat_group_review(
