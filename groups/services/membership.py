@@ -108,8 +108,6 @@ def membership_add(
     )
     if approved:
         notifications_queue_many(messages=[rules_message(m) for m in added])
-    # Holds: someone joining a group under an open hold is told not to delete, on joining.
-    # (Wired at merge: the holds part's hold_notices_for_joiner is called here for each user.)
     return added
 
 
