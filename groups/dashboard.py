@@ -7,7 +7,7 @@ from django.utils import timezone
 from groups.access import is_dpo, runs
 from groups.models import ChatGroup, ClearDownPrompt, HoldNotice, Membership
 from groups.selectors import groups_of
-from groups.services.reviews import review_is_due
+from groups.services.reviews import conducts_review, review_is_due
 from portal.access import AuthenticatedRequest
 from portal.models import User
 from portal.registry import Fragment
@@ -16,12 +16,7 @@ from portal.registry import Fragment
 def _reviews_owed(user: User, groups: list[ChatGroup], now) -> list[ChatGroup]:
     """Groups whose review falls due that this person conducts: the admin, or the deputy while
     the group needs an admin."""
-    return [
-        g
-        for g in groups
-        if review_is_due(g, now)
-        and (g.admin_id == user.pk if not g.needs_admin else g.deputy_id == user.pk)
-    ]
+    return [g for g in groups if review_is_due(g, now) and conducts_review(user, g)]
 
 
 def groups_panel(request: AuthenticatedRequest) -> Fragment:
@@ -144,15 +139,17 @@ def membership_section(request: AuthenticatedRequest, group: ChatGroup) -> Fragm
     )
     now = timezone.now()
     runs_it = runs(request.user, group)
+    review_due = conducts_review(request.user, group) and review_is_due(group, now)
     return "groups/_section_membership.html", {
         "group": group,
         "stats": stats,
         "runs_it": runs_it,
         "may_see_members": runs_it or is_dpo(request.user),
         "is_dpo": is_dpo(request.user),
-        "review_due": runs_it and review_is_due(group, now),
-        "review_overdue": runs_it
-        and review_is_due(group, now)
+        "review_due": review_due,
+        "review_overdue": review_due
         and group.review_due_at is not None
         and group.review_due_at <= now,
+        # Concerns are about groups on the register (a group not on it is named in words).
+        "on_register": group.status in (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED),
     }

@@ -103,6 +103,11 @@ class ReviewSweepResult:
     dpo_told: int = 0
 
 
+def conducts_review(user: User, group: ChatGroup) -> bool:
+    """The admin reviews the group; the deputy does while the group needs an admin."""
+    return user.pk == (group.deputy_id if group.needs_admin else group.admin_id)
+
+
 def _reviewer(group: ChatGroup) -> User | None:
     """The admin, or the deputy while the group needs an admin."""
     person = group.deputy if group.needs_admin else group.admin

@@ -44,7 +44,9 @@ def test_a_leaver_who_ran_one_group_and_was_in_three_others_leaves_all_four(
     assert ran.needs_admin
     # Their own group's deputy is asked to take them out of the chat; each other group's admin.
     own = memberships.get(group=ran)
-    assert Notification.objects.get(dedup_key=leaver_remove_key(own.pk)).recipient == deputy
+    asked = Notification.objects.get(dedup_key=leaver_remove_key(own.pk))
+    assert asked.recipient == deputy
+    assert "remove them from the group in the app now, then confirm" in asked.body_text
     for group in others:
         m = memberships.get(group=group)
         assert Notification.objects.get(dedup_key=leaver_remove_key(m.pk)).recipient == bob
