@@ -12,6 +12,7 @@ from groups.access import get_group_for_admin
 from groups.forms.members import ReviewForm
 from groups.services.reviews import REVIEW_OVERDUE_AFTER, chat_group_review
 from portal.access import AuthenticatedRequest, client_ip
+from portal.lib.sensitive import sensitive_page
 
 
 def _close_url(pk: int) -> str:
@@ -22,6 +23,8 @@ def _close_url(pk: int) -> str:
         return ""
 
 
+# Sensitive: it names who reviewed the group before.
+@sensitive_page
 @login_required
 def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_group_for_admin(request.user, pk)
