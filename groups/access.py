@@ -6,7 +6,7 @@ same test."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from groups.models import ChatGroup, Hold, HoldNotice
+from groups.models import ChatGroup, Concern, ExternalMember, Hold, HoldNotice, Membership
 from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
@@ -75,3 +75,63 @@ def get_notice_for_user(user: User, pk: int) -> HoldNotice:
         return HoldNotice.objects.select_related("hold").get(pk=pk, user_id=user.pk)
     except HoldNotice.DoesNotExist:
         raise Http404("No such notice.") from None
+
+
+# --- Membership, leavers, reviews and concerns (the members part) ---
+
+
+def get_group_for_members_page(user: User, pk: int) -> ChatGroup:
+    """A group's membership page: its admin and deputy manage it, the DPO may look. A member
+    who may see the group but not run it: 403."""
+    group = get_group_for_user(user, pk)
+    if not (runs(user, group) or is_dpo(user)):
+        raise PermissionDenied
+    return group
+
+
+def get_membership_for_admin(user: User, pk: int) -> Membership:
+    """A membership of a group this person runs (to remove it, or confirm the person is out of
+    the chat itself). Someone who may see the group but not run it: 403; anyone else: 404."""
+    try:
+        membership = Membership.objects.select_related("user", "group").get(pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404("No such member.") from None
+    group = get_group_for_user(user, membership.group_id)
+    if not runs(user, group):
+        raise PermissionDenied
+    membership.group = group
+    return membership
+
+
+def get_external_member_for_admin(user: User, pk: int) -> ExternalMember:
+    try:
+        external = ExternalMember.objects.get(pk=pk)
+    except ExternalMember.DoesNotExist:
+        raise Http404("No such member.") from None
+    external.group = get_group_for_admin(user, external.group_id)
+    return external
+
+
+def own_membership(user: User, group: ChatGroup) -> Membership | None:
+    """The person's current membership of a group they may see, if they are in it."""
+    return Membership.objects.current().filter(group=group, user_id=user.pk).first()
+
+
+def get_concern_for_dpo(user: User, pk: int) -> Concern:
+    """A concern, for the DPO and deputy (the view's access test refuses everyone else)."""
+    if not is_dpo(user):
+        raise PermissionDenied
+    try:
+        return Concern.objects.select_related(
+            "group", "raised_by", "raised_by__department", "resolved_by"
+        ).get(pk=pk)
+    except Concern.DoesNotExist:
+        raise Http404("No such concern.") from None
+
+
+def get_concern_for_reporter(user: User, pk: int) -> Concern:
+    """The person's own concern, to see that it was received; anyone else's is a 404."""
+    try:
+        return Concern.objects.select_related("group").get(pk=pk, raised_by_id=user.pk)
+    except Concern.DoesNotExist:
+        raise Http404("No such concern.") from None

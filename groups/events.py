@@ -50,6 +50,23 @@ class GroupEvent(TextChoices):
         "chat_hold.escalated",
         "Unacknowledged hold notices sent to line managers",
     )
+    # Membership, leavers and reviews (the members part)
+    MEMBER_CHAT_REMOVAL_CONFIRMED = (
+        "chat_group.member_chat_removal_confirmed",
+        "Admin confirmed a removed member was taken out of the chat itself",
+    )
+    LEAVER_REMOVED = (
+        "chat_group.leaver_removed",
+        "Leaver removed from their chat groups",
+    )
+    NEEDS_ADMIN = "chat_group.needs_admin", "Chat group's admin left: a new admin is needed"
+    DEPUTY_LEFT = "chat_group.deputy_left", "Chat group's deputy admin left"
+    ADMIN_CHANGED = "chat_group.admin_changed", "New admin named for a chat group"
+    REVIEWED = "chat_group.reviewed", "Chat group's purpose and membership reviewed"
+    REVIEW_REMINDERS_QUEUED = (
+        "chat_group.review_reminders_queued",
+        "Chat group review reminders sent",
+    )
 
 
 class GroupEmail(TextChoices):
@@ -70,3 +87,9 @@ class GroupEmail(TextChoices):
     HOLD_REMINDER = "groups.hold_reminder", "Reminder: acknowledge the notice not to delete"
     HOLD_ESCALATED = "groups.hold_escalated", "Someone has not acknowledged a notice not to delete"
     HOLD_RELEASED = "groups.hold_released", "A hold is released: clear-downs resume"
+    # Membership, leavers and reviews (the members part)
+    LEAVER_REMOVE = "groups.leaver_remove", "Remove a leaver from your work chat group"
+    NEEDS_ADMIN = "groups.needs_admin", "A chat group's admin left: name a new admin"
+    ADMIN_NAMED = "groups.admin_named", "You are now the admin of a work chat group"
+    REVIEW_DUE = "groups.review_due", "Your chat group's review of purpose and members is due"
+    REVIEW_OVERDUE = "groups.review_overdue", "A chat group's review is overdue"

@@ -1,15 +1,16 @@
 """The deduplication keys of the messages the chat-group register sends, in one place.
 
 Each sender builds its key here, one function per kind of message, each naming the object and
-the slot it is for, so nothing is sent twice and a new occasion (a reissue) earns its own.
-The `:` after each id keeps notice 12's keys apart from notice 123's.
+the slot it is for, so a message is never queued twice: a sweep run twice, or a service retried,
+finds its key used and sends nothing, while a new occasion (a reissue, a new review date) earns
+its own. The `:` after each id keeps group 12's keys apart from group 123's.
 """
 
 from datetime import UTC, datetime
 
 
-def _precise(at: datetime) -> str:
-    # To the microsecond: two reissues a moment apart each earn their own message.
+def _instant(at: datetime) -> str:
+    # To the microsecond: two occasions a moment apart (two reissues) each earn their own key.
     return f"{at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}"
 
 
@@ -19,7 +20,7 @@ def _precise(at: datetime) -> str:
 def hold_notice_key(notice_id: int, reissued_at: datetime | None = None) -> str:
     """The notice not to delete: once when it is issued (on the hold or on joining a held
     group), and once more for each reissue, named by when the DPO reissued it."""
-    slot = _precise(reissued_at) if reissued_at else "issued"
+    slot = _instant(reissued_at) if reissued_at else "issued"
     return f"hold-notice:{notice_id}:{slot}"
 
 
@@ -37,3 +38,44 @@ def hold_escalation_key(notice_id: int, recipient_id: int) -> str:
 def hold_release_key(notice_id: int) -> str:
     """Telling the person the hold is released and clear-downs resume: once per notice."""
     return f"hold-released:{notice_id}:"
+
+
+# --- Membership, leavers, reviews and concerns (the members part) ---
+
+
+def rules_key(membership_id: int) -> str:
+    """The group's purpose and rules, once per membership (someone who leaves and is added
+    again is a new membership, and is sent them again)."""
+    return f"groups-rules:{membership_id}"
+
+
+def leaver_remove_key(membership_id: int) -> str:
+    """Asking the admin (or deputy) to take a leaver out of the chat itself: once per membership
+    ended because they left."""
+    return f"groups-leaver-remove:{membership_id}"
+
+
+def needs_admin_key(group_id: int, leaver_id: int, dpo_id: int) -> str:
+    """Asking each DPO and deputy DPO to name a new admin, once per admin who left."""
+    return f"groups-needs-admin:{group_id}:{leaver_id}:{dpo_id}"
+
+
+def admin_named_key(group_id: int, admin_id: int, at: datetime) -> str:
+    """Telling someone they are now a group's admin: once per time they were named."""
+    return f"groups-admin-named:{group_id}:{admin_id}:{_instant(at)}"
+
+
+def review_due_key(group_id: int, review_due_at: datetime, admin_id: int) -> str:
+    """Reminding the admin a review falls due: once per review date (a review done sets the
+    next date, which earns its own reminder)."""
+    return f"groups-review-due:{group_id}:{_instant(review_due_at)}:{admin_id}"
+
+
+def review_overdue_key(group_id: int, review_due_at: datetime, dpo_id: int) -> str:
+    """Telling each DPO and deputy DPO a review is overdue: once per review date."""
+    return f"groups-review-overdue:{group_id}:{_instant(review_due_at)}:{dpo_id}"
+
+
+def concern_key(concern_id: int, recipient: str) -> str:
+    """A concern to each DPO (a person's id, or a mailbox's address), once."""
+    return f"groups-concern:{concern_id}:{recipient}"

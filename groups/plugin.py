@@ -3,51 +3,81 @@
 from django.urls import reverse
 
 from groups import access, sections
+from groups.dashboard import (
+    groups_panel,
+    membership_section,
+    memberships_for_person,
+    rules_owed_section,
+)
 from groups.demo import load_groups_demo
 from groups.events import GroupEmail, GroupEvent
 from groups.holds_section import hold_section
+from groups.services.leavers import groups_remove_leaver
 from groups.views.rates import rates_section
 from portal.access import is_signed_in
-from portal.registry import DemoLoader, MenuEntry, ObjectKind, Section, registry
+from portal.registry import (
+    DemoLoader,
+    MenuEntry,
+    ObjectKind,
+    Panel,
+    PersonSection,
+    Section,
+    registry,
+)
 
 
-def _group_page(pk: str) -> str:
-    return reverse("groups:group", args=[pk])
+def _page(url_name: str):
+    """A link to one record's page, by its id, for the audit trail."""
+    return lambda pk: reverse(f"groups:{url_name}", args=[pk])
 
 
 def register() -> None:
     registry.register_menu(MenuEntry("Chat groups", "groups:mine", is_signed_in, order=30))
     registry.register_audit_verbs(GroupEvent)
     registry.register_email_kinds(GroupEmail)
-    registry.register_link_labels({"groups:group": "See the group"})
-    # The trail links a group to its page, for the DPO (who may open every group's page).
-    registry.register_object_kind(
-        ObjectKind("groups.chatgroup", "Chat group", url=_group_page, allowed=access.is_dpo)
-    )
-    # --- reports: the DPO's overview, the rates on a group's page, the demo ---
-    # The overview belongs in the "Data protection" menu section (added by the register's part
-    # at merge); ADMINISTRATION until then.
-    registry.register_menu(
-        MenuEntry("Chat groups overview", "groups:overview", access.is_dpo, Section.ADMINISTRATION)
-    )
-    if rates_section not in sections.MAIN:
-        sections.MAIN.append(rates_section)
     registry.register_demo_loader(DemoLoader("groups", load_groups_demo, order=20))
-
-    # Holds: the DPO's list, the banner at the top of a held group's page, and where the
-    # notices' buttons and the trail's hold events lead.
+    registry.register_panel(Panel("groups", groups_panel, order=20))
+    registry.register_person_section(PersonSection("Chat groups", memberships_for_person, order=20))
+    # In user_deactivate's transaction: a leaver leaves every group at once.
+    registry.register_leaver_hook(groups_remove_leaver)
     registry.register_menu(
+        MenuEntry("Chat groups overview", "groups:overview", access.is_dpo, Section.ADMINISTRATION),
         MenuEntry(
             "Chat group holds", "groups:holds", access.is_dpo, Section.ADMINISTRATION, order=40
+        ),
+        MenuEntry(
+            "Chat group concerns",
+            "groups:concerns",
+            access.is_dpo,
+            Section.ADMINISTRATION,
+            order=40,
+        ),
+    )
+    registry.register_link_labels(
+        {
+            "groups:group": "See the group",
+            "groups:hold_notice": "Read and acknowledge the notice",
+            "groups:rules": "Read and acknowledge the group's rules",
+            "groups:members": "See the group's members",
+            "groups:admin_change": "Name a new admin",
+            "groups:review": "Review the group",
+            "groups:concern": "See the concern",
+        }
+    )
+    # How the audit trail names these records and links them, for the DPO (who may open every
+    # group's page); a notice is named without a link (its page is its person's alone).
+    for model, noun, url_name in (
+        ("groups.chatgroup", "Chat group", "group"),
+        ("groups.hold", "Chat group hold", "hold"),
+        ("groups.concern", "Chat group concern", "concern"),
+    ):
+        registry.register_object_kind(
+            ObjectKind(model, noun, url=_page(url_name), allowed=access.is_dpo)
         )
-    )
-    sections.TOP.append(hold_section)
-    registry.register_link_labels({"groups:hold_notice": "Read and acknowledge the notice"})
-    registry.register_object_kind(
-        ObjectKind("groups.hold", "Chat group hold", url=_hold_page, allowed=access.is_dpo)
-    )
     registry.register_object_kind(ObjectKind("groups.holdnotice", "Notice not to delete"))
-
-
-def _hold_page(pk: str) -> str:
-    return reverse("groups:hold", args=[pk])
+    # A group's page: above its details, a hold and the rules the person owes; below, its
+    # members and concerns, and the confirmation rates.
+    sections.add(sections.TOP, hold_section)
+    sections.add(sections.TOP, rules_owed_section)
+    sections.add(sections.MAIN, membership_section)
+    sections.add(sections.MAIN, rates_section)

@@ -20,3 +20,9 @@ MAIN: list[Section] = []
 
 def build(sections: list[Section], request: AuthenticatedRequest, group: ChatGroup) -> list:
     return [part for section in sections if (part := section(request, group)) is not None]
+
+
+def add(sections: list[Section], section: Section) -> None:
+    """Add a section once: Django may run ready() more than once."""
+    if section not in sections:
+        sections.append(section)

@@ -1,8 +1,8 @@
 """Reads of the register that pages share or that are not obvious."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from groups.models import ChatGroup, HoldNotice, Membership
+from groups.models import ChatGroup, ExternalMember, HoldNotice, Membership
 from portal.models import User
 from portal.roles import Role
 
@@ -30,8 +30,9 @@ def groups_of(user: User):
 # ---- Holds -------------------------------------------------------------------------------
 
 
-def data_protection_officers():
-    """The DPO and deputy who still work here: they are told what nobody else can deal with."""
+def data_protection_officers() -> QuerySet[User]:
+    """The DPO and deputy DPO, who are told of concerns, leavers who ran a group and overdue
+    reviews. One query."""
     return (
         User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
         .distinct()
@@ -50,3 +51,10 @@ def open_notices_for(user: User):
         .select_related("hold")
         .order_by("issued_at", "pk")
     )
+
+
+def group_size(group: ChatGroup) -> int:
+    """How many people are in the group now: staff and people from outside. One query."""
+    staff = Membership.objects.filter(group=group, removed_at__isnull=True).values("pk")
+    externals = ExternalMember.objects.filter(group=group, removed_at__isnull=True).values("pk")
+    return staff.union(externals, all=True).count()

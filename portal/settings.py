@@ -408,6 +408,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groups.tasks.hold_notices_sweep_task",
         "schedule": 900.0,
     },
+    # Every six hours: chat-group admins reminded of a review falling due, and the DPO told of
+    # one overdue, once each per review date. Reviews are months apart, so a few hours' delay
+    # is nothing, and four runs a day mean a restart never makes one a day late.
+    "chat-group-reviews-sweep": {
+        "task": "groups.tasks.chat_group_reviews_remind_task",
+        "schedule": 21600.0,
+    },
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -3,10 +3,18 @@
 
 from django.utils import timezone
 
-from groups.models import ChatGroup, Hold, HoldNotice
-from groups.tests.factories import ChatGroupFactory, HoldFactory, HoldNoticeFactory
+from groups.models import ChatGroup, Concern, ExternalMember, Hold, HoldNotice, Membership
+from groups.tests.factories import (
+    ChatGroupFactory,
+    ConcernFactory,
+    ExternalMemberFactory,
+    HoldFactory,
+    HoldNoticeFactory,
+    MembershipFactory,
+)
 from portal.roles import Role
-from portal.testing.route_table import Entry, People, either, everyone, only, owner_only
+from portal.testing.route_table import Entry, People, Rule, either, everyone, only, owner_only
+from portal.tests.factories import UserFactory
 
 DPO = (Role.DPO, Role.DEPUTY_DPO)
 
@@ -86,4 +94,118 @@ def scene(people: People) -> dict:
         "groups:group": {"pk": group.pk},
         "groups:as_at": {"pk": group.pk},
         **_holds_scene(people, group),
+        **members_scene(people),
+    }
+
+
+# --- Membership, rules, leavers, reviews and concerns (the members part) ---
+# Alice runs one approved group ("run") and is a member of another ("joined"), which lost its
+# admin; she raised a concern.
+
+
+# Pages of a group alice runs: hers; the DPO may see the group but not run it (403).
+def _runs(answer: int) -> Rule:
+    return either(owner_only(answer), only(*DPO, answer=403, others=404), unless=404)
+
+
+_runs_or_dpo_sees = either(owner_only(200), only(*DPO, answer=200, others=404), unless=404)
+_member_acts = either(owner_only(302), only(*DPO, answer=403, others=404), unless=404)
+_member_or_dpo_acts = either(owner_only(302), only(*DPO, answer=302, others=404), unless=404)
+
+MEMBERS_ROUTES = {
+    "groups:members": Entry(get=_runs_or_dpo_sees, post=_runs_or_dpo_sees, model=ChatGroup),
+    "groups:members_add": Entry(
+        get=everyone(405),
+        post=_runs(302),
+        form=lambda s: {"people": s["newcomer_email"]},
+        model=ChatGroup,
+    ),
+    "groups:external_add": Entry(
+        get=everyone(405),
+        post=_runs(302),
+        form=lambda s: {
+            "name": "Sam Partner",
+            "organisation": "Northshire Council",
+            "contact": "sam@example.gov.uk",
+        },
+        model=ChatGroup,
+    ),
+    "groups:member_remove": Entry(
+        get=_runs(200),
+        post=_runs(302),
+        form=lambda s: {"reason": "Moved to another team.", "chat_removed": "on"},
+        model=Membership,
+    ),
+    "groups:member_chat_removed": Entry(get=everyone(405), post=_runs(302), model=Membership),
+    "groups:external_remove": Entry(get=everyone(405), post=_runs(302), model=ExternalMember),
+    "groups:rules": Entry(
+        get=_member_or_dpo, post=_member_acts, form=lambda s: {"understood": "on"}, model=ChatGroup
+    ),
+    "groups:admin_change": Entry(
+        get=only(*DPO, answer=200, others=404),
+        post=only(*DPO, answer=302, others=404),
+        form=lambda s: {"new_admin": s["newcomer_email"]},
+        model=ChatGroup,
+    ),
+    "groups:review": Entry(
+        get=_runs(200),
+        post=_runs(302),
+        form=lambda s: {"purpose_holds": "on", "membership_right": "on", "notes": ""},
+        model=ChatGroup,
+    ),
+    "groups:concern_about_group": Entry(
+        get=_member_or_dpo,
+        post=_member_or_dpo_acts,
+        form=lambda s: {"kind": "wrong_content", "details": "A custody photo was posted."},
+        model=ChatGroup,
+    ),
+    "groups:concern_unlisted": Entry(
+        get=everyone(200),
+        post=everyone(302),
+        form=lambda s: {
+            "group_described": "Response team banter (WhatsApp)",
+            "kind": "unregistered",
+            "details": "Shift details are shared there.",
+        },
+    ),
+    "groups:concern_received": Entry(get=owner_only(200), post=owner_only(200), model=Concern),
+    "groups:concerns": Entry(get=only(*DPO, answer=200), post=only(*DPO, answer=200)),
+    "groups:concern": Entry(
+        get=only(*DPO, answer=200),
+        post=only(*DPO, answer=302),
+        form=lambda s: {"action_taken": "Spoke to the admin; the photo was deleted."},
+        model=Concern,
+    ),
+}
+ROUTES.update(MEMBERS_ROUTES)
+
+
+def members_scene(people: People) -> dict:
+    alice = people.owner
+    run = ChatGroupFactory(approved=True, admin=alice, members=[UserFactory()])
+    member = run.memberships.exclude(user=alice).get()
+    gone = MembershipFactory(
+        group=run,
+        removed_at=timezone.now(),
+        removal_reason="left the organisation",
+    )
+    external = ExternalMemberFactory(group=run)
+    joined = ChatGroupFactory(approved=True, needs_admin=True)
+    MembershipFactory(group=joined, user=alice, rules_sent_at=timezone.now())
+    concern = ConcernFactory(group=joined, raised_by=alice)
+    newcomer = UserFactory()
+    return {
+        "newcomer_email": newcomer.email,
+        "groups:members": {"pk": run.pk},
+        "groups:members_add": {"pk": run.pk},
+        "groups:external_add": {"pk": run.pk},
+        "groups:member_remove": {"pk": member.pk},
+        "groups:member_chat_removed": {"pk": gone.pk},
+        "groups:external_remove": {"pk": external.pk},
+        "groups:rules": {"pk": joined.pk},
+        "groups:admin_change": {"pk": joined.pk},
+        "groups:review": {"pk": run.pk},
+        "groups:concern_about_group": {"pk": joined.pk},
+        "groups:concern_received": {"pk": concern.pk},
+        "groups:concern": {"pk": concern.pk},
     }

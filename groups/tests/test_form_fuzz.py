@@ -3,4 +3,5 @@ groups/tests/test_form_fuzz_<part>.py (see portal/testing/form_fuzz.py). The por
 every form is fuzzed imports this module only, so each of those is imported here."""
 
 import groups.tests.test_form_fuzz_holds  # noqa: F401
+import groups.tests.test_form_fuzz_members  # noqa: F401
 import groups.tests.test_form_fuzz_reports  # noqa: F401

@@ -1,0 +1,187 @@
+"""When someone leaves the organisation: out of every group at once, each group's admin asked to
+take them out of the chat itself, and a group whose admin left flagged until the DPO names a
+new one (its clear-down prompts go to the deputy meanwhile)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.events import GroupEmail, GroupEvent
+from groups.models import ChatGroup, Membership
+from groups.outbox import admin_named_key, leaver_remove_key, needs_admin_key
+from groups.selectors import data_protection_officers
+from groups.services.holds import hold_notices_for_joiner
+from groups.services.membership import rules_message
+from portal.models import User
+from portal.services.audit import AuditDraft, audit_record, audit_record_many
+from portal.services.notifications import Message, notifications_queue_many
+
+LEFT_THE_ORGANISATION = "left the organisation"
+
+
+def _told_to_remove(group: ChatGroup, leaver: User) -> User | None:
+    """Who takes the leaver out of the chat: the admin, or the deputy when the admin is the one
+    leaving. None when neither is left (the DPO, told to name an admin, sees to it)."""
+    for person in (group.admin, group.deputy):
+        if person is not None and person.pk != leaver.pk and person.is_active:
+            return person
+    return None
+
+
+def groups_remove_leaver(*, user: User, by: User | None) -> None:
+    """The leaver hook (portal.registry), run inside user_deactivate's transaction. A fixed
+    number of queries however many groups they were in."""
+    now = timezone.now()
+    memberships = list(
+        Membership.objects.current()
+        .filter(user_id=user.pk)
+        .select_related("group__admin", "group__deputy")
+        .order_by("pk")
+    )
+    ran = list(
+        ChatGroup.objects.filter(Q(admin_id=user.pk) | Q(deputy_id=user.pk))
+        .exclude(status=ChatGroup.Status.CLOSED)
+        .order_by("pk")
+    )
+    if memberships:
+        Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(
+            removed_at=now, removed_by=by, removal_reason=LEFT_THE_ORGANISATION
+        )
+    admin_of = [g for g in ran if g.admin_id == user.pk]
+    deputy_of = [g for g in ran if g.deputy_id == user.pk]
+    if admin_of:
+        ChatGroup.objects.filter(pk__in=[g.pk for g in admin_of]).update(needs_admin=True)
+    if deputy_of:
+        ChatGroup.objects.filter(pk__in=[g.pk for g in deputy_of]).update(deputy=None)
+    if not (memberships or ran):
+        return
+    messages = _leaver_messages(user, memberships, admin_of)
+    if messages:
+        notifications_queue_many(messages=messages)
+    audit_record_many(drafts=_leaver_events(user, by, memberships, admin_of, deputy_of))
+
+
+def _leaver_messages(
+    user: User, memberships: list[Membership], admin_of: list[ChatGroup]
+) -> list[Message]:
+    """Each group's admin (or deputy) asked to take the leaver out of the chat; the DPO and
+    deputy asked to name a new admin for each group the leaver ran."""
+    messages: list[Message] = []
+    for membership in memberships:
+        group = membership.group
+        if group.status == ChatGroup.Status.CLOSED:
+            continue
+        # The group as it is now: a leaver who was deputy is no longer named as one.
+        if group.deputy_id == user.pk:
+            group.deputy = None
+        told = _told_to_remove(group, user)
+        if told is not None:
+            messages.append(
+                Message(
+                    to=told,
+                    template=GroupEmail.LEAVER_REMOVE,
+                    dedup_key=leaver_remove_key(membership.pk),
+                    url=reverse("groups:members", args=[group.pk]),
+                    context={"group": group, "leaver": user},
+                )
+            )
+    dpos = list(data_protection_officers()) if admin_of else []
+    messages.extend(
+        Message(
+            to=dpo,
+            template=GroupEmail.NEEDS_ADMIN,
+            dedup_key=needs_admin_key(group.pk, user.pk, dpo.pk),
+            url=reverse("groups:admin_change", args=[group.pk]),
+            context={"group": group, "leaver": user, "deputy": group.deputy},
+        )
+        for group in admin_of
+        for dpo in dpos
+    )
+    return messages
+
+
+def _leaver_events(
+    user: User,
+    by: User | None,
+    memberships: list[Membership],
+    admin_of: list[ChatGroup],
+    deputy_of: list[ChatGroup],
+) -> list[AuditDraft]:
+    drafts = [
+        AuditDraft(
+            GroupEvent.LEAVER_REMOVED,
+            actor=by,
+            obj=m.group,
+            changes={"member": user.email, "membership": m.pk, "reason": LEFT_THE_ORGANISATION},
+        )
+        for m in memberships
+    ]
+    drafts += [
+        AuditDraft(GroupEvent.NEEDS_ADMIN, actor=by, obj=g, changes={"admin": user.email})
+        for g in admin_of
+    ]
+    drafts += [
+        AuditDraft(GroupEvent.DEPUTY_LEFT, actor=by, obj=g, changes={"deputy": user.email})
+        for g in deputy_of
+    ]
+    return drafts
+
+
+@transaction.atomic
+def chat_group_admin_change(
+    *, group: ChatGroup, new_admin: User, by: User, ip: str | None = None
+) -> ChatGroup:
+    """The DPO names a group's new admin (after the admin left, or at the group's request).
+    Someone not yet in the group is added to it. The group no longer needs an admin, and the
+    new admin is told."""
+    if group.status == ChatGroup.Status.CLOSED:
+        raise ValidationError("This group is closed.")
+    if not new_admin.is_active:
+        raise ValidationError(f"{new_admin.full_name} no longer works here.")
+    if new_admin.pk == group.admin_id and not group.needs_admin:
+        raise ValidationError(f"{new_admin.full_name} is already this group's admin.")
+    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
+    previous = group.admin
+    now = timezone.now()
+    added = None
+    if not Membership.objects.current().filter(group=group, user=new_admin).exists():
+        approved = group.status == ChatGroup.Status.APPROVED
+        # The DPO's choice of admin is not held to the size limit: a group needs an admin.
+        added = Membership.objects.create(
+            group=group, user=new_admin, added_by=by, rules_sent_at=now if approved else None
+        )
+    was_deputy = group.deputy_id == new_admin.pk
+    group.admin = new_admin
+    group.needs_admin = False
+    if was_deputy:
+        group.deputy = None
+    group.save(update_fields=["admin", "needs_admin", "deputy", "updated_at"])
+    audit_record(
+        verb=GroupEvent.ADMIN_CHANGED,
+        actor=by,
+        obj=group,
+        changes={
+            "admin": new_admin.email,
+            "previous_admin": previous.email,
+            "was_deputy": was_deputy,
+            "added_to_group": added is not None,
+        },
+        ip=ip,
+    )
+    messages = [
+        Message(
+            to=new_admin,
+            template=GroupEmail.ADMIN_NAMED,
+            dedup_key=admin_named_key(group.pk, new_admin.pk, now),
+            url=reverse("groups:members", args=[group.pk]),
+            context={"group": group, "previous": previous},
+        )
+    ]
+    if added is not None and added.rules_sent_at:
+        messages.append(rules_message(added))
+    notifications_queue_many(messages=messages)
+    # A new admin (a member already, or added now) is told of any hold on the group.
+    hold_notices_for_joiner(group=group, user=new_admin, by=by, ip=ip)
+    return group
