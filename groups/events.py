@@ -38,6 +38,15 @@ class GroupEvent(TextChoices):
     # Concerns
     CONCERN_RAISED = "chat_group.concern_raised", "Concern about a chat group raised"
     CONCERN_RESOLVED = "chat_group.concern_resolved", "Concern about a chat group dealt with"
+    # Registration (reg): changes to an approved registration, and the register's export
+    CHANGE_PROPOSED = "chat_group.change_proposed", "Change to a chat group's registration proposed"
+    CHANGE_APPROVED = "chat_group.change_approved", "Change to a chat group's registration approved"
+    CHANGE_REFUSED = "chat_group.change_refused", "Change to a chat group's registration refused"
+    CHANGE_RETURNED = (
+        "chat_group.change_returned",
+        "Changes asked for a proposed change to a chat group's registration",
+    )
+    REGISTER_EXPORTED = "chat_group.register_exported", "Chat group register exported"
 
 
 class GroupEmail(TextChoices):
@@ -53,3 +62,5 @@ class GroupEmail(TextChoices):
     PROMPT_REMINDER = "groups.prompt_reminder", "Reminder: post the clear-down prompt"
     PROMPT_ESCALATED = "groups.prompt_escalated", "A group's clear-down prompt was not posted"
     CONCERN = "groups.concern", "A concern about a chat group was raised"
+    # Registration (reg)
+    STATUS_CHANGED = "groups.status_changed", "Your chat group was suspended, reinstated or closed"

@@ -28,7 +28,10 @@ def test_a_search_finds_active_people_by_name_email_or_staff_number(client, alic
 def test_each_match_gives_id_name_job_title_department_and_email_only(client, alice):
     finance = DepartmentFactory(code="FNC", name="Finance and estates")
     priya = UserFactory(
-        full_name="Priya Patel", email="p.patel@example.org", job_title="Accountant", department=finance
+        full_name="Priya Patel",
+        email="p.patel@example.org",
+        job_title="Accountant",
+        department=finance,
     )
     client.force_login(alice)
     assert client.get(URL, {"q": "Priya"}).json() == [
