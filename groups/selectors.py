@@ -1,8 +1,10 @@
 """Reads of the register that pages share or that are not obvious."""
 
-from django.db.models import Count, Q
+from typing import cast
 
-from groups.models import ChatGroup, Membership
+from django.db.models import Count, Q, QuerySet
+
+from groups.models import ChatGroup, ExternalMember, Membership
 from portal.models import User
 
 
@@ -24,3 +26,9 @@ def groups_of(user: User):
         .annotate(member_count=Count("memberships", filter=Q(memberships__removed_at__isnull=True)))
         .order_by("name", "pk")
     )
+
+
+def current_externals(group: ChatGroup) -> "QuerySet[ExternalMember]":
+    """The people from outside the organisation in a group now. (ExternalMember shares
+    Membership's queryset class, which the type checker reads as Membership's.)"""
+    return cast("QuerySet[ExternalMember]", group.external_members.filter(removed_at__isnull=True))

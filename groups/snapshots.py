@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from groups.models import ChatGroup, Platform, Weekday
+from groups.selectors import current_externals
 
 # Every field of a registration as the DPO reads it, in the order the decision page shows them.
 FIELDS = {
@@ -35,7 +36,7 @@ def _person(user) -> dict[str, Any] | None:
 def snapshot(group: ChatGroup) -> dict[str, Any]:
     """The registration as it stands, with its current members: two queries."""
     members = group.memberships.current().select_related("user").order_by("user__full_name")
-    externals = group.external_members.current().order_by("name", "pk")
+    externals = current_externals(group).order_by("name", "pk")
     return {
         "name": group.name,
         "platform": group.platform_name,

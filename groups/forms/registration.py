@@ -183,7 +183,8 @@ class ApplicationForm(forms.Form):
         return deputy
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("name") or "").strip() and "name" not in self.errors:
             self.add_error("name", "Give the group a name (even a draft needs one).")
         if (
@@ -239,7 +240,8 @@ class ChangeForm(forms.Form):
         self.group = group
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("platform") == Platform.OTHER
             and not (data.get("platform_other") or "").strip()

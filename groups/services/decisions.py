@@ -17,6 +17,7 @@ from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership, Submission
 from groups.outbox import decided_key, rules_key
 from groups.schedule import first_on_weekday, first_slot, months_on
+from groups.selectors import current_externals
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
@@ -33,7 +34,7 @@ NOTHING_PENDING = (
 
 def group_size(group: ChatGroup) -> int:
     """The larger of its expected size and the people named in it (staff and external)."""
-    named = group.memberships.current().count() + group.external_members.current().count()
+    named = group.memberships.current().count() + current_externals(group).count()
     return max(group.expected_size, named)
 
 

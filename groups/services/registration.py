@@ -26,6 +26,7 @@ from groups.models import (
     Weekday,
 )
 from groups.outbox import submitted_key
+from groups.selectors import current_externals
 from groups.snapshots import snapshot
 from portal.models import User
 from portal.roles import Role
@@ -143,7 +144,7 @@ def _sync_members(group: ChatGroup, application: Application, by: User) -> None:
         if user_id not in current
     )
     people = {(p.name, p.organisation, p.contact) for p in application.externals}
-    listed = {(e.name, e.organisation, e.contact): e for e in group.external_members.current()}
+    listed = {(e.name, e.organisation, e.contact): e for e in current_externals(group)}
     gone_external = [e.pk for key, e in listed.items() if key not in people]
     if gone_external:
         ExternalMember.objects.filter(pk__in=gone_external).update(removed_at=now, removed_by=by)

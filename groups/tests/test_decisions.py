@@ -202,3 +202,33 @@ def test_a_decision_email_is_queued_once_whatever_happens_next(sent, alice, dpo)
     group = chat_group_approve(group=sent, by=dpo)
     submission = group.submissions.get()
     assert Notification.objects.filter(dedup_key=decided_key(submission.pk, alice.pk)).count() == 1
+
+
+def test_rules_go_once_per_membership_even_when_a_change_is_approved_later(sent, alice, bob, dpo):
+    from groups.outbox import rules_key
+    from groups.services.registration import chat_group_propose_change
+
+    group = chat_group_approve(group=sent, by=dpo)
+    before = Notification.objects.filter(subject__contains="purpose and rules").count()
+    chat_group_propose_change(
+        group=group,
+        name="Renamed desk",
+        platform="signal",
+        platform_other="",
+        purpose=group.purpose,
+        why="Moving app.",
+        by=alice,
+    )
+    chat_group_approve(group=group, by=dpo)
+    assert Notification.objects.filter(subject__contains="purpose and rules").count() == before
+    membership = group.memberships.get(user=bob)
+    assert Notification.objects.filter(dedup_key=rules_key(membership.pk)).count() == 1
+
+
+def test_the_same_decision_message_is_never_queued_twice(sent, alice, dpo):
+    from portal.services.notifications import notification_queue
+
+    group = chat_group_approve(group=sent, by=dpo)
+    key = decided_key(group.submissions.get().pk, alice.pk)
+    assert notification_queue(to=alice, template="groups.decided", dedup_key=key) is None
+    assert Notification.objects.filter(dedup_key=key).count() == 1

@@ -98,7 +98,7 @@ def _export_rows(include_members: bool) -> Iterator[list]:
             ),
             Prefetch(
                 "external_members",
-                queryset=ExternalMember.objects.current(),
+                queryset=ExternalMember.objects.filter(removed_at__isnull=True),
                 to_attr="current_externals",
             ),
         )

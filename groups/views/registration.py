@@ -12,6 +12,7 @@ from groups.access import get_group_for_admin, get_group_for_applicant
 from groups.forms.decisions import ReasonForm
 from groups.forms.registration import ApplicationForm, ChangeForm, externals_text
 from groups.models import ChatGroup, Submission
+from groups.selectors import current_externals
 from groups.services.lifecycle import chat_group_close, chat_group_confirm_chat_deleted
 from groups.services.registration import (
     Application,
@@ -71,7 +72,7 @@ def _initial(group: ChatGroup) -> dict:
         "cleardown_time": f"{group.cleardown_time:%H:%M}",
         "deputy": group.deputy,
         "members": others,
-        "external_members": externals_text(group.external_members.current()),
+        "external_members": externals_text(current_externals(group)),
     }
 
 
