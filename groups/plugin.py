@@ -38,6 +38,7 @@ def register() -> None:
     registry.register_audit_verbs(GroupEvent)
     registry.register_email_kinds(GroupEmail)
     registry.register_link_labels({"groups:group": "See the group"})
+    registry.register_link_labels({"groups:decide": "Read it and decide"})  # (reg)
     # The trail links a group to its page, for the DPO (who may open every group's page).
     registry.register_object_kind(
         ObjectKind("groups.chatgroup", "Chat group", url=_group_page, allowed=access.is_dpo)
