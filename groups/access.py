@@ -135,3 +135,20 @@ def get_concern_for_reporter(user: User, pk: int) -> Concern:
         return Concern.objects.select_related("group").get(pk=pk, raised_by_id=user.pk)
     except Concern.DoesNotExist:
         raise Http404("No such concern.") from None
+
+
+# --- Registration and decisions (reg) -----------------------------------------------------
+
+
+def has_part_in(user: User, group: ChatGroup) -> bool:
+    """Applied for it, runs it, deputises or belongs to it: such a person never decides on it.
+    One query at most."""
+    if user.pk in (group.applicant_id, group.admin_id, group.deputy_id):
+        return True
+    return group.memberships.current().filter(user_id=user.pk).exists()
+
+
+def get_group_for_decision(user: User, pk: int) -> ChatGroup:
+    """A group for the DPO's decision page: the DPO and deputy only (others: 404, as for every
+    DPO page about one group). Whether this DPO may decide is the page's to explain."""
+    return get_group_for_dpo(user, pk)

@@ -67,6 +67,15 @@ class GroupEvent(TextChoices):
         "chat_group.review_reminders_queued",
         "Chat group review reminders sent",
     )
+    # Registration (reg): changes to an approved registration, and the register's export
+    CHANGE_PROPOSED = "chat_group.change_proposed", "Change to a chat group's registration proposed"
+    CHANGE_APPROVED = "chat_group.change_approved", "Change to a chat group's registration approved"
+    CHANGE_REFUSED = "chat_group.change_refused", "Change to a chat group's registration refused"
+    CHANGE_RETURNED = (
+        "chat_group.change_returned",
+        "Changes asked for a proposed change to a chat group's registration",
+    )
+    REGISTER_EXPORTED = "chat_group.register_exported", "Chat group register exported"
 
 
 class GroupEmail(TextChoices):
@@ -93,3 +102,5 @@ class GroupEmail(TextChoices):
     ADMIN_NAMED = "groups.admin_named", "You are now the admin of a work chat group"
     REVIEW_DUE = "groups.review_due", "Your chat group's review of purpose and members is due"
     REVIEW_OVERDUE = "groups.review_overdue", "A chat group's review is overdue"
+    # Registration (reg)
+    STATUS_CHANGED = "groups.status_changed", "Your chat group was suspended, reinstated or closed"

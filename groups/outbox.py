@@ -79,3 +79,22 @@ def review_overdue_key(group_id: int, review_due_at: datetime, dpo_id: int) -> s
 def concern_key(concern_id: int, recipient: str) -> str:
     """A concern to each DPO (a person's id, or a mailbox's address), once."""
     return f"groups-concern:{concern_id}:{recipient}"
+
+
+# --- Registration and the DPO's decisions (reg) -------------------------------------------
+
+
+def submitted_key(submission_id: int, dpo_id: int) -> str:
+    """Telling the DPO and deputy an application (or a change) awaits them: once per
+    submission per person."""
+    return f"grp-submitted:{submission_id}:{dpo_id}"
+
+
+def decided_key(submission_id: int, recipient_id: int) -> str:
+    """The DPO's decision, to the applicant (and the admin): once per submission."""
+    return f"grp-decided:{submission_id}:{recipient_id}"
+
+
+def status_key(group_id: int, status: str, at: datetime, recipient_id: int) -> str:
+    """A group suspended, reinstated or closed: once per change per person told."""
+    return f"grp-status:{group_id}:{status}:{_instant(at)}:{recipient_id}"

@@ -12,6 +12,7 @@ from groups.dashboard import (
 from groups.demo import load_groups_demo
 from groups.events import GroupEmail, GroupEvent
 from groups.holds_section import hold_section
+from groups.registration_section import registration_section
 from groups.services.leavers import groups_remove_leaver
 from groups.views.rates import rates_section
 from portal.access import is_signed_in
@@ -32,7 +33,6 @@ def _page(url_name: str):
 
 
 def register() -> None:
-    registry.register_menu(MenuEntry("Chat groups", "groups:mine", is_signed_in, order=30))
     registry.register_audit_verbs(GroupEvent)
     registry.register_email_kinds(GroupEmail)
     registry.register_demo_loader(DemoLoader("groups", load_groups_demo, order=20))
@@ -41,21 +41,25 @@ def register() -> None:
     # In user_deactivate's transaction: a leaver leaves every group at once.
     registry.register_leaver_hook(groups_remove_leaver)
     registry.register_menu(
-        MenuEntry("Chat groups overview", "groups:overview", access.is_dpo, Section.ADMINISTRATION),
-        MenuEntry(
-            "Chat group holds", "groups:holds", access.is_dpo, Section.ADMINISTRATION, order=40
-        ),
-        MenuEntry(
-            "Chat group concerns",
-            "groups:concerns",
-            access.is_dpo,
-            Section.ADMINISTRATION,
-            order=40,
+        MenuEntry("Chat groups", "groups:mine", is_signed_in, order=30),
+        *(
+            MenuEntry(label, f"groups:{url_name}", access.is_dpo, Section.DATA_PROTECTION, order)
+            for order, (label, url_name) in enumerate(
+                (
+                    ("Chat groups overview", "overview"),
+                    ("Chat groups awaiting decision", "decisions"),
+                    ("Chat group register", "register"),
+                    ("Chat group holds", "holds"),
+                    ("Chat group concerns", "concerns"),
+                ),
+                start=10,
+            )
         ),
     )
     registry.register_link_labels(
         {
             "groups:group": "See the group",
+            "groups:decide": "Read it and decide",
             "groups:hold_notice": "Read and acknowledge the notice",
             "groups:rules": "Read and acknowledge the group's rules",
             "groups:members": "See the group's members",
@@ -75,8 +79,9 @@ def register() -> None:
             ObjectKind(model, noun, url=_page(url_name), allowed=access.is_dpo)
         )
     registry.register_object_kind(ObjectKind("groups.holdnotice", "Notice not to delete"))
-    # A group's page: above its details, a hold and the rules the person owes; below, its
-    # members and concerns, and the confirmation rates.
+    # A group's page: above its details, its status and the viewer's actions, a hold, and the
+    # rules the person owes; below, its members and concerns, and the confirmation rates.
+    sections.add(sections.TOP, registration_section)
     sections.add(sections.TOP, hold_section)
     sections.add(sections.TOP, rules_owed_section)
     sections.add(sections.MAIN, membership_section)

@@ -1,5 +1,7 @@
 """Reads of the register that pages share or that are not obvious."""
 
+from typing import cast
+
 from django.db.models import Count, Q, QuerySet
 
 from groups.models import ChatGroup, ExternalMember, HoldNotice, Membership
@@ -58,3 +60,9 @@ def group_size(group: ChatGroup) -> int:
     staff = Membership.objects.filter(group=group, removed_at__isnull=True).values("pk")
     externals = ExternalMember.objects.filter(group=group, removed_at__isnull=True).values("pk")
     return staff.union(externals, all=True).count()
+
+
+def current_externals(group: ChatGroup) -> "QuerySet[ExternalMember]":
+    """The people from outside the organisation in a group now. (ExternalMember shares
+    Membership's queryset class, which the type checker reads as Membership's.)"""
+    return cast("QuerySet[ExternalMember]", group.external_members.filter(removed_at__isnull=True))

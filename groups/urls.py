@@ -1,6 +1,15 @@
 from django.urls import path
 
-from groups.views import concerns, holds, members, pages, reviews
+from groups.views import (
+    concerns,
+    decisions,
+    holds,
+    members,
+    pages,
+    register,
+    registration,
+    reviews,
+)
 from groups.views import reports as report_views
 
 app_name = "groups"
@@ -43,4 +52,29 @@ urlpatterns += [
     path("concerns/<int:pk>/received/", concerns.concern_received, name="concern_received"),
     path("concerns/", concerns.concerns, name="concerns"),
     path("concerns/<int:pk>/", concerns.concern_detail, name="concern"),
+    # Registering a group (reg): any member of staff applies; the applicant revises and sends
+    # again; the admin proposes changes, closes the group and confirms its chat was deleted.
+    path("apply/", registration.application_new, name="apply"),
+    path("apply/send/", registration.application_new, {"send": True}, name="apply_send"),
+    path("<int:pk>/application/", registration.application_edit, name="edit"),
+    path(
+        "<int:pk>/application/send/",
+        registration.application_edit,
+        {"send": True},
+        name="edit_send",
+    ),
+    path("<int:pk>/change/", registration.change_propose, name="propose_change"),
+    path("<int:pk>/close/", registration.admin_close, name="close"),
+    path("<int:pk>/chat-deleted/", registration.chat_deleted, name="chat_deleted"),
+    # The DPO and deputy (reg): decisions, the life of a group, the register.
+    path("decisions/", decisions.decision_queue, name="decisions"),
+    path("<int:pk>/decide/", decisions.decide, name="decide"),
+    path("<int:pk>/decide/approve/", decisions.approve, name="approve"),
+    path("<int:pk>/decide/refuse/", decisions.refuse, name="refuse"),
+    path("<int:pk>/decide/ask-changes/", decisions.ask_changes, name="ask_changes"),
+    path("<int:pk>/suspend/", decisions.suspend, name="suspend"),
+    path("<int:pk>/reinstate/", decisions.reinstate, name="reinstate"),
+    path("<int:pk>/dpo-close/", decisions.dpo_close, name="dpo_close"),
+    path("register/", register.register, name="register"),
+    path("register/export.csv", register.register_export, name="register_export"),
 ]

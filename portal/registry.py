@@ -57,6 +57,7 @@ class Section(StrEnum):
 
     BAR = ""
     POLICY_ADMIN = "Policy administration"
+    DATA_PROTECTION = "Data protection"
     ADMINISTRATION = "Administration"
 
 

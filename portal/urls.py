@@ -11,6 +11,7 @@ from portal.views import (
     notifications,
     organisation,
     people,
+    people_lookup,
     second_factor,
     sessions,
 )
@@ -32,6 +33,8 @@ portal_patterns = [
     path("holds/", holds.hold_list, name="holds"),
     path("holds/<int:pk>/lift/", holds.hold_lift, name="hold_lift"),
     path("people/", people.people_list, name="people"),
+    # The type-ahead of every "who?" field, for anyone signed in.
+    path("people/lookup/", people_lookup.people_lookup, name="people_lookup"),
     path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/<int:pk>/roles/add/", people.person_role_grant, name="person_role_grant"),
     path(

@@ -4,4 +4,5 @@ every form is fuzzed imports this module only, so each of those is imported here
 
 import groups.tests.test_form_fuzz_holds  # noqa: F401
 import groups.tests.test_form_fuzz_members  # noqa: F401
+import groups.tests.test_form_fuzz_reg  # noqa: F401
 import groups.tests.test_form_fuzz_reports  # noqa: F401

@@ -110,6 +110,7 @@ ROUTES = {
     # The header's logo, shown on the sign-in page too; there is none in the scene.
     "portal:organisation_logo": Entry(get=public(404), post=public(405)),
     "portal:people": Entry(get=only(SYSADMIN, answer=200), post=only(SYSADMIN, answer=200)),
+    "portal:people_lookup": Entry(get=everyone(200), post=everyone(405)),
     "portal:person": Entry(**_people_page(post=200), model=User),
     "portal:person_role_grant": Entry(
         **_people_page(),

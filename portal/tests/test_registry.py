@@ -53,10 +53,15 @@ def test_a_person_with_every_role_still_sees_a_short_bar(bob):
     assert {group.section for group in menu} == set(Section)
 
 
-def test_the_menu_is_grouped_policy_administration_then_administration():
-    both = UserFactory(roles=[Role.POLICY_ADMIN, Role.SYSADMIN])
-    sections = [group.section for group in registry.menu_for(both)]
-    assert sections == [Section.BAR, Section.POLICY_ADMIN, Section.ADMINISTRATION]
+def test_the_menu_is_grouped_policy_administration_data_protection_then_administration():
+    every = UserFactory(roles=[Role.POLICY_ADMIN, Role.DPO, Role.SYSADMIN])
+    sections = [group.section for group in registry.menu_for(every)]
+    assert sections == [
+        Section.BAR,
+        Section.POLICY_ADMIN,
+        Section.DATA_PROTECTION,
+        Section.ADMINISTRATION,
+    ]
 
 
 def test_registering_the_same_entry_twice_changes_nothing():

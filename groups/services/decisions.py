@@ -1,0 +1,221 @@
+"""The DPO's decisions on a submission: approve, refuse with a reason, or ask for changes.
+
+A registration approved opens the group's clear-down schedule and annual review and sends each
+member the group's purpose and rules; a change approved applies the proposed values (the group
+stays approved throughout). Nobody decides on a group they applied for, run, deputise or
+belong to. The decision, reason, who and when go on the submission, on the group and to the
+applicant.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.access import has_part_in, is_dpo
+from groups.events import GroupEmail, GroupEvent
+from groups.models import ChatGroup, Membership, Submission
+from groups.outbox import decided_key
+from groups.schedule import first_on_weekday, first_slot, months_on
+from groups.selectors import current_externals
+from groups.services.membership import rules_message
+from portal.models import OrganisationSettings, User
+from portal.services.audit import audit_record
+from portal.services.notifications import Message, notifications_queue_many
+
+OWN_GROUP = (
+    "You applied for, run or belong to this group, so you cannot decide on it: the other data "
+    "protection officer (or deputy) must."
+)
+NOTHING_PENDING = (
+    "Nothing about this group is waiting for a decision: it may have been decided since you "
+    "opened the page."
+)
+
+
+def group_size(group: ChatGroup) -> int:
+    """The larger of its expected size and the people named in it (staff and external)."""
+    named = group.memberships.current().count() + current_externals(group).count()
+    return max(group.expected_size, named)
+
+
+def needs_size_approval(group: ChatGroup, org: OrganisationSettings | None = None) -> bool:
+    org = org or OrganisationSettings.load()
+    return group_size(group) > org.chat_group_size_limit
+
+
+def _pending(group: ChatGroup, by: User) -> tuple[ChatGroup, Submission]:
+    if not is_dpo(by):
+        raise PermissionDenied("Only the data protection officer or deputy decides on groups.")
+    current = (
+        ChatGroup.objects.select_for_update(of=("self",))
+        .select_related("applicant", "admin", "deputy")
+        .get(pk=group.pk)
+    )
+    submission = (
+        current.submissions.select_for_update(of=("self",))
+        .select_related("submitted_by")
+        .filter(outcome=Submission.Outcome.PENDING)
+        .first()
+    )
+    if submission is None:
+        raise ValidationError(NOTHING_PENDING)
+    if has_part_in(by, current) or submission.submitted_by_id == by.pk:
+        raise ValidationError(OWN_GROUP)
+    return current, submission
+
+
+def _decide(submission: Submission, outcome: str, reason: str, by: User) -> None:
+    submission.outcome = outcome
+    submission.reason = reason
+    submission.decided_by = by
+    submission.decided_at = timezone.now()
+    submission.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
+
+
+def _tell_applicant(group: ChatGroup, submission: Submission, by: User) -> None:
+    people = {p.pk: p for p in (submission.submitted_by, group.admin) if p.is_active}
+    url = reverse("groups:group", args=[group.pk])
+    notifications_queue_many(
+        messages=[
+            Message(
+                to=person,
+                template=GroupEmail.DECIDED,
+                dedup_key=decided_key(submission.pk, person.pk),
+                url=url,
+                context={"group": group, "submission": submission, "decided_by": by},
+            )
+            for person in people.values()
+        ]
+    )
+
+
+def _send_rules(group: ChatGroup) -> int:
+    """Each current member not yet sent the group's purpose and rules is sent them now, to
+    acknowledge before their first clear-down."""
+    now = timezone.now()
+    waiting = [
+        membership
+        for membership in group.memberships.current()
+        .filter(rules_sent_at__isnull=True)
+        .select_related("user", "group")
+        if membership.user.is_active
+    ]
+    notifications_queue_many(messages=[rules_message(membership) for membership in waiting])
+    Membership.objects.filter(pk__in=[m.pk for m in waiting]).update(rules_sent_at=now)
+    return len(waiting)
+
+
+@transaction.atomic
+def chat_group_approve(
+    *, group: ChatGroup, by: User, size_approved: bool = False, note: str = "", ip=None
+) -> ChatGroup:
+    """Approve what is waiting: a registration (the group is approved, its clear-downs and
+    review scheduled, its members sent the rules) or a change (its values apply)."""
+    current, submission = _pending(group, by)
+    org = OrganisationSettings.load()
+    now = timezone.now()
+    if submission.kind == Submission.Kind.CHANGE:
+        proposed = submission.details.get("proposed", {})
+        before = {
+            "name": current.name,
+            "platform": current.platform,
+            "platform_other": current.platform_other,
+            "purpose": current.purpose,
+        }
+        for name in before:
+            if name in proposed:
+                setattr(current, name, proposed[name])
+        current.save()
+        _decide(submission, Submission.Outcome.APPROVED, note.strip(), by)
+        audit_record(
+            verb=GroupEvent.CHANGE_APPROVED,
+            actor=by,
+            obj=current,
+            changes={"submission": submission.pk, "before": before, "after": proposed},
+            ip=ip,
+        )
+        _tell_applicant(current, submission, by)
+        return current
+
+    size = group_size(current)
+    if size > org.chat_group_size_limit:
+        if not size_approved:
+            raise ValidationError(
+                {
+                    "size_approved": f"This group would have {size} members, more than the "
+                    f"organisation's limit of {org.chat_group_size_limit}: tick to approve "
+                    "its size, or refuse it or ask for changes."
+                }
+            )
+        current.size_approved_up_to = size
+    anchor = first_on_weekday(timezone.localdate(now), current.cleardown_weekday)
+    current.status = ChatGroup.Status.APPROVED
+    current.status_reason = ""
+    current.approved_at = now
+    current.cycle_anchor = anchor
+    current.next_cycle_at = first_slot(
+        anchor=anchor, at=current.cleardown_time, interval=org.clear_down_interval, now=now
+    )
+    current.review_due_at = months_on(now, org.chat_group_review_months)
+    current.save()
+    _decide(submission, Submission.Outcome.APPROVED, note.strip(), by)
+    sent = _send_rules(current)
+    audit_record(
+        verb=GroupEvent.GROUP_APPROVED,
+        actor=by,
+        obj=current,
+        changes={
+            "submission": submission.pk,
+            "note": note.strip(),
+            "size_approved_up_to": current.size_approved_up_to,
+            "first_clear_down": current.next_cycle_at.isoformat(),
+            "review_due_at": current.review_due_at.isoformat(),
+            "rules_sent_to": sent,
+        },
+        ip=ip,
+    )
+    _tell_applicant(current, submission, by)
+    return current
+
+
+def _refuse_or_return(*, group: ChatGroup, by: User, reason: str, ip, outcome: str) -> ChatGroup:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason: it goes to the applicant."})
+    current, submission = _pending(group, by)
+    refused = outcome == Submission.Outcome.REFUSED
+    _decide(submission, outcome, reason, by)
+    if submission.kind == Submission.Kind.CHANGE:
+        # The group stays approved as it was; only the proposal is turned down.
+        verb = GroupEvent.CHANGE_REFUSED if refused else GroupEvent.CHANGE_RETURNED
+    else:
+        current.status = ChatGroup.Status.REFUSED if refused else ChatGroup.Status.CHANGES_ASKED
+        current.status_reason = reason
+        current.save(update_fields=["status", "status_reason", "updated_at"])
+        verb = GroupEvent.GROUP_REFUSED if refused else GroupEvent.GROUP_CHANGES_ASKED
+    audit_record(
+        verb=verb,
+        actor=by,
+        obj=current,
+        changes={"submission": submission.pk, "reason": reason},
+        ip=ip,
+    )
+    _tell_applicant(current, submission, by)
+    return current
+
+
+@transaction.atomic
+def chat_group_refuse(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
+    """Refuse what is waiting, saying why. A refused application may be revised and sent again."""
+    return _refuse_or_return(
+        group=group, by=by, reason=reason, ip=ip, outcome=Submission.Outcome.REFUSED
+    )
+
+
+@transaction.atomic
+def chat_group_ask_changes(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
+    """Send what is waiting back to the applicant, saying what to change."""
+    return _refuse_or_return(
+        group=group, by=by, reason=reason, ip=ip, outcome=Submission.Outcome.CHANGES_ASKED
+    )

@@ -1,0 +1,149 @@
+"""The life of an approved group: the DPO suspends, reinstates or closes it; its admin may close
+it; a closed group's admin confirms the chat itself was deleted. Each is on the record and the
+admin is told."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.access import is_dpo, runs
+from groups.events import GroupEmail, GroupEvent
+from groups.models import ChatGroup
+from groups.outbox import status_key
+from groups.schedule import first_slot
+from portal.models import OrganisationSettings, User
+from portal.services.audit import audit_record
+from portal.services.notifications import Message, notifications_queue_many
+
+Status = ChatGroup.Status
+
+
+def _locked(group: ChatGroup) -> ChatGroup:
+    return (
+        ChatGroup.objects.select_for_update(of=("self",))
+        .select_related("admin", "deputy")
+        .get(pk=group.pk)
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Give the reason: it goes on the record and to the admin."}
+        )
+    return reason
+
+
+def _tell_admin(group: ChatGroup, by: User, at) -> None:
+    people = {p.pk: p for p in (group.admin, group.deputy) if p is not None and p.is_active}
+    url = reverse("groups:group", args=[group.pk])
+    notifications_queue_many(
+        messages=[
+            Message(
+                to=person,
+                template=GroupEmail.STATUS_CHANGED,
+                dedup_key=status_key(group.pk, group.status, at, person.pk),
+                url=url,
+                context={"group": group, "by": by},
+            )
+            for person in people.values()
+            if person.pk != by.pk
+        ]
+    )
+
+
+def _change(group: ChatGroup, *, status: str, reason: str, verb: str, by: User, ip) -> ChatGroup:
+    was = group.status
+    now = timezone.now()
+    group.status = status
+    group.status_reason = reason
+    group.save(update_fields=["status", "status_reason", "next_cycle_at", "updated_at"])
+    audit_record(
+        verb=verb, actor=by, obj=group, changes={"from": was, "to": status, "reason": reason}, ip=ip
+    )
+    _tell_admin(group, by, now)
+    return group
+
+
+def _dpo_only(by: User) -> None:
+    if not is_dpo(by):
+        raise PermissionDenied("Only the data protection officer or deputy can do this.")
+
+
+@transaction.atomic
+def chat_group_suspend(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
+    """Stop an approved group for now: no clear-down prompts while it is suspended."""
+    _dpo_only(by)
+    reason = _reason(reason)
+    current = _locked(group)
+    if current.status != Status.APPROVED:
+        raise ValidationError("Only an approved group can be suspended.")
+    return _change(
+        current,
+        status=Status.SUSPENDED,
+        reason=reason,
+        verb=GroupEvent.GROUP_SUSPENDED,
+        by=by,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def chat_group_reinstate(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
+    """Approve a suspended group again. Its clear-downs resume at the next slot to come, not
+    with a backlog of the weeks it was suspended."""
+    _dpo_only(by)
+    current = _locked(group)
+    if current.status != Status.SUSPENDED:
+        raise ValidationError("Only a suspended group can be reinstated.")
+    if current.cycle_anchor is not None:
+        current.next_cycle_at = first_slot(
+            anchor=current.cycle_anchor,
+            at=current.cleardown_time,
+            interval=OrganisationSettings.load().clear_down_interval,
+            now=timezone.now(),
+        )
+    return _change(
+        current, status=Status.APPROVED, reason="", verb=GroupEvent.GROUP_REINSTATED, by=by, ip=ip
+    )
+
+
+@transaction.atomic
+def chat_group_close(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
+    """Close an approved or suspended group for good: by the DPO or deputy, or by the group's
+    own admin. The admin then deletes the chat itself and confirms it."""
+    if not (is_dpo(by) or runs(by, group)):
+        raise PermissionDenied(
+            "Only the group's admin or the data protection officer can close it."
+        )
+    reason = _reason(reason)
+    current = _locked(group)
+    if current.status not in (Status.APPROVED, Status.SUSPENDED):
+        raise ValidationError("Only an approved or suspended group can be closed.")
+    return _change(
+        current, status=Status.CLOSED, reason=reason, verb=GroupEvent.GROUP_CLOSED, by=by, ip=ip
+    )
+
+
+@transaction.atomic
+def chat_group_confirm_chat_deleted(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
+    """The admin of a closed group confirms they deleted the chat on its app."""
+    current = _locked(group)
+    if not runs(by, current):
+        raise PermissionDenied("Only the group's admin or deputy can confirm this.")
+    if current.status != Status.CLOSED:
+        raise ValidationError("Only a closed group's chat is deleted.")
+    if current.chat_deleted_at is not None:
+        raise ValidationError("You have already confirmed the chat was deleted.")
+    current.chat_deleted_at = timezone.now()
+    current.save(update_fields=["chat_deleted_at", "updated_at"])
+    audit_record(
+        verb=GroupEvent.GROUP_CHAT_DELETED,
+        actor=by,
+        obj=current,
+        changes={"chat_deleted_at": current.chat_deleted_at.isoformat()},
+        ip=ip,
+    )
+    return current

@@ -1,0 +1,202 @@
+"""The DPO's pages: applications and changes awaiting a decision, the decision page with its
+three actions, and suspending, reinstating and closing a group."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from groups.access import get_group_for_decision, get_group_for_dpo, has_part_in, is_dpo
+from groups.forms.decisions import ApproveForm, AskChangesForm, ReasonForm, RefuseForm
+from groups.models import ChatGroup, Submission
+from groups.services.decisions import (
+    OWN_GROUP,
+    chat_group_approve,
+    chat_group_ask_changes,
+    chat_group_refuse,
+    group_size,
+)
+from groups.services.lifecycle import chat_group_close, chat_group_reinstate, chat_group_suspend
+from groups.snapshots import differences, proposed_differences, rows
+from portal.access import AuthenticatedRequest, access_required, client_ip
+from portal.models import OrganisationSettings
+
+
+@access_required(is_dpo, sensitive=True)
+def decision_queue(request: AuthenticatedRequest) -> HttpResponse:
+    waiting = list(
+        Submission.objects.filter(outcome=Submission.Outcome.PENDING)
+        .select_related("group", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+    return render(
+        request, "groups/decisions/queue.html", {"waiting": waiting, "now": timezone.now()}
+    )
+
+
+def _decision_page(request: AuthenticatedRequest, group: ChatGroup, **forms) -> HttpResponse:
+    submissions = list(group.submissions.select_related("submitted_by", "decided_by"))
+    pending = next((s for s in submissions if s.outcome == Submission.Outcome.PENDING), None)
+    if pending is None:
+        messages.info(request, "Nothing about this group is waiting for a decision.")
+        return redirect("groups:group", pk=group.pk)
+    earlier = next(
+        (
+            s
+            for s in submissions
+            if s.submitted_at < pending.submitted_at and s.kind == Submission.Kind.REGISTRATION
+        ),
+        None,
+    )
+    if pending.kind == Submission.Kind.CHANGE:
+        changed = proposed_differences(pending.details)
+    else:
+        changed = differences(earlier.details, pending.details) if earlier else []
+    org = OrganisationSettings.load()
+    size = group_size(group)
+    return render(
+        request,
+        "groups/decisions/decide.html",
+        {
+            "group": group,
+            "pending": pending,
+            "rows": rows(pending.details),
+            "earlier": earlier,
+            "changed": changed,
+            "own": has_part_in(request.user, group) or pending.submitted_by_id == request.user.pk,
+            "own_message": OWN_GROUP,
+            "size": size,
+            "limit": org.chat_group_size_limit,
+            "over_limit": pending.kind == Submission.Kind.REGISTRATION
+            and size > org.chat_group_size_limit,
+            "approve_form": forms.get("approve_form") or ApproveForm(),
+            "refuse_form": forms.get("refuse_form") or RefuseForm(),
+            "changes_form": forms.get("changes_form") or AskChangesForm(),
+        },
+    )
+
+
+@require_GET
+@access_required(is_dpo, sensitive=True)
+def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_decision(request.user, pk)
+    return _decision_page(request, group)
+
+
+def _decided(request: AuthenticatedRequest, group: ChatGroup, what: str) -> HttpResponse:
+    messages.success(request, f"{what} The applicant has been told by email.")
+    return redirect("groups:decisions")
+
+
+@require_POST
+@access_required(is_dpo, sensitive=True)
+def approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_decision(request.user, pk)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            chat_group_approve(
+                group=group, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _decided(request, group, f"“{group.name}” approved.")
+    return _decision_page(request, group, approve_form=form)
+
+
+@require_POST
+@access_required(is_dpo, sensitive=True)
+def refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_decision(request.user, pk)
+    form = RefuseForm(request.POST)
+    if form.is_valid():
+        try:
+            chat_group_refuse(
+                group=group, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _decided(request, group, f"“{group.name}” refused.")
+    return _decision_page(request, group, refuse_form=form)
+
+
+@require_POST
+@access_required(is_dpo, sensitive=True)
+def ask_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_decision(request.user, pk)
+    form = AskChangesForm(request.POST)
+    if form.is_valid():
+        try:
+            chat_group_ask_changes(
+                group=group, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _decided(request, group, f"Changes asked for “{group.name}”.")
+    return _decision_page(request, group, changes_form=form)
+
+
+def _status_page(request, group, form, action: str, url_name: str) -> HttpResponse:
+    return render(
+        request,
+        "groups/registration/status_form.html",
+        {"form": form, "group": group, "action": action, "url_name": url_name},
+    )
+
+
+@access_required(is_dpo, sensitive=True)
+def suspend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_dpo(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat_group_suspend(
+                group=group,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{group.name}” is suspended. Its admin has been told.")
+            return redirect("groups:group", pk=group.pk)
+    return _status_page(request, group, form, "suspend", "groups:suspend")
+
+
+@access_required(is_dpo, sensitive=True)
+def dpo_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_dpo(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat_group_close(
+                group=group,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{group.name}” is closed. Its admin has been told.")
+            return redirect("groups:group", pk=group.pk)
+    return _status_page(request, group, form, "close", "groups:dpo_close")
+
+
+@require_POST
+@access_required(is_dpo)
+def reinstate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    group = get_group_for_dpo(request.user, pk)
+    try:
+        chat_group_reinstate(group=group, by=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{group.name}” is approved again. Its admin has been told.")
+    return redirect("groups:group", pk=group.pk)
