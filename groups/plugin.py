@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from groups import access
+from groups import access, sections
 from groups.events import GroupEmail, GroupEvent
 from portal.access import is_signed_in
 from portal.registry import MenuEntry, ObjectKind, registry
@@ -20,4 +20,15 @@ def register() -> None:
     # The trail links a group to its page, for the DPO (who may open every group's page).
     registry.register_object_kind(
         ObjectKind("groups.chatgroup", "Chat group", url=_group_page, allowed=access.is_dpo)
+    )
+    _register_cleardowns()
+
+
+def _register_cleardowns() -> None:
+    from groups.views.cleardown_sections import cleardown_history_section, cleardown_owed_section
+
+    sections.TOP.append(cleardown_owed_section)
+    sections.MAIN.append(cleardown_history_section)
+    registry.register_link_labels(
+        {"groups:cleardown_link": "Confirm you cleared the chat", "groups:cleardowns_owed": "Clear-downs I owe"}
     )

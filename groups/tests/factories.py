@@ -16,6 +16,7 @@ from groups.models import (
     ClearDownPrompt,
     Concern,
     ExternalMember,
+    Hold,
     Membership,
     Platform,
     Submission,
@@ -137,3 +138,25 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     kind = Concern.Kind.WRONG_CONTENT
     details = "A photo of a custody record was posted on Tuesday."
     raised_by = factory.SubFactory(UserFactory)
+
+
+# --- Clear-down cycles: holds made directly (the holds part places them through its service) ---
+
+
+class HoldFactory(factory.django.DjangoModelFactory):
+    """An open FOI hold placed an hour ago; `groups=[...]` puts it on those groups."""
+
+    class Meta:
+        model = Hold
+        skip_postgeneration_save = True
+
+    kind = Hold.Kind.FOI
+    reference = factory.Sequence(lambda n: f"FOI-2026-{n:04d}")
+    request_received_on = factory.LazyFunction(timezone.localdate)
+    placed_by = factory.SubFactory(UserFactory)
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(extracted)
