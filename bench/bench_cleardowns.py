@@ -26,7 +26,6 @@ def main() -> None:
 
     bench_setup("cleardowns")
     from django.db import connection
-    from django.utils import timezone
 
     from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Membership
     from groups.schedule import Schedule
@@ -82,9 +81,11 @@ def main() -> None:
         return execute(sql, params, many, context)
 
     before = peak_memory_mb()
-    with connection.execute_wrapper(count):
-        with timed("clear_downs_sweep: periods opened and members prompted", groups, "groups"):
-            result = clear_downs_sweep(now=now, batch_size=args.batch)
+    with (
+        connection.execute_wrapper(count),
+        timed("clear_downs_sweep: periods opened and members prompted", groups, "groups"),
+    ):
+        result = clear_downs_sweep(now=now, batch_size=args.batch)
     after = peak_memory_mb()
     batches = math.ceil(groups / args.batch)
     assert result.prompted == groups, result
@@ -101,12 +102,10 @@ def main() -> None:
     print(f"  peak memory: {before:,.0f} MB before the sweep, {after:,.0f} MB after")
 
     queries[0] = 0
-    with connection.execute_wrapper(count):
-        with timed("the same sweep again (nothing due)"):
-            again = clear_downs_sweep(now=now + timedelta(minutes=5), batch_size=args.batch)
+    with connection.execute_wrapper(count), timed("the same sweep again (nothing due)"):
+        again = clear_downs_sweep(now=now + timedelta(minutes=5), batch_size=args.batch)
     assert again.prompted == 0, again
     print(f"  queries: {queries[0]}")
-    assert timezone.now()  # settings are live
 
 
 if __name__ == "__main__":

@@ -30,5 +30,8 @@ def _register_cleardowns() -> None:
     sections.TOP.append(cleardown_owed_section)
     sections.MAIN.append(cleardown_history_section)
     registry.register_link_labels(
-        {"groups:cleardown_link": "Confirm you cleared the chat", "groups:cleardowns_owed": "Clear-downs I owe"}
+        {
+            "groups:cleardown_link": "Confirm you cleared the chat",
+            "groups:cleardowns_owed": "Clear-downs I owe",
+        }
     )

@@ -50,9 +50,7 @@ def cleardowns_owed_by(user: User, now: datetime) -> dict[str, list]:
     have not confirmed posting, soonest deadline first. Two queries."""
     cycles = open_prompted_cycles(now)
     prompts = (
-        ClearDownPrompt.objects.filter(
-            user_id=user.pk, confirmed_at__isnull=True, cycle__in=cycles
-        )
+        ClearDownPrompt.objects.filter(user_id=user.pk, confirmed_at__isnull=True, cycle__in=cycles)
         .select_related("cycle__group")
         .order_by("cycle__deadline_at", "pk")
     )

@@ -33,9 +33,11 @@ class ClearDownHeld(ClearDownNotRecorded):
 
 
 def _locked_cycle(cycle_id: int) -> ClearDownCycle:
-    return ClearDownCycle.objects.select_for_update(of=("self",)).select_related(
-        "group", "hold"
-    ).get(pk=cycle_id)
+    return (
+        ClearDownCycle.objects.select_for_update(of=("self",))
+        .select_related("group", "hold")
+        .get(pk=cycle_id)
+    )
 
 
 def cycle_hold(cycle: ClearDownCycle) -> Hold | None:
@@ -106,9 +108,8 @@ def cleardown_prompt_posted(
     )
     if not posted:
         assert cycle.prompt_posted_at is not None
-        raise ClearDownNotRecorded(
-            f"The prompt was already confirmed as posted, on {long_datetime(cycle.prompt_posted_at)}."
-        )
+        when = long_datetime(cycle.prompt_posted_at)
+        raise ClearDownNotRecorded(f"The prompt was already confirmed as posted, on {when}.")
     cycle.prompt_posted_at = now
     audit_record(
         verb=GroupEvent.PROMPT_POSTED,

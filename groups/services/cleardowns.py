@@ -30,7 +30,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, DateField, DateTimeField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,9 +186,7 @@ def _held_cause(hold: Hold) -> str:
     )
 
 
-def _plan(
-    group: ChatGroup, now: datetime, interval_days: int, holds: list[_HoldSpan]
-) -> _Plan:
+def _plan(group: ChatGroup, now: datetime, interval_days: int, holds: list[_HoldSpan]) -> _Plan:
     schedule = Schedule.of(group, interval_days)
     first = _first_slot(group, schedule, now)
     plan = _Plan(group=group, read=group.next_cycle_at, upcoming=first, anchor=schedule.anchor)
@@ -204,7 +212,11 @@ def _plan(
             created_at=now,
         )
         if hold is not None:
-            cycle.outcome, cycle.hold, cycle.cause = ClearDownCycle.Outcome.SKIPPED, hold, _held_cause(hold)
+            cycle.outcome, cycle.hold, cycle.cause = (
+                ClearDownCycle.Outcome.SKIPPED,
+                hold,
+                _held_cause(hold),
+            )
         elif not current:
             cycle.outcome, cycle.cause = ClearDownCycle.Outcome.MISSED, _missed_cause(opens, closes)
         else:
@@ -254,9 +266,7 @@ def _claim(plans: list[_Plan]) -> None:
 def _open_batch(
     *, groups: list[ChatGroup], now: datetime, interval_days: int, result: SweepResult
 ) -> None:
-    firsts = [
-        _first_slot(g, Schedule.of(g, interval_days), now) for g in groups
-    ]
+    firsts = [_first_slot(g, Schedule.of(g, interval_days), now) for g in groups]
     spans = _hold_spans(groups, since=min(firsts))
     plans = [_plan(g, now, interval_days, spans[g.pk]) for g in groups]
     _claim(plans)
@@ -401,7 +411,7 @@ def prompters_remind(*, now: datetime, result: SweepResult) -> None:
                 Message(
                     to=cycle.prompter,
                     template=GroupEmail.PROMPT_REMINDER,
-                    dedup_key=prompt_reminder_key(cycle.pk, cycle.prompter_id),
+                    dedup_key=prompt_reminder_key(cycle.pk, cycle.prompter.pk),
                     url=reverse("groups:group", args=[cycle.group_id]),
                     context=_cycle_context(cycle),
                 )
@@ -488,9 +498,9 @@ def members_remind(*, now: datetime, result: SweepResult) -> None:
             .filter(Exists(still_in))
             .select_related("user", "cycle__group")
         )
-        ClearDownPrompt.objects.filter(pk__in=[p.pk for p in owed], reminded_at__isnull=True).update(
-            reminded_at=now
-        )
+        ClearDownPrompt.objects.filter(
+            pk__in=[p.pk for p in owed], reminded_at__isnull=True
+        ).update(reminded_at=now)
         notifications_queue_many(
             messages=[
                 Message(
@@ -511,4 +521,3 @@ def members_remind(*, now: datetime, result: SweepResult) -> None:
         )
 
     _in_batches(due, handle)
-

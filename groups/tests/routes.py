@@ -50,6 +50,7 @@ def cleardown_scene(people: People) -> dict:
         "groups:cleardown_posted": {"pk": cycle.pk},
     }
 
+
 # A group alice is in: hers, and the DPO's and deputy's (everyone else: 404).
 _member_or_dpo = either(owner_only(200), only(*DPO, answer=200, others=404), unless=404)
 

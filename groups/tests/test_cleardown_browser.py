@@ -35,7 +35,11 @@ def prompted(alice, bob):
     at = (timezone.localtime(now) - timedelta(minutes=30)).time().replace(microsecond=0)
     anchor = timezone.localdate(now) - timedelta(days=7)
     group = ChatGroupFactory(
-        approved=True, name="Front desk cover", admin=bob, members=[alice], cycle_anchor=anchor,
+        approved=True,
+        name="Front desk cover",
+        admin=bob,
+        members=[alice],
+        cycle_anchor=anchor,
         cleardown_time=at,
     )
     group.next_cycle_at = Schedule(anchor=anchor, at=at, interval_days=7).latest(now)
@@ -44,13 +48,15 @@ def prompted(alice, bob):
     return ClearDownCycle.objects.get(group=group)
 
 
-@pytest.mark.parametrize("width,height", [(1280, 900), (375, 740)], ids=["desk", "phone"])
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (375, 740)], ids=["desk", "phone"])
 def test_a_member_confirms_a_clear_down_from_the_link_in_their_email(
     page: Page, live_server, alice, prompted, width, height
 ):
     page.set_viewport_size({"width": width, "height": height})
     email = Notification.objects.get(dedup_key=f"cd-member:{prompted.pk}:{alice.pk}")
-    link = re.search(rf"{re.escape(settings.SITE_URL)}(/chat-groups/clear-downs/\d+/\d+/\S+/)", email.body_text)
+    link = re.search(
+        rf"{re.escape(settings.SITE_URL)}(/chat-groups/clear-downs/\d+/\d+/\S+/)", email.body_text
+    )
     assert link, email.body_text
 
     page.goto(f"{live_server.url}{link.group(1)}")

@@ -2,7 +2,6 @@
 portal's button, and the prompter's "I posted the prompt"; refused links record nothing; a held
 group's link explains the hold."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -47,9 +46,10 @@ def link(prompt: ClearDownPrompt) -> str:
 
 def unchanged(prompt: ClearDownPrompt) -> bool:
     prompt.refresh_from_db()
-    return prompt.confirmed_at is None and not AuditEvent.objects.filter(
-        verb=GroupEvent.CLEARED
-    ).exists()
+    return (
+        prompt.confirmed_at is None
+        and not AuditEvent.objects.filter(verb=GroupEvent.CLEARED).exists()
+    )
 
 
 def test_opening_the_link_shows_a_button_and_records_nothing(client, prompt):
@@ -106,7 +106,8 @@ def test_a_link_for_one_person_does_not_work_for_another_by_changing_the_address
     response = client.post(path)
 
     assert response.status_code == 403
-    assert unchanged(prompt) and unchanged(other)
+    assert unchanged(prompt)
+    assert unchanged(other)
 
 
 def test_someone_elses_link_is_refused_to_a_person_signed_in(client, prompt, bob):
@@ -164,11 +165,16 @@ def test_the_link_of_a_group_under_a_hold_explains_the_hold_and_records_nothing(
 def test_placing_a_hold_withdraws_the_open_prompt_and_its_link_then_explains_it(
     client, prompt, group, cycle
 ):
-    everyone_confirmed = ClearDownCycleFactory(group=group, opens_at=cycle.opens_at - timedelta(days=7))
+    everyone_confirmed = ClearDownCycleFactory(
+        group=group, opens_at=cycle.opens_at - timedelta(days=7)
+    )
     closed = ClearDownCycleFactory(group=group, opens_at=cycle.opens_at - timedelta(days=14))
     ClearDownPromptFactory(cycle=closed, user=prompt.user)
     ClearDownPromptFactory(
-        cycle=everyone_confirmed, user=prompt.user, confirmed_at=timezone.now(), confirmed_via="portal"
+        cycle=everyone_confirmed,
+        user=prompt.user,
+        confirmed_at=timezone.now(),
+        confirmed_via="portal",
     )
     hold = HoldFactory(groups=[group])
 
@@ -176,7 +182,8 @@ def test_placing_a_hold_withdraws_the_open_prompt_and_its_link_then_explains_it(
 
     assert withdrawn == [cycle.pk]
     cycle.refresh_from_db()
-    assert cycle.hold == hold and cycle.withdrawn_at is not None
+    assert cycle.hold == hold
+    assert cycle.withdrawn_at is not None
     assert cycles_withdraw_for_hold(hold=hold, groups=[group]) == []
     # Released afterwards, the withdrawn period's link still explains the hold.
     hold.released_at, hold.release_reason = timezone.now(), "Answered."
@@ -202,9 +209,7 @@ def test_a_member_confirms_with_the_button_on_their_clear_downs_page(client, pro
     page = client.get(reverse("groups:cleardowns_owed"))
     assert prompt.cycle.group.name in page.content.decode()
 
-    response = client.post(
-        reverse("groups:cleardown_confirm", args=[prompt.pk]), {"back": "owed"}
-    )
+    response = client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]), {"back": "owed"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("groups:cleardowns_owed")
@@ -214,7 +219,9 @@ def test_a_member_confirms_with_the_button_on_their_clear_downs_page(client, pro
     assert "no chat to clear" in page.content.decode()
 
 
-def test_the_group_page_offers_the_button_and_then_shows_who_confirmed(client, prompt, alice, group):
+def test_the_group_page_offers_the_button_and_then_shows_who_confirmed(
+    client, prompt, alice, group
+):
     client.force_login(alice)
     page = client.get(reverse("groups:group", args=[group.pk])).content.decode()
     assert reverse("groups:cleardown_confirm", args=[prompt.pk]) in page
@@ -262,7 +269,8 @@ def test_the_guide_shows_whatsapp_and_signal_step_by_step(client, alice):
 
     page = client.get(reverse("groups:cleardown_guide")).content.decode()
 
-    assert "On WhatsApp" in page and "On Signal" in page
+    assert "On WhatsApp" in page
+    assert "On Signal" in page
     assert "business record" in page
 
 
@@ -277,11 +285,16 @@ def test_the_history_names_missed_periods_and_holds_and_shows_non_confirmers_to_
     hold.released_at, hold.release_reason = now, "Answered."
     hold.save()
     ClearDownCycleFactory(
-        group=group, opens_at=now - timedelta(days=21), outcome="missed",
+        group=group,
+        opens_at=now - timedelta(days=21),
+        outcome="missed",
         cause="The portal's scheduler did not run between A and B.",
     )
     ClearDownCycleFactory(
-        group=group, opens_at=now - timedelta(days=14), outcome="skipped", hold=hold,
+        group=group,
+        opens_at=now - timedelta(days=14),
+        outcome="skipped",
+        hold=hold,
         cause="Nobody was asked.",
     )
     current = ClearDownCycleFactory(group=group)
@@ -316,7 +329,9 @@ def test_the_group_page_costs_the_same_queries_with_many_periods_and_members(cli
 
     people = [UserFactory() for _ in range(15)]
     for weeks in range(2, 30):
-        old = ClearDownCycleFactory(group=group, opens_at=timezone.now() - timedelta(days=7 * weeks))
+        old = ClearDownCycleFactory(
+            group=group, opens_at=timezone.now() - timedelta(days=7 * weeks)
+        )
         ClearDownPrompt.objects.bulk_create(
             ClearDownPrompt(cycle=old, user=p, confirmed_at=timezone.now(), confirmed_via="portal")
             for p in people
@@ -334,4 +349,6 @@ def test_links_made_in_bulk_are_the_links_made_one_by_one(prompt):
     [bulk] = cleardown_link_paths(cycle_id=prompt.cycle_id, user_ids=[prompt.user_id]).values()
 
     assert bulk.rsplit("/", 2)[0] == link(prompt).rsplit("/", 2)[0]
-    assert reverse("groups:cleardown_link", args=[prompt.cycle_id, prompt.user_id, "t"])[:-2] in bulk
+    assert (
+        reverse("groups:cleardown_link", args=[prompt.cycle_id, prompt.user_id, "t"])[:-2] in bulk
+    )

@@ -11,7 +11,7 @@ from groups.events import GroupEmail
 from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Hold
 from groups.services.cleardowns import DEADLINE_AFTER, ESCALATE_AFTER, clear_downs_sweep
 from groups.tests.cleardown_scenes import WEEKLY, after, outcomes, utc, weekly_group
-from groups.tests.factories import ChatGroupFactory, HoldFactory
+from groups.tests.factories import HoldFactory
 from portal.models import Notification, OrganisationSettings
 from portal.roles import Role
 from portal.tests.factories import UserFactory
@@ -177,7 +177,8 @@ def test_an_approved_group_without_a_next_slot_is_given_its_first_slot():
     assert not ClearDownCycle.objects.filter(group=waiting).exists()
     due.refresh_from_db()
     # No anchor: it starts on its clear-down weekday (Monday) once it was approved.
-    assert due.cycle_anchor is not None and due.cycle_anchor.weekday() == due.cleardown_weekday
+    assert due.cycle_anchor is not None
+    assert due.cycle_anchor.weekday() == due.cleardown_weekday
     assert due.next_cycle_at is not None
 
 

@@ -51,9 +51,7 @@ def _groups(count: int, members: int, *, weeks_down: int = 0) -> Schedule:
             approved_at=now - timedelta(days=60),
             cycle_anchor=anchor,
             cleardown_time=at,
-            next_cycle_at=first if weeks_down else schedule.slot(
-                schedule.index_at_or_before(now)
-            ),
+            next_cycle_at=first if weeks_down else schedule.slot(schedule.index_at_or_before(now)),
         )
         for i in range(count)
     )
@@ -75,8 +73,9 @@ def _assert_exactly_one_prompt_each(groups: int, members: int) -> None:
 
 
 def _all_prompted(groups: int, members: int):
-    return lambda: ClearDownPrompt.objects.count() == groups * members and not (
-        ChatGroup.objects.filter(next_cycle_at__lte=timezone.now()).exists()
+    return lambda: (
+        ClearDownPrompt.objects.count() == groups * members
+        and not (ChatGroup.objects.filter(next_cycle_at__lte=timezone.now()).exists())
     )
 
 
@@ -106,7 +105,8 @@ def test_a_worker_killed_mid_sweep_leaves_no_duplicate_and_the_next_sweep_misses
     # Kill it the moment a batch has committed: the sweep is part way through.
     deadline = time.monotonic() + 120
     while not ClearDownCycle.objects.exists():
-        assert time.monotonic() < deadline and worker.poll() is None, "the sweep never started"
+        assert time.monotonic() < deadline, "the sweep never started"
+        assert worker.poll() is None, "the worker stopped before the sweep started"
         time.sleep(0.02)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)

@@ -1,6 +1,7 @@
 """A real Celery worker for integration tests, against real Redis and the test database.
 
-Its fixtures (`worker`, `mail_dir`) are loaded for every test by the root conftest.py; mark the tests `django_db(transaction=True)`, so the worker sees committed rows.
+Its fixtures (`worker`, `mail_dir`) are loaded for every test by the root conftest.py.
+Mark the tests `django_db(transaction=True)`, so the worker sees committed rows.
 """
 
 import os
@@ -21,7 +22,7 @@ def require_services() -> None:
     missing = [
         name
         for name, up in (
-            ("Redis", settings.REDIS_AVAILABLE),
+            ("Redis", getattr(settings, "REDIS_AVAILABLE", False)),
             ("PostgreSQL", connection.vendor == "postgresql"),
         )
         if not up
@@ -56,7 +57,7 @@ def start_worker(mail_dir: Path, log_path: Path) -> subprocess.Popen:
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = log_path.open("a")
     try:
-        return subprocess.Popen(
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             [
                 sys.executable,
                 "-m",
