@@ -305,3 +305,19 @@ def test_a_batch_costs_the_same_queries_whatever_its_groups_and_members():
     many = _queries_for_one_batch(groups=12, members=6)
 
     assert many == few, (few, many)
+
+
+def test_the_organisation_interval_sets_the_length_of_each_period():
+    org = OrganisationSettings.load()
+    org.clear_down_interval_days = 3
+    org.save()
+    group = weekly_group(members=1)
+
+    clear_downs_sweep(now=WEEKLY.slot(0) + timedelta(days=7))
+
+    cycles = list(ClearDownCycle.objects.filter(group=group).order_by("opens_at"))
+    # Slots every three days from the anchor: 2, 5 and 8 March; 8 March is the current one.
+    assert [c.outcome for c in cycles] == ["missed", "missed", "prompted"]
+    assert cycles[-1].opens_at == utc(2026, 3, 8, 10, 0)
+    assert cycles[-1].closes_at == utc(2026, 3, 11, 10, 0)
+    assert cycles[-1].deadline_at == utc(2026, 3, 10, 10, 0)
