@@ -21,6 +21,9 @@ from portal.testing.second_factor import session_verified  # noqa: E402
 from portal.tests.factories import TEST_PASSWORD as PASSWORD  # noqa: E402, F401
 from portal.tests.factories import DepartmentFactory, UserFactory  # noqa: E402
 
+# A real Celery worker (`worker`, `mail_dir`), for the integration tests of every app.
+pytest_plugins = ["portal.testing.worker"]
+
 
 @pytest.fixture(autouse=True)
 def _force_login_does_both_steps(monkeypatch):

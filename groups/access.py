@@ -4,9 +4,19 @@ else's group is a 404 (they must not learn it exists); a page for a role is guar
 same test."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 
-from groups.models import ChatGroup, Concern, ExternalMember, Hold, HoldNotice, Membership
+from groups.models import (
+    ChatGroup,
+    ClearDownCycle,
+    ClearDownPrompt,
+    Concern,
+    ExternalMember,
+    Hold,
+    HoldNotice,
+    Membership,
+)
 from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
@@ -152,3 +162,39 @@ def get_group_for_decision(user: User, pk: int) -> ChatGroup:
     """A group for the DPO's decision page: the DPO and deputy only (others: 404, as for every
     DPO page about one group). Whether this DPO may decide is the page's to explain."""
     return get_group_for_dpo(user, pk)
+
+
+# --- Clear-down cycles ------------------------------------------------------------------------
+
+
+def get_prompt_for_member(user: User, pk: int) -> ClearDownPrompt:
+    """A person's own clear-down prompt; anyone else's: 404."""
+    try:
+        return ClearDownPrompt.objects.select_related("cycle__group").get(pk=pk, user_id=user.pk)
+    except ClearDownPrompt.DoesNotExist:
+        raise Http404("No such clear-down.") from None
+
+
+def get_cycle_for_prompter(user: User, pk: int) -> ClearDownCycle:
+    """A cycle whose prompt this person posts: its prompter, or whoever runs the group. Someone
+    who may see the group but not run it: 403; anyone else: 404."""
+    try:
+        cycle = ClearDownCycle.objects.select_related("group").get(
+            pk=pk, group__in=ChatGroup.objects.visible_to(user)
+        )
+    except ClearDownCycle.DoesNotExist:
+        raise Http404("No such clear-down.") from None
+    if user.pk != cycle.prompter_id and not runs(user, cycle.group):
+        raise PermissionDenied
+    return cycle
+
+
+def get_cycle_for_link(pk: int, user_id: int) -> ClearDownCycle | None:
+    """The cycle an emailed link names, with that person's prompt only, for the link's own check
+    (groups/cleardown_links.py): the signed token, not a sign-in, says who may use it."""
+    return (
+        ClearDownCycle.objects.select_related("group", "hold")
+        .prefetch_related(Prefetch("prompts", ClearDownPrompt.objects.filter(user_id=user_id)))
+        .filter(pk=pk)
+        .first()
+    )

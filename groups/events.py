@@ -35,6 +35,7 @@ class GroupEvent(TextChoices):
     CLEARED = "clear_down.confirmed", "Member confirmed they cleared the chat"
     CLEAR_DOWN_REMINDERS_QUEUED = "clear_down.reminders_queued", "Clear-down reminders sent"
     CLEAR_DOWN_ESCALATED = "clear_down.escalated", "DPO told a clear-down prompt was not posted"
+    CYCLES_WITHDRAWN = "clear_down.withdrawn", "Clear-down prompts withdrawn under a hold"
     # Concerns
     CONCERN_RAISED = "chat_group.concern_raised", "Concern about a chat group raised"
     CONCERN_RESOLVED = "chat_group.concern_resolved", "Concern about a chat group dealt with"

@@ -14,6 +14,7 @@ from groups.events import GroupEmail, GroupEvent
 from groups.holds_section import hold_section
 from groups.registration_section import registration_section
 from groups.services.leavers import groups_remove_leaver
+from groups.views.cleardown_sections import cleardown_history_section, cleardown_owed_section
 from groups.views.rates import rates_section
 from portal.access import is_signed_in
 from portal.registry import (
@@ -66,6 +67,8 @@ def register() -> None:
             "groups:admin_change": "Name a new admin",
             "groups:review": "Review the group",
             "groups:concern": "See the concern",
+            "groups:cleardown_link": "Confirm you cleared the chat",
+            "groups:cleardowns_owed": "Clear-downs I owe",
         }
     )
     # How the audit trail names these records and links them, for the DPO (who may open every
@@ -79,10 +82,13 @@ def register() -> None:
             ObjectKind(model, noun, url=_page(url_name), allowed=access.is_dpo)
         )
     registry.register_object_kind(ObjectKind("groups.holdnotice", "Notice not to delete"))
-    # A group's page: above its details, its status and the viewer's actions, a hold, and the
-    # rules the person owes; below, its members and concerns, and the confirmation rates.
+    # A group's page: above its details, its status and the viewer's actions, a hold, and
+    # what the person owes (the rules, this period's clear-down); below, its members and
+    # concerns, its clear-down history and the confirmation rates.
     sections.add(sections.TOP, registration_section)
     sections.add(sections.TOP, hold_section)
     sections.add(sections.TOP, rules_owed_section)
+    sections.add(sections.TOP, cleardown_owed_section)
     sections.add(sections.MAIN, membership_section)
+    sections.add(sections.MAIN, cleardown_history_section)
     sections.add(sections.MAIN, rates_section)

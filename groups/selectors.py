@@ -1,10 +1,19 @@
 """Reads of the register that pages share or that are not obvious."""
 
+from datetime import datetime
 from typing import cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from groups.models import ChatGroup, ExternalMember, HoldNotice, Membership
+from groups.models import (
+    ChatGroup,
+    ClearDownCycle,
+    ClearDownPrompt,
+    ExternalMember,
+    Hold,
+    HoldNotice,
+    Membership,
+)
 from portal.models import User
 from portal.roles import Role
 
@@ -66,3 +75,37 @@ def current_externals(group: ChatGroup) -> "QuerySet[ExternalMember]":
     """The people from outside the organisation in a group now. (ExternalMember shares
     Membership's queryset class, which the type checker reads as Membership's.)"""
     return cast("QuerySet[ExternalMember]", group.external_members.filter(removed_at__isnull=True))
+
+
+# --- Clear-down cycles ------------------------------------------------------------------------
+
+
+def open_prompted_cycles(now: datetime) -> QuerySet[ClearDownCycle]:
+    """Prompted periods still open and not withdrawn, of approved groups under no open hold:
+    the periods people still owe a confirmation for, and the only ones that earn a follow-up."""
+    held = Hold.objects.open().filter(groups=OuterRef("group_id"))
+    return ClearDownCycle.objects.filter(
+        outcome=ClearDownCycle.Outcome.PROMPTED,
+        withdrawn_at__isnull=True,
+        hold__isnull=True,
+        opens_at__lte=now,
+        closes_at__gt=now,
+        group__status=ChatGroup.Status.APPROVED,
+    ).filter(~Exists(held))
+
+
+def cleardowns_owed_by(user: User, now: datetime) -> dict[str, list]:
+    """What a person owes now: the clear-downs they have not confirmed, and the prompts they
+    have not confirmed posting, soonest deadline first. Two queries."""
+    cycles = open_prompted_cycles(now)
+    prompts = (
+        ClearDownPrompt.objects.filter(user_id=user.pk, confirmed_at__isnull=True, cycle__in=cycles)
+        .select_related("cycle__group")
+        .order_by("cycle__deadline_at", "pk")
+    )
+    to_post = (
+        cycles.filter(prompter_id=user.pk, prompt_posted_at__isnull=True)
+        .select_related("group")
+        .order_by("deadline_at", "pk")
+    )
+    return {"prompts": list(prompts), "to_post": list(to_post)}

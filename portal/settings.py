@@ -392,6 +392,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.campaign_summaries_send_task",
         "schedule": 600.0,
     },
+    # Every five minutes: chat-group clear-downs. A period opens at a set local time, so members
+    # are prompted within minutes of it; the same sweep sends reminders and tells the DPO at
+    # their instants. Catching up after an outage records missed periods, never a burst.
+    "clear-downs-sweep": {"task": "groups.tasks.clear_downs_sweep_task", "schedule": 300.0},
     # Hourly: people whose leave date has passed are deactivated (leavers), once each; a leave
     # date is a day, so an hour's delay is well inside it.
     "leavers-sweep": {"task": "portal.tasks.users_deactivate_leavers_task", "schedule": 3600.0},

@@ -16,7 +16,7 @@ from groups.access import has_part_in, is_dpo
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership, Submission
 from groups.outbox import decided_key
-from groups.schedule import first_on_weekday, first_slot, months_on
+from groups.schedule import Schedule, first_anchor, months_on
 from groups.selectors import current_externals
 from groups.services.membership import rules_message
 from portal.models import OrganisationSettings, User
@@ -149,14 +149,12 @@ def chat_group_approve(
                 }
             )
         current.size_approved_up_to = size
-    anchor = first_on_weekday(timezone.localdate(now), current.cleardown_weekday)
+    anchor = first_anchor(current, now)
     current.status = ChatGroup.Status.APPROVED
     current.status_reason = ""
     current.approved_at = now
     current.cycle_anchor = anchor
-    current.next_cycle_at = first_slot(
-        anchor=anchor, at=current.cleardown_time, interval=org.clear_down_interval, now=now
-    )
+    current.next_cycle_at = Schedule.of(current, org.clear_down_interval_days).next_after(now)
     current.review_due_at = months_on(now, org.chat_group_review_months)
     current.save()
     _decide(submission, Submission.Outcome.APPROVED, note.strip(), by)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Hold, HoldNotice, HoldSearch, Membership
 from groups.outbox import hold_notice_key, hold_release_key
-from groups.services.holds_withdraw import cycles_withdraw_for_hold
+from groups.services.cleardown_holds import cycles_withdraw_for_hold
 from portal.lib.uktime import long_date, long_datetime
 from portal.models import User
 from portal.services.audit import audit_record
@@ -204,7 +204,7 @@ def hold_place(
     )
     hold.groups.set(covered)
     notices = _issue(hold=hold, people=_people_in(covered), now=now)
-    withdrawn = cycles_withdraw_for_hold(hold=hold, groups=covered, now=now)
+    withdrawn = cycles_withdraw_for_hold(hold=hold, groups=covered, now=now, by=by, ip=ip)
     audit_record(
         verb=GroupEvent.HOLD_PLACED,
         actor=by,
@@ -216,7 +216,7 @@ def hold_place(
             "groups": {str(group.pk): group.name for group in covered},
             "person": person.email if person else None,
             "notices": len(notices),
-            "prompts_withdrawn": withdrawn,
+            "prompts_withdrawn": len(withdrawn),
         },
         ip=ip,
     )

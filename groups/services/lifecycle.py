@@ -11,7 +11,7 @@ from groups.access import is_dpo, runs
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup
 from groups.outbox import status_key
-from groups.schedule import first_slot
+from groups.schedule import Schedule
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
@@ -99,12 +99,8 @@ def chat_group_reinstate(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
     if current.status != Status.SUSPENDED:
         raise ValidationError("Only a suspended group can be reinstated.")
     if current.cycle_anchor is not None:
-        current.next_cycle_at = first_slot(
-            anchor=current.cycle_anchor,
-            at=current.cleardown_time,
-            interval=OrganisationSettings.load().clear_down_interval,
-            now=timezone.now(),
-        )
+        interval_days = OrganisationSettings.load().clear_down_interval_days
+        current.next_cycle_at = Schedule.of(current, interval_days).next_after(timezone.now())
     return _change(
         current, status=Status.APPROVED, reason="", verb=GroupEvent.GROUP_REINSTATED, by=by, ip=ip
     )

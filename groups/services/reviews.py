@@ -8,7 +8,6 @@ so a sweep run twice, or two at once, sends each once; a review done moves the d
 the next date earns its own messages.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Review
 from groups.outbox import review_due_key, review_overdue_key
+from groups.schedule import months_on
 from groups.selectors import data_protection_officers
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
@@ -30,16 +30,6 @@ REVIEW_NOTICE = timedelta(days=30)
 # The DPO is told once a review is this late.
 REVIEW_OVERDUE_AFTER = timedelta(days=14)
 BATCH_SIZE = 500
-
-
-def months_on(instant: datetime, months: int) -> datetime:
-    """The same local day and time `months` later (the last day of a shorter month)."""
-    local = timezone.localtime(instant)
-    month_index = local.month - 1 + months
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    naive = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
-    return timezone.make_aware(naive)
 
 
 def review_is_due(group: ChatGroup, now: datetime) -> bool:

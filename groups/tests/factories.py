@@ -142,7 +142,8 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     raised_by = factory.SubFactory(UserFactory)
 
 
-# --- reports: holds, notices and reviews for scenes ---
+# --- Holds, notices and reviews, made directly (tests of behaviour place holds with
+# hold_place) ---
 
 
 class HoldFactory(factory.django.DjangoModelFactory):

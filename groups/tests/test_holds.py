@@ -11,6 +11,7 @@ from groups.events import GroupEvent
 from groups.models import ChatGroup, ClearDownCycle, Hold, HoldNotice, HoldSearch
 from groups.outbox import hold_notice_key, hold_release_key
 from groups.selectors import open_notices_for
+from groups.services.cleardown_holds import cycles_withdraw_for_hold
 from groups.services.holds import (
     HoldRefused,
     hold_notice_acknowledge,
@@ -20,7 +21,6 @@ from groups.services.holds import (
     hold_release,
     hold_search_record,
 )
-from groups.services.holds_withdraw import cycles_withdraw_for_hold
 from groups.tests.factories import (
     ChatGroupFactory,
     ClearDownCycleFactory,
@@ -176,8 +176,8 @@ def test_withdrawing_twice_leaves_the_first_hold_on_the_cycle(dpo, group):
     cycle = ClearDownCycleFactory(group=group)
     first, second = HoldFactory(groups=[group]), HoldFactory(groups=[group])
     now = timezone.now()
-    assert cycles_withdraw_for_hold(hold=first, groups=[group], now=now) == 1
-    assert cycles_withdraw_for_hold(hold=second, groups=[group], now=now) == 0
+    assert cycles_withdraw_for_hold(hold=first, groups=[group], now=now) == [cycle.pk]
+    assert cycles_withdraw_for_hold(hold=second, groups=[group], now=now) == []
     cycle.refresh_from_db()
     assert cycle.hold == first
 

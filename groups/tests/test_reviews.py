@@ -10,12 +10,12 @@ from django.utils import timezone
 from groups.events import GroupEvent
 from groups.models import ChatGroup, Review
 from groups.outbox import review_due_key, review_overdue_key
+from groups.schedule import months_on
 from groups.services.reviews import (
     REVIEW_NOTICE,
     REVIEW_OVERDUE_AFTER,
     chat_group_review,
     chat_group_reviews_remind,
-    months_on,
 )
 from groups.tests.factories import ChatGroupFactory
 from portal.models import AuditEvent, Notification

@@ -1,129 +1,19 @@
 """A real Celery worker, against real Redis and the test database, delivers an outbox email
 exactly once even when its delivery task is sent twice, and runs the retention sweep."""
 
-import os
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from portal.celery import app as celery_app
 from portal.models import AuditEvent, Notification
 from portal.services.audit import audit_verify
 from portal.services.notifications import notification_queue
 from portal.tasks import notification_deliver_task, retention_dispose_task
+from portal.testing.worker import emails_written as _emails_written
+from portal.testing.worker import wait_until as _wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _require_services():
-    missing = [
-        name
-        for name, up in (
-            ("Redis", settings.REDIS_AVAILABLE),
-            ("PostgreSQL", connection.vendor == "postgresql"),
-        )
-        if not up
-    ]
-    if not missing:
-        return
-    reason = f"{' and '.join(missing)} not reachable on 127.0.0.1"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"CI=true: {reason}; the worker test must run.")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def mail_dir(tmp_path):
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def worker(transactional_db, mail_dir, tmp_path):
-    """A worker process on this test session's own queue, writing emails to files."""
-    _require_services()
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
-        "PORTAL_TEST_DB_NAME": connection.settings_dict["NAME"],
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        # Four slashes: django-environ reads the path after the third as absolute.
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-            "-Q",
-            queue,
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    # In this process tasks must go to the broker, not run inline; set and restore by hand
-    # (monkeypatch's undo runs too late for Celery's cached configuration).
-    celery_app.conf.task_always_eager = False
-    try:
-        yield process
-    finally:
-        celery_app.conf.task_always_eager = True
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-        # Leave nothing on the queue for a later test.
-        celery_app.control.purge()
-
-
-def _wait_until(condition, worker, tmp_path, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if worker.poll() is not None:
-            break
-        time.sleep(0.2)
-    log = (tmp_path / "worker.log").read_text()[-3000:]
-    pytest.fail(f"The worker did not get there in time (exit code {worker.poll()}).\n{log}")
-
-
-def _emails_written(mail_dir: Path) -> list[str]:
-    subjects = []
-    for path in sorted(mail_dir.iterdir()):
-        subjects += [
-            line.removeprefix("Subject: ")
-            for line in path.read_text().splitlines()
-            if line.startswith("Subject: ")
-        ]
-    return subjects
 
 
 def test_a_real_worker_delivers_an_outbox_email_once_even_when_the_task_is_sent_twice(
