@@ -24,6 +24,7 @@ from groups.services.holds import (
 from groups.tests.factories import (
     ChatGroupFactory,
     ClearDownCycleFactory,
+    ClearDownPromptFactory,
     HoldFactory,
     MembershipFactory,
 )
@@ -158,6 +159,9 @@ def test_placing_a_hold_withdraws_the_prompt_still_open_in_its_groups(dpo, group
     open_cycle = ClearDownCycleFactory(group=group)
     closed = ClearDownCycleFactory(group=group, opens_at=now - timedelta(days=8))
     other_group = ClearDownCycleFactory()
+    # Each still owed by someone: a period everyone has confirmed is not withdrawn.
+    for cycle in (open_cycle, closed, other_group):
+        ClearDownPromptFactory(cycle=cycle)
 
     hold = _place(dpo, groups=[group])
 
@@ -174,6 +178,7 @@ def test_placing_a_hold_withdraws_the_prompt_still_open_in_its_groups(dpo, group
 
 def test_withdrawing_twice_leaves_the_first_hold_on_the_cycle(dpo, group):
     cycle = ClearDownCycleFactory(group=group)
+    ClearDownPromptFactory(cycle=cycle)
     first, second = HoldFactory(groups=[group]), HoldFactory(groups=[group])
     now = timezone.now()
     assert cycles_withdraw_for_hold(hold=first, groups=[group], now=now) == [cycle.pk]
