@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt
+from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Hold
 from groups.tests.factories import (
     ChatGroupFactory,
     ClearDownCycleFactory,
@@ -153,6 +153,18 @@ def test_the_overview_shows_what_needs_the_dpo(client, dpo):
     assert "3 of 3" in page  # the three periods in the last four weeks, none posted
     group = ChatGroup.objects.get(name="Quiet 0")
     assert reverse("groups:group", args=[group.pk]) in page
+    # Each list leads to where the DPO acts on it.
+    waiting = ChatGroup.objects.get(status=ChatGroup.Status.SUBMITTED)
+    needing = ChatGroup.objects.get(needs_admin=True)
+    hold = Hold.objects.get()
+    for url in (
+        reverse("groups:decide", args=[waiting.pk]),
+        reverse("groups:admin_change", args=[needing.pk]),
+        reverse("groups:hold", args=[hold.pk]),
+        reverse("groups:register"),
+        reverse("groups:holds"),
+    ):
+        assert url in page
     assert answer.context["months"][-1].rate.asked + answer.context["months"][-2].rate.asked == 12
 
 
