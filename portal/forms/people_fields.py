@@ -2,7 +2,7 @@
 number. Any app that asks "who?" uses these, so every such question accepts the same things
 and refuses with the same words.
 
-The type-ahead (static/portal/js/person-lookup.js, fed by the portal's people lookup) fills
+The type-ahead (static/portal/person_lookup.js, fed by the portal's people lookup) fills
 these in for people who have JavaScript; the field itself is what decides, so a form works
 without it.
 """
