@@ -35,7 +35,7 @@ def test_the_dpo_places_a_hold_and_a_member_acknowledges_it_from_the_email(
         ChatGroupFactory(approved=True, name=f"Neighbourhood policing {n:02d}")
 
     sign_in(page, live_server, dpo)
-    page.get_by_role("button", name="Administration").click()
+    page.get_by_role("button", name="Data protection").click()
     page.get_by_role("link", name="Chat group holds").click()
     expect(page.get_by_role("heading", name="Chat group holds", level=1)).to_be_visible()
     assert_accessible(page)
