@@ -21,6 +21,7 @@ from groups.models import (
     ClearDownPrompt,
     Hold,
     Membership,
+    Platform,
     Submission,
 )
 from portal.lib.uktime import start_of_day
@@ -48,6 +49,15 @@ class StatusChange:
         return ChatGroup.Status(self.status).label
 
 
+@dataclass(frozen=True)
+class Registration:
+    """The group's name, app and purpose as the DPO had last approved them by a day."""
+
+    name: str
+    platform: str  # the app's name, as people read it
+    purpose: str
+
+
 @dataclass
 class AsAt:
     group: ChatGroup
@@ -57,6 +67,7 @@ class AsAt:
     # The status in force at the end of the day (None: never approved by then), and the change
     # that made it so; changes during the day are listed too.
     status: StatusChange | None
+    registration: Registration
     changes_that_day: list[StatusChange]
     members: list[Membership]  # members at the end of the day
     joined: list[Membership]  # added during the day (still members at its end, or not)
@@ -79,11 +90,23 @@ class AsAt:
         return [p for p in self.prompts if p.confirmed_at is None]
 
 
-def _status_changes(group: ChatGroup, until: datetime) -> list[StatusChange]:
+def _approvals(group: ChatGroup) -> list[Submission]:
+    """Every approved submission of the group, registration or change, oldest first. One
+    query."""
+    return list(
+        Submission.objects.filter(group_id=group.pk, outcome=Submission.Outcome.APPROVED)
+        .select_related("decided_by")
+        .order_by("decided_at", "pk")
+    )
+
+
+def _status_changes(
+    group: ChatGroup, until: datetime, approvals: list[Submission]
+) -> list[StatusChange]:
     """Every change of status up to `until`, oldest first: the trail's events on the group,
     and the DPO's approvals of its registration as its submissions record them (the same
-    decision usually appears in both; a decision alone still shows the group approved). Two
-    queries."""
+    decision usually appears in both; a decision alone still shows the group approved). One
+    query, and the approvals already read."""
     events = AuditEvent.objects.filter(
         object_type=ChatGroup._meta.label_lower,
         object_id=str(group.pk),
@@ -100,18 +123,10 @@ def _status_changes(group: ChatGroup, until: datetime) -> list[StatusChange]:
         )
         for e in events
     ]
-    decisions = (
-        Submission.objects.filter(
-            group_id=group.pk,
-            kind=Submission.Kind.REGISTRATION,
-            outcome=Submission.Outcome.APPROVED,
-            decided_at__lt=until,
-        )
-        .select_related("decided_by")
-        .order_by("decided_at", "pk")
-    )
-    for decision in decisions:
+    for decision in approvals:
         assert decision.decided_at is not None  # the model's check holds it
+        if decision.kind != Submission.Kind.REGISTRATION or decision.decided_at >= until:
+            continue
         # The trail names the same decision within moments of it: keep one.
         if any(
             c.status == ChatGroup.Status.APPROVED
@@ -131,11 +146,56 @@ def _status_changes(group: ChatGroup, until: datetime) -> list[StatusChange]:
     return sorted(changes, key=lambda c: c.at)
 
 
+def _app_name(platform: str, platform_other: str) -> str:
+    if platform == Platform.OTHER:
+        return platform_other
+    return Platform(platform).label if platform in Platform.values else platform
+
+
+def _registration_on(group: ChatGroup, until: datetime, approvals: list[Submission]) -> Registration:
+    """The name, app and purpose in force at `until`: the registration as last approved before
+    it, with every change approved before it laid over. A registration's submission keeps what
+    was sent (its app by name); a change keeps what it proposed (its app by value) and, in its
+    details, the registration as it stood before. Where the records made before `until` say
+    nothing (a group approved before submissions kept their details), the first change
+    approved after it says what stood before; failing that, the group as it is now."""
+    fields: dict[str, str] = {}
+    for approval in approvals:
+        assert approval.decided_at is not None
+        details = approval.details or {}
+        if approval.decided_at >= until:
+            if approval.kind == Submission.Kind.CHANGE:
+                for key in ("name", "platform", "purpose"):
+                    if key not in fields and key in details:
+                        fields[key] = str(details[key])
+                break
+            continue
+        if approval.kind == Submission.Kind.CHANGE:
+            proposed = details.get("proposed", {})
+            if "platform" in proposed:
+                fields["platform"] = _app_name(
+                    proposed["platform"], proposed.get("platform_other", "")
+                )
+            for key in ("name", "purpose"):
+                if key in proposed:
+                    fields[key] = str(proposed[key])
+        else:
+            for key in ("name", "platform", "purpose"):
+                if key in details:
+                    fields[key] = str(details[key])
+    return Registration(
+        name=fields.get("name", group.name),
+        platform=fields.get("platform", group.platform_name),
+        purpose=fields.get("purpose", group.purpose),
+    )
+
+
 def group_as_at(group: ChatGroup, day: date) -> AsAt:
     """The group's record for one UK calendar day. Six queries whatever the group's size."""
     starts = start_of_day(day)
     ends = start_of_day(day + timedelta(days=1))
-    changes = _status_changes(group, ends)
+    approvals = _approvals(group)
+    changes = _status_changes(group, ends, approvals)
     before_end = [c for c in changes if c.at < ends]
     status = before_end[-1] if before_end else None
 
@@ -172,6 +232,7 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
         starts=starts,
         ends=ends,
         status=status,
+        registration=_registration_on(group, ends, approvals),
         changes_that_day=[c for c in changes if starts <= c.at < ends],
         members=members,
         joined=joined,

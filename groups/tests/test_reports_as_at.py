@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from groups.as_at import group_as_at
 from groups.events import GroupEvent
-from groups.models import ChatGroup, Membership, Submission
+from groups.models import ChatGroup, Membership, Platform, Submission
+from groups.services.decisions import chat_group_approve
+from groups.services.registration import chat_group_propose_change
 from groups.tests.factories import (
     ChatGroupFactory,
     ClearDownCycleFactory,
@@ -255,3 +257,35 @@ def test_the_record_runs_a_fixed_number_of_queries(client, dpo, group, django_as
 
     with django_assert_num_queries(LAYOUT_QUERIES + SECOND_STEP + AS_AT_QUERIES):
         client.get(url, {"on": "2026-03-29"})
+
+
+def test_as_at_names_the_app_the_group_used_that_day_not_today(client, dpo, alice):
+    group = ChatGroupFactory(
+        approved=True, admin=alice, platform=Platform.WHATSAPP, purpose="Covering the desk."
+    )
+    ChatGroup.objects.filter(pk=group.pk).update(
+        created_at=timezone.now() - timedelta(days=30),
+        approved_at=timezone.now() - timedelta(days=30),
+    )
+    group.submissions.update(decided_at=timezone.now() - timedelta(days=30))
+    group.refresh_from_db()
+    chat_group_propose_change(
+        group=group,
+        name="Desk cover (Signal)",
+        platform=Platform.SIGNAL,
+        platform_other="",
+        purpose="Covering the desk and the phones.",
+        why="Moving to Signal.",
+        by=alice,
+    )
+    chat_group_approve(group=group, by=dpo)
+    client.force_login(dpo)
+    url = reverse("groups:as_at", args=[group.pk])
+
+    before = text(client.get(url, {"on": (timezone.localdate() - timedelta(days=10)).isoformat()}))
+    after = text(client.get(url, {"on": timezone.localdate().isoformat()}))
+
+    assert f"(WhatsApp, number {group.pk}), called “Desk cover (Signal)” today" in before
+    assert "as approved by the end of that day: “Covering the desk.”" in before
+    assert f"“Desk cover (Signal)” (Signal, number {group.pk})" in after
+    assert "“Covering the desk and the phones.”" in after
