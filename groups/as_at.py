@@ -11,6 +11,7 @@ say it happened.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.db.models import Q
 
@@ -19,6 +20,7 @@ from groups.models import (
     ChatGroup,
     ClearDownCycle,
     ClearDownPrompt,
+    ExternalMember,
     Hold,
     Membership,
     Platform,
@@ -72,6 +74,8 @@ class AsAt:
     members: list[Membership]  # members at the end of the day
     joined: list[Membership]  # added during the day (still members at its end, or not)
     left: list[Membership]  # removed during the day
+    # People from outside the organisation in the group at some time during the day.
+    externals: list[ExternalMember]
     holds: list[Hold]  # open at some time during the day
     cycle: ClearDownCycle | None  # the period covering the end of the day, or the last before
     cycle_covers_day: bool
@@ -152,7 +156,9 @@ def _app_name(platform: str, platform_other: str) -> str:
     return Platform(platform).label if platform in Platform.values else platform
 
 
-def _registration_on(group: ChatGroup, until: datetime, approvals: list[Submission]) -> Registration:
+def _registration_on(
+    group: ChatGroup, until: datetime, approvals: list[Submission]
+) -> Registration:
     """The name, app and purpose in force at `until`: the registration as last approved before
     it, with every change approved before it laid over. A registration's submission keeps what
     was sent (its app by name); a change keeps what it proposed (its app by value) and, in its
@@ -191,7 +197,7 @@ def _registration_on(group: ChatGroup, until: datetime, approvals: list[Submissi
 
 
 def group_as_at(group: ChatGroup, day: date) -> AsAt:
-    """The group's record for one UK calendar day. Six queries whatever the group's size."""
+    """The group's record for one UK calendar day. Seven queries whatever the group's size."""
     starts = start_of_day(day)
     ends = start_of_day(day + timedelta(days=1))
     approvals = _approvals(group)
@@ -209,6 +215,17 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
     members = [m for m in overlapping if m.removed_at is None or m.removed_at >= ends]
     joined = [m for m in overlapping if m.added_at >= starts]
     left = [m for m in overlapping if m.removed_at is not None and m.removed_at < ends]
+
+    # (ExternalMember shares Membership's queryset class, which the type checker reads as
+    # Membership's.)
+    externals = cast(
+        "list[ExternalMember]",
+        list(
+            ExternalMember.objects.filter(group_id=group.pk, added_at__lt=ends)
+            .filter(Q(removed_at__isnull=True) | Q(removed_at__gt=starts))
+            .order_by("name", "pk")
+        ),
+    )
 
     holds = list(
         Hold.objects.filter(groups=group, placed_at__lt=ends)
@@ -237,6 +254,7 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
         members=members,
         joined=joined,
         left=left,
+        externals=externals,
         holds=holds,
         cycle=cycle,
         cycle_covers_day=cycle is not None and cycle.closes_at > starts,

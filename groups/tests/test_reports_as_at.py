@@ -19,6 +19,7 @@ from groups.tests.factories import (
     ChatGroupFactory,
     ClearDownCycleFactory,
     ClearDownPromptFactory,
+    ExternalMemberFactory,
     HoldFactory,
     MembershipFactory,
 )
@@ -29,9 +30,9 @@ from portal.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CLOCKS_GO_FORWARD = date(2026, 3, 29)
-# The group's page fetch, then the record: status events, decisions, memberships, holds, the
-# period and its prompts.
-AS_AT_QUERIES = 7
+# The group's page fetch, then the record: status events, decisions, memberships, external
+# members, holds, the period and its prompts.
+AS_AT_QUERIES = 8
 SECOND_STEP = 1  # the DPO's authenticator, read on each page
 
 
@@ -289,3 +290,36 @@ def test_as_at_names_the_app_the_group_used_that_day_not_today(client, dpo, alic
     assert "as approved by the end of that day: “Covering the desk.”" in before
     assert f"“Desk cover (Signal)” (Signal, number {group.pk})" in after
     assert "“Covering the desk and the phones.”" in after
+
+
+def test_the_record_lists_the_people_from_outside_who_were_in_the_group_that_day(
+    client, dpo, group
+):
+    ExternalMemberFactory(
+        group=group, name="Sam Outside", organisation="County Council", added_at=utc(2026, 3, 3)
+    )
+    ExternalMemberFactory(
+        group=group,
+        name="Jo Visitor",
+        organisation="Police Scotland",
+        added_at=utc(2026, 3, 3),
+        removed_at=utc(2026, 3, 29, 12),
+    )
+    ExternalMemberFactory(
+        group=group,
+        name="Gone Before",
+        organisation="Elsewhere",
+        added_at=utc(2026, 3, 3),
+        removed_at=utc(2026, 3, 10),
+    )
+    client.force_login(dpo)
+
+    page = text(client.get(reverse("groups:as_at", args=[group.pk]), {"on": "2026-03-29"}))
+
+    assert "Sam Outside, of County Council, a member since 3 March 2026, 00:00" in page
+    assert (
+        "Jo Visitor, of Police Scotland, a member since 3 March 2026, 00:00, removed at 13:00"
+        in (page)
+    )
+    assert "Gone Before" not in page
+    assert "only the staff members' history" not in page
