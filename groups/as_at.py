@@ -156,39 +156,41 @@ def _app_name(platform: str, platform_other: str) -> str:
     return Platform(platform).label if platform in Platform.values else platform
 
 
+REGISTRATION_FIELDS = ("name", "platform", "purpose")
+
+
+def _approved_values(approval: Submission) -> dict[str, str]:
+    """What an approval put in force: a registration's details as sent (its app by name), or a
+    change's proposal (its app by value)."""
+    details = approval.details or {}
+    if approval.kind != Submission.Kind.CHANGE:
+        return {key: str(details[key]) for key in REGISTRATION_FIELDS if key in details}
+    proposed = details.get("proposed", {})
+    values = {key: str(proposed[key]) for key in ("name", "purpose") if key in proposed}
+    if "platform" in proposed:
+        values["platform"] = _app_name(proposed["platform"], proposed.get("platform_other", ""))
+    return values
+
+
 def _registration_on(
     group: ChatGroup, until: datetime, approvals: list[Submission]
 ) -> Registration:
     """The name, app and purpose in force at `until`: the registration as last approved before
-    it, with every change approved before it laid over. A registration's submission keeps what
-    was sent (its app by name); a change keeps what it proposed (its app by value) and, in its
-    details, the registration as it stood before. Where the records made before `until` say
-    nothing (a group approved before submissions kept their details), the first change
-    approved after it says what stood before; failing that, the group as it is now."""
+    it, with every change approved before it laid over. Where the records made before `until`
+    say nothing (a group approved before submissions kept their details), the first change
+    approved after it says what stood before (its details hold the registration as it was
+    when proposed); failing that, the group as it is now."""
     fields: dict[str, str] = {}
     for approval in approvals:
         assert approval.decided_at is not None
-        details = approval.details or {}
-        if approval.decided_at >= until:
-            if approval.kind == Submission.Kind.CHANGE:
-                for key in ("name", "platform", "purpose"):
-                    if key not in fields and key in details:
-                        fields[key] = str(details[key])
-                break
-            continue
-        if approval.kind == Submission.Kind.CHANGE:
-            proposed = details.get("proposed", {})
-            if "platform" in proposed:
-                fields["platform"] = _app_name(
-                    proposed["platform"], proposed.get("platform_other", "")
-                )
-            for key in ("name", "purpose"):
-                if key in proposed:
-                    fields[key] = str(proposed[key])
-        else:
-            for key in ("name", "platform", "purpose"):
-                if key in details:
-                    fields[key] = str(details[key])
+        if approval.decided_at < until:
+            fields.update(_approved_values(approval))
+        elif approval.kind == Submission.Kind.CHANGE:
+            before = approval.details or {}
+            for key in REGISTRATION_FIELDS:
+                if key in before:
+                    fields.setdefault(key, str(before[key]))
+            break
     return Registration(
         name=fields.get("name", group.name),
         platform=fields.get("platform", group.platform_name),
