@@ -77,6 +77,9 @@ class AsAt:
     # People from outside the organisation in the group at some time during the day.
     externals: list[ExternalMember]
     holds: list[Hold]  # open at some time during the day
+    # Holds placed after the day whose request had already arrived by it: nothing should have
+    # been deleted from then on, though no hold was yet open.
+    requests_pending: list[Hold]
     cycle: ClearDownCycle | None  # the period covering the end of the day, or the last before
     cycle_covers_day: bool
     prompts: list[ClearDownPrompt] = field(default_factory=list)
@@ -86,12 +89,34 @@ class AsAt:
         return self.status is not None and self.status.status == ChatGroup.Status.APPROVED
 
     @property
-    def confirmed(self) -> list[ClearDownPrompt]:
-        return [p for p in self.prompts if p.confirmed_at is not None]
+    def confirmed(self) -> list["Confirmation"]:
+        """Those who confirmed they cleared the chat, each with the request (if any) that had
+        arrived by then: a deletion after a request arrived is one the requester may ask
+        about, even before the hold was placed."""
+        return [
+            Confirmation(p, _request_before(p.confirmed_at, [*self.holds, *self.requests_pending]))
+            for p in self.prompts
+            if p.confirmed_at is not None
+        ]
 
     @property
     def unconfirmed(self) -> list[ClearDownPrompt]:
         return [p for p in self.prompts if p.confirmed_at is None]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    prompt: ClearDownPrompt
+    after_request: Hold | None  # a request had arrived, and not been released, by then
+
+
+def _request_before(at: datetime, holds: list[Hold]) -> Hold | None:
+    for hold in holds:
+        if start_of_day(hold.request_received_on) <= at and (
+            hold.released_at is None or hold.released_at > at
+        ):
+            return hold
+    return None
 
 
 def _approvals(group: ChatGroup) -> list[Submission]:
@@ -229,12 +254,15 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
         ),
     )
 
-    holds = list(
-        Hold.objects.filter(groups=group, placed_at__lt=ends)
+    # Holds open during the day, and those placed later for a request that had arrived by it.
+    every_hold = list(
+        Hold.objects.filter(groups=group)
+        .filter(Q(placed_at__lt=ends) | Q(request_received_on__lte=day))
         .filter(Q(released_at__isnull=True) | Q(released_at__gt=starts))
         .select_related("placed_by", "released_by")
         .order_by("placed_at", "pk")
     )
+    holds = [h for h in every_hold if h.placed_at < ends]
 
     cycle = (
         ClearDownCycle.objects.filter(group_id=group.pk, opens_at__lt=ends)
@@ -258,6 +286,7 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
         left=left,
         externals=externals,
         holds=holds,
+        requests_pending=[h for h in every_hold if h.placed_at >= ends],
         cycle=cycle,
         cycle_covers_day=cycle is not None and cycle.closes_at > starts,
         prompts=prompts,

@@ -131,7 +131,7 @@ def test_the_record_places_each_change_on_the_uk_day_across_the_clock_change(gro
     assert [h.reference for h in record.holds] == ["FOI-2026-0031"]
     assert record.cycle is not None
     assert record.cycle.withdrawn_at is not None
-    assert _names([p for p in record.confirmed]) == ["Ada Admin"]
+    assert _names([c.prompt for c in record.confirmed]) == ["Ada Admin"]
     # The next day Lee has gone; the hold is still open.
     after = group_as_at(group, CLOCKS_GO_FORWARD + timedelta(days=1))
     assert _names(after.members) == ["Ada Admin", "Kim New"]
@@ -323,3 +323,25 @@ def test_the_record_lists_the_people_from_outside_who_were_in_the_group_that_day
     )
     assert "Gone Before" not in page
     assert "only the staff members' history" not in page
+
+
+def test_a_request_that_arrived_before_its_hold_is_on_the_record_with_deletions_after_it(
+    client, dpo, group
+):
+    group.holds.update(request_received_on=date(2026, 3, 20))
+    client.force_login(dpo)
+    url = reverse("groups:as_at", args=[group.pk])
+
+    before_hold = text(client.get(url, {"on": "2026-03-25"}))
+    before_request = text(client.get(url, {"on": "2026-03-19"}))
+
+    assert "No hold was open on the group at any time that day" in before_hold
+    assert (
+        "A request had arrived (freedom of information request, FOI-2026-0031) on 20 March 2026;"
+        " the hold was placed on 29 March 2026, 10:00" in before_hold
+    )
+    assert (
+        "Ada Admin, at 24 March 2026, 12:00, through the portal (after freedom of information"
+        " request FOI-2026-0031 had arrived on 20 March 2026)" in before_hold
+    )
+    assert "A request had arrived" not in before_request
