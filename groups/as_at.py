@@ -80,13 +80,21 @@ class AsAt:
     # Holds placed after the day whose request had already arrived by it: nothing should have
     # been deleted from then on, though no hold was yet open.
     requests_pending: list[Hold]
-    cycle: ClearDownCycle | None  # the period covering the end of the day, or the last before
-    cycle_covers_day: bool
-    prompts: list[ClearDownPrompt] = field(default_factory=list)
+    # Every clear-down period that ran during the day, oldest first (at most two: one closes
+    # as the next opens); if none did, the last period before it.
+    periods: list["Period"] = field(default_factory=list)
+    periods_cover_day: bool = False
 
     @property
     def approved(self) -> bool:
         return self.status is not None and self.status.status == ChatGroup.Status.APPROVED
+
+
+@dataclass
+class Period:
+    cycle: ClearDownCycle
+    prompts: list[ClearDownPrompt]
+    holds: list[Hold]  # the record's holds and pending requests, to mark confirmations by
 
     @property
     def confirmed(self) -> list["Confirmation"]:
@@ -94,7 +102,7 @@ class AsAt:
         arrived by then: a deletion after a request arrived is one the requester may ask
         about, even before the hold was placed."""
         return [
-            Confirmation(p, _request_before(p.confirmed_at, [*self.holds, *self.requests_pending]))
+            Confirmation(p, _request_before(p.confirmed_at, self.holds))
             for p in self.prompts
             if p.confirmed_at is not None
         ]
@@ -264,15 +272,23 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
     )
     holds = [h for h in every_hold if h.placed_at < ends]
 
-    cycle = (
+    # The two latest periods opened by the end of the day: those of them still open at its
+    # start ran during it (periods do not overlap, so no earlier one can have).
+    latest = list(
         ClearDownCycle.objects.filter(group_id=group.pk, opens_at__lt=ends)
         .select_related("prompter", "hold")
-        .order_by("-opens_at", "-pk")
-        .first()
+        .order_by("-opens_at", "-pk")[:2]
     )
-    prompts: list[ClearDownPrompt] = []
-    if cycle is not None:
-        prompts = list(cycle.prompts.select_related("user").order_by("user__full_name", "pk"))
+    cycles = [c for c in latest if c.closes_at > starts][::-1] or latest[:1]
+    by_cycle: dict[int, list[ClearDownPrompt]] = {c.pk: [] for c in cycles}
+    if cycles:
+        for prompt in (
+            ClearDownPrompt.objects.filter(cycle_id__in=list(by_cycle))
+            .select_related("user")
+            .order_by("user__full_name", "pk")
+        ):
+            by_cycle[prompt.cycle_id].append(prompt)
+    requests_pending = [h for h in every_hold if h.placed_at >= ends]
     return AsAt(
         group=group,
         day=day,
@@ -286,8 +302,7 @@ def group_as_at(group: ChatGroup, day: date) -> AsAt:
         left=left,
         externals=externals,
         holds=holds,
-        requests_pending=[h for h in every_hold if h.placed_at >= ends],
-        cycle=cycle,
-        cycle_covers_day=cycle is not None and cycle.closes_at > starts,
-        prompts=prompts,
+        requests_pending=requests_pending,
+        periods=[Period(c, by_cycle[c.pk], [*holds, *requests_pending]) for c in cycles],
+        periods_cover_day=any(c.closes_at > starts for c in cycles),
     )

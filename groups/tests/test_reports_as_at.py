@@ -129,9 +129,9 @@ def test_the_record_places_each_change_on_the_uk_day_across_the_clock_change(gro
     assert _names(record.joined) == ["Kim New"]
     assert _names(record.left) == ["Pat Gone"]
     assert [h.reference for h in record.holds] == ["FOI-2026-0031"]
-    assert record.cycle is not None
-    assert record.cycle.withdrawn_at is not None
-    assert _names([c.prompt for c in record.confirmed]) == ["Ada Admin"]
+    [period] = record.periods
+    assert period.cycle.withdrawn_at is not None
+    assert _names([c.prompt for c in period.confirmed]) == ["Ada Admin"]
     # The next day Lee has gone; the hold is still open.
     after = group_as_at(group, CLOCKS_GO_FORWARD + timedelta(days=1))
     assert _names(after.members) == ["Ada Admin", "Kim New"]
@@ -345,3 +345,24 @@ def test_a_request_that_arrived_before_its_hold_is_on_the_record_with_deletions_
         " request FOI-2026-0031 had arrived on 20 March 2026)" in before_hold
     )
     assert "A request had arrived" not in before_request
+
+
+def test_a_day_on_which_one_period_closed_and_the_next_opened_shows_both(client, dpo, group):
+    ClearDownCycleFactory(
+        group=group,
+        opens_at=utc(2026, 3, 30, 9),
+        closes_at=utc(2026, 4, 6, 9),
+        deadline_at=utc(2026, 4, 1, 9),
+        outcome="skipped",
+        hold=group.holds.get(),
+    )
+    client.force_login(dpo)
+
+    record = group_as_at(group, date(2026, 3, 30))
+    page = text(client.get(reverse("groups:as_at", args=[group.pk]), {"on": "2026-03-30"}))
+
+    assert [p.cycle.opens_at for p in record.periods] == [utc(2026, 3, 23, 10), utc(2026, 3, 30, 9)]
+    assert "One period ended and the next began that day" in page
+    assert "The period from 23 March 2026, 10:00 to 30 March 2026, 10:00" in page
+    assert "The period from 30 March 2026, 10:00 to 6 April 2026, 10:00 was skipped" in page
+    assert "today's admin and deputy" in page
