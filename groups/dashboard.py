@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from groups.access import is_dpo, runs
-from groups.models import ChatGroup, ClearDownPrompt, HoldNotice, Membership
+from groups.models import ChatGroup, ClearDownPrompt, Hold, HoldNotice, Membership
 from groups.selectors import groups_of
 from groups.services.reviews import conducts_review, review_is_due
 from portal.access import AuthenticatedRequest
@@ -22,10 +22,14 @@ def _reviews_owed(user: User, groups: list[ChatGroup], now) -> list[ChatGroup]:
 def groups_panel(request: AuthenticatedRequest) -> Fragment:
     """The groups a person runs or belongs to, and what they owe: rules to acknowledge,
     clear-downs to confirm, leavers to take out of a chat, reviews due, hold notices to
-    acknowledge. None (no panel) when they are in no group and owe nothing. Five queries."""
+    acknowledge. A group under an open hold is named in a warning for as long as the hold is
+    open, acknowledged or not. None (no panel) when they are in no group and owe nothing. Five
+    queries."""
     user = request.user
     now = timezone.now()
-    groups = list(groups_of(user))
+    open_hold = Hold.objects.open().filter(groups=OuterRef("pk")).order_by("placed_at", "pk")
+    groups = list(groups_of(user).annotate(held_by=Subquery(open_hold.values("reference")[:1])))
+    held = [g for g in groups if g.held_by]
     rules = list(
         Membership.objects.current()
         .filter(
@@ -68,7 +72,10 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
             user_id=user.pk, acknowledged_at__isnull=True, hold__released_at__isnull=True
         )
         .select_related("hold")
-        .annotate(group_id=Subquery(their_group.values("pk")[:1]))
+        .annotate(
+            group_id=Subquery(their_group.values("pk")[:1]),
+            group_name=Subquery(their_group.values("name")[:1]),
+        )
         .order_by("issued_at", "pk")
     )
     reviews = _reviews_owed(user, groups, now)
@@ -76,6 +83,7 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
         return None
     return "groups/_dashboard_panel.html", {
         "groups": groups,
+        "held": held,
         "rules": rules,
         "clear_downs": clear_downs,
         "leavers": leavers,
