@@ -5,8 +5,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from groups.access import is_dpo, runs
-from groups.models import ChatGroup, ClearDownPrompt, Hold, HoldNotice, Membership
-from groups.selectors import groups_of
+from groups.models import ChatGroup, Hold, HoldNotice, Membership
+from groups.selectors import cleardowns_owed_by, groups_of
 from groups.services.reviews import conducts_review, review_is_due
 from portal.access import AuthenticatedRequest
 from portal.models import User
@@ -21,10 +21,10 @@ def _reviews_owed(user: User, groups: list[ChatGroup], now) -> list[ChatGroup]:
 
 def groups_panel(request: AuthenticatedRequest) -> Fragment:
     """The groups a person runs or belongs to, and what they owe: rules to acknowledge,
-    clear-downs to confirm, leavers to take out of a chat, reviews due, hold notices to
-    acknowledge. A group under an open hold is named in a warning for as long as the hold is
-    open, acknowledged or not. None (no panel) when they are in no group and owe nothing. Five
-    queries."""
+    clear-downs to confirm and prompts to post, leavers to take out of a chat, reviews due,
+    hold notices to acknowledge. A group under an open hold is named in a warning for as long
+    as the hold is open, acknowledged or not. None (no panel) when they are in no group and
+    owe nothing. Six queries."""
     user = request.user
     now = timezone.now()
     open_hold = Hold.objects.open().filter(groups=OuterRef("pk")).order_by("placed_at", "pk")
@@ -41,17 +41,9 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
         .select_related("group")
         .order_by("group__name", "pk")
     )
-    clear_downs = list(
-        ClearDownPrompt.objects.filter(
-            user_id=user.pk,
-            confirmed_at__isnull=True,
-            cycle__outcome="prompted",
-            cycle__withdrawn_at__isnull=True,
-            cycle__closes_at__gt=now,
-        )
-        .select_related("cycle__group")
-        .order_by("cycle__deadline_at", "pk")
-    )
+    # The selector the clear-downs page uses, so the panel never offers a prompt that page
+    # would not (a suspended group's, one withdrawn under a hold).
+    owed = cleardowns_owed_by(user, now)
     leavers = list(
         Membership.objects.filter(
             Q(group__admin_id=user.pk) | Q(group__deputy_id=user.pk),
@@ -79,17 +71,19 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
         .order_by("issued_at", "pk")
     )
     reviews = _reviews_owed(user, groups, now)
-    if not (groups or rules or clear_downs or leavers or notices):
+    owes = bool(rules or owed["prompts"] or owed["to_post"] or leavers or reviews or notices)
+    if not (groups or owes):
         return None
     return "groups/_dashboard_panel.html", {
         "groups": groups,
         "held": held,
         "rules": rules,
-        "clear_downs": clear_downs,
+        "clear_downs": owed["prompts"],
+        "to_post": owed["to_post"],
         "leavers": leavers,
         "reviews": reviews,
         "notices": notices,
-        "owes": bool(rules or clear_downs or leavers or reviews or notices),
+        "owes": owes,
         "now": now,
     }
 
