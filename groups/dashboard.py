@@ -19,17 +19,38 @@ def _reviews_owed(user: User, groups: list[ChatGroup], now) -> list[ChatGroup]:
     return [g for g in groups if review_is_due(g, now) and conducts_review(user, g)]
 
 
+def _role(user: User, group: ChatGroup) -> str:
+    """The person's part in the group. Once a group is on the register the applicant who is
+    not its admin is one of its members, not still an applicant."""
+    if group.admin_id == user.pk:
+        return "admin"
+    if group.deputy_id == user.pk:
+        return "deputy admin"
+    if group.applicant_id == user.pk and group.status not in (
+        ChatGroup.Status.APPROVED,
+        ChatGroup.Status.SUSPENDED,
+    ):
+        return "applicant"
+    return "member"
+
+
 def groups_panel(request: AuthenticatedRequest) -> Fragment:
-    """The groups a person runs or belongs to, and what they owe: rules to acknowledge,
-    clear-downs to confirm and prompts to post, leavers to take out of a chat, reviews due,
-    hold notices to acknowledge. A group under an open hold is named in a warning for as long
-    as the hold is open, acknowledged or not. None (no panel) when they are in no group and
-    owe nothing. Six queries."""
+    """The groups a person runs or belongs to, with their part in each and its status, and
+    what they owe: applications to finish or revise, rules to acknowledge, clear-downs to
+    confirm and prompts to post, leavers to take out of a chat, reviews due, hold notices to
+    acknowledge. A group under an open hold is named in a warning for as long as the hold is
+    open, acknowledged or not. None (no panel) when they are in no group and owe nothing. Six
+    queries."""
     user = request.user
     now = timezone.now()
     open_hold = Hold.objects.open().filter(groups=OuterRef("pk")).order_by("placed_at", "pk")
     groups = list(groups_of(user).annotate(held_by=Subquery(open_hold.values("reference")[:1])))
+    for group in groups:
+        group.role = _role(user, group)
     held = [g for g in groups if g.held_by]
+    applications = [
+        g for g in groups if g.applicant_id == user.pk and g.status in ChatGroup.EDITABLE
+    ]
     rules = list(
         Membership.objects.current()
         .filter(
@@ -71,12 +92,15 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
         .order_by("issued_at", "pk")
     )
     reviews = _reviews_owed(user, groups, now)
-    owes = bool(rules or owed["prompts"] or owed["to_post"] or leavers or reviews or notices)
+    owes = bool(
+        applications or rules or owed["prompts"] or owed["to_post"] or leavers or reviews or notices
+    )
     if not (groups or owes):
         return None
     return "groups/_dashboard_panel.html", {
         "groups": groups,
         "held": held,
+        "applications": applications,
         "rules": rules,
         "clear_downs": owed["prompts"],
         "to_post": owed["to_post"],

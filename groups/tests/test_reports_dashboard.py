@@ -73,6 +73,25 @@ def test_a_suspended_groups_prompt_is_not_offered(client, alice, bob):
     page = _panel(client, alice)
 
     assert "Confirm you cleared Desk cover" not in page
+    assert "Desk cover (member; Suspended)" in page
+
+
+def test_every_group_shows_the_persons_part_and_its_status(client, alice, bob):
+    ChatGroupFactory(approved=True, admin=alice, name="Run and approved")
+    ChatGroupFactory(admin=alice, name="Run and suspended", status=ChatGroup.Status.SUSPENDED)
+    ChatGroupFactory(admin=alice, name="Sent back", status=ChatGroup.Status.CHANGES_ASKED)
+    ChatGroupFactory(admin=alice, name="Not finished")
+    ChatGroupFactory(admin=bob, applicant=alice, name="Refused", status=ChatGroup.Status.REFUSED)
+
+    page = _panel(client, alice)
+
+    assert "Run and approved (admin; Approved)" in page
+    assert "Run and suspended (admin; Suspended)" in page
+    assert "Refused (applicant; Refused)" in page
+    assert "Revise and send again your application for Sent back (changes asked for)" in page
+    assert "Revise and send again your application for Refused (refused)" in page
+    assert "Finish and send your application for Not finished (draft)" in page
+    assert "application for Run and approved" not in page
 
 
 def _queries(client, person) -> int:
@@ -89,6 +108,7 @@ def _busy(person, other, groups: int) -> None:
         HoldNoticeFactory(hold=HoldFactory(groups=[held]), user=person)
         run = ChatGroupFactory(approved=True, admin=person)
         ClearDownCycleFactory(group=run)
+        ChatGroupFactory(admin=person, status=ChatGroup.Status.CHANGES_ASKED)
         Membership.objects.filter(group=held, user=person).update(rules_acknowledged_at=None)
 
 
@@ -102,3 +122,4 @@ def test_the_panel_costs_the_same_for_many_held_groups_and_prompts_as_for_one(
     page = _panel(client, alice)
     assert page.count("On hold: do not delete anything") == 10
     assert page.count("Post the clear-down prompt in") == 10
+    assert page.count("Revise and send again") == 10
