@@ -5,8 +5,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from groups.access import is_dpo, runs
-from groups.models import ChatGroup, ClearDownPrompt, HoldNotice, Membership
-from groups.selectors import groups_of
+from groups.models import ChatGroup, Hold, HoldNotice, Membership
+from groups.selectors import cleardowns_owed_by, groups_of
 from groups.services.reviews import conducts_review, review_is_due
 from portal.access import AuthenticatedRequest
 from portal.models import User
@@ -19,13 +19,38 @@ def _reviews_owed(user: User, groups: list[ChatGroup], now) -> list[ChatGroup]:
     return [g for g in groups if review_is_due(g, now) and conducts_review(user, g)]
 
 
+def _role(user: User, group: ChatGroup) -> str:
+    """The person's part in the group. Once a group is on the register the applicant who is
+    not its admin is one of its members, not still an applicant."""
+    if group.admin_id == user.pk:
+        return "admin"
+    if group.deputy_id == user.pk:
+        return "deputy admin"
+    if group.applicant_id == user.pk and group.status not in (
+        ChatGroup.Status.APPROVED,
+        ChatGroup.Status.SUSPENDED,
+    ):
+        return "applicant"
+    return "member"
+
+
 def groups_panel(request: AuthenticatedRequest) -> Fragment:
-    """The groups a person runs or belongs to, and what they owe: rules to acknowledge,
-    clear-downs to confirm, leavers to take out of a chat, reviews due, hold notices to
-    acknowledge. None (no panel) when they are in no group and owe nothing. Five queries."""
+    """The groups a person runs or belongs to, with their part in each and its status, and
+    what they owe: applications to finish or revise, rules to acknowledge, clear-downs to
+    confirm and prompts to post, leavers to take out of a chat, reviews due, hold notices to
+    acknowledge. A group under an open hold is named in a warning for as long as the hold is
+    open, acknowledged or not. None (no panel) when they are in no group and owe nothing. Six
+    queries."""
     user = request.user
     now = timezone.now()
-    groups = list(groups_of(user))
+    open_hold = Hold.objects.open().filter(groups=OuterRef("pk")).order_by("placed_at", "pk")
+    groups = list(groups_of(user).annotate(held_by=Subquery(open_hold.values("reference")[:1])))
+    for group in groups:
+        group.role = _role(user, group)
+    held = [g for g in groups if g.held_by]
+    applications = [
+        g for g in groups if g.applicant_id == user.pk and g.status in ChatGroup.EDITABLE
+    ]
     rules = list(
         Membership.objects.current()
         .filter(
@@ -37,17 +62,9 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
         .select_related("group")
         .order_by("group__name", "pk")
     )
-    clear_downs = list(
-        ClearDownPrompt.objects.filter(
-            user_id=user.pk,
-            confirmed_at__isnull=True,
-            cycle__outcome="prompted",
-            cycle__withdrawn_at__isnull=True,
-            cycle__closes_at__gt=now,
-        )
-        .select_related("cycle__group")
-        .order_by("cycle__deadline_at", "pk")
-    )
+    # The selector the clear-downs page uses, so the panel never offers a prompt that page
+    # would not (a suspended group's, one withdrawn under a hold).
+    owed = cleardowns_owed_by(user, now)
     leavers = list(
         Membership.objects.filter(
             Q(group__admin_id=user.pk) | Q(group__deputy_id=user.pk),
@@ -68,20 +85,29 @@ def groups_panel(request: AuthenticatedRequest) -> Fragment:
             user_id=user.pk, acknowledged_at__isnull=True, hold__released_at__isnull=True
         )
         .select_related("hold")
-        .annotate(group_id=Subquery(their_group.values("pk")[:1]))
+        .annotate(
+            group_id=Subquery(their_group.values("pk")[:1]),
+            group_name=Subquery(their_group.values("name")[:1]),
+        )
         .order_by("issued_at", "pk")
     )
     reviews = _reviews_owed(user, groups, now)
-    if not (groups or rules or clear_downs or leavers or notices):
+    owes = bool(
+        applications or rules or owed["prompts"] or owed["to_post"] or leavers or reviews or notices
+    )
+    if not (groups or owes):
         return None
     return "groups/_dashboard_panel.html", {
         "groups": groups,
+        "held": held,
+        "applications": applications,
         "rules": rules,
-        "clear_downs": clear_downs,
+        "clear_downs": owed["prompts"],
+        "to_post": owed["to_post"],
         "leavers": leavers,
         "reviews": reviews,
         "notices": notices,
-        "owes": bool(rules or clear_downs or leavers or reviews or notices),
+        "owes": owes,
         "now": now,
     }
 

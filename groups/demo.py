@@ -19,7 +19,8 @@ The history is written as rows dated in the past: the services that will record 
 (registration, decisions, the clear-down sweep, holds, membership) record them as they happen,
 now, and the audit trail cannot be back-dated. Every row keeps the models' constraints. The
 two things that happen "today" go through what exists: the leaver through `user_deactivate`
-(so the register's leaver hook runs as for anyone), and the suspension writes its audit event.
+(so the register's leaver hook runs as for anyone), and the suspension through
+`chat_group_suspend`, which writes its audit event and tells the admin.
 Loading is idempotent: a group already present (by name) is left exactly as it is.
 """
 
@@ -31,7 +32,6 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from groups.events import GroupEvent
 from groups.models import (
     ChatGroup,
     ClearDownCycle,
@@ -44,9 +44,9 @@ from groups.models import (
     Review,
     Submission,
 )
+from groups.services.lifecycle import chat_group_suspend
 from portal.demo import DOMAIN
 from portal.models import Department, User
-from portal.services.audit import audit_record
 from portal.services.users import user_create, user_deactivate
 
 DPO_EMAIL = f"ruth.adeyemi@{DOMAIN}"
@@ -400,18 +400,9 @@ def _custody(people: _People, dpo: User, now: datetime) -> tuple[ChatGroup, int]
     )
     _approved_submission(group, dpo)
     cycles = _history(CUSTODY, group, people, now=now, stop_at=now)
-    # Suspended now, by the DPO, with its audit event (the decision's own service is the
-    # register's; this is the one thing the demo decides today).
-    ChatGroup.objects.filter(pk=group.pk).update(
-        status=ChatGroup.Status.SUSPENDED, status_reason=SUSPENDED_REASON, next_cycle_at=None
-    )
-    group.refresh_from_db()
-    audit_record(
-        verb=GroupEvent.GROUP_SUSPENDED,
-        actor=dpo,
-        obj=group,
-        changes={"reason": SUSPENDED_REASON, "source": "demo data"},
-    )
+    # Suspended now, by the DPO, through the register's own service: its audit event, and the
+    # admin told, as for any suspension.
+    group = chat_group_suspend(group=group, by=dpo, reason=SUSPENDED_REASON)
     return group, cycles
 
 

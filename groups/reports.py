@@ -110,7 +110,7 @@ def group_rates(group: ChatGroup, now: datetime) -> GroupRates:
         .annotate(asked=Count("pk"), confirmed=_CONFIRMED, current=Exists(current))
         .order_by("user__full_name", "user_id")
     )
-    persistent = {row.user_id for row in persistent_non_confirmers(now).filter(group_id=group.pk)}
+    persistent = {row.user_id for row in persistent_non_confirmers(now, group_id=group.pk)}
     members = [
         MemberRate(
             row["user_id"],
@@ -145,9 +145,14 @@ class NonConfirmer:
     of: int
 
 
-def _recent_prompts(now: datetime) -> QuerySet[ClearDownPrompt]:
-    """Each member's last NON_CONFIRMER_WINDOW counted prompts in each group."""
-    ranked = counted_prompts(now).annotate(
+def _recent_prompts(now: datetime, group_id: int | None = None) -> QuerySet[ClearDownPrompt]:
+    """Each member's last NON_CONFIRMER_WINDOW counted prompts in each group (in one group
+    only, if given: the filter sits inside the ranking, so one group's page does not rank the
+    whole organisation's year of prompts)."""
+    counted = counted_prompts(now)
+    if group_id is not None:
+        counted = counted.filter(cycle__group_id=group_id)
+    ranked = counted.annotate(
         recency=Window(
             RowNumber(),
             partition_by=[F("user_id"), F("cycle__group_id")],
@@ -187,15 +192,15 @@ class _NonConfirmerRows:
         return list(_NonConfirmerRows(self.query[index]))
 
 
-def persistent_non_confirmers(now: datetime) -> _NonConfirmerRows:
+def persistent_non_confirmers(now: datetime, group_id: int | None = None) -> _NonConfirmerRows:
     """Current members of groups that are not closed who did not confirm at least
     NON_CONFIRMER_MISSES of their last NON_CONFIRMER_WINDOW counted prompts in that group, most
-    missed first. Narrow with `.filter(group_id=...)`; slice for a page. One query."""
+    missed first. Pass `group_id` for one group's; slice for a page. One query."""
     still_member = Membership.objects.current().filter(
         group_id=OuterRef("group_id"), user_id=OuterRef("user_id")
     )
     query = (
-        _recent_prompts(now)
+        _recent_prompts(now, group_id)
         .exclude(cycle__group__status=ChatGroup.Status.CLOSED)
         .annotate(group_id=F("cycle__group_id"))
         .values("user_id", "user__full_name", "group_id", "cycle__group__name")

@@ -22,7 +22,7 @@ from groups.models import (
 )
 from groups.reports import admins_not_confirming, persistent_non_confirmers
 from portal.demo import DOMAIN
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, Notification, User
 from portal.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,17 @@ def test_the_demo_people_can_open_their_pages(client, person, page):
     answer = client.get(reverse(f"groups:{page}", args=args))
 
     assert answer.status_code == 200
+
+
+def test_the_demos_suspension_goes_through_the_registers_service():
+    _load()
+    custody = ChatGroup.objects.get(name=CUSTODY.name)
+
+    event = AuditEvent.objects.get(verb="chat_group.suspended", object_id=str(custody.pk))
+
+    # What chat_group_suspend records (the status it came from), and the admin it tells.
+    assert event.changes["from"] == "approved"
+    assert event.changes["to"] == "suspended"
+    assert Notification.objects.filter(
+        recipient=custody.admin, dedup_key__startswith=f"grp-status:{custody.pk}:suspended:"
+    ).exists()

@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from groups.as_at import group_as_at
 from groups.events import GroupEvent
-from groups.models import ChatGroup, Membership, Submission
+from groups.models import ChatGroup, Membership, Platform, Submission
+from groups.services.decisions import chat_group_approve
+from groups.services.registration import chat_group_propose_change
 from groups.tests.factories import (
     ChatGroupFactory,
     ClearDownCycleFactory,
     ClearDownPromptFactory,
+    ExternalMemberFactory,
     HoldFactory,
     MembershipFactory,
 )
@@ -27,9 +30,9 @@ from portal.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CLOCKS_GO_FORWARD = date(2026, 3, 29)
-# The group's page fetch, then the record: status events, decisions, memberships, holds, the
-# period and its prompts.
-AS_AT_QUERIES = 7
+# The group's page fetch, then the record: status events, decisions, memberships, external
+# members, holds, the period and its prompts.
+AS_AT_QUERIES = 8
 SECOND_STEP = 1  # the DPO's authenticator, read on each page
 
 
@@ -126,9 +129,9 @@ def test_the_record_places_each_change_on_the_uk_day_across_the_clock_change(gro
     assert _names(record.joined) == ["Kim New"]
     assert _names(record.left) == ["Pat Gone"]
     assert [h.reference for h in record.holds] == ["FOI-2026-0031"]
-    assert record.cycle is not None
-    assert record.cycle.withdrawn_at is not None
-    assert _names([p for p in record.confirmed]) == ["Ada Admin"]
+    [period] = record.periods
+    assert period.cycle.withdrawn_at is not None
+    assert _names([c.prompt for c in period.confirmed]) == ["Ada Admin"]
     # The next day Lee has gone; the hold is still open.
     after = group_as_at(group, CLOCKS_GO_FORWARD + timedelta(days=1))
     assert _names(after.members) == ["Ada Admin", "Kim New"]
@@ -255,3 +258,111 @@ def test_the_record_runs_a_fixed_number_of_queries(client, dpo, group, django_as
 
     with django_assert_num_queries(LAYOUT_QUERIES + SECOND_STEP + AS_AT_QUERIES):
         client.get(url, {"on": "2026-03-29"})
+
+
+def test_as_at_names_the_app_the_group_used_that_day_not_today(client, dpo, alice):
+    group = ChatGroupFactory(
+        approved=True, admin=alice, platform=Platform.WHATSAPP, purpose="Covering the desk."
+    )
+    ChatGroup.objects.filter(pk=group.pk).update(
+        created_at=timezone.now() - timedelta(days=30),
+        approved_at=timezone.now() - timedelta(days=30),
+    )
+    group.submissions.update(decided_at=timezone.now() - timedelta(days=30))
+    group.refresh_from_db()
+    chat_group_propose_change(
+        group=group,
+        name="Desk cover (Signal)",
+        platform=Platform.SIGNAL,
+        platform_other="",
+        purpose="Covering the desk and the phones.",
+        why="Moving to Signal.",
+        by=alice,
+    )
+    chat_group_approve(group=group, by=dpo)
+    client.force_login(dpo)
+    url = reverse("groups:as_at", args=[group.pk])
+
+    before = text(client.get(url, {"on": (timezone.localdate() - timedelta(days=10)).isoformat()}))
+    after = text(client.get(url, {"on": timezone.localdate().isoformat()}))
+
+    assert f"(WhatsApp, number {group.pk}), called “Desk cover (Signal)” today" in before
+    assert "as approved by the end of that day: “Covering the desk.”" in before
+    assert f"“Desk cover (Signal)” (Signal, number {group.pk})" in after
+    assert "“Covering the desk and the phones.”" in after
+
+
+def test_the_record_lists_the_people_from_outside_who_were_in_the_group_that_day(
+    client, dpo, group
+):
+    ExternalMemberFactory(
+        group=group, name="Sam Outside", organisation="County Council", added_at=utc(2026, 3, 3)
+    )
+    ExternalMemberFactory(
+        group=group,
+        name="Jo Visitor",
+        organisation="Police Scotland",
+        added_at=utc(2026, 3, 3),
+        removed_at=utc(2026, 3, 29, 12),
+    )
+    ExternalMemberFactory(
+        group=group,
+        name="Gone Before",
+        organisation="Elsewhere",
+        added_at=utc(2026, 3, 3),
+        removed_at=utc(2026, 3, 10),
+    )
+    client.force_login(dpo)
+
+    page = text(client.get(reverse("groups:as_at", args=[group.pk]), {"on": "2026-03-29"}))
+
+    assert "Sam Outside, of County Council, a member since 3 March 2026, 00:00" in page
+    assert (
+        "Jo Visitor, of Police Scotland, a member since 3 March 2026, 00:00, removed at 13:00"
+        in (page)
+    )
+    assert "Gone Before" not in page
+    assert "only the staff members' history" not in page
+
+
+def test_a_request_that_arrived_before_its_hold_is_on_the_record_with_deletions_after_it(
+    client, dpo, group
+):
+    group.holds.update(request_received_on=date(2026, 3, 20))
+    client.force_login(dpo)
+    url = reverse("groups:as_at", args=[group.pk])
+
+    before_hold = text(client.get(url, {"on": "2026-03-25"}))
+    before_request = text(client.get(url, {"on": "2026-03-19"}))
+
+    assert "No hold was open on the group at any time that day" in before_hold
+    assert (
+        "A request had arrived (freedom of information request, FOI-2026-0031) on 20 March 2026;"
+        " the hold was placed on 29 March 2026, 10:00" in before_hold
+    )
+    assert (
+        "Ada Admin, at 24 March 2026, 12:00, through the portal (after freedom of information"
+        " request FOI-2026-0031 had arrived on 20 March 2026)" in before_hold
+    )
+    assert "A request had arrived" not in before_request
+
+
+def test_a_day_on_which_one_period_closed_and_the_next_opened_shows_both(client, dpo, group):
+    ClearDownCycleFactory(
+        group=group,
+        opens_at=utc(2026, 3, 30, 9),
+        closes_at=utc(2026, 4, 6, 9),
+        deadline_at=utc(2026, 4, 1, 9),
+        outcome="skipped",
+        hold=group.holds.get(),
+    )
+    client.force_login(dpo)
+
+    record = group_as_at(group, date(2026, 3, 30))
+    page = text(client.get(reverse("groups:as_at", args=[group.pk]), {"on": "2026-03-30"}))
+
+    assert [p.cycle.opens_at for p in record.periods] == [utc(2026, 3, 23, 10), utc(2026, 3, 30, 9)]
+    assert "One period ended and the next began that day" in page
+    assert "The period from 23 March 2026, 10:00 to 30 March 2026, 10:00" in page
+    assert "The period from 30 March 2026, 10:00 to 6 April 2026, 10:00 was skipped" in page
+    assert "today's admin and deputy" in page

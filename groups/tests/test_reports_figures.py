@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from groups.models import ClearDownCycle, Membership
 from groups.reports import (
@@ -185,3 +187,19 @@ def test_the_monthly_series_counts_each_uk_month_and_shows_empty_months(group, p
     assert months[-2].rate.text == "50% (1 of 2)"
     assert months[-3].rate.asked == 0
     assert months[0].first_day.isoformat() == "2025-12-01"
+
+
+def test_one_groups_non_confirmers_are_ranked_within_that_group_only(group, people):
+    other = ChatGroupFactory(approved=True, members=[people["Ann"]])
+    for weeks in (3, 2, 1):
+        period(group, weeks, {people["Ben"]: False})
+        period(other, weeks, {people["Ann"]: False})
+
+    with CaptureQueriesContext(connection) as seen:
+        rows = list(persistent_non_confirmers(NOW, group_id=group.pk))
+
+    assert [(r.name, r.group_id) for r in rows] == [("Ben", group.pk)]
+    sql = seen.captured_queries[0]["sql"]
+    # The ranking (the window subquery) is narrowed to the group, not the whole organisation.
+    ranking = sql[sql.index("ROW_NUMBER") : sql.index("qualify")]
+    assert f'"group_id" = {group.pk}' in ranking
