@@ -42,7 +42,7 @@ def test_a_due_group_gets_one_period_a_prompt_for_each_member_and_their_emails()
     [cycle] = ClearDownCycle.objects.filter(group=group)
     assert cycle.outcome == ClearDownCycle.Outcome.PROMPTED
     assert (cycle.opens_at, cycle.closes_at) == (WEEKLY.slot(0), WEEKLY.slot(1))
-    assert cycle.deadline_at == WEEKLY.slot(0) + DEADLINE_AFTER
+    assert cycle.deadline_at == after(0) + DEADLINE_AFTER  # from when they were asked
     assert cycle.prompter == group.admin
     assert cycle.prompts.count() == 3  # the admin is a member too
     assert len(sent(GroupEmail.CLEAR_DOWN)) == 3
@@ -286,6 +286,37 @@ def test_a_sweep_back_after_the_period_closed_sends_no_stale_reminders(prompted)
     assert not sent(GroupEmail.PROMPT_ESCALATED)
 
 
+def test_a_sweep_back_four_days_into_a_period_sends_the_prompts_only_with_a_fresh_deadline():
+    UserFactory(roles=[Role.DPO])
+    group = weekly_group(members=2)
+    back = WEEKLY.slot(0) + timedelta(days=4)
+
+    result = clear_downs_sweep(now=back)
+
+    [cycle] = ClearDownCycle.objects.filter(group=group)
+    assert cycle.deadline_at == back + DEADLINE_AFTER
+    assert len(sent(GroupEmail.CLEAR_DOWN)) == 3
+    assert len(sent(GroupEmail.CLEAR_DOWN_ADMIN)) == 1
+    assert not sent(GroupEmail.PROMPT_REMINDER)
+    assert not sent(GroupEmail.CLEAR_DOWN_REMINDER)
+    assert not sent(GroupEmail.PROMPT_ESCALATED)
+    assert (result.prompters_reminded, result.members_reminded, result.escalated) == (0, 0, 0)
+
+
+def test_a_period_asked_for_close_to_its_end_earns_no_follow_up_in_the_same_sweep():
+    UserFactory(roles=[Role.DPO])
+    group = weekly_group(members=1)
+    back = WEEKLY.slot(1) - timedelta(minutes=30)
+
+    clear_downs_sweep(now=back)
+
+    [cycle] = ClearDownCycle.objects.filter(group=group)
+    assert cycle.deadline_at == cycle.closes_at
+    assert len(sent(GroupEmail.CLEAR_DOWN)) == 2
+    assert not Notification.objects.filter(dedup_key__contains="reminder").exists()
+    assert not sent(GroupEmail.PROMPT_ESCALATED)
+
+
 # --- Cost --------------------------------------------------------------------------------
 
 
@@ -320,4 +351,5 @@ def test_the_organisation_interval_sets_the_length_of_each_period():
     assert [c.outcome for c in cycles] == ["missed", "missed", "prompted"]
     assert cycles[-1].opens_at == utc(2026, 3, 8, 10, 0)
     assert cycles[-1].closes_at == utc(2026, 3, 11, 10, 0)
-    assert cycles[-1].deadline_at == utc(2026, 3, 10, 10, 0)
+    # Asked a day late, on 9 March: the deadline would fall after the period, so it is its end.
+    assert cycles[-1].deadline_at == utc(2026, 3, 11, 10, 0)
