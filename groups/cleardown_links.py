@@ -4,7 +4,8 @@ the cycle closes (portal/lib/signed_links.py).
 The link works without signing in: the email is read on the phone that holds the chat, where
 the person is seldom signed in to the intranet, and the token alone says who they are and which
 period they cleared. What it can do is small: record that this person cleared this group's chat
-in this period, once. Someone signed in as another person is refused, so a forwarded link is not
+in this period, once, while they still work here and are still in the group, and the group is
+still approved. Someone signed in as another person is refused, so a forwarded link is not
 confirmed in a colleague's name by mistake.
 """
 
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from groups.models import ClearDownCycle, ClearDownPrompt, Hold
+from groups.services.cleardown_confirmations import group_refusal, person_refusal
 from portal.lib.signed_links import (
     SignedLinkError,
     SignedLinkExpired,
@@ -89,6 +91,8 @@ def cleardown_link_check(
         return LinkCheck(confirmed_at=prompt.confirmed_at)
     if now >= cycle.closes_at:
         return _expired(cycle)
+    if refusal := group_refusal(cycle.group) or person_refusal(cycle, prompt.user):
+        return LinkCheck(refusal=refusal)
     return LinkCheck(prompt=prompt)
 
 

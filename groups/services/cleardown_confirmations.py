@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.events import GroupEvent
-from groups.models import ClearDownCycle, ClearDownPrompt, Hold
+from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Hold, Membership
 from portal.lib.uktime import long_datetime
 from portal.models import User
 from portal.services.audit import audit_record
@@ -46,10 +46,37 @@ def cycle_hold(cycle: ClearDownCycle) -> Hold | None:
     return cycle.hold or Hold.objects.open().filter(groups=cycle.group_id).order_by("pk").first()
 
 
+def group_refusal(group: ChatGroup) -> str:
+    """Why nothing can be confirmed for `group` now ('' if it can): only an approved group has
+    clear-downs; a suspended or closed one's period is over, whatever its end date."""
+    if group.status == ChatGroup.Status.APPROVED:
+        return ""
+    return (
+        f"The {group.name} group is {group.get_status_display().lower()}, so its clear-downs "
+        "have stopped and there is nothing to confirm."
+    )
+
+
+def person_refusal(cycle: ClearDownCycle, person: User) -> str:
+    """Why `person` may not confirm they cleared `cycle`'s chat ('' if they may): the link
+    works without signing in, so it must not record anything for someone who has left the
+    organisation or the group since they were asked. One query."""
+    if not person.is_active:
+        return "Your account is no longer active, so a clear-down cannot be recorded in your name."
+    if not Membership.objects.current().filter(group_id=cycle.group_id, user_id=person.pk).exists():
+        return (
+            f"You are no longer a member of {cycle.group.name}, so there is no clear-down for "
+            "you to confirm."
+        )
+    return ""
+
+
 def _refuse_unless_open(cycle: ClearDownCycle, now: datetime) -> None:
     hold = cycle_hold(cycle)
     if hold is not None:
         raise ClearDownHeld(hold)
+    if refusal := group_refusal(cycle.group):
+        raise ClearDownNotRecorded(refusal)
     if cycle.outcome != ClearDownCycle.Outcome.PROMPTED:
         raise ClearDownNotRecorded("Nobody was asked to clear the chat in this period.")
     if now >= cycle.closes_at:
@@ -68,12 +95,15 @@ def cleardown_confirm(
     now: datetime | None = None,
 ) -> ClearDownPrompt:
     """Record that `by` cleared the chat in the prompt's period. Refused (ClearDownNotRecorded)
-    for someone else's prompt, a held group, a closed period or a second confirmation."""
+    for someone else's prompt, a held, suspended or closed group, a closed period, someone who
+    has left the organisation or the group, or a second confirmation."""
     now = now or timezone.now()
     if by.pk != prompt.user_id:
         raise ClearDownNotRecorded("Only the person asked can confirm they cleared the chat.")
     cycle = _locked_cycle(prompt.cycle_id)
     _refuse_unless_open(cycle, now)
+    if refusal := person_refusal(cycle, by):
+        raise ClearDownNotRecorded(refusal)
     confirmed = ClearDownPrompt.objects.filter(pk=prompt.pk, confirmed_at__isnull=True).update(
         confirmed_at=now, confirmed_via=via
     )

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from groups.cleardown_links import cleardown_link_path
 from groups.events import GroupEvent
-from groups.models import ClearDownCycle, ClearDownPrompt
+from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt
+from groups.selectors import cleardowns_owed_by
 from groups.services.cleardown_holds import cycles_withdraw_for_hold
 from groups.tests.factories import (
     ChatGroupFactory,
@@ -200,6 +201,57 @@ def test_a_bad_link_for_a_cycle_that_does_not_exist_is_refused(client, alice):
         reverse("groups:cleardown_link", args=[999999, alice.pk, "nonsense:token"])
     )
     assert response.status_code == 403
+
+
+def test_the_link_of_someone_who_has_left_the_organisation_records_nothing(client, prompt, alice):
+    alice.is_active = False
+    alice.save()
+
+    for response in (client.get(link(prompt)), client.post(link(prompt))):
+        assert response.status_code == 403
+        assert b"no longer active" in response.content
+        assert b"I have cleared the chat" not in response.content
+    assert unchanged(prompt)
+
+
+def test_the_link_of_someone_removed_from_the_group_records_nothing(client, prompt, alice, group):
+    group.memberships.filter(user=alice).update(removed_at=timezone.now())
+
+    response = client.post(link(prompt))
+
+    assert response.status_code == 403
+    assert f"no longer a member of {group.name}".encode() in response.content
+    assert unchanged(prompt)
+
+
+@pytest.mark.parametrize("status", ["suspended", "closed"])
+def test_a_suspended_or_closed_groups_period_cannot_be_confirmed(client, prompt, group, status):
+    ChatGroup.objects.filter(pk=group.pk).update(status=status)
+
+    response = client.post(link(prompt))
+
+    assert response.status_code == 403
+    assert f"group is {status}".encode() in response.content
+    assert unchanged(prompt)
+    client.force_login(prompt.user)
+    client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]))
+    assert unchanged(prompt)
+    client.force_login(group.admin)
+    client.post(reverse("groups:cleardown_posted", args=[prompt.cycle_id]))
+    assert ClearDownCycle.objects.get(pk=prompt.cycle_id).prompt_posted_at is None
+
+
+def test_someone_removed_from_the_group_owes_it_nothing_and_cannot_confirm_in_the_portal(
+    client, prompt, alice, group
+):
+    group.memberships.filter(user=alice).update(removed_at=timezone.now())
+    assert cleardowns_owed_by(alice, timezone.now())["prompts"] == []
+
+    client.force_login(alice)
+    response = client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]), follow=True)
+
+    assert "no longer a member" in response.content.decode()
+    assert unchanged(prompt)
 
 
 # --- The portal's buttons -------------------------------------------------------------------
