@@ -49,8 +49,9 @@ def cleardown_link_paths(*, cycle_id: int, user_ids: list[int]) -> dict[int, str
 @dataclass(frozen=True)
 class LinkCheck:
     """What a link may do. `prompt` is set when it may record a clear-down now; otherwise
-    `refusal` says why not, or `hold` names the hold the group is under, or `confirmed_at` says
-    when this person already confirmed."""
+    `refusal` says why not, or `hold` names the hold the group is under (or, once released, the
+    hold the period was withdrawn under), or `confirmed_at` says when this person already
+    confirmed."""
 
     prompt: ClearDownPrompt | None = None
     refusal: str = ""
@@ -60,11 +61,11 @@ class LinkCheck:
 
 
 def cleardown_link_check(
-    *, cycle: ClearDownCycle | None, user_id: int, token: str, now: datetime, open_hold: Hold | None
+    *, cycle: ClearDownCycle | None, user_id: int, token: str, now: datetime, hold: Hold | None
 ) -> LinkCheck:
-    """Check a link against the cycle it names (`cycle` None: no such cycle). The order matters:
-    a forged link learns nothing about the cycle, and a held group is explained before anything
-    else a genuine link could say."""
+    """Check a link against the cycle it names (`cycle` None: no such cycle) and the hold that
+    stops its clear-down (`cycle_hold`). The order matters: a forged link learns nothing about
+    the cycle, and a held group is explained before anything else a genuine link could say."""
     if cycle is None:
         return LinkCheck(refusal=str(SignedLinkInvalid("This link is not valid.")))
     try:
@@ -81,7 +82,6 @@ def cleardown_link_check(
         return _expired(cycle)
     except SignedLinkError as exc:
         return LinkCheck(refusal=str(exc))
-    hold = cycle.hold or open_hold
     if hold is not None:
         return LinkCheck(hold=hold)
     prompt = next((p for p in cycle.prompts.all() if p.user_id == user_id), None)

@@ -25,10 +25,21 @@ class ClearDownHeld(ClearDownNotRecorded):
     """The group is under a hold: nothing may be deleted from its chat."""
 
     def __init__(self, hold: Hold) -> None:
-        super().__init__(
-            f"This group is under a hold ({hold.get_kind_display()} {hold.reference}). "
-            "Do not delete anything from the chat."
-        )
+        if hold.released_at is not None:
+            # The period was withdrawn under a hold since released: nothing to do until the
+            # next clear-down, which asks again.
+            message = (
+                f"This period's clear-down was withdrawn under the hold "
+                f"({hold.get_kind_display()} {hold.reference}), released on "
+                f"{long_datetime(hold.released_at)}. You will be asked again at the next "
+                "clear-down."
+            )
+        else:
+            message = (
+                f"This group is under a hold ({hold.get_kind_display()} {hold.reference}). "
+                "Do not delete anything from the chat."
+            )
+        super().__init__(message)
         self.hold = hold
 
 
@@ -41,9 +52,12 @@ def _locked_cycle(cycle_id: int) -> ClearDownCycle:
 
 
 def cycle_hold(cycle: ClearDownCycle) -> Hold | None:
-    """The hold that stops this period's clear-down: the one it was skipped or withdrawn under,
-    or any hold open on its group now."""
-    return cycle.hold or Hold.objects.open().filter(groups=cycle.group_id).order_by("pk").first()
+    """The hold that stops this period's clear-down: a hold open on its group now (the one the
+    period was skipped or withdrawn under, if still open), else the released hold it was
+    withdrawn under. An open hold comes first: it is the one that says "do not delete"."""
+    if cycle.hold is not None and cycle.hold.released_at is None:
+        return cycle.hold
+    return Hold.objects.open().filter(groups=cycle.group_id).order_by("pk").first() or cycle.hold
 
 
 def group_refusal(group: ChatGroup) -> str:

@@ -187,13 +187,51 @@ def test_placing_a_hold_withdraws_the_open_prompt_and_its_link_then_explains_it(
     assert cycle.hold == hold
     assert cycle.withdrawn_at is not None
     assert cycles_withdraw_for_hold(hold=hold, groups=[group]) == []
-    # Released afterwards, the withdrawn period's link still explains the hold.
+    # Released afterwards, the withdrawn period's link says so, and still records nothing.
     hold.released_at, hold.release_reason = timezone.now(), "Answered."
     hold.save()
     response = client.post(link(prompt))
-    assert b"Do not delete anything" in response.content
+    page = response.content.decode()
+    assert f"withdrawn under the hold {hold.get_kind_display().lower()} {hold.reference}" in page
+    assert "released on" in page
+    assert "asked again at the next clear-down" in page
+    assert "Do not delete anything" not in page
+    assert "I have cleared the chat" not in page
     assert unchanged(prompt)
     assert AuditEvent.objects.filter(verb=GroupEvent.CYCLES_WITHDRAWN).count() == 1
+
+
+def test_a_period_withdrawn_under_a_released_hold_still_warns_while_another_hold_is_open(
+    client, prompt, group, cycle
+):
+    first = HoldFactory(groups=[group], reference="FOI-2026-0001")
+    cycles_withdraw_for_hold(hold=first, groups=[group])
+    first.released_at, first.release_reason = timezone.now(), "Answered."
+    first.save()
+    HoldFactory(groups=[group], reference="SAR-2026-0002")
+
+    response = client.post(link(prompt))
+
+    assert b"Do not delete anything" in response.content
+    assert b"SAR-2026-0002" in response.content
+    assert unchanged(prompt)
+
+
+def test_confirming_in_the_portal_after_the_hold_was_released_says_when_and_records_nothing(
+    client, prompt, group
+):
+    hold = HoldFactory(groups=[group], reference="FOI-2026-0003")
+    cycles_withdraw_for_hold(hold=hold, groups=[group])
+    hold.released_at, hold.release_reason = timezone.now(), "Answered."
+    hold.save()
+    client.force_login(prompt.user)
+
+    response = client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "withdrawn under the hold" in page
+    assert "asked again at the next clear-down" in page
+    assert unchanged(prompt)
 
 
 def test_a_bad_link_for_a_cycle_that_does_not_exist_is_refused(client, alice):
