@@ -462,6 +462,10 @@ def prompters_escalate(*, now: datetime, result: SweepResult) -> None:
                 "group": c.group,
                 "prompter": c.prompter,
                 "deadline_at": long_datetime(c.deadline_at),
+                # Said per row: a group with nobody to post the prompt had nobody reminded.
+                "reminded_at": (
+                    long_datetime(c.prompter_reminded_at) if c.prompter_reminded_at else None
+                ),
                 "path": reverse("groups:group", args=[c.group_id]),
             }
             for c in sorted(cycles, key=lambda c: (c.group.name, c.pk))

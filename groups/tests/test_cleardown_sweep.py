@@ -256,6 +256,37 @@ def test_the_dpo_and_deputy_are_told_once_when_the_prompt_is_still_not_posted(pr
     assert prompted.group.name in told[0].body_text
 
 
+def test_the_dpo_is_told_the_prompter_was_reminded_and_when(prompted):
+    UserFactory(roles=[Role.DPO])
+    clear_downs_sweep(now=prompted.deadline_at)
+
+    clear_downs_sweep(now=prompted.deadline_at + ESCALATE_AFTER)
+
+    [told] = sent(GroupEmail.PROMPT_ESCALATED)
+    assert f"{prompted.prompter.full_name} was asked to post it" in told.body_text
+    assert "and reminded on" in told.body_text
+
+
+def test_the_dpo_is_not_told_of_a_reminder_when_nobody_could_be_reminded():
+    UserFactory(roles=[Role.DPO])
+    group = weekly_group(members=1)
+    group.admin.is_active = False
+    group.admin.save()
+    clear_downs_sweep(now=after(0))
+    cycle = ClearDownCycle.objects.get(group=group)
+    assert cycle.prompter is None
+
+    clear_downs_sweep(now=cycle.deadline_at)
+    clear_downs_sweep(now=cycle.deadline_at + ESCALATE_AFTER)
+
+    assert not sent(GroupEmail.PROMPT_REMINDER)
+    [told] = sent(GroupEmail.PROMPT_ESCALATED)
+    for body in (told.body_text, told.body_html):
+        assert "reminder" not in body.replace("no reminder", "")
+        assert "nobody could be asked or reminded" in body
+        assert "no admin or deputy" in body
+
+
 def test_a_posted_prompt_earns_no_reminder_and_no_escalation(prompted):
     UserFactory(roles=[Role.DPO])
     ClearDownCycle.objects.filter(pk=prompted.pk).update(prompt_posted_at=after(0, 60))
