@@ -292,6 +292,47 @@ def test_someone_removed_from_the_group_owes_it_nothing_and_cannot_confirm_in_th
     assert unchanged(prompt)
 
 
+# --- The next period, on the group's page ------------------------------------------------
+
+
+def _history(client, group) -> str:
+    client.force_login(group.admin)
+    return client.get(reverse("groups:group", args=[group.pk])).content.decode()
+
+
+def test_an_approved_group_under_no_hold_says_when_its_next_period_opens(client, cycle, group):
+    ChatGroup.objects.filter(pk=group.pk).update(next_cycle_at=cycle.closes_at)
+
+    assert "The next period opens on" in _history(client, group)
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        ("suspended", "No clear-down period will open while the group is suspended."),
+        ("closed", "The group is closed: no more clear-down periods will open."),
+    ],
+)
+def test_a_suspended_or_closed_group_says_no_period_will_open(client, cycle, group, status, why):
+    ChatGroup.objects.filter(pk=group.pk).update(status=status, next_cycle_at=cycle.closes_at)
+
+    page = _history(client, group)
+
+    assert "The next period opens on" not in page
+    assert why in page
+
+
+def test_a_group_under_an_open_hold_says_no_period_will_open_while_it_is_open(client, cycle, group):
+    ChatGroup.objects.filter(pk=group.pk).update(next_cycle_at=cycle.closes_at)
+    hold = HoldFactory(groups=[group], reference="SAR-2026-0042")
+
+    page = _history(client, group)
+
+    assert "The next period opens on" not in page
+    assert "No clear-down period will open while the hold" in page
+    assert hold.reference in page
+
+
 # --- The portal's buttons -------------------------------------------------------------------
 
 
