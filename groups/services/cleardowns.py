@@ -56,12 +56,11 @@ from groups.outbox import (
     prompt_reminder_key,
 )
 from groups.schedule import Schedule
-from groups.selectors import open_prompted_cycles
+from groups.selectors import data_protection_officers, open_prompted_cycles
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
 from portal.lib.uktime import long_date, long_datetime
 from portal.models import OrganisationSettings, User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -433,14 +432,6 @@ def prompters_remind(*, now: datetime, result: SweepResult) -> None:
         )
 
     _in_batches(due.select_related("group", "prompter"), handle)
-
-
-def data_protection_officers() -> QuerySet[User]:
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def prompters_escalate(*, now: datetime, result: SweepResult) -> None:
