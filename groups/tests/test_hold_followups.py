@@ -13,7 +13,7 @@ from groups.services.hold_followups import ESCALATE_AFTER, REMIND_AFTER, hold_no
 from groups.services.holds import hold_notice_acknowledge, hold_place, hold_release
 from groups.tasks import hold_notices_sweep_task
 from groups.tests.factories import ChatGroupFactory
-from portal.models import AuditEvent, Notification
+from portal.models import AuditEvent, Notification, OrganisationSettings
 from portal.roles import Role
 from portal.tests.factories import UserFactory
 
@@ -124,6 +124,30 @@ def test_a_notice_with_nobody_to_tell_is_left_for_when_a_dpo_is_appointed(hold, 
         .filter(dedup_key__startswith=f"hold-escalated:{admins.pk}:")
         .values_list("recipient", flat=True)
     ) == [new_dpo.pk]
+
+
+@pytest.mark.parametrize("days", [3, 14])
+def test_the_notice_and_its_reminder_speak_of_the_organisations_clear_down_interval(
+    dpo, alice, days
+):
+    org = OrganisationSettings.load()
+    org.clear_down_interval_days = days
+    org.save()
+    hold_place(
+        kind=Hold.Kind.FOI,
+        reference="FOI-2026-0777",
+        request_received_on=timezone.localdate(),
+        groups=[ChatGroupFactory(approved=True, members=[alice])],
+        by=dpo,
+    )
+    hold_notices_sweep(now=timezone.now() + REMIND_AFTER)
+
+    notice = Notification.objects.get(dedup_key__startswith="hold-notice:", recipient=alice)
+    reminder = _reminders().get(recipient=alice)
+    for email in (notice, reminder):
+        for body in (email.body_text, email.body_html):
+            assert f"every {days} days" in body
+            assert "week" not in body
 
 
 def test_an_acknowledged_notice_is_neither_reminded_nor_escalated(hold, alice):
