@@ -4,7 +4,8 @@ the cycle closes (portal/lib/signed_links.py).
 The link works without signing in: the email is read on the phone that holds the chat, where
 the person is seldom signed in to the intranet, and the token alone says who they are and which
 period they cleared. What it can do is small: record that this person cleared this group's chat
-in this period, once. Someone signed in as another person is refused, so a forwarded link is not
+in this period, once, while they still work here and are still in the group, and the group is
+still approved. Someone signed in as another person is refused, so a forwarded link is not
 confirmed in a colleague's name by mistake.
 """
 
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from groups.models import ClearDownCycle, ClearDownPrompt, Hold
+from groups.services.cleardown_confirmations import group_refusal, person_refusal
 from portal.lib.signed_links import (
     SignedLinkError,
     SignedLinkExpired,
@@ -47,8 +49,9 @@ def cleardown_link_paths(*, cycle_id: int, user_ids: list[int]) -> dict[int, str
 @dataclass(frozen=True)
 class LinkCheck:
     """What a link may do. `prompt` is set when it may record a clear-down now; otherwise
-    `refusal` says why not, or `hold` names the hold the group is under, or `confirmed_at` says
-    when this person already confirmed."""
+    `refusal` says why not, or `hold` names the hold the group is under (or, once released, the
+    hold the period was withdrawn under), or `confirmed_at` says when this person already
+    confirmed."""
 
     prompt: ClearDownPrompt | None = None
     refusal: str = ""
@@ -58,11 +61,11 @@ class LinkCheck:
 
 
 def cleardown_link_check(
-    *, cycle: ClearDownCycle | None, user_id: int, token: str, now: datetime, open_hold: Hold | None
+    *, cycle: ClearDownCycle | None, user_id: int, token: str, now: datetime, hold: Hold | None
 ) -> LinkCheck:
-    """Check a link against the cycle it names (`cycle` None: no such cycle). The order matters:
-    a forged link learns nothing about the cycle, and a held group is explained before anything
-    else a genuine link could say."""
+    """Check a link against the cycle it names (`cycle` None: no such cycle) and the hold that
+    stops its clear-down (`cycle_hold`). The order matters: a forged link learns nothing about
+    the cycle, and a held group is explained before anything else a genuine link could say."""
     if cycle is None:
         return LinkCheck(refusal=str(SignedLinkInvalid("This link is not valid.")))
     try:
@@ -79,7 +82,6 @@ def cleardown_link_check(
         return _expired(cycle)
     except SignedLinkError as exc:
         return LinkCheck(refusal=str(exc))
-    hold = cycle.hold or open_hold
     if hold is not None:
         return LinkCheck(hold=hold)
     prompt = next((p for p in cycle.prompts.all() if p.user_id == user_id), None)
@@ -89,6 +91,8 @@ def cleardown_link_check(
         return LinkCheck(confirmed_at=prompt.confirmed_at)
     if now >= cycle.closes_at:
         return _expired(cycle)
+    if refusal := group_refusal(cycle.group) or person_refusal(cycle, prompt.user):
+        return LinkCheck(refusal=refusal)
     return LinkCheck(prompt=prompt)
 
 

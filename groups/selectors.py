@@ -96,10 +96,17 @@ def open_prompted_cycles(now: datetime) -> QuerySet[ClearDownCycle]:
 
 def cleardowns_owed_by(user: User, now: datetime) -> dict[str, list]:
     """What a person owes now: the clear-downs they have not confirmed, and the prompts they
-    have not confirmed posting, soonest deadline first. Two queries."""
+    have not confirmed posting, soonest deadline first. Only for approved groups they are still
+    in (someone removed since they were asked owes nothing). Two queries."""
+    if not user.is_active:
+        return {"prompts": [], "to_post": []}
     cycles = open_prompted_cycles(now)
+    still_in = Membership.objects.current().filter(
+        group_id=OuterRef("cycle__group_id"), user_id=user.pk
+    )
     prompts = (
         ClearDownPrompt.objects.filter(user_id=user.pk, confirmed_at__isnull=True, cycle__in=cycles)
+        .filter(Exists(still_in))
         .select_related("cycle__group")
         .order_by("cycle__deadline_at", "pk")
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.events import GroupEvent
-from groups.models import ClearDownCycle, ClearDownPrompt, Hold
+from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Hold, Membership
 from portal.lib.uktime import long_datetime
 from portal.models import User
 from portal.services.audit import audit_record
@@ -25,10 +25,21 @@ class ClearDownHeld(ClearDownNotRecorded):
     """The group is under a hold: nothing may be deleted from its chat."""
 
     def __init__(self, hold: Hold) -> None:
-        super().__init__(
-            f"This group is under a hold ({hold.get_kind_display()} {hold.reference}). "
-            "Do not delete anything from the chat."
-        )
+        if hold.released_at is not None:
+            # The period was withdrawn under a hold since released: nothing to do until the
+            # next clear-down, which asks again.
+            message = (
+                f"This period's clear-down was withdrawn under the hold "
+                f"({hold.get_kind_display()} {hold.reference}), released on "
+                f"{long_datetime(hold.released_at)}. You will be asked again at the next "
+                "clear-down."
+            )
+        else:
+            message = (
+                f"This group is under a hold ({hold.get_kind_display()} {hold.reference}). "
+                "Do not delete anything from the chat."
+            )
+        super().__init__(message)
         self.hold = hold
 
 
@@ -41,15 +52,45 @@ def _locked_cycle(cycle_id: int) -> ClearDownCycle:
 
 
 def cycle_hold(cycle: ClearDownCycle) -> Hold | None:
-    """The hold that stops this period's clear-down: the one it was skipped or withdrawn under,
-    or any hold open on its group now."""
-    return cycle.hold or Hold.objects.open().filter(groups=cycle.group_id).order_by("pk").first()
+    """The hold that stops this period's clear-down: a hold open on its group now (the one the
+    period was skipped or withdrawn under, if still open), else the released hold it was
+    withdrawn under. An open hold comes first: it is the one that says "do not delete"."""
+    if cycle.hold is not None and cycle.hold.released_at is None:
+        return cycle.hold
+    return Hold.objects.open().filter(groups=cycle.group_id).order_by("pk").first() or cycle.hold
+
+
+def group_refusal(group: ChatGroup) -> str:
+    """Why nothing can be confirmed for `group` now ('' if it can): only an approved group has
+    clear-downs; a suspended or closed one's period is over, whatever its end date."""
+    if group.status == ChatGroup.Status.APPROVED:
+        return ""
+    return (
+        f"The {group.name} group is {group.get_status_display().lower()}, so its clear-downs "
+        "have stopped and there is nothing to confirm."
+    )
+
+
+def person_refusal(cycle: ClearDownCycle, person: User) -> str:
+    """Why `person` may not confirm they cleared `cycle`'s chat ('' if they may): the link
+    works without signing in, so it must not record anything for someone who has left the
+    organisation or the group since they were asked. One query."""
+    if not person.is_active:
+        return "Your account is no longer active, so a clear-down cannot be recorded in your name."
+    if not Membership.objects.current().filter(group_id=cycle.group_id, user_id=person.pk).exists():
+        return (
+            f"You are no longer a member of {cycle.group.name}, so there is no clear-down for "
+            "you to confirm."
+        )
+    return ""
 
 
 def _refuse_unless_open(cycle: ClearDownCycle, now: datetime) -> None:
     hold = cycle_hold(cycle)
     if hold is not None:
         raise ClearDownHeld(hold)
+    if refusal := group_refusal(cycle.group):
+        raise ClearDownNotRecorded(refusal)
     if cycle.outcome != ClearDownCycle.Outcome.PROMPTED:
         raise ClearDownNotRecorded("Nobody was asked to clear the chat in this period.")
     if now >= cycle.closes_at:
@@ -68,12 +109,15 @@ def cleardown_confirm(
     now: datetime | None = None,
 ) -> ClearDownPrompt:
     """Record that `by` cleared the chat in the prompt's period. Refused (ClearDownNotRecorded)
-    for someone else's prompt, a held group, a closed period or a second confirmation."""
+    for someone else's prompt, a held, suspended or closed group, a closed period, someone who
+    has left the organisation or the group, or a second confirmation."""
     now = now or timezone.now()
     if by.pk != prompt.user_id:
         raise ClearDownNotRecorded("Only the person asked can confirm they cleared the chat.")
     cycle = _locked_cycle(prompt.cycle_id)
     _refuse_unless_open(cycle, now)
+    if refusal := person_refusal(cycle, by):
+        raise ClearDownNotRecorded(refusal)
     confirmed = ClearDownPrompt.objects.filter(pk=prompt.pk, confirmed_at__isnull=True).update(
         confirmed_at=now, confirmed_via=via
     )

@@ -9,10 +9,11 @@ the first slot the sweep has not dealt with. For each group whose `next_cycle_at
   PROMPTED: the prompter (the admin, or the deputy while the group needs an admin) is asked to
   post the prompt in the chat, and each current member to clear the chat and confirm;
 - `next_cycle_at` moves to the slot after the current one.
-Then the follow-ups: at the deadline the prompter who has not confirmed posting is reminded once,
-`ESCALATE_AFTER` later the DPO and deputy DPO are told; at the deadline members who have not
-confirmed are reminded once. Never for a period withdrawn or skipped under a hold, nor after the
-period has closed (a sweep back from an outage does not send stale reminders).
+Then the follow-ups: at the deadline (two days after the prompt went out) the prompter who has
+not confirmed posting is reminded once, `ESCALATE_AFTER` later the DPO and deputy DPO are told;
+at the deadline members who have not confirmed are reminded once. Never for a period withdrawn
+or skipped under a hold, nor after the period has closed, nor in the sweep that sent the prompt
+(a sweep back from an outage sends the prompt only, never a burst of stale reminders with it).
 
 Why it never duplicates, even with a worker killed mid-sweep: groups are locked in batches
 (SKIP LOCKED) and claimed with one conditional UPDATE on the `next_cycle_at` each was read with,
@@ -55,16 +56,15 @@ from groups.outbox import (
     prompt_reminder_key,
 )
 from groups.schedule import Schedule
-from groups.selectors import open_prompted_cycles
+from groups.selectors import data_protection_officers, open_prompted_cycles
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import SweepClaimConflict, in_locked_batches
 from portal.lib.uktime import long_date, long_datetime
 from portal.models import OrganisationSettings, User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
-# Members and the prompter are asked to confirm within two days of the period opening: long
+# Members and the prompter are asked to confirm within two days of being asked: long
 # enough for someone off for a weekend, short enough that the reminder and the DPO's escalation
 # still fall inside a seven-day period. Never after the period closes (short intervals).
 DEADLINE_AFTER = timedelta(days=2)
@@ -208,7 +208,9 @@ def _plan(group: ChatGroup, now: datetime, interval_days: int, holds: list[_Hold
             group=group,
             opens_at=opens,
             closes_at=closes,
-            deadline_at=min(opens + DEADLINE_AFTER, closes),
+            # From when people are asked, not from when the period opened: a sweep back from an
+            # outage must not ask with a deadline already past (it would remind at once).
+            deadline_at=min(max(opens, now) + DEADLINE_AFTER, closes),
             created_at=now,
         )
         if hold is not None:
@@ -379,6 +381,12 @@ def _prompt_messages(cycle: ClearDownCycle, members: list[Membership]) -> list[M
 # --- Follow-ups -------------------------------------------------------------------------------
 
 
+def _follow_ups_due(now: datetime) -> QuerySet[ClearDownCycle]:
+    """Open prompted periods that may earn a follow-up: never one this sweep has just
+    prompted for (its deadline is after `now` anyway; this says so where it matters)."""
+    return open_prompted_cycles(now).filter(created_at__lt=now)
+
+
 def _in_batches(queryset: QuerySet[ClearDownCycle], handle: Callable) -> None:
     in_locked_batches(queryset, handle, size=FOLLOW_UP_BATCH, name="Clear-down follow-ups")
 
@@ -394,7 +402,7 @@ def _claim_cycles(cycles: list[ClearDownCycle], stamp: str, now: datetime) -> No
 
 def prompters_remind(*, now: datetime, result: SweepResult) -> None:
     """At the deadline, remind each prompter who has not confirmed posting: once a cycle."""
-    due = open_prompted_cycles(now).filter(
+    due = _follow_ups_due(now).filter(
         prompter__isnull=False,
         prompter__is_active=True,
         prompt_posted_at__isnull=True,
@@ -426,21 +434,13 @@ def prompters_remind(*, now: datetime, result: SweepResult) -> None:
     _in_batches(due.select_related("group", "prompter"), handle)
 
 
-def data_protection_officers() -> QuerySet[User]:
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def prompters_escalate(*, now: datetime, result: SweepResult) -> None:
     """`ESCALATE_AFTER` the deadline, tell the DPO and deputy DPO of each prompt still not
     posted: one digest per batch, each cycle in one digest only."""
     officers = list(data_protection_officers())
     if not officers:
         return  # left for when someone holds the role, rather than marked told
-    due = open_prompted_cycles(now).filter(
+    due = _follow_ups_due(now).filter(
         prompt_posted_at__isnull=True,
         dpo_told_at__isnull=True,
         deadline_at__lte=now - ESCALATE_AFTER,
@@ -453,6 +453,10 @@ def prompters_escalate(*, now: datetime, result: SweepResult) -> None:
                 "group": c.group,
                 "prompter": c.prompter,
                 "deadline_at": long_datetime(c.deadline_at),
+                # Said per row: a group with nobody to post the prompt had nobody reminded.
+                "reminded_at": (
+                    long_datetime(c.prompter_reminded_at) if c.prompter_reminded_at else None
+                ),
                 "path": reverse("groups:group", args=[c.group_id]),
             }
             for c in sorted(cycles, key=lambda c: (c.group.name, c.pk))
@@ -481,7 +485,7 @@ def prompters_escalate(*, now: datetime, result: SweepResult) -> None:
 
 def members_remind(*, now: datetime, result: SweepResult) -> None:
     """At the deadline, remind each member who has not confirmed: once a cycle."""
-    due = open_prompted_cycles(now).filter(members_reminded_at__isnull=True, deadline_at__lte=now)
+    due = _follow_ups_due(now).filter(members_reminded_at__isnull=True, deadline_at__lte=now)
 
     def handle(cycles: list[ClearDownCycle]) -> None:
         _claim_cycles(cycles, "members_reminded_at", now)

@@ -4,7 +4,8 @@ fifteen minutes.
 A notice not acknowledged REMIND_AFTER its issue is reminded once; one still not acknowledged
 ESCALATE_AFTER that reminder goes once to the person's line manager (or, when they have none
 who still works here, to the DPO and deputy), as legal-hold practice does. Nothing goes out
-for a notice acknowledged, or for a hold released.
+for a notice acknowledged, or for a hold released; a notice with nobody to escalate to is left
+for a later sweep rather than marked escalated.
 
 Why it never sends twice: each step compares instants (`<= now`, so a sweep that was down
 catches up once when it returns), locks its batch (SKIP LOCKED) and claims the rows with a
@@ -118,22 +119,30 @@ def hold_notices_escalate(*, now: datetime, result: FollowUpResult | None = None
     due = _pending().filter(escalated_at__isnull=True, reminded_at__lte=now - ESCALATE_AFTER)
     dpos: list[User] | None = None
 
-    def handle(rows: list[HoldNotice]) -> None:
+    def recipients_of(row: HoldNotice) -> list[User]:
         nonlocal dpos
+        manager = row.user.line_manager
+        if manager is not None and manager.is_active:
+            return [manager]
+        if dpos is None:
+            dpos = list(data_protection_officers())
+        return dpos
+
+    def handle(batch: list[HoldNotice]) -> None:
+        # A notice with nobody to tell (no manager who still works here, and no DPO) is left
+        # unclaimed, for when someone holds the role, rather than stamped escalated unsent.
+        recipients = {row.pk: recipients_of(row) for row in batch}
+        rows = [row for row in batch if recipients[row.pk]]
+        if not rows:
+            return
         pks = _claim(rows, escalated_at=now)
         groups = covered_groups({r.hold_id for r in rows}, {r.user_id for r in rows})
         messages = []
         told: dict[str, list[str]] = {}
         for row in rows:
             manager = row.user.line_manager
-            if manager is not None and manager.is_active:
-                recipients = [manager]
-            else:
-                if dpos is None:
-                    dpos = list(data_protection_officers())
-                recipients = dpos
-            told[str(row.pk)] = [person.email for person in recipients]
-            for recipient in recipients:
+            told[str(row.pk)] = [person.email for person in recipients[row.pk]]
+            for recipient in recipients[row.pk]:
                 messages.append(
                     Message(
                         to=recipient,

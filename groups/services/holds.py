@@ -151,6 +151,17 @@ def _people_in(groups: list[ChatGroup]) -> dict[int, User]:
     return people
 
 
+def _locked(groups) -> list[ChatGroup]:
+    """The groups a hold will cover, locked before anything is written. The clear-down sweep
+    locks its batch of groups (SKIP LOCKED) before it opens their periods: it then passes over
+    these until the hold commits (and sees it), or the hold waits for the sweep's batch to
+    commit and withdraws the period just prompted. Taking the group first, in pk order, is the
+    sweep's order too (group, then the audit chain), so the two cannot deadlock."""
+    return list(
+        groups.select_related("admin", "deputy").select_for_update(of=("self",)).order_by("pk")
+    )
+
+
 @transaction.atomic
 def hold_place(
     *,
@@ -180,14 +191,14 @@ def hold_place(
     if person is not None and chosen:
         raise HoldRefused("Place a hold on chosen groups or on a person, not both.")
     if person is not None:
-        covered = list(groups_of_person(person).select_related("admin", "deputy"))
+        covered = _locked(groups_of_person(person))
         if not covered:
             raise HoldRefused(
                 f"{person.full_name} is not in any approved or suspended group, so there is "
                 "nothing to hold. Choose the groups instead."
             )
     else:
-        covered = list(holdable_groups().filter(pk__in=chosen).select_related("admin", "deputy"))
+        covered = _locked(holdable_groups().filter(pk__in=chosen))
         if not chosen:
             raise HoldRefused("Choose at least one group, or a person, to hold.")
         if len(covered) != len(set(chosen)):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from groups.cleardown_links import cleardown_link_path
 from groups.events import GroupEvent
-from groups.models import ClearDownCycle, ClearDownPrompt
+from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt
+from groups.selectors import cleardowns_owed_by
 from groups.services.cleardown_holds import cycles_withdraw_for_hold
 from groups.tests.factories import (
     ChatGroupFactory,
@@ -186,13 +187,51 @@ def test_placing_a_hold_withdraws_the_open_prompt_and_its_link_then_explains_it(
     assert cycle.hold == hold
     assert cycle.withdrawn_at is not None
     assert cycles_withdraw_for_hold(hold=hold, groups=[group]) == []
-    # Released afterwards, the withdrawn period's link still explains the hold.
+    # Released afterwards, the withdrawn period's link says so, and still records nothing.
     hold.released_at, hold.release_reason = timezone.now(), "Answered."
     hold.save()
     response = client.post(link(prompt))
-    assert b"Do not delete anything" in response.content
+    page = response.content.decode()
+    assert f"withdrawn under the hold {hold.get_kind_display().lower()} {hold.reference}" in page
+    assert "released on" in page
+    assert "asked again at the next clear-down" in page
+    assert "Do not delete anything" not in page
+    assert "I have cleared the chat" not in page
     assert unchanged(prompt)
     assert AuditEvent.objects.filter(verb=GroupEvent.CYCLES_WITHDRAWN).count() == 1
+
+
+def test_a_period_withdrawn_under_a_released_hold_still_warns_while_another_hold_is_open(
+    client, prompt, group, cycle
+):
+    first = HoldFactory(groups=[group], reference="FOI-2026-0001")
+    cycles_withdraw_for_hold(hold=first, groups=[group])
+    first.released_at, first.release_reason = timezone.now(), "Answered."
+    first.save()
+    HoldFactory(groups=[group], reference="SAR-2026-0002")
+
+    response = client.post(link(prompt))
+
+    assert b"Do not delete anything" in response.content
+    assert b"SAR-2026-0002" in response.content
+    assert unchanged(prompt)
+
+
+def test_confirming_in_the_portal_after_the_hold_was_released_says_when_and_records_nothing(
+    client, prompt, group
+):
+    hold = HoldFactory(groups=[group], reference="FOI-2026-0003")
+    cycles_withdraw_for_hold(hold=hold, groups=[group])
+    hold.released_at, hold.release_reason = timezone.now(), "Answered."
+    hold.save()
+    client.force_login(prompt.user)
+
+    response = client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "withdrawn under the hold" in page
+    assert "asked again at the next clear-down" in page
+    assert unchanged(prompt)
 
 
 def test_a_bad_link_for_a_cycle_that_does_not_exist_is_refused(client, alice):
@@ -200,6 +239,98 @@ def test_a_bad_link_for_a_cycle_that_does_not_exist_is_refused(client, alice):
         reverse("groups:cleardown_link", args=[999999, alice.pk, "nonsense:token"])
     )
     assert response.status_code == 403
+
+
+def test_the_link_of_someone_who_has_left_the_organisation_records_nothing(client, prompt, alice):
+    alice.is_active = False
+    alice.save()
+
+    for response in (client.get(link(prompt)), client.post(link(prompt))):
+        assert response.status_code == 403
+        assert b"no longer active" in response.content
+        assert b"I have cleared the chat" not in response.content
+    assert unchanged(prompt)
+
+
+def test_the_link_of_someone_removed_from_the_group_records_nothing(client, prompt, alice, group):
+    group.memberships.filter(user=alice).update(removed_at=timezone.now())
+
+    response = client.post(link(prompt))
+
+    assert response.status_code == 403
+    assert f"no longer a member of {group.name}".encode() in response.content
+    assert unchanged(prompt)
+
+
+@pytest.mark.parametrize("status", ["suspended", "closed"])
+def test_a_suspended_or_closed_groups_period_cannot_be_confirmed(client, prompt, group, status):
+    ChatGroup.objects.filter(pk=group.pk).update(status=status)
+
+    response = client.post(link(prompt))
+
+    assert response.status_code == 403
+    assert f"group is {status}".encode() in response.content
+    assert unchanged(prompt)
+    client.force_login(prompt.user)
+    client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]))
+    assert unchanged(prompt)
+    client.force_login(group.admin)
+    client.post(reverse("groups:cleardown_posted", args=[prompt.cycle_id]))
+    assert ClearDownCycle.objects.get(pk=prompt.cycle_id).prompt_posted_at is None
+
+
+def test_someone_removed_from_the_group_owes_it_nothing_and_cannot_confirm_in_the_portal(
+    client, prompt, alice, group
+):
+    group.memberships.filter(user=alice).update(removed_at=timezone.now())
+    assert cleardowns_owed_by(alice, timezone.now())["prompts"] == []
+
+    client.force_login(alice)
+    response = client.post(reverse("groups:cleardown_confirm", args=[prompt.pk]), follow=True)
+
+    assert "no longer a member" in response.content.decode()
+    assert unchanged(prompt)
+
+
+# --- The next period, on the group's page ------------------------------------------------
+
+
+def _history(client, group) -> str:
+    client.force_login(group.admin)
+    return client.get(reverse("groups:group", args=[group.pk])).content.decode()
+
+
+def test_an_approved_group_under_no_hold_says_when_its_next_period_opens(client, cycle, group):
+    ChatGroup.objects.filter(pk=group.pk).update(next_cycle_at=cycle.closes_at)
+
+    assert "The next period opens on" in _history(client, group)
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        ("suspended", "No clear-down period will open while the group is suspended."),
+        ("closed", "The group is closed: no more clear-down periods will open."),
+    ],
+)
+def test_a_suspended_or_closed_group_says_no_period_will_open(client, cycle, group, status, why):
+    ChatGroup.objects.filter(pk=group.pk).update(status=status, next_cycle_at=cycle.closes_at)
+
+    page = _history(client, group)
+
+    assert "The next period opens on" not in page
+    assert why in page
+
+
+def test_a_group_under_an_open_hold_says_no_period_will_open_while_it_is_open(client, cycle, group):
+    ChatGroup.objects.filter(pk=group.pk).update(next_cycle_at=cycle.closes_at)
+    hold = HoldFactory(groups=[group], reference="SAR-2026-0042")
+
+    page = _history(client, group)
+
+    assert "The next period opens on" not in page
+    assert "No clear-down period will open while the hold" in page
+    assert hold.reference in page
 
 
 # --- The portal's buttons -------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_a_due_group_gets_one_period_a_prompt_for_each_member_and_their_emails()
     [cycle] = ClearDownCycle.objects.filter(group=group)
     assert cycle.outcome == ClearDownCycle.Outcome.PROMPTED
     assert (cycle.opens_at, cycle.closes_at) == (WEEKLY.slot(0), WEEKLY.slot(1))
-    assert cycle.deadline_at == WEEKLY.slot(0) + DEADLINE_AFTER
+    assert cycle.deadline_at == after(0) + DEADLINE_AFTER  # from when they were asked
     assert cycle.prompter == group.admin
     assert cycle.prompts.count() == 3  # the admin is a member too
     assert len(sent(GroupEmail.CLEAR_DOWN)) == 3
@@ -256,6 +256,37 @@ def test_the_dpo_and_deputy_are_told_once_when_the_prompt_is_still_not_posted(pr
     assert prompted.group.name in told[0].body_text
 
 
+def test_the_dpo_is_told_the_prompter_was_reminded_and_when(prompted):
+    UserFactory(roles=[Role.DPO])
+    clear_downs_sweep(now=prompted.deadline_at)
+
+    clear_downs_sweep(now=prompted.deadline_at + ESCALATE_AFTER)
+
+    [told] = sent(GroupEmail.PROMPT_ESCALATED)
+    assert f"{prompted.prompter.full_name} was asked to post it" in told.body_text
+    assert "and reminded on" in told.body_text
+
+
+def test_the_dpo_is_not_told_of_a_reminder_when_nobody_could_be_reminded():
+    UserFactory(roles=[Role.DPO])
+    group = weekly_group(members=1)
+    group.admin.is_active = False
+    group.admin.save()
+    clear_downs_sweep(now=after(0))
+    cycle = ClearDownCycle.objects.get(group=group)
+    assert cycle.prompter is None
+
+    clear_downs_sweep(now=cycle.deadline_at)
+    clear_downs_sweep(now=cycle.deadline_at + ESCALATE_AFTER)
+
+    assert not sent(GroupEmail.PROMPT_REMINDER)
+    [told] = sent(GroupEmail.PROMPT_ESCALATED)
+    for body in (told.body_text, told.body_html):
+        assert "reminder" not in body.replace("no reminder", "")
+        assert "nobody could be asked or reminded" in body
+        assert "no admin or deputy" in body
+
+
 def test_a_posted_prompt_earns_no_reminder_and_no_escalation(prompted):
     UserFactory(roles=[Role.DPO])
     ClearDownCycle.objects.filter(pk=prompted.pk).update(prompt_posted_at=after(0, 60))
@@ -282,6 +313,37 @@ def test_a_sweep_back_after_the_period_closed_sends_no_stale_reminders(prompted)
 
     clear_downs_sweep(now=prompted.closes_at + timedelta(minutes=5))
 
+    assert not Notification.objects.filter(dedup_key__contains="reminder").exists()
+    assert not sent(GroupEmail.PROMPT_ESCALATED)
+
+
+def test_a_sweep_back_four_days_into_a_period_sends_the_prompts_only_with_a_fresh_deadline():
+    UserFactory(roles=[Role.DPO])
+    group = weekly_group(members=2)
+    back = WEEKLY.slot(0) + timedelta(days=4)
+
+    result = clear_downs_sweep(now=back)
+
+    [cycle] = ClearDownCycle.objects.filter(group=group)
+    assert cycle.deadline_at == back + DEADLINE_AFTER
+    assert len(sent(GroupEmail.CLEAR_DOWN)) == 3
+    assert len(sent(GroupEmail.CLEAR_DOWN_ADMIN)) == 1
+    assert not sent(GroupEmail.PROMPT_REMINDER)
+    assert not sent(GroupEmail.CLEAR_DOWN_REMINDER)
+    assert not sent(GroupEmail.PROMPT_ESCALATED)
+    assert (result.prompters_reminded, result.members_reminded, result.escalated) == (0, 0, 0)
+
+
+def test_a_period_asked_for_close_to_its_end_earns_no_follow_up_in_the_same_sweep():
+    UserFactory(roles=[Role.DPO])
+    group = weekly_group(members=1)
+    back = WEEKLY.slot(1) - timedelta(minutes=30)
+
+    clear_downs_sweep(now=back)
+
+    [cycle] = ClearDownCycle.objects.filter(group=group)
+    assert cycle.deadline_at == cycle.closes_at
+    assert len(sent(GroupEmail.CLEAR_DOWN)) == 2
     assert not Notification.objects.filter(dedup_key__contains="reminder").exists()
     assert not sent(GroupEmail.PROMPT_ESCALATED)
 
@@ -320,4 +382,5 @@ def test_the_organisation_interval_sets_the_length_of_each_period():
     assert [c.outcome for c in cycles] == ["missed", "missed", "prompted"]
     assert cycles[-1].opens_at == utc(2026, 3, 8, 10, 0)
     assert cycles[-1].closes_at == utc(2026, 3, 11, 10, 0)
-    assert cycles[-1].deadline_at == utc(2026, 3, 10, 10, 0)
+    # Asked a day late, on 9 March: the deadline would fall after the period, so it is its end.
+    assert cycles[-1].deadline_at == utc(2026, 3, 11, 10, 0)

@@ -24,12 +24,13 @@ pytestmark = pytest.mark.django_db
 
 # The group and its people, members, people from outside and submissions, then what each
 # section needs (status and actions, holds and the viewer's notice, what the viewer owes, the
-# membership summary, the periods and their prompts, the rates).
-ADMIN_VIEW = 14
+# membership summary, the periods and their prompts, whether a hold stops the next period,
+# the rates).
+ADMIN_VIEW = 15
 # A member is not shown the group's rates, only their own.
-MEMBER_VIEW = 13
+MEMBER_VIEW = 14
 # The DPO sees what the admin sees, and passes the second step of sign-in.
-DPO_VIEW = 15
+DPO_VIEW = 16
 
 
 def _busy_group(admin, member, size=40):

@@ -13,7 +13,9 @@ from groups.services.hold_followups import ESCALATE_AFTER, REMIND_AFTER, hold_no
 from groups.services.holds import hold_notice_acknowledge, hold_place, hold_release
 from groups.tasks import hold_notices_sweep_task
 from groups.tests.factories import ChatGroupFactory
-from portal.models import AuditEvent, Notification
+from portal.models import AuditEvent, Notification, OrganisationSettings
+from portal.roles import Role
+from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,56 @@ def test_a_line_manager_who_has_left_is_passed_over_for_the_dpo(hold, alice, bob
         .filter(dedup_key__startswith=f"hold-escalated:{notice.pk}:")
         .values_list("recipient", flat=True)
     ) == {dpo.pk}
+
+
+def test_a_notice_with_nobody_to_tell_is_left_for_when_a_dpo_is_appointed(hold, alice, dpo):
+    # The admin has no line manager; with no DPO either, nobody can be told.
+    dpo.is_active = False
+    dpo.save()
+    admins = hold.notices.exclude(user=alice).get()
+    hold_notices_sweep(now=timezone.now() + REMIND_AFTER)
+
+    result = hold_notices_sweep(now=timezone.now() + REMIND_AFTER + ESCALATE_AFTER)
+
+    admins.refresh_from_db()
+    assert admins.escalated_at is None
+    assert result.escalated == 1  # alice's, to her line manager
+    assert not _escalations().filter(dedup_key__startswith=f"hold-escalated:{admins.pk}:").exists()
+
+    new_dpo = UserFactory(roles=[Role.DPO])
+    hold_notices_sweep(now=timezone.now() + REMIND_AFTER + ESCALATE_AFTER + timedelta(hours=1))
+
+    admins.refresh_from_db()
+    assert admins.escalated_at is not None
+    assert list(
+        _escalations()
+        .filter(dedup_key__startswith=f"hold-escalated:{admins.pk}:")
+        .values_list("recipient", flat=True)
+    ) == [new_dpo.pk]
+
+
+@pytest.mark.parametrize("days", [3, 14])
+def test_the_notice_and_its_reminder_speak_of_the_organisations_clear_down_interval(
+    dpo, alice, days
+):
+    org = OrganisationSettings.load()
+    org.clear_down_interval_days = days
+    org.save()
+    hold_place(
+        kind=Hold.Kind.FOI,
+        reference="FOI-2026-0777",
+        request_received_on=timezone.localdate(),
+        groups=[ChatGroupFactory(approved=True, members=[alice])],
+        by=dpo,
+    )
+    hold_notices_sweep(now=timezone.now() + REMIND_AFTER)
+
+    notice = Notification.objects.get(dedup_key__startswith="hold-notice:", recipient=alice)
+    reminder = _reminders().get(recipient=alice)
+    for email in (notice, reminder):
+        for body in (email.body_text, email.body_html):
+            assert f"every {days} days" in body
+            assert "week" not in body
 
 
 def test_an_acknowledged_notice_is_neither_reminded_nor_escalated(hold, alice):

@@ -76,7 +76,7 @@ def test_a_hold_sends_every_member_admin_and_deputy_one_notice_at_once(dpo, alic
     assert "FOI-2026-0142" in email.subject
     assert "DO NOT DELETE ANYTHING FROM THIS CHAT" in email.body_text
     assert "- Custody rota\n- Front desk" in email.body_text
-    assert "clear-down is suspended" in email.body_text
+    assert "Clear-downs are suspended" in email.body_text
     assert email.url == reverse("groups:hold_notice", args=[hold.notices.get(user=alice).pk])
     assert Notification.objects.filter(dedup_key__startswith="hold-notice:").count() == 6
     event = AuditEvent.objects.get(verb=GroupEvent.HOLD_PLACED)

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from groups.access import is_dpo, runs
-from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt
+from groups.models import ChatGroup, ClearDownCycle, ClearDownPrompt, Hold
 from groups.selectors import open_prompted_cycles
 from portal.access import AuthenticatedRequest
 
@@ -57,8 +57,9 @@ def cleardown_history_section(
     request: AuthenticatedRequest, group: ChatGroup
 ) -> tuple[str, dict[str, Any]] | None:
     """The group's periods, newest first: prompted, confirmed by whom and when, missed (and
-    why), skipped or withdrawn under a hold. The admin, deputy and DPO also see who has not yet
-    confirmed in the current period. Two queries."""
+    why), skipped or withdrawn under a hold, and when the next opens (or why none will). The
+    admin, deputy and DPO also see who has not yet confirmed in the current period. Three
+    queries."""
     cycles = list(
         group.cycles.select_related("hold", "prompter").prefetch_related(
             Prefetch("prompts", ClearDownPrompt.objects.select_related("user"))
@@ -74,6 +75,25 @@ def cleardown_history_section(
             "rows": [_row(cycle, now, show_owing) for cycle in cycles[:HISTORY_LIMIT]],
             "more": len(cycles) > HISTORY_LIMIT,
             "limit": HISTORY_LIMIT,
-            "next_cycle_at": group.next_cycle_at,
+            **_next_period(group),
         },
     )
+
+
+def _next_period(group: ChatGroup) -> dict[str, Any]:
+    """When the next period opens, or why none will: only an approved group under no open hold
+    is prompted (the sweep skips the others). One query, for an approved group."""
+    if group.status == ChatGroup.Status.SUSPENDED:
+        return {"no_period": "No clear-down period will open while the group is suspended."}
+    if group.status == ChatGroup.Status.CLOSED:
+        return {"no_period": "The group is closed: no more clear-down periods will open."}
+    if group.status != ChatGroup.Status.APPROVED:
+        return {"no_period": "No clear-down period will open until the group is approved."}
+    hold = Hold.objects.open().filter(groups=group).order_by("pk").first()
+    if hold is not None:
+        return {
+            "no_period": f"No clear-down period will open while the hold "
+            f"{hold.get_kind_display().lower()} {hold.reference} is open: nothing may be "
+            "deleted from the chat."
+        }
+    return {"next_cycle_at": group.next_cycle_at}

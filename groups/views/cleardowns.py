@@ -10,13 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from groups.access import get_cycle_for_link, get_cycle_for_prompter, get_prompt_for_member
 from groups.cleardown_links import LinkCheck, cleardown_link_check
-from groups.models import ClearDownPrompt, Hold
+from groups.models import ClearDownPrompt
 from groups.selectors import cleardowns_owed_by
 from groups.services.cleardown_confirmations import (
     ClearDownHeld,
     ClearDownNotRecorded,
     cleardown_confirm,
     cleardown_prompt_posted,
+    cycle_hold,
 )
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.sensitive import sensitive_page
@@ -35,13 +36,12 @@ def _link_status(check: LinkCheck) -> int:
 @require_http_methods(["GET", "POST"])
 def cleardown_link(request: HttpRequest, cycle_pk: int, user_pk: int, token: str) -> HttpResponse:
     cycle = get_cycle_for_link(cycle_pk, user_pk)
-    open_hold = (
-        Hold.objects.open().filter(groups=cycle.group_id).order_by("pk").first()
-        if cycle is not None and cycle.hold_id is None
-        else None
-    )
     check = cleardown_link_check(
-        cycle=cycle, user_id=user_pk, token=token, now=timezone.now(), open_hold=open_hold
+        cycle=cycle,
+        user_id=user_pk,
+        token=token,
+        now=timezone.now(),
+        hold=cycle_hold(cycle) if cycle is not None else None,
     )
     if request.user.is_authenticated and request.user.pk != user_pk and not check.refusal:
         check = LinkCheck(

@@ -4,14 +4,16 @@ A sweep locks the rows of one batch (SKIP LOCKED, so a second sweep takes other 
 waiting) and claims them with a conditional UPDATE on the values it read, in one transaction with
 whatever the claim causes (outbox rows, audit events). A claim that finds rows changed under it
 raises `SweepClaimConflict`: that batch rolls back whole and the next sweep, finding the rows
-still due, does it then. Nothing is lost and nothing is done twice.
+still due, does it then. Nothing is lost and nothing is done twice. A batch that fails with a
+database error (a deadlock, a constraint) is rolled back, logged, and left for the next sweep in
+the same way: one bad batch does not cost the rest of the run.
 """
 
 import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +48,17 @@ def in_locked_batches(
     after = 0
     label = queryset.model._meta.verbose_name
     while True:
+        fetched = False
         try:
             with transaction.atomic():
                 rows = locked_batch(queryset, after_pk=after, size=size)
                 if not rows:
                     return
-                after = rows[-1].pk
+                after, fetched = rows[-1].pk, True
                 handle(rows)
         except SweepClaimConflict as exc:
             log.warning("%s: rows up to %s %s left for later: %s", name, label, after, exc)
+        except DatabaseError:
+            if not fetched:
+                raise  # the batch could not even be read: nothing to skip past, so stop here
+            log.exception("%s: rows up to %s %s failed and are left for later", name, label, after)
