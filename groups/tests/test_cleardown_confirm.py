@@ -475,3 +475,24 @@ def test_links_made_in_bulk_are_the_links_made_one_by_one(prompt):
     assert (
         reverse("groups:cleardown_link", args=[prompt.cycle_id, prompt.user_id, "t"])[:-2] in bulk
     )
+
+
+def test_a_member_sees_how_many_confirmed_and_their_own_not_who_else(
+    client, group, cycle, prompt, alice
+):
+    charlie = UserFactory(full_name="Charlie Colleague")
+    ClearDownPromptFactory(
+        cycle=cycle, user=charlie, confirmed_at=timezone.now(), confirmed_via="portal"
+    )
+    path = reverse("groups:group", args=[group.pk])
+
+    client.force_login(alice)
+    member_view = client.get(path).content.decode()
+    assert "1 of 3" in member_view  # the admin, alice and charlie were asked
+    assert "You have not confirmed." in member_view
+    assert "Charlie Colleague" not in member_view
+
+    client.force_login(group.admin)
+    admin_view = client.get(path).content.decode()
+    assert "Charlie Colleague" in admin_view
+    assert "Not yet confirmed (2)" in admin_view

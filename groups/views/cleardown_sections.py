@@ -36,9 +36,10 @@ def cleardown_owed_section(
     )
 
 
-def _row(cycle: ClearDownCycle, now, show_owing: bool) -> dict[str, Any]:
+def _row(cycle: ClearDownCycle, now, viewer_id: int, show_names: bool) -> dict[str, Any]:
     prompts = list(cycle.prompts.all())
     confirmed = [p for p in prompts if p.confirmed_at is not None]
+    mine = next((p for p in prompts if p.user_id == viewer_id), None)
     current = (
         cycle.outcome == ClearDownCycle.Outcome.PROMPTED
         and cycle.withdrawn_at is None
@@ -47,9 +48,11 @@ def _row(cycle: ClearDownCycle, now, show_owing: bool) -> dict[str, Any]:
     return {
         "cycle": cycle,
         "asked": len(prompts),
-        "confirmed": sorted(confirmed, key=lambda p: (p.confirmed_at, p.pk)),
+        "confirmed_count": len(confirmed),
+        "confirmed": sorted(confirmed, key=lambda p: (p.confirmed_at, p.pk)) if show_names else [],
+        "mine": mine,
         "current": current,
-        "owing": [p for p in prompts if p.confirmed_at is None] if current and show_owing else [],
+        "owing": [p for p in prompts if p.confirmed_at is None] if current and show_names else [],
     }
 
 
@@ -59,7 +62,8 @@ def cleardown_history_section(
     """The group's periods, newest first: prompted, confirmed by whom and when, missed (and
     why), skipped or withdrawn under a hold, and when the next opens (or why none will). The
     admin, deputy and DPO also see who has not yet confirmed in the current period. Three
-    queries."""
+    queries. Who confirmed, by name, is for those who run the group and the DPO; a member sees
+    how many confirmed and their own confirmation (as their rates show only their own)."""
     cycles = list(
         group.cycles.select_related("hold", "prompter").prefetch_related(
             Prefetch("prompts", ClearDownPrompt.objects.select_related("user"))
@@ -68,11 +72,14 @@ def cleardown_history_section(
     if not cycles and group.status != ChatGroup.Status.APPROVED:
         return None
     now = timezone.now()
-    show_owing = runs(request.user, group) or is_dpo(request.user)
+    show_names = runs(request.user, group) or is_dpo(request.user)
     return (
         "groups/cleardowns/_history_section.html",
         {
-            "rows": [_row(cycle, now, show_owing) for cycle in cycles[:HISTORY_LIMIT]],
+            "rows": [
+                _row(cycle, now, request.user.pk, show_names) for cycle in cycles[:HISTORY_LIMIT]
+            ],
+            "show_names": show_names,
             "more": len(cycles) > HISTORY_LIMIT,
             "limit": HISTORY_LIMIT,
             **_next_period(group),
