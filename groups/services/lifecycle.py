@@ -12,11 +12,18 @@ from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup
 from groups.outbox import status_key
 from groups.schedule import Schedule
+from groups.selectors import under_open_hold
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
 Status = ChatGroup.Status
+
+CHAT_HELD = (
+    "This group is under a hold (an FOI or subject access request, an investigation or "
+    "litigation): do not delete the chat until the data protection officer releases the hold. "
+    "Deleting it now could be an offence."
+)
 
 
 def _locked(group: ChatGroup) -> ChatGroup:
@@ -36,7 +43,7 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _tell_admin(group: ChatGroup, by: User, at) -> None:
+def _tell_admin(group: ChatGroup, by: User, at, held: bool = False) -> None:
     people = {p.pk: p for p in (group.admin, group.deputy) if p is not None and p.is_active}
     url = reverse("groups:group", args=[group.pk])
     notifications_queue_many(
@@ -46,7 +53,7 @@ def _tell_admin(group: ChatGroup, by: User, at) -> None:
                 template=GroupEmail.STATUS_CHANGED,
                 dedup_key=status_key(group.pk, group.status, at, person.pk),
                 url=url,
-                context={"group": group, "by": by},
+                context={"group": group, "by": by, "held": held},
             )
             for person in people.values()
             if person.pk != by.pk
@@ -54,7 +61,9 @@ def _tell_admin(group: ChatGroup, by: User, at) -> None:
     )
 
 
-def _change(group: ChatGroup, *, status: str, reason: str, verb: str, by: User, ip) -> ChatGroup:
+def _change(
+    group: ChatGroup, *, status: str, reason: str, verb: str, by: User, ip, held: bool = False
+) -> ChatGroup:
     was = group.status
     now = timezone.now()
     group.status = status
@@ -63,7 +72,7 @@ def _change(group: ChatGroup, *, status: str, reason: str, verb: str, by: User, 
     audit_record(
         verb=verb, actor=by, obj=group, changes={"from": was, "to": status, "reason": reason}, ip=ip
     )
-    _tell_admin(group, by, now)
+    _tell_admin(group, by, now, held)
     return group
 
 
@@ -109,7 +118,9 @@ def chat_group_reinstate(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
 @transaction.atomic
 def chat_group_close(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
     """Close an approved or suspended group for good: by the DPO or deputy, or by the group's
-    own admin. The admin then deletes the chat itself and confirms it."""
+    own admin. The admin then deletes the chat itself and confirms it, unless a hold is open on
+    the group: then they are told to keep the chat until the hold is released (deleting it
+    after a request arrived is an offence)."""
     if not (is_dpo(by) or runs(by, group)):
         raise PermissionDenied(
             "Only the group's admin or the data protection officer can close it."
@@ -119,7 +130,13 @@ def chat_group_close(*, group: ChatGroup, by: User, reason: str, ip=None) -> Cha
     if current.status not in (Status.APPROVED, Status.SUSPENDED):
         raise ValidationError("Only an approved or suspended group can be closed.")
     return _change(
-        current, status=Status.CLOSED, reason=reason, verb=GroupEvent.GROUP_CLOSED, by=by, ip=ip
+        current,
+        status=Status.CLOSED,
+        reason=reason,
+        verb=GroupEvent.GROUP_CLOSED,
+        by=by,
+        ip=ip,
+        held=under_open_hold(current),
     )
 
 
@@ -133,6 +150,8 @@ def chat_group_confirm_chat_deleted(*, group: ChatGroup, by: User, ip=None) -> C
         raise ValidationError("Only a closed group's chat is deleted.")
     if current.chat_deleted_at is not None:
         raise ValidationError("You have already confirmed the chat was deleted.")
+    if under_open_hold(current):
+        raise ValidationError(CHAT_HELD)
     current.chat_deleted_at = timezone.now()
     current.save(update_fields=["chat_deleted_at", "updated_at"])
     audit_record(
