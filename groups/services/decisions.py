@@ -60,6 +60,11 @@ def _pending(group: ChatGroup, by: User) -> tuple[ChatGroup, Submission]:
     )
     if submission is None:
         raise ValidationError(NOTHING_PENDING)
+    if submission.kind == Submission.Kind.CHANGE and current.status != ChatGroup.Status.APPROVED:
+        # A change applies to an approved group only: never revive a suspended or closed one.
+        raise ValidationError(
+            "This change can no longer be decided: the group is no longer approved."
+        )
     if has_part_in(by, current) or submission.submitted_by_id == by.pk:
         raise ValidationError(OWN_GROUP)
     return current, submission

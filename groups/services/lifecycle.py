@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from groups.access import is_dpo, runs
 from groups.events import GroupEmail, GroupEvent
-from groups.models import ChatGroup
+from groups.models import ChatGroup, Submission
 from groups.outbox import status_key
 from groups.schedule import Schedule
 from groups.selectors import under_open_hold
@@ -19,6 +19,7 @@ from portal.services.notifications import Message, notifications_queue_many
 
 Status = ChatGroup.Status
 
+GROUP_CLOSED = "The group was closed."
 CHAT_HELD = (
     "This group is under a hold (an FOI or subject access request, an investigation or "
     "litigation): do not delete the chat until the data protection officer releases the hold. "
@@ -115,6 +116,18 @@ def chat_group_reinstate(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
     )
 
 
+def _end_pending_change(group: ChatGroup, by: User) -> None:
+    """A change still waiting when the group closes can never apply: it is ended as refused
+    (final, unlike "changes asked", which invites a revision nobody can make), saying why, so
+    the DPO's queue no longer offers it and the record shows what became of it."""
+    Submission.objects.filter(group=group, outcome=Submission.Outcome.PENDING).update(
+        outcome=Submission.Outcome.REFUSED,
+        reason=GROUP_CLOSED,
+        decided_by=by,
+        decided_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def chat_group_close(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
     """Close an approved or suspended group for good: by the DPO or deputy, or by the group's
@@ -129,6 +142,7 @@ def chat_group_close(*, group: ChatGroup, by: User, reason: str, ip=None) -> Cha
     current = _locked(group)
     if current.status not in (Status.APPROVED, Status.SUSPENDED):
         raise ValidationError("Only an approved or suspended group can be closed.")
+    _end_pending_change(current, by)
     return _change(
         current,
         status=Status.CLOSED,
