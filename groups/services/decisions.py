@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.access import has_part_in, is_dpo
+from groups.access import OWN_GROUP, has_part_in, is_dpo
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership, Submission
 from groups.outbox import decided_key
@@ -23,10 +23,6 @@ from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
-OWN_GROUP = (
-    "You applied for, run or belong to this group, so you cannot decide on it: the other data "
-    "protection officer (or deputy) must."
-)
 NOTHING_PENDING = (
     "Nothing about this group is waiting for a decision: it may have been decided since you "
     "opened the page."

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.access import check_may_decide_on
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership
 from groups.outbox import admin_named_key, leaver_remove_key, needs_admin_key
@@ -136,6 +137,7 @@ def chat_group_admin_change(
     """The DPO names a group's new admin (after the admin left, or at the group's request).
     Someone not yet in the group is added to it. The group no longer needs an admin, and the
     new admin is told."""
+    check_may_decide_on(by, group)
     if group.status == ChatGroup.Status.CLOSED:
         raise ValidationError("This group is closed.")
     if not new_admin.is_active:

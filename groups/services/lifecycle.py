@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.access import is_dpo, runs
+from groups.access import check_may_decide_on, is_dpo, runs
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Submission
 from groups.outbox import status_key
@@ -77,17 +77,17 @@ def _change(
     return group
 
 
-def _dpo_only(by: User) -> None:
-    if not is_dpo(by):
-        raise PermissionDenied("Only the data protection officer or deputy can do this.")
+def _dpo_only(by: User, group: ChatGroup) -> None:
+    """Suspending, reinstating and the DPO's closing: a DPO with no part in the group."""
+    check_may_decide_on(by, group)
 
 
 @transaction.atomic
 def chat_group_suspend(*, group: ChatGroup, by: User, reason: str, ip=None) -> ChatGroup:
     """Stop an approved group for now: no clear-down prompts while it is suspended."""
-    _dpo_only(by)
     reason = _reason(reason)
     current = _locked(group)
+    _dpo_only(by, current)
     if current.status != Status.APPROVED:
         raise ValidationError("Only an approved group can be suspended.")
     return _change(
@@ -104,8 +104,8 @@ def chat_group_suspend(*, group: ChatGroup, by: User, reason: str, ip=None) -> C
 def chat_group_reinstate(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
     """Approve a suspended group again. Its clear-downs resume at the next slot to come, not
     with a backlog of the weeks it was suspended."""
-    _dpo_only(by)
     current = _locked(group)
+    _dpo_only(by, current)
     if current.status != Status.SUSPENDED:
         raise ValidationError("Only a suspended group can be reinstated.")
     if current.cycle_anchor is not None:
@@ -140,6 +140,9 @@ def chat_group_close(*, group: ChatGroup, by: User, reason: str, ip=None) -> Cha
         )
     reason = _reason(reason)
     current = _locked(group)
+    if not runs(by, current):
+        # The DPO closing someone else's group: not one they have a part in.
+        _dpo_only(by, current)
     if current.status not in (Status.APPROVED, Status.SUSPENDED):
         raise ValidationError("Only an approved or suspended group can be closed.")
     _end_pending_change(current, by)

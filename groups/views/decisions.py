@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.access import get_group_for_decision, get_group_for_dpo, has_part_in, is_dpo
+from groups.access import (
+    get_group_for_decision,
+    get_group_for_dpo,
+    has_part_in,
+    is_dpo,
+    may_decide_on,
+)
 from groups.forms.decisions import ApproveForm, AskChangesForm, ReasonForm, RefuseForm
 from groups.models import ChatGroup, Submission
 from groups.services.decisions import (
@@ -145,7 +151,14 @@ def _status_page(request, group, form, action: str, url_name: str) -> HttpRespon
     return render(
         request,
         "groups/registration/status_form.html",
-        {"form": form, "group": group, "action": action, "url_name": url_name},
+        {
+            "form": form,
+            "group": group,
+            "action": action,
+            "url_name": url_name,
+            "own": not may_decide_on(request.user, group),
+            "own_message": OWN_GROUP,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from groups.access import (
+    OWN_GROUP,
     get_external_member_for_admin,
     get_group_for_admin,
     get_group_for_dpo,
@@ -17,6 +18,7 @@ from groups.access import (
     get_group_for_user,
     get_membership_for_admin,
     is_dpo,
+    may_decide_on,
     own_membership,
     runs,
 )
@@ -227,13 +229,19 @@ def admin_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as error:
-            form.add_error("new_admin", error)
+            form.add_error(None if error.messages == [OWN_GROUP] else "new_admin", error)
         else:
             messages.success(request, f"{group.admin.full_name} is now the group's admin.")
             return redirect("groups:group", pk=group.pk)
     return render(
         request,
         "groups/members/admin_change.html",
-        {"group": group, "form": form, "is_dpo": is_dpo(request.user)},
+        {
+            "group": group,
+            "form": form,
+            "is_dpo": is_dpo(request.user),
+            "own": not may_decide_on(request.user, group),
+            "own_message": OWN_GROUP,
+        },
         status=400 if form.errors else 200,
     )
