@@ -137,6 +137,13 @@ def chat_group_admin_change(
     """The DPO names a group's new admin (after the admin left, or at the group's request).
     Someone not yet in the group is added to it. The group no longer needs an admin, and the
     new admin is told."""
+    # Work on the group as it is now, locked: the caller's copy may be stale (a deputy who
+    # left since would otherwise be written back by the save below).
+    group = (
+        ChatGroup.objects.select_for_update(of=("self",))
+        .select_related("admin", "deputy")
+        .get(pk=group.pk)
+    )
     check_may_decide_on(by, group)
     if group.status == ChatGroup.Status.CLOSED:
         raise ValidationError("This group is closed.")
@@ -144,7 +151,6 @@ def chat_group_admin_change(
         raise ValidationError(f"{new_admin.full_name} no longer works here.")
     if new_admin.pk == group.admin_id and not group.needs_admin:
         raise ValidationError(f"{new_admin.full_name} is already this group's admin.")
-    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
     previous = group.admin
     now = timezone.now()
     added = None

@@ -37,6 +37,12 @@ def _check_room(group: ChatGroup, adding: int) -> None:
         )
 
 
+def _locked(group: ChatGroup) -> ChatGroup:
+    """The group as it is now, locked, so two admins adding at once cannot both pass the size
+    check and nobody adds to a group closed since the page was opened."""
+    return ChatGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
+
+
 def _check_open(group: ChatGroup) -> None:
     if group.status == ChatGroup.Status.CLOSED:
         raise ValidationError("This group is closed: nobody can be added to it or removed.")
@@ -64,9 +70,8 @@ def membership_add(
     """Add colleagues to a group. Refused whole, adding nobody, if one of them is already a
     member or the group would grow past its size limit. A member of an approved group is sent
     its purpose and rules at once, to acknowledge before their first clear-down."""
+    group = _locked(group)
     _check_open(group)
-    # Lock the group so two admins adding at once cannot both pass the size check.
-    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
     already = list(
         Membership.objects.current()
         .filter(group=group, user__in=users)
@@ -226,8 +231,8 @@ def external_member_add(
 ) -> ExternalMember:
     """Name someone from outside the organisation who is in the group. They have no account,
     so nothing is sent to them: the admin shares the rules with them."""
+    group = _locked(group)
     _check_open(group)
-    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
     _check_room(group, 1)
     external = ExternalMember.objects.create(
         group=group,

@@ -128,3 +128,13 @@ def test_a_leaver_cannot_be_named_admin(alice, bob, dpo):
     with pytest.raises(ValidationError, match="no longer works here"):
         chat_group_admin_change(group=group, new_admin=alice, by=dpo)
     assert ChatGroup.objects.get(pk=group.pk).admin == bob
+
+
+def test_naming_an_admin_from_a_stale_copy_does_not_write_a_leaver_back_as_deputy(alice, bob, dpo):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    stale = ChatGroup.objects.get(pk=group.pk)  # the page's copy, read before bob left
+    user_deactivate(user=bob, by=dpo, reason="Resigned")
+    carol = UserFactory(full_name="Carol New")
+    chat_group_admin_change(group=stale, new_admin=carol, by=dpo)
+    group.refresh_from_db()
+    assert (group.admin, group.deputy) == (carol, None)

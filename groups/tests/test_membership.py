@@ -140,3 +140,17 @@ def test_the_rules_email_is_the_rules_kind(group, alice, bob):
     message = Notification.objects.get(dedup_key=rules_key(membership.pk))
     assert message.url == reverse("groups:rules", args=[group.pk])
     assert message.subject == f"You were added to {group.name}: its purpose and rules"
+
+
+def test_nobody_is_added_from_a_copy_of_a_group_closed_since(alice, bob):
+    from groups.services.lifecycle import chat_group_close
+    from groups.services.membership import external_member_add
+
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    stale = ChatGroup.objects.get(pk=group.pk)
+    chat_group_close(group=group, by=alice, reason="Done.")
+    with pytest.raises(ValidationError, match="closed"):
+        membership_add(group=stale, users=[UserFactory()], by=alice)
+    with pytest.raises(ValidationError, match="closed"):
+        external_member_add(group=stale, name="Pat", organisation="Council", contact="", by=alice)
+    assert group.memberships.current().count() == 2

@@ -222,7 +222,7 @@ def admin_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = AdminChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            chat_group_admin_change(
+            group = chat_group_admin_change(
                 group=group,
                 new_admin=form.cleaned_data["new_admin"],
                 by=request.user,
