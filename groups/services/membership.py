@@ -43,9 +43,20 @@ def _locked(group: ChatGroup) -> ChatGroup:
     return ChatGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
 
 
+MANAGED_HERE = (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED)
+NOT_YET_APPROVED = (
+    "This group is not approved yet: change who is in it on the application form, so the data "
+    "protection officer sees everyone they approve."
+)
+
+
 def _check_open(group: ChatGroup) -> None:
+    """Members change here only once the group is approved (or suspended): before that, the
+    application names them, and approval must cover exactly the people the DPO saw."""
     if group.status == ChatGroup.Status.CLOSED:
         raise ValidationError("This group is closed: nobody can be added to it or removed.")
+    if group.status not in MANAGED_HERE:
+        raise ValidationError(NOT_YET_APPROVED)
 
 
 def rules_message(membership: Membership) -> Message:

@@ -32,6 +32,7 @@ from groups.forms.members import (
 from groups.models import ChatGroup
 from groups.services.leavers import chat_group_admin_change
 from groups.services.membership import (
+    MANAGED_HERE,
     external_member_add,
     external_member_remove,
     membership_acknowledge_rules,
@@ -68,7 +69,9 @@ def _members_page(
         "groups/members/members.html",
         {
             "group": group,
-            "manages": runs(request.user, group) and group.status != ChatGroup.Status.CLOSED,
+            "manages": runs(request.user, group) and group.status in MANAGED_HERE,
+            "not_yet_approved": group.status not in MANAGED_HERE
+            and group.status != ChatGroup.Status.CLOSED,
             "current": current,
             "removed": removed,
             "removed_more": len(removed) == REMOVED_SHOWN,
