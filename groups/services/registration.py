@@ -135,8 +135,14 @@ def _sync_members(group: ChatGroup, application: Application, by: User) -> None:
     current = {m.user_id: m for m in group.memberships.current()}
     gone = [m.pk for user_id, m in current.items() if user_id not in wanted]
     if gone:
+        # A group never approved has no chat to take them out of: nothing for the admin to do.
+        never_approved = group.approved_at is None
         Membership.objects.filter(pk__in=gone).update(
-            removed_at=now, removed_by=by, removal_reason="Taken off the application."
+            removed_at=now,
+            removed_by=by,
+            removal_reason="Taken off the application.",
+            chat_removal_confirmed_at=now if never_approved else None,
+            chat_removal_confirmed_by=by if never_approved else None,
         )
     Membership.objects.bulk_create(
         Membership(group=group, user=person, added_at=now, added_by=by)
