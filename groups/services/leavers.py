@@ -20,6 +20,7 @@ from portal.services.audit import AuditDraft, audit_record, audit_record_many
 from portal.services.notifications import Message, notifications_queue_many
 
 LEFT_THE_ORGANISATION = "left the organisation"
+RUNNING = (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED)
 
 
 def _told_to_remove(group: ChatGroup, leaver: User) -> User | None:
@@ -50,7 +51,13 @@ def groups_remove_leaver(*, user: User, by: User | None) -> None:
         Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(
             removed_at=now, removed_by=by, removal_reason=LEFT_THE_ORGANISATION
         )
-    admin_of = [g for g in ran if g.admin_id == user.pk]
+        # A group never approved has no chat: nobody need take the leaver out of one.
+        Membership.objects.filter(
+            pk__in=[m.pk for m in memberships if m.group.approved_at is None]
+        ).update(chat_removal_confirmed_at=now, chat_removal_confirmed_by=by)
+    # Only a group that exists as a chat needs a new admin named by the DPO; an application
+    # whose applicant left goes no further (one with the DPO says so on the decision page).
+    admin_of = [g for g in ran if g.admin_id == user.pk and g.status in RUNNING]
     deputy_of = [g for g in ran if g.deputy_id == user.pk]
     if admin_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in admin_of]).update(needs_admin=True)
@@ -72,7 +79,7 @@ def _leaver_messages(
     messages: list[Message] = []
     for membership in memberships:
         group = membership.group
-        if group.status == ChatGroup.Status.CLOSED:
+        if group.status == ChatGroup.Status.CLOSED or group.approved_at is None:
             continue
         # The group as it is now: a leaver who was deputy is no longer named as one.
         if group.deputy_id == user.pk:
