@@ -12,7 +12,7 @@ from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Submission
 from groups.outbox import status_key
 from groups.schedule import Schedule
-from groups.selectors import under_open_hold
+from groups.selectors import data_protection_officers, under_open_hold
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
@@ -45,7 +45,18 @@ def _reason(reason: str) -> str:
 
 
 def _tell_admin(group: ChatGroup, by: User, at, held: bool = False) -> None:
-    people = {p.pk: p for p in (group.admin, group.deputy) if p is not None and p.is_active}
+    """The admin and deputy are told; on suspension every current member too (they must stop
+    using the group); when its admin closes a group, the DPO and deputy too."""
+    people: dict[int, tuple[User, str]] = {
+        p.pk: (p, "admin") for p in (group.admin, group.deputy) if p is not None and p.is_active
+    }
+    if group.status == Status.SUSPENDED:
+        for membership in group.memberships.current().select_related("user"):
+            if membership.user.is_active:
+                people.setdefault(membership.user_id, (membership.user, "member"))
+    if group.status == Status.CLOSED and runs(by, group):
+        for dpo in data_protection_officers():
+            people.setdefault(dpo.pk, (dpo, "dpo"))
     url = reverse("groups:group", args=[group.pk])
     notifications_queue_many(
         messages=[
@@ -54,9 +65,9 @@ def _tell_admin(group: ChatGroup, by: User, at, held: bool = False) -> None:
                 template=GroupEmail.STATUS_CHANGED,
                 dedup_key=status_key(group.pk, group.status, at, person.pk),
                 url=url,
-                context={"group": group, "by": by, "held": held},
+                context={"group": group, "by": by, "held": held, "role": role},
             )
-            for person in people.values()
+            for person, role in people.values()
             if person.pk != by.pk
         ]
     )

@@ -82,9 +82,10 @@ def test_only_the_dpo_suspends_or_reinstates(group, alice, charlie):
 def test_the_admin_closes_their_own_group_then_confirms_the_chat_deleted(group, alice, bob, dpo):
     group = chat_group_close(group=group, by=alice, reason="The project ended.")
     assert group.status == Status.CLOSED
-    # The deputy is told; the admin who closed it is not told what they did.
+    # The deputy and the DPO are told; the admin who closed it is not told what they did.
     assert {n.recipient for n in Notification.objects.filter(subject__contains="was closed")} == {
-        bob
+        bob,
+        dpo,
     }
     group = chat_group_confirm_chat_deleted(group=group, by=alice)
     assert group.chat_deleted_at is not None
@@ -159,3 +160,20 @@ def test_the_admin_of_a_held_closed_group_is_not_offered_the_chat_deleted_button
     page = client.get(reverse("groups:group", args=[group.pk])).content.decode()
     assert "I have deleted the chat" not in page
     assert "do not delete the chat" in page
+
+
+def test_suspending_tells_every_current_member_to_stop_using_the_group(alice, bob, dpo):
+    from groups.tests.factories import MembershipFactory
+
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    member = MembershipFactory(group=group).user
+    chat_group_suspend(group=group, by=dpo, reason="Misuse.")
+    told = Notification.objects.get(recipient=member, subject__contains="suspended")
+    assert "Do not use the group until it is reinstated" in told.body_text
+
+
+def test_the_dpo_is_told_when_an_admin_closes_their_group(alice, bob, dpo):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    chat_group_close(group=group, by=alice, reason="Project over.")
+    told = Notification.objects.get(recipient=dpo, subject__contains="closed")
+    assert "Its admin deletes the chat" in told.body_text
