@@ -17,7 +17,7 @@ from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership, Submission
 from groups.outbox import decided_key
 from groups.schedule import Schedule, first_anchor, months_on
-from groups.selectors import current_externals
+from groups.selectors import group_size
 from groups.services.membership import rules_message
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
@@ -29,15 +29,10 @@ NOTHING_PENDING = (
 )
 
 
-def group_size(group: ChatGroup) -> int:
-    """The larger of its expected size and the people named in it (staff and external)."""
-    named = group.memberships.current().count() + current_externals(group).count()
-    return max(group.expected_size, named)
-
-
-def needs_size_approval(group: ChatGroup, org: OrganisationSettings | None = None) -> bool:
-    org = org or OrganisationSettings.load()
-    return group_size(group) > org.chat_group_size_limit
+def size_to_approve(group: ChatGroup) -> int:
+    """The size the DPO approves: the larger of the size the applicant expects and the people
+    in it now (selectors.group_size, which counts only the people)."""
+    return max(group.expected_size, group_size(group))
 
 
 def _pending(group: ChatGroup, by: User) -> tuple[ChatGroup, Submission]:
@@ -139,7 +134,7 @@ def chat_group_approve(
         _tell_applicant(current, submission, by)
         return current
 
-    size = group_size(current)
+    size = size_to_approve(current)
     if size > org.chat_group_size_limit:
         if not size_approved:
             raise ValidationError(

@@ -26,10 +26,9 @@ from groups.models import (
     Weekday,
 )
 from groups.outbox import submitted_key
-from groups.selectors import current_externals
+from groups.selectors import current_externals, data_protection_officers
 from groups.snapshots import snapshot
 from portal.models import User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -193,15 +192,6 @@ def _save(group: ChatGroup | None, application: Application, by: User) -> tuple[
     return group, created
 
 
-def dpo_people() -> list[User]:
-    """The data protection officer and deputy, who decide: everyone active holding either role."""
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
-        .distinct()
-        .order_by("full_name", "pk")
-    )
-
-
 def _tell_dpo(submission: Submission, by: User) -> None:
     url = reverse("groups:decide", args=[submission.group_id])
     notifications_queue_many(
@@ -213,7 +203,7 @@ def _tell_dpo(submission: Submission, by: User) -> None:
                 url=url,
                 context={"group": submission.group, "submission": submission, "by": by},
             )
-            for person in dpo_people()
+            for person in data_protection_officers()
             if person.pk != by.pk
         ]
     )

@@ -22,7 +22,7 @@ from groups.services.decisions import (
     chat_group_approve,
     chat_group_ask_changes,
     chat_group_refuse,
-    group_size,
+    size_to_approve,
 )
 from groups.services.lifecycle import chat_group_close, chat_group_reinstate, chat_group_suspend
 from groups.snapshots import differences, proposed_differences, rows
@@ -61,7 +61,7 @@ def _decision_page(request: AuthenticatedRequest, group: ChatGroup, **forms) -> 
     else:
         changed = differences(earlier.details, pending.details) if earlier else []
     org = OrganisationSettings.load()
-    size = group_size(group)
+    size = size_to_approve(group)
     return render(
         request,
         "groups/decisions/decide.html",
