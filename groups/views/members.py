@@ -30,6 +30,7 @@ from groups.forms.members import (
     RulesAcknowledgeForm,
 )
 from groups.models import ChatGroup
+from groups.selectors import current_externals
 from groups.services.leavers import chat_group_admin_change
 from groups.services.membership import (
     MANAGED_HERE,
@@ -63,7 +64,13 @@ def _members_page(
         .select_related("removed_by", "chat_removal_confirmed_by")
         .order_by("-removed_at", "-pk")[:REMOVED_SHOWN]
     )
-    externals = list(group.external_members.select_related("removed_by").order_by("name", "pk"))
+    externals = list(current_externals(group).order_by("name", "pk"))
+    # Like removed staff: the latest only, so a long-lived group's page stays small.
+    externals_removed = list(
+        group.external_members.filter(removed_at__isnull=False)
+        .select_related("removed_by")
+        .order_by("-removed_at", "-pk")[:REMOVED_SHOWN]
+    )
     return render(
         request,
         "groups/members/members.html",
@@ -74,10 +81,10 @@ def _members_page(
             and group.status != ChatGroup.Status.CLOSED,
             "current": current,
             "removed": removed,
-            "removed_more": len(removed) == REMOVED_SHOWN,
-            "externals": [e for e in externals if e.removed_at is None],
-            "externals_removed": [e for e in externals if e.removed_at is not None],
-            "size": len(current) + sum(1 for e in externals if e.removed_at is None),
+            "removed_more": REMOVED_SHOWN in (len(removed), len(externals_removed)),
+            "externals": externals,
+            "externals_removed": externals_removed,
+            "size": len(current) + len(externals),
             "limit": size_limit(group),
             "add_form": add_form or MembersAddForm(),
             "external_form": external_form or ExternalMemberForm(),
