@@ -27,18 +27,26 @@ from groups.services.decisions import (
 from groups.services.lifecycle import chat_group_close, chat_group_reinstate, chat_group_suspend
 from groups.snapshots import differences, proposed_differences, rows
 from portal.access import AuthenticatedRequest, access_required, client_ip
+from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.models import OrganisationSettings
+
+QUEUE_PAGE_SIZE = 50
 
 
 @access_required(is_dpo, sensitive=True)
 def decision_queue(request: AuthenticatedRequest) -> HttpResponse:
-    waiting = list(
-        Submission.objects.filter(outcome=Submission.Outcome.PENDING)
-        .select_related("group", "submitted_by")
-        .order_by("submitted_at", "pk")
+    rows = Submission.objects.filter(outcome=Submission.Outcome.PENDING)
+    page = keyset_page(
+        rows.select_related("group", "submitted_by"),
+        ordering=("submitted_at", "pk"),
+        cursor=request.GET.get(CURSOR_PARAMETER),
+        size=QUEUE_PAGE_SIZE,
+        name="groups-decisions",
     )
     return render(
-        request, "groups/decisions/queue.html", {"waiting": waiting, "now": timezone.now()}
+        request,
+        "groups/decisions/queue.html",
+        {"page": page, "total": rows.count(), "now": timezone.now()},
     )
 
 
