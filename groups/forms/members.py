@@ -55,6 +55,16 @@ class AdminChangeForm(forms.Form):
         return person
 
 
+class DeputyChangeForm(forms.Form):
+    new_deputy = PersonField(label="The new deputy admin")
+
+    def clean_new_deputy(self):
+        person = self.cleaned_data["new_deputy"]
+        if person is None:
+            raise forms.ValidationError("Name the new deputy.")
+        return person
+
+
 class ReviewForm(forms.Form):
     purpose_holds = forms.BooleanField(
         label="The group's business purpose still holds",

@@ -11,7 +11,13 @@ from django.utils import timezone
 from groups.access import check_may_decide_on
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership
-from groups.outbox import admin_named_key, leaver_remove_key, needs_admin_key
+from groups.outbox import (
+    admin_named_key,
+    deputy_named_key,
+    leaver_remove_key,
+    needs_admin_key,
+    no_deputy_key,
+)
 from groups.selectors import data_protection_officers
 from groups.services.holds import hold_notices_for_joiner
 from groups.services.membership import rules_message
@@ -45,6 +51,7 @@ def groups_remove_leaver(*, user: User, by: User | None) -> None:
     ran = list(
         ChatGroup.objects.filter(Q(admin_id=user.pk) | Q(deputy_id=user.pk))
         .exclude(status=ChatGroup.Status.CLOSED)
+        .select_related("admin")
         .order_by("pk")
     )
     if memberships:
@@ -59,23 +66,28 @@ def groups_remove_leaver(*, user: User, by: User | None) -> None:
     # whose applicant left goes no further (one with the DPO says so on the decision page).
     admin_of = [g for g in ran if g.admin_id == user.pk and g.status in RUNNING]
     deputy_of = [g for g in ran if g.deputy_id == user.pk]
+    deputy_lost = [g for g in deputy_of if g.status in RUNNING]
     if admin_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in admin_of]).update(needs_admin=True)
     if deputy_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in deputy_of]).update(deputy=None)
     if not (memberships or ran):
         return
-    messages = _leaver_messages(user, memberships, admin_of)
+    messages = _leaver_messages(user, memberships, admin_of, deputy_lost)
     if messages:
         notifications_queue_many(messages=messages)
     audit_record_many(drafts=_leaver_events(user, by, memberships, admin_of, deputy_of))
 
 
 def _leaver_messages(
-    user: User, memberships: list[Membership], admin_of: list[ChatGroup]
+    user: User,
+    memberships: list[Membership],
+    admin_of: list[ChatGroup],
+    deputy_lost: list[ChatGroup],
 ) -> list[Message]:
     """Each group's admin (or deputy) asked to take the leaver out of the chat; the DPO and
-    deputy asked to name a new admin for each group the leaver ran."""
+    deputy asked to name a new admin for each group the leaver ran; the DPO and the admin told
+    that each group the leaver deputised has no deputy now."""
     messages: list[Message] = []
     for membership in memberships:
         group = membership.group
@@ -95,7 +107,7 @@ def _leaver_messages(
                     context={"group": group, "leaver": user},
                 )
             )
-    dpos = list(data_protection_officers()) if admin_of else []
+    dpos = list(data_protection_officers()) if admin_of or deputy_lost else []
     messages.extend(
         Message(
             to=dpo,
@@ -107,6 +119,20 @@ def _leaver_messages(
         for group in admin_of
         for dpo in dpos
     )
+    for group in deputy_lost:
+        without_deputy = {dpo.pk: dpo for dpo in dpos}
+        if group.admin_id != user.pk and group.admin.is_active:
+            without_deputy[group.admin_id] = group.admin
+        messages.extend(
+            Message(
+                to=person,
+                template=GroupEmail.NO_DEPUTY,
+                dedup_key=no_deputy_key(group.pk, user.pk, person.pk),
+                url=reverse("groups:deputy_change", args=[group.pk]),
+                context={"group": group, "leaver": user},
+            )
+            for person in without_deputy.values()
+        )
     return messages
 
 
@@ -199,4 +225,69 @@ def chat_group_admin_change(
     notifications_queue_many(messages=messages)
     # A new admin (a member already, or added now) is told of any hold on the group.
     hold_notices_for_joiner(group=group, user=new_admin, by=by, ip=ip)
+    return group
+
+
+@transaction.atomic
+def chat_group_deputy_change(
+    *, group: ChatGroup, new_deputy: User, by: User, ip: str | None = None
+) -> ChatGroup:
+    """Name an approved (or suspended) group's deputy admin: its admin may, or the DPO (one
+    with no part in the group). Someone not yet in the group is added to it, and is told of
+    any hold on it; the new deputy is told by email."""
+    group = (
+        ChatGroup.objects.select_for_update(of=("self",))
+        .select_related("admin", "deputy")
+        .get(pk=group.pk)
+    )
+    if by.pk != group.admin_id:
+        check_may_decide_on(by, group)
+    if group.status not in RUNNING:
+        raise ValidationError(
+            "A deputy is named this way only for an approved or suspended group: before "
+            "approval, name the deputy on the application."
+        )
+    if not new_deputy.is_active:
+        raise ValidationError(f"{new_deputy.full_name} no longer works here.")
+    if new_deputy.pk == group.admin_id:
+        raise ValidationError("The group's admin cannot also be its deputy.")
+    if new_deputy.pk == group.deputy_id:
+        raise ValidationError(f"{new_deputy.full_name} is already this group's deputy.")
+    previous = group.deputy
+    now = timezone.now()
+    added = None
+    if not Membership.objects.current().filter(group=group, user=new_deputy).exists():
+        approved = group.status == ChatGroup.Status.APPROVED
+        # Like the admin, a deputy is not held to the size limit: a group needs one.
+        added = Membership.objects.create(
+            group=group, user=new_deputy, added_by=by, rules_sent_at=now if approved else None
+        )
+    group.deputy = new_deputy
+    group.save(update_fields=["deputy", "updated_at"])
+    audit_record(
+        verb=GroupEvent.DEPUTY_CHANGED,
+        actor=by,
+        obj=group,
+        changes={
+            "deputy": new_deputy.email,
+            "previous_deputy": previous.email if previous else None,
+            "added_to_group": added is not None,
+        },
+        ip=ip,
+    )
+    messages = []
+    if new_deputy.pk != by.pk:
+        messages.append(
+            Message(
+                to=new_deputy,
+                template=GroupEmail.DEPUTY_NAMED,
+                dedup_key=deputy_named_key(group.pk, new_deputy.pk, now),
+                url=reverse("groups:members", args=[group.pk]),
+                context={"group": group, "previous": previous, "by": by},
+            )
+        )
+    if added is not None and added.rules_sent_at:
+        messages.append(rules_message(added))
+    notifications_queue_many(messages=messages)
+    hold_notices_for_joiner(group=group, user=new_deputy, by=by, ip=ip)
     return group

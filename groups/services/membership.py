@@ -148,8 +148,9 @@ def membership_remove(
         raise ValidationError("Say why they are being removed.")
     if membership.user_id in (group.admin_id, group.deputy_id):
         raise ValidationError(
-            "The group's admin and deputy cannot be removed here: ask the data protection "
-            "officer to name someone else to that role first."
+            "The group's admin and deputy cannot be removed here: name another deputy first "
+            "(the admin or the data protection officer can), or ask the data protection "
+            "officer to name another admin."
         )
     now = timezone.now()
     changes = {

@@ -289,6 +289,12 @@ MEMBERS_ROUTES = {
         form=lambda s: {"new_admin": s["newcomer_email"]},
         model=ChatGroup,
     ),
+    "groups:deputy_change": Entry(
+        get=_runs_or_dpo_sees,
+        post=_member_or_dpo_acts,
+        form=lambda s: {"new_deputy": s["newcomer_email"]},
+        model=ChatGroup,
+    ),
     "groups:review": Entry(
         get=_runs(200),
         post=_runs(302),
@@ -346,6 +352,7 @@ def members_scene(people: People) -> dict:
         "groups:external_remove": {"pk": external.pk},
         "groups:rules": {"pk": joined.pk},
         "groups:admin_change": {"pk": joined.pk},
+        "groups:deputy_change": {"pk": run.pk},
         "groups:review": {"pk": run.pk},
         "groups:concern_about_group": {"pk": joined.pk},
         "groups:concern_received": {"pk": concern.pk},

@@ -24,6 +24,7 @@ from groups.access import (
 )
 from groups.forms.members import (
     AdminChangeForm,
+    DeputyChangeForm,
     ExternalMemberForm,
     MemberRemoveForm,
     MembersAddForm,
@@ -31,7 +32,7 @@ from groups.forms.members import (
 )
 from groups.models import ChatGroup
 from groups.selectors import current_externals
-from groups.services.leavers import chat_group_admin_change
+from groups.services.leavers import chat_group_admin_change, chat_group_deputy_change
 from groups.services.membership import (
     MANAGED_HERE,
     external_member_add,
@@ -80,6 +81,8 @@ def _members_page(
             "not_yet_approved": group.status not in MANAGED_HERE
             and group.status != ChatGroup.Status.CLOSED,
             "current": current,
+            "names_deputy": group.status in MANAGED_HERE
+            and (request.user.pk == group.admin_id or is_dpo(request.user)),
             "removed": removed,
             "removed_more": REMOVED_SHOWN in (len(removed), len(externals_removed)),
             "externals": externals,
@@ -251,6 +254,41 @@ def admin_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_dpo": is_dpo(request.user),
             "own": not may_decide_on(request.user, group),
+            "own_message": OWN_GROUP,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_page
+@login_required
+def deputy_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The group's admin, or the DPO, names its deputy admin."""
+    group = get_group_for_members_page(request.user, pk)
+    if request.user.pk != group.admin_id and not is_dpo(request.user):
+        raise PermissionDenied
+    form = DeputyChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = chat_group_deputy_change(
+                group=group,
+                new_deputy=form.cleaned_data["new_deputy"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None if error.messages == [OWN_GROUP] else "new_deputy", error)
+        else:
+            named = form.cleaned_data["new_deputy"]
+            messages.success(request, f"{named.full_name} is now the group's deputy.")
+            return redirect("groups:members", pk=group.pk)
+    return render(
+        request,
+        "groups/members/deputy_change.html",
+        {
+            "group": group,
+            "form": form,
+            "own": request.user.pk != group.admin_id and not may_decide_on(request.user, group),
             "own_message": OWN_GROUP,
         },
         status=400 if form.errors else 200,
