@@ -29,10 +29,37 @@ NOTHING_PENDING = (
 )
 
 
-def size_to_approve(group: ChatGroup) -> int:
-    """The size the DPO approves: the larger of the size the applicant expects and the people
-    in it now (selectors.group_size, which counts only the people)."""
-    return max(group.expected_size, group_size(group))
+def size_to_approve(group: ChatGroup, submission: Submission | None = None) -> int:
+    """The size the DPO approves: the larger of the size the applicant expects (or, for a
+    change, now proposes) and the people in it now (selectors.group_size, which counts only the
+    people)."""
+    expected = group.expected_size
+    if submission is not None and submission.kind == Submission.Kind.CHANGE:
+        expected = submission.details.get("proposed", {}).get("expected_size") or expected
+    return max(expected, group_size(group))
+
+
+def needs_size_approval(group: ChatGroup, size: int, org: OrganisationSettings) -> bool:
+    """Above the organisation's limit and above any larger size already approved for it."""
+    return size > max(org.chat_group_size_limit, group.size_approved_up_to or 0)
+
+
+def _approve_size(
+    group: ChatGroup, size: int, org: OrganisationSettings, size_approved: bool
+) -> None:
+    """The DPO's explicit approval of a size above the limit, the same for a registration and
+    for a change asking for a larger group."""
+    if not needs_size_approval(group, size, org):
+        return
+    if not size_approved:
+        raise ValidationError(
+            {
+                "size_approved": f"This group would have {size} members, more than the "
+                f"organisation's limit of {org.chat_group_size_limit}: tick to approve "
+                "its size, or refuse it or ask for changes."
+            }
+        )
+    group.size_approved_up_to = size
 
 
 def _pending(group: ChatGroup, by: User) -> tuple[ChatGroup, Submission]:
@@ -118,9 +145,12 @@ def chat_group_approve(
             "platform": current.platform,
             "platform_other": current.platform_other,
             "purpose": current.purpose,
+            "expected_size": current.expected_size,
         }
+        if proposed.get("expected_size"):
+            _approve_size(current, size_to_approve(current, submission), org, size_approved)
         for name in before:
-            if name in proposed:
+            if proposed.get(name) is not None:
                 setattr(current, name, proposed[name])
         current.save()
         _decide(submission, Submission.Outcome.APPROVED, note.strip(), by)
@@ -128,23 +158,18 @@ def chat_group_approve(
             verb=GroupEvent.CHANGE_APPROVED,
             actor=by,
             obj=current,
-            changes={"submission": submission.pk, "before": before, "after": proposed},
+            changes={
+                "submission": submission.pk,
+                "before": before,
+                "after": proposed,
+                "size_approved_up_to": current.size_approved_up_to,
+            },
             ip=ip,
         )
         _tell_applicant(current, submission, by)
         return current
 
-    size = size_to_approve(current)
-    if size > org.chat_group_size_limit:
-        if not size_approved:
-            raise ValidationError(
-                {
-                    "size_approved": f"This group would have {size} members, more than the "
-                    f"organisation's limit of {org.chat_group_size_limit}: tick to approve "
-                    "its size, or refuse it or ask for changes."
-                }
-            )
-        current.size_approved_up_to = size
+    _approve_size(current, size_to_approve(current), org, size_approved)
     anchor = first_anchor(current, now)
     current.status = ChatGroup.Status.APPROVED
     current.status_reason = ""

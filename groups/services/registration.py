@@ -266,10 +266,12 @@ def chat_group_propose_change(
     purpose: str,
     why: str,
     by: User,
+    expected_size: int | None = None,
     ip=None,
 ) -> Submission:
-    """Propose a new app, name or purpose for an approved group. The group stays approved as it
-    is until the DPO approves the change; then the new values apply."""
+    """Propose a new app, name, purpose or expected size for an approved group. The group stays
+    approved as it is until the DPO approves the change; then the new values apply (a size
+    above the organisation's limit needs the DPO's explicit approval, as for a registration)."""
     current = ChatGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     if by.pk not in (current.admin_id, current.deputy_id):
         raise PermissionDenied("Only the group's admin or deputy can propose a change.")
@@ -283,11 +285,14 @@ def chat_group_propose_change(
         raise ValidationError({"platform_other": "Say which app the group would use."})
     if not why.strip():
         raise ValidationError({"why": "Say why the registration should change."})
+    if expected_size is not None and expected_size < 1:
+        raise ValidationError({"expected_size": "Say how many members the group would have."})
     proposed = {
         "name": name.strip(),
         "platform": platform,
         "platform_other": platform_other.strip() if platform == Platform.OTHER else "",
         "purpose": purpose.strip(),
+        "expected_size": expected_size or current.expected_size,
     }
     details = snapshot(current)
     details["proposed"] = proposed

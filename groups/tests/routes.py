@@ -184,7 +184,13 @@ def _application(s) -> dict:
 
 
 def _change(s) -> dict:
-    return {"name": "Matrix team", "platform": "signal", "purpose": "Cover.", "why": "Moving."}
+    return {
+        "name": "Matrix team",
+        "platform": "signal",
+        "purpose": "Cover.",
+        "expected_size": "8",
+        "why": "Moving.",
+    }
 
 
 _REASON = {"reason": "Recorded for the matrix."}

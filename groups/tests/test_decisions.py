@@ -278,3 +278,26 @@ def test_a_change_pending_on_a_suspended_group_cannot_be_approved(alice, bob, dp
         chat_group_approve(group=group, by=dpo)
     group.refresh_from_db()
     assert group.name != "Renamed"
+
+
+def test_a_change_asking_for_a_larger_group_needs_the_dpo_to_approve_the_size(alice, bob, dpo):
+    from groups.services.registration import chat_group_propose_change
+    from groups.tests.factories import ChatGroupFactory
+
+    limit = OrganisationSettings.load().chat_group_size_limit
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    chat_group_propose_change(
+        group=group,
+        name=group.name,
+        platform=group.platform,
+        platform_other="",
+        purpose=group.purpose,
+        expected_size=limit + 10,
+        why="The whole district joins.",
+        by=alice,
+    )
+    with pytest.raises(ValidationError, match="tick to approve"):
+        chat_group_approve(group=group, by=dpo)
+    group = chat_group_approve(group=group, by=dpo, size_approved=True)
+    group.refresh_from_db()
+    assert (group.expected_size, group.size_approved_up_to) == (limit + 10, limit + 10)

@@ -237,7 +237,13 @@ def test_the_admin_proposes_a_change_of_app(client, alice, dpo):
     group = ChatGroupFactory(approved=True, admin=alice)
     client.force_login(alice)
     url = reverse("groups:propose_change", args=[group.pk])
-    same = {"name": group.name, "platform": "whatsapp", "purpose": group.purpose, "why": "x"}
+    same = {
+        "name": group.name,
+        "platform": "whatsapp",
+        "purpose": group.purpose,
+        "expected_size": group.expected_size,
+        "why": "x",
+    }
     assert "Nothing has changed" in client.post(url, same).text
     client.post(url, {**same, "platform": "signal"})
     assert (

@@ -22,6 +22,7 @@ from groups.services.decisions import (
     chat_group_approve,
     chat_group_ask_changes,
     chat_group_refuse,
+    needs_size_approval,
     size_to_approve,
 )
 from groups.services.lifecycle import chat_group_close, chat_group_reinstate, chat_group_suspend
@@ -69,7 +70,7 @@ def _decision_page(request: AuthenticatedRequest, group: ChatGroup, **forms) -> 
     else:
         changed = differences(earlier.details, pending.details) if earlier else []
     org = OrganisationSettings.load()
-    size = size_to_approve(group)
+    size = size_to_approve(group, pending)
     return render(
         request,
         "groups/decisions/decide.html",
@@ -83,8 +84,7 @@ def _decision_page(request: AuthenticatedRequest, group: ChatGroup, **forms) -> 
             "own_message": OWN_GROUP,
             "size": size,
             "limit": org.chat_group_size_limit,
-            "over_limit": pending.kind == Submission.Kind.REGISTRATION
-            and size > org.chat_group_size_limit,
+            "over_limit": needs_size_approval(group, size, org),
             "approve_form": forms.get("approve_form") or ApproveForm(),
             "refuse_form": forms.get("refuse_form") or RefuseForm(),
             "changes_form": forms.get("changes_form") or AskChangesForm(),

@@ -157,6 +157,7 @@ def change_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "platform": group.platform,
             "platform_other": group.platform_other,
             "purpose": group.purpose,
+            "expected_size": group.expected_size or None,
         },
     )
     if request.method == "POST" and form.is_valid():
