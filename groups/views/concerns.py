@@ -52,6 +52,7 @@ def concern_unlisted(request: AuthenticatedRequest) -> HttpResponse:
         try:
             concern = concern_raise(
                 by=request.user,
+                group=form.cleaned_data["group"],
                 group_described=form.cleaned_data["group_described"],
                 kind=form.cleaned_data["kind"],
                 details=form.cleaned_data["details"],
