@@ -3,7 +3,7 @@ else's group is a 404 (they must not learn it exists); a page for a role is guar
 `access_required` with one of the tests here, which answers 403; the menu shows each page by the
 same test."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -156,6 +156,26 @@ def has_part_in(user: User, group: ChatGroup) -> bool:
     if user.pk in (group.applicant_id, group.admin_id, group.deputy_id):
         return True
     return group.memberships.current().filter(user_id=user.pk).exists()
+
+
+OWN_GROUP = (
+    "You applied for, run or belong to this group, so you cannot decide on it: the other data "
+    "protection officer (or deputy) must."
+)
+
+
+def may_decide_on(user: User, group: ChatGroup) -> bool:
+    """The DPO or deputy, with no part in the group: only they decide on it (approve, refuse,
+    suspend, reinstate, close, name its admin or deputy, resolve a concern about it)."""
+    return is_dpo(user) and not has_part_in(user, group)
+
+
+def check_may_decide_on(user: User, group: ChatGroup) -> None:
+    """The services' check: a DPO with a part in the group is refused, saying who must act."""
+    if not is_dpo(user):
+        raise PermissionDenied("Only the data protection officer or deputy can do this.")
+    if has_part_in(user, group):
+        raise ValidationError(OWN_GROUP)
 
 
 def get_group_for_decision(user: User, pk: int) -> ChatGroup:

@@ -77,6 +77,8 @@ class GroupEvent(TextChoices):
         "Changes asked for a proposed change to a chat group's registration",
     )
     REGISTER_EXPORTED = "chat_group.register_exported", "Chat group register exported"
+    # Review fixes (fixreg): naming a deputy after approval
+    DEPUTY_CHANGED = "chat_group.deputy_changed", "New deputy admin named for a chat group"
 
 
 class GroupEmail(TextChoices):
@@ -105,3 +107,6 @@ class GroupEmail(TextChoices):
     REVIEW_OVERDUE = "groups.review_overdue", "A chat group's review is overdue"
     # Registration (reg)
     STATUS_CHANGED = "groups.status_changed", "Your chat group was suspended, reinstated or closed"
+    # Review fixes (fixreg): deputies
+    DEPUTY_NAMED = "groups.deputy_named", "You are now the deputy admin of a work chat group"
+    NO_DEPUTY = "groups.no_deputy", "A chat group's deputy admin left: name a new deputy"

@@ -128,3 +128,16 @@ def prompt_escalated_key(first_cycle_id: int, sweep_at: datetime, user_id: int) 
     recipient, named by the first cycle it lists and the sweep's instant (each cycle is claimed
     for one digest only, so two digests never list the same cycle)."""
     return f"cd-escalated:{first_cycle_id}:{_instant(sweep_at)}:{user_id}"
+
+
+# --- Deputies (review fixes) ------------------------------------------------------------------
+
+
+def deputy_named_key(group_id: int, deputy_id: int, at: datetime) -> str:
+    """Telling someone they are now a group's deputy: once per time they were named."""
+    return f"groups-deputy-named:{group_id}:{deputy_id}:{_instant(at)}"
+
+
+def no_deputy_key(group_id: int, leaver_id: int, user_id: int) -> str:
+    """Telling the DPO and the admin a group's deputy left: once per deputy who left."""
+    return f"groups-no-deputy:{group_id}:{leaver_id}:{user_id}"

@@ -6,6 +6,7 @@ from typing import Any
 
 from groups.access import has_part_in, is_dpo, runs
 from groups.models import ChatGroup, Submission
+from groups.selectors import under_open_hold
 from portal.access import AuthenticatedRequest
 
 Status = ChatGroup.Status
@@ -15,7 +16,8 @@ def registration_section(
     request: AuthenticatedRequest, group: ChatGroup
 ) -> tuple[str, dict[str, Any]]:
     """Two queries at most: the submission waiting (if any), and whether the DPO has a part in
-    the group (only asked of the DPO)."""
+    the group (only asked of the DPO); or, for a closed group whose chat is not yet deleted,
+    whether a hold keeps it."""
     user = request.user
     dpo = is_dpo(user)
     pending = (
@@ -34,6 +36,9 @@ def registration_section(
         )
     applicant = user.pk in (group.applicant_id, group.admin_id)
     admin = runs(user, group)
+    # A closed group's chat under an open hold must be kept: no "I deleted it" button then.
+    deletable = group.status == Status.CLOSED and group.chat_deleted_at is None
+    held = deletable and under_open_hold(group)
     return (
         "groups/_registration_actions.html",
         {
@@ -44,9 +49,8 @@ def registration_section(
             "can_decide": dpo and pending is not None and not has_part_in(user, group),
             "can_change": admin and group.status == Status.APPROVED and pending is None,
             "can_close": admin and group.status in (Status.APPROVED, Status.SUSPENDED),
-            "can_confirm_deleted": admin
-            and group.status == Status.CLOSED
-            and group.chat_deleted_at is None,
+            "can_confirm_deleted": admin and deletable and not held,
+            "held": held,
             "dpo": dpo,
         },
     )

@@ -116,3 +116,9 @@ def cleardowns_owed_by(user: User, now: datetime) -> dict[str, list]:
         .order_by("deadline_at", "pk")
     )
     return {"prompts": list(prompts), "to_post": list(to_post)}
+
+
+def under_open_hold(group: ChatGroup) -> bool:
+    """Whether an FOI request, SAR, investigation or litigation still holds the group's chat:
+    while it does, nothing in the chat may be deleted, the chat itself included. One query."""
+    return Hold.objects.open().filter(groups=group).exists()

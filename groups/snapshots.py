@@ -96,6 +96,7 @@ def proposed_differences(details: dict[str, Any]) -> list[Difference]:
     after = {
         "name": proposed.get("name"),
         "purpose": proposed.get("purpose"),
+        "expected_size": proposed.get("expected_size", details.get("expected_size")),
         "platform": (
             proposed.get("platform_other")
             if proposed.get("platform") == Platform.OTHER

@@ -47,6 +47,7 @@ urlpatterns += [
     path("external/<int:pk>/remove/", members.external_remove, name="external_remove"),
     path("<int:pk>/rules/", members.rules, name="rules"),
     path("<int:pk>/admin/", members.admin_change, name="admin_change"),
+    path("<int:pk>/deputy/", members.deputy_change, name="deputy_change"),
     path("<int:pk>/review/", reviews.review, name="review"),
     path("<int:pk>/concern/", concerns.concern_about_group, name="concern_about_group"),
     path("concerns/new/", concerns.concern_unlisted, name="concern_unlisted"),

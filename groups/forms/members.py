@@ -3,7 +3,7 @@ decide."""
 
 from django import forms
 
-from groups.models import Concern, ExternalMember
+from groups.models import ChatGroup, Concern, ExternalMember
 from portal.forms.people_fields import PeopleField, PersonField
 
 
@@ -55,6 +55,16 @@ class AdminChangeForm(forms.Form):
         return person
 
 
+class DeputyChangeForm(forms.Form):
+    new_deputy = PersonField(label="The new deputy admin")
+
+    def clean_new_deputy(self):
+        person = self.cleaned_data["new_deputy"]
+        if person is None:
+            raise forms.ValidationError("Name the new deputy.")
+        return person
+
+
 class ReviewForm(forms.Form):
     purpose_holds = forms.BooleanField(
         label="The group's business purpose still holds",
@@ -89,13 +99,41 @@ class ConcernForm(forms.Form):
 
 
 class UnlistedConcernForm(ConcernForm):
-    """A concern about a work group named in words: one that is not on the register, or one the
-    person cannot open in the portal."""
+    """A concern about any registered group, chosen by name (anyone may report one they are not
+    in: someone who should not be in it, say), or about a work group named in words that is not
+    on the register. Choosing a group shows nothing of it beyond its name."""
 
-    group_described = forms.CharField(
-        label="The group's name, and the app it is on", max_length=200
+    group = forms.ModelChoiceField(
+        label="A group on the register",
+        queryset=ChatGroup.objects.none(),
+        required=False,
+        empty_label="Not on the register (describe it below)",
+        help_text="Any approved or suspended group, by name: you need not be in it.",
     )
-    field_order = ["group_described", "kind", "details"]
+    group_described = forms.CharField(
+        label="Or, a group not on the register: its name, and the app it is on",
+        max_length=200,
+        required=False,
+    )
+    field_order = ["group", "group_described", "kind", "details"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registered = (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            ChatGroup.objects.filter(status__in=registered).only("pk", "name").order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean() or {}
+        if not data.get("group") and not (data.get("group_described") or "").strip():
+            self.add_error(
+                "group_described",
+                "Choose the group from the register, or describe one that is not on it.",
+            )
+        return data
 
 
 class ConcernResolveForm(forms.Form):

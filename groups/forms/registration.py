@@ -228,6 +228,14 @@ class ChangeForm(forms.Form):
     purpose = forms.CharField(
         label="Business purpose", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+    expected_size = forms.IntegerField(
+        label="Expected number of members",
+        min_value=1,
+        max_value=10000,
+        help_text="More than the organisation's limit needs the data protection officer's "
+        "approval of a larger group.",
+        error_messages={"required": "Say how many members the group would have."},
+    )
     why = forms.CharField(
         label="Why the change",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -254,6 +262,7 @@ class ChangeForm(forms.Form):
             and data["platform"] == self.group.platform
             and data["platform_other"].strip() == self.group.platform_other
             and data["purpose"].strip() == self.group.purpose
+            and data["expected_size"] == self.group.expected_size
         ):
-            raise ValidationError("Nothing has changed: change the app, name or purpose.")
+            raise ValidationError("Nothing has changed: change the app, name, purpose or size.")
         return data

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.access import check_may_decide_on
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Concern
 from groups.outbox import concern_key
@@ -71,6 +72,8 @@ def concern_resolve(
     """The DPO records what was done about a concern; it is then dealt with."""
     if not action_taken.strip():
         raise ValidationError("Say what was done about the concern.")
+    if concern.group is not None:
+        check_may_decide_on(by, concern.group)
     now = timezone.now()
     if not Concern.objects.filter(pk=concern.pk, resolved_at__isnull=True).update(
         action_taken=action_taken.strip(), resolved_by=by, resolved_at=now

@@ -12,36 +12,54 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.access import has_part_in, is_dpo
+from groups.access import OWN_GROUP, has_part_in, is_dpo
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership, Submission
 from groups.outbox import decided_key
 from groups.schedule import Schedule, first_anchor, months_on
-from groups.selectors import current_externals
+from groups.selectors import group_size
 from groups.services.membership import rules_message
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
-OWN_GROUP = (
-    "You applied for, run or belong to this group, so you cannot decide on it: the other data "
-    "protection officer (or deputy) must."
-)
 NOTHING_PENDING = (
     "Nothing about this group is waiting for a decision: it may have been decided since you "
     "opened the page."
 )
 
 
-def group_size(group: ChatGroup) -> int:
-    """The larger of its expected size and the people named in it (staff and external)."""
-    named = group.memberships.current().count() + current_externals(group).count()
-    return max(group.expected_size, named)
+def size_to_approve(group: ChatGroup, submission: Submission | None = None) -> int:
+    """The size the DPO approves: the larger of the size the applicant expects (or, for a
+    change, now proposes) and the people in it now (selectors.group_size, which counts only the
+    people)."""
+    expected = group.expected_size
+    if submission is not None and submission.kind == Submission.Kind.CHANGE:
+        expected = submission.details.get("proposed", {}).get("expected_size") or expected
+    return max(expected, group_size(group))
 
 
-def needs_size_approval(group: ChatGroup, org: OrganisationSettings | None = None) -> bool:
-    org = org or OrganisationSettings.load()
-    return group_size(group) > org.chat_group_size_limit
+def needs_size_approval(group: ChatGroup, size: int, org: OrganisationSettings) -> bool:
+    """Above the organisation's limit and above any larger size already approved for it."""
+    return size > max(org.chat_group_size_limit, group.size_approved_up_to or 0)
+
+
+def _approve_size(
+    group: ChatGroup, size: int, org: OrganisationSettings, size_approved: bool
+) -> None:
+    """The DPO's explicit approval of a size above the limit, the same for a registration and
+    for a change asking for a larger group."""
+    if not needs_size_approval(group, size, org):
+        return
+    if not size_approved:
+        raise ValidationError(
+            {
+                "size_approved": f"This group would have {size} members, more than the "
+                f"organisation's limit of {org.chat_group_size_limit}: tick to approve "
+                "its size, or refuse it or ask for changes."
+            }
+        )
+    group.size_approved_up_to = size
 
 
 def _pending(group: ChatGroup, by: User) -> tuple[ChatGroup, Submission]:
@@ -60,6 +78,11 @@ def _pending(group: ChatGroup, by: User) -> tuple[ChatGroup, Submission]:
     )
     if submission is None:
         raise ValidationError(NOTHING_PENDING)
+    if submission.kind == Submission.Kind.CHANGE and current.status != ChatGroup.Status.APPROVED:
+        # A change applies to an approved group only: never revive a suspended or closed one.
+        raise ValidationError(
+            "This change can no longer be decided: the group is no longer approved."
+        )
     if has_part_in(by, current) or submission.submitted_by_id == by.pk:
         raise ValidationError(OWN_GROUP)
     return current, submission
@@ -122,9 +145,12 @@ def chat_group_approve(
             "platform": current.platform,
             "platform_other": current.platform_other,
             "purpose": current.purpose,
+            "expected_size": current.expected_size,
         }
+        if proposed.get("expected_size"):
+            _approve_size(current, size_to_approve(current, submission), org, size_approved)
         for name in before:
-            if name in proposed:
+            if proposed.get(name) is not None:
                 setattr(current, name, proposed[name])
         current.save()
         _decide(submission, Submission.Outcome.APPROVED, note.strip(), by)
@@ -132,23 +158,18 @@ def chat_group_approve(
             verb=GroupEvent.CHANGE_APPROVED,
             actor=by,
             obj=current,
-            changes={"submission": submission.pk, "before": before, "after": proposed},
+            changes={
+                "submission": submission.pk,
+                "before": before,
+                "after": proposed,
+                "size_approved_up_to": current.size_approved_up_to,
+            },
             ip=ip,
         )
         _tell_applicant(current, submission, by)
         return current
 
-    size = group_size(current)
-    if size > org.chat_group_size_limit:
-        if not size_approved:
-            raise ValidationError(
-                {
-                    "size_approved": f"This group would have {size} members, more than the "
-                    f"organisation's limit of {org.chat_group_size_limit}: tick to approve "
-                    "its size, or refuse it or ask for changes."
-                }
-            )
-        current.size_approved_up_to = size
+    _approve_size(current, size_to_approve(current), org, size_approved)
     anchor = first_anchor(current, now)
     current.status = ChatGroup.Status.APPROVED
     current.status_reason = ""

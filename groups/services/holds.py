@@ -32,8 +32,8 @@ from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
 # A hold covers groups that exist as chats: approved ones, and suspended ones (whose chat is
-# still there, and still holds what was posted).
-HOLDABLE = (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED)
+# still there, and still holds what was posted), and closed ones whose chat is not yet deleted.
+HOLDABLE = Q(status__in=("approved", "suspended")) | Q(status="closed", chat_deleted_at=None)
 
 
 class HoldRefused(ValueError):
@@ -41,7 +41,7 @@ class HoldRefused(ValueError):
 
 
 def holdable_groups():
-    return ChatGroup.objects.filter(status__in=HOLDABLE)
+    return ChatGroup.objects.filter(HOLDABLE)
 
 
 def groups_of_person(person: User):

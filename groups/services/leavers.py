@@ -8,9 +8,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.access import check_may_decide_on
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Membership
-from groups.outbox import admin_named_key, leaver_remove_key, needs_admin_key
+from groups.outbox import (
+    admin_named_key,
+    deputy_named_key,
+    leaver_remove_key,
+    needs_admin_key,
+    no_deputy_key,
+)
 from groups.selectors import data_protection_officers
 from groups.services.holds import hold_notices_for_joiner
 from groups.services.membership import rules_message
@@ -19,6 +26,7 @@ from portal.services.audit import AuditDraft, audit_record, audit_record_many
 from portal.services.notifications import Message, notifications_queue_many
 
 LEFT_THE_ORGANISATION = "left the organisation"
+RUNNING = (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED)
 
 
 def _told_to_remove(group: ChatGroup, leaver: User) -> User | None:
@@ -43,35 +51,47 @@ def groups_remove_leaver(*, user: User, by: User | None) -> None:
     ran = list(
         ChatGroup.objects.filter(Q(admin_id=user.pk) | Q(deputy_id=user.pk))
         .exclude(status=ChatGroup.Status.CLOSED)
+        .select_related("admin")
         .order_by("pk")
     )
     if memberships:
         Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(
             removed_at=now, removed_by=by, removal_reason=LEFT_THE_ORGANISATION
         )
-    admin_of = [g for g in ran if g.admin_id == user.pk]
+        # A group never approved has no chat: nobody need take the leaver out of one.
+        Membership.objects.filter(
+            pk__in=[m.pk for m in memberships if m.group.approved_at is None]
+        ).update(chat_removal_confirmed_at=now, chat_removal_confirmed_by=by)
+    # Only a group that exists as a chat needs a new admin named by the DPO; an application
+    # whose applicant left goes no further (one with the DPO says so on the decision page).
+    admin_of = [g for g in ran if g.admin_id == user.pk and g.status in RUNNING]
     deputy_of = [g for g in ran if g.deputy_id == user.pk]
+    deputy_lost = [g for g in deputy_of if g.status in RUNNING]
     if admin_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in admin_of]).update(needs_admin=True)
     if deputy_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in deputy_of]).update(deputy=None)
     if not (memberships or ran):
         return
-    messages = _leaver_messages(user, memberships, admin_of)
+    messages = _leaver_messages(user, memberships, admin_of, deputy_lost)
     if messages:
         notifications_queue_many(messages=messages)
     audit_record_many(drafts=_leaver_events(user, by, memberships, admin_of, deputy_of))
 
 
 def _leaver_messages(
-    user: User, memberships: list[Membership], admin_of: list[ChatGroup]
+    user: User,
+    memberships: list[Membership],
+    admin_of: list[ChatGroup],
+    deputy_lost: list[ChatGroup],
 ) -> list[Message]:
     """Each group's admin (or deputy) asked to take the leaver out of the chat; the DPO and
-    deputy asked to name a new admin for each group the leaver ran."""
+    deputy asked to name a new admin for each group the leaver ran; the DPO and the admin told
+    that each group the leaver deputised has no deputy now."""
     messages: list[Message] = []
     for membership in memberships:
         group = membership.group
-        if group.status == ChatGroup.Status.CLOSED:
+        if group.status == ChatGroup.Status.CLOSED or group.approved_at is None:
             continue
         # The group as it is now: a leaver who was deputy is no longer named as one.
         if group.deputy_id == user.pk:
@@ -87,7 +107,7 @@ def _leaver_messages(
                     context={"group": group, "leaver": user},
                 )
             )
-    dpos = list(data_protection_officers()) if admin_of else []
+    dpos = list(data_protection_officers()) if admin_of or deputy_lost else []
     messages.extend(
         Message(
             to=dpo,
@@ -99,6 +119,20 @@ def _leaver_messages(
         for group in admin_of
         for dpo in dpos
     )
+    for group in deputy_lost:
+        without_deputy = {dpo.pk: dpo for dpo in dpos}
+        if group.admin_id != user.pk and group.admin.is_active:
+            without_deputy[group.admin_id] = group.admin
+        messages.extend(
+            Message(
+                to=person,
+                template=GroupEmail.NO_DEPUTY,
+                dedup_key=no_deputy_key(group.pk, user.pk, person.pk),
+                url=reverse("groups:deputy_change", args=[group.pk]),
+                context={"group": group, "leaver": user},
+            )
+            for person in without_deputy.values()
+        )
     return messages
 
 
@@ -136,13 +170,20 @@ def chat_group_admin_change(
     """The DPO names a group's new admin (after the admin left, or at the group's request).
     Someone not yet in the group is added to it. The group no longer needs an admin, and the
     new admin is told."""
+    # Work on the group as it is now, locked: the caller's copy may be stale (a deputy who
+    # left since would otherwise be written back by the save below).
+    group = (
+        ChatGroup.objects.select_for_update(of=("self",))
+        .select_related("admin", "deputy")
+        .get(pk=group.pk)
+    )
+    check_may_decide_on(by, group)
     if group.status == ChatGroup.Status.CLOSED:
         raise ValidationError("This group is closed.")
     if not new_admin.is_active:
         raise ValidationError(f"{new_admin.full_name} no longer works here.")
     if new_admin.pk == group.admin_id and not group.needs_admin:
         raise ValidationError(f"{new_admin.full_name} is already this group's admin.")
-    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
     previous = group.admin
     now = timezone.now()
     added = None
@@ -184,4 +225,69 @@ def chat_group_admin_change(
     notifications_queue_many(messages=messages)
     # A new admin (a member already, or added now) is told of any hold on the group.
     hold_notices_for_joiner(group=group, user=new_admin, by=by, ip=ip)
+    return group
+
+
+@transaction.atomic
+def chat_group_deputy_change(
+    *, group: ChatGroup, new_deputy: User, by: User, ip: str | None = None
+) -> ChatGroup:
+    """Name an approved (or suspended) group's deputy admin: its admin may, or the DPO (one
+    with no part in the group). Someone not yet in the group is added to it, and is told of
+    any hold on it; the new deputy is told by email."""
+    group = (
+        ChatGroup.objects.select_for_update(of=("self",))
+        .select_related("admin", "deputy")
+        .get(pk=group.pk)
+    )
+    if by.pk != group.admin_id:
+        check_may_decide_on(by, group)
+    if group.status not in RUNNING:
+        raise ValidationError(
+            "A deputy is named this way only for an approved or suspended group: before "
+            "approval, name the deputy on the application."
+        )
+    if not new_deputy.is_active:
+        raise ValidationError(f"{new_deputy.full_name} no longer works here.")
+    if new_deputy.pk == group.admin_id:
+        raise ValidationError("The group's admin cannot also be its deputy.")
+    if new_deputy.pk == group.deputy_id:
+        raise ValidationError(f"{new_deputy.full_name} is already this group's deputy.")
+    previous = group.deputy
+    now = timezone.now()
+    added = None
+    if not Membership.objects.current().filter(group=group, user=new_deputy).exists():
+        approved = group.status == ChatGroup.Status.APPROVED
+        # Like the admin, a deputy is not held to the size limit: a group needs one.
+        added = Membership.objects.create(
+            group=group, user=new_deputy, added_by=by, rules_sent_at=now if approved else None
+        )
+    group.deputy = new_deputy
+    group.save(update_fields=["deputy", "updated_at"])
+    audit_record(
+        verb=GroupEvent.DEPUTY_CHANGED,
+        actor=by,
+        obj=group,
+        changes={
+            "deputy": new_deputy.email,
+            "previous_deputy": previous.email if previous else None,
+            "added_to_group": added is not None,
+        },
+        ip=ip,
+    )
+    messages = []
+    if new_deputy.pk != by.pk:
+        messages.append(
+            Message(
+                to=new_deputy,
+                template=GroupEmail.DEPUTY_NAMED,
+                dedup_key=deputy_named_key(group.pk, new_deputy.pk, now),
+                url=reverse("groups:members", args=[group.pk]),
+                context={"group": group, "previous": previous, "by": by},
+            )
+        )
+    if added is not None and added.rules_sent_at:
+        messages.append(rules_message(added))
+    notifications_queue_many(messages=messages)
+    hold_notices_for_joiner(group=group, user=new_deputy, by=by, ip=ip)
     return group

@@ -37,9 +37,26 @@ def _check_room(group: ChatGroup, adding: int) -> None:
         )
 
 
+def _locked(group: ChatGroup) -> ChatGroup:
+    """The group as it is now, locked, so two admins adding at once cannot both pass the size
+    check and nobody adds to a group closed since the page was opened."""
+    return ChatGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
+
+
+MANAGED_HERE = (ChatGroup.Status.APPROVED, ChatGroup.Status.SUSPENDED)
+NOT_YET_APPROVED = (
+    "This group is not approved yet: change who is in it on the application form, so the data "
+    "protection officer sees everyone they approve."
+)
+
+
 def _check_open(group: ChatGroup) -> None:
+    """Members change here only once the group is approved (or suspended): before that, the
+    application names them, and approval must cover exactly the people the DPO saw."""
     if group.status == ChatGroup.Status.CLOSED:
         raise ValidationError("This group is closed: nobody can be added to it or removed.")
+    if group.status not in MANAGED_HERE:
+        raise ValidationError(NOT_YET_APPROVED)
 
 
 def rules_message(membership: Membership) -> Message:
@@ -64,9 +81,8 @@ def membership_add(
     """Add colleagues to a group. Refused whole, adding nobody, if one of them is already a
     member or the group would grow past its size limit. A member of an approved group is sent
     its purpose and rules at once, to acknowledge before their first clear-down."""
+    group = _locked(group)
     _check_open(group)
-    # Lock the group so two admins adding at once cannot both pass the size check.
-    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
     already = list(
         Membership.objects.current()
         .filter(group=group, user__in=users)
@@ -132,8 +148,9 @@ def membership_remove(
         raise ValidationError("Say why they are being removed.")
     if membership.user_id in (group.admin_id, group.deputy_id):
         raise ValidationError(
-            "The group's admin and deputy cannot be removed here: ask the data protection "
-            "officer to name someone else to that role first."
+            "The group's admin and deputy cannot be removed here: name another deputy first "
+            "(the admin or the data protection officer can), or ask the data protection "
+            "officer to name another admin."
         )
     now = timezone.now()
     changes = {
@@ -226,8 +243,8 @@ def external_member_add(
 ) -> ExternalMember:
     """Name someone from outside the organisation who is in the group. They have no account,
     so nothing is sent to them: the admin shares the rules with them."""
+    group = _locked(group)
     _check_open(group)
-    ChatGroup.objects.select_for_update().filter(pk=group.pk).first()
     _check_room(group, 1)
     external = ExternalMember.objects.create(
         group=group,

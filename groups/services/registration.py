@@ -134,8 +134,14 @@ def _sync_members(group: ChatGroup, application: Application, by: User) -> None:
     current = {m.user_id: m for m in group.memberships.current()}
     gone = [m.pk for user_id, m in current.items() if user_id not in wanted]
     if gone:
+        # A group never approved has no chat to take them out of: nothing for the admin to do.
+        never_approved = group.approved_at is None
         Membership.objects.filter(pk__in=gone).update(
-            removed_at=now, removed_by=by, removal_reason="Taken off the application."
+            removed_at=now,
+            removed_by=by,
+            removal_reason="Taken off the application.",
+            chat_removal_confirmed_at=now if never_approved else None,
+            chat_removal_confirmed_by=by if never_approved else None,
         )
     Membership.objects.bulk_create(
         Membership(group=group, user=person, added_at=now, added_by=by)
@@ -260,10 +266,12 @@ def chat_group_propose_change(
     purpose: str,
     why: str,
     by: User,
+    expected_size: int | None = None,
     ip=None,
 ) -> Submission:
-    """Propose a new app, name or purpose for an approved group. The group stays approved as it
-    is until the DPO approves the change; then the new values apply."""
+    """Propose a new app, name, purpose or expected size for an approved group. The group stays
+    approved as it is until the DPO approves the change; then the new values apply (a size
+    above the organisation's limit needs the DPO's explicit approval, as for a registration)."""
     current = ChatGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     if by.pk not in (current.admin_id, current.deputy_id):
         raise PermissionDenied("Only the group's admin or deputy can propose a change.")
@@ -277,11 +285,14 @@ def chat_group_propose_change(
         raise ValidationError({"platform_other": "Say which app the group would use."})
     if not why.strip():
         raise ValidationError({"why": "Say why the registration should change."})
+    if expected_size is not None and expected_size < 1:
+        raise ValidationError({"expected_size": "Say how many members the group would have."})
     proposed = {
         "name": name.strip(),
         "platform": platform,
         "platform_other": platform_other.strip() if platform == Platform.OTHER else "",
         "purpose": purpose.strip(),
+        "expected_size": expected_size or current.expected_size,
     }
     details = snapshot(current)
     details["proposed"] = proposed

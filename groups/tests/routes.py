@@ -184,7 +184,13 @@ def _application(s) -> dict:
 
 
 def _change(s) -> dict:
-    return {"name": "Matrix team", "platform": "signal", "purpose": "Cover.", "why": "Moving."}
+    return {
+        "name": "Matrix team",
+        "platform": "signal",
+        "purpose": "Cover.",
+        "expected_size": "8",
+        "why": "Moving.",
+    }
 
 
 _REASON = {"reason": "Recorded for the matrix."}
@@ -289,6 +295,12 @@ MEMBERS_ROUTES = {
         form=lambda s: {"new_admin": s["newcomer_email"]},
         model=ChatGroup,
     ),
+    "groups:deputy_change": Entry(
+        get=_runs_or_dpo_sees,
+        post=_member_or_dpo_acts,
+        form=lambda s: {"new_deputy": s["newcomer_email"]},
+        model=ChatGroup,
+    ),
     "groups:review": Entry(
         get=_runs(200),
         post=_runs(302),
@@ -346,6 +358,7 @@ def members_scene(people: People) -> dict:
         "groups:external_remove": {"pk": external.pk},
         "groups:rules": {"pk": joined.pk},
         "groups:admin_change": {"pk": joined.pk},
+        "groups:deputy_change": {"pk": run.pk},
         "groups:review": {"pk": run.pk},
         "groups:concern_about_group": {"pk": joined.pk},
         "groups:concern_received": {"pk": concern.pk},

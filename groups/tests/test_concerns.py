@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from groups.events import GroupEvent
 from groups.models import Concern
@@ -55,3 +56,25 @@ def test_the_dpo_records_what_was_done_once(dpo):
     assert concern.resolved_by == dpo
     with pytest.raises(ValidationError, match="already dealt with"):
         concern_resolve(concern=concern, action_taken="Again.", by=dpo)
+
+
+def test_anyone_reports_a_concern_about_a_registered_group_they_are_not_in(client, charlie, dpo):
+    group = ChatGroupFactory(approved=True, name="Custody suite cover")
+    ChatGroupFactory(name="Draft nobody sees")
+    client.force_login(charlie)
+    url = reverse("groups:concern_unlisted")
+    page = client.get(url).content.decode()
+    assert "Custody suite cover" in page
+    assert "Draft nobody sees" not in page
+    answer = client.post(
+        url,
+        {
+            "group": group.pk,
+            "kind": "wrong_content",
+            "details": "Someone from another force is in it.",
+        },
+    )
+    assert answer.status_code == 302
+    concern = Concern.objects.get(raised_by=charlie)
+    assert concern.group == group
+    assert client.get(reverse("groups:group", args=[group.pk])).status_code == 404

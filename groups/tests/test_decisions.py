@@ -232,3 +232,72 @@ def test_the_same_decision_message_is_never_queued_twice(sent, alice, dpo):
     key = decided_key(group.submissions.get().pk, alice.pk)
     assert notification_queue(to=alice, template="groups.decided", dedup_key=key) is None
     assert Notification.objects.filter(dedup_key=key).count() == 1
+
+
+def _propose_rename(group, by):
+    from groups.services.registration import chat_group_propose_change
+
+    return chat_group_propose_change(
+        group=group,
+        name="Renamed",
+        platform=group.platform,
+        platform_other="",
+        purpose=group.purpose,
+        why="Clearer.",
+        by=by,
+    )
+
+
+def test_closing_a_group_ends_its_pending_change_which_can_then_not_be_approved(alice, bob, dpo):
+    from groups.services.lifecycle import chat_group_close
+    from groups.tests.factories import ChatGroupFactory
+
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    submission = _propose_rename(group, alice)
+    chat_group_close(group=group, by=alice, reason="Project over.")
+    submission.refresh_from_db()
+    assert (submission.outcome, submission.reason) == (
+        Submission.Outcome.REFUSED,
+        "The group was closed.",
+    )
+    with pytest.raises(ValidationError):
+        chat_group_approve(group=group, by=dpo)
+    group.refresh_from_db()
+    assert (group.status, group.name) == (ChatGroup.Status.CLOSED, group.name)
+    assert group.name != "Renamed"
+
+
+def test_a_change_pending_on_a_suspended_group_cannot_be_approved(alice, bob, dpo):
+    from groups.services.lifecycle import chat_group_suspend
+    from groups.tests.factories import ChatGroupFactory
+
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    _propose_rename(group, alice)
+    chat_group_suspend(group=group, by=dpo, reason="Misuse.")
+    with pytest.raises(ValidationError, match="no longer approved"):
+        chat_group_approve(group=group, by=dpo)
+    group.refresh_from_db()
+    assert group.name != "Renamed"
+
+
+def test_a_change_asking_for_a_larger_group_needs_the_dpo_to_approve_the_size(alice, bob, dpo):
+    from groups.services.registration import chat_group_propose_change
+    from groups.tests.factories import ChatGroupFactory
+
+    limit = OrganisationSettings.load().chat_group_size_limit
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    chat_group_propose_change(
+        group=group,
+        name=group.name,
+        platform=group.platform,
+        platform_other="",
+        purpose=group.purpose,
+        expected_size=limit + 10,
+        why="The whole district joins.",
+        by=alice,
+    )
+    with pytest.raises(ValidationError, match="tick to approve"):
+        chat_group_approve(group=group, by=dpo)
+    group = chat_group_approve(group=group, by=dpo, size_approved=True)
+    group.refresh_from_db()
+    assert (group.expected_size, group.size_approved_up_to) == (limit + 10, limit + 10)

@@ -11,6 +11,7 @@ from groups.forms.members import (
     AdminChangeForm,
     ConcernForm,
     ConcernResolveForm,
+    DeputyChangeForm,
     ExternalMemberForm,
     MemberRemoveForm,
     MembersAddForm,
@@ -74,6 +75,15 @@ def test_naming_a_new_admin_takes_any_input(client, dpo, group, data):
     client.force_login(dpo)
     url = reverse("groups:admin_change", args=[group.pk])
     assert_calm(submit(client, "post", url, data.draw(form_data(AdminChangeForm()))))
+
+
+@fuzzes(DeputyChangeForm)
+@given(data=st.data())
+@FUZZ
+def test_naming_a_new_deputy_takes_any_input(client, alice, group, data):
+    client.force_login(alice)
+    url = reverse("groups:deputy_change", args=[group.pk])
+    assert_calm(submit(client, "post", url, data.draw(form_data(DeputyChangeForm()))))
 
 
 @fuzzes(ReviewForm)

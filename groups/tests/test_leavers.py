@@ -128,3 +128,42 @@ def test_a_leaver_cannot_be_named_admin(alice, bob, dpo):
     with pytest.raises(ValidationError, match="no longer works here"):
         chat_group_admin_change(group=group, new_admin=alice, by=dpo)
     assert ChatGroup.objects.get(pk=group.pk).admin == bob
+
+
+def test_naming_an_admin_from_a_stale_copy_does_not_write_a_leaver_back_as_deputy(alice, bob, dpo):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    stale = ChatGroup.objects.get(pk=group.pk)  # the page's copy, read before bob left
+    user_deactivate(user=bob, by=dpo, reason="Resigned")
+    carol = UserFactory(full_name="Carol New")
+    chat_group_admin_change(group=stale, new_admin=carol, by=dpo)
+    group.refresh_from_db()
+    assert (group.admin, group.deputy) == (carol, None)
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "changes_asked", "refused"])
+def test_a_leaver_who_applied_for_a_group_not_yet_approved_leaves_no_admin_to_name(
+    alice, bob, dpo, sysadmin, status
+):
+    group = ChatGroupFactory(admin=alice, applicant=alice, deputy=bob, status=status)
+    user_deactivate(user=alice, by=sysadmin, reason="Resigned")
+    group.refresh_from_db()
+    assert not group.needs_admin
+    assert not Notification.objects.filter(recipient=dpo).exists()
+    # Nobody is asked to take them out of a chat that never existed.
+    assert not Notification.objects.filter(recipient=bob).exists()
+    gone = Membership.objects.get(group=group, user=alice)
+    assert gone.chat_removal_confirmed_at is not None
+    assert not AuditEvent.objects.filter(verb=GroupEvent.NEEDS_ADMIN).exists()
+
+
+def test_the_decision_page_says_when_the_applicant_has_left(client, alice, bob, dpo, sysadmin):
+    from django.urls import reverse
+
+    from groups.services.registration import chat_group_submit
+    from groups.tests.reg_helpers import full_application
+
+    group = chat_group_submit(application=full_application(deputy=bob), by=alice)
+    user_deactivate(user=alice, by=sysadmin, reason="Resigned")
+    client.force_login(dpo)
+    page = client.get(reverse("groups:decide", args=[group.pk])).content.decode()
+    assert "has left the organisation" in page

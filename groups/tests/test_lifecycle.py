@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from groups.events import GroupEvent
-from groups.models import ChatGroup
+from groups.models import ChatGroup, Hold
+from groups.services.holds import hold_place, holdable_groups
 from groups.services.lifecycle import (
     chat_group_close,
     chat_group_confirm_chat_deleted,
@@ -80,9 +82,10 @@ def test_only_the_dpo_suspends_or_reinstates(group, alice, charlie):
 def test_the_admin_closes_their_own_group_then_confirms_the_chat_deleted(group, alice, bob, dpo):
     group = chat_group_close(group=group, by=alice, reason="The project ended.")
     assert group.status == Status.CLOSED
-    # The deputy is told; the admin who closed it is not told what they did.
+    # The deputy and the DPO are told; the admin who closed it is not told what they did.
     assert {n.recipient for n in Notification.objects.filter(subject__contains="was closed")} == {
-        bob
+        bob,
+        dpo,
     }
     group = chat_group_confirm_chat_deleted(group=group, by=alice)
     assert group.chat_deleted_at is not None
@@ -110,3 +113,67 @@ def test_a_closed_group_cannot_be_closed_again(group, alice):
     chat_group_close(group=group, by=alice, reason="Done.")
     with pytest.raises(ValidationError):
         chat_group_close(group=group, by=alice, reason="Done again.")
+
+
+def test_a_group_under_an_open_hold_cannot_have_its_chat_deletion_recorded(alice, bob, dpo):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    hold_place(
+        kind=Hold.Kind.FOI,
+        reference="FOI-2026-0001",
+        request_received_on=timezone.localdate(),
+        groups=[group],
+        by=dpo,
+    )
+    closed = chat_group_close(group=group, by=alice, reason="No longer needed.")
+    assert closed.status == Status.CLOSED
+    told = Notification.objects.get(recipient=bob, subject__contains="closed")
+    assert "Delete the chat" not in told.body_text
+    assert "do NOT delete the chat" in told.body_text
+    with pytest.raises(ValidationError, match="under a hold"):
+        chat_group_confirm_chat_deleted(group=closed, by=alice)
+    closed.refresh_from_db()
+    assert closed.chat_deleted_at is None
+
+
+def test_a_closed_group_whose_chat_is_not_yet_deleted_can_be_held(alice, bob, dpo):
+    group = chat_group_close(
+        group=ChatGroupFactory(approved=True, admin=alice, deputy=bob), by=alice, reason="Done."
+    )
+    assert group in holdable_groups()
+    chat_group_confirm_chat_deleted(group=group, by=alice)
+    assert group not in holdable_groups()
+
+
+def test_the_admin_of_a_held_closed_group_is_not_offered_the_chat_deleted_button(
+    client, alice, bob, dpo
+):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    hold_place(
+        kind=Hold.Kind.SAR,
+        reference="SAR-2026-0002",
+        request_received_on=timezone.localdate(),
+        groups=[group],
+        by=dpo,
+    )
+    chat_group_close(group=group, by=alice, reason="No longer needed.")
+    client.force_login(alice)
+    page = client.get(reverse("groups:group", args=[group.pk])).content.decode()
+    assert "I have deleted the chat" not in page
+    assert "do not delete the chat" in page
+
+
+def test_suspending_tells_every_current_member_to_stop_using_the_group(alice, bob, dpo):
+    from groups.tests.factories import MembershipFactory
+
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    member = MembershipFactory(group=group).user
+    chat_group_suspend(group=group, by=dpo, reason="Misuse.")
+    told = Notification.objects.get(recipient=member, subject__contains="suspended")
+    assert "Do not use the group until it is reinstated" in told.body_text
+
+
+def test_the_dpo_is_told_when_an_admin_closes_their_group(alice, bob, dpo):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    chat_group_close(group=group, by=alice, reason="Project over.")
+    told = Notification.objects.get(recipient=dpo, subject__contains="closed")
+    assert "Its admin deletes the chat" in told.body_text

@@ -127,9 +127,26 @@ def test_the_members_page_runs_a_fixed_number_of_queries_with_many_members(
     client.force_login(alice)
     url = reverse("groups:members", args=[group.pk])
     client.get(url)
-    # The group; the current members; the removed ones; the people from outside.
-    with django_assert_num_queries(LAYOUT_QUERIES + 4):
+    # The group; the current members; the removed ones; the people from outside now; the
+    # latest people from outside removed.
+    with django_assert_num_queries(LAYOUT_QUERIES + 5):
         assert client.get(url).status_code == 200
+
+
+def test_the_members_page_lists_only_the_latest_people_from_outside_removed(
+    client, alice, group, monkeypatch
+):
+    from groups.views import members
+
+    monkeypatch.setattr(members, "REMOVED_SHOWN", 3)
+    for n in range(5):
+        ExternalMemberFactory(group=group, name=f"Gone {n}", removed_at=timezone.now())
+    ExternalMemberFactory(group=group, name="Still here")
+    client.force_login(alice)
+    page = _text(client.get(reverse("groups:members", args=[group.pk])))
+    assert "Still here" in page
+    assert sum(f"Gone {n}" in page for n in range(5)) == 3
+    assert "latest removals only" in page
 
 
 def test_a_new_member_acknowledges_the_rules_once_and_is_then_told_when(client, alice, bob, group):

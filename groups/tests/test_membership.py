@@ -43,10 +43,15 @@ def test_a_new_member_of_an_approved_group_is_sent_its_purpose_and_rules(group, 
     assert event.changes["member"] == bob.email
 
 
-def test_a_member_of_a_group_not_yet_approved_is_sent_no_rules_yet(alice, bob):
-    group = ChatGroupFactory(admin=alice, status=ChatGroup.Status.SUBMITTED)
-    [membership] = membership_add(group=group, users=[bob], by=alice)
-    assert membership.rules_sent_at is None
+@pytest.mark.parametrize("status", ["draft", "submitted", "changes_asked", "refused"])
+def test_before_approval_members_change_only_through_the_application(alice, bob, status):
+    group = ChatGroupFactory(admin=alice, status=status)
+    with pytest.raises(ValidationError, match="application form"):
+        membership_add(group=group, users=[bob], by=alice)
+    with pytest.raises(ValidationError, match="application form"):
+        external_member_add(group=group, name="Pat", organisation="Council", contact="", by=alice)
+    assert not group.memberships.filter(user=bob).exists()
+    assert not group.external_members.exists()
     assert not Notification.objects.filter(subject__contains=group.name).exists()
 
 
@@ -140,3 +145,25 @@ def test_the_rules_email_is_the_rules_kind(group, alice, bob):
     message = Notification.objects.get(dedup_key=rules_key(membership.pk))
     assert message.url == reverse("groups:rules", args=[group.pk])
     assert message.subject == f"You were added to {group.name}: its purpose and rules"
+
+
+def test_nobody_is_added_from_a_copy_of_a_group_closed_since(alice, bob):
+    from groups.services.lifecycle import chat_group_close
+    from groups.services.membership import external_member_add
+
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    stale = ChatGroup.objects.get(pk=group.pk)
+    chat_group_close(group=group, by=alice, reason="Done.")
+    with pytest.raises(ValidationError, match="closed"):
+        membership_add(group=stale, users=[UserFactory()], by=alice)
+    with pytest.raises(ValidationError, match="closed"):
+        external_member_add(group=stale, name="Pat", organisation="Council", contact="", by=alice)
+    assert group.memberships.current().count() == 2
+
+
+def test_the_members_page_of_an_application_sends_the_admin_to_the_form(client, alice, bob):
+    group = ChatGroupFactory(admin=alice, deputy=bob, status=ChatGroup.Status.SUBMITTED)
+    client.force_login(alice)
+    page = client.get(reverse("groups:members", args=[group.pk])).content.decode()
+    assert "not approved yet" in page
+    assert reverse("groups:members_add", args=[group.pk]) not in page

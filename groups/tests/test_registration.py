@@ -193,3 +193,15 @@ def test_the_dpo_email_names_the_group_and_links_to_the_decision(alice, bob, dpo
     message = Notification.objects.get(recipient=dpo)
     assert group.name in message.subject
     assert message.url == f"/chat-groups/{group.pk}/decide/"
+
+
+def test_someone_taken_off_a_draft_is_not_a_leaver_to_take_out_of_the_chat(client, alice, bob):
+    group = chat_group_save_draft(application=full_application(members=[bob]), by=alice)
+    group = chat_group_save_draft(group=group, application=full_application(), by=alice)
+    gone = group.memberships.get(user=bob)
+    assert gone.removed_at is not None
+    assert gone.chat_removal_confirmed_at is not None
+    client.force_login(alice)
+    page = client.get("/").content.decode()
+    assert "Take Bob" not in page
+    assert "out of the chat" not in page

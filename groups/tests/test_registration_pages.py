@@ -194,7 +194,8 @@ def test_the_queue_lists_what_waits_oldest_first_in_a_fixed_number_of_queries(
     client.force_login(dpo)
     client.get(reverse("groups:decisions"))
     waiting(20)
-    with django_assert_num_queries(LAYOUT_QUERIES + SECOND_STEP + 1):
+    # The page of submissions, and how many wait in all.
+    with django_assert_num_queries(LAYOUT_QUERIES + SECOND_STEP + 2):
         page = client.get(reverse("groups:decisions")).text
     first, last = Submission.objects.order_by("submitted_at")[::21]
     assert page.index(reverse("groups:decide", args=[first.group_id])) < page.index(
@@ -236,10 +237,30 @@ def test_the_admin_proposes_a_change_of_app(client, alice, dpo):
     group = ChatGroupFactory(approved=True, admin=alice)
     client.force_login(alice)
     url = reverse("groups:propose_change", args=[group.pk])
-    same = {"name": group.name, "platform": "whatsapp", "purpose": group.purpose, "why": "x"}
+    same = {
+        "name": group.name,
+        "platform": "whatsapp",
+        "purpose": group.purpose,
+        "expected_size": group.expected_size,
+        "why": "x",
+    }
     assert "Nothing has changed" in client.post(url, same).text
     client.post(url, {**same, "platform": "signal"})
     assert (
         group.submissions.get(kind=Submission.Kind.CHANGE).details["proposed"]["platform"]
         == "signal"
     )
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time_with_how_many_wait(client, dpo, monkeypatch):
+    from groups.views import decisions
+
+    monkeypatch.setattr(decisions, "QUEUE_PAGE_SIZE", 2)
+    for _ in range(3):
+        chat_group_submit(application=full_application(deputy=UserFactory()), by=UserFactory())
+    client.force_login(dpo)
+    page = client.get(reverse("groups:decisions")).text
+    assert "of 3" in page
+    last = Submission.objects.order_by("submitted_at", "pk").last()
+    assert reverse("groups:decide", args=[last.group_id]) not in page
+    assert 'rel="next"' in page

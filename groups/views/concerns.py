@@ -8,10 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from groups.access import (
+    OWN_GROUP,
     get_concern_for_dpo,
     get_concern_for_reporter,
     get_group_for_user,
     is_dpo,
+    may_decide_on,
 )
 from groups.forms.members import ConcernForm, ConcernResolveForm, UnlistedConcernForm
 from groups.models import Concern
@@ -50,6 +52,7 @@ def concern_unlisted(request: AuthenticatedRequest) -> HttpResponse:
         try:
             concern = concern_raise(
                 by=request.user,
+                group=form.cleaned_data["group"],
                 group_described=form.cleaned_data["group_described"],
                 kind=form.cleaned_data["kind"],
                 details=form.cleaned_data["details"],
@@ -119,6 +122,11 @@ def concern_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/concerns/detail.html",
-        {"concern": concern, "form": form},
+        {
+            "concern": concern,
+            "form": form,
+            "own": concern.group is not None and not may_decide_on(request.user, concern.group),
+            "own_message": OWN_GROUP,
+        },
         status=400 if form.errors else 200,
     )

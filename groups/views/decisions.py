@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.access import get_group_for_decision, get_group_for_dpo, has_part_in, is_dpo
+from groups.access import (
+    get_group_for_decision,
+    get_group_for_dpo,
+    has_part_in,
+    is_dpo,
+    may_decide_on,
+)
 from groups.forms.decisions import ApproveForm, AskChangesForm, ReasonForm, RefuseForm
 from groups.models import ChatGroup, Submission
 from groups.services.decisions import (
@@ -16,23 +22,32 @@ from groups.services.decisions import (
     chat_group_approve,
     chat_group_ask_changes,
     chat_group_refuse,
-    group_size,
+    needs_size_approval,
+    size_to_approve,
 )
 from groups.services.lifecycle import chat_group_close, chat_group_reinstate, chat_group_suspend
 from groups.snapshots import differences, proposed_differences, rows
 from portal.access import AuthenticatedRequest, access_required, client_ip
+from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.models import OrganisationSettings
+
+QUEUE_PAGE_SIZE = 50
 
 
 @access_required(is_dpo, sensitive=True)
 def decision_queue(request: AuthenticatedRequest) -> HttpResponse:
-    waiting = list(
-        Submission.objects.filter(outcome=Submission.Outcome.PENDING)
-        .select_related("group", "submitted_by")
-        .order_by("submitted_at", "pk")
+    rows = Submission.objects.filter(outcome=Submission.Outcome.PENDING)
+    page = keyset_page(
+        rows.select_related("group", "submitted_by"),
+        ordering=("submitted_at", "pk"),
+        cursor=request.GET.get(CURSOR_PARAMETER),
+        size=QUEUE_PAGE_SIZE,
+        name="groups-decisions",
     )
     return render(
-        request, "groups/decisions/queue.html", {"waiting": waiting, "now": timezone.now()}
+        request,
+        "groups/decisions/queue.html",
+        {"page": page, "total": rows.count(), "now": timezone.now()},
     )
 
 
@@ -55,7 +70,7 @@ def _decision_page(request: AuthenticatedRequest, group: ChatGroup, **forms) -> 
     else:
         changed = differences(earlier.details, pending.details) if earlier else []
     org = OrganisationSettings.load()
-    size = group_size(group)
+    size = size_to_approve(group, pending)
     return render(
         request,
         "groups/decisions/decide.html",
@@ -69,8 +84,7 @@ def _decision_page(request: AuthenticatedRequest, group: ChatGroup, **forms) -> 
             "own_message": OWN_GROUP,
             "size": size,
             "limit": org.chat_group_size_limit,
-            "over_limit": pending.kind == Submission.Kind.REGISTRATION
-            and size > org.chat_group_size_limit,
+            "over_limit": needs_size_approval(group, size, org),
             "approve_form": forms.get("approve_form") or ApproveForm(),
             "refuse_form": forms.get("refuse_form") or RefuseForm(),
             "changes_form": forms.get("changes_form") or AskChangesForm(),
@@ -145,7 +159,14 @@ def _status_page(request, group, form, action: str, url_name: str) -> HttpRespon
     return render(
         request,
         "groups/registration/status_form.html",
-        {"form": form, "group": group, "action": action, "url_name": url_name},
+        {
+            "form": form,
+            "group": group,
+            "action": action,
+            "url_name": url_name,
+            "own": not may_decide_on(request.user, group),
+            "own_message": OWN_GROUP,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from groups.access import (
+    OWN_GROUP,
     get_external_member_for_admin,
     get_group_for_admin,
     get_group_for_dpo,
@@ -17,19 +18,23 @@ from groups.access import (
     get_group_for_user,
     get_membership_for_admin,
     is_dpo,
+    may_decide_on,
     own_membership,
     runs,
 )
 from groups.forms.members import (
     AdminChangeForm,
+    DeputyChangeForm,
     ExternalMemberForm,
     MemberRemoveForm,
     MembersAddForm,
     RulesAcknowledgeForm,
 )
 from groups.models import ChatGroup
-from groups.services.leavers import chat_group_admin_change
+from groups.selectors import current_externals
+from groups.services.leavers import chat_group_admin_change, chat_group_deputy_change
 from groups.services.membership import (
+    MANAGED_HERE,
     external_member_add,
     external_member_remove,
     membership_acknowledge_rules,
@@ -60,19 +65,29 @@ def _members_page(
         .select_related("removed_by", "chat_removal_confirmed_by")
         .order_by("-removed_at", "-pk")[:REMOVED_SHOWN]
     )
-    externals = list(group.external_members.select_related("removed_by").order_by("name", "pk"))
+    externals = list(current_externals(group).order_by("name", "pk"))
+    # Like removed staff: the latest only, so a long-lived group's page stays small.
+    externals_removed = list(
+        group.external_members.filter(removed_at__isnull=False)
+        .select_related("removed_by")
+        .order_by("-removed_at", "-pk")[:REMOVED_SHOWN]
+    )
     return render(
         request,
         "groups/members/members.html",
         {
             "group": group,
-            "manages": runs(request.user, group) and group.status != ChatGroup.Status.CLOSED,
+            "manages": runs(request.user, group) and group.status in MANAGED_HERE,
+            "not_yet_approved": group.status not in MANAGED_HERE
+            and group.status != ChatGroup.Status.CLOSED,
             "current": current,
+            "names_deputy": group.status in MANAGED_HERE
+            and (request.user.pk == group.admin_id or is_dpo(request.user)),
             "removed": removed,
-            "removed_more": len(removed) == REMOVED_SHOWN,
-            "externals": [e for e in externals if e.removed_at is None],
-            "externals_removed": [e for e in externals if e.removed_at is not None],
-            "size": len(current) + sum(1 for e in externals if e.removed_at is None),
+            "removed_more": REMOVED_SHOWN in (len(removed), len(externals_removed)),
+            "externals": externals,
+            "externals_removed": externals_removed,
+            "size": len(current) + len(externals),
             "limit": size_limit(group),
             "add_form": add_form or MembersAddForm(),
             "external_form": external_form or ExternalMemberForm(),
@@ -220,20 +235,61 @@ def admin_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = AdminChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            chat_group_admin_change(
+            group = chat_group_admin_change(
                 group=group,
                 new_admin=form.cleaned_data["new_admin"],
                 by=request.user,
                 ip=client_ip(request),
             )
         except ValidationError as error:
-            form.add_error("new_admin", error)
+            form.add_error(None if error.messages == [OWN_GROUP] else "new_admin", error)
         else:
             messages.success(request, f"{group.admin.full_name} is now the group's admin.")
             return redirect("groups:group", pk=group.pk)
     return render(
         request,
         "groups/members/admin_change.html",
-        {"group": group, "form": form, "is_dpo": is_dpo(request.user)},
+        {
+            "group": group,
+            "form": form,
+            "is_dpo": is_dpo(request.user),
+            "own": not may_decide_on(request.user, group),
+            "own_message": OWN_GROUP,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_page
+@login_required
+def deputy_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The group's admin, or the DPO, names its deputy admin."""
+    group = get_group_for_members_page(request.user, pk)
+    if request.user.pk != group.admin_id and not is_dpo(request.user):
+        raise PermissionDenied
+    form = DeputyChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = chat_group_deputy_change(
+                group=group,
+                new_deputy=form.cleaned_data["new_deputy"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None if error.messages == [OWN_GROUP] else "new_deputy", error)
+        else:
+            named = form.cleaned_data["new_deputy"]
+            messages.success(request, f"{named.full_name} is now the group's deputy.")
+            return redirect("groups:members", pk=group.pk)
+    return render(
+        request,
+        "groups/members/deputy_change.html",
+        {
+            "group": group,
+            "form": form,
+            "own": request.user.pk != group.admin_id and not may_decide_on(request.user, group),
+            "own_message": OWN_GROUP,
+        },
         status=400 if form.errors else 200,
     )

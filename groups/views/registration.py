@@ -12,7 +12,7 @@ from groups.access import get_group_for_admin, get_group_for_applicant
 from groups.forms.decisions import ReasonForm
 from groups.forms.registration import ApplicationForm, ChangeForm, externals_text
 from groups.models import ChatGroup, Submission
-from groups.selectors import current_externals
+from groups.selectors import current_externals, under_open_hold
 from groups.services.lifecycle import chat_group_close, chat_group_confirm_chat_deleted
 from groups.services.registration import (
     Application,
@@ -157,6 +157,7 @@ def change_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "platform": group.platform,
             "platform_other": group.platform_other,
             "purpose": group.purpose,
+            "expected_size": group.expected_size or None,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -183,7 +184,7 @@ def admin_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            chat_group_close(
+            closed = chat_group_close(
                 group=group,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
@@ -192,10 +193,18 @@ def admin_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"“{group.name}” is closed. Now delete the chat in the app, then confirm it here.",
-            )
+            if under_open_hold(closed):
+                messages.warning(
+                    request,
+                    f"“{group.name}” is closed. It is under a hold: do not delete the chat until "
+                    "the data protection officer releases the hold.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"“{group.name}” is closed. Now delete the chat in the app, then confirm it "
+                    "here.",
+                )
             return redirect("groups:group", pk=group.pk)
     return render(
         request,

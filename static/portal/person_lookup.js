@@ -147,6 +147,8 @@
     function search() {
       var query = input.value.trim();
       if (query.length < MIN) {
+        // An answer still on its way is for a query no longer typed: it must not open the list.
+        asked++;
         close();
         status.textContent = query ? "Type at least " + MIN + " letters." : "";
         return;
