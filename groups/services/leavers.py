@@ -4,13 +4,13 @@ new one (its clear-down prompts go to the deputy meanwhile)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.access import check_may_decide_on
 from groups.events import GroupEmail, GroupEvent
-from groups.models import ChatGroup, Membership
+from groups.models import ChatGroup, ClearDownCycle, Membership
 from groups.outbox import (
     admin_named_key,
     deputy_named_key,
@@ -69,6 +69,7 @@ def groups_remove_leaver(*, user: User, by: User | None) -> None:
     deputy_lost = [g for g in deputy_of if g.status in RUNNING]
     if admin_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in admin_of]).update(needs_admin=True)
+        _open_prompts_to_deputy(admin_of, user, now)
     if deputy_of:
         ChatGroup.objects.filter(pk__in=[g.pk for g in deputy_of]).update(deputy=None)
     if not (memberships or ran):
@@ -77,6 +78,21 @@ def groups_remove_leaver(*, user: User, by: User | None) -> None:
     if messages:
         notifications_queue_many(messages=messages)
     audit_record_many(drafts=_leaver_events(user, by, memberships, admin_of, deputy_of))
+
+
+def _open_prompts_to_deputy(groups: list[ChatGroup], leaver: User, now) -> int:
+    """The periods still open in which the leaver was to post the prompt pass to the deputy (or
+    to nobody, which the DPO's escalation says), as the next periods will: a leaver is never
+    reminded. Their reminder is cleared so the deputy gets one. One UPDATE."""
+    deputy = ChatGroup.objects.filter(pk=OuterRef("group_id")).values("deputy_id")[:1]
+    return ClearDownCycle.objects.filter(
+        group__in=[g.pk for g in groups],
+        prompter_id=leaver.pk,
+        outcome=ClearDownCycle.Outcome.PROMPTED,
+        prompt_posted_at__isnull=True,
+        withdrawn_at__isnull=True,
+        closes_at__gt=now,
+    ).update(prompter=Subquery(deputy), prompter_reminded_at=None)
 
 
 def _leaver_messages(

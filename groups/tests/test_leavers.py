@@ -1,16 +1,19 @@
 """Leavers, through user_deactivate itself: out of every group in its transaction, admins asked
 to take them out of the chat, a group whose admin left flagged and the DPO asked for a new one."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from groups.events import GroupEvent
 from groups.models import ChatGroup, Membership
 from groups.outbox import leaver_remove_key, needs_admin_key
 from groups.services.leavers import LEFT_THE_ORGANISATION, chat_group_admin_change
-from groups.tests.factories import ChatGroupFactory
+from groups.tests.factories import ChatGroupFactory, ClearDownCycleFactory
 from portal.models import AuditEvent, Notification
 from portal.roles import Role
 from portal.services.users import user_deactivate
@@ -167,3 +170,23 @@ def test_the_decision_page_says_when_the_applicant_has_left(client, alice, bob, 
     client.force_login(dpo)
     page = client.get(reverse("groups:decide", args=[group.pk])).content.decode()
     assert "has left the organisation" in page
+
+
+def test_a_period_the_leaving_admin_was_to_prompt_passes_to_the_deputy(alice, bob, dpo):
+    group = ChatGroupFactory(approved=True, admin=alice, deputy=bob)
+    open_period = ClearDownCycleFactory(
+        group=group, prompter=alice, prompter_reminded_at=timezone.now()
+    )
+    posted = ClearDownCycleFactory(
+        group=group,
+        prompter=alice,
+        opens_at=timezone.now() - timedelta(days=3),
+        prompt_posted_at=timezone.now() - timedelta(days=3),
+    )
+
+    user_deactivate(user=alice, by=dpo, reason="Resigned")
+
+    open_period.refresh_from_db()
+    assert (open_period.prompter, open_period.prompter_reminded_at) == (bob, None)
+    posted.refresh_from_db()
+    assert posted.prompter == alice  # done before they left: the record stands
