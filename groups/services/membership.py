@@ -91,8 +91,8 @@ def membership_add(
     )
     if already:
         names = ", ".join(m.user.full_name for m in already)
-        verb = "is" if len(already) == 1 else "are"
-        raise ValidationError(f"{names} {verb} already in this group.")
+        are = "is" if len(already) == 1 else "are"
+        raise ValidationError(f"{names} {are} already in this group.")
     inactive = [u.full_name for u in users if not u.is_active]
     if inactive:
         raise ValidationError(f"{', '.join(inactive)} no longer works here.")
