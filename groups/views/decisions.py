@@ -1,8 +1,11 @@
 """The DPO's pages: applications and changes awaiting a decision, the decision page with its
 three actions, and suspending, reinstating and closing a group."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -99,60 +102,56 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decision_page(request, group)
 
 
-def _decided(request: AuthenticatedRequest, group: ChatGroup, what: str) -> HttpResponse:
-    messages.success(request, f"{what} The applicant has been told by email.")
-    return redirect("groups:decisions")
+def _decided(
+    request: AuthenticatedRequest,
+    pk: int,
+    form_class: type[Form],
+    decide: Callable[..., object],
+    said: str,
+    form_name: str,
+) -> HttpResponse:
+    """One of the DPO's three decisions: the form checked, the service called, the applicant
+    told; or the decision page again with what was typed and what to fix."""
+    group = get_group_for_decision(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            decide(group=group, by=request.user, ip=client_ip(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{said.format(name=group.name)} The applicant has been told by email."
+            )
+            return redirect("groups:decisions")
+    return _decision_page(request, group, **{form_name: form})
 
 
 @require_POST
 @access_required(is_dpo, sensitive=True)
 def approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    group = get_group_for_decision(request.user, pk)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            chat_group_approve(
-                group=group, by=request.user, ip=client_ip(request), **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _decided(request, group, f"“{group.name}” approved.")
-    return _decision_page(request, group, approve_form=form)
+    return _decided(
+        request, pk, ApproveForm, chat_group_approve, "“{name}” approved.", "approve_form"
+    )
 
 
 @require_POST
 @access_required(is_dpo, sensitive=True)
 def refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    group = get_group_for_decision(request.user, pk)
-    form = RefuseForm(request.POST)
-    if form.is_valid():
-        try:
-            chat_group_refuse(
-                group=group, by=request.user, ip=client_ip(request), **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _decided(request, group, f"“{group.name}” refused.")
-    return _decision_page(request, group, refuse_form=form)
+    return _decided(request, pk, RefuseForm, chat_group_refuse, "“{name}” refused.", "refuse_form")
 
 
 @require_POST
 @access_required(is_dpo, sensitive=True)
 def ask_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    group = get_group_for_decision(request.user, pk)
-    form = AskChangesForm(request.POST)
-    if form.is_valid():
-        try:
-            chat_group_ask_changes(
-                group=group, by=request.user, ip=client_ip(request), **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _decided(request, group, f"Changes asked for “{group.name}”.")
-    return _decision_page(request, group, changes_form=form)
+    return _decided(
+        request,
+        pk,
+        AskChangesForm,
+        chat_group_ask_changes,
+        "Changes asked for “{name}”.",
+        "changes_form",
+    )
 
 
 def _status_page(request, group, form, action: str, url_name: str) -> HttpResponse:
