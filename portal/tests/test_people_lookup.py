@@ -97,3 +97,9 @@ def test_a_search_costs_the_same_few_queries_however_many_match(
     # LAYOUT_QUERIES, less the menu's unread count), and the search itself.
     with django_assert_num_queries(6):
         assert len(client.get(URL, {"q": "Crowd"}).json()) == 10
+
+
+def test_a_search_with_a_nul_character_answers_rather_than_fails(client, alice):
+    client.force_login(alice)
+    answer = client.get(URL, {"q": "Al\x00ice"})
+    assert answer.status_code == 200

@@ -49,7 +49,8 @@ def people_matching(query: str) -> list[dict]:
 @login_required
 @require_GET
 def people_lookup(request: AuthenticatedRequest) -> JsonResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL refuses a NUL in text; nobody's name has one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if len(query) < MIN_QUERY:
         return JsonResponse([], safe=False)
     return JsonResponse(people_matching(query), safe=False)
