@@ -19,7 +19,10 @@ def registration_section(
     the group (only asked of the DPO); or, for a closed group whose chat is not yet deleted,
     whether a hold keeps it."""
     user = request.user
+    # A DPO with a part in the group (applied, runs it, belongs to it) neither decides nor acts
+    # on it: the buttons are for another DPO, and the page says so.
     dpo = is_dpo(user)
+    dpo_with_part = dpo and has_part_in(user, group)
     pending = (
         group.submissions.filter(outcome=Submission.Outcome.PENDING)
         .only("pk", "kind", "submitted_at")
@@ -46,11 +49,12 @@ def registration_section(
             "pending": pending,
             "last_decided": last_decided,
             "can_edit": applicant and group.is_editable,
-            "can_decide": dpo and pending is not None and not has_part_in(user, group),
+            "can_decide": dpo and pending is not None and not dpo_with_part,
             "can_change": admin and group.status == Status.APPROVED and pending is None,
             "can_close": admin and group.status in (Status.APPROVED, Status.SUSPENDED),
             "can_confirm_deleted": admin and deletable and not held,
             "held": held,
-            "dpo": dpo,
+            "dpo": dpo and not dpo_with_part,
+            "dpo_with_part": dpo_with_part,
         },
     )

@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 ADMIN_VIEW = 15
 # A member is not shown the group's rates, only their own.
 MEMBER_VIEW = 14
-# The DPO sees what the admin sees, and passes the second step of sign-in.
-DPO_VIEW = 16
+# The DPO sees what the admin sees, passes the second step of sign-in, and is asked whether
+# they have a part in the group (then another DPO acts on it).
+DPO_VIEW = 17
 
 
 def _busy_group(admin, member, size=40):

@@ -221,6 +221,16 @@ def test_a_group_page_offers_each_person_what_they_may_do(client, alice, bob, ch
     assert reverse("groups:dpo_close", args=[group.pk]) in page
 
 
+def test_a_dpo_in_the_group_is_offered_no_dpo_action_and_told_why(client, alice):
+    dpo_member = UserFactory(roles=[Role.DPO])
+    group = ChatGroupFactory(approved=True, admin=alice, members=[dpo_member])
+    client.force_login(dpo_member)
+    page = client.get(reverse("groups:group", args=[group.pk])).text
+    assert reverse("groups:suspend", args=[group.pk]) not in page
+    assert reverse("groups:dpo_close", args=[group.pk]) not in page
+    assert "another data protection officer decides on it" in page
+
+
 def test_a_closed_groups_admin_is_asked_to_confirm_the_chat_deleted(client, alice):
     group = ChatGroupFactory(approved=True, admin=alice, status=ChatGroup.Status.CLOSED)
     client.force_login(alice)
