@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from groups.access import OWN_GROUP, has_part_in, is_dpo
 from groups.events import GroupEmail, GroupEvent
-from groups.models import ChatGroup, Membership, Submission
+from groups.models import ChatGroup, Submission
 from groups.outbox import decided_key
 from groups.schedule import Schedule, first_anchor, months_on
 from groups.selectors import group_size
-from groups.services.membership import rules_message
+from groups.services.membership import rules_send_outstanding
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
@@ -113,22 +113,6 @@ def _tell_applicant(group: ChatGroup, submission: Submission, by: User) -> None:
     )
 
 
-def _send_rules(group: ChatGroup) -> int:
-    """Each current member not yet sent the group's purpose and rules is sent them now, to
-    acknowledge before their first clear-down."""
-    now = timezone.now()
-    waiting = [
-        membership
-        for membership in group.memberships.current()
-        .filter(rules_sent_at__isnull=True)
-        .select_related("user", "group")
-        if membership.user.is_active
-    ]
-    notifications_queue_many(messages=[rules_message(membership) for membership in waiting])
-    Membership.objects.filter(pk__in=[m.pk for m in waiting]).update(rules_sent_at=now)
-    return len(waiting)
-
-
 @transaction.atomic
 def chat_group_approve(
     *, group: ChatGroup, by: User, size_approved: bool = False, note: str = "", ip=None
@@ -179,7 +163,7 @@ def chat_group_approve(
     current.review_due_at = months_on(now, org.chat_group_review_months)
     current.save()
     _decide(submission, Submission.Outcome.APPROVED, note.strip(), by)
-    sent = _send_rules(current)
+    sent = rules_send_outstanding(current)
     audit_record(
         verb=GroupEvent.GROUP_APPROVED,
         actor=by,

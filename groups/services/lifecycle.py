@@ -13,6 +13,7 @@ from groups.models import ChatGroup, Submission
 from groups.outbox import status_key
 from groups.schedule import Schedule
 from groups.selectors import data_protection_officers, under_open_hold
+from groups.services.membership import rules_send_outstanding
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
@@ -122,9 +123,12 @@ def chat_group_reinstate(*, group: ChatGroup, by: User, ip=None) -> ChatGroup:
     if current.cycle_anchor is not None:
         interval_days = OrganisationSettings.load().clear_down_interval_days
         current.next_cycle_at = Schedule.of(current, interval_days).next_after(timezone.now())
-    return _change(
+    reinstated = _change(
         current, status=Status.APPROVED, reason="", verb=GroupEvent.GROUP_REINSTATED, by=by, ip=ip
     )
+    # People added while it was suspended have not been sent the rules yet.
+    rules_send_outstanding(reinstated)
+    return reinstated
 
 
 def _end_pending_change(group: ChatGroup, by: User) -> None:

@@ -74,6 +74,23 @@ def rules_message(membership: Membership) -> Message:
     )
 
 
+def rules_send_outstanding(group: ChatGroup) -> int:
+    """Each current member not yet sent the group's purpose and rules is sent them now: when the
+    group is approved, and when it is reinstated (people added while it was suspended were
+    not). To acknowledge before their first clear-down."""
+    now = timezone.now()
+    waiting = [
+        membership
+        for membership in group.memberships.current()
+        .filter(rules_sent_at__isnull=True)
+        .select_related("user", "group")
+        if membership.user.is_active
+    ]
+    notifications_queue_many(messages=[rules_message(membership) for membership in waiting])
+    Membership.objects.filter(pk__in=[m.pk for m in waiting]).update(rules_sent_at=now)
+    return len(waiting)
+
+
 @transaction.atomic
 def membership_add(
     *, group: ChatGroup, users: list[User], by: User, ip: str | None = None

@@ -16,8 +16,10 @@ from groups.services.lifecycle import (
     chat_group_reinstate,
     chat_group_suspend,
 )
+from groups.services.membership import membership_add
 from groups.tests.factories import ChatGroupFactory
 from portal.models import AuditEvent, Notification
+from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 Status = ChatGroup.Status
@@ -177,3 +179,17 @@ def test_the_dpo_is_told_when_an_admin_closes_their_group(alice, bob, dpo):
     chat_group_close(group=group, by=alice, reason="Project over.")
     told = Notification.objects.get(recipient=dpo, subject__contains="closed")
     assert "Its admin deletes the chat" in told.body_text
+
+
+def test_someone_added_while_the_group_was_suspended_is_sent_the_rules_on_reinstating(
+    group, alice, dpo
+):
+    chat_group_suspend(group=group, by=dpo, reason="Revising the risk assessment.")
+    newcomer = UserFactory()
+    membership_add(group=ChatGroup.objects.get(pk=group.pk), users=[newcomer], by=alice)
+    assert not Notification.objects.filter(recipient=newcomer).exists()
+
+    chat_group_reinstate(group=ChatGroup.objects.get(pk=group.pk), by=dpo)
+
+    assert Notification.objects.filter(recipient=newcomer).count() == 1
+    assert group.memberships.get(user=newcomer).rules_sent_at is not None
