@@ -86,7 +86,9 @@ def start_provider():
     )
     issuer = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Node loads the provider's modules from disk on its first start; on a fresh clone,
+        # with the files just installed and the machine busy, that once took over 30 s.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1)
