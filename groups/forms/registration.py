@@ -70,6 +70,18 @@ def _to_time(value: str) -> time:
 
 
 # What "Send to the data protection officer" needs, with what to say when it is missing.
+def _written(label: str, *, rows: int, help_text: str = "") -> forms.CharField:
+    """A part of the application answered in words; optional in a draft (sending checks
+    NEEDED_TO_SEND)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+        max_length=4000,
+        help_text=help_text,
+    )
+
+
 NEEDED_TO_SEND = {
     "platform": "Choose the app the group uses.",
     "purpose": "Say what the group is for: its business purpose.",
@@ -97,40 +109,21 @@ class ApplicationForm(forms.Form):
     platform_other = forms.CharField(
         label="If another app, which one", max_length=80, required=False
     )
-    purpose = forms.CharField(
-        label="Business purpose",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=4000,
+    purpose = _written(
+        "Business purpose",
+        rows=3,
         help_text="The work the group is for. A group for chat about other things is not a work "
         "group and is not registered.",
     )
-    audience = forms.CharField(
-        label="Who the group is for",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=4000,
-    )
-    will_post = forms.CharField(
-        label="What will be posted",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=4000,
-    )
-    never_post = forms.CharField(
-        label="What must never be posted",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=4000,
+    audience = _written("Who the group is for", rows=2)
+    will_post = _written("What will be posted", rows=3)
+    never_post = _written(
+        "What must never be posted",
+        rows=3,
         help_text="At least: operational information, protectively marked material, and more "
         "personal information than the purpose needs.",
     )
-    why_not_corporate = forms.CharField(
-        label="Why email or Teams will not do",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=4000,
-    )
+    why_not_corporate = _written("Why email or Teams will not do", rows=3)
     expected_size = forms.IntegerField(
         label="Expected number of members",
         min_value=1,
