@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from groups.models import CLEAR_DOWN_TIMES, DEFAULT_CLEAR_DOWN_TIME, Platform, Weekday
 from groups.services.registration import ExternalPerson
 from portal.forms.people_fields import PeopleField, PersonField
+from portal.models import OrganisationSettings
 
 MAX_EXTERNALS = 200
 LARGEST_GROUP = 5000
@@ -140,7 +141,6 @@ class ApplicationForm(forms.Form):
         choices=Weekday.choices,
         coerce=int,
         initial=Weekday.MONDAY,
-        help_text="Each week on this day members are asked to clear the chat.",
     )
     cleardown_time = forms.TypedChoiceField(
         label="Clear-down time (UK time)",
@@ -165,6 +165,12 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
         self.send = send
+        # The interval is the organisation's: weekly by default, but not always.
+        every = OrganisationSettings.load().clear_down_interval_days
+        self.fields["cleardown_weekday"].help_text = (
+            "The first clear-down falls on this day; after that, every "
+            f"{every} day{'s' if every != 1 else ''} at the same time."
+        )
 
     def clean_external_members(self) -> list[ExternalPerson]:
         return parse_externals(self.cleaned_data.get("external_members") or "")

@@ -8,6 +8,7 @@ from groups.services.decisions import chat_group_ask_changes
 from groups.services.registration import chat_group_submit
 from groups.tests.factories import ChatGroupFactory
 from groups.tests.reg_helpers import full_application
+from portal.models import OrganisationSettings
 from portal.roles import Role
 from portal.testing.queries import LAYOUT_QUERIES
 from portal.tests.factories import UserFactory
@@ -274,3 +275,12 @@ def test_a_long_queue_is_shown_a_page_at_a_time_with_how_many_wait(client, dpo, 
     last = Submission.objects.order_by("submitted_at", "pk").last()
     assert reverse("groups:decide", args=[last.group_id]) not in page
     assert 'rel="next"' in page
+
+
+def test_the_clear_down_day_is_explained_with_the_organisations_interval(client, alice):
+    org = OrganisationSettings.load()
+    org.clear_down_interval_days = 14
+    org.save()
+    client.force_login(alice)
+    page = client.get(reverse("groups:apply")).text
+    assert "after that, every 14 days at the same time" in page
