@@ -100,6 +100,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("declarations/", include("declarations.urls")),
     path("chat-groups/", include("groups.urls")),
+    path("incidents/", include("incidents.urls")),
     path("staff/import/", include("staffimport.urls")),
     path("django-admin/", admin.site.urls),
 ]

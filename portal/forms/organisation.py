@@ -22,6 +22,10 @@ class OrganisationSettingsForm(forms.ModelForm):
             "chat_group_size_limit": "A group with more members than this needs the data "
             "protection officer's explicit approval of its size.",
             "ico_deadline_hours": "Time allowed to tell the ICO about a reportable breach.",
+            "incident_triage_reminder_hours": "The data protection officer and deputy are "
+            "reminded of an incident nobody has assessed after this many hours.",
+            "ico_alert_hours": "When the data protection officer and deputy are alerted before "
+            "the ICO deadline, in hours left, separated by commas: '24,6'.",
             "max_extension_days": "The furthest ahead, from today, a policy administrator can "
             "move one person's declaration due date. At most 3650 (ten years).",
         }

@@ -1,7 +1,11 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    validate_comma_separated_integer_list,
+)
 from django.db import models, transaction
 
 # Every page shows the organisation's name and logo: the row is read from the cache, not the
@@ -55,6 +59,19 @@ class OrganisationSettings(models.Model):
     ico_deadline_hours = models.PositiveSmallIntegerField(
         "ICO notification deadline (hours)", default=72, validators=[MinValueValidator(1)]
     )
+    # Incidents: the DPO and deputy are reminded of a report not yet triaged after this long,
+    # and alerted when this many hours are left on the ICO clock (and when it has run out).
+    incident_triage_reminder_hours = models.PositiveSmallIntegerField(
+        "reminder of an untriaged incident after (hours)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+    )
+    ico_alert_hours = models.CharField(
+        "ICO deadline alerts (hours left)",
+        max_length=40,
+        default="24,6",
+        validators=[validate_comma_separated_integer_list],
+    )
     # The furthest a policy administrator may move one person's declaration due date, counted
     # from today: an open-ended extension would quietly stop their reminders for good.
     max_extension_days = models.PositiveSmallIntegerField(
@@ -103,3 +120,9 @@ class OrganisationSettings(models.Model):
     @property
     def ico_deadline(self) -> timedelta:
         return timedelta(hours=self.ico_deadline_hours)
+
+    @property
+    def ico_alert_points(self) -> list[timedelta]:
+        """How long before the ICO deadline each alert goes, the earliest first."""
+        hours = {int(part) for part in self.ico_alert_hours.split(",") if part.strip()}
+        return [timedelta(hours=h) for h in sorted(hours, reverse=True) if h > 0]

@@ -26,6 +26,8 @@ EDITABLE_FIELDS = (
     "chat_group_review_months",
     "chat_group_size_limit",
     "ico_deadline_hours",
+    "incident_triage_reminder_hours",
+    "ico_alert_hours",
     "max_extension_days",
 )
 

@@ -37,6 +37,8 @@ def _form_data(**overrides):
         "chat_group_review_months": "12",
         "chat_group_size_limit": "50",
         "ico_deadline_hours": "72",
+        "incident_triage_reminder_hours": "4",
+        "ico_alert_hours": "24,6",
         "max_extension_days": "365",
     }
     data.update(overrides)

@@ -89,6 +89,8 @@ def test_no_address_serves_the_upload_folder(client, sysadmin, settings, tmp_pat
             "chat_group_review_months": "12",
             "chat_group_size_limit": "50",
             "ico_deadline_hours": "72",
+            "incident_triage_reminder_hours": "4",
+            "ico_alert_hours": "24,6",
             "max_extension_days": "365",
             "logo": _upload(png_bytes(), "../../evil.png"),
         },

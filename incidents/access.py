@@ -1,0 +1,153 @@
+"""Who may see and do what with incidents: one helper per kind of object.
+
+An incident the person may not see is a 404 (they must not learn it exists). The reporter (and
+the colleague it was reported for) sees their report, its status and the messages to them, and
+never the handlers' internal notes or the DPO's assessment: a handling page is a 403 to them.
+A handler sees what is routed to their role (incidents/kinds.py), and the line manager the
+reports routed to them. A page for a role is guarded by `access_required` with one of the tests
+here, which answers 403; the menu shows each page by the same test.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from incidents.kinds import HANDLER_ROLES, Handler
+from incidents.models import (
+    Attachment,
+    ContainmentAction,
+    Incident,
+    TimelineEntry,
+    TravelNotice,
+)
+from portal.access import AnyUser
+from portal.models import User
+
+
+def _holds(user: AnyUser, handler: Handler) -> bool:
+    return user.is_authenticated and user.has_role(*HANDLER_ROLES[handler])
+
+
+def is_helpdesk(user: AnyUser) -> bool:
+    return _holds(user, Handler.HELPDESK)
+
+
+def is_dpo(user: AnyUser) -> bool:
+    """The data protection officer and deputy: triage and the breach register."""
+    return _holds(user, Handler.DPO)
+
+
+def is_psd(user: AnyUser) -> bool:
+    return _holds(user, Handler.PSD)
+
+
+def is_chief_executive(user: AnyUser) -> bool:
+    """The Chief Executive and their delegate: content online about the organisation."""
+    return _holds(user, Handler.CHIEF_EXECUTIVE)
+
+
+def handler_roles(user: User, incident: Incident) -> frozenset[Handler]:
+    """Which of the incident's handlers this person is (none: they only reported it)."""
+    held = {
+        Handler.HELPDESK: incident.to_helpdesk and is_helpdesk(user),
+        Handler.DPO: incident.to_dpo and is_dpo(user),
+        Handler.PSD: incident.to_psd and is_psd(user),
+        Handler.LINE_MANAGER: incident.to_manager and incident.line_manager_id == user.pk,
+        Handler.CHIEF_EXECUTIVE: incident.to_chief_executive and is_chief_executive(user),
+    }
+    return frozenset(handler for handler, holds in held.items() if holds)
+
+
+def handles(user: User, incident: Incident) -> bool:
+    return bool(handler_roles(user, incident))
+
+
+def is_own(user: User, incident: Incident) -> bool:
+    return user.pk in (incident.reported_by_id, incident.reported_for_id)
+
+
+def involved_in(user: User, incident: Incident) -> bool:
+    """Reported it, or it was reported for them: nobody triages or judges their own report,
+    however their roles would otherwise route it to them."""
+    return is_own(user, incident)
+
+
+def get_incident_for_user(user: User, pk: int) -> Incident:
+    """An incident its reporter, the person it was reported for, and its handlers may open;
+    anyone else: 404."""
+    try:
+        return (
+            Incident.objects.visible_to(user)
+            .select_related("reported_by", "reported_for", "line_manager", "closed_by")
+            .get(pk=pk)
+        )
+    except Incident.DoesNotExist:
+        raise Http404("No such incident.") from None
+
+
+def get_incident_for_handler(user: User, pk: int, *handlers: Handler) -> Incident:
+    """An incident this person handles (as one of `handlers`, or any when none is named).
+    Its reporter, or a handler of another part: 403."""
+    incident = get_incident_for_user(user, pk)
+    roles = handler_roles(user, incident)
+    if not roles or (handlers and not roles & set(handlers)):
+        raise PermissionDenied
+    return incident
+
+
+def get_incident_for_helpdesk(user: User, pk: int) -> Incident:
+    return get_incident_for_handler(user, pk, Handler.HELPDESK)
+
+
+def get_incident_for_psd(user: User, pk: int) -> Incident:
+    return get_incident_for_handler(user, pk, Handler.PSD)
+
+
+def get_incident_for_dpo(user: User, pk: int) -> Incident:
+    return get_incident_for_handler(user, pk, Handler.DPO)
+
+
+def check_may_triage(user: User, incident: Incident) -> None:
+    """A DPO who reported the incident, or had it reported for them, leaves it to another."""
+    if involved_in(user, incident):
+        raise PermissionDenied("Another DPO deals with an incident you are involved in.")
+
+
+def visible_timeline(user: User, incident: Incident):
+    """The timeline entries this person may read: all for a handler, the others' not internal."""
+    entries = TimelineEntry.objects.filter(incident=incident).select_related("by")
+    return entries if handles(user, incident) else entries.filter(internal=False)
+
+
+def get_attachment_for_user(user: User, pk: int) -> Attachment:
+    """A file on an incident the person may see; anyone else: 404."""
+    try:
+        attachment = Attachment.objects.select_related("incident").get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404("No such file.") from None
+    if not Incident.objects.visible_to(user).filter(pk=attachment.incident_id).exists():
+        raise Http404("No such file.")
+    return attachment
+
+
+def get_action_for_owner(user: User, pk: int) -> ContainmentAction:
+    """An action its owner (or a DPO handling the incident) records as done; others: 404."""
+    try:
+        action = ContainmentAction.objects.select_related("incident").get(pk=pk)
+    except ContainmentAction.DoesNotExist:
+        raise Http404("No such action.") from None
+    if action.owner_id == user.pk:
+        return action
+    if Incident.objects.handled_by(user).filter(pk=action.incident_id, to_dpo=True).exists():
+        return action
+    raise Http404("No such action.")
+
+
+def get_travel_for_user(user: User, pk: int) -> TravelNotice:
+    """A travel notice its traveller and the helpdesk may open; anyone else: 404."""
+    try:
+        notice = TravelNotice.objects.select_related("traveller", "advised_by").get(pk=pk)
+    except TravelNotice.DoesNotExist:
+        raise Http404("No such travel notice.") from None
+    if notice.traveller_id != user.pk and not is_helpdesk(user):
+        raise Http404("No such travel notice.")
+    return notice

@@ -1,0 +1,24 @@
+"""Every audit event and email of the incidents app, with what each means in plain words.
+
+The value is what the trail stores or names the email's templates (never change one: years of
+events carry it); the label is what the audit trail, its CSV and the settings page show.
+Registered from incidents/plugin.py. Each part of the app adds its own under its heading.
+"""
+
+from django.db.models import TextChoices
+
+
+class IncidentEvent(TextChoices):
+    # Reporting
+    INCIDENT_REPORTED = "incident.reported", "Incident reported"
+    INFORMATION_ADDED = "incident.information_added", "Information added to an incident report"
+    ATTACHMENT_ADDED = "incident.attachment_added", "File attached to an incident report"
+    ATTACHMENT_DOWNLOADED = "incident.attachment_downloaded", "Incident file downloaded"
+
+
+class IncidentEmail(TextChoices):
+    # Reporting
+    REPORTED_HELPDESK = (
+        "incidents.reported_helpdesk",
+        "A device, password or virus report, to the helpdesk",
+    )

@@ -1,0 +1,22 @@
+"""What the incidents app adds to the portal: registered once, from IncidentsConfig.ready()."""
+
+from django.urls import reverse
+
+from incidents import access
+from incidents.events import IncidentEmail, IncidentEvent
+from portal.registry import ObjectKind, registry
+
+
+def _page(url_name: str):
+    """A link to one record's page, by its id, for the audit trail."""
+    return lambda pk: reverse(f"incidents:{url_name}", args=[pk])
+
+
+def register() -> None:
+    registry.register_audit_verbs(IncidentEvent)
+    registry.register_email_kinds(IncidentEmail)
+    registry.register_link_labels({"incidents:incident": "See the incident"})
+    # The audit trail links an incident for the DPO, who reads the trail and handles breaches.
+    registry.register_object_kind(
+        ObjectKind("incidents.incident", "Incident", url=_page("incident"), allowed=access.is_dpo)
+    )

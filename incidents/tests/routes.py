@@ -1,0 +1,70 @@
+"""The incidents app's routes in the whole-portal access table
+(portal/testing/route_table.py says how it is read).
+
+An incident's pages answer by who the person is to it: its reporter (alice, the owner), the
+handlers its kind is routed to (incidents/kinds.py), or nobody (404: they must not learn it
+exists). `seen_by(kind, ...)` writes that rule once for every page.
+"""
+
+from incidents.kinds import HANDLER_ROLES, Handler, Kind, handlers_for
+from incidents.models import Incident
+from incidents.tests.factories import IncidentFactory
+from portal.testing.route_table import (
+    SIGN_IN,
+    Answer,
+    Entry,
+    People,
+    Persona,
+    Rule,
+    public,
+)
+
+
+def _handles(persona: Persona, kind: Kind, handler: Handler | None = None) -> bool:
+    """Whether the persona handles alice's report of this kind (as `handler`, when named).
+    Alice has a line manager (bob), so her reports reach him when their kind goes to managers."""
+    handlers = handlers_for(kind, has_line_manager=True)
+    if handler is not None:
+        handlers = handlers & {handler}
+    if persona.line_manager and Handler.LINE_MANAGER in handlers:
+        return True
+    return any(persona.roles & set(HANDLER_ROLES[h]) for h in handlers)
+
+
+def seen_by(
+    kind: Kind,
+    *,
+    reporter: Answer,
+    handler: Answer,
+    as_handler: Handler | None = None,
+    others: Answer = 404,
+) -> Rule:
+    """A page about alice's report of `kind`: her answer, its handlers' (as `as_handler` when
+    the page is one part's: another part's handler is refused with 403), everyone else's."""
+
+    def rule(persona: Persona) -> Answer:
+        if persona.anonymous:
+            return SIGN_IN
+        if _handles(persona, kind, as_handler):
+            return handler
+        if persona.owner:
+            return reporter
+        if as_handler is not None and _handles(persona, kind):
+            return 403
+        return others
+
+    return rule
+
+
+ROUTES = {
+    "incidents:incident": Entry(
+        get=seen_by(Kind.LOST_DEVICE, reporter=200, handler=200),
+        post=public(405),
+        model=Incident,
+    ),
+}
+
+
+def scene(people: People) -> dict[str, dict]:
+    lost_phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
+    return {"incidents:incident": {"pk": lost_phone.pk}}
