@@ -116,6 +116,21 @@ def dpo(db):
 
 
 @pytest.fixture
+def deputy_dpo(db):
+    return _role_user(Role.DEPUTY_DPO, "deputy.dpo@example.org", "Dev Deputy")
+
+
+@pytest.fixture
+def psd(db):
+    return _role_user(Role.PSD, "psd@example.org", "Pat Standards")
+
+
+@pytest.fixture
+def ce_delegate(db):
+    return _role_user(Role.CE_DELEGATE, "ce.delegate@example.org", "Della Delegate")
+
+
+@pytest.fixture
 def chief_executive(db):
     return _role_user(Role.CHIEF_EXECUTIVE, "ce@example.org", "Chris Executive")
 
