@@ -14,11 +14,10 @@ class IncidentEvent(TextChoices):
     INFORMATION_ADDED = "incident.information_added", "Information added to an incident report"
     ATTACHMENT_ADDED = "incident.attachment_added", "File attached to an incident report"
     ATTACHMENT_DOWNLOADED = "incident.attachment_downloaded", "Incident file downloaded"
+    # Closing (any part)
+    INCIDENT_CLOSED = "incident.closed", "Incident closed"
 
 
 class IncidentEmail(TextChoices):
-    # Reporting
-    REPORTED_HELPDESK = (
-        "incidents.reported_helpdesk",
-        "A device, password or virus report, to the helpdesk",
-    )
+    # Closing (any part)
+    CLOSED = "incidents.closed", "Your incident report is closed"

@@ -19,3 +19,11 @@ def _instant(at: datetime) -> str:
 def reported_key(incident_id: int, recipient: str) -> str:
     """A new report to one of its handlers (a person's id, or a mailbox's address), once."""
     return f"incident-reported:{incident_id}:{recipient}"
+
+
+# ---- Closing -----------------------------------------------------------------------------
+
+
+def closed_key(incident_id: int, person_id: int) -> str:
+    """Telling the reporter (and the person it was reported for) it is closed, once."""
+    return f"incident-closed:{incident_id}:{person_id}"

@@ -90,13 +90,13 @@ class Assessment(models.Model):
     # Undecided (None) until the DPO says.
     is_breach = models.BooleanField("a personal data breach", null=True, blank=True)
     not_breach_reasons = models.TextField(blank=True)
-    regime = models.CharField(max_length=20, choices=Regime.choices, blank=True)
+    regime = models.CharField(max_length=20, choices=Regime, blank=True)
     aware_at = models.DateTimeField("when the organisation became aware", null=True, blank=True)
     ico_deadline_at = models.DateTimeField(null=True, blank=True)
 
-    likelihood = models.CharField(max_length=20, choices=Likelihood.choices, blank=True)
-    severity = models.CharField(max_length=20, choices=Severity.choices, blank=True)
-    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    likelihood = models.CharField(max_length=20, choices=Likelihood, blank=True)
+    severity = models.CharField(max_length=20, choices=Severity, blank=True)
+    risk = models.CharField(max_length=10, choices=Risk, blank=True)
     risk_reasons = models.TextField(blank=True)
 
     # The decision on telling the ICO: None until made.
@@ -128,7 +128,7 @@ class Assessment(models.Model):
     people_categories_other = models.CharField(max_length=200, blank=True)
     consequences = models.TextField(blank=True)
     consequence_likelihood = models.CharField(
-        max_length=20, choices=ConsequenceLikelihood.choices, blank=True
+        max_length=20, choices=ConsequenceLikelihood, blank=True
     )
     effects = models.JSONField(default=list, blank=True)  # Effect values (cyber incidents)
     impact_on_organisation = models.TextField(blank=True)
