@@ -3,8 +3,9 @@
 from django.urls import reverse
 
 from incidents import access
+from incidents.demo import load_incidents_demo
 from incidents.events import IncidentEmail, IncidentEvent
-from portal.registry import ObjectKind, registry
+from portal.registry import DemoLoader, ObjectKind, registry
 
 
 def _page(url_name: str):
@@ -15,6 +16,7 @@ def _page(url_name: str):
 def register() -> None:
     registry.register_audit_verbs(IncidentEvent)
     registry.register_email_kinds(IncidentEmail)
+    registry.register_demo_loader(DemoLoader("incidents", load_incidents_demo, order=30))
     registry.register_link_labels({"incidents:incident": "See the incident"})
     # The audit trail links an incident for the DPO, who reads the trail and handles breaches.
     registry.register_object_kind(
