@@ -66,3 +66,20 @@ def alert_message_key(alert_key: str, person_id: int) -> str:
     """The email of one alert to one person."""
     return f"{alert_key}:to:{person_id}"
 
+
+# ---- Travel abroad with a work device -----------------------------------------------------
+
+
+def travel_told_key(notice_id: int, recipient: str) -> str:
+    """A new travel notice to the helpdesk (a person's id, or its mailbox's address), once."""
+    return f"travel-told:{notice_id}:{recipient}"
+
+
+def travel_precautions_key(notice_id: int) -> str:
+    """The precautions to the traveller, once per notice."""
+    return f"travel-precautions:{notice_id}"
+
+
+def travel_advice_key(notice_id: int, advised_at: datetime) -> str:
+    """Information Security's advice to the traveller, once each time it is recorded."""
+    return f"travel-advice:{notice_id}:{_instant(advised_at)}"

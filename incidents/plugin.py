@@ -4,7 +4,12 @@ from django.urls import reverse
 
 from incidents import access
 from incidents.events import IncidentEmail, IncidentEvent
-from portal.registry import ObjectKind, registry
+from portal.access import is_signed_in  # part clocks
+from portal.registry import (
+    MenuEntry,  # part clocks
+    ObjectKind,
+    registry,
+)
 
 
 def _page(url_name: str):
@@ -20,3 +25,10 @@ def register() -> None:
     registry.register_object_kind(
         ObjectKind("incidents.incident", "Incident", url=_page("incident"), allowed=access.is_dpo)
     )
+
+    # ---- Travel abroad with a work device (part clocks) ----
+    registry.register_menu(
+        MenuEntry("Travel abroad with a device", "incidents:travel_mine", is_signed_in, order=45),
+        MenuEntry("Upcoming travel", "incidents:travel_upcoming", access.is_helpdesk, order=46),
+    )
+    registry.register_link_labels({"incidents:travel": "See the travel notice"})
