@@ -30,7 +30,7 @@ the evidence of an alert can never be missing while the alert was sent; a run th
 nothing writes nothing.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -250,12 +250,6 @@ def _hours_minutes(delta: timedelta) -> str:
     return " ".join(parts)
 
 
-def _in_batches(
-    queryset: QuerySet, handle: Callable[[list], None], *, size: int, name: str
-) -> None:
-    in_locked_batches(queryset, handle, size=size, name=name)
-
-
 # --- Untriaged --------------------------------------------------------------------------------
 
 
@@ -324,7 +318,7 @@ def untriaged_remind(
         )
         result.untriaged += len(sent)
 
-    _in_batches(
+    in_locked_batches(
         untriaged_due(now, after), handle, size=batch_size, name="Incident untriaged reminders"
     )
 
@@ -439,7 +433,7 @@ def ico_clocks_alert(
         result.ico_passed += sum(o.key in passed_keys for o in sent)
         result.ico_alerts += sum(o.key not in passed_keys for o in sent)
 
-    _in_batches(
+    in_locked_batches(
         ico_clocks_due(now, points), handle, size=batch_size, name="Incident ICO clock alerts"
     )
 
@@ -544,4 +538,4 @@ def actions_remind(
         result.actions_overdue += sum(o.key in late_keys for o in sent)
         result.actions_due += sum(o.key not in late_keys for o in sent)
 
-    _in_batches(actions_due(now), handle, size=batch_size, name="Incident action reminders")
+    in_locked_batches(actions_due(now), handle, size=batch_size, name="Incident action reminders")
