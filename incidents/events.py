@@ -16,8 +16,29 @@ class IncidentEvent(TextChoices):
     ATTACHMENT_DOWNLOADED = "incident.attachment_downloaded", "Incident file downloaded"
     # Closing (any part)
     INCIDENT_CLOSED = "incident.closed", "Incident closed"
+    # Clocks (the sweep: incidents/services/clocks.py)
+    UNTRIAGED_REMINDED = (
+        "incident.untriaged_reminded",
+        "DPO reminded of incidents not yet triaged",
+    )
+    ICO_CLOCK_ALERTED = "incident.ico_clock_alerted", "DPO alerted to the ICO deadline"
+    ACTIONS_REMINDED = "incident.actions_reminded", "Breach action owners reminded"
+    # Travel abroad with a work device
+    TRAVEL_TOLD = "travel.told", "Travel abroad with a work device told to Information Security"
+    TRAVEL_ADVISED = "travel.advised", "Information Security's travel advice recorded"
 
 
 class IncidentEmail(TextChoices):
     # Closing (any part)
     CLOSED = "incidents.closed", "Your incident report is closed"
+    # Clocks
+    UNTRIAGED = "incidents.untriaged_reminder", "An incident is waiting for the DPO's triage"
+    ICO_CLOCK = "incidents.ico_clock_alert", "Time left to tell the ICO of a breach"
+    ACTION_DUE = "incidents.action_due", "A breach action you own is due"
+    # Travel abroad with a work device
+    TRAVEL_TOLD = "incidents.travel_told", "Travel abroad with a work device (to the helpdesk)"
+    TRAVEL_PRECAUTIONS = (
+        "incidents.travel_precautions",
+        "Precautions for travel abroad with a work device",
+    )
+    TRAVEL_ADVICE = "incidents.travel_advice", "Information Security's advice on your travel"

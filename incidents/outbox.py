@@ -27,3 +27,59 @@ def reported_key(incident_id: int, recipient: str) -> str:
 def closed_key(incident_id: int, person_id: int) -> str:
     """Telling the reporter (and the person it was reported for) it is closed, once."""
     return f"incident-closed:{incident_id}:{person_id}"
+
+
+# ---- Clocks ------------------------------------------------------------------------------
+# The clocks' ledger (Alert.key) says which occasion was alerted; each email the occasion
+# sends has its own key, the ledger's key and its recipient. Each kind's keys start with its
+# prefix, so the sweep can ask whether an incident (or action) had an alert of that kind.
+
+UNTRIAGED_PREFIX = "incident-untriaged:"
+ICO_PREFIX = "incident-ico:"
+ACTION_PREFIX = "incident-action:"
+
+
+def untriaged_alert_key(incident_id: int, since: datetime) -> str:
+    """An incident still not triaged some hours after it reached the DPO (`since`: reported,
+    or referred), once."""
+    return f"{UNTRIAGED_PREFIX}{incident_id}:{_instant(since)}"
+
+
+def ico_alert_key(incident_id: int, deadline: datetime, hours_left: int) -> str:
+    """One point on a breach's ICO clock (hours left before `deadline`; 0: it has passed),
+    once. A deadline moved (awareness corrected) is a new clock."""
+    point = f"{hours_left}h" if hours_left else "passed"
+    return f"{ICO_PREFIX}{incident_id}:{_instant(deadline)}:{point}"
+
+
+def action_alert_prefix(action_id: int) -> str:
+    return f"{ACTION_PREFIX}{action_id}:"
+
+
+def action_alert_key(action_id: int, due_at: datetime, days_overdue: int) -> str:
+    """A containment action falling due (0) or still open days later, once. A new due date
+    is a new occasion."""
+    return f"{action_alert_prefix(action_id)}{_instant(due_at)}:{days_overdue}d"
+
+
+def alert_message_key(alert_key: str, person_id: int) -> str:
+    """The email of one alert to one person."""
+    return f"{alert_key}:to:{person_id}"
+
+
+# ---- Travel abroad with a work device -----------------------------------------------------
+
+
+def travel_told_key(notice_id: int, recipient: str) -> str:
+    """A new travel notice to the helpdesk (a person's id, or its mailbox's address), once."""
+    return f"travel-told:{notice_id}:{recipient}"
+
+
+def travel_precautions_key(notice_id: int) -> str:
+    """The precautions to the traveller, once per notice."""
+    return f"travel-precautions:{notice_id}"
+
+
+def travel_advice_key(notice_id: int, advised_at: datetime) -> str:
+    """Information Security's advice to the traveller, once each time it is recorded."""
+    return f"travel-advice:{notice_id}:{_instant(advised_at)}"

@@ -5,7 +5,13 @@ from django.urls import reverse
 from incidents import access
 from incidents.demo import load_incidents_demo
 from incidents.events import IncidentEmail, IncidentEvent
-from portal.registry import DemoLoader, ObjectKind, registry
+from portal.access import is_signed_in
+from portal.registry import (
+    DemoLoader,
+    MenuEntry,
+    ObjectKind,
+    registry,
+)
 
 
 def _page(url_name: str):
@@ -22,3 +28,10 @@ def register() -> None:
     registry.register_object_kind(
         ObjectKind("incidents.incident", "Incident", url=_page("incident"), allowed=access.is_dpo)
     )
+
+    # ---- Travel abroad with a work device (part clocks) ----
+    registry.register_menu(
+        MenuEntry("Travel abroad with a device", "incidents:travel_mine", is_signed_in, order=45),
+        MenuEntry("Upcoming travel", "incidents:travel_upcoming", access.is_helpdesk, order=46),
+    )
+    registry.register_link_labels({"incidents:travel": "See the travel notice"})

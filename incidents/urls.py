@@ -1,10 +1,21 @@
 from django.urls import path
 
-from incidents.views import pages
+from incidents.views import (
+    pages,
+    travel,  # part clocks
+)
 
 app_name = "incidents"
 
 # Everyone signed in: an incident they may see (their own, or one they handle).
 urlpatterns = [
     path("<int:pk>/", pages.incident_detail, name="incident"),
+    # ---- Travel abroad with a work device (part clocks) ----
+    # Anyone signed in tells Information Security about a trip; a notice is its traveller's and
+    # the helpdesk's (404 to others); the helpdesk lists trips and advises.
+    path("travel/", travel.travel_mine, name="travel_mine"),
+    path("travel/new/", travel.travel_new, name="travel_new"),
+    path("travel/upcoming/", travel.travel_upcoming, name="travel_upcoming"),
+    path("travel/<int:pk>/", travel.travel_detail, name="travel"),
+    path("travel/<int:pk>/advice/", travel.travel_advice, name="travel_advice"),
 ]

@@ -419,6 +419,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groups.tasks.chat_group_reviews_remind_task",
         "schedule": 21600.0,
     },
+    # Every five minutes: the incident clocks. The ICO must be told within 72 hours, so the DPO
+    # and deputy hear within minutes when a report waits for triage, when a breach's deadline
+    # nears (at the organisation's alert points) and when it passes; owners of breach actions
+    # are reminded when an action falls due. Catching up after an outage sends each incident
+    # its latest alert only, never a burst.
+    "incident-clocks-sweep": {
+        "task": "incidents.tasks.incident_clocks_sweep_task",
+        "schedule": 300.0,
+    },
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

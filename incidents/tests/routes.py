@@ -6,9 +6,14 @@ handlers its kind is routed to (incidents/kinds.py), or nobody (404: they must n
 exists). `seen_by(kind, ...)` writes that rule once for every page.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from incidents.kinds import HANDLER_ROLES, Handler, Kind, handlers_for
-from incidents.models import Incident
-from incidents.tests.factories import IncidentFactory
+from incidents.models import Incident, TravelNotice
+from incidents.tests.factories import IncidentFactory, TravelNoticeFactory
+from portal.roles import Role
 from portal.testing.route_table import (
     SIGN_IN,
     Answer,
@@ -16,6 +21,10 @@ from portal.testing.route_table import (
     People,
     Persona,
     Rule,
+    either,
+    everyone,
+    only,
+    owner_only,
     public,
 )
 
@@ -65,6 +74,48 @@ ROUTES = {
 }
 
 
+# ---- Travel abroad with a work device (part clocks) ----
+# Alice told Information Security of a trip: hers and the helpdesk's; anyone else gets 404.
+_traveller_or_helpdesk = either(
+    owner_only(200), only(Role.HELPDESK, answer=200, others=404), unless=404
+)
+
+CLOCKS_ROUTES = {
+    "incidents:travel_mine": Entry(get=everyone(200), post=public(405)),
+    "incidents:travel_new": Entry(
+        get=everyone(200),
+        post=everyone(302),
+        form=lambda s: {
+            "destination": "Lyon, France",
+            "departs_on": s["travel_departs_on"],
+            "returns_on": s["travel_returns_on"],
+            "devices": "Work laptop",
+        },
+    ),
+    "incidents:travel_upcoming": Entry(get=only(Role.HELPDESK, answer=200), post=public(405)),
+    "incidents:travel": Entry(get=_traveller_or_helpdesk, post=public(405), model=TravelNotice),
+    # Only the helpdesk advises (alice on her own trip: 403).
+    "incidents:travel_advice": Entry(
+        get=public(405),
+        post=only(Role.HELPDESK, answer=302),
+        form=lambda s: {"advice": "Take the loan laptop; leave your own at home."},
+        model=TravelNotice,
+    ),
+}
+ROUTES.update(CLOCKS_ROUTES)
+
+
+def _clocks_scene(people: People) -> dict:
+    notice = TravelNoticeFactory(traveller=people.owner)
+    departs = timezone.localdate() + timedelta(days=30)
+    return {
+        "travel_departs_on": departs.isoformat(),
+        "travel_returns_on": (departs + timedelta(days=3)).isoformat(),
+        "incidents:travel": {"pk": notice.pk},
+        "incidents:travel_advice": {"pk": notice.pk},
+    }
+
+
 def scene(people: People) -> dict[str, dict]:
     lost_phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
-    return {"incidents:incident": {"pk": lost_phone.pk}}
+    return {"incidents:incident": {"pk": lost_phone.pk}, **_clocks_scene(people)}

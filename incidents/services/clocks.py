@@ -1,0 +1,541 @@
+"""The incident clocks, run by the sweep beat starts every five minutes (incidents/tasks.py).
+
+Three kinds of alert, each sent once per occasion:
+- untriaged: an incident routed to the DPO, not closed, with no decision yet on whether it is
+  a personal data breach `incident_triage_reminder_hours` after it reached the DPO (reported,
+  or referred later): the DPO and deputy are reminded, once;
+- the ICO clock: a breach with no report to the ICO recorded and no decision not to report,
+  not closed, alerts the DPO and deputy at each of `ico_alert_points` before its deadline
+  (24 and 6 hours left, say) and once when it has passed;
+- actions: a containment action not done is reminded to its owner when it falls due, and
+  once more, with the DPO and deputy told, when it is `OVERDUE_AGAIN` late.
+
+Catching up after the sweep was down sends the latest occasion due only, never a burst: an
+incident whose clock went from 30 hours left to 2 while nothing ran gets the 6-hour alert (the
+hours it states are the real ones left), and never the 24-hour one after it; an action found a
+fortnight late gets the week-late reminder only. The earlier occasions are not sent later
+either: each stage counts as alerted once an alert of its kind was sent at or after it began.
+
+Why it never sends twice: every occasion is a row in the `Alert` ledger with a unique key
+(incidents/outbox.py), inserted with ON CONFLICT DO NOTHING in the same transaction as its
+emails, its timeline entries and its audit event, and only the occasions this insert created
+are sent. Rows are found by comparing instants (`<= now`), never days, so a sweep that was
+down catches up on its return; they are taken in batches locked with SKIP LOCKED, so two
+sweeps never work on the same row at once; and an advisory lock keeps a second sweep from
+starting while one runs (the ledger alone would be enough; the lock spares the work).
+
+A batch costs a fixed number of queries whatever its size. The sweep writes one audit event
+per batch that sent something, in that batch's transaction (as the chat-group sweeps do), so
+the evidence of an alert can never be missing while the alert was sent; a run that sends
+nothing writes nothing.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
+
+from incidents.events import IncidentEmail, IncidentEvent
+from incidents.models import Alert, Assessment, ContainmentAction, Incident, TimelineEntry
+from incidents.outbox import (
+    ACTION_PREFIX,
+    ICO_PREFIX,
+    UNTRIAGED_PREFIX,
+    action_alert_key,
+    alert_message_key,
+    ico_alert_key,
+    untriaged_alert_key,
+)
+from incidents.services.lifecycle import incident_url
+from incidents.services.timeline import timeline_add_many
+from portal.lib.locks import AdvisoryLock, single_run
+from portal.lib.sweeps import in_locked_batches
+from portal.lib.uktime import long_datetime
+from portal.models import OrganisationSettings, User
+from portal.roles import Role
+from portal.services.audit import audit_record
+from portal.services.notifications import Message, notifications_queue_many
+
+# An action still open a week after it fell due is chased once more, and the DPO told: long
+# enough for a busy owner to have acted on the first reminder, short enough to matter.
+OVERDUE_AGAIN = timedelta(days=7)
+# Incidents (or actions) per batch: a few DPOs each, so a batch queues some hundreds of emails.
+BATCH_SIZE = 200
+# Keeps two clock sweeps from running at once (held for the sweep).
+SWEEP_LOCK = AdvisoryLock("incidents.clocks")
+
+
+@dataclass
+class ClocksResult:
+    untriaged: int = 0
+    ico_alerts: int = 0
+    ico_passed: int = 0
+    actions_due: int = 0
+    actions_overdue: int = 0
+    locked_out: bool = False
+
+
+def incident_clocks_sweep(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE
+) -> ClocksResult:
+    """Send every untriaged reminder, ICO clock alert and action reminder that has fallen due."""
+    now = now or timezone.now()
+    result = ClocksResult()
+    with single_run(SWEEP_LOCK) as got_lock:
+        if not got_lock:
+            result.locked_out = True
+            return result
+        org = OrganisationSettings.load()
+        officers = data_protection_officers()
+        untriaged_remind(
+            now=now,
+            after=timedelta(hours=org.incident_triage_reminder_hours),
+            officers=officers,
+            result=result,
+            batch_size=batch_size,
+        )
+        ico_clocks_alert(
+            now=now,
+            points=org.ico_alert_points,
+            officers=officers,
+            result=result,
+            batch_size=batch_size,
+        )
+        actions_remind(now=now, officers=officers, result=result, batch_size=batch_size)
+    return result
+
+
+def data_protection_officers() -> list[User]:
+    """The DPO and deputy DPO, who are alerted. One query."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- The ledger -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Occasion:
+    """One alert to send: its ledger key, the incident, and its emails."""
+
+    key: str
+    incident: Incident
+    messages: list[Message]
+    timeline: str
+
+
+def _claim(occasions: list[_Occasion], now: datetime) -> list[_Occasion]:
+    """Write the ledger rows of these occasions, and return those this call wrote: a key
+    already there (sent before, or by a sweep that committed first) is not sent again. One
+    statement; ON CONFLICT ... RETURNING is PostgreSQL's and SQLite's (3.35 and later)."""
+    if not occasions:
+        return []
+    qn = connection.ops.quote_name
+    table = qn(Alert._meta.db_table)
+    fields = {field.name: field for field in Alert._meta.concrete_fields}
+    columns = ", ".join(qn(fields[name].column) for name in ("key", "incident", "sent_at"))
+    values = ", ".join(["(%s, %s, %s)"] * len(occasions))
+    params: list[Any] = []
+    sent_at = fields["sent_at"].get_db_prep_save(now, connection)
+    for occasion in occasions:
+        params += [occasion.key, occasion.incident.pk, sent_at]
+    # Only quoted names from the model's own metadata are formatted in; values are params.
+    sql = f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+    sql += f"ON CONFLICT ({qn('key')}) DO NOTHING RETURNING {qn('key')}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = {key for (key,) in cursor.fetchall()}
+    return [occasion for occasion in occasions if occasion.key in written]
+
+
+def _send(
+    occasions: list[_Occasion], *, now: datetime, verb: str, changes: dict
+) -> list[_Occasion]:
+    """Claim the occasions and, for those claimed, queue their emails, put an internal entry on
+    each incident's timeline and write one audit event: all in the batch's transaction."""
+    claimed = _claim(occasions, now)
+    if not claimed:
+        return []
+    messages = [message for occasion in claimed for message in occasion.messages]
+    notifications_queue_many(messages=messages, batch_size=max(len(messages), 1))
+    timeline_add_many(
+        entries=[
+            TimelineEntry(
+                incident=occasion.incident,
+                kind=TimelineEntry.Kind.ALERT,
+                text=occasion.timeline,
+                by=None,
+                internal=True,
+                at=now,
+            )
+            for occasion in claimed
+        ]
+    )
+    audit_record(
+        verb=verb,
+        changes={
+            **changes,
+            "alerts": [occasion.key for occasion in claimed],
+            "emails": len(messages),
+        },
+    )
+    return claimed
+
+
+def _not_alerted_since(prefix: Any, since: Any, incident: str = "incident_id") -> Exists:
+    """Whether the incident (the outer row's `incident`) had an alert of this kind (its key
+    starting with `prefix`) at or after `since`."""
+    return Exists(
+        Alert.objects.filter(
+            incident_id=OuterRef(incident), key__startswith=prefix, sent_at__gte=since
+        )
+    )
+
+
+def _at(expression: Any) -> ExpressionWrapper:
+    return ExpressionWrapper(expression, output_field=DateTimeField())
+
+
+def _messages(
+    people: Sequence[User], *, key: str, template: str, url: str, context: dict
+) -> list[Message]:
+    return [
+        Message(
+            to=person,
+            template=template,
+            dedup_key=alert_message_key(key, person.pk),
+            url=url,
+            context=context,
+        )
+        for person in people
+    ]
+
+
+def _officers_for(incident: Incident, officers: list[User]) -> list[User]:
+    """The DPOs to alert about an incident: never one who reported it or had it reported for
+    them (another DPO deals with it, incidents/access.py check_may_triage), unless there is
+    nobody else."""
+    others = [
+        o for o in officers if o.pk not in (incident.reported_by_id, incident.reported_for_id)
+    ]
+    return others or officers
+
+
+def _hours_minutes(delta: timedelta) -> str:
+    """How long, in words: "5 hours 58 minutes", "40 minutes"."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+# --- Untriaged --------------------------------------------------------------------------------
+
+
+def untriaged_due(now: datetime, after: timedelta) -> QuerySet[Incident]:
+    """Incidents with the DPO, not closed, with no decision yet on whether they are a breach,
+    `after` since they reached the DPO, not yet reminded since then."""
+    return (
+        Incident.objects.filter(to_dpo=True)
+        .exclude(status=Incident.Status.CLOSED)
+        .filter(Q(assessment__isnull=True) | Q(assessment__is_breach__isnull=True))
+        .annotate(since=_at(Coalesce("referred_to_dpo_at", "reported_at")))
+        .filter(since__lte=now - after)
+        .filter(~_not_alerted_since(UNTRIAGED_PREFIX, OuterRef("since"), incident="pk"))
+    )
+
+
+def untriaged_remind(
+    *,
+    now: datetime,
+    after: timedelta,
+    officers: list[User],
+    result: ClocksResult,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    if not officers:
+        return  # left for when someone holds the role, rather than marked reminded
+    deadline_hours = OrganisationSettings.load().ico_deadline
+
+    def handle(incidents: list[Incident]) -> None:
+        occasions = []
+        for incident in incidents:
+            since: datetime = incident.since  # type: ignore[attr-defined]
+            key = untriaged_alert_key(incident.pk, since)
+            latest = since + deadline_hours
+            context = {
+                "reference": incident.reference,
+                "kind": incident.get_kind_display(),
+                "referred": incident.referred_to_dpo_at is not None,
+                "since": long_datetime(since),
+                "waiting": _hours_minutes(now - since),
+                "latest_deadline": long_datetime(latest),
+                "latest_left": _hours_minutes(latest - now) if latest > now else "",
+            }
+            occasions.append(
+                _Occasion(
+                    key=key,
+                    incident=incident,
+                    messages=_messages(
+                        _officers_for(incident, officers),
+                        key=key,
+                        template=IncidentEmail.UNTRIAGED,
+                        url=incident_url(incident),
+                        context=context,
+                    ),
+                    timeline=(
+                        "Reminder sent to the data protection officer and deputy: not yet "
+                        f"triaged {context['waiting']} after it reached them."
+                    ),
+                )
+            )
+        sent = _send(
+            occasions,
+            now=now,
+            verb=IncidentEvent.UNTRIAGED_REMINDED,
+            changes={"incidents": [o.incident.reference for o in occasions]},
+        )
+        result.untriaged += len(sent)
+
+    in_locked_batches(
+        untriaged_due(now, after), handle, size=batch_size, name="Incident untriaged reminders"
+    )
+
+
+# --- The ICO clock ----------------------------------------------------------------------------
+
+
+def _stages(points: list[timedelta]) -> list[timedelta]:
+    """The alert points, most time left first, then the deadline itself (nothing left)."""
+    return [*sorted(set(points), reverse=True), timedelta(0)]
+
+
+def ico_clocks_due(now: datetime, points: list[timedelta]) -> QuerySet[Assessment]:
+    """Breaches whose clock runs (no report to the ICO, no decision not to report, not closed)
+    and has reached a stage not yet alerted: a stage begins `point` before the deadline and
+    lasts until the next; an alert of the kind sent since it began covers it."""
+    stages = _stages(points)
+    in_a_stage_not_alerted: Any = Q()
+    for index, point in enumerate(stages):
+        stage = Q(ico_deadline_at__lte=now + point)
+        if index + 1 < len(stages):
+            stage &= Q(ico_deadline_at__gt=now + stages[index + 1])
+        began = _at(OuterRef("ico_deadline_at") - Value(point))
+        in_a_stage_not_alerted |= stage & ~_not_alerted_since(ICO_PREFIX, began)
+    return (
+        Assessment.objects.filter(
+            is_breach=True,
+            ico_notified_at__isnull=True,
+            ico_deadline_at__isnull=False,
+            ico_deadline_at__lte=now + stages[0],
+        )
+        .filter(Q(notify_ico__isnull=True) | Q(notify_ico=True))
+        .exclude(incident__status=Incident.Status.CLOSED)
+        .filter(in_a_stage_not_alerted)
+        .select_related("incident")
+    )
+
+
+def latest_point(deadline: datetime, now: datetime, points: list[timedelta]) -> timedelta | None:
+    """The stage a clock is in: the least time left among the points already reached (zero once
+    the deadline has passed); None before the first point."""
+    for point in reversed(_stages(points)):
+        if deadline - point <= now:
+            return point
+    return None
+
+
+def ico_clocks_alert(
+    *,
+    now: datetime,
+    points: list[timedelta],
+    officers: list[User],
+    result: ClocksResult,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    if not officers:
+        return
+
+    def handle(assessments: list[Assessment]) -> None:
+        occasions = []
+        passed_keys = set()
+        for assessment in assessments:
+            incident = assessment.incident
+            deadline = assessment.ico_deadline_at
+            assert deadline is not None  # chosen by the filter above
+            point = latest_point(deadline, now, points)
+            if point is None:
+                continue  # only when a point changed between the query and here
+            hours = int(point.total_seconds() // 3600)
+            key = ico_alert_key(incident.pk, deadline, hours)
+            passed = deadline <= now
+            if passed:
+                passed_keys.add(key)
+            context = {
+                "reference": incident.reference,
+                "kind": incident.get_kind_display(),
+                "deadline": long_datetime(deadline),
+                "passed": passed,
+                "left": "" if passed else _hours_minutes(deadline - now),
+                "hours_left": hours if not passed else 0,
+                "late_by": _hours_minutes(now - deadline) if passed else "",
+                "notify_decided": assessment.notify_ico is True,
+            }
+            occasions.append(
+                _Occasion(
+                    key=key,
+                    incident=incident,
+                    messages=_messages(
+                        _officers_for(incident, officers),
+                        key=key,
+                        template=IncidentEmail.ICO_CLOCK,
+                        url=incident_url(incident),
+                        context=context,
+                    ),
+                    timeline=(
+                        "ICO deadline alert sent to the data protection officer and deputy: "
+                        + (
+                            f"the deadline ({context['deadline']}) has passed."
+                            if passed
+                            else f"{context['left']} left before the deadline "
+                            f"({context['deadline']})."
+                        )
+                    ),
+                )
+            )
+        sent = _send(
+            occasions,
+            now=now,
+            verb=IncidentEvent.ICO_CLOCK_ALERTED,
+            changes={"incidents": [o.incident.reference for o in occasions]},
+        )
+        result.ico_passed += sum(o.key in passed_keys for o in sent)
+        result.ico_alerts += sum(o.key not in passed_keys for o in sent)
+
+    in_locked_batches(
+        ico_clocks_due(now, points), handle, size=batch_size, name="Incident ICO clock alerts"
+    )
+
+
+# --- Containment actions ----------------------------------------------------------------------
+
+_ACTION_STAGES = (timedelta(0), OVERDUE_AGAIN)
+
+
+def actions_due(now: datetime) -> QuerySet[ContainmentAction]:
+    """Actions not done, on incidents not closed, whose owner still works here, that have
+    reached a stage (due, or `OVERDUE_AGAIN` late) not yet reminded."""
+    prefix = Concat(
+        Value(ACTION_PREFIX),
+        Cast(OuterRef("pk"), CharField()),
+        Value(":"),
+        output_field=CharField(),
+    )
+    in_a_stage_not_reminded: Any = Q()
+    for index, late in enumerate(_ACTION_STAGES):
+        stage = Q(due_at__lte=now - late)
+        if index + 1 < len(_ACTION_STAGES):
+            stage &= Q(due_at__gt=now - _ACTION_STAGES[index + 1])
+        began = _at(OuterRef("due_at") + Value(late))
+        in_a_stage_not_reminded |= stage & ~_not_alerted_since(prefix, began)
+    return (
+        ContainmentAction.objects.filter(
+            done_at__isnull=True, due_at__lte=now, owner__is_active=True
+        )
+        .exclude(incident__status=Incident.Status.CLOSED)
+        .filter(in_a_stage_not_reminded)
+        .select_related("incident", "owner")
+    )
+
+
+def actions_remind(
+    *,
+    now: datetime,
+    officers: list[User],
+    result: ClocksResult,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    officer_ids = {o.pk for o in officers}
+
+    def handle(actions: list[ContainmentAction]) -> None:
+        occasions = []
+        late_keys = set()
+        for action in actions:
+            incident = action.incident
+            overdue = now - action.due_at >= OVERDUE_AGAIN
+            days = OVERDUE_AGAIN.days if overdue else 0
+            key = action_alert_key(action.pk, action.due_at, days)
+            if overdue:
+                late_keys.add(key)
+            owner = action.owner
+            # The owner may open the incident if they handle it as a DPO or reported it;
+            # anyone else is told whom to tell, rather than sent a link that would 404.
+            sees = owner.pk in officer_ids or owner.pk in (
+                incident.reported_by_id,
+                incident.reported_for_id,
+            )
+            context = {
+                "reference": incident.reference,
+                "description": action.description,
+                "due": long_datetime(action.due_at),
+                "owner_name": owner.full_name,
+                "overdue": overdue,
+                "late_by": _hours_minutes(now - action.due_at) if overdue else "",
+                "days_late": (timezone.localdate(now) - timezone.localdate(action.due_at)).days,
+            }
+            people = [owner]
+            if overdue:
+                people += [o for o in officers if o.pk != owner.pk]
+            messages = [
+                Message(
+                    to=person,
+                    template=IncidentEmail.ACTION_DUE,
+                    dedup_key=alert_message_key(key, person.pk),
+                    url=incident_url(incident) if person.pk in officer_ids or sees else "",
+                    context={**context, "for_owner": person.pk == owner.pk},
+                )
+                for person in people
+            ]
+            occasions.append(
+                _Occasion(
+                    key=key,
+                    incident=incident,
+                    messages=messages,
+                    timeline=(
+                        f"Reminder sent to {owner.full_name}: the action "
+                        f"“{action.description[:80]}” was due {context['due']}"
+                        + (", and the data protection officer told." if overdue else ".")
+                    ),
+                )
+            )
+        sent = _send(
+            occasions,
+            now=now,
+            verb=IncidentEvent.ACTIONS_REMINDED,
+            changes={"actions": [a.pk for a in actions]},
+        )
+        result.actions_overdue += sum(o.key in late_keys for o in sent)
+        result.actions_due += sum(o.key not in late_keys for o in sent)
+
+    in_locked_batches(actions_due(now), handle, size=batch_size, name="Incident action reminders")

@@ -1,0 +1,159 @@
+"""Travel abroad with a work device (seed 004 paragraph 53): a member of staff tells
+Information Security (the helpdesk role) at least `NOTICE_DAYS` before leaving; told later, the
+notice is still taken, flagged, with the reason. The helpdesk hears at once and records its
+advice; the traveller is sent the precautions to take, and the advice when it is recorded.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.events import IncidentEmail, IncidentEvent
+from incidents.models import NOTICE_DAYS, TravelNotice
+from incidents.outbox import travel_advice_key, travel_precautions_key, travel_told_key
+from portal.models import OrganisationSettings, User
+from portal.roles import Role
+from portal.services.audit import audit_record
+from portal.services.notifications import notification_queue
+
+
+def is_short_notice(departs_on: date, *, today: date | None = None) -> bool:
+    """Told fewer than NOTICE_DAYS whole UK calendar days before leaving: leaving exactly a
+    week after the day of telling is in time."""
+    today = today or timezone.localdate()
+    return (departs_on - today).days < NOTICE_DAYS
+
+
+def travel_url(notice: TravelNotice) -> str:
+    return reverse("incidents:travel", args=[notice.pk])
+
+
+def helpdesk_people() -> list[User]:
+    """Who holds the helpdesk role (Information Security), to be told of a trip. One query."""
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.HELPDESK).distinct().order_by("pk")
+    )
+
+
+@transaction.atomic
+def travel_notice_give(
+    *,
+    destination: str,
+    departs_on: date,
+    returns_on: date,
+    devices: str,
+    short_notice_reason: str = "",
+    by: User,
+    ip: str | None = None,
+) -> TravelNotice:
+    """Tell Information Security about a trip abroad with work devices. A departure in the past,
+    or a return before it, is refused; fewer than NOTICE_DAYS before leaving is accepted with
+    the reason, and refused without one."""
+    today = timezone.localdate()
+    destination, devices = destination.strip(), devices.strip()
+    short_notice_reason = short_notice_reason.strip()
+    if not destination:
+        raise ValidationError("Say where you are going.")
+    if not devices:
+        raise ValidationError("Say which work devices you are taking.")
+    if departs_on < today:
+        raise ValidationError(
+            "The day you leave is in the past. Tell us about trips before you go; if you are "
+            "abroad now, call the helpdesk."
+        )
+    if returns_on < departs_on:
+        raise ValidationError("The day you are back is before the day you leave.")
+    short = is_short_notice(departs_on, today=today)
+    if short and not short_notice_reason:
+        raise ValidationError(
+            f"You leave in fewer than {NOTICE_DAYS} days: say why you could not tell us sooner."
+        )
+    notice = TravelNotice.objects.create(
+        traveller=by,
+        destination=destination,
+        departs_on=departs_on,
+        returns_on=returns_on,
+        devices=devices,
+        short_notice=short,
+        short_notice_reason=short_notice_reason if short else "",
+    )
+    audit_record(
+        verb=IncidentEvent.TRAVEL_TOLD,
+        actor=by,
+        obj=notice,
+        changes={
+            "destination": destination,
+            "departs_on": departs_on.isoformat(),
+            "returns_on": returns_on.isoformat(),
+            "devices": devices,
+            "short_notice": short,
+            "short_notice_reason": notice.short_notice_reason,
+        },
+        ip=ip,
+    )
+    context = {"notice": notice, "traveller": by, "notice_days": NOTICE_DAYS}
+    url = travel_url(notice)
+    helpdesk = helpdesk_people()
+    for person in helpdesk:
+        if person.pk == by.pk:
+            continue  # a helpdesk member's own trip goes to their colleagues
+        notification_queue(
+            to=person,
+            template=IncidentEmail.TRAVEL_TOLD,
+            dedup_key=travel_told_key(notice.pk, str(person.pk)),
+            context=context,
+            url=url,
+        )
+    mailbox = OrganisationSettings.load().helpdesk_email
+    if mailbox and mailbox.lower() not in {p.email.lower() for p in helpdesk}:
+        notification_queue(
+            to=mailbox,
+            template=IncidentEmail.TRAVEL_TOLD,
+            dedup_key=travel_told_key(notice.pk, mailbox.lower()),
+            context=context,
+            url=url,
+        )
+    notification_queue(
+        to=by,
+        template=IncidentEmail.TRAVEL_PRECAUTIONS,
+        dedup_key=travel_precautions_key(notice.pk),
+        context=context,
+        url=url,
+    )
+    return notice
+
+
+@transaction.atomic
+def travel_advice_record(
+    *, notice: TravelNotice, advice: str, by: User, ip: str | None = None
+) -> TravelNotice:
+    """Record Information Security's advice on a trip and send it to the traveller. Advice
+    recorded again replaces what is shown (the audit trail keeps each), and is sent again."""
+    notice = TravelNotice.objects.select_for_update().get(pk=notice.pk)
+    advice = advice.strip()
+    if not advice:
+        raise ValidationError("Write the advice for the traveller.")
+    if notice.traveller_id == by.pk:
+        raise ValidationError("Another member of the helpdesk advises on your own trip.")
+    now = timezone.now()
+    previous = notice.advice
+    TravelNotice.objects.filter(pk=notice.pk).update(advice=advice, advised_by=by, advised_at=now)
+    notice.refresh_from_db()
+    audit_record(
+        verb=IncidentEvent.TRAVEL_ADVISED,
+        actor=by,
+        obj=notice,
+        changes={"advice": advice, "previous": previous},
+        ip=ip,
+    )
+    notification_queue(
+        to=notice.traveller,
+        template=IncidentEmail.TRAVEL_ADVICE,
+        dedup_key=travel_advice_key(notice.pk, now),
+        context={"notice": notice, "adviser": by},
+        url=travel_url(notice),
+    )
+    return notice

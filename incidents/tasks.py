@@ -1,0 +1,14 @@
+"""Thin Celery tasks for incidents: each calls a service and is safe to run twice. Each is
+named after the service it runs, with `_task`."""
+
+from celery import shared_task
+
+from incidents.services.clocks import incident_clocks_sweep
+
+
+@shared_task(ignore_result=True)
+def incident_clocks_sweep_task() -> dict:
+    """Beat, every five minutes: remind the DPO of incidents not yet triaged, alert them as a
+    breach's ICO deadline nears and passes, remind owners of actions due. Each once; after an
+    outage only the latest alert due for each incident."""
+    return vars(incident_clocks_sweep())
