@@ -418,7 +418,7 @@ def incident_add_information(
     files: a step on the timeline that they and the handlers see, and an email to the
     handlers. Refused on a closed report (a new report is made instead)."""
     incident = (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .select_related("reported_by", "reported_for", "line_manager")
         .get(pk=incident.pk)
     )
