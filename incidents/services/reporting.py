@@ -202,6 +202,11 @@ def routed_to_names(incident: Incident) -> list[str]:
     return [HANDLER_NAMES[handler] for handler in routed_to(incident)]
 
 
+def routed_to_text(incident: Incident) -> str:
+    """Who it went to, in words: "the IT helpdesk and the data protection officer"."""
+    return in_words(routed_to_names(incident))
+
+
 def _holders(roles: Sequence[str]) -> list[User]:
     return list(
         User.objects.filter(is_active=True, groups__name__in=list(roles)).distinct().order_by("pk")
@@ -293,13 +298,13 @@ def _reported_text(incident: Incident, files: int) -> str:
     text = f"Reported by {incident.reported_by.full_name}"
     if incident.reported_for is not None:
         text += f" for {incident.reported_for.full_name}"
-    text += f". Sent to {_and(routed_to_names(incident))}."
+    text += f". Sent to {routed_to_text(incident)}."
     if files:
         text += f" {files} file{'s' if files != 1 else ''} attached."
     return text
 
 
-def _and(names: list[str]) -> str:
+def in_words(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
@@ -385,7 +390,7 @@ def _send_on(incident: Incident) -> None:
             dedup_key=report_received_key(incident.pk, person.pk),
             context={
                 "incident": incident,
-                "routed_to": routed_to_names(incident),
+                "routed_to": routed_to_text(incident),
                 "todo": still_to_do(incident),
             },
             url=url,

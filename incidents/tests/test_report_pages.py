@@ -230,7 +230,7 @@ def test_the_confirmation_gives_the_reference_the_numbers_and_what_to_do(client,
     assert "0121 626 8344" in html
     assert 'href="tel:101"' in html
     assert "Call the IT helpdesk now" in html
-    assert "It has gone to the IT helpdesk, the data protection officer." in html
+    assert "It has gone to the IT helpdesk and the data protection officer." in html
     assert "OFFICIAL-SENSITIVE" in html
 
 

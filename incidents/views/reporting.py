@@ -19,7 +19,7 @@ from incidents.services.attachments import MAX_FILES, attachment_downloaded, dow
 from incidents.services.reporting import (
     incident_add_information,
     incident_report,
-    routed_to_names,
+    routed_to_text,
 )
 from incidents.still_to_do import still_to_do
 from portal.access import AuthenticatedRequest, client_ip
@@ -82,7 +82,7 @@ def reported(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "todo": still_to_do(incident),
-            "routed_to": routed_to_names(incident),
+            "routed_to": routed_to_text(incident),
         },
     )
 
