@@ -151,3 +151,15 @@ def get_travel_for_user(user: User, pk: int) -> TravelNotice:
     if notice.traveller_id != user.pk and not is_helpdesk(user):
         raise Http404("No such travel notice.")
     return notice
+
+
+# ---- Reporting ---------------------------------------------------------------------------
+
+
+def get_incident_for_reporter(user: User, pk: int) -> Incident:
+    """An incident this person reported, or that was reported for them: its confirmation and
+    adding to it. A handler who did not report it: 403; anyone else: 404."""
+    incident = get_incident_for_user(user, pk)
+    if not is_own(user, incident):
+        raise PermissionDenied
+    return incident

@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from incidents.kinds import Answer, DeviceType, Kind, handlers_for
@@ -40,13 +39,13 @@ from incidents.models import (
     IcoReport,
     Incident,
     PsdAssessment,
-    ReferenceCounter,
     Regime,
     Risk,
     TimelineEntry,
     TravelNotice,
 )
 from incidents.models.breach import ConsequenceLikelihood, Likelihood, Severity
+from incidents.services.reporting import next_number
 from portal.demo import DOMAIN
 from portal.models import OrganisationSettings, User
 
@@ -87,12 +86,6 @@ class Plan:
     records: Callable[[Incident], None] | None = None
 
 
-def _next_number(year: int) -> int:
-    ReferenceCounter.objects.get_or_create(year=year)
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    return ReferenceCounter.objects.get(year=year).last
-
-
 def _make(plan: Plan, now: datetime) -> Incident | None:
     if Incident.objects.filter(description=plan.description).exists():
         return None
@@ -100,7 +93,7 @@ def _make(plan: Plan, now: datetime) -> Incident | None:
     reported_at = now - plan.ago
     discovered_at = reported_at - plan.discovered_before
     year = timezone.localtime(reported_at).year
-    number = _next_number(year)
+    number = next_number(year)
     handlers = handlers_for(plan.kind, has_line_manager=reporter.line_manager_id is not None)
     incident = Incident(
         reference=f"INC-{year}-{number:04d}",

@@ -29,6 +29,10 @@ class IncidentEvent(TextChoices):
 
 
 class IncidentEmail(TextChoices):
+    # Reporting
+    REPORTED = "incidents.reported", "A new incident report for you to deal with"
+    REPORT_RECEIVED = "incidents.report_received", "Your incident report was received"
+    INFORMATION_ADDED = "incidents.information_added", "New information on an incident report"
     # Closing (any part)
     CLOSED = "incidents.closed", "Your incident report is closed"
     # Clocks

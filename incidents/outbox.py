@@ -21,6 +21,16 @@ def reported_key(incident_id: int, recipient: str) -> str:
     return f"incident-reported:{incident_id}:{recipient}"
 
 
+def report_received_key(incident_id: int, person_id: int) -> str:
+    """Telling the reporter (and the colleague it was reported for) it was received, once."""
+    return f"incident-received:{incident_id}:{person_id}"
+
+
+def information_added_key(entry_id: int, recipient: str) -> str:
+    """New information from the reporter (one timeline entry) to one of the handlers, once."""
+    return f"incident-information:{entry_id}:{recipient}"
+
+
 # ---- Closing -----------------------------------------------------------------------------
 
 

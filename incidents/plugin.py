@@ -2,14 +2,21 @@
 
 from django.urls import reverse
 
-from incidents import access
+from incidents import access, sections
 from incidents.demo import load_incidents_demo
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.views.report_sections import (
+    add_information_section,
+    attachments_section,
+    reports_panel,
+    still_to_do_section,
+)
 from portal.access import is_signed_in
 from portal.registry import (
     DemoLoader,
     MenuEntry,
     ObjectKind,
+    Panel,
     registry,
 )
 
@@ -35,3 +42,18 @@ def register() -> None:
         MenuEntry("Upcoming travel", "incidents:travel_upcoming", access.is_helpdesk, order=46),
     )
     registry.register_link_labels({"incidents:travel": "See the travel notice"})
+    # ---- Reporting: on the bar for everyone, first, because reporting at once matters most.
+    registry.register_menu(
+        MenuEntry("Report an incident", "incidents:report", is_signed_in, order=5),
+        MenuEntry("My incident reports", "incidents:mine", is_signed_in, order=40),
+    )
+    registry.register_panel(Panel("incidents-reports", reports_panel, order=5))
+    registry.register_link_labels(
+        {
+            "incidents:mine": "See your incident reports",
+            "incidents:add_information": "Add to your report",
+        }
+    )
+    sections.add(sections.TOP, still_to_do_section)
+    sections.add(sections.MAIN, attachments_section)
+    sections.add(sections.MAIN, add_information_section)

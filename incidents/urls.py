@@ -2,6 +2,7 @@ from django.urls import path
 
 from incidents.views import (
     pages,
+    reporting,
     travel,  # part clocks
 )
 
@@ -18,4 +19,13 @@ urlpatterns = [
     path("travel/upcoming/", travel.travel_upcoming, name="travel_upcoming"),
     path("travel/<int:pk>/", travel.travel_detail, name="travel"),
     path("travel/<int:pk>/advice/", travel.travel_advice, name="travel_advice"),
+]
+
+# ---- Reporting: anyone signed in reports; the reporter sees and adds to their own.
+urlpatterns += [
+    path("report/", reporting.report, name="report"),
+    path("mine/", reporting.mine, name="mine"),
+    path("<int:pk>/reported/", reporting.reported, name="reported"),
+    path("<int:pk>/add-information/", reporting.add_information, name="add_information"),
+    path("files/<int:pk>/", reporting.attachment, name="attachment"),
 ]

@@ -23,20 +23,13 @@ from incidents.models import (
     IcoReport,
     Incident,
     PsdAssessment,
-    ReferenceCounter,
     Regime,
     Risk,
     TimelineEntry,
     TravelNotice,
 )
+from incidents.services.reporting import next_number
 from portal.tests.factories import UserFactory
-
-
-def _next_number(year: int) -> int:
-    counter, _ = ReferenceCounter.objects.get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def _route(incident: Incident) -> dict[str, bool]:
@@ -66,7 +59,7 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     locked = factory.LazyAttribute(lambda o: Answer.YES if o.device_type else "")
     password_with_device = factory.LazyAttribute(lambda o: Answer.NO if o.device_type else "")
     year = factory.LazyAttribute(lambda o: timezone.localtime(o.reported_at).year)
-    number = factory.LazyAttribute(lambda o: _next_number(o.year))
+    number = factory.LazyAttribute(lambda o: next_number(o.year))
     reference = factory.LazyAttribute(lambda o: f"INC-{o.year}-{o.number:04d}")
 
     @classmethod

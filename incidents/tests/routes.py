@@ -8,11 +8,12 @@ exists). `seen_by(kind, ...)` writes that rule once for every page.
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from incidents.kinds import HANDLER_ROLES, Handler, Kind, handlers_for
-from incidents.models import Incident, TravelNotice
-from incidents.tests.factories import IncidentFactory, TravelNoticeFactory
+from incidents.models import Attachment, Incident, TravelNotice
+from incidents.tests.factories import AttachmentFactory, IncidentFactory, TravelNoticeFactory
 from portal.roles import Role
 from portal.testing.route_table import (
     SIGN_IN,
@@ -27,6 +28,7 @@ from portal.testing.route_table import (
     owner_only,
     public,
 )
+from portal.testing.uploads import png_bytes
 
 
 def _handles(persona: Persona, kind: Kind, handler: Handler | None = None) -> bool:
@@ -116,6 +118,65 @@ def _clocks_scene(people: People) -> dict:
     }
 
 
+# ---- Reporting ---------------------------------------------------------------------------
+
+
+def _report_form(scene) -> dict:
+    """A valid report of a lost phone, with a photo (sent as a multipart upload)."""
+    now = timezone.localtime()
+    return {
+        "kind": Kind.LOST_DEVICE,
+        "happened_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "discovered_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "description": "Left my work phone on the train.",
+        "device_type": "phone",
+        "encrypted": "yes",
+        "locked": "yes",
+        "password_with_device": "no",
+        "attachments": [SimpleUploadedFile("train.png", png_bytes(), content_type="image/png")],
+    }
+
+
+ROUTES |= {
+    "incidents:report": Entry(
+        get=everyone(200), post=everyone(302), form=_report_form, model=Incident, multipart=True
+    ),
+    "incidents:mine": Entry(get=everyone(200), post=public(405)),
+    # The confirmation and adding to a report are the reporter's: a handler may see the report
+    # but not act as its reporter (403); anyone else must not learn it exists (404).
+    "incidents:reported": Entry(
+        get=seen_by(Kind.LOST_DEVICE, reporter=200, handler=403),
+        post=public(405),
+        model=Incident,
+    ),
+    "incidents:add_information": Entry(
+        get=seen_by(Kind.LOST_DEVICE, reporter=200, handler=403),
+        post=seen_by(Kind.LOST_DEVICE, reporter=302, handler=403),
+        form=lambda scene: {"text": "The phone was in a blue case."},
+        model=Incident,
+    ),
+    "incidents:attachment": Entry(
+        get=seen_by(Kind.LOST_DEVICE, reporter=200, handler=200),
+        post=public(405),
+        model=Attachment,
+    ),
+}
+
+
+def _report_scene(people: People) -> dict[str, dict]:
+    lost_phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
+    photo = AttachmentFactory(incident=lost_phone)
+    return {
+        "incidents:reported": {"pk": lost_phone.pk},
+        "incidents:add_information": {"pk": lost_phone.pk},
+        "incidents:attachment": {"pk": photo.pk},
+    }
+
+
 def scene(people: People) -> dict[str, dict]:
     lost_phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
-    return {"incidents:incident": {"pk": lost_phone.pk}, **_clocks_scene(people)}
+    return {
+        "incidents:incident": {"pk": lost_phone.pk},
+        **_clocks_scene(people),
+        **_report_scene(people),
+    }

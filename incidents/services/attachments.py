@@ -1,0 +1,130 @@
+"""Files sent with a report, or added to it later: checked by their content (never the name or
+type the browser sent), stored under generated names outside the web root, and served only
+through `incidents:attachment`, which checks who may see the incident."""
+
+import unicodedata
+from collections.abc import Sequence
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from incidents.events import IncidentEvent
+from incidents.models import Attachment, Incident
+from portal.models import User
+from portal.services.audit import audit_record
+from portal.uploads import EXTENSIONS, generated_name, validate_upload
+
+# Photos of a screen or a scene, and documents: what a report needs, and nothing a browser
+# would run.
+KINDS = ("png", "jpeg", "pdf")
+# At once: enough for a few photos and a letter, and a request the portal can take.
+MAX_FILES = 5
+_NAME_SHOWN = 80
+
+
+def shown_name(name: str | None) -> str:
+    """The name a person gave a file, fit to show and store: no folders, no control
+    characters (a NUL cannot even be stored), not too long. Never used as a path."""
+    name = PureWindowsPath(PurePosixPath(name or "").name).name
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:200] or "file"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= _NAME_SHOWN else f"{name[: _NAME_SHOWN - 1]}…"
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The file's kind (png, jpeg, pdf), or a refusal that names the file, so that a person
+    who chose several knows which to change."""
+    try:
+        return validate_upload(upload, kinds=KINDS)
+    except ValidationError as error:
+        raise ValidationError(
+            f"“{_short(shown_name(upload.name))}” was not added. {' '.join(error.messages)}",
+            code="bad_file",
+        ) from None
+
+
+def check_uploads(files: Sequence[UploadedFile]) -> None:
+    """Every file's problem at once, or nothing."""
+    if len(files) > MAX_FILES:
+        raise ValidationError(
+            f"Choose at most {MAX_FILES} files at a time. You can add more afterwards, from "
+            "the report's page.",
+            code="too_many",
+        )
+    problems: list[ValidationError] = []
+    for upload in files:
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            problems.append(error)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def attachments_add(
+    *,
+    incident: Incident,
+    files: Sequence[UploadedFile],
+    by: User,
+    ip: str | None = None,
+) -> list[Attachment]:
+    """Store the files on the incident, each with its audit event. The caller records the step
+    on the timeline (the report, or the information added with them) in this transaction."""
+    check_uploads(files)
+    stored = []
+    for upload in files:
+        kind = check_upload(upload)
+        attachment = Attachment(
+            incident=incident,
+            content_kind=kind,
+            size=upload.size or 0,
+            original_name=shown_name(upload.name),
+            uploaded_by=by,
+        )
+        attachment.file.save(generated_name(kind), upload, save=False)
+        attachment.save()
+        audit_record(
+            verb=IncidentEvent.ATTACHMENT_ADDED,
+            actor=by,
+            obj=incident,
+            changes={
+                "reference": incident.reference,
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "kind": kind,
+                "size": attachment.size,
+            },
+            ip=ip,
+        )
+        stored.append(attachment)
+    return stored
+
+
+def download_name(attachment: Attachment) -> str:
+    """The name a download is saved under: the incident's reference and the file's number,
+    never the name it was sent with."""
+    extension = EXTENSIONS.get(attachment.content_kind, "bin")
+    return f"{attachment.incident.reference}-file-{attachment.pk}.{extension}"
+
+
+@transaction.atomic
+def attachment_downloaded(*, attachment: Attachment, by: User, ip: str | None = None) -> None:
+    """Who opened which file of an incident, and when: on the audit trail (not a step on the
+    incident, so not on its timeline)."""
+    audit_record(
+        verb=IncidentEvent.ATTACHMENT_DOWNLOADED,
+        actor=by,
+        obj=attachment.incident,
+        changes={
+            "reference": attachment.incident.reference,
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+        },
+        ip=ip,
+    )

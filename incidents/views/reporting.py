@@ -1,0 +1,168 @@
+"""Reporting an incident (anyone signed in), the confirmation that says what to do now, a
+person's own reports, adding to a report later, and downloading a report's files."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from incidents.access import get_attachment_for_user, get_incident_for_reporter
+from incidents.forms.report import AddInformationForm, ReportForm
+from incidents.kinds import Kind
+from incidents.models import Incident
+from incidents.services.attachments import MAX_FILES, attachment_downloaded, download_name
+from incidents.services.reporting import (
+    incident_add_information,
+    incident_report,
+    routed_to_text,
+)
+from incidents.still_to_do import still_to_do
+from portal.access import AuthenticatedRequest, client_ip
+from portal.lib.request_size import FORM_ALLOWANCE, accepts_body_up_to
+from portal.lib.sensitive import sensitive_page
+from portal.uploads import CONTENT_TYPES
+
+# A report may carry several files, each up to the portal's largest upload.
+REPORT_BODY_LIMIT = MAX_FILES * settings.PORTAL_MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+MINE_PER_PAGE = 25
+
+
+def _files_sent(request: AuthenticatedRequest) -> bool:
+    return any(f.size for f in request.FILES.getlist("attachments"))
+
+
+# Sensitive: a form shown again holds what was typed about the incident.
+@accepts_body_up_to(REPORT_BODY_LIMIT)
+@sensitive_page
+@login_required
+def report(request: AuthenticatedRequest) -> HttpResponse:
+    initial = {}
+    if request.GET.get("kind") in Kind.values:
+        initial["kind"] = request.GET["kind"]
+    form = ReportForm(
+        request.POST or None, request.FILES or None, reporter=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = incident_report(
+                by=request.user,
+                report=form.report(),
+                files=form.cleaned_data["attachments"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("incidents:reported", pk=incident.pk)
+    return render(
+        request,
+        "incidents/report/report_form.html",
+        {
+            "form": form,
+            "kind_parts": form.kind_parts(),
+            # A browser cannot keep a chosen file when the form comes back: say so.
+            "choose_files_again": request.method == "POST" and _files_sent(request),
+        },
+    )
+
+
+@require_GET
+@sensitive_page
+@login_required
+def reported(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    incident = get_incident_for_reporter(request.user, pk)
+    return render(
+        request,
+        "incidents/report/reported.html",
+        {
+            "incident": incident,
+            "todo": still_to_do(incident),
+            "routed_to": routed_to_text(incident),
+        },
+    )
+
+
+@require_GET
+@sensitive_page
+@login_required
+def mine(request: AuthenticatedRequest) -> HttpResponse:
+    """The person's own reports and those made for them, newest first."""
+    user = request.user
+    reports = (
+        Incident.objects.filter(Q(reported_by_id=user.pk) | Q(reported_for_id=user.pk))
+        .select_related("reported_by", "reported_for")
+        .only(
+            "reference",
+            "kind",
+            "status",
+            "reported_at",
+            "reported_by__full_name",
+            "reported_for__full_name",
+        )
+        .order_by("-reported_at", "-pk")
+    )
+    page = Paginator(reports, MINE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "incidents/report/mine.html", {"page": page})
+
+
+@accepts_body_up_to(REPORT_BODY_LIMIT)
+@sensitive_page
+@login_required
+def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    incident = get_incident_for_reporter(request.user, pk)
+    if incident.is_closed:
+        messages.info(
+            request, "This report is closed. If something has happened since, make a new report."
+        )
+        return redirect("incidents:incident", pk=incident.pk)
+    form = AddInformationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident_add_information(
+                incident=incident,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Added to your report. The people dealing with it have been told."
+            )
+            return redirect("incidents:incident", pk=incident.pk)
+    return render(
+        request,
+        "incidents/report/add_information.html",
+        {
+            "incident": incident,
+            "form": form,
+            "choose_files_again": request.method == "POST" and _files_sent(request),
+        },
+    )
+
+
+@require_GET
+@sensitive_page
+@login_required
+def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """A file of an incident the person may see, always as a download (never shown in the
+    page, whatever it holds), under a name the portal makes."""
+    found = get_attachment_for_user(request.user, pk)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    attachment_downloaded(attachment=found, by=request.user, ip=client_ip(request))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(found),
+        content_type=CONTENT_TYPES.get(found.content_kind, "application/octet-stream"),
+    )
