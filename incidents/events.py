@@ -16,6 +16,8 @@ class IncidentEvent(TextChoices):
     ATTACHMENT_DOWNLOADED = "incident.attachment_downloaded", "Incident file downloaded"
     # Closing (any part)
     INCIDENT_CLOSED = "incident.closed", "Incident closed"
+    # Register (the breach register and the DPO's figures)
+    BREACH_REGISTER_EXPORTED = "incident.breach_register_exported", "Breach register exported"
 
 
 class IncidentEmail(TextChoices):
