@@ -58,6 +58,7 @@ def test_a_row_shows_the_facts_effects_actions_decision_and_people_told(client, 
         subjects_told=True,
         subjects_told_at=timezone.now() - timedelta(days=5),
         subjects_told_how="A letter to each person",
+        notify_decided_by=deputy_dpo,
     )
     ContainmentActionFactory(incident=row.incident, description="Retrain the team on autofill.")
     client.force_login(deputy_dpo)
@@ -73,6 +74,7 @@ def test_a_row_shows_the_facts_effects_actions_decision_and_people_told(client, 
     assert "Retrain the team on autofill." in page
     assert "Victims&#x27; details in a criminal case." in page
     assert "IC-200001" in page
+    assert f"by {deputy_dpo.full_name}" in page
     assert "Told in time" in page
     assert "A letter to each person" in page
     assert "OFFICIAL-SENSITIVE" in page

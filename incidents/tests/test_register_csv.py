@@ -62,6 +62,7 @@ def test_each_breach_is_one_row_with_its_facts_effects_actions_and_decision(clie
         subjects_told=False,
         subjects_not_told_reasons="Telling them would prejudice an investigation.",
         lessons_learned="Turn off address autofill.",
+        notify_decided_by=dpo,
     )
     ContainmentActionFactory(incident=late.incident, description="Recall the email.")
     breach(outcome="not_notified", description="Kept on the record only.")
@@ -81,6 +82,7 @@ def test_each_breach_is_one_row_with_its_facts_effects_actions_and_decision(clie
     assert row[_column("Actions (owner, due, done)")].startswith("Recall the email. (")
     assert row[_column("Where it stands with the ICO")] == "Told the ICO late"
     assert row[_column("Decision on telling the ICO")] == "Yes"
+    assert row[_column("Decided by")] == dpo.full_name
     assert row[_column("ICO case reference")] == "IC-200002"
     assert row[_column("Late")] == "Yes"
     assert row[_column("Why late")].startswith("The recipient only confirmed")
