@@ -26,6 +26,8 @@ class IncidentEvent(TextChoices):
     # Travel abroad with a work device
     TRAVEL_TOLD = "travel.told", "Travel abroad with a work device told to Information Security"
     TRAVEL_ADVISED = "travel.advised", "Information Security's travel advice recorded"
+    # Register (the breach register and the DPO's figures)
+    BREACH_REGISTER_EXPORTED = "incident.breach_register_exported", "Breach register exported"
 
 
 class IncidentEmail(TextChoices):

@@ -1,9 +1,11 @@
 """What the incidents app adds to the portal: registered once, from IncidentsConfig.ready()."""
 
+from django.db.backends.signals import connection_created
 from django.urls import reverse
 
 from incidents import access, sections
 from incidents.demo import load_incidents_demo
+from incidents.dpo_reports import sqlite_median
 from incidents.events import IncidentEmail, IncidentEvent
 from incidents.views.report_sections import (
     add_information_section,
@@ -17,6 +19,7 @@ from portal.registry import (
     MenuEntry,
     ObjectKind,
     Panel,
+    Section,
     registry,
 )
 
@@ -57,3 +60,18 @@ def register() -> None:
     sections.add(sections.TOP, still_to_do_section)
     sections.add(sections.MAIN, attachments_section)
     sections.add(sections.MAIN, add_information_section)
+    # Register: the breach register and the DPO's figures, in the Data protection menu; the
+    # figures' medians need MEDIAN on SQLite (the laptop default), added as each connection opens.
+    registry.register_menu(
+        MenuEntry(
+            "Breach register",
+            "incidents:breach_register",
+            access.is_dpo,
+            Section.DATA_PROTECTION,
+            40,
+        ),
+        MenuEntry(
+            "Incident figures", "incidents:dpo_reports", access.is_dpo, Section.DATA_PROTECTION, 41
+        ),
+    )
+    connection_created.connect(sqlite_median, dispatch_uid="incidents.sqlite_median")

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from incidents.views import (
+    dpo_reports,
     pages,
+    register,
     reporting,
     travel,  # part clocks
 )
@@ -28,4 +30,11 @@ urlpatterns += [
     path("<int:pk>/reported/", reporting.reported, name="reported"),
     path("<int:pk>/add-information/", reporting.add_information, name="add_information"),
     path("files/<int:pk>/", reporting.attachment, name="attachment"),
+]
+
+# Register: the breach register, its export and the DPO's figures (the DPO and deputy).
+urlpatterns += [
+    path("breaches/", register.breach_register, name="breach_register"),
+    path("breaches/register.csv", register.breach_register_csv, name="breach_register_csv"),
+    path("figures/", dpo_reports.dpo_reports, name="dpo_reports"),
 ]

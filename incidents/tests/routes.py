@@ -173,10 +173,48 @@ def _report_scene(people: People) -> dict[str, dict]:
     }
 
 
+# ---- Register: the breach register, its export and the DPO's figures: the DPO and deputy
+# only (everyone else 403); read only, so a POST is not allowed to anyone.
+_DPO_ONLY = only(Role.DPO, Role.DEPUTY_DPO, answer=200)
+ROUTES.update(
+    {
+        "incidents:breach_register": Entry(get=_DPO_ONLY, post=public(405)),
+        "incidents:breach_register_csv": Entry(get=_DPO_ONLY, post=public(405)),
+        "incidents:dpo_reports": Entry(get=_DPO_ONLY, post=public(405)),
+    }
+)
+
+
+def _register_scene(people: People) -> dict[str, dict]:
+    """A breach on the register (alice's email to the wrong person, told to the ICO), so the
+    register and its export have a row to show."""
+    from incidents.tests.factories import AssessmentFactory, IcoReportFactory
+
+    emailed = IncidentFactory(
+        kind=Kind.DATA_BREACH,
+        reported_by=people.owner,
+        description="Sent a victim's statement to the wrong address.",
+    )
+    dpo = people.holding(Role.DPO)
+    report = IcoReportFactory(incident=emailed, recorded_by=dpo)
+    AssessmentFactory(
+        incident=emailed,
+        breach=True,
+        started_by=dpo,
+        notify_ico=True,
+        notify_decided_at=emailed.reported_at,
+        notify_decided_by=dpo,
+        ico_reference=report.ico_reference,
+        ico_notified_at=report.sent_at,
+    )
+    return {}
+
+
 def scene(people: People) -> dict[str, dict]:
     lost_phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
     return {
         "incidents:incident": {"pk": lost_phone.pk},
         **_clocks_scene(people),
         **_report_scene(people),
+        **_register_scene(people),
     }

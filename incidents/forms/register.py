@@ -1,0 +1,55 @@
+"""The breach register's filters, and the year the DPO's incident figures cover."""
+
+from typing import cast
+
+from django import forms
+
+from incidents.breach_register import Outcome
+from incidents.kinds import Kind
+from incidents.models import Regime
+
+# The Data Protection Act 2018 and the GDPR took effect in May 2018: no breach on this register
+# can be older.
+FIRST_YEAR = 2018
+
+
+def _years(this_year: int) -> list[tuple[str, str]]:
+    return [(str(year), str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+class BreachFilterForm(forms.Form):
+    year = forms.ChoiceField(
+        label="Year the organisation became aware",
+        required=False,
+        help_text="UK time.",
+    )
+    regime = forms.ChoiceField(
+        label="Law", choices=[("", "Either law"), *Regime.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label="Kind of report", choices=[("", "Any kind"), *Kind.choices], required=False
+    )
+    outcome = forms.ChoiceField(
+        label="The ICO", choices=[("", "Any outcome"), *Outcome.choices], required=False
+    )
+
+    def __init__(self, *args, this_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            ("", "Any year"),
+            *_years(this_year),
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The filters in use, by name (for the export's record and the page's links)."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ReportYearForm(forms.Form):
+    year = forms.TypedChoiceField(label="Year", coerce=int, help_text="UK time.")
+
+    def __init__(self, *args, this_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["year"]).choices = _years(this_year)
