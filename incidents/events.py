@@ -16,8 +16,18 @@ class IncidentEvent(TextChoices):
     ATTACHMENT_DOWNLOADED = "incident.attachment_downloaded", "Incident file downloaded"
     # Closing (any part)
     INCIDENT_CLOSED = "incident.closed", "Incident closed"
+    # Triage (the DPO's assessment, the ICO clock and reports, containment actions)
+    TRIAGED = "incident.triaged", "Incident triaged by the DPO"
+    ICO_DECIDED = "incident.ico_decided", "Decision on telling the ICO recorded"
+    ICO_NOTIFIED = "incident.ico_notified", "Report to the ICO recorded"
+    SUBJECTS_TOLD = "incident.subjects_told", "Telling the people affected recorded"
+    ICO_DETAILS = "incident.ico_details", "Breach details for the ICO recorded"
+    ACTION_ADDED = "incident.action_added", "Containment or recovery action added"
+    ACTION_DONE = "incident.action_done", "Containment or recovery action done"
 
 
 class IncidentEmail(TextChoices):
     # Closing (any part)
     CLOSED = "incidents.closed", "Your incident report is closed"
+    # Triage
+    ACTION_ASSIGNED = "incidents.action_assigned", "An incident action for you"

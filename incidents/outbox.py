@@ -27,3 +27,11 @@ def reported_key(incident_id: int, recipient: str) -> str:
 def closed_key(incident_id: int, person_id: int) -> str:
     """Telling the reporter (and the person it was reported for) it is closed, once."""
     return f"incident-closed:{incident_id}:{person_id}"
+
+
+# ---- Triage ------------------------------------------------------------------------------
+
+
+def action_assigned_key(action_id: int) -> str:
+    """Telling the owner of a containment or recovery action it is theirs, once."""
+    return f"incident-action-assigned:{action_id}:"

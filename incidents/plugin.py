@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
-from incidents import access
+from incidents import access, sections
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.triage_sections import assessment_section, ico_clock_section
 from portal.registry import ObjectKind, registry
 
 
@@ -20,3 +21,9 @@ def register() -> None:
     registry.register_object_kind(
         ObjectKind("incidents.incident", "Incident", url=_page("incident"), allowed=access.is_dpo)
     )
+
+    # ---- Triage: the DPO's ICO clock and assessment on the incident's page; the links in
+    # the emails to action owners.
+    sections.add(sections.TOP, ico_clock_section)
+    sections.add(sections.MAIN, assessment_section)
+    registry.register_link_labels({"incidents:my_actions": "See my actions"})
