@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +15,12 @@ from incidents.events import IncidentEvent
 from incidents.kinds import Kind
 from incidents.models import Assessment, Likelihood, Risk, Severity, TimelineEntry
 from incidents.services.triage import assessment_triage
-from incidents.tests.factories import AssessmentFactory, IncidentFactory
+from incidents.tests.factories import (
+    AssessmentFactory,
+    ContainmentActionFactory,
+    IcoReportFactory,
+    IncidentFactory,
+)
 from incidents.triage_rules import RISK_MATRIX, ico_deadline, suggested_risk
 from portal.models import AuditEvent, OrganisationSettings
 
@@ -310,3 +317,20 @@ def test_the_untriaged_clock_asks_for_triage(client, alice, dpo):
     text = client.get(reverse("incidents:incident", args=[incident.pk])).content.decode()
     assert "Not yet triaged." in text
     assert reverse("incidents:triage", args=[incident.pk]) in text
+
+
+def test_the_dpo_sections_cost_the_same_with_many_actions_and_reports(client, alice, dpo):
+    incident = IncidentFactory(reported_by=alice, kind=Kind.DATA_BREACH)
+    AssessmentFactory(incident=incident, breach=True, started_by=dpo)
+    url = reverse("incidents:incident", args=[incident.pk])
+    client.force_login(dpo)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(20):
+        ContainmentActionFactory(incident=incident, description=f"Action {number}")
+        IcoReportFactory(incident=incident, stage="follow_up")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert "Action 19" in page.content.decode()
+    assert len(many) == len(few)
