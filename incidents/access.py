@@ -163,3 +163,37 @@ def get_incident_for_reporter(user: User, pk: int) -> Incident:
     if not is_own(user, incident):
         raise PermissionDenied
     return incident
+
+
+# ---- Triage (the DPO's assessment, the ICO draft, containment actions) -------------------
+
+
+def get_incident_for_triage(user: User, pk: int) -> Incident:
+    """An incident routed to the DPO, for a DPO or deputy who is not involved in it: outsiders
+    404, its reporter and other parts' handlers 403, a DPO who reported it (or had it reported
+    for them) 403 with the reason."""
+    incident = get_incident_for_dpo(user, pk)
+    check_may_triage(user, incident)
+    return incident
+
+
+def may_see_assessment(user: User, incident: Incident) -> bool:
+    """Whether the incident's page shows this person the DPO's internal assessment: a DPO or
+    deputy handling it who is not involved in it. Never its reporter or another part."""
+    return Handler.DPO in handler_roles(user, incident) and not involved_in(user, incident)
+
+
+def get_action_for_done(user: User, pk: int) -> ContainmentAction:
+    """An action its owner records as done, or a DPO or deputy handling its incident (a DPO
+    involved in the incident: 403, as for triage); anyone else: 404. Unlike
+    get_action_for_owner, another part's handler of the same incident is not let in."""
+    try:
+        action = ContainmentAction.objects.select_related("incident", "owner").get(pk=pk)
+    except ContainmentAction.DoesNotExist:
+        raise Http404("No such action.") from None
+    if action.owner_id == user.pk:
+        return action
+    if action.incident.to_dpo and is_dpo(user):
+        check_may_triage(user, action.incident)
+        return action
+    raise Http404("No such action.")

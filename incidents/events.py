@@ -28,6 +28,14 @@ class IncidentEvent(TextChoices):
     TRAVEL_ADVISED = "travel.advised", "Information Security's travel advice recorded"
     # Register (the breach register and the DPO's figures)
     BREACH_REGISTER_EXPORTED = "incident.breach_register_exported", "Breach register exported"
+    # Triage (the DPO's assessment, the ICO clock and reports, containment actions)
+    TRIAGED = "incident.triaged", "Incident triaged by the DPO"
+    ICO_DECIDED = "incident.ico_decided", "Decision on telling the ICO recorded"
+    ICO_NOTIFIED = "incident.ico_notified", "Report to the ICO recorded"
+    SUBJECTS_TOLD = "incident.subjects_told", "Telling the people affected recorded"
+    ICO_DETAILS = "incident.ico_details", "Breach details for the ICO recorded"
+    ACTION_ADDED = "incident.action_added", "Containment or recovery action added"
+    ACTION_DONE = "incident.action_done", "Containment or recovery action done"
 
 
 class IncidentEmail(TextChoices):
@@ -48,3 +56,5 @@ class IncidentEmail(TextChoices):
         "Precautions for travel abroad with a work device",
     )
     TRAVEL_ADVICE = "incidents.travel_advice", "Information Security's advice on your travel"
+    # Triage
+    ACTION_ASSIGNED = "incidents.action_assigned", "An incident action for you"

@@ -93,3 +93,11 @@ def travel_precautions_key(notice_id: int) -> str:
 def travel_advice_key(notice_id: int, advised_at: datetime) -> str:
     """Information Security's advice to the traveller, once each time it is recorded."""
     return f"travel-advice:{notice_id}:{_instant(advised_at)}"
+
+
+# ---- Triage ------------------------------------------------------------------------------
+
+
+def action_assigned_key(action_id: int) -> str:
+    """Telling the owner of a containment or recovery action it is theirs, once."""
+    return f"incident-action-assigned:{action_id}:"

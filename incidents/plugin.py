@@ -7,6 +7,7 @@ from incidents import access, sections
 from incidents.demo import load_incidents_demo
 from incidents.dpo_reports import sqlite_median
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.triage_sections import assessment_section, ico_clock_section
 from incidents.views.report_sections import (
     add_information_section,
     attachments_section,
@@ -75,3 +76,8 @@ def register() -> None:
         ),
     )
     connection_created.connect(sqlite_median, dispatch_uid="incidents.sqlite_median")
+    # ---- Triage: the DPO's ICO clock and assessment on the incident's page; the links in
+    # the emails to action owners.
+    sections.add(sections.TOP, ico_clock_section)
+    sections.add(sections.MAIN, assessment_section)
+    registry.register_link_labels({"incidents:my_actions": "See my actions"})

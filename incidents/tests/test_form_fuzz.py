@@ -5,3 +5,4 @@ that every form is fuzzed imports this module only, so each of those is imported
 import incidents.tests.test_form_fuzz_clocks  # noqa: F401
 import incidents.tests.test_form_fuzz_register  # noqa: F401
 import incidents.tests.test_form_fuzz_report  # noqa: F401
+import incidents.tests.test_form_fuzz_triage  # noqa: F401

@@ -1,0 +1,75 @@
+"""The DPO's parts of an incident's page: the ICO clock at the top and the assessment below
+the report, each with links to the forms that record it. Shown only to a DPO or deputy
+handling the incident who is not involved in it (access.may_see_assessment): never to its
+reporter or another part's handler. Each costs a fixed number of queries."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from incidents.access import may_see_assessment
+from incidents.models import Assessment, ContainmentAction, IcoReport, Incident
+from portal.access import AuthenticatedRequest
+
+
+def _left(delta: timedelta) -> str:
+    """A length of time in whole hours and minutes: "5 hours 3 minutes"."""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    hours_text = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours_text} {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def clock_state(assessment: Assessment | None, now: datetime) -> dict[str, Any]:
+    """Where the ICO clock stands: `state` is untriaged, not_breach, undecided, reported,
+    not_notifying, running or passed; `left` / `over` say by how much."""
+    if assessment is None:
+        return {"state": "untriaged"}
+    if assessment.is_breach is False:
+        return {"state": "not_breach"}
+    if assessment.ico_notified_at is not None:
+        return {"state": "reported"}
+    if assessment.notify_ico is False:
+        return {"state": "not_notifying"}
+    if assessment.ico_deadline_at is None:
+        return {"state": "undecided"}
+    if now < assessment.ico_deadline_at:
+        return {"state": "running", "left": _left(assessment.ico_deadline_at - now)}
+    return {"state": "passed", "over": _left(now - assessment.ico_deadline_at)}
+
+
+def ico_clock_section(
+    request: AuthenticatedRequest, incident: Incident
+) -> tuple[str, dict[str, Any]] | None:
+    if not may_see_assessment(request.user, incident):
+        return None
+    assessment = Assessment.objects.filter(incident=incident).first()
+    state = clock_state(assessment, timezone.now())
+    if state["state"] == "not_breach":
+        return None
+    return (
+        "incidents/triage/_clock_section.html",
+        {"incident": incident, "assessment": assessment, **state},
+    )
+
+
+def assessment_section(
+    request: AuthenticatedRequest, incident: Incident
+) -> tuple[str, dict[str, Any]] | None:
+    if not may_see_assessment(request.user, incident):
+        return None
+    assessment = (
+        Assessment.objects.filter(incident=incident).select_related("notify_decided_by").first()
+    )
+    return (
+        "incidents/triage/_assessment_section.html",
+        {
+            "incident": incident,
+            "assessment": assessment,
+            "reports": list(IcoReport.objects.filter(incident=incident)),
+            "actions": list(
+                ContainmentAction.objects.filter(incident=incident).select_related("owner")
+            ),
+        },
+    )
