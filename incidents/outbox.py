@@ -27,3 +27,17 @@ def reported_key(incident_id: int, recipient: str) -> str:
 def closed_key(incident_id: int, person_id: int) -> str:
     """Telling the reporter (and the person it was reported for) it is closed, once."""
     return f"incident-closed:{incident_id}:{person_id}"
+
+
+# ---- Handling ----------------------------------------------------------------------------
+
+
+def message_key(entry_id: int, person_id: int) -> str:
+    """Telling the reporter (and the person it was reported for) of one message, once."""
+    return f"incident-message:{entry_id}:{person_id}"
+
+
+def referred_key(incident_id: int, person_id: int) -> str:
+    """Telling one DPO that an incident was referred to them, once (an incident is referred
+    at most once: after that it is theirs)."""
+    return f"incident-referred:{incident_id}:{person_id}"
