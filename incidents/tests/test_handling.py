@@ -4,6 +4,8 @@ closing, and who may do each (the reporter never; another part's handler 403; an
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +14,13 @@ from incidents.kinds import Kind
 from incidents.models import Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
 from incidents.services.handling import incident_note_add
-from incidents.tests.factories import AssessmentFactory, IncidentFactory
+from incidents.tests.factories import (
+    AssessmentFactory,
+    HelpdeskActionFactory,
+    IncidentFactory,
+    PsdAssessmentFactory,
+    TimelineEntryFactory,
+)
 from portal.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +298,37 @@ def test_the_dpo_queue_shows_the_time_left_on_a_running_clock(client, alice, dpo
     incident.assessment.save()
     page = client.get(reverse("incidents:queue", args=["dpo"])).content.decode()
     assert "Passed 3\xa0hours ago" in page
+
+
+def _page_queries(client, incident: Incident) -> int:
+    url = _url("incident", incident)
+    client.get(url)  # warm: the organisation settings into the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("kind", "who"),
+    [
+        (Kind.LOST_DEVICE, "helpdesk"),
+        (Kind.INAPPROPRIATE_CONTENT, "psd"),
+        (Kind.LOST_DEVICE, "alice"),
+    ],
+)
+def test_the_handling_sections_cost_the_same_with_3_or_30_steps(client, request, alice, kind, who):
+    incident = IncidentFactory(kind=kind, reported_by=alice)
+    client.force_login(request.getfixturevalue(who))
+
+    def add(n: int) -> None:
+        for i in range(n):
+            TimelineEntryFactory(incident=incident, internal=bool(i % 2))
+            if incident.to_helpdesk:
+                HelpdeskActionFactory(incident=incident)
+            if incident.to_psd:
+                PsdAssessmentFactory(incident=incident)
+
+    add(3)
+    few = _page_queries(client, incident)
+    add(27)
+    assert _page_queries(client, incident) == few
