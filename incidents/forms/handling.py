@@ -25,7 +25,9 @@ def _text(label: str, required: str, *, rows: int = 3, help_text: str = "") -> f
     )
 
 
-class _Prefixed(forms.Form):
+class _OwnIds:
+    """Ids of the form's own (id_note_text, id_message_text): several forms on one page."""
+
     ids = ""
 
     def __init__(self, *args, **kwargs):
@@ -33,7 +35,7 @@ class _Prefixed(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class NoteForm(_Prefixed):
+class NoteForm(_OwnIds, forms.Form):
     ids = "note"
     text = _text(
         "Internal note",
@@ -42,7 +44,7 @@ class NoteForm(_Prefixed):
     )
 
 
-class MessageForm(_Prefixed):
+class MessageForm(_OwnIds, forms.Form):
     ids = "message"
     text = _text(
         "Message to the reporter",
@@ -51,7 +53,7 @@ class MessageForm(_Prefixed):
     )
 
 
-class ReferForm(_Prefixed):
+class ReferForm(_OwnIds, forms.Form):
     ids = "refer"
     reason = _text(
         "Why the DPO should look at it",
@@ -60,7 +62,7 @@ class ReferForm(_Prefixed):
     )
 
 
-class CloseForm(_Prefixed):
+class CloseForm(_OwnIds, forms.Form):
     ids = "close"
     note = _text(
         "Why it can be closed",
@@ -70,7 +72,7 @@ class CloseForm(_Prefixed):
     )
 
 
-class HelpdeskActionForm(_Prefixed):
+class HelpdeskActionForm(_OwnIds, forms.Form):
     ids = "helpdesk"
     action = forms.ChoiceField(
         label="What was done",
@@ -113,7 +115,7 @@ class HelpdeskActionForm(_Prefixed):
         return data
 
 
-class PsdAssessmentForm(_Prefixed):
+class PsdAssessmentForm(_OwnIds, forms.Form):
     ids = "psd"
     outcome = forms.ChoiceField(
         label="Outcome",
