@@ -165,12 +165,6 @@ QUEUE_HANDLERS: dict[str, Handler] = {
 }
 
 
-def is_line_manager(user: AnyUser) -> bool:
-    """Has reports now (read from what the layout loaded, no query of its own): the menu offers
-    them their team's queue."""
-    return user.is_authenticated and user.is_line_manager
-
-
 def get_queue_for_user(user: User, slug: str) -> Handler:
     """The handler whose queue `slug` names: no such queue, 404; a person without its role,
     403. Anyone may open the line manager's queue: it lists what was routed to them alone,

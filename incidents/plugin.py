@@ -34,14 +34,15 @@ def register_handling() -> None:
         psd_section,
         timeline_section,
     )
-    from portal.registry import MenuEntry, Section
+    from incidents.views.queues import team_panel
+    from portal.registry import MenuEntry, Panel, Section
 
     for section in (helpdesk_section, psd_section, timeline_section, actions_section):
         sections.add(sections.MAIN, section)
-    # Each role's queue, shown by the same test its page answers 403 by; a line manager's by
-    # whether they have reports (loaded with the layout, so no query per page).
+    # Each role's queue, shown by the same test its page answers 403 by. The line manager's
+    # queue is open to anyone (it says when nothing was routed to them): the dashboard links
+    # it for those with reports waiting, rather than a menu entry their page would not match.
     registry.register_menu(
-        MenuEntry("Helpdesk incidents", "incidents:queue_helpdesk", access.is_helpdesk, order=41),
         MenuEntry(
             "Incidents for the DPO",
             "incidents:queue_dpo",
@@ -49,19 +50,16 @@ def register_handling() -> None:
             Section.DATA_PROTECTION,
             order=5,
         ),
-        MenuEntry(
-            "Professional Standards incidents", "incidents:queue_psd", access.is_psd, order=42
-        ),
-        MenuEntry(
-            "Online content reports",
-            "incidents:queue_chief_executive",
-            access.is_chief_executive,
-            order=43,
-        ),
-        MenuEntry(
-            "My team's incident reports",
-            "incidents:queue_manager",
-            access.is_line_manager,
-            order=44,
+        *(
+            MenuEntry(label, f"incidents:queue_{name}", allowed, Section.INCIDENT_QUEUES, order)
+            for order, (label, name, allowed) in enumerate(
+                (
+                    ("Helpdesk incidents", "helpdesk", access.is_helpdesk),
+                    ("Professional Standards incidents", "psd", access.is_psd),
+                    ("Online content reports", "chief_executive", access.is_chief_executive),
+                ),
+                start=10,
+            )
         ),
     )
+    registry.register_panel(Panel("incidents_team", team_panel, order=45))

@@ -27,5 +27,5 @@ urlpatterns += [
 # arguments): the same addresses as `queue` above, which answers them (it comes first).
 urlpatterns += [
     path(f"queues/{slug}/", queues.queue, {"handler": slug}, name=f"queue_{slug.replace('-', '_')}")
-    for slug in ("helpdesk", "dpo", "psd", "manager", "chief-executive")
+    for slug in ("helpdesk", "dpo", "psd", "chief-executive")
 ]

@@ -21,7 +21,6 @@ from portal.testing.route_table import (
     People,
     Persona,
     Rule,
-    everyone,
     only,
     public,
 )
@@ -103,12 +102,11 @@ def _role_queue(*roles: Role) -> Entry:
 ROUTES.update(
     {
         "incidents:queue": _role_queue(Role.HELPDESK),
+        # (The line manager's queue is the same page, open to anyone: test_queues.py.)
         "incidents:queue_helpdesk": _role_queue(Role.HELPDESK),
         "incidents:queue_dpo": _role_queue(Role.DPO, Role.DEPUTY_DPO),
         "incidents:queue_psd": _role_queue(Role.PSD),
         "incidents:queue_chief_executive": _role_queue(Role.CHIEF_EXECUTIVE, Role.CE_DELEGATE),
-        # Anyone: the reports routed to them as a line manager, or "nothing is waiting".
-        "incidents:queue_manager": Entry(get=everyone(200), post=public(405)),
         "incidents:note": _handled(Kind.LOST_DEVICE, lambda scene: {"text": "Called back."}),
         "incidents:message": _handled(Kind.LOST_DEVICE, lambda scene: {"text": "Any news?"}),
         "incidents:refer_to_dpo": _handled(

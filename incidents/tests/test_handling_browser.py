@@ -35,6 +35,7 @@ def test_the_helpdesk_records_a_remote_wipe_the_reporter_then_reads(
     phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=alice, asset_tag="MP-0042")
     sign_in(page, live_server, helpdesk)
 
+    page.get_by_role("button", name="Incident queues").click()
     page.get_by_role("link", name="Helpdesk incidents").click()
     expect(page.get_by_role("heading", name="Helpdesk incidents")).to_be_visible()
     assert_accessible(page)
@@ -87,6 +88,7 @@ def test_psd_assesses_a_content_report_and_closes_it(page: Page, live_server, al
         description="A colleague sent an offensive meme to the team chat.",
     )
     sign_in(page, live_server, psd)
+    page.get_by_role("button", name="Incident queues").click()
     page.get_by_role("link", name="Professional Standards incidents").click()
     assert_accessible(page)
     page.get_by_role("link", name=report.reference).click()
@@ -145,10 +147,12 @@ def test_every_other_page_of_the_handling_part_is_accessible(
 
     page.context.clear_cookies()
     sign_in(page, live_server, bob)
-    page.get_by_role("link", name="My team's incident reports").click()
+    assert_accessible(page)  # the dashboard, with the panel of reports from his team
+    page.get_by_role("link", name="See my team's incident reports").click()
     assert_accessible(page)
 
     page.context.clear_cookies()
     sign_in(page, live_server, chief_executive)
+    page.get_by_role("button", name="Incident queues").click()
     page.get_by_role("link", name="Online content reports").click()
     assert_accessible(page)

@@ -39,7 +39,7 @@ def walk_scene():
 
 
 def test_every_handling_route_is_in_the_table():
-    assert len(HANDLING) == 15
+    assert len(HANDLING) == 14
     assert set(HANDLING) <= set(route_table.walked_route_names())
 
 

@@ -22,6 +22,7 @@ from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.lib.sensitive import sensitive_page
 from portal.lib.uktime import start_of_day
 from portal.models import User
+from portal.registry import Fragment
 
 PAGE_SIZE = 50
 
@@ -156,3 +157,16 @@ def queue(request: AuthenticatedRequest, handler: str) -> HttpResponse:
             "filtered": bool(kept),
         },
     )
+
+
+def team_panel(request: AuthenticatedRequest) -> Fragment:
+    """On the dashboard of a line manager with open reports from their team: how many, and a
+    link to them. Nothing for anyone else. One query."""
+    waiting = (
+        Incident.objects.filter(to_manager=True, line_manager_id=request.user.pk)
+        .exclude(status=Incident.Status.CLOSED)
+        .count()
+    )
+    if not waiting:
+        return None
+    return ("incidents/handling/_team_panel.html", {"waiting": waiting})
