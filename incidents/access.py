@@ -197,3 +197,39 @@ def get_action_for_done(user: User, pk: int) -> ContainmentAction:
         check_may_triage(user, action.incident)
         return action
     raise Http404("No such action.")
+
+
+# ---- Handling: queues, the timeline, the helpdesk's and Professional Standards' parts ------
+
+# Each handler's queue, by the name in its address.
+QUEUE_HANDLERS: dict[str, Handler] = {
+    "helpdesk": Handler.HELPDESK,
+    "dpo": Handler.DPO,
+    "psd": Handler.PSD,
+    "manager": Handler.LINE_MANAGER,
+    "chief-executive": Handler.CHIEF_EXECUTIVE,
+}
+
+
+def get_queue_for_user(user: User, slug: str) -> Handler:
+    """The handler whose queue `slug` names: no such queue, 404; a person without its role,
+    403. Anyone may open the line manager's queue: it lists what was routed to them alone,
+    and says so when nothing was."""
+    handler = QUEUE_HANDLERS.get(slug)
+    if handler is None:
+        raise Http404("No such queue.")
+    if handler != Handler.LINE_MANAGER and not _holds(user, handler):
+        raise PermissionDenied
+    return handler
+
+
+def check_may_assess(user: User, incident: Incident) -> None:
+    """Professional Standards do not assess a report they made, or that was made for them."""
+    if involved_in(user, incident):
+        raise PermissionDenied("A colleague assesses a report you are involved in.")
+
+
+def may_close_here(user: User, incident: Incident) -> bool:
+    """A handler closes an open incident whose handling is their part's alone; anything
+    routed to the DPO is closed by the DPO from their assessment."""
+    return not incident.is_closed and not incident.to_dpo and handles(user, incident)

@@ -36,6 +36,14 @@ class IncidentEvent(TextChoices):
     ICO_DETAILS = "incident.ico_details", "Breach details for the ICO recorded"
     ACTION_ADDED = "incident.action_added", "Containment or recovery action added"
     ACTION_DONE = "incident.action_done", "Containment or recovery action done"
+    # Handling (queues, the timeline, the helpdesk's and Professional Standards' parts)
+    NOTE_ADDED = "incident.note_added", "Internal note added to an incident"
+    MESSAGE_SENT = "incident.message_sent", "Message sent to an incident's reporter"
+    REFERRED_TO_DPO = "incident.referred_to_dpo", "Incident referred to the DPO"
+    HELPDESK_ACTION = "incident.helpdesk_action", "Helpdesk action recorded on an incident"
+    HELPDESK_DONE = "incident.helpdesk_done", "Helpdesk finished its part of an incident"
+    PSD_ASSESSED = "incident.psd_assessed", "Professional Standards assessment recorded"
+    TIMELINE_EXPORTED = "incident.timeline_exported", "Incident timeline exported (CSV)"
 
 
 class IncidentEmail(TextChoices):
@@ -58,3 +66,6 @@ class IncidentEmail(TextChoices):
     TRAVEL_ADVICE = "incidents.travel_advice", "Information Security's advice on your travel"
     # Triage
     ACTION_ASSIGNED = "incidents.action_assigned", "An incident action for you"
+    # Handling
+    MESSAGE = "incidents.message", "A new message on your incident report"
+    REFERRED = "incidents.referred", "An incident referred to the DPO"

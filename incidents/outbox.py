@@ -101,3 +101,17 @@ def travel_advice_key(notice_id: int, advised_at: datetime) -> str:
 def action_assigned_key(action_id: int) -> str:
     """Telling the owner of a containment or recovery action it is theirs, once."""
     return f"incident-action-assigned:{action_id}:"
+
+
+# ---- Handling ----------------------------------------------------------------------------
+
+
+def message_key(entry_id: int, person_id: int) -> str:
+    """Telling the reporter (and the person it was reported for) of one message, once."""
+    return f"incident-message:{entry_id}:{person_id}"
+
+
+def referred_key(incident_id: int, person_id: int) -> str:
+    """Telling one DPO that an incident was referred to them, once (an incident is referred
+    at most once: after that it is theirs)."""
+    return f"incident-referred:{incident_id}:{person_id}"

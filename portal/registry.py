@@ -58,6 +58,8 @@ class Section(StrEnum):
     BAR = ""
     POLICY_ADMIN = "Policy administration"
     DATA_PROTECTION = "Data protection"
+    # The reports the helpdesk, Professional Standards and the Chief Executive deal with.
+    INCIDENT_QUEUES = "Incident queues"
     ADMINISTRATION = "Administration"
 
 

@@ -225,6 +225,7 @@ def scene(people: People) -> dict[str, dict]:
         **_report_scene(people),
         **_register_scene(people),
         **_triage_scene(people),
+        **_handling_scene(people),
     }
 
 
@@ -276,6 +277,29 @@ def _action_form(scene) -> dict:
         "owner": incident.reported_by.email,
         "due_on": timezone.localdate().isoformat(),
     }
+
+
+# ---- Handling: the queues, the timeline, the helpdesk's and Professional Standards' parts ---
+
+
+def _a_wipe_half_an_hour_ago(scene) -> dict:
+    when = timezone.localtime(timezone.now() - timedelta(minutes=30))
+    return {"action": "wipe_requested", "done_at": when.strftime("%Y-%m-%dT%H:%M")}
+
+
+def _handled(kind: Kind, form=None, **rule) -> Entry:
+    """A POST-only page about alice's report of `kind`: 302 to its handlers (as `as_handler`
+    when it is one part's), 403 to alice, 404 to everyone else."""
+    return Entry(
+        get=public(405),
+        post=seen_by(kind, reporter=403, handler=302, **rule),
+        form=form,
+        model=Incident,
+    )
+
+
+def _role_queue(*roles: Role) -> Entry:
+    return Entry(get=only(*roles, answer=200), post=public(405))
 
 
 ROUTES.update(
@@ -331,6 +355,43 @@ ROUTES.update(
             form=lambda scene: {"outcome": "Blocked on the network."},
             model=ContainmentAction,
         ),
+        "incidents:queue": _role_queue(Role.HELPDESK),
+        # (The line manager's queue is the same page, open to anyone: test_queues.py.)
+        "incidents:queue_helpdesk": _role_queue(Role.HELPDESK),
+        "incidents:queue_dpo": _role_queue(Role.DPO, Role.DEPUTY_DPO),
+        "incidents:queue_psd": _role_queue(Role.PSD),
+        "incidents:queue_chief_executive": _role_queue(Role.CHIEF_EXECUTIVE, Role.CE_DELEGATE),
+        "incidents:note": _handled(Kind.LOST_DEVICE, lambda scene: {"text": "Called back."}),
+        "incidents:message": _handled(Kind.LOST_DEVICE, lambda scene: {"text": "Any news?"}),
+        "incidents:refer_to_dpo": _handled(
+            Kind.INAPPROPRIATE_CONTENT, lambda scene: {"reason": "It names a victim."}
+        ),
+        "incidents:close": _handled(
+            Kind.INAPPROPRIATE_CONTENT, lambda scene: {"note": "Words of advice given."}
+        ),
+        "incidents:helpdesk_action": _handled(
+            Kind.LOST_DEVICE, _a_wipe_half_an_hour_ago, as_handler=Handler.HELPDESK
+        ),
+        "incidents:helpdesk_done": _handled(Kind.LOST_DEVICE, as_handler=Handler.HELPDESK),
+        "incidents:psd_assessment": _handled(
+            Kind.INAPPROPRIATE_CONTENT,
+            lambda scene: {
+                "outcome": "words_of_advice",
+                "psd_reference": "PSD/2026/1",
+                "reasons": "A first occurrence.",
+            },
+            as_handler=Handler.PSD,
+        ),
+        "incidents:timeline_csv": Entry(
+            get=seen_by(Kind.LOST_DEVICE, reporter=403, handler=200),
+            post=public(405),
+            model=Incident,
+        ),
+        "incidents:timeline_print": Entry(
+            get=seen_by(Kind.LOST_DEVICE, reporter=403, handler=200),
+            post=public(405),
+            model=Incident,
+        ),
     }
 )
 
@@ -374,4 +435,23 @@ def _triage_scene(people: People) -> dict[str, dict]:
         "incidents:action_add": on_open,
         "incidents:dpo_close": {"pk": done.pk},
         "incidents:action_done": {"pk": action.pk},
+    }
+
+
+def _handling_scene(people: People) -> dict[str, dict]:
+    phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
+    content = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=people.owner)
+    on_phone = {"pk": phone.pk}
+    on_content = {"pk": content.pk}
+    return {
+        "incidents:queue": {"handler": "helpdesk"},
+        "incidents:note": on_phone,
+        "incidents:message": on_phone,
+        "incidents:refer_to_dpo": on_content,
+        "incidents:close": on_content,
+        "incidents:helpdesk_action": on_phone,
+        "incidents:helpdesk_done": on_phone,
+        "incidents:psd_assessment": on_content,
+        "incidents:timeline_csv": on_phone,
+        "incidents:timeline_print": on_phone,
     }

@@ -14,6 +14,7 @@ A cursor also carries how many rows come before it, so a page can say "51–100"
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from django.core import signing
@@ -25,12 +26,22 @@ _SALT = "portal.keyset"
 _FORWARD, _BACKWARD = "n", "p"
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder, but times to the microsecond: Django's cuts them to the millisecond,
+    and a cursor whose row is 0.4 ms later than it says comes back on the next page."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
+
+
 class _Serializer:
     """JSON, with dates and times written as text (read back as text: a lookup on a date or
     time column accepts its ISO form)."""
 
     def dumps(self, obj: Any) -> bytes:
-        return DjangoJSONEncoder(separators=(",", ":")).encode(obj).encode("latin-1")
+        return _Encoder(separators=(",", ":")).encode(obj).encode("latin-1")
 
     def loads(self, data: bytes) -> Any:
         return signing.JSONSerializer().loads(data)

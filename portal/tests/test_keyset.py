@@ -179,3 +179,26 @@ def test_the_links_say_which_rows_are_shown_only_given_a_total():
 def test_a_single_page_has_no_links():
     rows = _people(["Ann", "Bea"])
     assert "<nav" not in _links(_page(rows))
+
+
+def test_rows_ordered_by_a_time_to_the_microsecond_come_once_each():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now().replace(microsecond=123456)
+    people = _people([f"Person {i}" for i in range(7)])
+    for i, person in enumerate(people.order_by("pk")):
+        # 0.4 ms apart: the same millisecond for some, which a cursor cut short would confuse.
+        User.objects.filter(pk=person.pk).update(
+            date_joined=start + timedelta(microseconds=400 * i)
+        )
+    ordering = ("-date_joined", "-pk")
+    seen, cursor = [], ""
+    while True:
+        page = _page(people, cursor, size=2, ordering=ordering)
+        seen += _emails(page)
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == list(people.order_by(*ordering).values_list("email", flat=True))

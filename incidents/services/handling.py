@@ -1,0 +1,151 @@
+"""What any handler of an incident does on it: an internal note for the other handlers, a
+message to the reporter, referring it to the DPO, and closing it when their part is the only
+one. The helpdesk's and Professional Standards' own steps are in helpdesk.py and psd.py."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from incidents.events import IncidentEmail, IncidentEvent
+from incidents.models import Incident, TimelineEntry
+from incidents.outbox import message_key, referred_key
+from incidents.services.lifecycle import incident_close, incident_url
+from incidents.services.timeline import timeline_add
+from portal.models import User
+from portal.roles import Role
+from portal.services.audit import audit_record
+from portal.services.notifications import notification_queue
+
+# Why closing is refused here: the DPO's triage decides (and records) whether a breach is
+# notifiable before anything routed to them is closed.
+WITH_THE_DPO = (
+    "This incident is with the Data Protection Officer, who closes it once the data protection "
+    "questions are settled. Add a note for them instead."
+)
+
+
+def _locked(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _required(text: str, message: str) -> str:
+    if not text.strip():
+        raise ValidationError(message)
+    return text.strip()
+
+
+def data_protection_officers() -> QuerySet[User]:
+    """The DPO and deputy, who hear of a referral. One query."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def incident_note_add(
+    *, incident: Incident, text: str, by: User, ip: str | None = None
+) -> TimelineEntry:
+    """A note for the people handling the incident; the reporter never sees it."""
+    incident = _locked(incident)
+    text = _required(text, "Write the note.")
+    entry = timeline_add(
+        incident=incident, kind=TimelineEntry.Kind.NOTE, text=text, by=by, internal=True
+    )
+    audit_record(
+        verb=IncidentEvent.NOTE_ADDED,
+        actor=by,
+        obj=incident,
+        changes={"reference": incident.reference, "entry": entry.pk},
+        ip=ip,
+    )
+    return entry
+
+
+@transaction.atomic
+def incident_message_send(
+    *, incident: Incident, text: str, by: User, ip: str | None = None
+) -> TimelineEntry:
+    """A message to the reporter (and the colleague it was reported for): on the timeline they
+    see, and an email telling each of them there is one. The email does not carry the message:
+    it may say more than should leave the portal, and the link asks them to sign in to read it."""
+    incident = _locked(incident)
+    text = _required(text, "Write the message.")
+    entry = timeline_add(
+        incident=incident, kind=TimelineEntry.Kind.MESSAGE, text=text, by=by, internal=False
+    )
+    audit_record(
+        verb=IncidentEvent.MESSAGE_SENT,
+        actor=by,
+        obj=incident,
+        changes={"reference": incident.reference, "entry": entry.pk},
+        ip=ip,
+    )
+    for person in {incident.reported_by, incident.person}:
+        if person.is_active:
+            notification_queue(
+                to=person,
+                template=IncidentEmail.MESSAGE,
+                dedup_key=message_key(entry.pk, person.pk),
+                context={"incident": incident, "sender": by},
+                url=incident_url(incident),
+            )
+    return entry
+
+
+@transaction.atomic
+def incident_refer_to_dpo(
+    *, incident: Incident, reason: str, by: User, ip: str | None = None
+) -> Incident:
+    """Send an incident the DPO was not told of to the DPO (a content report that turns out
+    to hold personal data, say): from now on it is theirs too, and they are emailed."""
+    incident = _locked(incident)
+    reason = _required(reason, "Say why the DPO should look at this incident.")
+    if incident.to_dpo:
+        raise ValidationError("The DPO already deals with this incident.")
+    if incident.is_closed:
+        raise ValidationError(
+            "This incident is closed. If the DPO needs to know of it, tell them directly, "
+            "naming its reference."
+        )
+    now = timezone.now()
+    Incident.objects.filter(pk=incident.pk).update(to_dpo=True, referred_to_dpo_at=now)
+    incident.to_dpo, incident.referred_to_dpo_at = True, now
+    timeline_add(
+        incident=incident,
+        kind=TimelineEntry.Kind.REFERRED_TO_DPO,
+        text=f"Referred to the DPO: {reason}",
+        by=by,
+        internal=True,
+        at=now,
+    )
+    audit_record(
+        verb=IncidentEvent.REFERRED_TO_DPO,
+        actor=by,
+        obj=incident,
+        changes={"reference": incident.reference, "reason": reason},
+        ip=ip,
+    )
+    for dpo in data_protection_officers():
+        notification_queue(
+            to=dpo,
+            template=IncidentEmail.REFERRED,
+            dedup_key=referred_key(incident.pk, dpo.pk),
+            context={"incident": incident, "referred_by": by},
+            url=incident_url(incident),
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_close_by_handler(
+    *, incident: Incident, note: str, by: User, ip: str | None = None
+) -> Incident:
+    """Close an incident whose handling is one part's alone (Professional Standards, the line
+    manager, the Chief Executive). Anything routed to the DPO is closed by the DPO."""
+    incident = _locked(incident)
+    if incident.to_dpo:
+        raise ValidationError(WITH_THE_DPO)
+    return incident_close(incident=incident, note=note, by=by, ip=ip)
