@@ -46,7 +46,17 @@ def is_chief_executive(user: AnyUser) -> bool:
 
 
 def handler_roles(user: User, incident: Incident) -> frozenset[Handler]:
-    """Which of the incident's handlers this person is (none: they only reported it)."""
+    """Which of the incident's handlers this person is (none: they only reported it).
+
+    Nobody handles a report they made or that was made for them, whatever their roles: they
+    would read the internal notes and the DPO's assessment of their own conduct. The one
+    exception is a line manager who reported for a member of their team: the report is routed
+    to them as that person's manager, and would otherwise reach nobody."""
+    if user.pk == incident.reported_for_id:
+        return frozenset()
+    if user.pk == incident.reported_by_id:
+        manager = incident.to_manager and incident.line_manager_id == user.pk
+        return frozenset({Handler.LINE_MANAGER}) if manager else frozenset()
     held = {
         Handler.HELPDESK: incident.to_helpdesk and is_helpdesk(user),
         Handler.DPO: incident.to_dpo and is_dpo(user),

@@ -33,12 +33,15 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
     @staticmethod
     def handled_by_q(user) -> Q:
-        q = Q(to_manager=True, line_manager_id=user.pk)
+        """As incidents.access.handler_roles: nobody handles their own report, except a line
+        manager who reported for a member of their team."""
+        q = Q(to_manager=True, line_manager_id=user.pk) & ~Q(reported_for_id=user.pk)
+        by_role = Q(pk__in=[])
         for handler, field in ROUTE_FIELDS.items():
             roles = HANDLER_ROLES[handler]
             if roles and user.has_role(*roles):
-                q |= Q(**{field: True})
-        return q
+                by_role |= Q(**{field: True})
+        return q | by_role & ~Q(reported_by_id=user.pk) & ~Q(reported_for_id=user.pk)
 
 
 # The routing kept on each incident, one flag per handler.

@@ -52,3 +52,31 @@ def test_closing_twice_or_without_a_note_is_refused(alice, dpo):
     with pytest.raises(ValidationError, match="already closed"):
         incident_close(incident=incident, note="Again.", by=dpo)
     assert AuditEvent.objects.filter(verb=IncidentEvent.INCIDENT_CLOSED).count() == 1
+
+
+@pytest.mark.parametrize("role_fixture", ["helpdesk", "dpo", "psd"])
+def test_nobody_handles_a_report_they_made_or_that_was_made_for_them(request, role_fixture, bob):
+    from incidents.access import handler_roles, visible_timeline
+    from incidents.kinds import Kind
+
+    person = request.getfixturevalue(role_fixture)
+    kind = Kind.INAPPROPRIATE_CONTENT if role_fixture == "psd" else Kind.LOST_DEVICE
+    own = IncidentFactory(kind=kind, reported_by=person)
+    for_them = IncidentFactory(kind=kind, reported_by=bob, reported_for=person)
+    for incident in (own, for_them):
+        timeline_add(
+            incident=incident, kind=TimelineEntry.Kind.NOTE, text="Internal", by=bob, internal=True
+        )
+        assert handler_roles(person, incident) == frozenset()
+        assert not visible_timeline(person, incident).filter(internal=True).exists()
+    assert not Incident.objects.handled_by(person).filter(pk__in=[own.pk, for_them.pk]).exists()
+    assert Incident.objects.visible_to(person).filter(pk__in=[own.pk, for_them.pk]).count() == 2
+
+
+def test_a_manager_who_reports_for_their_team_member_still_handles_it(alice, bob):
+    from incidents.access import handler_roles
+    from incidents.kinds import Handler, Kind
+
+    incident = IncidentFactory(kind=Kind.UNSUITABLE_MATERIAL, reported_by=bob, reported_for=alice)
+    assert handler_roles(bob, incident) == {Handler.LINE_MANAGER}
+    assert Incident.objects.handled_by(bob).filter(pk=incident.pk).exists()
