@@ -41,15 +41,23 @@ def register() -> None:
     )
 
     # ---- Travel abroad with a work device (part clocks) ----
+    # A traveller starts from the dashboard's incidents panel; the helpdesk's list sits with
+    # its queue.
     registry.register_menu(
-        MenuEntry("Travel abroad with a device", "incidents:travel_mine", is_signed_in, order=45),
-        MenuEntry("Upcoming travel", "incidents:travel_upcoming", access.is_helpdesk, order=46),
+        MenuEntry(
+            "Upcoming travel",
+            "incidents:travel_upcoming",
+            access.is_helpdesk,
+            Section.INCIDENT_QUEUES,
+            order=20,
+        ),
     )
     registry.register_link_labels({"incidents:travel": "See the travel notice"})
     # ---- Reporting: on the bar for everyone, first, because reporting at once matters most.
+    # "My incident reports" is reached from the dashboard panel and the report page, so the
+    # bar stays short.
     registry.register_menu(
         MenuEntry("Report an incident", "incidents:report", is_signed_in, order=5),
-        MenuEntry("My incident reports", "incidents:mine", is_signed_in, order=40),
     )
     registry.register_panel(Panel("incidents-reports", reports_panel, order=5))
     registry.register_link_labels(

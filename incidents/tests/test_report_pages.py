@@ -463,11 +463,11 @@ def test_the_dashboard_panel_costs_one_query_however_many_reports(client, alice,
     assert panels_cost(client, "incidents-reports") == 1
 
 
-def test_the_menu_offers_reporting_to_everyone(client, charlie):
+def test_the_menu_offers_reporting_to_everyone_and_the_dashboard_their_reports(client, charlie):
     client.force_login(charlie)
-    html = client.get(reverse("incidents:mine")).text
-    assert ">Report an incident</a>" in html
-    assert ">My incident reports</a>" in html
+    assert ">Report an incident</a>" in client.get(reverse("incidents:mine")).text
+    dashboard = client.get(reverse("portal:dashboard")).text
+    assert f'href="{reverse("incidents:mine")}"' in dashboard
 
 
 # ---- Odd cases ----------------------------------------------------------------------------

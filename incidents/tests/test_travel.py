@@ -273,12 +273,13 @@ def test_only_the_helpdesk_sees_upcoming_travel_and_advises(client, alice, helpd
     assert client.get(advise).status_code == 405
 
 
-def test_the_menu_offers_travel_to_everyone_and_upcoming_travel_to_the_helpdesk(
+def test_the_dashboard_offers_travel_to_everyone_and_the_menu_upcoming_travel_to_the_helpdesk(
     client, alice, helpdesk
 ):
     client.force_login(alice)
+    dashboard = client.get(reverse("portal:dashboard")).text
+    assert f'href="{reverse("incidents:travel_new")}"' in dashboard
     page = client.get(reverse("incidents:travel_mine"))
-    assert "Travel abroad with a device" in page.text
     assert reverse("incidents:travel_upcoming") not in page.text
     client.force_login(helpdesk)
     page = client.get(reverse("incidents:travel_mine"))
