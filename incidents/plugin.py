@@ -8,6 +8,13 @@ from incidents.demo import load_incidents_demo
 from incidents.dpo_reports import sqlite_median
 from incidents.events import IncidentEmail, IncidentEvent
 from incidents.triage_sections import assessment_section, ico_clock_section
+from incidents.views.handling_sections import (
+    actions_section,
+    helpdesk_section,
+    psd_section,
+    timeline_section,
+)
+from incidents.views.queues import team_panel
 from incidents.views.report_sections import (
     add_information_section,
     attachments_section,
@@ -96,16 +103,6 @@ def register() -> None:
 
 
 def register_handling() -> None:
-    from incidents import sections
-    from incidents.views.handling_sections import (
-        actions_section,
-        helpdesk_section,
-        psd_section,
-        timeline_section,
-    )
-    from incidents.views.queues import team_panel
-    from portal.registry import MenuEntry, Panel, Section
-
     for section in (helpdesk_section, psd_section, timeline_section, actions_section):
         sections.add(sections.MAIN, section)
     # Each role's queue, shown by the same test its page answers 403 by. The line manager's
