@@ -85,7 +85,7 @@ def test_each_breach_is_one_row_with_its_facts_effects_actions_and_decision(clie
     assert row[_column("Decision on telling the ICO")] == "Yes"
     assert row[_column("Decided by")] == dpo.full_name
     assert row[_column("ICO case reference")] == "IC-200002"
-    assert row[_column("Late")] == "Yes"
+    assert row[_column("Told late")] == "Yes"
     assert row[_column("Why late")].startswith("The recipient only confirmed")
     assert row[_column("People affected told")] == "No"
     assert row[_column("Told when and how, or why not")].startswith("Telling them would")
@@ -94,7 +94,7 @@ def test_each_breach_is_one_row_with_its_facts_effects_actions_and_decision(clie
     assert row[_column("Organisation aware (UK time)")] == aware
     kept = next(r for r in rows if r[0] != late.incident.reference)
     assert kept[_column("Decision on telling the ICO")] == "No"
-    assert kept[_column("Late")] == "No"
+    assert kept[_column("Told late")] == "No"
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralised(client, dpo):
@@ -176,3 +176,27 @@ def test_the_export_lets_each_breach_go_once_it_is_written(client, dpo):
         gc.enable()
     assert lines == 2 + 5
     assert alive == []
+
+
+def test_a_breach_past_its_deadline_and_not_told_says_so(client, dpo):
+    overdue = breach(outcome="to_notify", reported_at=timezone.now() - timedelta(days=5))
+    running = breach(outcome="undecided", reported_at=timezone.now() - timedelta(hours=3))
+    late = breach(outcome="late")
+    kept = breach(outcome="not_notified", reported_at=timezone.now() - timedelta(days=30))
+    client.force_login(dpo)
+
+    rows = {r[0]: r for r in _rows(client.get(URL))[2:]}
+
+    flags = {
+        row.incident.reference: (
+            rows[row.incident.reference][_column("Past the deadline, ICO not told")],
+            rows[row.incident.reference][_column("Told late")],
+        )
+        for row in (overdue, running, late, kept)
+    }
+    assert flags == {
+        overdue.incident.reference: ("Yes", "No"),
+        running.incident.reference: ("No", "No"),
+        late.incident.reference: ("No", "Yes"),
+        kept.incident.reference: ("No", "No"),
+    }
