@@ -4,7 +4,7 @@ from typing import cast
 
 from django import forms
 
-from incidents.breach_register import Outcome
+from incidents.breach_register import OVERDUE, OVERDUE_LABEL, Outcome
 from incidents.kinds import Kind
 from incidents.models import Regime
 
@@ -30,7 +30,9 @@ class BreachFilterForm(forms.Form):
         label="Kind of report", choices=[("", "Any kind"), *Kind.choices], required=False
     )
     outcome = forms.ChoiceField(
-        label="The ICO", choices=[("", "Any outcome"), *Outcome.choices], required=False
+        label="The ICO",
+        choices=[("", "Any outcome"), *Outcome.choices, (OVERDUE, OVERDUE_LABEL)],
+        required=False,
     )
 
     def __init__(self, *args, this_year: int, **kwargs):

@@ -225,6 +225,8 @@ def test_the_overdue_count_covers_every_breach_whatever_the_year(client, dpo):
     page = client.get(URL, {"year": "2026"}).text
     assert "No breach is past its deadline" not in page
     assert "2 breaches, from any year, are past the" in page
+    register = reverse("incidents:breach_register")
+    assert f'<a href="{register}?outcome=overdue">' in page
 
 
 def test_the_overdue_sentence_shows_when_the_chosen_year_has_no_breaches(client, dpo):

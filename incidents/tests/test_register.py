@@ -116,6 +116,9 @@ def test_a_breach_past_its_deadline_with_the_ico_not_told_is_flagged(client, dpo
         ({"outcome": "to_notify"}, {"D"}),
         ({"outcome": "undecided"}, {"E"}),
         ({"year": "2026", "outcome": "undecided", "kind": Kind.DATA_BREACH}, {"E"}),
+        # Past the deadline with the ICO not told: D (decided to tell) and E (undecided).
+        ({"outcome": "overdue"}, {"D", "E"}),
+        ({"year": "2025", "outcome": "overdue"}, set()),
     ],
 )
 def test_the_register_filters_by_year_regime_kind_and_outcome(client, dpo, query, shown):

@@ -200,3 +200,14 @@ def test_a_breach_past_its_deadline_and_not_told_says_so(client, dpo):
         late.incident.reference: ("No", "Yes"),
         kept.incident.reference: ("No", "No"),
     }
+
+
+def test_the_export_lists_only_the_overdue_breaches_when_asked(client, dpo):
+    overdue = breach(outcome="to_notify", reported_at=timezone.now() - timedelta(days=5))
+    breach(outcome="undecided", reported_at=timezone.now() - timedelta(hours=3))
+    breach(outcome="late")
+    client.force_login(dpo)
+
+    rows = _rows(client.get(URL, {"outcome": "overdue"}))[2:]
+
+    assert [r[0] for r in rows] == [overdue.incident.reference]
