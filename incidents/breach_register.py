@@ -138,8 +138,16 @@ def effects(assessment: Assessment) -> Effects:
     )
 
 
-def people_count(assessment: Assessment) -> int | None:
-    """How many people: the DPO's figure, else the reporter's rough one."""
+@dataclass(frozen=True)
+class People:
+    """How many people a breach affected: the DPO's figure, else the reporter's rough guess
+    (`estimated`), which must never pass for the DPO's."""
+
+    count: int | None
+    estimated: bool
+
+
+def people(assessment: Assessment) -> People:
     if assessment.people_count is not None:
-        return assessment.people_count
-    return assessment.incident.people_affected
+        return People(assessment.people_count, estimated=False)
+    return People(assessment.incident.people_affected, estimated=True)

@@ -243,3 +243,21 @@ def test_the_pages_are_never_stored_by_a_browser_or_proxy(client, request, url_n
 def test_the_pages_refuse_a_post(client, dpo, url_name):
     client.force_login(dpo)
     assert client.post(reverse(url_name)).status_code == 405
+
+
+def test_the_reporters_rough_count_of_people_is_shown_as_an_estimate(client, dpo):
+    counted = breach(description="Counted by the DPO.", people_count=41)
+    counted.incident.people_affected = 30
+    counted.incident.save()
+    guessed = breach(description="Guessed by the reporter.")
+    guessed.incident.people_affected = 250
+    guessed.incident.save()
+    breach(description="Nobody knows.")
+    client.force_login(dpo)
+
+    page = client.get(URL).text
+
+    assert "about 250 (reporter's estimate)" in page
+    assert "about 30" not in page  # the DPO's figure stands
+    assert page.count("reporter's estimate") == 1
+    assert "Not known" in page

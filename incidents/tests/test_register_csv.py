@@ -211,3 +211,19 @@ def test_the_export_lists_only_the_overdue_breaches_when_asked(client, dpo):
     rows = _rows(client.get(URL, {"outcome": "overdue"}))[2:]
 
     assert [r[0] for r in rows] == [overdue.incident.reference]
+
+
+def test_the_dpos_count_and_the_reporters_estimate_have_a_column_each(client, dpo):
+    counted = breach(people_count=41)
+    counted.incident.people_affected = 30
+    counted.incident.save()
+    guessed = breach()
+    guessed.incident.people_affected = 250
+    guessed.incident.save()
+    client.force_login(dpo)
+
+    rows = {r[0]: r for r in _rows(client.get(URL))[2:]}
+
+    columns = (_column("People affected"), _column("People affected (reporter's estimate)"))
+    assert [rows[counted.incident.reference][i] for i in columns] == ["41", "30"]
+    assert [rows[guessed.incident.reference][i] for i in columns] == ["", "250"]

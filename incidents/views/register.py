@@ -19,7 +19,7 @@ from incidents.breach_register import (
     breach_rows,
     effects,
     filter_breaches,
-    people_count,
+    people,
 )
 from incidents.events import IncidentEvent
 from incidents.forms.register import BreachFilterForm
@@ -55,7 +55,7 @@ def breach_register(request: AuthenticatedRequest) -> HttpResponse:
     )
     for breach in page.object_list:
         breach.effects_in_words = effects(breach)
-        breach.people = people_count(breach)
+        breach.people = people(breach)
         breach.outcome_label = Outcome(breach.outcome).label
     query = urlencode(form.filters())
     return render(
@@ -85,6 +85,7 @@ HEADER = [
     "Personal data involved",
     "Records",
     "People affected",
+    "People affected (reporter's estimate)",
     "Who they are",
     "Confidentiality, integrity, availability",
     "Risk to people",
@@ -147,7 +148,8 @@ def _export_rows(rows, *, by: str, filters: dict[str, str], now: datetime) -> It
             breach.get_regime_display(),
             "; ".join(touched.data),
             breach.records_count,
-            people_count(breach),
+            breach.people_count,
+            incident.people_affected,
             "; ".join(touched.people),
             "; ".join(touched.security),
             breach.get_risk_display(),
