@@ -43,9 +43,12 @@ class BreachFilterForm(forms.Form):
         ]
 
     def filters(self) -> dict[str, str]:
-        """The filters in use, by name (for the export's record and the page's links)."""
-        if not self.is_valid():
+        """The filters in use, by name: the ones the form accepts, so that one refused (and shown
+        with its error) leaves the others applied, as the selects show them. Read by the page,
+        its links and the export alike."""
+        if not self.is_bound:
             return {}
+        self.is_valid()  # a field refused is left out of cleaned_data, and keeps its error
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 

@@ -261,3 +261,19 @@ def test_the_reporters_rough_count_of_people_is_shown_as_an_estimate(client, dpo
     assert "about 30" not in page  # the DPO's figure stands
     assert page.count("reporter's estimate") == 1
     assert "Not known" in page
+
+
+def test_a_refused_filter_leaves_the_valid_ones_applied_with_its_error_shown(client, dpo):
+    breach(description="This year's.", reported_at=uk(2026, 2, 3, 10, 0))
+    breach(description="Last year's.", reported_at=uk(2025, 2, 3, 10, 0))
+    client.force_login(dpo)
+
+    answer = client.get(URL, {"year": "2026", "outcome": "lost"})
+    page = answer.text
+
+    assert "This year&#x27;s." in page
+    assert "Last year&#x27;s." not in page
+    assert "Select a valid choice" in page
+    # What the selects show is what is listed: the year chosen, any outcome.
+    assert '<option value="2026" selected>' in page
+    assert answer.context["query"] == "year=2026"

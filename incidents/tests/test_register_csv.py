@@ -227,3 +227,15 @@ def test_the_dpos_count_and_the_reporters_estimate_have_a_column_each(client, dp
     columns = (_column("People affected"), _column("People affected (reporter's estimate)"))
     assert [rows[counted.incident.reference][i] for i in columns] == ["41", "30"]
     assert [rows[guessed.incident.reference][i] for i in columns] == ["", "250"]
+
+
+def test_a_refused_filter_leaves_the_valid_ones_applied_in_the_export(client, dpo):
+    breach(description="This year's.", reported_at=uk(2026, 2, 3, 10, 0))
+    breach(description="Last year's.", reported_at=uk(2025, 2, 3, 10, 0))
+    client.force_login(dpo)
+
+    rows = _rows(client.get(URL, {"year": "2026", "outcome": "lost"}))
+
+    assert [r[_column("What happened")] for r in rows[2:]] == ["This year's."]
+    event = AuditEvent.objects.get(verb=IncidentEvent.BREACH_REGISTER_EXPORTED)
+    assert event.changes == {"filters": {"year": "2026"}}

@@ -35,10 +35,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 
 def _filtered(request: AuthenticatedRequest, now: datetime):
     form = BreachFilterForm(request.GET or None, this_year=timezone.localdate(now).year)
-    rows = breach_rows(now=now)
-    if form.is_valid():
-        rows = filter_breaches(rows, form.cleaned_data)
-    return form, rows
+    return form, filter_breaches(breach_rows(now=now), form.filters())
 
 
 @require_GET
