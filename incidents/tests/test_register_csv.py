@@ -4,7 +4,8 @@ record."""
 import csv
 import gc
 import io
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -90,7 +91,7 @@ def test_each_breach_is_one_row_with_its_facts_effects_actions_and_decision(clie
     assert row[_column("People affected told")] == "No"
     assert row[_column("Told when and how, or why not")].startswith("Telling them would")
     assert row[_column("Lessons learned")] == "Turn off address autofill."
-    aware = timezone.localtime(late.aware_at).strftime("%Y-%m-%d %H:%M")
+    aware = timezone.localtime(late.aware_at).strftime("%Y-%m-%d %H:%M %Z")
     assert row[_column("Organisation aware (UK time)")] == aware
     kept = next(r for r in rows if r[0] != late.incident.reference)
     assert kept[_column("Decision on telling the ICO")] == "No"
@@ -239,3 +240,20 @@ def test_a_refused_filter_leaves_the_valid_ones_applied_in_the_export(client, dp
     assert [r[_column("What happened")] for r in rows[2:]] == ["This year's."]
     event = AuditEvent.objects.get(verb=IncidentEvent.BREACH_REGISTER_EXPORTED)
     assert event.changes == {"filters": {"year": "2026"}}
+
+
+def test_times_name_their_zone_so_the_autumn_hour_reads_one_way(client, dpo):
+    # 01:30 on 25 October 2026 happens twice: in BST (00:30 UTC), then in GMT (01:30 UTC).
+    first = breach(reported_at=datetime(2026, 10, 25, 0, 30, tzinfo=UTC), description="First.")
+    second = breach(reported_at=datetime(2026, 10, 25, 1, 30, tzinfo=UTC), description="Second.")
+    first.aware_at, second.aware_at = first.incident.reported_at, second.incident.reported_at
+    Assessment.objects.bulk_update([first, second], ["aware_at"])
+    client.force_login(dpo)
+
+    rows = _rows(client.get(URL))
+    aware = {
+        r[_column("What happened")]: r[_column("Organisation aware (UK time)")] for r in rows[2:]
+    }
+
+    assert aware == {"First.": "2026-10-25 01:30 BST", "Second.": "2026-10-25 01:30 GMT"}
+    assert re.search(r"exported \d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST) by", rows[0][1])

@@ -111,11 +111,11 @@ def _yes_no(value: bool | None, undecided: str = "Not decided") -> str:
 
 
 def _export_rows(rows, *, by: str, filters: dict[str, str], now: datetime) -> Iterator[list]:
-    when = local_text_for_rows()
+    when = local_text_for_rows(with_zone=True)  # 01:30 GMT and BST are an hour apart
     described = ", ".join(f"{name} {value}" for name, value in filters.items()) or "none"
     yield [
         MARKING,
-        f"Breach register exported {when(now)} (UK time) by {by}. Filters: {described}. "
+        f"Breach register exported {when(now)} by {by}. Filters: {described}. "
         "Share only with those who need to know.",
     ]
     yield HEADER
