@@ -51,6 +51,17 @@ class BreachFilterForm(forms.Form):
         self.is_valid()  # a field refused is left out of cleaned_data, and keeps its error
         return {name: value for name, value in self.cleaned_data.items() if value}
 
+    def filters_in_words(self) -> list[str]:
+        """The filters in use as people read them ("The ICO: Told the ICO late"), for the
+        export's first line; `filters()` keeps the codes for links and the record."""
+        words = []
+        for name, value in self.filters().items():
+            field = cast(forms.ChoiceField, self.fields[name])
+            choices = cast(list[tuple[str, str]], field.choices)  # flat: no groups here
+            labels = {str(code): str(label) for code, label in choices}
+            words.append(f"{field.label}: {labels.get(value, value)}")
+        return words
+
 
 class ReportYearForm(forms.Form):
     year = forms.TypedChoiceField(label="Year", coerce=int, help_text="UK time.")

@@ -123,7 +123,10 @@ def test_the_export_follows_the_pages_filters_and_records_them(client, dpo):
     rows = _rows(client.get(URL, {"year": "2026", "outcome": "late"}))
 
     assert [r[_column("What happened")] for r in rows[2:]] == ["This year's."]
-    assert "year 2026, outcome late" in rows[0][1]
+    assert (
+        "Filters: Year the organisation became aware: 2026; The ICO: Told the ICO late."
+        in (rows[0][1])
+    )
     event = AuditEvent.objects.get(verb=IncidentEvent.BREACH_REGISTER_EXPORTED)
     assert event.actor == dpo
     assert event.changes == {"filters": {"year": "2026", "outcome": "late"}}
@@ -257,3 +260,21 @@ def test_times_name_their_zone_so_the_autumn_hour_reads_one_way(client, dpo):
 
     assert aware == {"First.": "2026-10-25 01:30 BST", "Second.": "2026-10-25 01:30 GMT"}
     assert re.search(r"exported \d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST) by", rows[0][1])
+
+
+def test_the_first_line_names_the_filters_in_words_not_codes(client, dpo):
+    client.force_login(dpo)
+
+    rows = _rows(
+        client.get(
+            URL, {"regime": Regime.DPA_PART_3, "kind": Kind.LOST_DEVICE, "outcome": "to_notify"}
+        )
+    )
+
+    described = rows[0][1]
+    assert (
+        "Filters: Law: Data Protection Act 2018 Part 3 (sections 67 and 68); Kind of report: "
+        "Lost device; The ICO: Decided to tell the ICO, not yet told." in described
+    )
+    for code in ("dpa_part_3", "lost_device", "to_notify"):
+        assert code not in described

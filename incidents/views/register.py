@@ -110,9 +110,10 @@ def _yes_no(value: bool | None, undecided: str = "Not decided") -> str:
     return undecided if value is None else "Yes" if value else "No"
 
 
-def _export_rows(rows, *, by: str, filters: dict[str, str], now: datetime) -> Iterator[list]:
+def _export_rows(rows, *, by: str, filters: list[str], now: datetime) -> Iterator[list]:
+    """The export's lines; `filters` in words, as the first line records them."""
     when = local_text_for_rows(with_zone=True)  # 01:30 GMT and BST are an hour apart
-    described = ", ".join(f"{name} {value}" for name, value in filters.items()) or "none"
+    described = "; ".join(filters) or "none"
     yield [
         MARKING,
         f"Breach register exported {when(now)} by {by}. Filters: {described}. "
@@ -190,7 +191,9 @@ def breach_register_csv(request: AuthenticatedRequest):
     form, rows = _filtered(request, now)
     filters = form.filters()
     return csv_export(
-        rows=_export_rows(rows, by=request.user.full_name, filters=filters, now=now),
+        rows=_export_rows(
+            rows, by=request.user.full_name, filters=form.filters_in_words(), now=now
+        ),
         filename=f"{MARKING}-breach-register-{timezone.localdate(now):%Y-%m-%d}.csv",
         verb=IncidentEvent.BREACH_REGISTER_EXPORTED,
         by=request.user,
