@@ -15,6 +15,7 @@ from incidents.dpo_reports import length_in_words, sqlite_median, year_figures
 from incidents.kinds import Kind
 from incidents.tests.factories import IncidentFactory
 from incidents.tests.register_helpers import breach, uk
+from portal.models import OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +238,16 @@ def test_the_overdue_sentence_shows_when_the_chosen_year_has_no_breaches(client,
 
     assert "No personal data breach was recorded for 2026." in page
     assert "1 breach, from any year, is past the" in page
+
+
+def test_the_overdue_sentence_names_the_organisations_deadline(client, dpo):
+    org = OrganisationSettings.load()
+    org.ico_deadline_hours = 48
+    org.save()
+    breach(outcome="to_notify", reported_at=uk(2026, 3, 1, 9, 0))
+    client.force_login(dpo)
+
+    page = client.get(URL, {"year": "2026"}).text
+
+    assert "past the 48-hour deadline" in page
+    assert "72-hour" not in page
