@@ -277,3 +277,13 @@ def test_a_refused_filter_leaves_the_valid_ones_applied_with_its_error_shown(cli
     # What the selects show is what is listed: the year chosen, any outcome.
     assert '<option value="2026" selected>' in page
     assert answer.context["query"] == "year=2026"
+
+
+def test_a_breach_kept_from_the_ico_by_decision_says_so_not_that_it_waits(client, dpo):
+    breach(outcome="not_notified")
+    client.force_login(dpo)
+
+    page = client.get(URL).text
+
+    assert '<span class="badge text-bg-secondary">Decided not to tell the ICO</span>' in page
+    assert ">Not told<" not in page
