@@ -64,7 +64,6 @@ def breach_register(request: AuthenticatedRequest) -> HttpResponse:
             "query": query,
             "filtered": bool(query),
             "outcomes": Outcome,
-            "now": now,
         },
     )
 
