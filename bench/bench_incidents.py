@@ -16,10 +16,6 @@ built (tracemalloc, in a separate run so it does not slow the timing). The expor
 its peak must stay flat: the whole register costs about what one year of it does.
 The sweep's peak is measured the same way, in a run rolled back before the timed one (a sweep
 changes what it sweeps).
-
-The DPO's queue and the clocks' sweep belong to other parts of the app; while either is missing
-(its URL name does not resolve, or its module does not import) its line says so and the rest
-runs.
 """
 
 import argparse
@@ -285,7 +281,7 @@ def measure(label: str, run: Callable[[], object], repeat: int) -> None:
 def pages(scene: dict, repeat: int) -> None:
     from django.conf import settings
     from django.test.utils import override_settings
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     year = scene["year"]
     register = reverse("incidents:breach_register")
@@ -316,12 +312,7 @@ def pages(scene: dict, repeat: int) -> None:
         measure(f"breach register CSV, {year} only", get(f"{export}?year={year}"), repeat)
         measure("breach register CSV, every breach (streamed)", get(export), repeat)
         measure(f"DPO's incident figures, {year}", get(reverse("incidents:dpo_reports")), repeat)
-        try:
-            queue = reverse("incidents:queue", args=["dpo"])
-        except NoReverseMatch:
-            print("  DPO's queue: skipped (incidents:queue is not built yet)")
-        else:
-            measure("DPO's queue", get(queue), repeat)
+        measure("DPO's queue", get(reverse("incidents:queue", args=["dpo"])), repeat)
 
 
 def sweep() -> None:
@@ -331,11 +322,8 @@ def sweep() -> None:
     time and queries."""
     from django.db import connection, transaction
 
-    try:
-        from incidents.services.clocks import incident_clocks_sweep
-    except ImportError:
-        print("  clocks sweep: skipped (incidents.services.clocks is not built yet)")
-        return
+    from incidents.services.clocks import incident_clocks_sweep
+
     queries = [0]
 
     def count(execute, sql, params, many, context):
