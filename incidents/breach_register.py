@@ -32,6 +32,13 @@ class Outcome(models.TextChoices):
     UNDECIDED = "undecided", "No decision yet"
 
 
+# The register's outcome filter also lists the breaches whose clock ran out with the ICO not
+# told: not an outcome of its own (such a breach is "to notify" or "undecided"), but what the
+# DPO most needs to find.
+OVERDUE = "overdue"
+OVERDUE_LABEL = "Past the deadline, ICO not told"
+
+
 def _outcome() -> Case:
     notified = Q(ico_notified_at__isnull=False)
     return Case(
@@ -88,7 +95,8 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 def filter_breaches(rows: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
     """`rows` narrowed by the register's filters (incidents.forms.register.BreachFilterForm):
-    the UK year the organisation became aware of it, the regime, the kind, the outcome."""
+    the UK year the organisation became aware of it, the regime, the kind, the outcome (or
+    past the deadline with the ICO not told)."""
     if data.get("year"):
         start, end = year_bounds(int(data["year"]))
         rows = rows.filter(aware_at__gte=start, aware_at__lt=end)
@@ -96,7 +104,9 @@ def filter_breaches(rows: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
         rows = rows.filter(regime=data["regime"])
     if data.get("kind"):
         rows = rows.filter(incident__kind=data["kind"])
-    if data.get("outcome"):
+    if data.get("outcome") == OVERDUE:
+        rows = rows.filter(overdue=True)
+    elif data.get("outcome"):
         rows = rows.filter(Q(outcome=data["outcome"]))
     return rows
 
@@ -128,8 +138,16 @@ def effects(assessment: Assessment) -> Effects:
     )
 
 
-def people_count(assessment: Assessment) -> int | None:
-    """How many people: the DPO's figure, else the reporter's rough one."""
+@dataclass(frozen=True)
+class People:
+    """How many people a breach affected: the DPO's figure, else the reporter's rough guess
+    (`estimated`), which must never pass for the DPO's."""
+
+    count: int | None
+    estimated: bool
+
+
+def people(assessment: Assessment) -> People:
     if assessment.people_count is not None:
-        return assessment.people_count
-    return assessment.incident.people_affected
+        return People(assessment.people_count, estimated=False)
+    return People(assessment.incident.people_affected, estimated=True)

@@ -99,7 +99,9 @@ class BreachCounts:
     not_notified: int
     to_notify: int
     undecided: int
-    overdue: int  # past the deadline with the ICO not told (nor decided against)
+    # Past the deadline with the ICO not told (nor decided against), whatever the year the
+    # organisation became aware: a breach from last year still waiting is still overdue.
+    overdue: int
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def _month_index(value: date | datetime) -> int:
 
 
 def year_figures(year: int, *, now: datetime) -> YearFigures:
-    """Every figure of the DPO's page for one UK year: five queries."""
+    """Every figure of the DPO's page for one UK year: six queries."""
     start, end = year_bounds(year)
     reported = Incident.objects.filter(reported_at__gte=start, reported_at__lt=end)
     by_kind: dict[str, list[int]] = {kind: [0] * 12 for kind in Kind.values}
@@ -157,10 +159,9 @@ def year_figures(year: int, *, now: datetime) -> YearFigures:
         n=Count("pk"), median=Median(decision), longest=Max(decision)
     )
     counts: dict[str, int] = {outcome: 0 for outcome in Outcome}
-    overdue = 0
-    for row in aware_in_year.values("outcome", "overdue").annotate(n=Count("pk")).order_by():
+    for row in aware_in_year.values("outcome").annotate(n=Count("pk")).order_by():
         counts[row["outcome"]] += row["n"]
-        overdue += row["n"] if row["overdue"] else 0
+    overdue = breaches(now=now).filter(overdue=True).count()
 
     labels = dict(Kind.choices)
     none = Timing(0, None, None)

@@ -15,6 +15,7 @@ from incidents.dpo_reports import length_in_words, sqlite_median, year_figures
 from incidents.kinds import Kind
 from incidents.tests.factories import IncidentFactory
 from incidents.tests.register_helpers import breach, uk
+from portal.models import OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_the_page_shows_the_counts_and_links_each_to_the_register(client, dpo):
 
     register = reverse("incidents:breach_register")
     assert f'{register}?year=2026&amp;outcome=late">Told the ICO late</a>' in page
-    assert "No breach is past its deadline with the ICO not told." in page
+    assert "No breach, from any year, is past its deadline with the ICO not told." in page
     assert "OFFICIAL-SENSITIVE" in page
 
 
@@ -210,3 +211,43 @@ def test_the_deputy_may_open_the_figures(client, deputy_dpo):
     answer = client.get(URL)
     assert answer.status_code == 200
     assert "no-store" in answer["Cache-Control"]
+
+
+def test_the_overdue_count_covers_every_breach_whatever_the_year(client, dpo):
+    # Aware in 2025, decided to tell the ICO, never told: still overdue when 2026 is shown.
+    breach(outcome="to_notify", reported_at=uk(2025, 11, 3, 9, 0))
+    breach(outcome="undecided", reported_at=uk(2024, 5, 3, 9, 0))
+    breach(outcome="not_notified", reported_at=uk(2025, 5, 3, 9, 0))  # never overdue
+    breach(outcome="notified", reported_at=uk(2026, 3, 1, 9, 0))
+
+    assert year_figures(2026, now=NOW).breaches.overdue == 2
+    assert year_figures(2026, now=NOW).breaches.total == 1
+    client.force_login(dpo)
+    page = client.get(URL, {"year": "2026"}).text
+    assert "No breach is past its deadline" not in page
+    assert "2 breaches, from any year, are past the" in page
+    register = reverse("incidents:breach_register")
+    assert f'<a href="{register}?outcome=overdue">' in page
+
+
+def test_the_overdue_sentence_shows_when_the_chosen_year_has_no_breaches(client, dpo):
+    breach(outcome="to_notify", reported_at=uk(2025, 11, 3, 9, 0))
+    client.force_login(dpo)
+
+    page = client.get(URL, {"year": "2026"}).text
+
+    assert "No personal data breach was recorded for 2026." in page
+    assert "1 breach, from any year, is past the" in page
+
+
+def test_the_overdue_sentence_names_the_organisations_deadline(client, dpo):
+    org = OrganisationSettings.load()
+    org.ico_deadline_hours = 48
+    org.save()
+    breach(outcome="to_notify", reported_at=uk(2026, 3, 1, 9, 0))
+    client.force_login(dpo)
+
+    page = client.get(URL, {"year": "2026"}).text
+
+    assert "past the 48-hour deadline" in page
+    assert "72-hour" not in page

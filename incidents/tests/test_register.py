@@ -116,6 +116,9 @@ def test_a_breach_past_its_deadline_with_the_ico_not_told_is_flagged(client, dpo
         ({"outcome": "to_notify"}, {"D"}),
         ({"outcome": "undecided"}, {"E"}),
         ({"year": "2026", "outcome": "undecided", "kind": Kind.DATA_BREACH}, {"E"}),
+        # Past the deadline with the ICO not told: D (decided to tell) and E (undecided).
+        ({"outcome": "overdue"}, {"D", "E"}),
+        ({"year": "2025", "outcome": "overdue"}, set()),
     ],
 )
 def test_the_register_filters_by_year_regime_kind_and_outcome(client, dpo, query, shown):
@@ -240,3 +243,47 @@ def test_the_pages_are_never_stored_by_a_browser_or_proxy(client, request, url_n
 def test_the_pages_refuse_a_post(client, dpo, url_name):
     client.force_login(dpo)
     assert client.post(reverse(url_name)).status_code == 405
+
+
+def test_the_reporters_rough_count_of_people_is_shown_as_an_estimate(client, dpo):
+    counted = breach(description="Counted by the DPO.", people_count=41)
+    counted.incident.people_affected = 30
+    counted.incident.save()
+    guessed = breach(description="Guessed by the reporter.")
+    guessed.incident.people_affected = 250
+    guessed.incident.save()
+    breach(description="Nobody knows.")
+    client.force_login(dpo)
+
+    page = client.get(URL).text
+
+    assert "about 250 (reporter's estimate)" in page
+    assert "about 30" not in page  # the DPO's figure stands
+    assert page.count("reporter's estimate") == 1
+    assert "Not known" in page
+
+
+def test_a_refused_filter_leaves_the_valid_ones_applied_with_its_error_shown(client, dpo):
+    breach(description="This year's.", reported_at=uk(2026, 2, 3, 10, 0))
+    breach(description="Last year's.", reported_at=uk(2025, 2, 3, 10, 0))
+    client.force_login(dpo)
+
+    answer = client.get(URL, {"year": "2026", "outcome": "lost"})
+    page = answer.text
+
+    assert "This year&#x27;s." in page
+    assert "Last year&#x27;s." not in page
+    assert "Select a valid choice" in page
+    # What the selects show is what is listed: the year chosen, any outcome.
+    assert '<option value="2026" selected>' in page
+    assert answer.context["query"] == "year=2026"
+
+
+def test_a_breach_kept_from_the_ico_by_decision_says_so_not_that_it_waits(client, dpo):
+    breach(outcome="not_notified")
+    client.force_login(dpo)
+
+    page = client.get(URL).text
+
+    assert '<span class="badge text-bg-secondary">Decided not to tell the ICO</span>' in page
+    assert ">Not told<" not in page

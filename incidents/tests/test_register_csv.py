@@ -4,7 +4,8 @@ record."""
 import csv
 import gc
 import io
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -85,16 +86,16 @@ def test_each_breach_is_one_row_with_its_facts_effects_actions_and_decision(clie
     assert row[_column("Decision on telling the ICO")] == "Yes"
     assert row[_column("Decided by")] == dpo.full_name
     assert row[_column("ICO case reference")] == "IC-200002"
-    assert row[_column("Late")] == "Yes"
+    assert row[_column("Told late")] == "Yes"
     assert row[_column("Why late")].startswith("The recipient only confirmed")
     assert row[_column("People affected told")] == "No"
     assert row[_column("Told when and how, or why not")].startswith("Telling them would")
     assert row[_column("Lessons learned")] == "Turn off address autofill."
-    aware = timezone.localtime(late.aware_at).strftime("%Y-%m-%d %H:%M")
+    aware = timezone.localtime(late.aware_at).strftime("%Y-%m-%d %H:%M %Z")
     assert row[_column("Organisation aware (UK time)")] == aware
     kept = next(r for r in rows if r[0] != late.incident.reference)
     assert kept[_column("Decision on telling the ICO")] == "No"
-    assert kept[_column("Late")] == "No"
+    assert kept[_column("Told late")] == "No"
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralised(client, dpo):
@@ -122,7 +123,10 @@ def test_the_export_follows_the_pages_filters_and_records_them(client, dpo):
     rows = _rows(client.get(URL, {"year": "2026", "outcome": "late"}))
 
     assert [r[_column("What happened")] for r in rows[2:]] == ["This year's."]
-    assert "year 2026, outcome late" in rows[0][1]
+    assert (
+        "Filters: Year the organisation became aware: 2026; The ICO: Told the ICO late."
+        in (rows[0][1])
+    )
     event = AuditEvent.objects.get(verb=IncidentEvent.BREACH_REGISTER_EXPORTED)
     assert event.actor == dpo
     assert event.changes == {"filters": {"year": "2026", "outcome": "late"}}
@@ -176,3 +180,101 @@ def test_the_export_lets_each_breach_go_once_it_is_written(client, dpo):
         gc.enable()
     assert lines == 2 + 5
     assert alive == []
+
+
+def test_a_breach_past_its_deadline_and_not_told_says_so(client, dpo):
+    overdue = breach(outcome="to_notify", reported_at=timezone.now() - timedelta(days=5))
+    running = breach(outcome="undecided", reported_at=timezone.now() - timedelta(hours=3))
+    late = breach(outcome="late")
+    kept = breach(outcome="not_notified", reported_at=timezone.now() - timedelta(days=30))
+    client.force_login(dpo)
+
+    rows = {r[0]: r for r in _rows(client.get(URL))[2:]}
+
+    flags = {
+        row.incident.reference: (
+            rows[row.incident.reference][_column("Past the deadline, ICO not told")],
+            rows[row.incident.reference][_column("Told late")],
+        )
+        for row in (overdue, running, late, kept)
+    }
+    assert flags == {
+        overdue.incident.reference: ("Yes", "No"),
+        running.incident.reference: ("No", "No"),
+        late.incident.reference: ("No", "Yes"),
+        kept.incident.reference: ("No", "No"),
+    }
+
+
+def test_the_export_lists_only_the_overdue_breaches_when_asked(client, dpo):
+    overdue = breach(outcome="to_notify", reported_at=timezone.now() - timedelta(days=5))
+    breach(outcome="undecided", reported_at=timezone.now() - timedelta(hours=3))
+    breach(outcome="late")
+    client.force_login(dpo)
+
+    rows = _rows(client.get(URL, {"outcome": "overdue"}))[2:]
+
+    assert [r[0] for r in rows] == [overdue.incident.reference]
+
+
+def test_the_dpos_count_and_the_reporters_estimate_have_a_column_each(client, dpo):
+    counted = breach(people_count=41)
+    counted.incident.people_affected = 30
+    counted.incident.save()
+    guessed = breach()
+    guessed.incident.people_affected = 250
+    guessed.incident.save()
+    client.force_login(dpo)
+
+    rows = {r[0]: r for r in _rows(client.get(URL))[2:]}
+
+    columns = (_column("People affected"), _column("People affected (reporter's estimate)"))
+    assert [rows[counted.incident.reference][i] for i in columns] == ["41", "30"]
+    assert [rows[guessed.incident.reference][i] for i in columns] == ["", "250"]
+
+
+def test_a_refused_filter_leaves_the_valid_ones_applied_in_the_export(client, dpo):
+    breach(description="This year's.", reported_at=uk(2026, 2, 3, 10, 0))
+    breach(description="Last year's.", reported_at=uk(2025, 2, 3, 10, 0))
+    client.force_login(dpo)
+
+    rows = _rows(client.get(URL, {"year": "2026", "outcome": "lost"}))
+
+    assert [r[_column("What happened")] for r in rows[2:]] == ["This year's."]
+    event = AuditEvent.objects.get(verb=IncidentEvent.BREACH_REGISTER_EXPORTED)
+    assert event.changes == {"filters": {"year": "2026"}}
+
+
+def test_times_name_their_zone_so_the_autumn_hour_reads_one_way(client, dpo):
+    # 01:30 on 25 October 2026 happens twice: in BST (00:30 UTC), then in GMT (01:30 UTC).
+    first = breach(reported_at=datetime(2026, 10, 25, 0, 30, tzinfo=UTC), description="First.")
+    second = breach(reported_at=datetime(2026, 10, 25, 1, 30, tzinfo=UTC), description="Second.")
+    first.aware_at, second.aware_at = first.incident.reported_at, second.incident.reported_at
+    Assessment.objects.bulk_update([first, second], ["aware_at"])
+    client.force_login(dpo)
+
+    rows = _rows(client.get(URL))
+    aware = {
+        r[_column("What happened")]: r[_column("Organisation aware (UK time)")] for r in rows[2:]
+    }
+
+    assert aware == {"First.": "2026-10-25 01:30 BST", "Second.": "2026-10-25 01:30 GMT"}
+    assert re.search(r"exported \d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST) by", rows[0][1])
+
+
+def test_the_first_line_names_the_filters_in_words_not_codes(client, dpo):
+    client.force_login(dpo)
+
+    rows = _rows(
+        client.get(
+            URL, {"regime": Regime.DPA_PART_3, "kind": Kind.LOST_DEVICE, "outcome": "to_notify"}
+        )
+    )
+
+    described = rows[0][1]
+    assert (
+        "Filters: Law: Data Protection Act 2018 Part 3 (sections 67 and 68); Kind of report: "
+        "Lost device; The ICO: Decided to tell the ICO, not yet told." in described
+    )
+    for code in ("dpa_part_3", "lost_device", "to_notify"):
+        assert code not in described

@@ -19,7 +19,7 @@ from incidents.breach_register import (
     breach_rows,
     effects,
     filter_breaches,
-    people_count,
+    people,
 )
 from incidents.events import IncidentEvent
 from incidents.forms.register import BreachFilterForm
@@ -35,10 +35,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 
 def _filtered(request: AuthenticatedRequest, now: datetime):
     form = BreachFilterForm(request.GET or None, this_year=timezone.localdate(now).year)
-    rows = breach_rows(now=now)
-    if form.is_valid():
-        rows = filter_breaches(rows, form.cleaned_data)
-    return form, rows
+    return form, filter_breaches(breach_rows(now=now), form.filters())
 
 
 @require_GET
@@ -55,7 +52,7 @@ def breach_register(request: AuthenticatedRequest) -> HttpResponse:
     )
     for breach in page.object_list:
         breach.effects_in_words = effects(breach)
-        breach.people = people_count(breach)
+        breach.people = people(breach)
         breach.outcome_label = Outcome(breach.outcome).label
     query = urlencode(form.filters())
     return render(
@@ -67,7 +64,6 @@ def breach_register(request: AuthenticatedRequest) -> HttpResponse:
             "query": query,
             "filtered": bool(query),
             "outcomes": Outcome,
-            "now": now,
         },
     )
 
@@ -85,6 +81,7 @@ HEADER = [
     "Personal data involved",
     "Records",
     "People affected",
+    "People affected (reporter's estimate)",
     "Who they are",
     "Confidentiality, integrity, availability",
     "Risk to people",
@@ -99,7 +96,8 @@ HEADER = [
     "Decided by",
     "ICO case reference",
     "Told the ICO (UK time)",
-    "Late",
+    "Told late",
+    "Past the deadline, ICO not told",
     "Why late",
     "People affected told",
     "Told when and how, or why not",
@@ -111,12 +109,13 @@ def _yes_no(value: bool | None, undecided: str = "Not decided") -> str:
     return undecided if value is None else "Yes" if value else "No"
 
 
-def _export_rows(rows, *, by: str, filters: dict[str, str], now: datetime) -> Iterator[list]:
-    when = local_text_for_rows()
-    described = ", ".join(f"{name} {value}" for name, value in filters.items()) or "none"
+def _export_rows(rows, *, by: str, filters: list[str], now: datetime) -> Iterator[list]:
+    """The export's lines; `filters` in words, as the first line records them."""
+    when = local_text_for_rows(with_zone=True)  # 01:30 GMT and BST are an hour apart
+    described = "; ".join(filters) or "none"
     yield [
         MARKING,
-        f"Breach register exported {when(now)} (UK time) by {by}. Filters: {described}. "
+        f"Breach register exported {when(now)} by {by}. Filters: {described}. "
         "Share only with those who need to know.",
     ]
     yield HEADER
@@ -146,7 +145,8 @@ def _export_rows(rows, *, by: str, filters: dict[str, str], now: datetime) -> It
             breach.get_regime_display(),
             "; ".join(touched.data),
             breach.records_count,
-            people_count(breach),
+            breach.people_count,
+            incident.people_affected,
             "; ".join(touched.people),
             "; ".join(touched.security),
             breach.get_risk_display(),
@@ -162,6 +162,7 @@ def _export_rows(rows, *, by: str, filters: dict[str, str], now: datetime) -> It
             breach.ico_reference,
             when(breach.ico_notified_at),
             "Yes" if breach.outcome == Outcome.NOTIFIED_LATE else "No",
+            "Yes" if breach.overdue else "No",
             breach.late_reasons,
             _yes_no(breach.subjects_told),
             told,
@@ -189,7 +190,9 @@ def breach_register_csv(request: AuthenticatedRequest):
     form, rows = _filtered(request, now)
     filters = form.filters()
     return csv_export(
-        rows=_export_rows(rows, by=request.user.full_name, filters=filters, now=now),
+        rows=_export_rows(
+            rows, by=request.user.full_name, filters=form.filters_in_words(), now=now
+        ),
         filename=f"{MARKING}-breach-register-{timezone.localdate(now):%Y-%m-%d}.csv",
         verb=IncidentEvent.BREACH_REGISTER_EXPORTED,
         by=request.user,

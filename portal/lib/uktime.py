@@ -30,10 +30,16 @@ def local_text(instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return timezone.localtime(instant).strftime(fmt) if instant else ""
 
 
-def local_text_for_rows(fmt: str = "%Y-%m-%d %H:%M") -> Callable[[datetime | None], str]:
+def local_text_for_rows(
+    fmt: str = "%Y-%m-%d %H:%M", *, with_zone: bool = False
+) -> Callable[[datetime | None], str]:
     """local_text for a file of many rows, with the time zone looked up once: looking it up for
-    each instant (through a context-local) costs more than the formatting itself."""
+    each instant (through a context-local) costs more than the formatting itself. `with_zone`
+    adds the zone's name (BST or GMT), without which 01:30 in the autumn's repeated hour could
+    be either of two instants."""
     zone = timezone.get_current_timezone()
+    if with_zone:
+        fmt = f"{fmt} %Z"
 
     def text(instant: datetime | None) -> str:
         return instant.astimezone(zone).strftime(fmt) if instant else ""

@@ -41,3 +41,19 @@ def test_local_text_for_rows_writes_what_local_text_writes():
             "",
         ]
     assert local_text_for_rows()(summer) == "2026-07-01 09:30"
+
+
+def test_local_text_for_rows_can_name_the_zone_to_tell_the_autumn_hour_apart():
+    # 01:30 happens twice on 25 October 2026: first in BST (00:30 UTC), then in GMT.
+    first, second = (
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+    )
+    text = local_text_for_rows(with_zone=True)
+    assert [text(first), text(second), text(None)] == [
+        "2026-10-25 01:30 BST",
+        "2026-10-25 01:30 GMT",
+        "",
+    ]
+    # Other exports are left as they were.
+    assert local_text_for_rows()(first) == local_text_for_rows()(second) == "2026-10-25 01:30"
