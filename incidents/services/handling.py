@@ -24,6 +24,10 @@ WITH_THE_DPO = (
     "questions are settled. Add a note for them instead."
 )
 
+# Why closing is refused here: a content report is closed on Professional Standards' recorded
+# outcome, so the record shows what was decided and under which PSD reference.
+PSD_FIRST = "Record Professional Standards' assessment (outcome and PSD reference) first."
+
 
 def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
@@ -148,4 +152,6 @@ def incident_close_by_handler(
     incident = _locked(incident)
     if incident.to_dpo:
         raise ValidationError(WITH_THE_DPO)
+    if incident.to_psd and not incident.psd_assessments.exists():
+        raise ValidationError(PSD_FIRST)
     return incident_close(incident=incident, note=note, by=by, ip=ip)

@@ -4,16 +4,18 @@ closing, and who may do each (the reporter never; another part's handler 403; an
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.access import may_close_here
 from incidents.events import IncidentEvent
 from incidents.kinds import Kind
 from incidents.models import Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
-from incidents.services.handling import incident_note_add
+from incidents.services.handling import incident_close_by_handler, incident_note_add
 from incidents.tests.factories import (
     AssessmentFactory,
     HelpdeskActionFactory,
@@ -113,6 +115,7 @@ def test_referring_an_incident_the_dpo_already_has_is_refused_with_the_reason(cl
 
 def test_psd_closes_a_content_report_and_the_reporter_is_told(client, alice, psd):
     incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    PsdAssessmentFactory(incident=incident, recorded_by=psd)
     client.force_login(psd)
     page = client.get(_url("incident", incident)).content.decode()
     assert "Close the incident" in page
@@ -123,6 +126,25 @@ def test_psd_closes_a_content_report_and_the_reporter_is_told(client, alice, psd
     assert incident.status == Incident.Status.CLOSED
     assert incident.closed_by == psd
     assert Notification.objects.filter(recipient=alice, subject__contains="is closed").exists()
+
+
+PSD_FIRST = "Record Professional Standards&#x27; assessment (outcome and PSD reference) first."
+
+
+def test_psd_cannot_close_a_content_report_before_recording_their_assessment(client, alice, psd):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    client.force_login(psd)
+    page = client.get(_url("incident", incident)).content.decode()
+    assert _url("close", incident) not in page
+    assert PSD_FIRST in page
+    answer = client.post(_url("close", incident), {"note": "Nothing to see."})
+    assert answer.status_code == 200
+    assert PSD_FIRST in answer.content.decode()
+    incident.refresh_from_db()
+    assert not incident.is_closed
+    with pytest.raises(ValidationError, match="Record Professional Standards"):
+        incident_close_by_handler(incident=incident, note="Done.", by=psd)
+    assert not may_close_here(psd, incident)
 
 
 @pytest.mark.parametrize(
