@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +13,13 @@ from django.utils import timezone
 from incidents.access import may_close_here
 from incidents.events import IncidentEvent
 from incidents.kinds import Kind
-from incidents.models import Incident, TimelineEntry
+from incidents.models import Alert, Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
 from incidents.services.handling import incident_close_by_handler, incident_note_add
 from incidents.tests.factories import (
     AssessmentFactory,
     HelpdeskActionFactory,
+    IcoReportFactory,
     IncidentFactory,
     PsdAssessmentFactory,
     TimelineEntryFactory,
@@ -355,3 +356,41 @@ def test_the_handling_sections_cost_the_same_with_3_or_30_steps(client, request,
     few = _page_queries(client, incident)
     add(27)
     assert _page_queries(client, incident) == few
+
+
+# ---- The record cannot be rewritten ----------------------------------------------------------
+
+APPEND_ONLY = (
+    "incidents_timelineentry",
+    "incidents_helpdeskaction",
+    "incidents_psdassessment",
+    "incidents_icoreport",
+    "incidents_alert",
+)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_the_database_refuses_to_update_delete_or_truncate_the_record(alice, table):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    TimelineEntryFactory(incident=incident)
+    HelpdeskActionFactory(incident=incident)
+    PsdAssessmentFactory(incident=incident)
+    IcoReportFactory(incident=incident)
+    Alert.objects.create(key=f"test:{incident.pk}", incident=incident)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for sql in (
+        f"UPDATE {table} SET id = id",  # noqa: S608
+        f"DELETE FROM {table}",  # noqa: S608
+        f"TRUNCATE {table} CASCADE",
+    ):
+        with (
+            pytest.raises(DatabaseError, match=f"refused on {table}"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        assert cursor.fetchone() == (1,)
