@@ -2,6 +2,8 @@
 message to the reporter, referring it to the DPO, and closing it when their part is the only
 one. The helpdesk's and Professional Standards' own steps are in helpdesk.py and psd.py."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -62,7 +64,13 @@ def incident_note_add(
         verb=IncidentEvent.NOTE_ADDED,
         actor=by,
         obj=incident,
-        changes={"reference": incident.reference, "entry": entry.pk},
+        # The fingerprint, not the words: the note may name people, and the audit log is read
+        # more widely than the incident; the hash still proves the note was never rewritten.
+        changes={
+            "reference": incident.reference,
+            "entry": entry.pk,
+            "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        },
         ip=ip,
     )
     return entry
@@ -84,7 +92,9 @@ def incident_message_send(
         verb=IncidentEvent.MESSAGE_SENT,
         actor=by,
         obj=incident,
-        changes={"reference": incident.reference, "entry": entry.pk},
+        # The words themselves: the reporter reads them anyway, and what they were told is
+        # part of the record.
+        changes={"reference": incident.reference, "entry": entry.pk, "text": text},
         ip=ip,
     )
     for person in {incident.reported_by, incident.person}:

@@ -1,6 +1,7 @@
 """Handling an incident from its page: notes, messages to the reporter, referring to the DPO,
 closing, and who may do each (the reporter never; another part's handler 403; anyone else 404)."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,11 @@ from incidents.events import IncidentEvent
 from incidents.kinds import Kind
 from incidents.models import Alert, Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
-from incidents.services.handling import incident_close_by_handler, incident_note_add
+from incidents.services.handling import (
+    incident_close_by_handler,
+    incident_message_send,
+    incident_note_add,
+)
 from incidents.tests.factories import (
     AssessmentFactory,
     HelpdeskActionFactory,
@@ -394,3 +399,15 @@ def test_the_database_refuses_to_update_delete_or_truncate_the_record(alice, tab
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
         assert cursor.fetchone() == (1,)
+
+
+def test_the_audit_event_of_a_note_fingerprints_its_text_and_of_a_message_keeps_it(alice, helpdesk):
+    incident = IncidentFactory(reported_by=alice)
+    note = incident_note_add(incident=incident, text=" Called Vodafone. ", by=helpdesk)
+    message = incident_message_send(incident=incident, text="Bring the charger.", by=helpdesk)
+    changes = AuditEvent.objects.get(verb=IncidentEvent.NOTE_ADDED).changes
+    assert changes["entry"] == note.pk
+    assert changes["text_sha256"] == hashlib.sha256(b"Called Vodafone.").hexdigest()
+    assert "Called Vodafone." not in str(changes)
+    changes = AuditEvent.objects.get(verb=IncidentEvent.MESSAGE_SENT).changes
+    assert (changes["entry"], changes["text"]) == (message.pk, "Bring the charger.")
