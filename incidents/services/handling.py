@@ -3,19 +3,20 @@ message to the reporter, referring it to the DPO, and closing it when their part
 one. The helpdesk's and Professional Standards' own steps are in helpdesk.py and psd.py."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.kinds import Handler
 from incidents.models import Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
 from incidents.services.lifecycle import incident_close, incident_url
+from incidents.services.reporting import Recipient, handler_recipients, in_words
 from incidents.services.timeline import timeline_add
-from portal.models import User
-from portal.roles import Role
+from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
 
@@ -41,13 +42,27 @@ def _required(text: str, message: str) -> str:
     return text.strip()
 
 
-def data_protection_officers() -> QuerySet[User]:
-    """The DPO and deputy, who hear of a referral. One query."""
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
-        .distinct()
-        .order_by("pk")
-    )
+@dataclass(frozen=True)
+class Referral:
+    incident: Incident
+    # Who was emailed, in words (a person's name, or the DPO mailbox's address): none when
+    # nobody holds the role and the organisation has no DPO mailbox.
+    emailed: list[str]
+
+    def said(self) -> str:
+        if not self.emailed:
+            return (
+                "Referred to the DPO, but nobody could be emailed: nobody holds the DPO's role "
+                "and no DPO mailbox is set up. Tell the DPO directly, naming the reference."
+            )
+        return f"Referred to the DPO. Emailed to {in_words(self.emailed)}."
+
+
+def _dpo_recipients(incident: Incident) -> list[Recipient]:
+    """Who hears of a referral: the DPO's recipients of a new report (never the reporter or
+    the colleague it was reported for; the DPO mailbox when nobody holds the role)."""
+    recipients = handler_recipients(incident, OrganisationSettings.load())
+    return [recipient for recipient in recipients if Handler.DPO in recipient.handlers]
 
 
 @transaction.atomic
@@ -112,9 +127,10 @@ def incident_message_send(
 @transaction.atomic
 def incident_refer_to_dpo(
     *, incident: Incident, reason: str, by: User, ip: str | None = None
-) -> Incident:
+) -> Referral:
     """Send an incident the DPO was not told of to the DPO (a content report that turns out
-    to hold personal data, say): from now on it is theirs too, and they are emailed."""
+    to hold personal data, say): from now on it is theirs too, and they are emailed, as they
+    are of a new report. Says who was emailed, for the page to tell the referrer."""
     incident = _locked(incident)
     reason = _required(reason, "Say why the DPO should look at this incident.")
     if incident.to_dpo:
@@ -142,15 +158,19 @@ def incident_refer_to_dpo(
         changes={"reference": incident.reference, "reason": reason},
         ip=ip,
     )
-    for dpo in data_protection_officers():
+    recipients = _dpo_recipients(incident)
+    for recipient in recipients:
         notification_queue(
-            to=dpo,
+            to=recipient.to,
             template=IncidentEmail.REFERRED,
-            dedup_key=referred_key(incident.pk, dpo.pk),
+            dedup_key=referred_key(incident.pk, recipient.key),
             context={"incident": incident, "referred_by": by},
             url=incident_url(incident),
         )
-    return incident
+    return Referral(
+        incident,
+        [r.to.full_name if isinstance(r.to, User) else r.to for r in recipients],
+    )
 
 
 @transaction.atomic

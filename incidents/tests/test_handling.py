@@ -29,7 +29,7 @@ from incidents.tests.factories import (
     PsdAssessmentFactory,
     TimelineEntryFactory,
 )
-from portal.models import AuditEvent, Notification
+from portal.models import AuditEvent, Notification, OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -101,12 +101,46 @@ def test_a_content_report_referred_to_the_dpo_reaches_the_dpo_who_is_emailed(
     assert "It names a victim." in entry.text
     for person in (dpo, deputy_dpo):
         assert Notification.objects.filter(
-            dedup_key=referred_key(incident.pk, person.pk), recipient=person
+            dedup_key=referred_key(incident.pk, str(person.pk)), recipient=person
         ).exists()
     client.force_login(dpo)
     assert client.get(_url("incident", incident)).status_code == 200
     queue = client.get(reverse("incidents:queue", args=["dpo"])).content.decode()
     assert incident.reference in queue
+
+
+def test_a_referral_is_not_emailed_to_the_dpo_who_reported_it(client, psd, dpo, deputy_dpo):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=dpo)
+    client.force_login(psd)
+    answer = client.post(
+        _url("refer_to_dpo", incident), {"reason": "It names a victim."}, follow=True
+    )
+    told = Notification.objects.filter(dedup_key__startswith=f"incident-referred:{incident.pk}:")
+    assert [n.recipient for n in told] == [deputy_dpo]
+    assert "Emailed to Dev Deputy." in answer.content.decode()
+
+
+def test_with_no_dpo_a_referral_goes_to_the_organisations_dpo_mailbox(client, alice, psd):
+    org = OrganisationSettings.load()
+    org.dpo_email = "dpo.mailbox@example.org"
+    org.save()
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    client.force_login(psd)
+    answer = client.post(_url("refer_to_dpo", incident), {"reason": "Personal data."}, follow=True)
+    email = Notification.objects.get(dedup_key=referred_key(incident.pk, "dpo.mailbox@example.org"))
+    assert (email.recipient, email.to_email) == (None, "dpo.mailbox@example.org")
+    assert email.body_text.startswith("Hello,")
+    assert "Emailed to dpo.mailbox@example.org." in answer.content.decode()
+
+
+def test_a_referral_nobody_could_be_emailed_about_says_so(client, alice, psd):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    client.force_login(psd)
+    answer = client.post(_url("refer_to_dpo", incident), {"reason": "Personal data."}, follow=True)
+    assert not Notification.objects.filter(dedup_key__startswith="incident-referred:").exists()
+    assert "nobody could be emailed" in answer.content.decode()
+    incident.refresh_from_db()
+    assert incident.to_dpo
 
 
 def test_referring_an_incident_the_dpo_already_has_is_refused_with_the_reason(client, alice, dpo):

@@ -4,6 +4,7 @@ exports to CSV and prints, for the people handling the incident."""
 
 from collections.abc import Callable, Iterator
 from inspect import unwrap
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -60,19 +61,22 @@ def _acted(
     incident: Incident,
     form: forms.Form,
     name: str,
-    act: Callable[..., object],
-    said: str,
+    act: Callable[..., Any],
+    said: str | Callable[[Any], str],
     anchor: str,
 ) -> HttpResponse:
     """The form checked, the service called with its fields, the page again at the part that
-    changed; or the page with what to put right."""
+    changed; or the page with what to put right. `said` is what the page tells the person, or
+    makes it from what the service answered."""
     if form.is_valid():
         try:
-            act(incident=incident, by=request.user, ip=client_ip(request), **form.cleaned_data)
+            done = act(
+                incident=incident, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, said)
+            messages.success(request, said if isinstance(said, str) else said(done))
             return redirect(f"{incident_url(incident)}#{anchor}")
     return _page_again(request, incident, **{name: form})
 
@@ -120,7 +124,7 @@ def refer_to_dpo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ReferForm(request.POST),
         "refer",
         incident_refer_to_dpo,
-        "Referred to the DPO, who has been emailed. The DPO now closes this incident.",
+        lambda referral: f"{referral.said()} The DPO now closes this incident.",
         "timeline",
     )
 
