@@ -61,7 +61,12 @@ def queue_rows(user: User, handler: Handler) -> tuple[QuerySet[Incident], tuple[
     if handler == Handler.LINE_MANAGER:
         rows = Incident.objects.filter(to_manager=True, line_manager_id=user.pk)
     else:
-        rows = Incident.objects.handled_by(user).filter(**{ROUTE_FIELDS[handler]: True})
+        # What reached the role, less the person's own reports, as access.handler_roles: a
+        # manager who reported for their team member handles it as the manager only (their
+        # queue above), never as, say, the DPO.
+        rows = Incident.objects.filter(**{ROUTE_FIELDS[handler]: True}).exclude(
+            Q(reported_by_id=user.pk) | Q(reported_for_id=user.pk)
+        )
     rows = rows.select_related("reported_by", "reported_for").annotate(
         closed_rank=Case(
             When(status=Incident.Status.CLOSED, then=Value(1)),
