@@ -91,6 +91,8 @@ def helpdesk_part_done(*, incident: Incident, by: User, ip: str | None = None) -
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.to_helpdesk:
         raise ValidationError("This incident was not sent to the helpdesk.")
+    if incident.is_closed:
+        raise ValidationError("This incident is closed: there is no part left to finish.")
     if incident.helpdesk_done_at is not None:
         raise ValidationError(
             f"The helpdesk's part was already marked finished on "

@@ -40,7 +40,7 @@ TITLES = {
 
 INTROS = {
     Handler.HELPDESK: "Lost, stolen and faulty devices, compromised passwords and suspected "
-    "viruses. Reports whose helpdesk part is not finished come first.",
+    "viruses. Open reports come first, those whose helpdesk part is not finished at the top.",
     Handler.DPO: "Everything sent or referred to the DPO. Reports not yet triaged come first, "
     "then the ICO deadlines that run out soonest.",
     Handler.PSD: "Reports of inappropriate content received by members of staff.",
@@ -82,7 +82,7 @@ def queue_rows(user: User, handler: Handler) -> tuple[QuerySet[Incident], tuple[
                 output_field=IntegerField(),
             )
         )
-        return rows, ("done_rank", "closed_rank", "-reported_at", "-pk")
+        return rows, ("closed_rank", "done_rank", "-reported_at", "-pk")
     if handler == Handler.DPO:
         rows = rows.select_related("assessment").annotate(
             triage_rank=Case(
