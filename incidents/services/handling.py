@@ -112,7 +112,8 @@ def incident_message_send(
         changes={"reference": incident.reference, "entry": entry.pk, "text": text},
         ip=ip,
     )
-    for person in {incident.reported_by, incident.person}:
+    # Never to its sender: a line manager who reported for their team member writes to them.
+    for person in {incident.reported_by, incident.person} - {by}:
         if person.is_active:
             notification_queue(
                 to=person,

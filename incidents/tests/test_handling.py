@@ -84,6 +84,15 @@ def test_a_message_is_on_the_timeline_the_reporter_reads_and_both_people_are_ema
     assert "Harry Helpdesk" in page
 
 
+def test_a_message_is_not_emailed_to_the_manager_who_sent_it(client, alice, bob):
+    # Bob reported for Alice, of his team: he handles it as her manager, and writes to her.
+    incident = IncidentFactory(kind=Kind.UNSUITABLE_MATERIAL, reported_by=bob, reported_for=alice)
+    client.force_login(bob)
+    assert client.post(_url("message", incident), {"text": "Can we talk?"}).status_code == 302
+    told = Notification.objects.filter(dedup_key__startswith="incident-message:")
+    assert [n.recipient for n in told] == [alice]
+
+
 def test_a_content_report_referred_to_the_dpo_reaches_the_dpo_who_is_emailed(
     client, alice, psd, dpo, deputy_dpo
 ):
