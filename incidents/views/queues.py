@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -165,13 +165,12 @@ def queue(request: AuthenticatedRequest, handler: str) -> HttpResponse:
 
 
 def team_panel(request: AuthenticatedRequest) -> Fragment:
-    """On the dashboard of a line manager with open reports from their team: how many, and a
-    link to them. Nothing for anyone else. One query."""
-    waiting = (
-        Incident.objects.filter(to_manager=True, line_manager_id=request.user.pk)
-        .exclude(status=Incident.Status.CLOSED)
-        .count()
+    """On the dashboard of anyone a report was ever routed to as line manager: how many are
+    open, and a link to them all (the closed ones too: the queue is found nowhere else).
+    Nothing for anyone else. One query."""
+    counts = Incident.objects.filter(to_manager=True, line_manager_id=request.user.pk).aggregate(
+        ever=Count("pk"), waiting=Count("pk", filter=~Q(status=Incident.Status.CLOSED))
     )
-    if not waiting:
+    if not counts["ever"]:
         return None
-    return ("incidents/handling/_team_panel.html", {"waiting": waiting})
+    return ("incidents/handling/_team_panel.html", {"waiting": counts["waiting"]})
