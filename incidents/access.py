@@ -233,12 +233,6 @@ def get_queue_for_user(user: User, slug: str) -> Handler:
     return handler
 
 
-def check_may_assess(user: User, incident: Incident) -> None:
-    """Professional Standards do not assess a report they made, or that was made for them."""
-    if involved_in(user, incident):
-        raise PermissionDenied("A colleague assesses a report you are involved in.")
-
-
 def may_close_here(user: User, incident: Incident) -> bool:
     """A handler closes an open incident whose handling is their part's alone; anything
     routed to the DPO is closed by the DPO from their assessment, and a content report once
