@@ -233,13 +233,10 @@ def get_queue_for_user(user: User, slug: str) -> Handler:
     return handler
 
 
-def check_may_assess(user: User, incident: Incident) -> None:
-    """Professional Standards do not assess a report they made, or that was made for them."""
-    if involved_in(user, incident):
-        raise PermissionDenied("A colleague assesses a report you are involved in.")
-
-
 def may_close_here(user: User, incident: Incident) -> bool:
     """A handler closes an open incident whose handling is their part's alone; anything
-    routed to the DPO is closed by the DPO from their assessment."""
-    return not incident.is_closed and not incident.to_dpo and handles(user, incident)
+    routed to the DPO is closed by the DPO from their assessment, and a content report once
+    Professional Standards' assessment is recorded (one query then)."""
+    if incident.is_closed or incident.to_dpo or not handles(user, incident):
+        return False
+    return not incident.to_psd or incident.psd_assessments.exists()

@@ -111,7 +111,7 @@ def message_key(entry_id: int, person_id: int) -> str:
     return f"incident-message:{entry_id}:{person_id}"
 
 
-def referred_key(incident_id: int, person_id: int) -> str:
-    """Telling one DPO that an incident was referred to them, once (an incident is referred
-    at most once: after that it is theirs)."""
-    return f"incident-referred:{incident_id}:{person_id}"
+def referred_key(incident_id: int, recipient: str) -> str:
+    """Telling one DPO (a person's id, or the DPO mailbox's address) that an incident was
+    referred to them, once (an incident is referred at most once: after that it is theirs)."""
+    return f"incident-referred:{incident_id}:{recipient}"

@@ -2,18 +2,21 @@
 message to the reporter, referring it to the DPO, and closing it when their part is the only
 one. The helpdesk's and Professional Standards' own steps are in helpdesk.py and psd.py."""
 
+import hashlib
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.kinds import Handler
 from incidents.models import Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
 from incidents.services.lifecycle import incident_close, incident_url
+from incidents.services.reporting import Recipient, handler_recipients, in_words
 from incidents.services.timeline import timeline_add
-from portal.models import User
-from portal.roles import Role
+from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
 
@@ -23,6 +26,10 @@ WITH_THE_DPO = (
     "This incident is with the Data Protection Officer, who closes it once the data protection "
     "questions are settled. Add a note for them instead."
 )
+
+# Why closing is refused here: a content report is closed on Professional Standards' recorded
+# outcome, so the record shows what was decided and under which PSD reference.
+PSD_FIRST = "Record Professional Standards' assessment (outcome and PSD reference) first."
 
 
 def _locked(incident: Incident) -> Incident:
@@ -35,13 +42,27 @@ def _required(text: str, message: str) -> str:
     return text.strip()
 
 
-def data_protection_officers() -> QuerySet[User]:
-    """The DPO and deputy, who hear of a referral. One query."""
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
-        .distinct()
-        .order_by("pk")
-    )
+@dataclass(frozen=True)
+class Referral:
+    incident: Incident
+    # Who was emailed, in words (a person's name, or the DPO mailbox's address): none when
+    # nobody holds the role and the organisation has no DPO mailbox.
+    emailed: list[str]
+
+    def said(self) -> str:
+        if not self.emailed:
+            return (
+                "Referred to the DPO, but nobody could be emailed: nobody holds the DPO's role "
+                "and no DPO mailbox is set up. Tell the DPO directly, naming the reference."
+            )
+        return f"Referred to the DPO. Emailed to {in_words(self.emailed)}."
+
+
+def _dpo_recipients(incident: Incident) -> list[Recipient]:
+    """Who hears of a referral: the DPO's recipients of a new report (never the reporter or
+    the colleague it was reported for; the DPO mailbox when nobody holds the role)."""
+    recipients = handler_recipients(incident, OrganisationSettings.load())
+    return [recipient for recipient in recipients if Handler.DPO in recipient.handlers]
 
 
 @transaction.atomic
@@ -58,7 +79,13 @@ def incident_note_add(
         verb=IncidentEvent.NOTE_ADDED,
         actor=by,
         obj=incident,
-        changes={"reference": incident.reference, "entry": entry.pk},
+        # The fingerprint, not the words: the note may name people, and the audit log is read
+        # more widely than the incident; the hash still proves the note was never rewritten.
+        changes={
+            "reference": incident.reference,
+            "entry": entry.pk,
+            "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        },
         ip=ip,
     )
     return entry
@@ -80,10 +107,13 @@ def incident_message_send(
         verb=IncidentEvent.MESSAGE_SENT,
         actor=by,
         obj=incident,
-        changes={"reference": incident.reference, "entry": entry.pk},
+        # The words themselves: the reporter reads them anyway, and what they were told is
+        # part of the record.
+        changes={"reference": incident.reference, "entry": entry.pk, "text": text},
         ip=ip,
     )
-    for person in {incident.reported_by, incident.person}:
+    # Never to its sender: a line manager who reported for their team member writes to them.
+    for person in {incident.reported_by, incident.person} - {by}:
         if person.is_active:
             notification_queue(
                 to=person,
@@ -98,9 +128,10 @@ def incident_message_send(
 @transaction.atomic
 def incident_refer_to_dpo(
     *, incident: Incident, reason: str, by: User, ip: str | None = None
-) -> Incident:
+) -> Referral:
     """Send an incident the DPO was not told of to the DPO (a content report that turns out
-    to hold personal data, say): from now on it is theirs too, and they are emailed."""
+    to hold personal data, say): from now on it is theirs too, and they are emailed, as they
+    are of a new report. Says who was emailed, for the page to tell the referrer."""
     incident = _locked(incident)
     reason = _required(reason, "Say why the DPO should look at this incident.")
     if incident.to_dpo:
@@ -128,15 +159,19 @@ def incident_refer_to_dpo(
         changes={"reference": incident.reference, "reason": reason},
         ip=ip,
     )
-    for dpo in data_protection_officers():
+    recipients = _dpo_recipients(incident)
+    for recipient in recipients:
         notification_queue(
-            to=dpo,
+            to=recipient.to,
             template=IncidentEmail.REFERRED,
-            dedup_key=referred_key(incident.pk, dpo.pk),
+            dedup_key=referred_key(incident.pk, recipient.key),
             context={"incident": incident, "referred_by": by},
             url=incident_url(incident),
         )
-    return incident
+    return Referral(
+        incident,
+        [r.to.full_name if isinstance(r.to, User) else r.to for r in recipients],
+    )
 
 
 @transaction.atomic
@@ -148,4 +183,6 @@ def incident_close_by_handler(
     incident = _locked(incident)
     if incident.to_dpo:
         raise ValidationError(WITH_THE_DPO)
+    if incident.to_psd and not incident.psd_assessments.exists():
+        raise ValidationError(PSD_FIRST)
     return incident_close(incident=incident, note=note, by=by, ip=ip)

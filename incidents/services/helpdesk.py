@@ -40,16 +40,23 @@ def helpdesk_action_record(
 ) -> HelpdeskAction:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     note = note.strip()
+    if not incident.to_helpdesk:
+        raise ValidationError("This incident was not sent to the helpdesk.")
     if action not in HelpdeskAction.Action.values:
         raise ValidationError("Choose what the helpdesk did from the list.")
     if action == HelpdeskAction.Action.OTHER and not note:
         raise ValidationError("Say what the helpdesk did.")
+    # On the time's own field ("When it was done"), for the form to show it there.
     if done_at > timezone.now():
-        raise ValidationError("When it was done is in the future: enter the time it was done.")
+        raise ValidationError(
+            {"done_at": "When it was done is in the future: enter the time it was done."}
+        )
     if done_at < incident.happened_at:
         raise ValidationError(
-            "When it was done is before the incident happened "
-            f"({long_datetime(incident.happened_at)}): check the date and time."
+            {
+                "done_at": "When it was done is before the incident happened "
+                f"({long_datetime(incident.happened_at)}, UK time): check the date and time."
+            }
         )
     step = HelpdeskAction.objects.create(
         incident=incident, action=action, done_at=done_at, note=note, recorded_by=by
@@ -91,6 +98,8 @@ def helpdesk_part_done(*, incident: Incident, by: User, ip: str | None = None) -
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.to_helpdesk:
         raise ValidationError("This incident was not sent to the helpdesk.")
+    if incident.is_closed:
+        raise ValidationError("This incident is closed: there is no part left to finish.")
     if incident.helpdesk_done_at is not None:
         raise ValidationError(
             f"The helpdesk's part was already marked finished on "

@@ -30,6 +30,8 @@ def psd_assessment_record(
         reasons.strip(),
         referred_to.strip(),
     )
+    if not incident.to_psd:
+        raise ValidationError("This incident was not sent to Professional Standards.")
     if incident.is_closed:
         raise ValidationError("This incident is closed: its assessment can no longer change.")
     if outcome not in PsdAssessment.Outcome.values:

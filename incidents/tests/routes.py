@@ -19,6 +19,7 @@ from incidents.tests.factories import (
     ContainmentActionFactory,
     IcoReportFactory,
     IncidentFactory,
+    PsdAssessmentFactory,
     TravelNoticeFactory,
 )
 from portal.roles import Role
@@ -441,6 +442,9 @@ def _triage_scene(people: People) -> dict[str, dict]:
 def _handling_scene(people: People) -> dict[str, dict]:
     phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=people.owner)
     content = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=people.owner)
+    # Professional Standards close a content report once their assessment is recorded.
+    assessed = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=people.owner)
+    PsdAssessmentFactory(incident=assessed, recorded_by=people.holding(Role.PSD))
     on_phone = {"pk": phone.pk}
     on_content = {"pk": content.pk}
     return {
@@ -448,7 +452,7 @@ def _handling_scene(people: People) -> dict[str, dict]:
         "incidents:note": on_phone,
         "incidents:message": on_phone,
         "incidents:refer_to_dpo": on_content,
-        "incidents:close": on_content,
+        "incidents:close": {"pk": assessed.pk},
         "incidents:helpdesk_action": on_phone,
         "incidents:helpdesk_done": on_phone,
         "incidents:psd_assessment": on_content,

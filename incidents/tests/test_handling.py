@@ -1,27 +1,35 @@
 """Handling an incident from its page: notes, messages to the reporter, referring to the DPO,
 closing, and who may do each (the reporter never; another part's handler 403; anyone else 404)."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.access import may_close_here
 from incidents.events import IncidentEvent
 from incidents.kinds import Kind
-from incidents.models import Incident, TimelineEntry
+from incidents.models import Alert, Incident, TimelineEntry
 from incidents.outbox import message_key, referred_key
-from incidents.services.handling import incident_note_add
+from incidents.services.handling import (
+    incident_close_by_handler,
+    incident_message_send,
+    incident_note_add,
+)
 from incidents.tests.factories import (
     AssessmentFactory,
     HelpdeskActionFactory,
+    IcoReportFactory,
     IncidentFactory,
     PsdAssessmentFactory,
     TimelineEntryFactory,
 )
-from portal.models import AuditEvent, Notification
+from portal.models import AuditEvent, Notification, OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +84,15 @@ def test_a_message_is_on_the_timeline_the_reporter_reads_and_both_people_are_ema
     assert "Harry Helpdesk" in page
 
 
+def test_a_message_is_not_emailed_to_the_manager_who_sent_it(client, alice, bob):
+    # Bob reported for Alice, of his team: he handles it as her manager, and writes to her.
+    incident = IncidentFactory(kind=Kind.UNSUITABLE_MATERIAL, reported_by=bob, reported_for=alice)
+    client.force_login(bob)
+    assert client.post(_url("message", incident), {"text": "Can we talk?"}).status_code == 302
+    told = Notification.objects.filter(dedup_key__startswith="incident-message:")
+    assert [n.recipient for n in told] == [alice]
+
+
 def test_a_content_report_referred_to_the_dpo_reaches_the_dpo_who_is_emailed(
     client, alice, psd, dpo, deputy_dpo
 ):
@@ -93,12 +110,46 @@ def test_a_content_report_referred_to_the_dpo_reaches_the_dpo_who_is_emailed(
     assert "It names a victim." in entry.text
     for person in (dpo, deputy_dpo):
         assert Notification.objects.filter(
-            dedup_key=referred_key(incident.pk, person.pk), recipient=person
+            dedup_key=referred_key(incident.pk, str(person.pk)), recipient=person
         ).exists()
     client.force_login(dpo)
     assert client.get(_url("incident", incident)).status_code == 200
     queue = client.get(reverse("incidents:queue", args=["dpo"])).content.decode()
     assert incident.reference in queue
+
+
+def test_a_referral_is_not_emailed_to_the_dpo_who_reported_it(client, psd, dpo, deputy_dpo):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=dpo)
+    client.force_login(psd)
+    answer = client.post(
+        _url("refer_to_dpo", incident), {"reason": "It names a victim."}, follow=True
+    )
+    told = Notification.objects.filter(dedup_key__startswith=f"incident-referred:{incident.pk}:")
+    assert [n.recipient for n in told] == [deputy_dpo]
+    assert "Emailed to Dev Deputy." in answer.content.decode()
+
+
+def test_with_no_dpo_a_referral_goes_to_the_organisations_dpo_mailbox(client, alice, psd):
+    org = OrganisationSettings.load()
+    org.dpo_email = "dpo.mailbox@example.org"
+    org.save()
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    client.force_login(psd)
+    answer = client.post(_url("refer_to_dpo", incident), {"reason": "Personal data."}, follow=True)
+    email = Notification.objects.get(dedup_key=referred_key(incident.pk, "dpo.mailbox@example.org"))
+    assert (email.recipient, email.to_email) == (None, "dpo.mailbox@example.org")
+    assert email.body_text.startswith("Hello,")
+    assert "Emailed to dpo.mailbox@example.org." in answer.content.decode()
+
+
+def test_a_referral_nobody_could_be_emailed_about_says_so(client, alice, psd):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    client.force_login(psd)
+    answer = client.post(_url("refer_to_dpo", incident), {"reason": "Personal data."}, follow=True)
+    assert not Notification.objects.filter(dedup_key__startswith="incident-referred:").exists()
+    assert "nobody could be emailed" in answer.content.decode()
+    incident.refresh_from_db()
+    assert incident.to_dpo
 
 
 def test_referring_an_incident_the_dpo_already_has_is_refused_with_the_reason(client, alice, dpo):
@@ -113,6 +164,7 @@ def test_referring_an_incident_the_dpo_already_has_is_refused_with_the_reason(cl
 
 def test_psd_closes_a_content_report_and_the_reporter_is_told(client, alice, psd):
     incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    PsdAssessmentFactory(incident=incident, recorded_by=psd)
     client.force_login(psd)
     page = client.get(_url("incident", incident)).content.decode()
     assert "Close the incident" in page
@@ -123,6 +175,25 @@ def test_psd_closes_a_content_report_and_the_reporter_is_told(client, alice, psd
     assert incident.status == Incident.Status.CLOSED
     assert incident.closed_by == psd
     assert Notification.objects.filter(recipient=alice, subject__contains="is closed").exists()
+
+
+PSD_FIRST = "Record Professional Standards&#x27; assessment (outcome and PSD reference) first."
+
+
+def test_psd_cannot_close_a_content_report_before_recording_their_assessment(client, alice, psd):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    client.force_login(psd)
+    page = client.get(_url("incident", incident)).content.decode()
+    assert _url("close", incident) not in page
+    assert PSD_FIRST in page
+    answer = client.post(_url("close", incident), {"note": "Nothing to see."})
+    assert answer.status_code == 200
+    assert PSD_FIRST in answer.content.decode()
+    incident.refresh_from_db()
+    assert not incident.is_closed
+    with pytest.raises(ValidationError, match="Record Professional Standards"):
+        incident_close_by_handler(incident=incident, note="Done.", by=psd)
+    assert not may_close_here(psd, incident)
 
 
 @pytest.mark.parametrize(
@@ -333,3 +404,53 @@ def test_the_handling_sections_cost_the_same_with_3_or_30_steps(client, request,
     few = _page_queries(client, incident)
     add(27)
     assert _page_queries(client, incident) == few
+
+
+# ---- The record cannot be rewritten ----------------------------------------------------------
+
+APPEND_ONLY = (
+    "incidents_timelineentry",
+    "incidents_helpdeskaction",
+    "incidents_psdassessment",
+    "incidents_icoreport",
+    "incidents_alert",
+)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_the_database_refuses_to_update_delete_or_truncate_the_record(alice, table):
+    incident = IncidentFactory(kind=Kind.INAPPROPRIATE_CONTENT, reported_by=alice)
+    TimelineEntryFactory(incident=incident)
+    HelpdeskActionFactory(incident=incident)
+    PsdAssessmentFactory(incident=incident)
+    IcoReportFactory(incident=incident)
+    Alert.objects.create(key=f"test:{incident.pk}", incident=incident)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for sql in (
+        f"UPDATE {table} SET id = id",  # noqa: S608
+        f"DELETE FROM {table}",  # noqa: S608
+        f"TRUNCATE {table} CASCADE",
+    ):
+        with (
+            pytest.raises(DatabaseError, match=f"refused on {table}"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        assert cursor.fetchone() == (1,)
+
+
+def test_the_audit_event_of_a_note_fingerprints_its_text_and_of_a_message_keeps_it(alice, helpdesk):
+    incident = IncidentFactory(reported_by=alice)
+    note = incident_note_add(incident=incident, text=" Called Vodafone. ", by=helpdesk)
+    message = incident_message_send(incident=incident, text="Bring the charger.", by=helpdesk)
+    changes = AuditEvent.objects.get(verb=IncidentEvent.NOTE_ADDED).changes
+    assert changes["entry"] == note.pk
+    assert changes["text_sha256"] == hashlib.sha256(b"Called Vodafone.").hexdigest()
+    assert "Called Vodafone." not in str(changes)
+    changes = AuditEvent.objects.get(verb=IncidentEvent.MESSAGE_SENT).changes
+    assert (changes["entry"], changes["text"]) == (message.pk, "Bring the charger.")

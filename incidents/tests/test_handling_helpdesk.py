@@ -164,3 +164,65 @@ def test_the_service_refuses_a_report_not_sent_to_the_helpdesk(alice, helpdesk):
     incident = IncidentFactory(kind=Kind.DATA_BREACH, reported_by=alice)
     with pytest.raises(ValidationError, match="not sent to the helpdesk"):
         helpdesk_part_done(incident=incident, by=helpdesk)
+
+
+def test_the_helpdesk_queue_puts_open_reports_before_closed_ones(client, alice, helpdesk):
+    now = timezone.now()
+
+    def phone(days_ago: int, *, done: bool = False, closed: bool = False):
+        return IncidentFactory(
+            reported_by=alice,
+            reported_at=now - timedelta(days=days_ago),
+            helpdesk_done_at=now if done else None,
+            status="closed" if closed else "received",
+        )
+
+    closed_not_done = phone(0, closed=True)
+    open_done = phone(1, done=True)
+    closed_done = phone(2, done=True, closed=True)
+    open_not_done = phone(3)
+    client.force_login(helpdesk)
+    rows = client.get(reverse("incidents:queue", args=["helpdesk"])).context["page"].object_list
+    assert [row.pk for row in rows] == [
+        open_not_done.pk,
+        open_done.pk,
+        closed_not_done.pk,
+        closed_done.pk,
+    ]
+
+
+def test_a_closed_incident_offers_no_finished_button_and_the_service_refuses(
+    client, alice, helpdesk
+):
+    incident = IncidentFactory(reported_by=alice, status="closed")
+    client.force_login(helpdesk)
+    page = client.get(reverse("incidents:incident", args=[incident.pk])).content.decode()
+    assert reverse("incidents:helpdesk_done", args=[incident.pk]) not in page
+    with pytest.raises(ValidationError, match="is closed"):
+        helpdesk_part_done(incident=incident, by=helpdesk)
+    assert not incident.timeline.exists()
+
+
+def test_a_time_before_the_incident_is_an_error_on_when_it_was_done(client, alice, helpdesk):
+    incident = IncidentFactory(reported_by=alice)
+    client.force_login(helpdesk)
+    answer = client.post(
+        reverse("incidents:helpdesk_action", args=[incident.pk]),
+        {"action": "password_reset", "done_at": _local(incident.happened_at - timedelta(days=1))},
+    )
+    assert answer.status_code == 200
+    form = answer.wsgi_request.incident_forms["helpdesk"]
+    (error,) = form.errors["done_at"]
+    assert error.startswith("When it was done is before the incident happened (")
+    assert "UK time" in error
+    assert not form.non_field_errors()
+    assert not incident.helpdesk_actions.exists()
+
+
+def test_the_service_refuses_to_record_a_step_on_a_report_not_sent_to_it(alice, helpdesk):
+    incident = IncidentFactory(kind=Kind.DATA_BREACH, reported_by=alice)
+    with pytest.raises(ValidationError, match="not sent to the helpdesk"):
+        helpdesk_action_record(
+            incident=incident, action="password_reset", done_at=timezone.now(), by=helpdesk
+        )
+    assert not incident.helpdesk_actions.exists()

@@ -109,3 +109,16 @@ def test_assessing_a_closed_report_by_hand_says_why_it_was_refused(client, alice
     answer = client.post(reverse("incidents:psd_assessment", args=[incident.pk]), ASSESSMENT)
     assert answer.status_code == 200
     assert "its assessment can no longer change" in answer.content.decode()
+
+
+def test_the_service_refuses_to_assess_a_report_not_sent_to_psd(alice, psd):
+    incident = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=alice)
+    with pytest.raises(ValidationError, match="not sent to Professional Standards"):
+        psd_assessment_record(
+            incident=incident,
+            outcome=PsdAssessment.Outcome.NO_FURTHER_ACTION,
+            psd_reference="PSD/1",
+            reasons="Nothing to it.",
+            by=psd,
+        )
+    assert not incident.psd_assessments.exists()

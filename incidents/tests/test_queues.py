@@ -14,6 +14,7 @@ from incidents.tests.factories import AssessmentFactory, IncidentFactory
 from incidents.views.queues import PAGE_SIZE
 from portal.registry import Section, registry
 from portal.testing.queries import panels_cost
+from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,20 @@ def test_the_manager_queue_lists_what_was_routed_to_them_alone(client, alice, bo
         answer = client.get(_queue("manager"))
         assert answer.status_code == 200
         assert "Nothing is waiting for you." in answer.content.decode()
+
+
+def test_a_role_queue_leaves_out_what_the_person_reported_even_as_line_manager(client, dpo):
+    # The DPO reported unsuitable material for a member of their team, and referred it: the
+    # report is theirs as the manager, and another DPO triages it (triage is 403 to them).
+    member = UserFactory(line_manager=dpo)
+    referred = IncidentFactory(
+        kind=Kind.UNSUITABLE_MATERIAL, reported_by=dpo, reported_for=member, to_dpo=True
+    )
+    assert (referred.to_manager, referred.line_manager_id) == (True, dpo.pk)
+    client.force_login(dpo)
+    assert _shown(client, "dpo") == []
+    assert client.get(reverse("incidents:triage", args=[referred.pk])).status_code == 403
+    assert _shown(client, "manager") == [referred.reference]
 
 
 def test_open_reports_come_before_closed_ones_then_the_newest(client, alice, psd):
@@ -236,7 +251,11 @@ def test_a_line_manager_with_reports_waiting_finds_them_on_the_dashboard(client,
     assert f'href="{_queue("manager")}"' in page
     report.status, report.closed_at = "closed", timezone.now()
     report.save()
-    assert "Reports from your team" not in client.get(reverse("portal:dashboard")).text
+    # Nothing open: the closed reports are still a click away.
+    page = client.get(reverse("portal:dashboard")).text
+    assert "Reports from your team" in page
+    assert "Nothing from your team is waiting for you." in page
+    assert f'href="{_queue("manager")}"' in page
     client.force_login(alice)
     assert "Reports from your team" not in client.get(reverse("portal:dashboard")).text
 

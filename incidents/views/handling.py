@@ -4,6 +4,7 @@ exports to CSV and prints, for the people handling the incident."""
 
 from collections.abc import Callable, Iterator
 from inspect import unwrap
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import (
-    check_may_assess,
     get_incident_for_handler,
     get_incident_for_helpdesk,
     get_incident_for_psd,
@@ -60,19 +60,22 @@ def _acted(
     incident: Incident,
     form: forms.Form,
     name: str,
-    act: Callable[..., object],
-    said: str,
+    act: Callable[..., Any],
+    said: str | Callable[[Any], str],
     anchor: str,
 ) -> HttpResponse:
     """The form checked, the service called with its fields, the page again at the part that
-    changed; or the page with what to put right."""
+    changed; or the page with what to put right. `said` is what the page tells the person, or
+    makes it from what the service answered."""
     if form.is_valid():
         try:
-            act(incident=incident, by=request.user, ip=client_ip(request), **form.cleaned_data)
+            done = act(
+                incident=incident, by=request.user, ip=client_ip(request), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, said)
+            messages.success(request, said if isinstance(said, str) else said(done))
             return redirect(f"{incident_url(incident)}#{anchor}")
     return _page_again(request, incident, **{name: form})
 
@@ -120,7 +123,7 @@ def refer_to_dpo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ReferForm(request.POST),
         "refer",
         incident_refer_to_dpo,
-        "Referred to the DPO, who has been emailed. The DPO now closes this incident.",
+        lambda referral: f"{referral.said()} The DPO now closes this incident.",
         "timeline",
     )
 
@@ -177,8 +180,8 @@ def helpdesk_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @sensitive_page
 @login_required
 def psd_assessment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    # Never a report they made or that was made for them: they do not handle it (403).
     incident = get_incident_for_psd(request.user, pk)
-    check_may_assess(request.user, incident)
     return _acted(
         request,
         incident,

@@ -9,7 +9,6 @@ from typing import Any
 
 from incidents.access import (
     handler_roles,
-    involved_in,
     may_close_here,
     visible_timeline,
 )
@@ -23,7 +22,7 @@ from incidents.forms.handling import (
 )
 from incidents.kinds import Handler
 from incidents.models import Incident
-from incidents.services.handling import WITH_THE_DPO
+from incidents.services.handling import PSD_FIRST, WITH_THE_DPO
 from portal.access import AuthenticatedRequest
 
 Fragment = tuple[str, dict[str, Any]] | None
@@ -59,9 +58,8 @@ def psd_section(request: AuthenticatedRequest, incident: Incident) -> Fragment:
     if not incident.to_psd or not roles:
         return None
     assessments = list(incident.psd_assessments.select_related("recorded_by"))
-    may_assess = (
-        Handler.PSD in roles and not incident.is_closed and not involved_in(request.user, incident)
-    )
+    # (Handling it as Professional Standards, they are not involved in it: handler_roles.)
+    may_assess = Handler.PSD in roles and not incident.is_closed
     return (
         "incidents/handling/_psd_section.html",
         {
@@ -94,6 +92,10 @@ def actions_section(request: AuthenticatedRequest, incident: Incident) -> Fragme
         return None
     may_refer = not incident.to_dpo and not incident.is_closed
     may_close = may_close_here(request.user, incident)
+    # Open, Professional Standards' alone, and still not closable: their assessment is missing.
+    awaiting_psd = (
+        incident.to_psd and not incident.to_dpo and not incident.is_closed and not may_close
+    )
     return (
         "incidents/handling/_actions_section.html",
         {
@@ -110,6 +112,7 @@ def actions_section(request: AuthenticatedRequest, incident: Incident) -> Fragme
                 if not shown and (form := _sent(request, name)) is not None
             ],
             "with_the_dpo": WITH_THE_DPO if incident.to_dpo and not incident.is_closed else "",
+            "psd_first": PSD_FIRST if awaiting_psd else "",
             "is_dpo": Handler.DPO in roles,
         },
     )

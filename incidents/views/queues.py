@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -40,7 +40,7 @@ TITLES = {
 
 INTROS = {
     Handler.HELPDESK: "Lost, stolen and faulty devices, compromised passwords and suspected "
-    "viruses. Reports whose helpdesk part is not finished come first.",
+    "viruses. Open reports come first, those whose helpdesk part is not finished at the top.",
     Handler.DPO: "Everything sent or referred to the DPO. Reports not yet triaged come first, "
     "then the ICO deadlines that run out soonest.",
     Handler.PSD: "Reports of inappropriate content received by members of staff.",
@@ -61,7 +61,12 @@ def queue_rows(user: User, handler: Handler) -> tuple[QuerySet[Incident], tuple[
     if handler == Handler.LINE_MANAGER:
         rows = Incident.objects.filter(to_manager=True, line_manager_id=user.pk)
     else:
-        rows = Incident.objects.handled_by(user).filter(**{ROUTE_FIELDS[handler]: True})
+        # What reached the role, less the person's own reports, as access.handler_roles: a
+        # manager who reported for their team member handles it as the manager only (their
+        # queue above), never as, say, the DPO.
+        rows = Incident.objects.filter(**{ROUTE_FIELDS[handler]: True}).exclude(
+            Q(reported_by_id=user.pk) | Q(reported_for_id=user.pk)
+        )
     rows = rows.select_related("reported_by", "reported_for").annotate(
         closed_rank=Case(
             When(status=Incident.Status.CLOSED, then=Value(1)),
@@ -77,7 +82,7 @@ def queue_rows(user: User, handler: Handler) -> tuple[QuerySet[Incident], tuple[
                 output_field=IntegerField(),
             )
         )
-        return rows, ("done_rank", "closed_rank", "-reported_at", "-pk")
+        return rows, ("closed_rank", "done_rank", "-reported_at", "-pk")
     if handler == Handler.DPO:
         rows = rows.select_related("assessment").annotate(
             triage_rank=Case(
@@ -160,13 +165,12 @@ def queue(request: AuthenticatedRequest, handler: str) -> HttpResponse:
 
 
 def team_panel(request: AuthenticatedRequest) -> Fragment:
-    """On the dashboard of a line manager with open reports from their team: how many, and a
-    link to them. Nothing for anyone else. One query."""
-    waiting = (
-        Incident.objects.filter(to_manager=True, line_manager_id=request.user.pk)
-        .exclude(status=Incident.Status.CLOSED)
-        .count()
+    """On the dashboard of anyone a report was ever routed to as line manager: how many are
+    open, and a link to them all (the closed ones too: the queue is found nowhere else).
+    Nothing for anyone else. One query."""
+    counts = Incident.objects.filter(to_manager=True, line_manager_id=request.user.pk).aggregate(
+        ever=Count("pk"), waiting=Count("pk", filter=~Q(status=Incident.Status.CLOSED))
     )
-    if not waiting:
+    if not counts["ever"]:
         return None
-    return ("incidents/handling/_team_panel.html", {"waiting": waiting})
+    return ("incidents/handling/_team_panel.html", {"waiting": counts["waiting"]})

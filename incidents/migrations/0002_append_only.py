@@ -1,0 +1,59 @@
+"""On PostgreSQL, refuse UPDATE, DELETE and TRUNCATE on an incident's record: its timeline, the
+helpdesk's steps, Professional Standards' assessments, the reports to the ICO and the clocks'
+ledger of alerts sent. Each is written once, a later step being a new row, and may be read out at
+a hearing (the services never change them; this stops raw SQL and bulk queryset calls). TRUNCATE
+fires no row trigger, so it has its own, as in declarations 0004 and portal 0009."""
+
+from django.db import migrations
+
+TABLES = (
+    "incidents_timelineentry",
+    "incidents_helpdeskaction",
+    "incidents_psdassessment",
+    "incidents_icoreport",
+    "incidents_alert",
+)
+
+FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION incidents_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'an incident''s record cannot be changed: % refused on %', TG_OP, TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+TRIGGERS_SQL = """
+CREATE TRIGGER {table}_append_only
+    BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION incidents_append_only();
+CREATE TRIGGER {table}_no_truncate
+    BEFORE TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION incidents_append_only();
+"""
+
+DROP_TRIGGERS_SQL = """
+DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};
+DROP TRIGGER IF EXISTS {table}_append_only ON {table};
+"""
+
+APPEND_ONLY_SQL = FUNCTION_SQL + "".join(TRIGGERS_SQL.format(table=table) for table in TABLES)
+
+DROP_SQL = "".join(DROP_TRIGGERS_SQL.format(table=table) for table in TABLES) + (
+    "DROP FUNCTION IF EXISTS incidents_append_only();"
+)
+
+
+def append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
+
+
+def drop_append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_SQL, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("incidents", "0001_initial")]
+
+    operations = [migrations.RunPython(append_only, drop_append_only)]
