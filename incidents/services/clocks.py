@@ -4,8 +4,9 @@ Three kinds of alert, each sent once per occasion:
 - untriaged: an incident routed to the DPO, not closed, with no decision yet on whether it is
   a personal data breach `incident_triage_reminder_hours` after it reached the DPO (reported,
   or referred later): the DPO and deputy are reminded, once;
-- the ICO clock: a breach with no report to the ICO recorded and no decision not to report,
-  not closed, alerts the DPO and deputy at each of `ico_alert_points` before its deadline
+- the ICO clock: while it runs (incidents/ico_clock.py: a deadline set, not decided not a
+  breach, no report to the ICO recorded, no decision not to report, not closed), alerts the
+  DPO and deputy at each of `ico_alert_points` before its deadline
   (24 and 6 hours left, say) and once when it has passed;
 - actions: a containment action not done is reminded to its owner when it falls due, and
   once more, with the DPO and deputy told, when it is `OVERDUE_AGAIN` late.
@@ -50,6 +51,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.ico_clock import ico_clock_running
 from incidents.models import Alert, Assessment, ContainmentAction, Incident, TimelineEntry
 from incidents.outbox import (
     ACTION_PREFIX,
@@ -332,7 +334,7 @@ def _stages(points: list[timedelta]) -> list[timedelta]:
 
 
 def ico_clocks_due(now: datetime, points: list[timedelta]) -> QuerySet[Assessment]:
-    """Breaches whose clock runs (no report to the ICO, no decision not to report, not closed)
+    """Assessments whose clock runs (incidents/ico_clock.py, as the incident page shows it)
     and has reached a stage not yet alerted: a stage begins `point` before the deadline and
     lasts until the next; an alert of the kind sent since it began covers it."""
     stages = _stages(points)
@@ -344,14 +346,7 @@ def ico_clocks_due(now: datetime, points: list[timedelta]) -> QuerySet[Assessmen
         began = _at(OuterRef("ico_deadline_at") - Value(point))
         in_a_stage_not_alerted |= stage & ~_not_alerted_since(ICO_PREFIX, began)
     return (
-        Assessment.objects.filter(
-            is_breach=True,
-            ico_notified_at__isnull=True,
-            ico_deadline_at__isnull=False,
-            ico_deadline_at__lte=now + stages[0],
-        )
-        .filter(Q(notify_ico__isnull=True) | Q(notify_ico=True))
-        .exclude(incident__status=Incident.Status.CLOSED)
+        Assessment.objects.filter(ico_clock_running(), ico_deadline_at__lte=now + stages[0])
         .filter(in_a_stage_not_alerted)
         .select_related("incident")
     )

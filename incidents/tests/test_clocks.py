@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.events import IncidentEvent
+from incidents.ico_clock import with_clock_running
 from incidents.kinds import Kind
 from incidents.models import Alert, Assessment, Incident, TimelineEntry
 from incidents.outbox import ACTION_PREFIX, ICO_PREFIX, UNTRIAGED_PREFIX, ico_alert_key
 from incidents.services.clocks import OVERDUE_AGAIN, incident_clocks_sweep
 from incidents.tests.clock_scenes import HOURS, NOW, action, breach, emails, waiting
 from incidents.tests.factories import AssessmentFactory, IncidentFactory
+from incidents.triage_sections import clock_state
 from portal.lib.uktime import long_datetime
 from portal.models import AuditEvent, Notification, OrganisationSettings
 from portal.tests.factories import UserFactory
@@ -427,3 +429,31 @@ def test_the_task_runs_the_sweep_at_the_time_it_runs(officers):
     incident_clocks_sweep_task.delay()
 
     assert len(emails(ICO_PREFIX)) == 2
+
+
+# --- Review fixes -----------------------------------------------------------------------------
+
+
+def _with_clock(assessment: Assessment) -> Assessment:
+    return with_clock_running(Assessment.objects.filter(pk=assessment.pk)).get()
+
+
+def test_an_undecided_breach_with_a_deadline_alerts_as_the_page_shows_it_running(officers):
+    # Awareness recorded, the breach decision not yet made: the page shows the clock running.
+    assessment = breach(left=5 * HOURS, is_breach=None)
+    assert clock_state(_with_clock(assessment), NOW)["state"] == "running"
+
+    result = incident_clocks_sweep(now=NOW)
+
+    assert result.ico_alerts == 1
+    assert len(emails(ICO_PREFIX)) == 2
+
+
+def test_a_closed_incident_shows_no_running_clock_and_alerts_nobody(officers):
+    assessment = breach(left=5 * HOURS)
+    Incident.objects.filter(pk=assessment.incident_id).update(
+        status=Incident.Status.CLOSED, closed_at=NOW
+    )
+
+    assert clock_state(_with_clock(assessment), NOW)["state"] == "closed"
+    assert incident_clocks_sweep(now=NOW).ico_alerts == 0
