@@ -42,6 +42,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -211,6 +212,26 @@ def _not_alerted_since(prefix: Any, since: Any, incident: str = "incident_id") -
     )
 
 
+class _InstantText(Func):
+    """An instant as outbox._instant writes it in a key (UTC, "20260310T120000.000000Z"), in
+    SQL, so a query can build the key prefix of one deadline's alerts."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS.US"Z"')"""
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django keeps an instant on SQLite as UTC text, "2026-03-10 12:00:00[.123456]". The
+        # doubled %% survives both this formatting and the backend's own.
+        template = (
+            "strftime('%%%%Y%%%%m%%%%dT%%%%H%%%%M%%%%S', %(expressions)s) || '.' || "
+            "substr(%(expressions)s || '.000000', 21, 6) || 'Z'"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _at(expression: Any) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=DateTimeField())
 
@@ -336,15 +357,25 @@ def _stages(points: list[timedelta]) -> list[timedelta]:
 def ico_clocks_due(now: datetime, points: list[timedelta]) -> QuerySet[Assessment]:
     """Assessments whose clock runs (incidents/ico_clock.py, as the incident page shows it)
     and has reached a stage not yet alerted: a stage begins `point` before the deadline and
-    lasts until the next; an alert of the kind sent since it began covers it."""
+    lasts until the next; an alert for the same deadline sent since it began covers it."""
     stages = _stages(points)
+    # Only this deadline's alerts count (ico_alert_key): when awareness is corrected to an
+    # earlier time, an alert sent for the old deadline stated the wrong one.
+    this_deadline = Concat(
+        Value(ICO_PREFIX),
+        Cast(OuterRef("incident_id"), CharField()),
+        Value(":"),
+        _InstantText(OuterRef("ico_deadline_at")),
+        Value(":"),
+        output_field=CharField(),
+    )
     in_a_stage_not_alerted: Any = Q()
     for index, point in enumerate(stages):
         stage = Q(ico_deadline_at__lte=now + point)
         if index + 1 < len(stages):
             stage &= Q(ico_deadline_at__gt=now + stages[index + 1])
         began = _at(OuterRef("ico_deadline_at") - Value(point))
-        in_a_stage_not_alerted |= stage & ~_not_alerted_since(ICO_PREFIX, began)
+        in_a_stage_not_alerted |= stage & ~_not_alerted_since(this_deadline, began)
     return (
         Assessment.objects.filter(ico_clock_running(), ico_deadline_at__lte=now + stages[0])
         .filter(in_a_stage_not_alerted)

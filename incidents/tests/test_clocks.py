@@ -457,3 +457,19 @@ def test_a_closed_incident_shows_no_running_clock_and_alerts_nobody(officers):
 
     assert clock_state(_with_clock(assessment), NOW)["state"] == "closed"
     assert incident_clocks_sweep(now=NOW).ico_alerts == 0
+
+
+def test_a_deadline_corrected_earlier_alerts_with_the_new_deadline(officers):
+    assessment = breach(left=5 * HOURS)
+    incident_clocks_sweep(now=NOW)  # the 6-hour alert, for the old deadline
+    # Awareness corrected three hours earlier: 2 hours left, still in the 6-hour stage.
+    earlier = assessment.ico_deadline_at - 3 * HOURS
+    Assessment.objects.filter(pk=assessment.pk).update(
+        aware_at=assessment.aware_at - 3 * HOURS, ico_deadline_at=earlier
+    )
+
+    result = incident_clocks_sweep(now=NOW + timedelta(minutes=5))
+
+    assert result.ico_alerts == 1
+    assert Alert.objects.filter(key=ico_alert_key(assessment.incident_id, earlier, 6)).exists()
+    assert long_datetime(earlier) in emails(ICO_PREFIX)[-1].body_text
