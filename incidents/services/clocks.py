@@ -532,7 +532,8 @@ def actions_remind(
             }
             people = [owner]
             if overdue:
-                people += [o for o in officers if o.pk != owner.pk]
+                # Not a DPO who reported it: they may not see the assessment or its actions.
+                people += [o for o in _officers_for(incident, officers) if o.pk != owner.pk]
             messages = [
                 Message(
                     to=person,

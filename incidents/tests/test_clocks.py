@@ -473,3 +473,14 @@ def test_a_deadline_corrected_earlier_alerts_with_the_new_deadline(officers):
     assert result.ico_alerts == 1
     assert Alert.objects.filter(key=ico_alert_key(assessment.incident_id, earlier, 6)).exists()
     assert long_datetime(earlier) in emails(ICO_PREFIX)[-1].body_text
+
+
+def test_a_dpo_who_reported_the_incident_is_not_told_its_action_is_a_week_late(
+    dpo, deputy_dpo, alice
+):
+    late = action(due=OVERDUE_AGAIN + HOURS, owner=alice)
+    Incident.objects.filter(pk=late.incident_id).update(reported_by=dpo)
+
+    incident_clocks_sweep(now=NOW)
+
+    assert {n.recipient for n in emails(ACTION_PREFIX)} == {alice, deputy_dpo}
