@@ -8,8 +8,9 @@ Three kinds of alert, each sent once per occasion:
   breach, no report to the ICO recorded, no decision not to report, not closed), alerts the
   DPO and deputy at each of `ico_alert_points` before its deadline
   (24 and 6 hours left, say) and once when it has passed;
-- actions: a containment action not done is reminded to its owner when it falls due, and
-  once more, with the DPO and deputy told, when it is `OVERDUE_AGAIN` late.
+- actions: a containment action not done is reminded to its owner on the morning of the day
+  it is due (due_day_reminder_at), and once more, with the DPO and deputy told, when it is
+  `OVERDUE_AGAIN` late.
 
 Catching up after the sweep was down sends the latest occasion due only, never a burst: an
 incident whose clock went from 30 hours left to 2 while nothing ran gets the 6-hour alert (the
@@ -33,7 +34,7 @@ nothing writes nothing.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -466,31 +467,47 @@ def ico_clocks_alert(
 
 # --- Containment actions ----------------------------------------------------------------------
 
-_ACTION_STAGES = (timedelta(0), OVERDUE_AGAIN)
+# The owner is reminded on the morning of the due day (an action is due at the end of it).
+DUE_DAY_MORNING = time(8, 0)
+# The most a due day's morning can be before its due instant: 08:00 to 23:59:59 UK time, which
+# no clock change falls between (they happen at 1 or 2 in the morning).
+_MORNING_BEFORE_DUE = timedelta(hours=16)
+
+
+def due_day_reminder_at(action: ContainmentAction) -> datetime:
+    """When an action's owner is first reminded: 08:00 UK time on the day it is due (or when
+    it is due, if that is earlier in the day), or at once if it was added after that."""
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate(action.due_at), DUE_DAY_MORNING)
+    )
+    return max(min(morning, action.due_at), action.created_at)
 
 
 def actions_due(now: datetime) -> QuerySet[ContainmentAction]:
     """Actions not done, on incidents not closed, whose owner still works here, that have
-    reached a stage (due, or `OVERDUE_AGAIN` late) not yet reminded."""
-    prefix = Concat(
+    reached a stage not yet reminded: their due day (from due_day_reminder_at, which the
+    caller checks: the local morning is not worked out in SQL, so this includes actions due
+    up to `_MORNING_BEFORE_DUE` ahead), or `OVERDUE_AGAIN` late."""
+    # Only this due instant's reminders count (action_alert_key): a new due date is a new
+    # occasion.
+    this_due = Concat(
         Value(ACTION_PREFIX),
         Cast(OuterRef("pk"), CharField()),
         Value(":"),
+        _InstantText(OuterRef("due_at")),
+        Value(":"),
         output_field=CharField(),
     )
-    in_a_stage_not_reminded: Any = Q()
-    for index, late in enumerate(_ACTION_STAGES):
-        stage = Q(due_at__lte=now - late)
-        if index + 1 < len(_ACTION_STAGES):
-            stage &= Q(due_at__gt=now - _ACTION_STAGES[index + 1])
-        began = _at(OuterRef("due_at") + Value(late))
-        in_a_stage_not_reminded |= stage & ~_not_alerted_since(prefix, began)
+    due_day = Q(due_at__lte=now + _MORNING_BEFORE_DUE, due_at__gt=now - OVERDUE_AGAIN) & ~Exists(
+        Alert.objects.filter(incident_id=OuterRef("incident_id"), key__startswith=this_due)
+    )
+    week_late = Q(due_at__lte=now - OVERDUE_AGAIN) & ~_not_alerted_since(
+        this_due, _at(OuterRef("due_at") + Value(OVERDUE_AGAIN))
+    )
     return (
-        ContainmentAction.objects.filter(
-            done_at__isnull=True, due_at__lte=now, owner__is_active=True
-        )
+        ContainmentAction.objects.filter(done_at__isnull=True, owner__is_active=True)
         .exclude(incident__status=Incident.Status.CLOSED)
-        .filter(in_a_stage_not_reminded)
+        .filter(due_day | week_late)
         .select_related("incident", "owner")
     )
 
@@ -508,6 +525,8 @@ def actions_remind(
         occasions = []
         late_keys = set()
         for action in actions:
+            if due_day_reminder_at(action) > now:
+                continue  # its due day's morning has not come yet
             incident = action.incident
             overdue = now - action.due_at >= OVERDUE_AGAIN
             days = OVERDUE_AGAIN.days if overdue else 0
@@ -527,6 +546,7 @@ def actions_remind(
                 "due": long_datetime(action.due_at),
                 "owner_name": owner.full_name,
                 "overdue": overdue,
+                "due_today": now < action.due_at,
                 "late_by": _hours_minutes(now - action.due_at) if overdue else "",
                 "days_late": (timezone.localdate(now) - timezone.localdate(action.due_at)).days,
             }
@@ -551,7 +571,9 @@ def actions_remind(
                     messages=messages,
                     timeline=(
                         f"Reminder sent to {owner.full_name}: the action "
-                        f"“{action.description[:80]}” was due {context['due']}"
+                        f"“{action.description[:80]}” "
+                        + ("is" if context["due_today"] else "was")
+                        + f" due {context['due']}"
                         + (", and the data protection officer told." if overdue else ".")
                     ),
                 )

@@ -2,7 +2,7 @@
 alerted as a breach's ICO deadline nears and passes; action owners are reminded when an action
 falls due. Each alert once, however often the sweep runs; after an outage, the latest only."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -19,7 +19,7 @@ from incidents.services.clocks import OVERDUE_AGAIN, incident_clocks_sweep
 from incidents.tests.clock_scenes import HOURS, NOW, action, breach, emails, waiting
 from incidents.tests.factories import AssessmentFactory, IncidentFactory
 from incidents.triage_sections import clock_state
-from portal.lib.uktime import long_datetime
+from portal.lib.uktime import end_of_day, long_datetime
 from portal.models import AuditEvent, Notification, OrganisationSettings
 from portal.tests.factories import UserFactory
 
@@ -285,7 +285,7 @@ def test_the_interval_is_the_organisation_setting(officers):
 
 def test_an_owner_is_reminded_once_when_an_action_falls_due(officers, alice):
     open_action = action(due=HOURS, owner=alice)
-    action(due=-HOURS, owner=alice)  # not due yet
+    action(due=-24 * HOURS, owner=alice)  # due tomorrow: not yet
     action(due=2 * HOURS, owner=alice, done_at=NOW - 3 * HOURS, done_by=alice)
 
     first = incident_clocks_sweep(now=NOW)
@@ -294,7 +294,7 @@ def test_an_owner_is_reminded_once_when_an_action_falls_due(officers, alice):
     assert first.actions_due == 1
     [email] = emails(ACTION_PREFIX)
     assert email.recipient == alice
-    assert email.subject == f"A breach action is due: {open_action.incident.reference}"
+    assert email.subject == f"A breach action is overdue: {open_action.incident.reference}"
     assert open_action.description in email.body_text
     # Alice cannot open a breach she neither reported nor handles: she is told whom to tell.
     assert "tell the data protection officer" in email.body_text
@@ -484,3 +484,37 @@ def test_a_dpo_who_reported_the_incident_is_not_told_its_action_is_a_week_late(
     incident_clocks_sweep(now=NOW)
 
     assert {n.recipient for n in emails(ACTION_PREFIX)} == {alice, deputy_dpo}
+
+
+def _due_today(now=NOW, **fields):
+    """An action due at the end of `now`'s UK day."""
+    return action(due=NOW - end_of_day(timezone.localdate(now)), **fields)
+
+
+def test_an_owner_is_reminded_on_the_morning_of_the_due_day(officers, alice):
+    # NOW is 12:00 UK time (GMT in March before the change); due at 23:59 tonight.
+    due = _due_today(owner=alice, created_at=NOW - 48 * HOURS)
+    morning = NOW - 4 * HOURS - timedelta(minutes=1)  # 07:59
+
+    assert incident_clocks_sweep(now=morning).actions_due == 0
+    assert incident_clocks_sweep(now=NOW - 4 * HOURS).actions_due == 1  # 08:00
+
+    [email] = emails(ACTION_PREFIX)
+    assert email.subject == f"A breach action is due today: {due.incident.reference}"
+    assert incident_clocks_sweep(now=due.due_at + HOURS).actions_due == 0
+
+
+def test_the_morning_reminder_is_at_8_uk_time_in_summer(officers, alice):
+    summer = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)  # 13:00 BST
+    due = action(due=summer - end_of_day(timezone.localdate(summer)), now=summer, owner=alice)
+    due.created_at = summer - 48 * HOURS
+    due.save()
+
+    assert incident_clocks_sweep(now=summer - 5 * HOURS - timedelta(minutes=1)).actions_due == 0
+    assert incident_clocks_sweep(now=summer - 5 * HOURS).actions_due == 1  # 08:00 BST
+
+
+def test_an_action_added_later_on_its_due_day_is_reminded_at_once(officers, alice):
+    _due_today(owner=alice, created_at=NOW - HOURS)
+
+    assert incident_clocks_sweep(now=NOW).actions_due == 1
