@@ -50,6 +50,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
@@ -519,7 +520,7 @@ def actions_remind(
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
 ) -> None:
-    officer_ids = {o.pk for o in officers}
+    mine = reverse("incidents:my_actions")
 
     def handle(actions: list[ContainmentAction]) -> None:
         occasions = []
@@ -534,12 +535,6 @@ def actions_remind(
             if overdue:
                 late_keys.add(key)
             owner = action.owner
-            # The owner may open the incident if they handle it as a DPO or reported it;
-            # anyone else is told whom to tell, rather than sent a link that would 404.
-            sees = owner.pk in officer_ids or owner.pk in (
-                incident.reported_by_id,
-                incident.reported_for_id,
-            )
             context = {
                 "reference": incident.reference,
                 "description": action.description,
@@ -559,7 +554,9 @@ def actions_remind(
                     to=person,
                     template=IncidentEmail.ACTION_DUE,
                     dedup_key=alert_message_key(key, person.pk),
-                    url=incident_url(incident) if person.pk in officer_ids or sees else "",
+                    # The owner records it done in their own list of actions (they may not
+                    # be able to open the incident); the DPOs see it on the incident.
+                    url=mine if person.pk == owner.pk else incident_url(incident),
                     context={**context, "for_owner": person.pk == owner.pk},
                 )
                 for person in people

@@ -296,9 +296,9 @@ def test_an_owner_is_reminded_once_when_an_action_falls_due(officers, alice):
     assert email.recipient == alice
     assert email.subject == f"A breach action is overdue: {open_action.incident.reference}"
     assert open_action.description in email.body_text
-    # Alice cannot open a breach she neither reported nor handles: she is told whom to tell.
-    assert "tell the data protection officer" in email.body_text
-    assert email.url == ""
+    # Alice cannot open a breach she neither reported nor handles: she records it done in
+    # her own list of actions.
+    assert email.url == reverse("incidents:my_actions")
     entry = TimelineEntry.objects.get(kind=TimelineEntry.Kind.ALERT)
     assert entry.internal
     assert "Alice Staff" in entry.text
@@ -342,14 +342,14 @@ def test_an_action_of_someone_who_has_left_or_on_a_closed_incident_is_not_remind
     assert not emails(ACTION_PREFIX)
 
 
-def test_a_dpo_who_owns_an_action_gets_the_link_to_the_incident(dpo, deputy_dpo):
-    mine = action(due=HOURS, owner=dpo)
+def test_a_dpo_who_owns_an_action_gets_the_link_to_their_actions(dpo, deputy_dpo):
+    action(due=HOURS, owner=dpo)
 
     incident_clocks_sweep(now=NOW)
 
     [email] = emails(ACTION_PREFIX)
-    assert email.url == reverse("incidents:incident", args=[mine.incident_id])
-    assert "record it as done in the portal" in email.body_text
+    assert email.url == reverse("incidents:my_actions")
+    assert "record it as done" in email.body_text
 
 
 # --- The sweep as a whole ---------------------------------------------------------------------
@@ -518,3 +518,19 @@ def test_an_action_added_later_on_its_due_day_is_reminded_at_once(officers, alic
     _due_today(owner=alice, created_at=NOW - HOURS)
 
     assert incident_clocks_sweep(now=NOW).actions_due == 1
+
+
+def test_owners_are_linked_to_their_actions_and_the_dpo_to_the_incident(officers, alice, dpo):
+    mine = action(due=OVERDUE_AGAIN + HOURS, owner=alice)
+    dpos = action(due=HOURS, owner=dpo)
+
+    incident_clocks_sweep(now=NOW)
+
+    sent = emails(ACTION_PREFIX)
+    to_owners = [n for n in sent if n.recipient == alice or dpos.incident.reference in n.subject]
+    assert len(to_owners) == 2
+    assert {n.url for n in to_owners} == {reverse("incidents:my_actions")}
+    to_officers = [n for n in sent if n not in to_owners]
+    assert {n.recipient for n in to_officers} == set(officers)
+    assert {n.url for n in to_officers} == {reverse("incidents:incident", args=[mine.incident_id])}
+    assert all("who records it" not in n.body_text for n in sent)
