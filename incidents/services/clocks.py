@@ -10,7 +10,8 @@ Three kinds of alert, each sent once per occasion:
   (24 and 6 hours left, say) and once when it has passed;
 - actions: a containment action not done is reminded to its owner on the morning of the day
   it is due (due_day_reminder_at), and once more, with the DPO and deputy told, when it is
-  `OVERDUE_AGAIN` late.
+  `OVERDUE_AGAIN` late; an action whose owner has left goes to the DPO and deputy instead,
+  to give it to someone else.
 
 Catching up after the sweep was down sends the latest occasion due only, never a burst: an
 incident whose clock went from 30 hours left to 2 while nothing ran gets the 6-hour alert (the
@@ -485,10 +486,11 @@ def due_day_reminder_at(action: ContainmentAction) -> datetime:
 
 
 def actions_due(now: datetime) -> QuerySet[ContainmentAction]:
-    """Actions not done, on incidents not closed, whose owner still works here, that have
-    reached a stage not yet reminded: their due day (from due_day_reminder_at, which the
-    caller checks: the local morning is not worked out in SQL, so this includes actions due
-    up to `_MORNING_BEFORE_DUE` ahead), or `OVERDUE_AGAIN` late."""
+    """Actions not done, on incidents not closed, that have reached a stage not yet
+    reminded: their due day (from due_day_reminder_at, which the caller checks: the local
+    morning is not worked out in SQL, so this includes actions due up to
+    `_MORNING_BEFORE_DUE` ahead), or `OVERDUE_AGAIN` late. An owner who has left is included:
+    the DPOs are reminded instead."""
     # Only this due instant's reminders count (action_alert_key): a new due date is a new
     # occasion.
     this_due = Concat(
@@ -506,7 +508,7 @@ def actions_due(now: datetime) -> QuerySet[ContainmentAction]:
         this_due, _at(OuterRef("due_at") + Value(OVERDUE_AGAIN))
     )
     return (
-        ContainmentAction.objects.filter(done_at__isnull=True, owner__is_active=True)
+        ContainmentAction.objects.filter(done_at__isnull=True)
         .exclude(incident__status=Incident.Status.CLOSED)
         .filter(due_day | week_late)
         .select_related("incident", "owner")
@@ -535,6 +537,7 @@ def actions_remind(
             if overdue:
                 late_keys.add(key)
             owner = action.owner
+            owner_left = not owner.is_active
             context = {
                 "reference": incident.reference,
                 "description": action.description,
@@ -542,13 +545,21 @@ def actions_remind(
                 "owner_name": owner.full_name,
                 "overdue": overdue,
                 "due_today": now < action.due_at,
+                "owner_left": owner_left,
                 "late_by": _hours_minutes(now - action.due_at) if overdue else "",
                 "days_late": (timezone.localdate(now) - timezone.localdate(action.due_at)).days,
             }
-            people = [owner]
-            if overdue:
-                # Not a DPO who reported it: they may not see the assessment or its actions.
-                people += [o for o in _officers_for(incident, officers) if o.pk != owner.pk]
+            # Not a DPO who reported it: they may not see the assessment or its actions.
+            dpos = _officers_for(incident, officers)
+            people: list[User] = []
+            if owner_left:
+                # Nobody would be reminded: the DPOs are told instead, at each stage, to give
+                # it to someone who is here.
+                people = dpos
+            else:
+                people = [owner]
+                if overdue:
+                    people += [o for o in dpos if o.pk != owner.pk]
             messages = [
                 Message(
                     to=person,
@@ -561,18 +572,28 @@ def actions_remind(
                 )
                 for person in people
             ]
+            what = (
+                f"the action “{action.description[:80]}” "
+                f"{'is' if context['due_today'] else 'was'} due {context['due']}"
+            )
+            if owner_left:
+                timeline = (
+                    f"Reminder sent to the data protection officer: {what}, and "
+                    f"{owner.full_name}, who owns it, has left."
+                )
+            elif overdue:
+                timeline = (
+                    f"Reminder sent to {owner.full_name}: {what}, and the data protection "
+                    "officer told."
+                )
+            else:
+                timeline = f"Reminder sent to {owner.full_name}: {what}."
             occasions.append(
                 _Occasion(
                     key=key,
                     incident=incident,
                     messages=messages,
-                    timeline=(
-                        f"Reminder sent to {owner.full_name}: the action "
-                        f"“{action.description[:80]}” "
-                        + ("is" if context["due_today"] else "was")
-                        + f" due {context['due']}"
-                        + (", and the data protection officer told." if overdue else ".")
-                    ),
+                    timeline=timeline,
                 )
             )
         sent = _send(

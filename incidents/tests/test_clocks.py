@@ -330,8 +330,7 @@ def test_an_action_first_seen_a_fortnight_late_gets_the_late_reminder_only(offic
     assert Alert.objects.get().key.endswith(":7d")
 
 
-def test_an_action_of_someone_who_has_left_or_on_a_closed_incident_is_not_reminded(officers):
-    action(due=HOURS, owner=UserFactory(is_active=False))
+def test_an_action_on_a_closed_incident_is_not_reminded(officers):
     closed = action(due=HOURS)
     Incident.objects.filter(pk=closed.incident_id).update(
         status=Incident.Status.CLOSED, closed_at=NOW
@@ -534,3 +533,17 @@ def test_owners_are_linked_to_their_actions_and_the_dpo_to_the_incident(officers
     assert {n.recipient for n in to_officers} == set(officers)
     assert {n.url for n in to_officers} == {reverse("incidents:incident", args=[mine.incident_id])}
     assert all("who records it" not in n.body_text for n in sent)
+
+
+def test_an_action_whose_owner_has_left_goes_to_the_dpo_and_deputy(officers):
+    gone = action(due=HOURS, owner=UserFactory(is_active=False))
+
+    result = incident_clocks_sweep(now=NOW)
+
+    assert result.actions_due == 1
+    sent = emails(ACTION_PREFIX)
+    assert {n.recipient for n in sent} == set(officers)
+    assert all("has left" in n.body_text and "reassign" in n.body_text for n in sent)
+    assert all(n.url == reverse("incidents:incident", args=[gone.incident_id]) for n in sent)
+    incident_clocks_sweep(now=NOW + OVERDUE_AGAIN)
+    assert len(emails(ACTION_PREFIX)) == 4
