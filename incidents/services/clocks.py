@@ -107,10 +107,12 @@ def incident_clocks_sweep(
             return result
         org = OrganisationSettings.load()
         officers = data_protection_officers()
+        mailbox = org.dpo_email
         untriaged_remind(
             now=now,
             after=timedelta(hours=org.incident_triage_reminder_hours),
             officers=officers,
+            mailbox=mailbox,
             result=result,
             batch_size=batch_size,
         )
@@ -118,10 +120,13 @@ def incident_clocks_sweep(
             now=now,
             points=org.ico_alert_points,
             officers=officers,
+            mailbox=mailbox,
             result=result,
             batch_size=batch_size,
         )
-        actions_remind(now=now, officers=officers, result=result, batch_size=batch_size)
+        actions_remind(
+            now=now, officers=officers, mailbox=mailbox, result=result, batch_size=batch_size
+        )
     return result
 
 
@@ -240,13 +245,13 @@ def _at(expression: Any) -> ExpressionWrapper:
 
 
 def _messages(
-    people: Sequence[User], *, key: str, template: str, url: str, context: dict
+    people: Sequence[User | str], *, key: str, template: str, url: str, context: dict
 ) -> list[Message]:
     return [
         Message(
             to=person,
             template=template,
-            dedup_key=alert_message_key(key, person.pk),
+            dedup_key=alert_message_key(key, _recipient_id(person)),
             url=url,
             context=context,
         )
@@ -262,6 +267,19 @@ def _officers_for(incident: Incident, officers: list[User]) -> list[User]:
         o for o in officers if o.pk not in (incident.reported_by_id, incident.reported_for_id)
     ]
     return others or officers
+
+
+def _dpos_for(incident: Incident, officers: list[User], mailbox: str) -> list[User | str]:
+    """Whom to alert for the DPO: the officers for the incident or, with nobody in the role,
+    the DPO's mailbox from the organisation settings (as a new report does,
+    incidents/services/reporting.py). Empty when there is neither: the caller then claims
+    nothing, so the alert goes once someone holds the role."""
+    people: list[User | str] = list(_officers_for(incident, officers))
+    return people or ([mailbox] if mailbox else [])
+
+
+def _recipient_id(person: User | str) -> int | str:
+    return person.lower() if isinstance(person, str) else person.pk
 
 
 def _hours_minutes(delta: timedelta) -> str:
@@ -297,10 +315,11 @@ def untriaged_remind(
     now: datetime,
     after: timedelta,
     officers: list[User],
+    mailbox: str = "",
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
 ) -> None:
-    if not officers:
+    if not officers and not mailbox:
         return  # left for when someone holds the role, rather than marked reminded
     deadline_hours = OrganisationSettings.load().ico_deadline
 
@@ -324,7 +343,7 @@ def untriaged_remind(
                     key=key,
                     incident=incident,
                     messages=_messages(
-                        _officers_for(incident, officers),
+                        _dpos_for(incident, officers, mailbox),
                         key=key,
                         template=IncidentEmail.UNTRIAGED,
                         url=incident_url(incident),
@@ -400,11 +419,12 @@ def ico_clocks_alert(
     now: datetime,
     points: list[timedelta],
     officers: list[User],
+    mailbox: str = "",
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
 ) -> None:
-    if not officers:
-        return
+    if not officers and not mailbox:
+        return  # left for when someone holds the role, rather than marked alerted
 
     def handle(assessments: list[Assessment]) -> None:
         occasions = []
@@ -436,7 +456,7 @@ def ico_clocks_alert(
                     key=key,
                     incident=incident,
                     messages=_messages(
-                        _officers_for(incident, officers),
+                        _dpos_for(incident, officers, mailbox),
                         key=key,
                         template=IncidentEmail.ICO_CLOCK,
                         url=incident_url(incident),
@@ -521,6 +541,7 @@ def actions_remind(
     officers: list[User],
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
+    mailbox: str = "",
 ) -> None:
     mine = reverse("incidents:my_actions")
 
@@ -550,8 +571,10 @@ def actions_remind(
                 "days_late": (timezone.localdate(now) - timezone.localdate(action.due_at)).days,
             }
             # Not a DPO who reported it: they may not see the assessment or its actions.
-            dpos = _officers_for(incident, officers)
-            people: list[User] = []
+            dpos = _dpos_for(incident, officers, mailbox)
+            if (owner_left or overdue) and not dpos:
+                continue  # not claimed: sent once someone holds the DPO role
+            people: list[User | str]
             if owner_left:
                 # Nobody would be reminded: the DPOs are told instead, at each stage, to give
                 # it to someone who is here.
@@ -559,16 +582,16 @@ def actions_remind(
             else:
                 people = [owner]
                 if overdue:
-                    people += [o for o in dpos if o.pk != owner.pk]
+                    people += [o for o in dpos if o != owner]
             messages = [
                 Message(
                     to=person,
                     template=IncidentEmail.ACTION_DUE,
-                    dedup_key=alert_message_key(key, person.pk),
+                    dedup_key=alert_message_key(key, _recipient_id(person)),
                     # The owner records it done in their own list of actions (they may not
                     # be able to open the incident); the DPOs see it on the incident.
-                    url=mine if person.pk == owner.pk else incident_url(incident),
-                    context={**context, "for_owner": person.pk == owner.pk},
+                    url=mine if person == owner else incident_url(incident),
+                    context={**context, "for_owner": person == owner},
                 )
                 for person in people
             ]

@@ -5,6 +5,7 @@ falls due. Each alert once, however often the sweep runs; after an outage, the l
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,6 +22,7 @@ from incidents.tests.factories import AssessmentFactory, IncidentFactory
 from incidents.triage_sections import clock_state
 from portal.lib.uktime import end_of_day, long_datetime
 from portal.models import AuditEvent, Notification, OrganisationSettings
+from portal.roles import Role
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -547,3 +549,27 @@ def test_an_action_whose_owner_has_left_goes_to_the_dpo_and_deputy(officers):
     assert all(n.url == reverse("incidents:incident", args=[gone.incident_id]) for n in sent)
     incident_clocks_sweep(now=NOW + OVERDUE_AGAIN)
     assert len(emails(ACTION_PREFIX)) == 4
+
+
+def test_with_nobody_in_the_dpo_role_the_mailbox_is_alerted():
+    org = OrganisationSettings.load()
+    org.dpo_email = "dpo.mailbox@example.org"
+    org.save()
+    breach(left=5 * HOURS)
+
+    assert incident_clocks_sweep(now=NOW).ico_alerts == 1
+
+    [email] = emails(ICO_PREFIX)
+    assert email.to_email == "dpo.mailbox@example.org"
+
+
+def test_with_nobody_in_the_dpo_role_nor_a_mailbox_a_late_action_waits(alice, dpo):
+    dpo.groups.clear()
+    late = action(due=OVERDUE_AGAIN + HOURS, owner=alice)
+
+    assert incident_clocks_sweep(now=NOW).actions_overdue == 0
+    assert not Alert.objects.exists()
+
+    dpo.groups.add(Group.objects.get(name=Role.DPO))
+    assert incident_clocks_sweep(now=NOW + HOURS).actions_overdue == 1
+    assert late.incident.reference in emails(ACTION_PREFIX)[-1].subject
