@@ -150,6 +150,8 @@ class _Occasion:
     incident: Incident
     messages: list[Message]
     timeline: str
+    # How the audit event lists it: the incident's reference, or the action's id.
+    listed_as: str | int
 
 
 def _claim(occasions: list[_Occasion], now: datetime) -> list[_Occasion]:
@@ -176,11 +178,10 @@ def _claim(occasions: list[_Occasion], now: datetime) -> list[_Occasion]:
     return [occasion for occasion in occasions if occasion.key in written]
 
 
-def _send(
-    occasions: list[_Occasion], *, now: datetime, verb: str, changes: dict
-) -> list[_Occasion]:
+def _send(occasions: list[_Occasion], *, now: datetime, verb: str, listed: str) -> list[_Occasion]:
     """Claim the occasions and, for those claimed, queue their emails, put an internal entry on
-    each incident's timeline and write one audit event: all in the batch's transaction."""
+    each incident's timeline and write one audit event naming only those (under `listed`):
+    all in the batch's transaction."""
     claimed = _claim(occasions, now)
     if not claimed:
         return []
@@ -202,7 +203,7 @@ def _send(
     audit_record(
         verb=verb,
         changes={
-            **changes,
+            listed: [occasion.listed_as for occasion in claimed],
             "alerts": [occasion.key for occasion in claimed],
             "emails": len(messages),
         },
@@ -349,6 +350,7 @@ def untriaged_remind(
                         url=incident_url(incident),
                         context=context,
                     ),
+                    listed_as=incident.reference,
                     timeline=(
                         "Reminder sent to the data protection officer and deputy: not yet "
                         f"triaged {context['waiting']} after it reached them."
@@ -359,7 +361,7 @@ def untriaged_remind(
             occasions,
             now=now,
             verb=IncidentEvent.UNTRIAGED_REMINDED,
-            changes={"incidents": [o.incident.reference for o in occasions]},
+            listed="incidents",
         )
         result.untriaged += len(sent)
 
@@ -462,6 +464,7 @@ def ico_clocks_alert(
                         url=incident_url(incident),
                         context=context,
                     ),
+                    listed_as=incident.reference,
                     timeline=(
                         "ICO deadline alert sent to the data protection officer and deputy: "
                         + (
@@ -477,7 +480,7 @@ def ico_clocks_alert(
             occasions,
             now=now,
             verb=IncidentEvent.ICO_CLOCK_ALERTED,
-            changes={"incidents": [o.incident.reference for o in occasions]},
+            listed="incidents",
         )
         result.ico_passed += sum(o.key in passed_keys for o in sent)
         result.ico_alerts += sum(o.key not in passed_keys for o in sent)
@@ -617,13 +620,14 @@ def actions_remind(
                     incident=incident,
                     messages=messages,
                     timeline=timeline,
+                    listed_as=action.pk,
                 )
             )
         sent = _send(
             occasions,
             now=now,
             verb=IncidentEvent.ACTIONS_REMINDED,
-            changes={"actions": [a.pk for a in actions]},
+            listed="actions",
         )
         result.actions_overdue += sum(o.key in late_keys for o in sent)
         result.actions_due += sum(o.key not in late_keys for o in sent)

@@ -573,3 +573,18 @@ def test_with_nobody_in_the_dpo_role_nor_a_mailbox_a_late_action_waits(alice, dp
     dpo.groups.add(Group.objects.get(name=Role.DPO))
     assert incident_clocks_sweep(now=NOW + HOURS).actions_overdue == 1
     assert late.incident.reference in emails(ACTION_PREFIX)[-1].subject
+
+
+def test_the_audit_event_lists_only_what_was_sent(officers):
+    first = breach(left=5 * HOURS)
+    incident_clocks_sweep(now=NOW)
+    breach(left=5 * HOURS)
+    # Both are in the batch (the first's alert looks older than its stage), but the first's
+    # alert was sent already and is not sent again.
+    Alert.objects.update(sent_at=NOW - 10 * HOURS)
+    second_run = incident_clocks_sweep(now=NOW + timedelta(minutes=5))
+
+    assert second_run.ico_alerts == 1
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_CLOCK_ALERTED).latest("pk")
+    assert first.incident.reference not in event.changes["incidents"]
+    assert len(event.changes["incidents"]) == 1
