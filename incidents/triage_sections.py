@@ -3,7 +3,7 @@ the report, each with links to the forms that record it. Shown only to a DPO or 
 handling the incident who is not involved in it (access.may_see_assessment): never to its
 reporter or another part's handler. Each costs a fixed number of queries."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -12,14 +12,7 @@ from incidents.access import may_see_assessment
 from incidents.ico_clock import with_clock_running
 from incidents.models import Assessment, ContainmentAction, IcoReport, Incident
 from portal.access import AuthenticatedRequest
-
-
-def _left(delta: timedelta) -> str:
-    """A length of time in whole hours and minutes: "5 hours 3 minutes"."""
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    hours_text = f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{hours_text} {minutes} minute{'s' if minutes != 1 else ''}"
+from portal.lib.durations import duration_in_words
 
 
 def clock_state(assessment: Assessment | None, now: datetime) -> dict[str, Any]:
@@ -33,8 +26,8 @@ def clock_state(assessment: Assessment | None, now: datetime) -> dict[str, Any]:
         deadline = assessment.ico_deadline_at
         assert deadline is not None  # the clock runs only with a deadline
         if now < deadline:
-            return {"state": "running", "left": _left(deadline - now)}
-        return {"state": "passed", "over": _left(now - deadline)}
+            return {"state": "running", "left": duration_in_words(deadline - now)}
+        return {"state": "passed", "over": duration_in_words(now - deadline)}
     if assessment.is_breach is False:
         return {"state": "not_breach"}
     if assessment.ico_notified_at is not None:

@@ -68,6 +68,7 @@ from incidents.outbox import (
 )
 from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add_many
+from portal.lib.durations import duration_in_words
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import in_locked_batches
 from portal.lib.uktime import long_datetime
@@ -283,18 +284,6 @@ def _recipient_id(person: User | str) -> int | str:
     return person.lower() if isinstance(person, str) else person.pk
 
 
-def _hours_minutes(delta: timedelta) -> str:
-    """How long, in words: "5 hours 58 minutes", "40 minutes"."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts)
-
-
 # --- Untriaged --------------------------------------------------------------------------------
 
 
@@ -335,9 +324,9 @@ def untriaged_remind(
                 "kind": incident.get_kind_display(),
                 "referred": incident.referred_to_dpo_at is not None,
                 "since": long_datetime(since),
-                "waiting": _hours_minutes(now - since),
+                "waiting": duration_in_words(now - since),
                 "latest_deadline": long_datetime(latest),
-                "latest_left": _hours_minutes(latest - now) if latest > now else "",
+                "latest_left": duration_in_words(latest - now) if latest > now else "",
             }
             occasions.append(
                 _Occasion(
@@ -448,9 +437,9 @@ def ico_clocks_alert(
                 "kind": incident.get_kind_display(),
                 "deadline": long_datetime(deadline),
                 "passed": passed,
-                "left": "" if passed else _hours_minutes(deadline - now),
+                "left": "" if passed else duration_in_words(deadline - now),
                 "hours_left": hours if not passed else 0,
-                "late_by": _hours_minutes(now - deadline) if passed else "",
+                "late_by": duration_in_words(now - deadline) if passed else "",
                 "notify_decided": assessment.notify_ico is True,
             }
             occasions.append(
@@ -570,7 +559,6 @@ def actions_remind(
                 "overdue": overdue,
                 "due_today": now < action.due_at,
                 "owner_left": owner_left,
-                "late_by": _hours_minutes(now - action.due_at) if overdue else "",
                 "days_late": (timezone.localdate(now) - timezone.localdate(action.due_at)).days,
             }
             # Not a DPO who reported it: they may not see the assessment or its actions.

@@ -588,3 +588,12 @@ def test_the_audit_event_lists_only_what_was_sent(officers):
     event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_CLOCK_ALERTED).latest("pk")
     assert first.incident.reference not in event.changes["incidents"]
     assert len(event.changes["incidents"]) == 1
+
+
+def test_the_page_and_the_alert_say_the_time_left_in_the_same_words(officers):
+    assessment = breach(left=5 * HOURS)
+
+    incident_clocks_sweep(now=NOW)
+
+    assert clock_state(_with_clock(assessment), NOW)["left"] == "5 hours"
+    assert emails(ICO_PREFIX)[0].subject.startswith("5 hours left")
