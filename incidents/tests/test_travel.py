@@ -252,6 +252,17 @@ def test_a_helpdesk_member_does_not_advise_on_their_own_trip(client, helpdesk):
         travel_advice_record(notice=notice, advice="Fine.", by=helpdesk)
 
 
+def test_only_the_helpdesk_records_advice_whoever_calls_the_service(alice, charlie, dpo):
+    notice = TravelNoticeFactory(traveller=alice)
+
+    for person in (charlie, dpo):
+        with pytest.raises(ValidationError, match="Only Information Security"):
+            travel_advice_record(notice=notice, advice="Go.", by=person)
+
+    assert not AuditEvent.objects.filter(verb=IncidentEvent.TRAVEL_ADVISED).exists()
+    assert not Notification.objects.filter(dedup_key__startswith="travel-advice:").exists()
+
+
 # --- Access -----------------------------------------------------------------------------------
 
 
