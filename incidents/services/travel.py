@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from incidents.access import is_helpdesk
 from incidents.events import IncidentEmail, IncidentEvent
-from incidents.models import NOTICE_DAYS, TravelNotice
+from incidents.models import NOTICE_DAYS, TravelAdvice, TravelNotice
 from incidents.outbox import travel_advice_key, travel_precautions_key, travel_told_key
 from portal.models import OrganisationSettings, User
 from portal.roles import Role
@@ -130,9 +130,9 @@ def travel_notice_give(
 @transaction.atomic
 def travel_advice_record(
     *, notice: TravelNotice, advice: str, by: User, ip: str | None = None
-) -> TravelNotice:
-    """Record Information Security's advice on a trip and send it to the traveller. Advice
-    recorded again replaces what is shown (the audit trail keeps each), and is sent again."""
+) -> TravelAdvice:
+    """Record Information Security's advice on a trip and send it to the traveller. Advice is
+    never changed: advice given again is added to what was given before, and each is sent."""
     if not is_helpdesk(by):
         # The view checks too; the rule is the service's, so every caller keeps it.
         raise ValidationError("Only Information Security (the helpdesk) records travel advice.")
@@ -142,22 +142,21 @@ def travel_advice_record(
         raise ValidationError("Write the advice for the traveller.")
     if notice.traveller_id == by.pk:
         raise ValidationError("Another member of the helpdesk advises on your own trip.")
-    now = timezone.now()
-    previous = notice.advice
-    TravelNotice.objects.filter(pk=notice.pk).update(advice=advice, advised_by=by, advised_at=now)
-    notice.refresh_from_db()
+    given = TravelAdvice.objects.create(
+        notice=notice, advice=advice, advised_by=by, advised_at=timezone.now()
+    )
     audit_record(
         verb=IncidentEvent.TRAVEL_ADVISED,
         actor=by,
         obj=notice,
-        changes={"advice": advice, "previous": previous},
+        changes={"advice": advice, "advice_id": given.pk},
         ip=ip,
     )
     notification_queue(
         to=notice.traveller,
         template=IncidentEmail.TRAVEL_ADVICE,
-        dedup_key=travel_advice_key(notice.pk, now),
-        context={"notice": notice, "adviser": by},
+        dedup_key=travel_advice_key(notice.pk, given.advised_at),
+        context={"notice": notice, "advice": given, "adviser": by},
         url=travel_url(notice),
     )
-    return notice
+    return given
