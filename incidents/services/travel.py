@@ -4,6 +4,7 @@ notice is still taken, flagged, with the reason. The helpdesk hears at once and 
 advice; the traveller is sent the precautions to take, and the advice when it is recorded.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,53 @@ from portal.models import OrganisationSettings, User
 from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_queue
+
+
+@dataclass(frozen=True)
+class Precaution:
+    """One precaution for a trip abroad with a work device: `lead` is shown in bold, `rest`
+    follows it directly (it starts with its own space or punctuation)."""
+
+    lead: str
+    rest: str
+
+
+def travel_precautions(org: OrganisationSettings) -> list[Precaution]:
+    """The precautions to take with a work device abroad (seed 004 paragraphs 53 and 59, in
+    the portal's own words), written once for the travel pages and both emails to the
+    traveller, which only lay them out."""
+    phones = f" on {org.helpdesk_phone}" if org.helpdesk_phone else ""
+    if org.out_of_hours_phone:
+        phones += f", or out of hours {org.out_of_hours_phone}"
+    return [
+        Precaution(
+            "Keep it with you at all times.",
+            " Carry it in your hand luggage, never in a checked-in bag, and never leave it "
+            "unattended: not in a hotel room, a car, a café or on a train. Devices are a "
+            "favourite target for thieves, and a stolen one can give away the information on it.",
+        ),
+        Precaution(
+            "Do not let anyone see what you are doing.",
+            " Sit where your screen cannot be read, shield your PIN or password as you type it, "
+            "and lock the device whenever you step away from it.",
+        ),
+        Precaution(
+            "Never keep a written password with the device",
+            ", and do not tell anyone your password, however official they seem.",
+        ),
+        Precaution(
+            "Wait for Information Security's advice before you go.",
+            " The law on carrying and using encryption and other cryptographic items differs "
+            "from country to country, and some countries restrict it. Information Security "
+            "tells you what applies where you are going, and anything else to do because of "
+            "the risks there; follow that advice.",
+        ),
+        Precaution(
+            "If it is lost or stolen, report it at once",
+            f": call the IT helpdesk{phones}, then report it in the portal as a lost or stolen "
+            "device. The sooner it is reported, the sooner it can be wiped.",
+        ),
+    ]
 
 
 def is_short_notice(departs_on: date, *, today: date | None = None) -> bool:
@@ -95,6 +143,7 @@ def travel_notice_give(
         },
         ip=ip,
     )
+    org = OrganisationSettings.load()
     context = {"notice": notice, "traveller": by, "notice_days": NOTICE_DAYS}
     url = travel_url(notice)
     helpdesk = helpdesk_people()
@@ -108,7 +157,7 @@ def travel_notice_give(
             context=context,
             url=url,
         )
-    mailbox = OrganisationSettings.load().helpdesk_email
+    mailbox = org.helpdesk_email
     if mailbox and mailbox.lower() not in {p.email.lower() for p in helpdesk}:
         notification_queue(
             to=mailbox,
@@ -121,7 +170,7 @@ def travel_notice_give(
         to=by,
         template=IncidentEmail.TRAVEL_PRECAUTIONS,
         dedup_key=travel_precautions_key(notice.pk),
-        context=context,
+        context={**context, "precautions": travel_precautions(org)},
         url=url,
     )
     return notice

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from incidents.events import IncidentEvent
 from incidents.models import TravelAdvice, TravelNotice
@@ -17,6 +18,7 @@ from incidents.services.travel import (
     is_short_notice,
     travel_advice_record,
     travel_notice_give,
+    travel_precautions,
 )
 from incidents.tests.factories import TravelAdviceFactory, TravelNoticeFactory
 from portal.models import AuditEvent, Notification, OrganisationSettings
@@ -400,3 +402,21 @@ def test_the_travel_lists_cost_the_same_with_one_trip_as_with_many(
         page = client.get(url)
     assert page.status_code == 200
     assert "Page 1 of 2" in page.text
+
+
+def test_the_page_and_the_email_give_the_same_precautions_with_the_helpdesk_numbers(client, alice):
+    org = OrganisationSettings.load()
+    org.helpdesk_phone, org.out_of_hours_phone = "01234 567890", "07700 900123"
+    org.save()
+    client.force_login(alice)
+    page = client.post(reverse("incidents:travel_new"), _form(), follow=True)
+
+    steps = travel_precautions(org)
+    [email] = Notification.objects.filter(dedup_key__startswith="travel-precautions:")
+    mine = client.get(reverse("incidents:travel_mine")).text
+    for step in steps:
+        for text in (page.text, mine, email.body_html):
+            assert escape(step.lead) in text
+            assert escape(step.rest) in text
+        assert f"- {step.lead}{step.rest}" in email.body_text
+    assert "on 01234 567890, or out of hours 07700 900123" in steps[-1].rest

@@ -15,9 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 from incidents.access import get_travel_for_user, is_helpdesk
 from incidents.forms.travel import TravelAdviceForm, TravelNoticeForm
 from incidents.models import NOTICE_DAYS, TravelAdvice, TravelNotice
-from incidents.services.travel import travel_advice_record, travel_notice_give
+from incidents.services.travel import (
+    travel_advice_record,
+    travel_notice_give,
+    travel_precautions,
+)
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.sensitive import sensitive_page
+from portal.models import OrganisationSettings
 
 PAGE_SIZE = 50
 
@@ -68,6 +73,7 @@ def _detail(request: AuthenticatedRequest, notice: TravelNotice, form: TravelAdv
             "form": form if advises else None,
             "own": notice.traveller_id == request.user.pk,
             "notice_days": NOTICE_DAYS,
+            "precautions": travel_precautions(OrganisationSettings.load()),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -116,7 +122,12 @@ def travel_mine(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "incidents/travel/mine.html",
-        {"page": page, "today": timezone.localdate(), "notice_days": NOTICE_DAYS},
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "notice_days": NOTICE_DAYS,
+            "precautions": travel_precautions(OrganisationSettings.load()),
+        },
     )
 
 
