@@ -6,8 +6,8 @@ Three kinds of alert, each sent once per occasion:
   or referred later): the DPO and deputy are reminded, once;
 - the ICO clock: while it runs (incidents/ico_clock.py: a deadline set, not decided not a
   breach, no report to the ICO recorded, no decision not to report, not closed), alerts the
-  DPO and deputy at each of `ico_alert_points` before its deadline
-  (24 and 6 hours left, say) and once when it has passed;
+  DPO and deputy at each of `ico_alert_points` before its deadline (24 and 6 hours left,
+  say) and once when it has passed;
 - actions: a containment action not done is reminded to its owner on the morning of the day
   it is due (due_day_reminder_at), and once more, with the DPO and deputy told, when it is
   `OVERDUE_AGAIN` late; an action whose owner has left goes to the DPO and deputy instead,
@@ -17,7 +17,10 @@ Catching up after the sweep was down sends the latest occasion due only, never a
 incident whose clock went from 30 hours left to 2 while nothing ran gets the 6-hour alert (the
 hours it states are the real ones left), and never the 24-hour one after it; an action found a
 fortnight late gets the week-late reminder only. The earlier occasions are not sent later
-either: each stage counts as alerted once an alert of its kind was sent at or after it began.
+either: each stage counts as alerted once an alert of its kind for the same deadline (or due
+instant) was sent at or after it began. With nobody in the DPO role, the DPO's alerts go to
+the organisation's DPO mailbox; with no mailbox either, they are not claimed, and go once
+someone holds the role.
 
 Why it never sends twice: every occasion is a row in the `Alert` ledger with a unique key
 (incidents/outbox.py), inserted with ON CONFLICT DO NOTHING in the same transaction as its
