@@ -155,7 +155,7 @@ def get_action_for_owner(user: User, pk: int) -> ContainmentAction:
 def get_travel_for_user(user: User, pk: int) -> TravelNotice:
     """A travel notice its traveller and the helpdesk may open; anyone else: 404."""
     try:
-        notice = TravelNotice.objects.select_related("traveller", "advised_by").get(pk=pk)
+        notice = TravelNotice.objects.select_related("traveller").get(pk=pk)
     except TravelNotice.DoesNotExist:
         raise Http404("No such travel notice.") from None
     if notice.traveller_id != user.pk and not is_helpdesk(user):

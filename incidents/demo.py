@@ -42,6 +42,7 @@ from incidents.models import (
     Regime,
     Risk,
     TimelineEntry,
+    TravelAdvice,
     TravelNotice,
 )
 from incidents.models.breach import ConsequenceLikelihood, Likelihood, Severity
@@ -553,7 +554,7 @@ def _travel(now: datetime) -> None:
         devices="Work laptop and work phone",
         told_at=now - DAY,
     )
-    TravelNotice.objects.create(
+    dublin = TravelNotice.objects.create(
         traveller=_person("tom.okafor"),
         destination="Dublin, Ireland (a meeting with An Garda Síochána)",
         departs_on=today + 4 * DAY,
@@ -562,6 +563,9 @@ def _travel(now: datetime) -> None:
         short_notice=True,
         short_notice_reason="The meeting was arranged this week.",
         told_at=now - 2 * HOUR,
+    )
+    TravelAdvice.objects.create(
+        notice=dublin,
         advice="Take the phone only, keep it with you at all times, and call the out-of-hours "
         "number at once if it is lost. No encryption restrictions apply in Ireland.",
         advised_by=_person("gareth.lewis"),

@@ -72,9 +72,9 @@ def action_alert_key(action_id: int, due_at: datetime, days_overdue: int) -> str
     return f"{action_alert_prefix(action_id)}{_instant(due_at)}:{days_overdue}d"
 
 
-def alert_message_key(alert_key: str, person_id: int) -> str:
-    """The email of one alert to one person."""
-    return f"{alert_key}:to:{person_id}"
+def alert_message_key(alert_key: str, recipient: int | str) -> str:
+    """The email of one alert to one person (their id) or to a mailbox (its address)."""
+    return f"{alert_key}:to:{recipient}"
 
 
 # ---- Travel abroad with a work device -----------------------------------------------------

@@ -24,7 +24,7 @@ from incidents.models.incident import (
     ReferenceCounter,
     TimelineEntry,
 )
-from incidents.models.travel import NOTICE_DAYS, TravelNotice
+from incidents.models.travel import NOTICE_DAYS, TravelAdvice, TravelNotice
 
 __all__ = [
     "NOTICE_DAYS",
@@ -47,5 +47,6 @@ __all__ = [
     "Risk",
     "Severity",
     "TimelineEntry",
+    "TravelAdvice",
     "TravelNotice",
 ]

@@ -22,12 +22,6 @@ class TravelNotice(models.Model):
     short_notice = models.BooleanField(default=False)
     short_notice_reason = models.TextField(blank=True)
     told_at = models.DateTimeField(default=timezone.now)
-    # What Information Security (the helpdesk) advised.
-    advice = models.TextField(blank=True)
-    advised_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    advised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["departs_on", "pk"]
@@ -40,11 +34,28 @@ class TravelNotice(models.Model):
                 condition=Q(short_notice=False) | ~Q(short_notice_reason=""),
                 name="travel_short_notice_says_why",
             ),
-            models.CheckConstraint(
-                condition=Q(advised_at__isnull=True) | ~Q(advice=""),
-                name="travel_advice_recorded",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.destination} ({self.departs_on})"
+
+
+class TravelAdvice(models.Model):
+    """One piece of Information Security's (the helpdesk's) advice on a trip, each emailed to
+    the traveller. Append-only: advice given again is a new row, so what the traveller was told,
+    by whom and when is never overwritten (on PostgreSQL a trigger refuses UPDATE and DELETE,
+    migration 0002_travel_advice)."""
+
+    notice = models.ForeignKey(TravelNotice, on_delete=models.PROTECT, related_name="advice")
+    advice = models.TextField()
+    advised_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    advised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["advised_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(advice=""), name="travel_advice_says_something")
+        ]
+
+    def __str__(self) -> str:
+        return f"Advice on {self.notice_id} at {self.advised_at}"

@@ -4,17 +4,23 @@ Three kinds of alert, each sent once per occasion:
 - untriaged: an incident routed to the DPO, not closed, with no decision yet on whether it is
   a personal data breach `incident_triage_reminder_hours` after it reached the DPO (reported,
   or referred later): the DPO and deputy are reminded, once;
-- the ICO clock: a breach with no report to the ICO recorded and no decision not to report,
-  not closed, alerts the DPO and deputy at each of `ico_alert_points` before its deadline
-  (24 and 6 hours left, say) and once when it has passed;
-- actions: a containment action not done is reminded to its owner when it falls due, and
-  once more, with the DPO and deputy told, when it is `OVERDUE_AGAIN` late.
+- the ICO clock: while it runs (incidents/ico_clock.py: a deadline set, not decided not a
+  breach, no report to the ICO recorded, no decision not to report, not closed), alerts the
+  DPO and deputy at each of `ico_alert_points` before its deadline (24 and 6 hours left,
+  say) and once when it has passed;
+- actions: a containment action not done is reminded to its owner on the morning of the day
+  it is due (due_day_reminder_at), and once more, with the DPO and deputy told, when it is
+  `OVERDUE_AGAIN` late; an action whose owner has left goes to the DPO and deputy instead,
+  to give it to someone else.
 
 Catching up after the sweep was down sends the latest occasion due only, never a burst: an
 incident whose clock went from 30 hours left to 2 while nothing ran gets the 6-hour alert (the
 hours it states are the real ones left), and never the 24-hour one after it; an action found a
 fortnight late gets the week-late reminder only. The earlier occasions are not sent later
-either: each stage counts as alerted once an alert of its kind was sent at or after it began.
+either: each stage counts as alerted once an alert of its kind for the same deadline (or due
+instant) was sent at or after it began. With nobody in the DPO role, the DPO's alerts go to
+the organisation's DPO mailbox; with no mailbox either, they are not claimed, and go once
+someone holds the role.
 
 Why it never sends twice: every occasion is a row in the `Alert` ledger with a unique key
 (incidents/outbox.py), inserted with ON CONFLICT DO NOTHING in the same transaction as its
@@ -32,7 +38,7 @@ nothing writes nothing.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -41,15 +47,18 @@ from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
+from incidents.ico_clock import ico_clock_running
 from incidents.models import Alert, Assessment, ContainmentAction, Incident, TimelineEntry
 from incidents.outbox import (
     ACTION_PREFIX,
@@ -62,6 +71,7 @@ from incidents.outbox import (
 )
 from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add_many
+from portal.lib.durations import duration_in_words
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import in_locked_batches
 from portal.lib.uktime import long_datetime
@@ -101,10 +111,12 @@ def incident_clocks_sweep(
             return result
         org = OrganisationSettings.load()
         officers = data_protection_officers()
+        mailbox = org.dpo_email
         untriaged_remind(
             now=now,
             after=timedelta(hours=org.incident_triage_reminder_hours),
             officers=officers,
+            mailbox=mailbox,
             result=result,
             batch_size=batch_size,
         )
@@ -112,10 +124,13 @@ def incident_clocks_sweep(
             now=now,
             points=org.ico_alert_points,
             officers=officers,
+            mailbox=mailbox,
             result=result,
             batch_size=batch_size,
         )
-        actions_remind(now=now, officers=officers, result=result, batch_size=batch_size)
+        actions_remind(
+            now=now, officers=officers, mailbox=mailbox, result=result, batch_size=batch_size
+        )
     return result
 
 
@@ -139,6 +154,8 @@ class _Occasion:
     incident: Incident
     messages: list[Message]
     timeline: str
+    # How the audit event lists it: the incident's reference, or the action's id.
+    listed_as: str | int
 
 
 def _claim(occasions: list[_Occasion], now: datetime) -> list[_Occasion]:
@@ -165,11 +182,10 @@ def _claim(occasions: list[_Occasion], now: datetime) -> list[_Occasion]:
     return [occasion for occasion in occasions if occasion.key in written]
 
 
-def _send(
-    occasions: list[_Occasion], *, now: datetime, verb: str, changes: dict
-) -> list[_Occasion]:
+def _send(occasions: list[_Occasion], *, now: datetime, verb: str, listed: str) -> list[_Occasion]:
     """Claim the occasions and, for those claimed, queue their emails, put an internal entry on
-    each incident's timeline and write one audit event: all in the batch's transaction."""
+    each incident's timeline and write one audit event naming only those (under `listed`):
+    all in the batch's transaction."""
     claimed = _claim(occasions, now)
     if not claimed:
         return []
@@ -191,7 +207,7 @@ def _send(
     audit_record(
         verb=verb,
         changes={
-            **changes,
+            listed: [occasion.listed_as for occasion in claimed],
             "alerts": [occasion.key for occasion in claimed],
             "emails": len(messages),
         },
@@ -209,18 +225,38 @@ def _not_alerted_since(prefix: Any, since: Any, incident: str = "incident_id") -
     )
 
 
+class _InstantText(Func):
+    """An instant as outbox._instant writes it in a key (UTC, "20260310T120000.000000Z"), in
+    SQL, so a query can build the key prefix of one deadline's alerts."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS.US"Z"')"""
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django keeps an instant on SQLite as UTC text, "2026-03-10 12:00:00[.123456]". The
+        # doubled %% survives both this formatting and the backend's own.
+        template = (
+            "strftime('%%%%Y%%%%m%%%%dT%%%%H%%%%M%%%%S', %(expressions)s) || '.' || "
+            "substr(%(expressions)s || '.000000', 21, 6) || 'Z'"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _at(expression: Any) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=DateTimeField())
 
 
 def _messages(
-    people: Sequence[User], *, key: str, template: str, url: str, context: dict
+    people: Sequence[User | str], *, key: str, template: str, url: str, context: dict
 ) -> list[Message]:
     return [
         Message(
             to=person,
             template=template,
-            dedup_key=alert_message_key(key, person.pk),
+            dedup_key=alert_message_key(key, _recipient_id(person)),
             url=url,
             context=context,
         )
@@ -238,16 +274,17 @@ def _officers_for(incident: Incident, officers: list[User]) -> list[User]:
     return others or officers
 
 
-def _hours_minutes(delta: timedelta) -> str:
-    """How long, in words: "5 hours 58 minutes", "40 minutes"."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts)
+def _dpos_for(incident: Incident, officers: list[User], mailbox: str) -> list[User | str]:
+    """Whom to alert for the DPO: the officers for the incident or, with nobody in the role,
+    the DPO's mailbox from the organisation settings (as a new report does,
+    incidents/services/reporting.py). Empty when there is neither: the caller then claims
+    nothing, so the alert goes once someone holds the role."""
+    people: list[User | str] = list(_officers_for(incident, officers))
+    return people or ([mailbox] if mailbox else [])
+
+
+def _recipient_id(person: User | str) -> int | str:
+    return person.lower() if isinstance(person, str) else person.pk
 
 
 # --- Untriaged --------------------------------------------------------------------------------
@@ -271,10 +308,11 @@ def untriaged_remind(
     now: datetime,
     after: timedelta,
     officers: list[User],
+    mailbox: str = "",
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
 ) -> None:
-    if not officers:
+    if not officers and not mailbox:
         return  # left for when someone holds the role, rather than marked reminded
     deadline_hours = OrganisationSettings.load().ico_deadline
 
@@ -289,21 +327,22 @@ def untriaged_remind(
                 "kind": incident.get_kind_display(),
                 "referred": incident.referred_to_dpo_at is not None,
                 "since": long_datetime(since),
-                "waiting": _hours_minutes(now - since),
+                "waiting": duration_in_words(now - since),
                 "latest_deadline": long_datetime(latest),
-                "latest_left": _hours_minutes(latest - now) if latest > now else "",
+                "latest_left": duration_in_words(latest - now) if latest > now else "",
             }
             occasions.append(
                 _Occasion(
                     key=key,
                     incident=incident,
                     messages=_messages(
-                        _officers_for(incident, officers),
+                        _dpos_for(incident, officers, mailbox),
                         key=key,
                         template=IncidentEmail.UNTRIAGED,
                         url=incident_url(incident),
                         context=context,
                     ),
+                    listed_as=incident.reference,
                     timeline=(
                         "Reminder sent to the data protection officer and deputy: not yet "
                         f"triaged {context['waiting']} after it reached them."
@@ -314,7 +353,7 @@ def untriaged_remind(
             occasions,
             now=now,
             verb=IncidentEvent.UNTRIAGED_REMINDED,
-            changes={"incidents": [o.incident.reference for o in occasions]},
+            listed="incidents",
         )
         result.untriaged += len(sent)
 
@@ -332,26 +371,29 @@ def _stages(points: list[timedelta]) -> list[timedelta]:
 
 
 def ico_clocks_due(now: datetime, points: list[timedelta]) -> QuerySet[Assessment]:
-    """Breaches whose clock runs (no report to the ICO, no decision not to report, not closed)
+    """Assessments whose clock runs (incidents/ico_clock.py, as the incident page shows it)
     and has reached a stage not yet alerted: a stage begins `point` before the deadline and
-    lasts until the next; an alert of the kind sent since it began covers it."""
+    lasts until the next; an alert for the same deadline sent since it began covers it."""
     stages = _stages(points)
+    # Only this deadline's alerts count (ico_alert_key): when awareness is corrected to an
+    # earlier time, an alert sent for the old deadline stated the wrong one.
+    this_deadline = Concat(
+        Value(ICO_PREFIX),
+        Cast(OuterRef("incident_id"), CharField()),
+        Value(":"),
+        _InstantText(OuterRef("ico_deadline_at")),
+        Value(":"),
+        output_field=CharField(),
+    )
     in_a_stage_not_alerted: Any = Q()
     for index, point in enumerate(stages):
         stage = Q(ico_deadline_at__lte=now + point)
         if index + 1 < len(stages):
             stage &= Q(ico_deadline_at__gt=now + stages[index + 1])
         began = _at(OuterRef("ico_deadline_at") - Value(point))
-        in_a_stage_not_alerted |= stage & ~_not_alerted_since(ICO_PREFIX, began)
+        in_a_stage_not_alerted |= stage & ~_not_alerted_since(this_deadline, began)
     return (
-        Assessment.objects.filter(
-            is_breach=True,
-            ico_notified_at__isnull=True,
-            ico_deadline_at__isnull=False,
-            ico_deadline_at__lte=now + stages[0],
-        )
-        .filter(Q(notify_ico__isnull=True) | Q(notify_ico=True))
-        .exclude(incident__status=Incident.Status.CLOSED)
+        Assessment.objects.filter(ico_clock_running(), ico_deadline_at__lte=now + stages[0])
         .filter(in_a_stage_not_alerted)
         .select_related("incident")
     )
@@ -371,11 +413,12 @@ def ico_clocks_alert(
     now: datetime,
     points: list[timedelta],
     officers: list[User],
+    mailbox: str = "",
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
 ) -> None:
-    if not officers:
-        return
+    if not officers and not mailbox:
+        return  # left for when someone holds the role, rather than marked alerted
 
     def handle(assessments: list[Assessment]) -> None:
         occasions = []
@@ -397,9 +440,9 @@ def ico_clocks_alert(
                 "kind": incident.get_kind_display(),
                 "deadline": long_datetime(deadline),
                 "passed": passed,
-                "left": "" if passed else _hours_minutes(deadline - now),
+                "left": "" if passed else duration_in_words(deadline - now),
                 "hours_left": hours if not passed else 0,
-                "late_by": _hours_minutes(now - deadline) if passed else "",
+                "late_by": duration_in_words(now - deadline) if passed else "",
                 "notify_decided": assessment.notify_ico is True,
             }
             occasions.append(
@@ -407,12 +450,13 @@ def ico_clocks_alert(
                     key=key,
                     incident=incident,
                     messages=_messages(
-                        _officers_for(incident, officers),
+                        _dpos_for(incident, officers, mailbox),
                         key=key,
                         template=IncidentEmail.ICO_CLOCK,
                         url=incident_url(incident),
                         context=context,
                     ),
+                    listed_as=incident.reference,
                     timeline=(
                         "ICO deadline alert sent to the data protection officer and deputy: "
                         + (
@@ -428,7 +472,7 @@ def ico_clocks_alert(
             occasions,
             now=now,
             verb=IncidentEvent.ICO_CLOCK_ALERTED,
-            changes={"incidents": [o.incident.reference for o in occasions]},
+            listed="incidents",
         )
         result.ico_passed += sum(o.key in passed_keys for o in sent)
         result.ico_alerts += sum(o.key not in passed_keys for o in sent)
@@ -440,31 +484,48 @@ def ico_clocks_alert(
 
 # --- Containment actions ----------------------------------------------------------------------
 
-_ACTION_STAGES = (timedelta(0), OVERDUE_AGAIN)
+# The owner is reminded on the morning of the due day (an action is due at the end of it).
+DUE_DAY_MORNING = time(8, 0)
+# The most a due day's morning can be before its due instant: 08:00 to 23:59:59 UK time, which
+# no clock change falls between (they happen at 1 or 2 in the morning).
+_MORNING_BEFORE_DUE = timedelta(hours=16)
+
+
+def due_day_reminder_at(action: ContainmentAction) -> datetime:
+    """When an action's owner is first reminded: 08:00 UK time on the day it is due (or when
+    it is due, if that is earlier in the day), or at once if it was added after that."""
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate(action.due_at), DUE_DAY_MORNING)
+    )
+    return max(min(morning, action.due_at), action.created_at)
 
 
 def actions_due(now: datetime) -> QuerySet[ContainmentAction]:
-    """Actions not done, on incidents not closed, whose owner still works here, that have
-    reached a stage (due, or `OVERDUE_AGAIN` late) not yet reminded."""
-    prefix = Concat(
+    """Actions not done, on incidents not closed, that have reached a stage not yet
+    reminded: their due day (from due_day_reminder_at, which the caller checks: the local
+    morning is not worked out in SQL, so this includes actions due up to
+    `_MORNING_BEFORE_DUE` ahead), or `OVERDUE_AGAIN` late. An owner who has left is included:
+    the DPOs are reminded instead."""
+    # Only this due instant's reminders count (action_alert_key): a new due date is a new
+    # occasion.
+    this_due = Concat(
         Value(ACTION_PREFIX),
         Cast(OuterRef("pk"), CharField()),
         Value(":"),
+        _InstantText(OuterRef("due_at")),
+        Value(":"),
         output_field=CharField(),
     )
-    in_a_stage_not_reminded: Any = Q()
-    for index, late in enumerate(_ACTION_STAGES):
-        stage = Q(due_at__lte=now - late)
-        if index + 1 < len(_ACTION_STAGES):
-            stage &= Q(due_at__gt=now - _ACTION_STAGES[index + 1])
-        began = _at(OuterRef("due_at") + Value(late))
-        in_a_stage_not_reminded |= stage & ~_not_alerted_since(prefix, began)
+    due_day = Q(due_at__lte=now + _MORNING_BEFORE_DUE, due_at__gt=now - OVERDUE_AGAIN) & ~Exists(
+        Alert.objects.filter(incident_id=OuterRef("incident_id"), key__startswith=this_due)
+    )
+    week_late = Q(due_at__lte=now - OVERDUE_AGAIN) & ~_not_alerted_since(
+        this_due, _at(OuterRef("due_at") + Value(OVERDUE_AGAIN))
+    )
     return (
-        ContainmentAction.objects.filter(
-            done_at__isnull=True, due_at__lte=now, owner__is_active=True
-        )
+        ContainmentAction.objects.filter(done_at__isnull=True)
         .exclude(incident__status=Incident.Status.CLOSED)
-        .filter(in_a_stage_not_reminded)
+        .filter(due_day | week_late)
         .select_related("incident", "owner")
     )
 
@@ -475,13 +536,16 @@ def actions_remind(
     officers: list[User],
     result: ClocksResult,
     batch_size: int = BATCH_SIZE,
+    mailbox: str = "",
 ) -> None:
-    officer_ids = {o.pk for o in officers}
+    mine = reverse("incidents:my_actions")
 
     def handle(actions: list[ContainmentAction]) -> None:
         occasions = []
         late_keys = set()
         for action in actions:
+            if due_day_reminder_at(action) > now:
+                continue  # its due day's morning has not come yet
             incident = action.incident
             overdue = now - action.due_at >= OVERDUE_AGAIN
             days = OVERDUE_AGAIN.days if overdue else 0
@@ -489,51 +553,72 @@ def actions_remind(
             if overdue:
                 late_keys.add(key)
             owner = action.owner
-            # The owner may open the incident if they handle it as a DPO or reported it;
-            # anyone else is told whom to tell, rather than sent a link that would 404.
-            sees = owner.pk in officer_ids or owner.pk in (
-                incident.reported_by_id,
-                incident.reported_for_id,
-            )
+            owner_left = not owner.is_active
             context = {
                 "reference": incident.reference,
                 "description": action.description,
                 "due": long_datetime(action.due_at),
                 "owner_name": owner.full_name,
                 "overdue": overdue,
-                "late_by": _hours_minutes(now - action.due_at) if overdue else "",
+                "due_today": now < action.due_at,
+                "owner_left": owner_left,
                 "days_late": (timezone.localdate(now) - timezone.localdate(action.due_at)).days,
             }
-            people = [owner]
-            if overdue:
-                people += [o for o in officers if o.pk != owner.pk]
+            # Not a DPO who reported it: they may not see the assessment or its actions.
+            dpos = _dpos_for(incident, officers, mailbox)
+            if (owner_left or overdue) and not dpos:
+                continue  # not claimed: sent once someone holds the DPO role
+            people: list[User | str]
+            if owner_left:
+                # Nobody would be reminded: the DPOs are told instead, at each stage, to give
+                # it to someone who is here.
+                people = dpos
+            else:
+                people = [owner]
+                if overdue:
+                    people += [o for o in dpos if o != owner]
             messages = [
                 Message(
                     to=person,
                     template=IncidentEmail.ACTION_DUE,
-                    dedup_key=alert_message_key(key, person.pk),
-                    url=incident_url(incident) if person.pk in officer_ids or sees else "",
-                    context={**context, "for_owner": person.pk == owner.pk},
+                    dedup_key=alert_message_key(key, _recipient_id(person)),
+                    # The owner records it done in their own list of actions (they may not
+                    # be able to open the incident); the DPOs see it on the incident.
+                    url=mine if person == owner else incident_url(incident),
+                    context={**context, "for_owner": person == owner},
                 )
                 for person in people
             ]
+            what = (
+                f"the action “{action.description[:80]}” "
+                f"{'is' if context['due_today'] else 'was'} due {context['due']}"
+            )
+            if owner_left:
+                timeline = (
+                    f"Reminder sent to the data protection officer: {what}, and "
+                    f"{owner.full_name}, who owns it, has left."
+                )
+            elif overdue:
+                timeline = (
+                    f"Reminder sent to {owner.full_name}: {what}, and the data protection "
+                    "officer told."
+                )
+            else:
+                timeline = f"Reminder sent to {owner.full_name}: {what}."
             occasions.append(
                 _Occasion(
                     key=key,
                     incident=incident,
                     messages=messages,
-                    timeline=(
-                        f"Reminder sent to {owner.full_name}: the action "
-                        f"“{action.description[:80]}” was due {context['due']}"
-                        + (", and the data protection officer told." if overdue else ".")
-                    ),
+                    timeline=timeline,
+                    listed_as=action.pk,
                 )
             )
         sent = _send(
             occasions,
             now=now,
             verb=IncidentEvent.ACTIONS_REMINDED,
-            changes={"actions": [a.pk for a in actions]},
+            listed="actions",
         )
         result.actions_overdue += sum(o.key in late_keys for o in sent)
         result.actions_due += sum(o.key not in late_keys for o in sent)

@@ -32,6 +32,9 @@ def action(*, due: timedelta, now: datetime = NOW, **fields) -> ContainmentActio
     still to come)."""
     incident = IncidentFactory(kind=Kind.DATA_BREACH, reported_at=now - 100 * HOURS)
     AssessmentFactory(incident=incident, breach=True, ico_notified_at=now - 50 * HOURS)
+    # Added when the incident was assessed, unless said: an action added later on its due day
+    # is reminded at once (clocks.due_day_reminder_at).
+    fields.setdefault("created_at", now - 100 * HOURS)
     return ContainmentActionFactory(incident=incident, due_at=now - due, **fields)
 
 

@@ -26,6 +26,7 @@ from incidents.models import (
     Regime,
     Risk,
     TimelineEntry,
+    TravelAdvice,
     TravelNotice,
 )
 from incidents.services.reporting import next_number
@@ -178,3 +179,18 @@ class TravelNoticeFactory(factory.django.DjangoModelFactory):
     departs_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=21))
     returns_on = factory.LazyAttribute(lambda o: o.departs_on + timedelta(days=4))
     devices = "Work laptop, work phone"
+
+
+# ---- Travel advice (part clocks, review fixes) ----
+
+
+class TravelAdviceFactory(factory.django.DjangoModelFactory):
+    """One piece of the helpdesk's advice on a trip."""
+
+    class Meta:
+        model = TravelAdvice
+
+    notice = factory.SubFactory(TravelNoticeFactory)
+    advice = "Take the loan laptop; leave your own at home."
+    advised_by = factory.SubFactory(UserFactory)
+    advised_at = factory.LazyFunction(timezone.now)

@@ -2,23 +2,27 @@
 alerted as a breach's ICO deadline nears and passes; action owners are reminded when an action
 falls due. Each alert once, however often the sweep runs; after an outage, the latest only."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.events import IncidentEvent
+from incidents.ico_clock import with_clock_running
 from incidents.kinds import Kind
 from incidents.models import Alert, Assessment, Incident, TimelineEntry
 from incidents.outbox import ACTION_PREFIX, ICO_PREFIX, UNTRIAGED_PREFIX, ico_alert_key
 from incidents.services.clocks import OVERDUE_AGAIN, incident_clocks_sweep
 from incidents.tests.clock_scenes import HOURS, NOW, action, breach, emails, waiting
 from incidents.tests.factories import AssessmentFactory, IncidentFactory
-from portal.lib.uktime import long_datetime
+from incidents.triage_sections import clock_state
+from portal.lib.uktime import end_of_day, long_datetime
 from portal.models import AuditEvent, Notification, OrganisationSettings
+from portal.roles import Role
 from portal.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,7 +287,7 @@ def test_the_interval_is_the_organisation_setting(officers):
 
 def test_an_owner_is_reminded_once_when_an_action_falls_due(officers, alice):
     open_action = action(due=HOURS, owner=alice)
-    action(due=-HOURS, owner=alice)  # not due yet
+    action(due=-24 * HOURS, owner=alice)  # due tomorrow: not yet
     action(due=2 * HOURS, owner=alice, done_at=NOW - 3 * HOURS, done_by=alice)
 
     first = incident_clocks_sweep(now=NOW)
@@ -292,11 +296,11 @@ def test_an_owner_is_reminded_once_when_an_action_falls_due(officers, alice):
     assert first.actions_due == 1
     [email] = emails(ACTION_PREFIX)
     assert email.recipient == alice
-    assert email.subject == f"A breach action is due: {open_action.incident.reference}"
+    assert email.subject == f"A breach action is overdue: {open_action.incident.reference}"
     assert open_action.description in email.body_text
-    # Alice cannot open a breach she neither reported nor handles: she is told whom to tell.
-    assert "tell the data protection officer" in email.body_text
-    assert email.url == ""
+    # Alice cannot open a breach she neither reported nor handles: she records it done in
+    # her own list of actions.
+    assert email.url == reverse("incidents:my_actions")
     entry = TimelineEntry.objects.get(kind=TimelineEntry.Kind.ALERT)
     assert entry.internal
     assert "Alice Staff" in entry.text
@@ -328,8 +332,7 @@ def test_an_action_first_seen_a_fortnight_late_gets_the_late_reminder_only(offic
     assert Alert.objects.get().key.endswith(":7d")
 
 
-def test_an_action_of_someone_who_has_left_or_on_a_closed_incident_is_not_reminded(officers):
-    action(due=HOURS, owner=UserFactory(is_active=False))
+def test_an_action_on_a_closed_incident_is_not_reminded(officers):
     closed = action(due=HOURS)
     Incident.objects.filter(pk=closed.incident_id).update(
         status=Incident.Status.CLOSED, closed_at=NOW
@@ -340,14 +343,14 @@ def test_an_action_of_someone_who_has_left_or_on_a_closed_incident_is_not_remind
     assert not emails(ACTION_PREFIX)
 
 
-def test_a_dpo_who_owns_an_action_gets_the_link_to_the_incident(dpo, deputy_dpo):
-    mine = action(due=HOURS, owner=dpo)
+def test_a_dpo_who_owns_an_action_gets_the_link_to_their_actions(dpo, deputy_dpo):
+    action(due=HOURS, owner=dpo)
 
     incident_clocks_sweep(now=NOW)
 
     [email] = emails(ACTION_PREFIX)
-    assert email.url == reverse("incidents:incident", args=[mine.incident_id])
-    assert "record it as done in the portal" in email.body_text
+    assert email.url == reverse("incidents:my_actions")
+    assert "record it as done" in email.body_text
 
 
 # --- The sweep as a whole ---------------------------------------------------------------------
@@ -427,3 +430,170 @@ def test_the_task_runs_the_sweep_at_the_time_it_runs(officers):
     incident_clocks_sweep_task.delay()
 
     assert len(emails(ICO_PREFIX)) == 2
+
+
+# --- Review fixes -----------------------------------------------------------------------------
+
+
+def _with_clock(assessment: Assessment) -> Assessment:
+    return with_clock_running(Assessment.objects.filter(pk=assessment.pk)).get()
+
+
+def test_an_undecided_breach_with_a_deadline_alerts_as_the_page_shows_it_running(officers):
+    # Awareness recorded, the breach decision not yet made: the page shows the clock running.
+    assessment = breach(left=5 * HOURS, is_breach=None)
+    assert clock_state(_with_clock(assessment), NOW)["state"] == "running"
+
+    result = incident_clocks_sweep(now=NOW)
+
+    assert result.ico_alerts == 1
+    assert len(emails(ICO_PREFIX)) == 2
+
+
+def test_a_closed_incident_shows_no_running_clock_and_alerts_nobody(officers):
+    assessment = breach(left=5 * HOURS)
+    Incident.objects.filter(pk=assessment.incident_id).update(
+        status=Incident.Status.CLOSED, closed_at=NOW
+    )
+
+    assert clock_state(_with_clock(assessment), NOW)["state"] == "closed"
+    assert incident_clocks_sweep(now=NOW).ico_alerts == 0
+
+
+def test_a_deadline_corrected_earlier_alerts_with_the_new_deadline(officers):
+    assessment = breach(left=5 * HOURS)
+    incident_clocks_sweep(now=NOW)  # the 6-hour alert, for the old deadline
+    # Awareness corrected three hours earlier: 2 hours left, still in the 6-hour stage.
+    earlier = assessment.ico_deadline_at - 3 * HOURS
+    Assessment.objects.filter(pk=assessment.pk).update(
+        aware_at=assessment.aware_at - 3 * HOURS, ico_deadline_at=earlier
+    )
+
+    result = incident_clocks_sweep(now=NOW + timedelta(minutes=5))
+
+    assert result.ico_alerts == 1
+    assert Alert.objects.filter(key=ico_alert_key(assessment.incident_id, earlier, 6)).exists()
+    assert long_datetime(earlier) in emails(ICO_PREFIX)[-1].body_text
+
+
+def test_a_dpo_who_reported_the_incident_is_not_told_its_action_is_a_week_late(
+    dpo, deputy_dpo, alice
+):
+    late = action(due=OVERDUE_AGAIN + HOURS, owner=alice)
+    Incident.objects.filter(pk=late.incident_id).update(reported_by=dpo)
+
+    incident_clocks_sweep(now=NOW)
+
+    assert {n.recipient for n in emails(ACTION_PREFIX)} == {alice, deputy_dpo}
+
+
+def _due_today(now=NOW, **fields):
+    """An action due at the end of `now`'s UK day."""
+    return action(due=NOW - end_of_day(timezone.localdate(now)), **fields)
+
+
+def test_an_owner_is_reminded_on_the_morning_of_the_due_day(officers, alice):
+    # NOW is 12:00 UK time (GMT in March before the change); due at 23:59 tonight.
+    due = _due_today(owner=alice, created_at=NOW - 48 * HOURS)
+    morning = NOW - 4 * HOURS - timedelta(minutes=1)  # 07:59
+
+    assert incident_clocks_sweep(now=morning).actions_due == 0
+    assert incident_clocks_sweep(now=NOW - 4 * HOURS).actions_due == 1  # 08:00
+
+    [email] = emails(ACTION_PREFIX)
+    assert email.subject == f"A breach action is due today: {due.incident.reference}"
+    assert incident_clocks_sweep(now=due.due_at + HOURS).actions_due == 0
+
+
+def test_the_morning_reminder_is_at_8_uk_time_in_summer(officers, alice):
+    summer = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)  # 13:00 BST
+    due = action(due=summer - end_of_day(timezone.localdate(summer)), now=summer, owner=alice)
+    due.created_at = summer - 48 * HOURS
+    due.save()
+
+    assert incident_clocks_sweep(now=summer - 5 * HOURS - timedelta(minutes=1)).actions_due == 0
+    assert incident_clocks_sweep(now=summer - 5 * HOURS).actions_due == 1  # 08:00 BST
+
+
+def test_an_action_added_later_on_its_due_day_is_reminded_at_once(officers, alice):
+    _due_today(owner=alice, created_at=NOW - HOURS)
+
+    assert incident_clocks_sweep(now=NOW).actions_due == 1
+
+
+def test_owners_are_linked_to_their_actions_and_the_dpo_to_the_incident(officers, alice, dpo):
+    mine = action(due=OVERDUE_AGAIN + HOURS, owner=alice)
+    dpos = action(due=HOURS, owner=dpo)
+
+    incident_clocks_sweep(now=NOW)
+
+    sent = emails(ACTION_PREFIX)
+    to_owners = [n for n in sent if n.recipient == alice or dpos.incident.reference in n.subject]
+    assert len(to_owners) == 2
+    assert {n.url for n in to_owners} == {reverse("incidents:my_actions")}
+    to_officers = [n for n in sent if n not in to_owners]
+    assert {n.recipient for n in to_officers} == set(officers)
+    assert {n.url for n in to_officers} == {reverse("incidents:incident", args=[mine.incident_id])}
+    assert all("who records it" not in n.body_text for n in sent)
+
+
+def test_an_action_whose_owner_has_left_goes_to_the_dpo_and_deputy(officers):
+    gone = action(due=HOURS, owner=UserFactory(is_active=False))
+
+    result = incident_clocks_sweep(now=NOW)
+
+    assert result.actions_due == 1
+    sent = emails(ACTION_PREFIX)
+    assert {n.recipient for n in sent} == set(officers)
+    assert all("has left" in n.body_text and "reassign" in n.body_text for n in sent)
+    assert all(n.url == reverse("incidents:incident", args=[gone.incident_id]) for n in sent)
+    incident_clocks_sweep(now=NOW + OVERDUE_AGAIN)
+    assert len(emails(ACTION_PREFIX)) == 4
+
+
+def test_with_nobody_in_the_dpo_role_the_mailbox_is_alerted():
+    org = OrganisationSettings.load()
+    org.dpo_email = "dpo.mailbox@example.org"
+    org.save()
+    breach(left=5 * HOURS)
+
+    assert incident_clocks_sweep(now=NOW).ico_alerts == 1
+
+    [email] = emails(ICO_PREFIX)
+    assert email.to_email == "dpo.mailbox@example.org"
+
+
+def test_with_nobody_in_the_dpo_role_nor_a_mailbox_a_late_action_waits(alice, dpo):
+    dpo.groups.clear()
+    late = action(due=OVERDUE_AGAIN + HOURS, owner=alice)
+
+    assert incident_clocks_sweep(now=NOW).actions_overdue == 0
+    assert not Alert.objects.exists()
+
+    dpo.groups.add(Group.objects.get(name=Role.DPO))
+    assert incident_clocks_sweep(now=NOW + HOURS).actions_overdue == 1
+    assert late.incident.reference in emails(ACTION_PREFIX)[-1].subject
+
+
+def test_the_audit_event_lists_only_what_was_sent(officers):
+    first = breach(left=5 * HOURS)
+    incident_clocks_sweep(now=NOW)
+    breach(left=5 * HOURS)
+    # Both are in the batch (the first's alert looks older than its stage), but the first's
+    # alert was sent already and is not sent again.
+    Alert.objects.update(sent_at=NOW - 10 * HOURS)
+    second_run = incident_clocks_sweep(now=NOW + timedelta(minutes=5))
+
+    assert second_run.ico_alerts == 1
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_CLOCK_ALERTED).latest("pk")
+    assert first.incident.reference not in event.changes["incidents"]
+    assert len(event.changes["incidents"]) == 1
+
+
+def test_the_page_and_the_alert_say_the_time_left_in_the_same_words(officers):
+    assessment = breach(left=5 * HOURS)
+
+    incident_clocks_sweep(now=NOW)
+
+    assert clock_state(_with_clock(assessment), NOW)["left"] == "5 hours"
+    assert emails(ICO_PREFIX)[0].subject.startswith("5 hours left")

@@ -7,17 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from incidents.events import IncidentEvent
-from incidents.models import TravelNotice
+from incidents.models import TravelAdvice, TravelNotice
 from incidents.services.travel import (
     is_short_notice,
     travel_advice_record,
     travel_notice_give,
+    travel_precautions,
 )
-from incidents.tests.factories import TravelNoticeFactory
+from incidents.tests.factories import TravelAdviceFactory, TravelNoticeFactory
 from portal.models import AuditEvent, Notification, OrganisationSettings
 from portal.roles import Role
 from portal.testing.queries import LAYOUT_QUERIES
@@ -212,9 +215,9 @@ def test_the_helpdesk_records_advice_and_the_traveller_is_emailed_it(client, ali
         follow=True,
     )
 
-    notice.refresh_from_db()
-    assert notice.advice == "Take the loan laptop; France allows its encryption."
-    assert (notice.advised_by, notice.advised_at is not None) == (helpdesk, True)
+    [given] = TravelAdvice.objects.filter(notice=notice)
+    assert given.advice == "Take the loan laptop; France allows its encryption."
+    assert given.advised_by == helpdesk
     assert "Your advice is recorded" in page.text
     [email] = Notification.objects.filter(dedup_key__startswith="travel-advice:")
     assert email.recipient == alice
@@ -224,6 +227,44 @@ def test_the_helpdesk_records_advice_and_the_traveller_is_emailed_it(client, ali
     page = client.get(reverse("incidents:travel", args=[notice.pk]))
     assert "Take the loan laptop" in page.text
     assert "Your advice to the traveller" not in page.text
+
+
+def test_advice_given_again_is_added_and_emailed_and_the_first_is_kept(client, alice, helpdesk):
+    notice = TravelNoticeFactory(traveller=alice)
+    client.force_login(helpdesk)
+    advise = reverse("incidents:travel_advice", args=[notice.pk])
+
+    client.post(advise, {"advice": "First: take the loan laptop."})
+    client.post(advise, {"advice": "Second: the loan laptop is not needed after all."})
+
+    first, second = TravelAdvice.objects.filter(notice=notice)
+    assert first.advice == "First: take the loan laptop."
+    assert second.advice == "Second: the loan laptop is not needed after all."
+    sent = Notification.objects.filter(dedup_key__startswith="travel-advice:").order_by("pk")
+    assert ["First:" in n.body_text for n in sent] == [True, False]
+    assert ["Second:" in n.body_text for n in sent] == [False, True]
+    client.force_login(alice)
+    text = client.get(reverse("incidents:travel", args=[notice.pk])).text
+    assert text.index("First: take") < text.index("Second: the loan")
+    client.force_login(helpdesk)
+    form = client.get(reverse("incidents:travel", args=[notice.pk])).text
+    assert "Add more advice and email it" in form
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_advice_cannot_be_altered_or_deleted_even_in_bulk(helpdesk):
+    given = TravelAdviceFactory(advised_by=helpdesk)
+
+    for change in (
+        lambda: TravelAdvice.objects.filter(pk=given.pk).update(advice="Changed."),
+        lambda: TravelAdvice.objects.filter(pk=given.pk).delete(),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="travel advice cannot be changed"),
+            transaction.atomic(),
+        ):
+            change()
+    assert TravelAdvice.objects.get(pk=given.pk).advice == given.advice
 
 
 def test_empty_advice_is_refused_on_the_page(client, alice, helpdesk):
@@ -250,6 +291,17 @@ def test_a_helpdesk_member_does_not_advise_on_their_own_trip(client, helpdesk):
     )
     with pytest.raises(ValidationError, match="Another member of the helpdesk"):
         travel_advice_record(notice=notice, advice="Fine.", by=helpdesk)
+
+
+def test_only_the_helpdesk_records_advice_whoever_calls_the_service(alice, charlie, dpo):
+    notice = TravelNoticeFactory(traveller=alice)
+
+    for person in (charlie, dpo):
+        with pytest.raises(ValidationError, match="Only Information Security"):
+            travel_advice_record(notice=notice, advice="Go.", by=person)
+
+    assert not AuditEvent.objects.filter(verb=IncidentEvent.TRAVEL_ADVISED).exists()
+    assert not Notification.objects.filter(dedup_key__startswith="travel-advice:").exists()
 
 
 # --- Access -----------------------------------------------------------------------------------
@@ -337,11 +389,9 @@ def test_the_travel_lists_cost_the_same_with_one_trip_as_with_many(
 
     def trips(count: int) -> None:
         for _ in range(count):
-            TravelNoticeFactory(
-                traveller=alice if owner else UserFactory(),
-                advice="Fine.",
+            TravelAdviceFactory(
+                notice=TravelNoticeFactory(traveller=alice if owner else UserFactory()),
                 advised_by=helpdesk,
-                advised_at=timezone.now(),
             )
 
     trips(1)
@@ -353,3 +403,21 @@ def test_the_travel_lists_cost_the_same_with_one_trip_as_with_many(
         page = client.get(url)
     assert page.status_code == 200
     assert "Page 1 of 2" in page.text
+
+
+def test_the_page_and_the_email_give_the_same_precautions_with_the_helpdesk_numbers(client, alice):
+    org = OrganisationSettings.load()
+    org.helpdesk_phone, org.out_of_hours_phone = "01234 567890", "07700 900123"
+    org.save()
+    client.force_login(alice)
+    page = client.post(reverse("incidents:travel_new"), _form(), follow=True)
+
+    steps = travel_precautions(org)
+    [email] = Notification.objects.filter(dedup_key__startswith="travel-precautions:")
+    mine = client.get(reverse("incidents:travel_mine")).text
+    for step in steps:
+        for text in (page.text, mine, email.body_html):
+            assert escape(step.lead) in text
+            assert escape(step.rest) in text
+        assert f"- {step.lead}{step.rest}" in email.body_text
+    assert "on 01234 567890, or out of hours 07700 900123" in steps[-1].rest

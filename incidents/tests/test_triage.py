@@ -308,7 +308,7 @@ def test_the_clock_says_when_the_deadline_has_passed(client, alice, dpo):
     client.force_login(dpo)
     text = client.get(reverse("incidents:incident", args=[incident.pk])).content.decode()
     assert "The ICO deadline passed" in text
-    assert "8 hours 0 minutes ago" in text or "7 hours 59 minutes ago" in text
+    assert "8 hours ago" in text
 
 
 def test_the_untriaged_clock_asks_for_triage(client, alice, dpo):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,10 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import get_travel_for_user, is_helpdesk
 from incidents.forms.travel import TravelAdviceForm, TravelNoticeForm
-from incidents.models import NOTICE_DAYS, TravelNotice
-from incidents.services.travel import travel_advice_record, travel_notice_give
+from incidents.models import NOTICE_DAYS, TravelAdvice, TravelNotice
+from incidents.services.travel import (
+    travel_advice_record,
+    travel_notice_give,
+    travel_precautions,
+)
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.sensitive import sensitive_page
+from portal.models import OrganisationSettings
 
 PAGE_SIZE = 50
 
@@ -56,15 +62,18 @@ def travel_new(request: AuthenticatedRequest) -> HttpResponse:
 def _detail(request: AuthenticatedRequest, notice: TravelNotice, form: TravelAdviceForm | None):
     advises = is_helpdesk(request.user) and notice.traveller_id != request.user.pk
     if advises and form is None:
-        form = TravelAdviceForm(initial={"advice": notice.advice})
+        form = TravelAdviceForm()
     return render(
         request,
         "incidents/travel/detail.html",
         {
             "notice": notice,
+            # Every piece of advice given, oldest first: what the traveller was told, and when.
+            "advice_given": list(notice.advice.select_related("advised_by")),
             "form": form if advises else None,
             "own": notice.traveller_id == request.user.pk,
             "notice_days": NOTICE_DAYS,
+            "precautions": travel_precautions(OrganisationSettings.load()),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -104,12 +113,21 @@ def travel_advice(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @sensitive_page
 @login_required
 def travel_mine(request: AuthenticatedRequest) -> HttpResponse:
-    notices = TravelNotice.objects.filter(traveller=request.user).order_by("-departs_on", "-pk")
+    notices = (
+        TravelNotice.objects.filter(traveller=request.user)
+        .annotate(advised=Exists(TravelAdvice.objects.filter(notice=OuterRef("pk"))))
+        .order_by("-departs_on", "-pk")
+    )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/travel/mine.html",
-        {"page": page, "today": timezone.localdate(), "notice_days": NOTICE_DAYS},
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "notice_days": NOTICE_DAYS,
+            "precautions": travel_precautions(OrganisationSettings.load()),
+        },
     )
 
 
@@ -118,9 +136,13 @@ def travel_mine(request: AuthenticatedRequest) -> HttpResponse:
 def travel_upcoming(request: AuthenticatedRequest) -> HttpResponse:
     """Trips not yet over (coming up, and under way), the soonest first."""
     today = timezone.localdate()
+    latest_advice = TravelAdvice.objects.filter(notice=OuterRef("pk")).order_by(
+        "-advised_at", "-pk"
+    )
     notices = (
         TravelNotice.objects.filter(returns_on__gte=today)
-        .select_related("traveller", "advised_by")
+        .select_related("traveller")
+        .annotate(last_adviser=Subquery(latest_advice.values("advised_by__full_name")[:1]))
         .order_by("departs_on", "pk")
     )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
