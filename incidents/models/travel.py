@@ -44,7 +44,7 @@ class TravelAdvice(models.Model):
     """One piece of Information Security's (the helpdesk's) advice on a trip, each emailed to
     the traveller. Append-only: advice given again is a new row, so what the traveller was told,
     by whom and when is never overwritten (on PostgreSQL a trigger refuses UPDATE and DELETE,
-    migration 0002_travel_advice)."""
+    migration 0003_travel_advice)."""
 
     notice = models.ForeignKey(TravelNotice, on_delete=models.PROTECT, related_name="advice")
     advice = models.TextField()

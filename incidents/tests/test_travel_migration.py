@@ -1,4 +1,4 @@
-"""Travel advice became append-only rows (migration 0002_travel_advice): advice recorded on a
+"""Travel advice became append-only rows (migration 0003_travel_advice): advice recorded on a
 notice before is kept, as a row by the same adviser at the same time."""
 
 from datetime import UTC, date, datetime
@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from incidents.models import TravelAdvice
 from portal.tests.factories import UserFactory
 
-BEFORE = [("incidents", "0001_initial")]
+BEFORE = [("incidents", "0002_append_only")]
 
 
 def _migrate(targets) -> MigrationExecutor:
