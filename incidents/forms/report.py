@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from incidents.kinds import Answer, DeviceType, Kind
-from incidents.services.attachments import MAX_FILES, check_uploads
+from incidents.services.attachments import MAX_FILES, CheckedFile, check_uploads
 from incidents.services.reporting import (
     ASKED_FOR,
     Report,
@@ -62,11 +62,11 @@ class AttachmentsField(forms.FileField):
             }
         )
 
-    def clean(self, data, initial=None):
+    def clean(self, data, initial=None) -> list[CheckedFile]:
         files = list(data) if isinstance(data, list | tuple) else [data]
         files = [f for f in files if f and hasattr(f, "size")]
-        check_uploads(files)
-        return files
+        # Each file with its kind: the service stores them without reading them again.
+        return check_uploads(files)
 
 
 def attachments_help() -> str:

@@ -4,6 +4,7 @@ through `incidents:attachment`, which checks who may see the incident."""
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.core.exceptions import ValidationError
@@ -48,43 +49,73 @@ def check_upload(upload: UploadedFile) -> str:
         ) from None
 
 
-def check_uploads(files: Sequence[UploadedFile]) -> None:
-    """Every file's problem at once, or nothing."""
-    if len(files) > MAX_FILES:
-        raise ValidationError(
-            f"Choose at most {MAX_FILES} files at a time. You can add more afterwards, from "
-            "the report's page.",
-            code="too_many",
-        )
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload whose content has been checked, with the kind found: what is stored."""
+
+    upload: UploadedFile
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return shown_name(self.upload.name)
+
+
+def sort_uploads(
+    files: Sequence[UploadedFile | CheckedFile],
+) -> tuple[list[CheckedFile], list[ValidationError]]:
+    """The files that pass their checks, each with its kind, and a refusal for each that does
+    not. A file checked already is not read again."""
+    passed: list[CheckedFile] = []
     problems: list[ValidationError] = []
     for upload in files:
+        if isinstance(upload, CheckedFile):
+            passed.append(upload)
+            continue
         try:
-            check_upload(upload)
+            passed.append(CheckedFile(upload, check_upload(upload)))
         except ValidationError as error:
             problems.append(error)
+    return passed, problems
+
+
+def too_many_files() -> ValidationError:
+    return ValidationError(
+        f"Choose at most {MAX_FILES} files at a time. You can add more afterwards, from "
+        "the report's page.",
+        code="too_many",
+    )
+
+
+def check_uploads(files: Sequence[UploadedFile | CheckedFile]) -> list[CheckedFile]:
+    """Each file with its kind, or every file's problem at once."""
+    if len(files) > MAX_FILES:
+        raise too_many_files()
+    passed, problems = sort_uploads(files)
     if problems:
         raise ValidationError(problems)
+    return passed
 
 
 @transaction.atomic
 def attachments_add(
     *,
     incident: Incident,
-    files: Sequence[UploadedFile],
+    files: Sequence[CheckedFile],
     by: User,
     ip: str | None = None,
 ) -> list[Attachment]:
-    """Store the files on the incident, each with its audit event. The caller records the step
-    on the timeline (the report, or the information added with them) in this transaction."""
-    check_uploads(files)
+    """Store the files (checked already, by check_uploads) on the incident, each with its
+    audit event. The caller records the step on the timeline (the report, or the information
+    added with them) in this transaction."""
     stored = []
-    for upload in files:
-        kind = check_upload(upload)
+    for checked in files:
+        upload, kind = checked.upload, checked.kind
         attachment = Attachment(
             incident=incident,
             content_kind=kind,
             size=upload.size or 0,
-            original_name=shown_name(upload.name),
+            original_name=checked.name,
             uploaded_by=by,
         )
         attachment.file.save(generated_name(kind), upload, save=False)

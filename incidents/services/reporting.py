@@ -20,7 +20,7 @@ from incidents.events import IncidentEmail, IncidentEvent
 from incidents.kinds import DEVICE_KINDS, HANDLER_ROLES, Handler, Kind, handlers_for
 from incidents.models import ROUTE_FIELDS, Incident, ReferenceCounter, TimelineEntry
 from incidents.outbox import information_added_key, report_received_key, reported_key
-from incidents.services.attachments import attachments_add, check_uploads
+from incidents.services.attachments import CheckedFile, attachments_add, check_uploads
 from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add
 from incidents.still_to_do import still_to_do
@@ -313,17 +313,18 @@ def incident_report(
     *,
     by: User,
     report: Report,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile | CheckedFile] = (),
     ip: str | None = None,
 ) -> Incident:
     """Record a report and send it on. Refused (ValidationError, by field) if the times are
     in the future or the wrong way round, or something its kind needs is missing; files are
-    checked by their content first, so a bad one refuses the whole report."""
+    checked by their content first (once: a file the form checked is not read again), before
+    the year's reference counter is taken, so a bad one refuses the whole report."""
     now = timezone.now()
     problems = report_problems(report, by=by, now=now)
     if problems:
         raise ValidationError(problems)
-    check_uploads(files)
+    checked = check_uploads(files)
     report = report.for_its_kind()
     person = report.reported_for or by
     manager = _line_manager(person)
@@ -342,7 +343,7 @@ def incident_report(
         line_manager=manager,
         **{field: handler in handlers for handler, field in ROUTE_FIELDS.items()},
     )
-    attachments = attachments_add(incident=incident, files=files, by=by, ip=ip)
+    attachments = attachments_add(incident=incident, files=checked, by=by, ip=ip)
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.REPORTED,
@@ -415,13 +416,15 @@ def incident_add_information(
     *,
     incident: Incident,
     text: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile | CheckedFile] = (),
     by: User,
     ip: str | None = None,
 ) -> TimelineEntry:
     """The reporter (or the colleague it was reported for) adds what they have found out, and
     files: a step on the timeline that they and the handlers see, and an email to the
-    handlers. Refused on a closed report (a new report is made instead)."""
+    handlers. Refused on a closed report (a new report is made instead). Files are checked
+    before the report is locked."""
+    checked = check_uploads(files)
     incident = (
         Incident.objects.select_for_update(of=("self",))
         .select_related("reported_by", "reported_for", "line_manager")
@@ -437,7 +440,7 @@ def incident_add_information(
     text = text.strip()
     if not text and not files:
         raise ValidationError("Write what you want to add, or choose a file to add.")
-    attachments = attachments_add(incident=incident, files=files, by=by, ip=ip)
+    attachments = attachments_add(incident=incident, files=checked, by=by, ip=ip)
     names = ", ".join(a.original_name for a in attachments)
     entry_text = text
     if attachments:

@@ -1,0 +1,66 @@
+"""Files sent with a report or added later: each checked once, before the reference is taken;
+stored files never outlive a report that fails; a file too large for the portal is refused by
+name while the rest of the form is kept; files that passed are kept when the form fails."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from incidents.models import Attachment, Incident, ReferenceCounter
+from incidents.services import attachments as attachments_service
+from incidents.services.reporting import incident_add_information
+from incidents.tests.report_helpers import form_data, png_file, report
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("incidents:report")
+
+
+@pytest.fixture
+def checks(monkeypatch):
+    """Every content check of a file, by the name it was sent with."""
+    seen: list[str] = []
+    real = attachments_service.validate_upload
+
+    def counting(upload, **kwargs):
+        seen.append(upload.name)
+        return real(upload, **kwargs)
+
+    monkeypatch.setattr(attachments_service, "validate_upload", counting)
+    return seen
+
+
+# ---- Each file checked once ---------------------------------------------------------------
+
+
+def test_a_file_sent_with_the_form_is_checked_once(client, alice, checks):
+    client.force_login(alice)
+    response = client.post(REPORT, {**form_data(), "attachments": [png_file("a.png")]})
+    assert response.status_code == 302
+    assert checks == ["a.png"]
+    assert Attachment.objects.get().content_kind == "png"
+
+
+def test_a_file_given_to_the_service_is_checked_once_before_the_number_is_taken(alice, checks):
+    report(by=alice, files=[png_file("b.png")])
+    assert checks == ["b.png"]
+    bad = SimpleUploadedFile("bad.png", b"<html></html>", content_type="image/png")
+    with pytest.raises(ValidationError, match="bad.png"):
+        report(by=alice, files=[bad])
+    assert ReferenceCounter.objects.get().last == 1
+    assert Incident.objects.count() == 1
+
+
+def test_a_file_added_later_is_checked_once(client, alice, checks):
+    incident = report(by=alice)
+    client.force_login(alice)
+    response = client.post(
+        reverse("incidents:add_information", args=[incident.pk]),
+        {"text": "", "attachments": [png_file("c.png")]},
+    )
+    assert response.status_code == 302
+    assert checks == ["c.png"]
+    checks.clear()
+    incident_add_information(incident=incident, text="", files=[png_file("d.png")], by=alice)
+    assert checks == ["d.png"]
