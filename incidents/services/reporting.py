@@ -20,7 +20,12 @@ from incidents.events import IncidentEmail, IncidentEvent
 from incidents.kinds import DEVICE_KINDS, HANDLER_ROLES, Handler, Kind, handlers_for
 from incidents.models import ROUTE_FIELDS, Incident, ReferenceCounter, TimelineEntry
 from incidents.outbox import information_added_key, report_received_key, reported_key
-from incidents.services.attachments import CheckedFile, attachments_add, check_uploads
+from incidents.services.attachments import (
+    CheckedFile,
+    attachments_add,
+    check_uploads,
+    stored_files_removed_on_failure,
+)
 from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add
 from incidents.still_to_do import still_to_do
@@ -308,6 +313,7 @@ def in_words(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+@stored_files_removed_on_failure()
 @transaction.atomic
 def incident_report(
     *,
@@ -411,6 +417,7 @@ def _own_people(incident: Incident) -> list[User]:
 # ---- Adding to a report --------------------------------------------------------------------
 
 
+@stored_files_removed_on_failure()
 @transaction.atomic
 def incident_add_information(
     *,

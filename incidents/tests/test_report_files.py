@@ -9,12 +9,23 @@ from django.urls import reverse
 
 from incidents.models import Attachment, Incident, ReferenceCounter
 from incidents.services import attachments as attachments_service
+from incidents.services import reporting
 from incidents.services.reporting import incident_add_information
 from incidents.tests.report_helpers import form_data, png_file, report
 
 pytestmark = pytest.mark.django_db
 
 REPORT = reverse("incidents:report")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _stored(media) -> list[str]:
+    return sorted(p.name for p in media.rglob("*") if p.is_file())
 
 
 @pytest.fixture
@@ -64,3 +75,37 @@ def test_a_file_added_later_is_checked_once(client, alice, checks):
     checks.clear()
     incident_add_information(incident=incident, text="", files=[png_file("d.png")], by=alice)
     assert checks == ["d.png"]
+
+
+# ---- Nothing stored outlives a report that fails ------------------------------------------
+
+
+def _fail_on_timeline(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the timeline is broken")
+
+    monkeypatch.setattr(reporting, "timeline_add", broken)
+
+
+def test_a_report_that_rolls_back_leaves_no_file_behind(alice, media, monkeypatch):
+    _fail_on_timeline(monkeypatch)
+    with pytest.raises(RuntimeError):
+        report(by=alice, files=[png_file("a.png"), png_file("b.png")])
+    assert not Incident.objects.exists()
+    assert not Attachment.objects.exists()
+    assert _stored(media) == []
+
+
+def test_information_that_rolls_back_leaves_no_file_behind(alice, media, monkeypatch):
+    incident = report(by=alice, files=[png_file("kept.png")])
+    (kept,) = _stored(media)
+    _fail_on_timeline(monkeypatch)
+    with pytest.raises(RuntimeError):
+        incident_add_information(incident=incident, text="", files=[png_file("c.png")], by=alice)
+    assert incident.attachments.count() == 1
+    assert _stored(media) == [kept]
+
+
+def test_a_report_that_succeeds_keeps_its_files(alice, media):
+    incident = report(by=alice, files=[png_file("a.png")])
+    assert _stored(media) == [incident.attachments.get().file.name.rsplit("/", 1)[-1]]
