@@ -6,13 +6,20 @@ they are for (static/incidents/report_form.js hides the others); without the scr
 shows, says which kinds it is for, and what is sent for another kind is left out.
 """
 
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from incidents.kinds import Answer, DeviceType, Kind
-from incidents.services.attachments import MAX_FILES, CheckedFile, check_uploads
+from incidents.services.attachments import (
+    MAX_FILES,
+    CheckedFile,
+    check_uploads,
+    too_large_error,
+)
 from incidents.services.reporting import (
     ASKED_FOR,
     Report,
@@ -54,9 +61,15 @@ class AttachmentsField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"
+        self.fit()
+
+    def fit(self) -> None:
+        """The limits the script checks before the form is sent, as they are now (the field
+        is made once; each form calls this again)."""
+        self.help_text = attachments_help()
         self.widget.attrs.update(
             {
-                "accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf",
                 "data-max-bytes": str(settings.PORTAL_MAX_UPLOAD_BYTES),
                 "data-max-files": str(MAX_FILES),
             }
@@ -67,6 +80,18 @@ class AttachmentsField(forms.FileField):
         files = [f for f in files if f and hasattr(f, "size")]
         # Each file with its kind: the service stores them without reading them again.
         return check_uploads(files)
+
+
+def _attachments(form: forms.Form) -> AttachmentsField:
+    field = form.fields["attachments"]
+    assert isinstance(field, AttachmentsField)
+    return field
+
+
+def _refuse_too_large(form: "ReportForm | AddInformationForm") -> None:
+    """Name each file skipped as it arrived for being too large (incidents.uploads)."""
+    if form.too_large:
+        form.add_error("attachments", [too_large_error(name) for name in form.too_large])
 
 
 def attachments_help() -> str:
@@ -189,10 +214,11 @@ class ReportForm(forms.Form):
     )
     attachments = AttachmentsField(label="Photos or documents (optional)")
 
-    def __init__(self, *args, reporter, **kwargs):
+    def __init__(self, *args, reporter, too_large: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.reporter = reporter
-        self.fields["attachments"].help_text = attachments_help()
+        self.too_large = list(too_large)
+        _attachments(self).fit()
         for name, words in _FOR_WORDS.items():
             field = self.fields[name]
             field.help_text = f"{words} {field.help_text}".strip()
@@ -217,6 +243,7 @@ class ReportForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        _refuse_too_large(self)
         for name, message in time_problems(
             happened_at=data.get("happened_at"),
             discovered_at=data.get("discovered_at"),
@@ -262,14 +289,16 @@ class AddInformationForm(forms.Form):
     )
     attachments = AttachmentsField(label="Photos or documents (optional)")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large: Sequence[str] = (), **kwargs):
         kwargs.setdefault("auto_id", "id_more_%s")
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = attachments_help()
+        _attachments(self).fit()
+        self.too_large = list(too_large)
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        _refuse_too_large(self)
         if not self.errors and not (data.get("text") or "").strip() and not data.get("attachments"):
             raise forms.ValidationError("Write what you want to add, or choose a file to add.")
         return data

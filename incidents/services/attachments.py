@@ -9,9 +9,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 
 from incidents.events import IncidentEvent
 from incidents.models import Attachment, Incident
@@ -68,6 +70,16 @@ def shown_name(name: str | None) -> str:
 
 def _short(name: str) -> str:
     return name if len(name) <= _NAME_SHOWN else f"{name[: _NAME_SHOWN - 1]}…"
+
+
+def too_large_error(name: str) -> ValidationError:
+    """The refusal of a file skipped as it arrived, for being over the portal's limit."""
+    return ValidationError(
+        f"“{_short(shown_name(name))}” was not added. It is larger than "
+        f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)}, the largest allowed. Choose a "
+        "smaller file.",
+        code="too_large",
+    )
 
 
 def check_upload(upload: UploadedFile) -> str:

@@ -5,13 +5,16 @@ name while the rest of the form is kept; files that passed are kept when the for
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.test import Client
+from django.urls import resolve, reverse
 
 from incidents.models import Attachment, Incident, ReferenceCounter
 from incidents.services import attachments as attachments_service
 from incidents.services import reporting
 from incidents.services.reporting import incident_add_information
 from incidents.tests.report_helpers import form_data, png_file, report
+from portal.lib.request_size import body_limit_for
+from portal.testing.uploads import png_bytes, text_chunk
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,64 @@ def test_information_that_rolls_back_leaves_no_file_behind(alice, media, monkeyp
 def test_a_report_that_succeeds_keeps_its_files(alice, media):
     incident = report(by=alice, files=[png_file("a.png")])
     assert _stored(media) == [incident.attachments.get().file.name.rsplit("/", 1)[-1]]
+
+
+# ---- A file too large for the portal ------------------------------------------------------
+
+
+def _big(name: str, size: int) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(text_chunk(b"x" * size)), content_type="image/png")
+
+
+def test_a_file_over_the_limit_is_skipped_unread_and_named_and_the_report_kept(
+    client, alice, settings, checks
+):
+    settings.PORTAL_MAX_UPLOAD_BYTES = 2000
+    client.force_login(alice)
+    data = form_data(description="Phone taken from my desk at Lloyd House.")
+    response = client.post(REPORT, {**data, "attachments": [_big("whole-scene.png", 5000)]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["attachments"] == [
+        "“whole-scene.png” was not added. It is larger than 2.0\xa0KB, the largest allowed. "
+        "Choose a smaller file."
+    ]
+    assert checks == []  # never stored, so never read
+    assert "Phone taken from my desk at Lloyd House." in response.text
+    assert 'value="IT-40711"' in response.text
+    assert not Incident.objects.exists()
+
+
+def test_the_report_pages_take_a_body_far_larger_than_five_files(alice):
+    # Before, a body over 5 × the file limit + 1 MB got the generic 413 page and everything
+    # typed was lost. A file over the limit is now skipped as it arrives (never kept in memory
+    # or on disk), so the pages can take a generous body and answer with the form.
+    incident = report(by=alice)
+    for url in (REPORT, reverse("incidents:add_information", args=[incident.pk])):
+        assert body_limit_for(resolve(url).func) == 100 * 1024 * 1024
+
+
+def test_information_with_a_file_over_the_limit_keeps_what_was_typed(
+    client, alice, settings, checks
+):
+    incident = report(by=alice)
+    settings.PORTAL_MAX_UPLOAD_BYTES = 2000
+    client.force_login(alice)
+    response = client.post(
+        reverse("incidents:add_information", args=[incident.pk]),
+        {"text": "The train was the 17:42.", "attachments": [_big("platform.png", 1_200_000)]},
+    )
+    assert response.status_code == 200
+    assert "“platform.png” was not added. It is larger than" in response.text
+    assert "The train was the 17:42." in response.text
+    assert checks == []
+    assert not incident.attachments.exists()
+
+
+def test_the_report_pages_still_check_the_csrf_token(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post(REPORT, form_data()).status_code == 403
+    incident = report(by=alice)
+    url = reverse("incidents:add_information", args=[incident.pk])
+    assert client.post(url, {"text": "More."}).status_code == 403
+    assert not Incident.objects.filter(pk__gt=incident.pk).exists()
