@@ -2,17 +2,21 @@
 stored files never outlive a report that fails; a file too large for the portal is refused by
 name while the rest of the form is kept; files that passed are kept when the form fails."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils import timezone
 
-from incidents.models import Attachment, Incident, ReferenceCounter
+from incidents.models import Attachment, Incident, PendingUpload, ReferenceCounter
 from incidents.services import attachments as attachments_service
 from incidents.services import reporting
-from incidents.services.reporting import incident_add_information
-from incidents.tests.report_helpers import form_data, png_file, report
+from incidents.services.reporting import incident_add_information, incident_report
+from incidents.tests.report_helpers import form_data, png_file, report, report_of
 from portal.lib.request_size import body_limit_for
 from portal.testing.uploads import png_bytes, text_chunk
 
@@ -173,3 +177,143 @@ def test_the_report_pages_still_check_the_csrf_token(alice):
     url = reverse("incidents:add_information", args=[incident.pk])
     assert client.post(url, {"text": "More."}).status_code == 403
     assert not Incident.objects.filter(pk__gt=incident.pk).exists()
+
+
+# ---- Files kept when the form fails -------------------------------------------------------
+
+
+def _kept_token(response) -> str:
+    found = re.search(r'name="kept" value="([^"]+)"', response.text)
+    assert found, "no kept files on the page"
+    return found.group(1)
+
+
+def test_a_file_that_passed_is_kept_when_the_form_fails_and_attached_on_success(
+    client, alice, media
+):
+    client.force_login(alice)
+    response = client.post(
+        REPORT, {**form_data(description=""), "attachments": [png_file("photo.png")]}
+    )
+    assert response.status_code == 200
+    assert "Already attached" in response.text
+    assert "photo.png — remove" in response.text
+    assert "Choose your files again." not in response.text
+    (pending,) = PendingUpload.objects.all()
+    assert (pending.user, pending.original_name, pending.content_kind) == (
+        alice,
+        "photo.png",
+        "png",
+    )
+    assert "photo" not in pending.file.name
+    stored = _stored(media)
+
+    response = client.post(REPORT, {**form_data(), "kept": _kept_token(response)})
+    assert response.status_code == 302
+    attachment = Incident.objects.get().attachments.get()
+    assert (attachment.original_name, attachment.content_kind) == ("photo.png", "png")
+    assert attachment.file.name == pending.file.name  # moved, not copied
+    assert _stored(media) == stored
+    assert not PendingUpload.objects.exists()
+
+
+def test_kept_files_and_new_ones_together_are_at_most_five(client, alice):
+    client.force_login(alice)
+    files = [png_file(f"p{n}.png") for n in range(3)]
+    response = client.post(REPORT, {**form_data(description=""), "attachments": files})
+    token = _kept_token(response)
+    more = [png_file(f"q{n}.png") for n in range(3)]
+    response = client.post(REPORT, {**form_data(), "kept": token, "attachments": more})
+    assert response.status_code == 200
+    assert response.context["form"].errors["attachments"][0].startswith("Choose at most 5")
+    assert PendingUpload.objects.count() == 3
+
+
+def test_a_kept_file_can_be_removed(client, alice, media, django_capture_on_commit_callbacks):
+    client.force_login(alice)
+    files = [png_file("keep.png"), png_file("drop.png")]
+    response = client.post(REPORT, {**form_data(description=""), "attachments": files})
+    drop = PendingUpload.objects.get(original_name="drop.png")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            REPORT, {**form_data(), "kept": _kept_token(response), "remove_kept": [drop.pk]}
+        )
+    assert response.status_code == 302
+    assert [a.original_name for a in Incident.objects.get().attachments.all()] == ["keep.png"]
+    assert not PendingUpload.objects.exists()
+    assert len(_stored(media)) == 1
+
+
+def test_kept_files_on_added_information_too(client, alice):
+    incident = report(by=alice)
+    url = reverse("incidents:add_information", args=[incident.pk])
+    client.force_login(alice)
+    bad = SimpleUploadedFile("note.pdf", b"<html></html>", content_type="application/pdf")
+    response = client.post(url, {"text": "Ticket.", "attachments": [png_file("ticket.png"), bad]})
+    assert "“note.pdf” was not added." in response.text
+    assert "ticket.png — remove" in response.text
+    response = client.post(url, {"text": "", "kept": _kept_token(response)})
+    assert response.status_code == 302
+    assert [a.original_name for a in incident.attachments.all()] == ["ticket.png"]
+
+
+def test_nobody_uses_another_persons_kept_file(client, alice, bob):
+    client.force_login(alice)
+    response = client.post(
+        REPORT, {**form_data(description=""), "attachments": [png_file("alices.png")]}
+    )
+    token = _kept_token(response)
+    alices = PendingUpload.objects.get()
+    # Her signed list is bound to her: sent by someone else it is ignored.
+    client.force_login(bob)
+    response = client.post(REPORT, {**form_data(), "kept": token})
+    assert response.status_code == 302
+    assert not Incident.objects.get(reported_by=bob).attachments.exists()
+    # A list signed for him naming her file finds nothing of his.
+    forged = attachments_service.kept_token(bob, [alices.pk])
+    response = client.post(REPORT, {**form_data(), "kept": forged})
+    assert response.status_code == 302
+    assert Attachment.objects.count() == 0
+    # Nor through the service.
+    with pytest.raises(ValidationError, match="no longer kept"):
+        incident_report(by=bob, report=report_of(), kept=[alices])
+    assert PendingUpload.objects.get() == alices
+
+
+def test_a_tampered_list_of_kept_files_is_ignored(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        REPORT, {**form_data(description=""), "attachments": [png_file("a.png")]}
+    )
+    token = _kept_token(response)
+    response = client.post(REPORT, {**form_data(), "kept": token[:-2] + "xx"})
+    assert response.status_code == 302
+    assert not Attachment.objects.exists()
+
+
+def test_kept_files_older_than_a_day_are_swept_with_their_files(
+    alice, media, django_capture_on_commit_callbacks
+):
+    old, new = (
+        attachments_service.pending_uploads_keep(
+            files=attachments_service.check_uploads([png_file(name)]), by=alice
+        )[0]
+        for name in ("old.png", "new.png")
+    )
+    PendingUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    attachment = report(by=alice, files=[png_file("attached.png")]).attachments.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert attachments_service.pending_uploads_sweep() == 1
+    assert list(PendingUpload.objects.all()) == [new]
+    assert sorted(_stored(media)) == sorted(
+        name.rsplit("/", 1)[-1] for name in (new.file.name, attachment.file.name)
+    )
+
+
+def test_the_sweep_runs_hourly(settings):
+    entries = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "incidents.tasks.pending_uploads_sweep_task"
+    ]
+    assert [e["schedule"] for e in entries] == [3600.0]
