@@ -106,6 +106,11 @@ def files_passed(form: forms.Form) -> list[CheckedFile]:
     return list(_attachments(form).passed)
 
 
+def files_fit(form: forms.Form, *, kept: int) -> None:
+    """Shown again with `kept` files kept: the script allows only the rest."""
+    _attachments(form).fit(kept=kept)
+
+
 def _refuse_too_large(form: "ReportForm | AddInformationForm") -> None:
     """Name each file skipped as it arrived for being too large (incidents.uploads)."""
     if form.too_large:

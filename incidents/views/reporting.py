@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from incidents.access import get_attachment_for_user, get_incident_for_reporter
-from incidents.forms.report import AddInformationForm, ReportForm, files_passed
+from incidents.forms.report import AddInformationForm, ReportForm, files_fit, files_passed
 from incidents.kinds import Kind
 from incidents.models import Incident, PendingUpload
 from incidents.services.attachments import (
@@ -67,6 +67,7 @@ def _files_context(request: AuthenticatedRequest, form, kept: list[PendingUpload
     kept = list(PendingUpload.objects.filter(user=request.user, pk__in=[k.pk for k in kept]))
     new = pending_uploads_keep(files=files_passed(form), by=request.user)
     kept += new
+    files_fit(form, kept=len(kept))
     return {
         "kept": kept,
         "kept_token": kept_token(request.user, [k.pk for k in kept]),

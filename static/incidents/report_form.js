@@ -40,7 +40,10 @@
             "without it and add it later.");
         }
       });
-      if (files.files.length > count) {
+      if (files.files.length > count && count === 0) {
+        found.push("As many files as can be sent at once are attached already: send the " +
+          "form, then add more from the report's page.");
+      } else if (files.files.length > count) {
         found.push("Choose at most " + count + " files now; you can add more later.");
       }
       return found;
