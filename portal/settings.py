@@ -428,6 +428,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.incident_clocks_sweep_task",
         "schedule": 300.0,
     },
+    # Hourly: files kept for a person while they put a failed report form right, not used
+    # within a day, are deleted with their stored files (incidents, fixfiles).
+    "incident-pending-uploads-sweep": {
+        "task": "incidents.tasks.pending_uploads_sweep_task",
+        "schedule": 3600.0,
+    },
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

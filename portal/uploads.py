@@ -52,7 +52,11 @@ def _png_is_whole(data: bytes) -> bool:
 
 
 def _jpeg_is_whole(data: bytes) -> bool:
-    """Marker segments, each fitting in the file, up to the image data; the end marker last."""
+    """Marker segments, each fitting in the file, up to the image data, then an end-of-image
+    marker after it. Phones often add data after that marker (a Pixel motion photo's video, a
+    Samsung trailer): it is never shown, and stored files are only served as downloads or as
+    images with nosniff, so it is accepted. A file that only starts like a JPEG has no end
+    marker after its scan and is still refused."""
     at = 2
     while at + 4 <= len(data):
         if data[at] != 0xFF:
@@ -65,7 +69,7 @@ def _jpeg_is_whole(data: bytes) -> bool:
         if length < 2 or at + 2 + length > len(data):
             return False
         if marker == 0xDA:  # start of scan: entropy-coded data follows, to the end marker
-            return data.endswith(b"\xff\xd9")
+            return data.find(b"\xff\xd9", at + 2 + length) != -1
         at += 2 + length
     return False
 

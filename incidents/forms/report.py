@@ -6,13 +6,22 @@ they are for (static/incidents/report_form.js hides the others); without the scr
 shows, says which kinds it is for, and what is sent for another kind is left out.
 """
 
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from incidents.kinds import Answer, DeviceType, Kind
-from incidents.services.attachments import MAX_FILES, check_uploads
+from incidents.services.attachments import (
+    MAX_FILES,
+    CheckedFile,
+    sort_uploads,
+    too_large_error,
+    too_many_files,
+)
 from incidents.services.reporting import (
     ASKED_FOR,
     Report,
@@ -54,19 +63,58 @@ class AttachmentsField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"
+        # How many files kept from sending the form before come with these.
+        self.kept = 0
+        # The files that passed their checks, even when others did not: kept if the form fails.
+        self.passed: list[CheckedFile] = []
+        self.fit()
+
+    def fit(self, *, kept: int = 0) -> None:
+        """The limits the script checks before the form is sent, as they are now (the field
+        is made once; each form calls this again)."""
+        self.kept = kept
+        self.help_text = attachments_help()
         self.widget.attrs.update(
             {
-                "accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf",
                 "data-max-bytes": str(settings.PORTAL_MAX_UPLOAD_BYTES),
-                "data-max-files": str(MAX_FILES),
+                "data-max-files": str(max(0, MAX_FILES - kept)),
             }
         )
 
-    def clean(self, data, initial=None):
+    def clean(self, data, initial=None) -> list[CheckedFile]:
         files = list(data) if isinstance(data, list | tuple) else [data]
         files = [f for f in files if f and hasattr(f, "size")]
-        check_uploads(files)
-        return files
+        if len(files) + self.kept > MAX_FILES:
+            raise too_many_files()
+        # Each file with its kind: the service stores them without reading them again.
+        self.passed, problems = sort_uploads(files)
+        if problems:
+            raise ValidationError(problems)
+        return self.passed
+
+
+def _attachments(form: forms.Form) -> AttachmentsField:
+    field = form.fields["attachments"]
+    assert isinstance(field, AttachmentsField)
+    return field
+
+
+def files_passed(form: forms.Form) -> list[CheckedFile]:
+    """The files sent that passed their checks, whatever else failed (none when too many were
+    sent: the person chooses fewer)."""
+    return list(_attachments(form).passed)
+
+
+def files_fit(form: forms.Form, *, kept: int) -> None:
+    """Shown again with `kept` files kept: the script allows only the rest."""
+    _attachments(form).fit(kept=kept)
+
+
+def _refuse_too_large(form: "ReportForm | AddInformationForm") -> None:
+    """Name each file skipped as it arrived for being too large (incidents.uploads)."""
+    if form.too_large:
+        form.add_error("attachments", [too_large_error(name) for name in form.too_large])
 
 
 def attachments_help() -> str:
@@ -189,10 +237,11 @@ class ReportForm(forms.Form):
     )
     attachments = AttachmentsField(label="Photos or documents (optional)")
 
-    def __init__(self, *args, reporter, **kwargs):
+    def __init__(self, *args, reporter, too_large: Sequence[str] = (), kept: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.reporter = reporter
-        self.fields["attachments"].help_text = attachments_help()
+        self.too_large = list(too_large)
+        _attachments(self).fit(kept=kept)
         for name, words in _FOR_WORDS.items():
             field = self.fields[name]
             field.help_text = f"{words} {field.help_text}".strip()
@@ -217,6 +266,7 @@ class ReportForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        _refuse_too_large(self)
         for name, message in time_problems(
             happened_at=data.get("happened_at"),
             discovered_at=data.get("discovered_at"),
@@ -262,14 +312,22 @@ class AddInformationForm(forms.Form):
     )
     attachments = AttachmentsField(label="Photos or documents (optional)")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large: Sequence[str] = (), kept: int = 0, **kwargs):
         kwargs.setdefault("auto_id", "id_more_%s")
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = attachments_help()
+        _attachments(self).fit(kept=kept)
+        self.too_large = list(too_large)
+        self.kept = kept
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        if not self.errors and not (data.get("text") or "").strip() and not data.get("attachments"):
+        _refuse_too_large(self)
+        if (
+            not self.errors
+            and not (data.get("text") or "").strip()
+            and not data.get("attachments")
+            and not self.kept
+        ):
             raise forms.ValidationError("Write what you want to add, or choose a file to add.")
         return data

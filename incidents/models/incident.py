@@ -341,3 +341,27 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# ---- fixfiles: files kept while a report form is put right ----------------------------------
+
+
+class PendingUpload(models.Model):
+    """A file that passed its checks on a report form (or the form adding to a report) that
+    failed for another reason: kept, for the person who sent it only, so they need not choose
+    it again. It is stored where attachments are, under a generated name, and becomes an
+    Attachment (the same stored file) when the form succeeds; one not used within a day is
+    swept away with its file (incidents.services.attachments.pending_uploads_sweep)."""
+
+    user = models.ForeignKey(_USER, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=_attachment_path, max_length=255)
+    content_kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name

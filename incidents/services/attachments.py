@@ -3,15 +3,23 @@ type the browser sent), stored under generated names outside the web root, and s
 through `incidents:attachment`, which checks who may see the incident."""
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from incidents.events import IncidentEvent
-from incidents.models import Attachment, Incident
+from incidents.models import Attachment, Incident, PendingUpload
 from portal.models import User
 from portal.services.audit import audit_record
 from portal.uploads import EXTENSIONS, generated_name, validate_upload
@@ -22,6 +30,37 @@ KINDS = ("png", "jpeg", "pdf")
 # At once: enough for a few photos and a letter, and a request the portal can take.
 MAX_FILES = 5
 _NAME_SHOWN = 80
+
+
+# The files stored by the service running now, so that they can be deleted if its transaction
+# rolls back (a stored file is not part of the transaction).
+_saved_now: ContextVar[list[str] | None] = ContextVar("incidents_saved_files", default=None)
+
+
+@contextmanager
+def stored_files_removed_on_failure() -> Iterator[None]:
+    """Delete the files stored inside the block if it fails. Put it outside the transaction
+    (above `@transaction.atomic`), so the rows are gone when their files are deleted. A
+    transaction around the service that rolls back after it succeeded is not seen here; the
+    views' request transaction ends at once after the service."""
+    outer = _saved_now.get()
+    # Inside another such block, its list: a file stored here goes if either fails.
+    saved: list[str] = outer if outer is not None else []
+    token = _saved_now.set(saved)
+    try:
+        yield
+    except BaseException:
+        for name in saved:
+            Attachment.file.field.storage.delete(name)
+        raise
+    finally:
+        _saved_now.reset(token)
+
+
+def _note_saved(name: str) -> None:
+    saved = _saved_now.get()
+    if saved is not None:
+        saved.append(name)
 
 
 def shown_name(name: str | None) -> str:
@@ -36,6 +75,16 @@ def _short(name: str) -> str:
     return name if len(name) <= _NAME_SHOWN else f"{name[: _NAME_SHOWN - 1]}…"
 
 
+def too_large_error(name: str) -> ValidationError:
+    """The refusal of a file skipped as it arrived, for being over the portal's limit."""
+    return ValidationError(
+        f"“{_short(shown_name(name))}” was not added. It is larger than "
+        f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)}, the largest allowed. Choose a "
+        "smaller file.",
+        code="too_large",
+    )
+
+
 def check_upload(upload: UploadedFile) -> str:
     """The file's kind (png, jpeg, pdf), or a refusal that names the file, so that a person
     who chose several knows which to change."""
@@ -48,62 +97,219 @@ def check_upload(upload: UploadedFile) -> str:
         ) from None
 
 
-def check_uploads(files: Sequence[UploadedFile]) -> None:
-    """Every file's problem at once, or nothing."""
-    if len(files) > MAX_FILES:
-        raise ValidationError(
-            f"Choose at most {MAX_FILES} files at a time. You can add more afterwards, from "
-            "the report's page.",
-            code="too_many",
-        )
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload whose content has been checked, with the kind found: what is stored."""
+
+    upload: UploadedFile
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return shown_name(self.upload.name)
+
+
+def sort_uploads(
+    files: Sequence[UploadedFile | CheckedFile],
+) -> tuple[list[CheckedFile], list[ValidationError]]:
+    """The files that pass their checks, each with its kind, and a refusal for each that does
+    not. A file checked already is not read again."""
+    passed: list[CheckedFile] = []
     problems: list[ValidationError] = []
     for upload in files:
+        if isinstance(upload, CheckedFile):
+            passed.append(upload)
+            continue
         try:
-            check_upload(upload)
+            passed.append(CheckedFile(upload, check_upload(upload)))
         except ValidationError as error:
             problems.append(error)
+    return passed, problems
+
+
+def too_many_files() -> ValidationError:
+    return ValidationError(
+        f"Choose at most {MAX_FILES} files at a time. You can add more afterwards, from "
+        "the report's page.",
+        code="too_many",
+    )
+
+
+def check_uploads(
+    files: Sequence[UploadedFile | CheckedFile], *, kept: int = 0
+) -> list[CheckedFile]:
+    """Each file with its kind, or every file's problem at once. `kept`: how many files kept
+    from the form's earlier sending come with them."""
+    if len(files) + kept > MAX_FILES:
+        raise too_many_files()
+    passed, problems = sort_uploads(files)
     if problems:
         raise ValidationError(problems)
+    return passed
 
 
+@stored_files_removed_on_failure()
 @transaction.atomic
 def attachments_add(
     *,
     incident: Incident,
-    files: Sequence[UploadedFile],
+    files: Sequence[CheckedFile],
+    kept: Sequence[PendingUpload] = (),
     by: User,
     ip: str | None = None,
 ) -> list[Attachment]:
-    """Store the files on the incident, each with its audit event. The caller records the step
-    on the timeline (the report, or the information added with them) in this transaction."""
-    check_uploads(files)
-    stored = []
-    for upload in files:
-        kind = check_upload(upload)
+    """Store the files (checked already, by check_uploads) on the incident, each with its
+    audit event; files kept from an earlier sending of the form (locked already, by
+    kept_locked) become its attachments too, the same stored file. The caller records the
+    step on the timeline (the report, or the information added with them) in this
+    transaction."""
+    stored = [_adopt(incident=incident, pending=pending, by=by, ip=ip) for pending in kept]
+    for checked in files:
+        upload, kind = checked.upload, checked.kind
         attachment = Attachment(
             incident=incident,
             content_kind=kind,
             size=upload.size or 0,
-            original_name=shown_name(upload.name),
+            original_name=checked.name,
             uploaded_by=by,
         )
         attachment.file.save(generated_name(kind), upload, save=False)
+        _note_saved(attachment.file.name)
         attachment.save()
-        audit_record(
-            verb=IncidentEvent.ATTACHMENT_ADDED,
-            actor=by,
-            obj=incident,
-            changes={
-                "reference": incident.reference,
-                "attachment": attachment.pk,
-                "name": attachment.original_name,
-                "kind": kind,
-                "size": attachment.size,
-            },
-            ip=ip,
-        )
+        _audit_added(attachment, by=by, ip=ip)
         stored.append(attachment)
     return stored
+
+
+def _audit_added(attachment: Attachment, *, by: User, ip: str | None) -> None:
+    audit_record(
+        verb=IncidentEvent.ATTACHMENT_ADDED,
+        actor=by,
+        obj=attachment.incident,
+        changes={
+            "reference": attachment.incident.reference,
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+            "kind": attachment.content_kind,
+            "size": attachment.size,
+        },
+        ip=ip,
+    )
+
+
+def _adopt(*, incident: Incident, pending: PendingUpload, by: User, ip: str | None) -> Attachment:
+    """A kept file made an attachment: the row changes, the stored file stays where it is (it
+    was stored under a generated name where attachments are). If the transaction rolls back,
+    the kept row and its file are as they were."""
+    attachment = Attachment.objects.create(
+        incident=incident,
+        file=pending.file.name,
+        content_kind=pending.content_kind,
+        size=pending.size,
+        original_name=pending.original_name,
+        uploaded_by=by,
+    )
+    pending.delete()
+    _audit_added(attachment, by=by, ip=ip)
+    return attachment
+
+
+# ---- fixfiles: files kept while the form is put right ---------------------------------------
+
+# How long a file sent with a form that failed is kept for its sender to send the form again.
+KEPT_FOR = timedelta(days=1)
+
+
+def _kept_salt(user: User) -> str:
+    return f"incidents.kept-files:{user.pk}"
+
+
+def kept_token(user: User, ids: Sequence[int]) -> str:
+    """The form's hidden list of the kept files, signed for this person only."""
+    return signing.dumps(sorted(ids), salt=_kept_salt(user))
+
+
+def kept_uploads(user: User, token: str | None) -> list[PendingUpload]:
+    """The person's own kept files named in a list signed for them. A list altered, signed
+    for someone else or older than a day names nothing."""
+    if not token:
+        return []
+    try:
+        ids = signing.loads(token, salt=_kept_salt(user), max_age=KEPT_FOR)
+    except signing.BadSignature:
+        return []
+    if not isinstance(ids, list):
+        return []
+    wanted = [i for i in ids if isinstance(i, int)]
+    return list(PendingUpload.objects.filter(user=user, pk__in=wanted))
+
+
+def kept_locked(*, kept: Sequence[PendingUpload], by: User) -> list[PendingUpload]:
+    """The kept files, locked for this transaction, each the sender's own; refused if one has
+    gone (swept after a day, or used by the same form sent twice)."""
+    ids = {pending.pk for pending in kept}
+    rows = list(PendingUpload.objects.select_for_update().filter(user=by, pk__in=ids))
+    if len(rows) != len(ids):
+        raise ValidationError(
+            "A file you attached earlier is no longer kept (files are kept for a day). "
+            "Choose it again.",
+            code="kept_gone",
+        )
+    return rows
+
+
+@stored_files_removed_on_failure()
+@transaction.atomic
+def pending_uploads_keep(*, files: Sequence[CheckedFile], by: User) -> list[PendingUpload]:
+    """Keep files that passed their checks on a form that failed, for `by` only, under
+    generated names where attachments are stored."""
+    kept = []
+    for checked in files:
+        pending = PendingUpload(
+            user=by,
+            content_kind=checked.kind,
+            size=checked.upload.size or 0,
+            original_name=checked.name,
+        )
+        pending.file.save(generated_name(checked.kind), checked.upload, save=False)
+        _note_saved(pending.file.name)
+        pending.save()
+        kept.append(pending)
+    return kept
+
+
+def _delete_files_after_commit(names: list[str]) -> None:
+    storage = PendingUpload.file.field.storage
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def pending_uploads_discard(*, uploads: Sequence[PendingUpload], by: User) -> None:
+    """Kept files the person removed from the form: gone, with their stored files."""
+    rows = list(
+        PendingUpload.objects.select_for_update().filter(user=by, pk__in=[u.pk for u in uploads])
+    )
+    PendingUpload.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    _delete_files_after_commit([r.file.name for r in rows])
+
+
+@transaction.atomic
+def pending_uploads_sweep(*, now: datetime | None = None) -> int:
+    """Kept files not used within a day, and their stored files: how many. A file being made
+    an attachment at this moment is locked, so it is left alone; the stored files are deleted
+    once the rows' deletion is committed."""
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    rows = list(
+        PendingUpload.objects.select_for_update(skip_locked=True).filter(created_at__lt=cutoff)
+    )
+    PendingUpload.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    _delete_files_after_commit([r.file.name for r in rows])
+    return len(rows)
 
 
 def download_name(attachment: Attachment) -> str:

@@ -18,9 +18,21 @@ from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
 from incidents.kinds import DEVICE_KINDS, HANDLER_ROLES, Handler, Kind, handlers_for
-from incidents.models import ROUTE_FIELDS, Incident, ReferenceCounter, TimelineEntry
+from incidents.models import (
+    ROUTE_FIELDS,
+    Incident,
+    PendingUpload,
+    ReferenceCounter,
+    TimelineEntry,
+)
 from incidents.outbox import information_added_key, report_received_key, reported_key
-from incidents.services.attachments import attachments_add, check_uploads
+from incidents.services.attachments import (
+    CheckedFile,
+    attachments_add,
+    check_uploads,
+    kept_locked,
+    stored_files_removed_on_failure,
+)
 from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add
 from incidents.still_to_do import still_to_do
@@ -308,22 +320,27 @@ def in_words(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+@stored_files_removed_on_failure()
 @transaction.atomic
 def incident_report(
     *,
     by: User,
     report: Report,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile | CheckedFile] = (),
+    kept: Sequence[PendingUpload] = (),
     ip: str | None = None,
 ) -> Incident:
     """Record a report and send it on. Refused (ValidationError, by field) if the times are
     in the future or the wrong way round, or something its kind needs is missing; files are
-    checked by their content first, so a bad one refuses the whole report."""
+    checked by their content first (once: a file the form checked is not read again), before
+    the year's reference counter is taken, so a bad one refuses the whole report. `kept`: the
+    reporter's files kept from sending the form before, attached too."""
     now = timezone.now()
     problems = report_problems(report, by=by, now=now)
     if problems:
         raise ValidationError(problems)
-    check_uploads(files)
+    checked = check_uploads(files, kept=len(kept))
+    kept = kept_locked(kept=kept, by=by)
     report = report.for_its_kind()
     person = report.reported_for or by
     manager = _line_manager(person)
@@ -342,7 +359,7 @@ def incident_report(
         line_manager=manager,
         **{field: handler in handlers for handler, field in ROUTE_FIELDS.items()},
     )
-    attachments = attachments_add(incident=incident, files=files, by=by, ip=ip)
+    attachments = attachments_add(incident=incident, files=checked, kept=kept, by=by, ip=ip)
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.REPORTED,
@@ -410,18 +427,22 @@ def _own_people(incident: Incident) -> list[User]:
 # ---- Adding to a report --------------------------------------------------------------------
 
 
+@stored_files_removed_on_failure()
 @transaction.atomic
 def incident_add_information(
     *,
     incident: Incident,
     text: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile | CheckedFile] = (),
+    kept: Sequence[PendingUpload] = (),
     by: User,
     ip: str | None = None,
 ) -> TimelineEntry:
     """The reporter (or the colleague it was reported for) adds what they have found out, and
     files: a step on the timeline that they and the handlers see, and an email to the
-    handlers. Refused on a closed report (a new report is made instead)."""
+    handlers. Refused on a closed report (a new report is made instead). Files are checked
+    before the report is locked."""
+    checked = check_uploads(files, kept=len(kept))
     incident = (
         Incident.objects.select_for_update(of=("self",))
         .select_related("reported_by", "reported_for", "line_manager")
@@ -435,9 +456,10 @@ def incident_add_information(
             "since, make a new report."
         )
     text = text.strip()
-    if not text and not files:
+    if not text and not files and not kept:
         raise ValidationError("Write what you want to add, or choose a file to add.")
-    attachments = attachments_add(incident=incident, files=files, by=by, ip=ip)
+    kept = kept_locked(kept=kept, by=by)
+    attachments = attachments_add(incident=incident, files=checked, kept=kept, by=by, ip=ip)
     names = ", ".join(a.original_name for a in attachments)
     entry_text = text
     if attachments:

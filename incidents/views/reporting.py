@@ -1,7 +1,6 @@
 """Reporting an incident (anyone signed in), the confirmation that says what to do now, a
 person's own reports, adding to a report later, and downloading a report's files."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,23 +11,33 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from incidents.access import get_attachment_for_user, get_incident_for_reporter
-from incidents.forms.report import AddInformationForm, ReportForm
+from incidents.forms.report import AddInformationForm, ReportForm, files_fit, files_passed
 from incidents.kinds import Kind
-from incidents.models import Incident
-from incidents.services.attachments import MAX_FILES, attachment_downloaded, download_name
+from incidents.models import Incident, PendingUpload
+from incidents.services.attachments import (
+    attachment_downloaded,
+    download_name,
+    kept_token,
+    kept_uploads,
+    pending_uploads_discard,
+    pending_uploads_keep,
+)
 from incidents.services.reporting import (
     incident_add_information,
     incident_report,
     routed_to_text,
 )
 from incidents.still_to_do import still_to_do
+from incidents.uploads import each_file_capped, files_too_large
 from portal.access import AuthenticatedRequest, client_ip
-from portal.lib.request_size import FORM_ALLOWANCE, accepts_body_up_to
+from portal.lib.request_size import accepts_body_up_to
 from portal.lib.sensitive import sensitive_page
 from portal.uploads import CONTENT_TYPES
 
-# A report may carry several files, each up to the portal's largest upload.
-REPORT_BODY_LIMIT = MAX_FILES * settings.PORTAL_MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+# Generous: a file over the portal's limit is skipped as it arrives (incidents.uploads) and
+# named on the form, so a larger body costs reading, not memory or disk, and what was typed
+# comes back with the form instead of a "too large" page.
+REPORT_BODY_LIMIT = 100 * 1024 * 1024
 MINE_PER_PAGE = 25
 
 
@@ -36,16 +45,53 @@ def _files_sent(request: AuthenticatedRequest) -> bool:
     return any(f.size for f in request.FILES.getlist("attachments"))
 
 
+def _kept(request: AuthenticatedRequest) -> list[PendingUpload]:
+    """The person's files kept from sending the form before (named in its signed hidden
+    list), less those they ticked to remove, which go at once."""
+    if request.method != "POST":
+        return []
+    named = kept_uploads(request.user, request.POST.get("kept"))
+    remove = set(request.POST.getlist("remove_kept"))
+    dropped = [pending for pending in named if str(pending.pk) in remove]
+    if dropped:
+        pending_uploads_discard(uploads=dropped, by=request.user)
+    return [pending for pending in named if str(pending.pk) not in remove]
+
+
+def _files_context(request: AuthenticatedRequest, form, kept: list[PendingUpload]) -> dict:
+    """For a form shown again: the files that passed their checks are kept (a browser cannot
+    keep chosen files when a form comes back) and listed with those kept before."""
+    if request.method != "POST":
+        return {"kept": [], "kept_token": "", "choose_files_again": False}
+    # As they are now: a report that failed after the form was valid rolled back.
+    kept = list(PendingUpload.objects.filter(user=request.user, pk__in=[k.pk for k in kept]))
+    new = pending_uploads_keep(files=files_passed(form), by=request.user)
+    kept += new
+    files_fit(form, kept=len(kept))
+    return {
+        "kept": kept,
+        "kept_token": kept_token(request.user, [k.pk for k in kept]),
+        "choose_files_again": _files_sent(request) and not new,
+    }
+
+
 # Sensitive: a form shown again holds what was typed about the incident.
 @accepts_body_up_to(REPORT_BODY_LIMIT)
+@each_file_capped
 @sensitive_page
 @login_required
 def report(request: AuthenticatedRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Kind.values:
         initial["kind"] = request.GET["kind"]
+    kept = _kept(request)
     form = ReportForm(
-        request.POST or None, request.FILES or None, reporter=request.user, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        reporter=request.user,
+        initial=initial,
+        too_large=files_too_large(request),
+        kept=len(kept),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,6 +99,7 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
                 by=request.user,
                 report=form.report(),
                 files=form.cleaned_data["attachments"],
+                kept=kept,
                 ip=client_ip(request),
             )
         except ValidationError as error:
@@ -62,12 +109,7 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "incidents/report/report_form.html",
-        {
-            "form": form,
-            "kind_parts": form.kind_parts(),
-            # A browser cannot keep a chosen file when the form comes back: say so.
-            "choose_files_again": request.method == "POST" and _files_sent(request),
-        },
+        {"form": form, "kind_parts": form.kind_parts(), **_files_context(request, form, kept)},
     )
 
 
@@ -111,6 +153,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @accepts_body_up_to(REPORT_BODY_LIMIT)
+@each_file_capped
 @sensitive_page
 @login_required
 def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -120,13 +163,20 @@ def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, "This report is closed. If something has happened since, make a new report."
         )
         return redirect("incidents:incident", pk=incident.pk)
-    form = AddInformationForm(request.POST or None, request.FILES or None)
+    kept = _kept(request)
+    form = AddInformationForm(
+        request.POST or None,
+        request.FILES or None,
+        too_large=files_too_large(request),
+        kept=len(kept),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             incident_add_information(
                 incident=incident,
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["attachments"],
+                kept=kept,
                 by=request.user,
                 ip=client_ip(request),
             )
@@ -140,11 +190,7 @@ def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "incidents/report/add_information.html",
-        {
-            "incident": incident,
-            "form": form,
-            "choose_files_again": request.method == "POST" and _files_sent(request),
-        },
+        {"incident": incident, "form": form, **_files_context(request, form, kept)},
     )
 
 

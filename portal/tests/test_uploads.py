@@ -53,6 +53,16 @@ def test_whole_pictures_are_accepted_by_what_they_hold_not_their_names():
     assert validate_image_upload(_upload(png_bytes(text_chunk(SCRIPT)))) == "png"
 
 
+def test_a_phone_jpeg_with_data_after_its_end_marker_is_accepted():
+    # Pixel motion photos carry a video after the picture; Samsung phones add their own
+    # trailer. What follows the end of the image is never shown, and files are only ever
+    # served as downloads or as images, with nosniff.
+    motion_photo = jpeg_bytes() + b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+    samsung = jpeg_bytes() + b"SEFH" + b"\x01" * 32 + b"SEFT"
+    for content in (motion_photo, samsung):
+        assert validate_image_upload(_upload(content, "PXL_20260401.jpg", "image/jpeg")) == "jpeg"
+
+
 def test_a_pdf_must_be_whole_and_a_web_page_called_pdf_is_refused():
     assert validate_upload(_upload(PDF_BYTES, "p.pdf"), kinds=("pdf",)) == "pdf"
     for content in (b"%PDF-1.7\n" + SCRIPT, SCRIPT + b"\n%%EOF"):

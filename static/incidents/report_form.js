@@ -1,41 +1,68 @@
 // The report form: show only the parts the chosen kind asks for (each part names its kinds in
-// data-report-kinds), and warn at once about a file too large or too many files, before the
-// form is sent. Without this script every part shows, and the server checks the same things.
+// data-report-kinds). On any form with a file field carrying data-max-bytes (the report, adding
+// to it): say at once, next to the field, when a file is too large or too many are chosen, and
+// do not send the form while that is so, so nobody waits for an upload the portal will refuse.
+// Without this script every part shows, and the server checks the same things.
 (function () {
   var form = document.querySelector("form[data-report-form]");
-  if (!form) return;
-  var parts = form.querySelectorAll("[data-report-kinds]");
-  var kinds = form.querySelectorAll('input[name="kind"]');
-
-  function update() {
-    var chosen = form.querySelector('input[name="kind"]:checked');
-    var kind = chosen ? chosen.value : "";
-    parts.forEach(function (part) {
-      var wanted = part.getAttribute("data-report-kinds").split(" ");
-      part.hidden = wanted.indexOf(kind) === -1;
-    });
+  if (form) {
+    var parts = form.querySelectorAll("[data-report-kinds]");
+    var kinds = form.querySelectorAll('input[name="kind"]');
+    var update = function () {
+      var chosen = form.querySelector('input[name="kind"]:checked');
+      var kind = chosen ? chosen.value : "";
+      parts.forEach(function (part) {
+        var wanted = part.getAttribute("data-report-kinds").split(" ");
+        part.hidden = wanted.indexOf(kind) === -1;
+      });
+    };
+    kinds.forEach(function (radio) { radio.addEventListener("change", update); });
+    update();
   }
-  kinds.forEach(function (radio) { radio.addEventListener("change", update); });
-  update();
 
-  var files = form.querySelector('input[type="file"][data-max-bytes]');
-  var warning = form.querySelector("[data-file-warning]");
-  if (!files || !warning) return;
-  files.addEventListener("change", function () {
-    var most = parseInt(files.getAttribute("data-max-bytes"), 10);
-    var count = parseInt(files.getAttribute("data-max-files"), 10);
-    var problems = [];
-    Array.prototype.forEach.call(files.files, function (file) {
-      if (file.size > most) {
-        problems.push("“" + file.name + "” is too large (" + Math.ceil(file.size / 1048576) +
-          " MB): choose a smaller file.");
+  function megabytes(bytes) {
+    return Math.max(1, Math.ceil(bytes / 1048576)) + " MB";
+  }
+
+  document.querySelectorAll('input[type="file"][data-max-bytes]').forEach(function (files) {
+    var owner = files.form;
+    var warning = owner && owner.querySelector("[data-file-warning]");
+    if (!warning) return;
+
+    function problems() {
+      var most = parseInt(files.getAttribute("data-max-bytes"), 10);
+      var count = parseInt(files.getAttribute("data-max-files"), 10);
+      var found = [];
+      Array.prototype.forEach.call(files.files, function (file) {
+        if (file.size > most) {
+          found.push("“" + file.name + "” is too large (" + megabytes(file.size) +
+            "; the largest is " + megabytes(most) + "): choose a smaller file, or send " +
+            "without it and add it later.");
+        }
+      });
+      if (files.files.length > count && count === 0) {
+        found.push("As many files as can be sent at once are attached already: send the " +
+          "form, then add more from the report's page.");
+      } else if (files.files.length > count) {
+        found.push("Choose at most " + count + " files now; you can add more later.");
+      }
+      return found;
+    }
+
+    function show() {
+      var found = problems();
+      warning.textContent = found.join(" ");
+      warning.hidden = found.length === 0;
+      warning.classList.toggle("text-danger", found.length > 0);
+      return found.length === 0;
+    }
+
+    files.addEventListener("change", show);
+    owner.addEventListener("submit", function (event) {
+      if (!show()) {
+        event.preventDefault();
+        files.focus();
       }
     });
-    if (files.files.length > count) {
-      problems.push("Choose at most " + count + " files.");
-    }
-    warning.textContent = problems.join(" ");
-    warning.hidden = problems.length === 0;
-    warning.classList.toggle("text-danger", problems.length > 0);
   });
 })();
