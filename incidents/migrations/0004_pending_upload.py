@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0001_initial'),
+        ('incidents', '0003_travel_advice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
