@@ -182,8 +182,13 @@ def get_incident_for_triage(user: User, pk: int) -> Incident:
     """An incident routed to the DPO, for a DPO or deputy who is not involved in it: outsiders
     404, its reporter and other parts' handlers 403, a DPO who reported it (or had it reported
     for them) 403 with the reason."""
-    incident = get_incident_for_dpo(user, pk)
-    check_may_triage(user, incident)
+    incident = get_incident_for_user(user, pk)
+    # Before the handler check: handler_roles leaves out the people involved, so a DPO it
+    # was reported by or for would otherwise get a bare 403 without the reason.
+    if incident.to_dpo and is_dpo(user):
+        check_may_triage(user, incident)
+    if Handler.DPO not in handler_roles(user, incident):
+        raise PermissionDenied
     return incident
 
 
