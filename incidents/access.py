@@ -122,10 +122,31 @@ def check_may_triage(user: User, incident: Incident) -> None:
         raise PermissionDenied("Another DPO deals with an incident you are involved in.")
 
 
+# The DPO's internal assessment on the timeline: the triage, the ICO decision and reports,
+# telling the people affected, the actions, the lessons learned and the clocks' alerts about
+# them. Only a DPO or deputy handling the incident reads them (may_see_assessment), not the
+# other handlers (the helpdesk, a line manager who referred it to the DPO).
+ASSESSMENT_KINDS = frozenset(
+    {
+        TimelineEntry.Kind.TRIAGE,
+        TimelineEntry.Kind.ICO_REPORT,
+        TimelineEntry.Kind.SUBJECTS_TOLD,
+        TimelineEntry.Kind.ACTION,
+        TimelineEntry.Kind.ALERT,
+    }
+)
+
+
 def visible_timeline(user: User, incident: Incident):
-    """The timeline entries this person may read: all for a handler, the others' not internal."""
+    """The timeline entries this person may read: for a handler all of them, but the DPO's
+    internal assessment only for a DPO or deputy handling it; for anyone else the ones not
+    internal. The incident's timeline section, its CSV and its print all read this."""
     entries = TimelineEntry.objects.filter(incident=incident).select_related("by")
-    return entries if handles(user, incident) else entries.filter(internal=False)
+    if not handles(user, incident):
+        return entries.filter(internal=False)
+    if may_see_assessment(user, incident):
+        return entries
+    return entries.exclude(internal=True, kind__in=ASSESSMENT_KINDS)
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:
