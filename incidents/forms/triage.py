@@ -20,7 +20,7 @@ from incidents.models import (
     Severity,
 )
 from incidents.services.triage import awareness_default, report_is_late
-from incidents.triage_rules import REGIME_EXPLAINED
+from incidents.triage_rules import REGIME_EXPLAINED, suggested_risk
 from portal.forms.people_fields import PersonField
 
 _DATETIME = "%Y-%m-%dT%H:%M"
@@ -144,7 +144,11 @@ class TriageForm(forms.Form):
                 "regime": assessment.regime,
                 "likelihood": assessment.likelihood,
                 "severity": assessment.severity,
-                "risk": assessment.risk,
+                # A risk that is what the table suggests stays "as the table suggests", so a
+                # new likelihood or severity moves it on re-triage.
+                "risk": ""
+                if assessment.risk == suggested_risk(assessment.likelihood, assessment.severity)
+                else assessment.risk,
                 "risk_reasons": assessment.risk_reasons,
             }
         kwargs.setdefault("initial", initial)

@@ -188,7 +188,8 @@ def _triage_text(assessment: Assessment, suggestion: Risk | None) -> str:
             f"{assessment.get_severity_display() or 'not given'})"
         )
         if suggestion and suggestion != assessment.risk:
-            line += f", where the table suggests {suggestion.label.lower()}"
+            label = str(suggestion.label)
+            line += f", where the table suggests {label[0].lower()}{label[1:]}"
         lines.append(f"{line}. Reasons: {assessment.risk_reasons}")
     return "\n".join(lines)
 

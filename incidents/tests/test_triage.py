@@ -185,7 +185,19 @@ def test_the_risk_left_empty_takes_the_matrix_and_a_choice_otherwise_is_kept(ali
     assert assessment.risk == Risk.HIGH
     last = TimelineEntry.objects.filter(incident=incident).last()
     assert last is not None
-    assert "where the table suggests a risk to people" in last.text
+    assert "where the table suggests a risk to people (tell the ICO)" in last.text
+
+
+def test_re_triage_keeps_following_the_table_unless_the_risk_was_chosen(alice, dpo):
+    from incidents.forms.triage import TriageForm
+
+    incident = IncidentFactory(reported_by=alice)
+    followed = _breach(incident, dpo, incident.reported_at)
+    assert followed.risk == Risk.RISK
+    form = TriageForm(incident=incident, assessment=followed)
+    assert form.initial["risk"] == ""
+    chosen = _breach(incident, dpo, incident.reported_at, risk=Risk.HIGH)
+    assert TriageForm(incident=incident, assessment=chosen).initial["risk"] == Risk.HIGH
 
 
 def test_triage_is_an_internal_timeline_entry_and_an_audit_event(alice, dpo):
