@@ -132,6 +132,12 @@ class TriageForm(forms.Form):
         help_text="What could happen to the people, and why it is as likely and as severe as "
         "you say.",
     )
+    # Only once a report to the ICO is recorded (removed otherwise).
+    late_reasons = _text(
+        "Reasons the report to the ICO was late (only if it was)",
+        help_text="Needed if an earlier time of awareness puts the initial report after the "
+        "deadline: the ICO asks why a report is late.",
+    )
 
     def __init__(self, *args, incident: Incident, assessment: Assessment | None, **kwargs):
         self.incident = incident
@@ -150,9 +156,12 @@ class TriageForm(forms.Form):
                 if assessment.risk == suggested_risk(assessment.likelihood, assessment.severity)
                 else assessment.risk,
                 "risk_reasons": assessment.risk_reasons,
+                "late_reasons": assessment.late_reasons,
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        if assessment is None or assessment.ico_notified_at is None:
+            del self.fields["late_reasons"]
 
     @property
     def breach(self) -> bool | None:

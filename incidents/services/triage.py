@@ -101,6 +101,7 @@ def assessment_triage(
     severity: str = "",
     risk: str = "",
     risk_reasons: str = "",
+    late_reasons: str = "",
     by: User,
     ip: str | None = None,
 ) -> Assessment:
@@ -108,8 +109,17 @@ def assessment_triage(
     risk. A breach needs all of them, with reasons for the risk; not a breach needs reasons.
     `risk` left empty takes what the matrix suggests. The ICO deadline is computed from the
     awareness when it is first given or changed, and stored (a later change of the setting
-    does not move it)."""
+    does not move it).
+
+    Once a report to the ICO is recorded the record must stay true to it: it stays a breach
+    (and on the register), the organisation was aware by the first report at the latest, and
+    an earlier awareness that makes the initial report late needs `late_reasons`."""
     incident, assessment = _locked(incident, by)
+    first_report = IcoReport.objects.filter(incident=incident).order_by("sent_at", "pk").first()
+    if first_report is not None:
+        _check_after_the_ico_was_told(
+            assessment, first_report, is_breach, aware_at, late_reasons.strip()
+        )
     if is_breach is False and not not_breach_reasons.strip():
         raise ValidationError({"not_breach_reasons": "Say why it is not a personal data breach."})
     if is_breach:
@@ -148,13 +158,18 @@ def assessment_triage(
     if aware_at is None:
         values["ico_deadline_at"] = None
     elif aware_at != assessment.aware_at or assessment.ico_deadline_at is None:
-        hours = OrganisationSettings.load().ico_deadline_hours
-        values["ico_deadline_at"] = ico_deadline(aware_at, hours)
+        values["ico_deadline_at"] = _deadline(aware_at)
+    late_before = assessment.late_reasons
+    if first_report is not None and late_reasons.strip():
+        values["late_reasons"] = late_reasons.strip()
     changes = _save(assessment, values, now)
+    text = _triage_text(assessment, suggestion)
+    if assessment.late_reasons != late_before:
+        text += f"\nReasons the report to the ICO was late: {assessment.late_reasons}"
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.TRIAGE,
-        text=_triage_text(assessment, suggestion),
+        text=text,
         by=by,
         internal=True,
         at=now,
@@ -167,6 +182,52 @@ def assessment_triage(
         ip=ip,
     )
     return assessment
+
+
+def _deadline(aware_at: datetime) -> datetime:
+    return ico_deadline(aware_at, OrganisationSettings.load().ico_deadline_hours)
+
+
+def _check_after_the_ico_was_told(
+    assessment: Assessment,
+    first_report: IcoReport,
+    is_breach: bool | None,
+    aware_at: datetime | None,
+    late_reasons: str,
+) -> None:
+    """Refuse a re-triage that would contradict a report already made to the ICO."""
+    sent = long_datetime(first_report.sent_at)
+    if is_breach is not True:
+        raise ValidationError(
+            {
+                "is_breach": "A report to the ICO is recorded for this incident, so it stays a "
+                "personal data breach and on the breach register. If the ICO has since agreed "
+                "it was not one, record that as a follow-up report and in the risk reasons."
+            }
+        )
+    if aware_at is None:
+        return
+    if aware_at > first_report.sent_at:
+        raise ValidationError(
+            {
+                "aware_at": "The organisation was aware by the first report to the ICO at the "
+                f"latest ({sent}, UK time): enter that time or earlier."
+            }
+        )
+    initial = assessment.ico_notified_at or first_report.sent_at
+    deadline = (
+        assessment.ico_deadline_at
+        if aware_at == assessment.aware_at and assessment.ico_deadline_at
+        else _deadline(aware_at)
+    )
+    if initial > deadline and not (late_reasons or assessment.late_reasons):
+        raise ValidationError(
+            {
+                "late_reasons": "With this time of awareness the deadline was "
+                f"{long_datetime(deadline)} (UK time), so the initial report to the ICO "
+                "was late: give the reasons for the delay (the ICO asks for them)."
+            }
+        )
 
 
 def _triage_text(assessment: Assessment, suggestion: Risk | None) -> str:
@@ -214,16 +275,11 @@ def assessment_ico_decide(
             "tell them."
         )
     now = timezone.now()
-    changes = _save(
-        assessment,
-        {
-            "notify_ico": notify,
-            "notify_reasons": reasons.strip(),
-            "notify_decided_at": now,
-            "notify_decided_by_id": by.pk,
-        },
-        now,
-    )
+    values: dict[str, Any] = {"notify_ico": notify, "notify_reasons": reasons.strip()}
+    if notify != assessment.notify_ico:
+        # A new decision is dated and signed; new reasons for the same one keep its date.
+        values |= {"notify_decided_at": now, "notify_decided_by_id": by.pk}
+    changes = _save(assessment, values, now)
     decision = "Decided to tell the ICO" if notify else "Decided not to tell the ICO"
     timeline_add(
         incident=incident,

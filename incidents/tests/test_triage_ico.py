@@ -318,3 +318,107 @@ def test_the_close_page_lists_what_is_missing_and_refuses(client, fresh, dpo):
     assert "Record the decision on telling the ICO." in response.content.decode()
     fresh.refresh_from_db()
     assert not fresh.is_closed
+
+
+# ---- Re-triage once the ICO has been told ------------------------------------------------
+
+
+@pytest.fixture
+def told(alice, dpo):
+    """A breach that happened five days ago, reported two hours ago, triaged from the report,
+    and reported to the ICO an hour ago (in time)."""
+    reported = timezone.now() - timedelta(hours=2)
+    incident = IncidentFactory(
+        reported_by=alice,
+        kind=Kind.DATA_BREACH,
+        reported_at=reported,
+        happened_at=reported - timedelta(days=5),
+        discovered_at=reported - timedelta(hours=1),
+    )
+    _retriage(incident, dpo, reported)
+    assessment_ico_decide(incident=incident, notify=True, reasons="Addresses.", by=dpo)
+    ico_report_record(
+        incident=incident,
+        sent_at=reported + timedelta(hours=1),
+        ico_reference="IC-1",
+        summary="Initial report.",
+        by=dpo,
+    )
+    return incident
+
+
+def _retriage(incident, dpo, aware_at, **extra):
+    values = {
+        "is_breach": True,
+        "regime": "uk_gdpr",
+        "aware_at": aware_at,
+        "likelihood": "possible",
+        "severity": "significant",
+        "risk_reasons": "Addresses of victims.",
+    }
+    values.update(extra)
+    return assessment_triage(incident=incident, by=dpo, **values)
+
+
+def test_awareness_cannot_move_after_the_first_report_to_the_ico(told, dpo):
+    sent = IcoReport.objects.get(incident=told).sent_at
+    with pytest.raises(ValidationError, match="first report to the ICO") as refused:
+        _retriage(told, dpo, sent + timedelta(minutes=1))
+    assert "aware_at" in refused.value.message_dict
+    assert Assessment.objects.get(incident=told).aware_at == told.reported_at
+    _retriage(told, dpo, sent)  # aware when it was reported, at the latest
+
+
+@pytest.mark.parametrize(
+    "undo", [{"is_breach": False, "not_breach_reasons": "Encrypted."}, {"is_breach": None}]
+)
+def test_once_the_ico_was_told_it_stays_a_breach(told, dpo, undo):
+    with pytest.raises(ValidationError, match="report to the ICO is recorded") as refused:
+        _retriage(told, dpo, told.reported_at, **undo)
+    assert "is_breach" in refused.value.message_dict
+    assert Assessment.objects.get(incident=told).is_breach is True
+
+
+def test_earlier_awareness_that_makes_the_report_late_needs_the_reasons(told, dpo):
+    earlier = told.reported_at - timedelta(days=4)
+    with pytest.raises(ValidationError) as refused:
+        _retriage(told, dpo, earlier)
+    assert "late_reasons" in refused.value.message_dict
+    assessment = Assessment.objects.get(incident=told)
+    assert assessment.aware_at == told.reported_at
+    _retriage(told, dpo, earlier, late_reasons="The theft was only linked to us later.")
+    assessment.refresh_from_db()
+    assert assessment.aware_at == earlier
+    assert assessment.late_reasons == "The theft was only linked to us later."
+    assert (
+        "The theft was only linked to us later."
+        in TimelineEntry.objects.filter(incident=told, kind=TimelineEntry.Kind.TRIAGE).last().text
+    )
+
+
+def test_the_triage_page_asks_for_late_reasons_once_the_ico_was_told(client, told, fresh, dpo):
+    client.force_login(dpo)
+    assert (
+        'name="late_reasons"'
+        in client.get(reverse("incidents:triage", args=[told.pk])).content.decode()
+    )
+    assert (
+        'name="late_reasons"'
+        not in client.get(reverse("incidents:triage", args=[fresh.pk])).content.decode()
+    )
+
+
+def test_the_decision_keeps_its_first_time_until_it_changes(fresh, dpo, deputy_dpo):
+    assessment_ico_decide(incident=fresh, notify=True, reasons="Addresses.", by=dpo)
+    first = Assessment.objects.get(incident=fresh)
+    assessment_ico_decide(incident=fresh, notify=True, reasons="Addresses, dates.", by=deputy_dpo)
+    again = Assessment.objects.get(incident=fresh)
+    assert (again.notify_decided_at, again.notify_decided_by) == (
+        first.notify_decided_at,
+        dpo,
+    )
+    assert again.notify_reasons == "Addresses, dates."
+    assessment_ico_decide(incident=fresh, notify=False, reasons="Encrypted.", by=deputy_dpo)
+    changed = Assessment.objects.get(incident=fresh)
+    assert changed.notify_decided_by == deputy_dpo
+    assert changed.notify_decided_at > first.notify_decided_at

@@ -94,6 +94,7 @@ def triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             severity=data["severity"],
             risk=data["risk"],
             risk_reasons=data["risk_reasons"],
+            late_reasons=data.get("late_reasons", ""),
             by=request.user,
             ip=client_ip(request),
         )
