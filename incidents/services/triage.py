@@ -68,13 +68,21 @@ def _text(value: Any) -> Any:
 
 
 def _save(assessment: Assessment, values: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Set the values that differ; return them as the audit's changes (times as text)."""
-    changed = {name: value for name, value in values.items() if getattr(assessment, name) != value}
-    for name, value in changed.items():
-        setattr(assessment, name, value)
+    """Set the values that differ, writing only those; return them as the audit's changes,
+    {name: {"from": old, "to": new}} (times as text), the shape the audit pages show."""
+    changed = {
+        name: {"from": getattr(assessment, name), "to": value}
+        for name, value in values.items()
+        if getattr(assessment, name) != value
+    }
+    for name, change in changed.items():
+        setattr(assessment, name, change["to"])
     assessment.updated_at = now
     assessment.save(update_fields=[*changed, "updated_at"])
-    return {name: _text(value) for name, value in changed.items()}
+    return {
+        name: {"from": _text(change["from"]), "to": _text(change["to"])}
+        for name, change in changed.items()
+    }
 
 
 def _check_instant(at: datetime, incident: Incident, field: str, what: str) -> None:
@@ -360,16 +368,10 @@ def ico_report_record(
     if reasons:
         values["late_reasons"] = reasons
     changes = _save(assessment, values, now)
-    text = (
-        f"{report.get_stage_display()} made to the ICO on {long_datetime(sent_at)} (UK time), "
-        f"case reference {reference}. {report.summary}"
-    )
-    if late:
-        text += f"\nAfter the deadline. Reasons for the delay: {assessment.late_reasons}"
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.ICO_REPORT,
-        text=text,
+        text=_report_text(report, assessment, late=late, new_reasons="late_reasons" in changes),
         by=by,
         internal=True,
         at=now,
@@ -389,6 +391,20 @@ def ico_report_record(
         ip=ip,
     )
     return report
+
+
+def _report_text(
+    report: IcoReport, assessment: Assessment, *, late: bool, new_reasons: bool
+) -> str:
+    text = (
+        f"{report.get_stage_display()} made to the ICO on {long_datetime(report.sent_at)} "
+        f"(UK time), case reference {report.ico_reference}. {report.summary}"
+    )
+    if late:
+        text += f"\nAfter the deadline. Reasons for the delay: {assessment.late_reasons}"
+    elif new_reasons:
+        text += f"\nThe reasons the initial report was late are now: {assessment.late_reasons}"
+    return text
 
 
 @transaction.atomic

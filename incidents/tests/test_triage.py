@@ -208,7 +208,11 @@ def test_triage_is_an_internal_timeline_entry_and_an_audit_event(alice, dpo):
     assert entry.by == dpo
     event = AuditEvent.objects.get(verb=IncidentEvent.TRIAGED)
     assert event.changes["reference"] == incident.reference
-    assert event.changes["regime"] == "uk_gdpr"
+    assert event.changes["regime"] == {"from": "", "to": "uk_gdpr"}
+    _breach(incident, dpo, incident.reported_at, risk=Risk.HIGH)
+    again = AuditEvent.objects.filter(verb=IncidentEvent.TRIAGED).order_by("pk").last()
+    assert again.changes["risk"] == {"from": Risk.RISK, "to": Risk.HIGH}
+    assert "regime" not in again.changes
     incident.refresh_from_db()
     assert incident.status == incident.Status.IN_HAND
 

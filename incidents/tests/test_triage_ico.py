@@ -257,7 +257,8 @@ def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
     assert assessment.data_categories == ["identifiers", "other"]
     assert (assessment.records_count, assessment.people_count) == (5, 3)
     event = AuditEvent.objects.get(verb=IncidentEvent.ICO_DETAILS)
-    assert event.changes["how_found_out"] == "The officer reported it."
+    assert event.changes["how_found_out"] == {"from": "", "to": "The officer reported it."}
+    assert event.changes["records_count"] == {"from": None, "to": 5}
 
 
 def test_details_refuse_fields_that_are_not_the_ico_forms(fresh, dpo):
@@ -422,3 +423,30 @@ def test_the_decision_keeps_its_first_time_until_it_changes(fresh, dpo, deputy_d
     changed = Assessment.objects.get(incident=fresh)
     assert changed.notify_decided_by == deputy_dpo
     assert changed.notify_decided_at > first.notify_decided_at
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_DECIDED).order_by("pk").last()
+    assert event.changes["notify_decided_at"]["from"] == first.notify_decided_at.isoformat()
+    assert event.changes["notify_ico"] == {"from": True, "to": False}
+
+
+def test_late_reasons_changed_by_a_follow_up_are_on_the_timeline_and_audited(breach, dpo):
+    sent = timezone.now() - timedelta(minutes=30)
+    ico_report_record(
+        incident=breach,
+        sent_at=sent,
+        ico_reference="IC-1",
+        summary="Online form",
+        late_reasons="FIRST-REASONS",
+        by=dpo,
+    )
+    ico_report_record(
+        incident=breach,
+        sent_at=sent + timedelta(minutes=10),
+        ico_reference="IC-1",
+        summary="Follow-up",
+        late_reasons="SECOND-REASONS",
+        by=dpo,
+    )
+    entry = TimelineEntry.objects.filter(incident=breach, kind=TimelineEntry.Kind.ICO_REPORT).last()
+    assert "SECOND-REASONS" in entry.text
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_NOTIFIED).order_by("pk").last()
+    assert event.changes["late_reasons"] == {"from": "FIRST-REASONS", "to": "SECOND-REASONS"}
