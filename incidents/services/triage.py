@@ -53,14 +53,15 @@ def awareness_default(incident: Incident) -> datetime:
 
 
 def _locked(incident: Incident, by: User) -> tuple[Incident, Assessment]:
-    """The incident and its assessment, both locked; the assessment made now if it is the
-    DPO's first step. A closed incident is refused."""
+    """The incident and its assessment, both locked. Before the DPO's first step the
+    assessment is a new, unsaved one: _save writes it once something is recorded on it (the
+    incident's lock keeps two first steps from both making one). A closed incident is
+    refused."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.is_closed:
         raise ValidationError("This incident is closed: nothing more can be recorded on it.")
-    assessment, _ = Assessment.objects.get_or_create(incident=incident, defaults={"started_by": by})
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    return incident, assessment
+    assessment = Assessment.objects.select_for_update().filter(incident=incident).first()
+    return incident, assessment or Assessment(incident=incident, started_by=by)
 
 
 def _text(value: Any) -> Any:
@@ -77,8 +78,13 @@ def _save(assessment: Assessment, values: dict[str, Any], now: datetime) -> dict
     }
     for name, change in changed.items():
         setattr(assessment, name, change["to"])
-    assessment.updated_at = now
-    assessment.save(update_fields=[*changed, "updated_at"])
+    if assessment.pk is None:
+        if changed:  # the DPO's first step that records anything starts the assessment
+            assessment.started_at = assessment.updated_at = now
+            assessment.save()
+    else:
+        assessment.updated_at = now
+        assessment.save(update_fields=[*changed, "updated_at"])
     return {
         name: {"from": _text(change["from"]), "to": _text(change["to"])}
         for name, change in changed.items()
@@ -540,6 +546,14 @@ def incident_dpo_close(
     if lessons != assessment.lessons_learned:
         now = timezone.now()
         changes = _save(assessment, {"lessons_learned": lessons}, now)
+        timeline_add(
+            incident=incident,
+            kind=TimelineEntry.Kind.TRIAGE,
+            text=f"Lessons learned: {lessons}" if lessons else "Lessons learned cleared.",
+            by=by,
+            internal=True,
+            at=now,
+        )
         audit_record(
             verb=IncidentEvent.ICO_DETAILS,
             actor=by,

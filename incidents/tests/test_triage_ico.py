@@ -450,3 +450,33 @@ def test_late_reasons_changed_by_a_follow_up_are_on_the_timeline_and_audited(bre
     assert "SECOND-REASONS" in entry.text
     event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_NOTIFIED).order_by("pk").last()
     assert event.changes["late_reasons"] == {"from": "FIRST-REASONS", "to": "SECOND-REASONS"}
+
+
+# ---- Lessons learned, and nothing recorded ----------------------------------------------
+
+
+def test_the_lessons_learned_on_closing_are_on_the_timeline(alice, dpo, helpdesk):
+    incident = IncidentFactory(reported_by=alice, kind=Kind.LOST_DEVICE)
+    assessment_triage(incident=incident, is_breach=False, not_breach_reasons="Encrypted.", by=dpo)
+    incident_dpo_close(
+        incident=incident, lessons_learned="LESSON: lock phones.", note="Done", by=dpo
+    )
+    entry = TimelineEntry.objects.get(incident=incident, text__contains="LESSON: lock phones.")
+    assert entry.internal
+    assert entry.kind == TimelineEntry.Kind.TRIAGE
+    event = AuditEvent.objects.get(verb=IncidentEvent.ICO_DETAILS)
+    assert event.changes["lessons_learned"] == {"from": "", "to": "LESSON: lock phones."}
+
+
+def test_saving_nothing_starts_no_assessment(client, alice, dpo):
+    incident = IncidentFactory(reported_by=alice, kind=Kind.DATA_BREACH)
+    assessment_details_record(
+        incident=incident, details={"how_found_out": "  ", "records_count": None}, by=dpo
+    )
+    with pytest.raises(ValidationError):
+        incident_dpo_close(incident=incident, lessons_learned="", note="Done", by=dpo)
+    assert not Assessment.objects.filter(incident=incident).exists()
+    assessment_details_record(incident=incident, details={"how_found_out": "A call."}, by=dpo)
+    assessment = Assessment.objects.get(incident=incident)
+    assert (assessment.started_by, assessment.how_found_out) == (dpo, "A call.")
+    assert TimelineEntry.objects.filter(incident=incident, kind=TimelineEntry.Kind.TRIAGE).exists()
