@@ -19,7 +19,12 @@ from incidents.models import (
     Risk,
     Severity,
 )
-from incidents.services.triage import awareness_default, report_is_late
+from incidents.services.triage import (
+    DETAIL_FIELDS,
+    awareness_default,
+    report_is_late,
+    version_of,
+)
 from incidents.triage_rules import REGIME_EXPLAINED, suggested_risk
 from portal.forms.people_fields import PersonField
 
@@ -90,7 +95,14 @@ def _yes_no(value: bool | None) -> str:
     return {True: _YES, False: _NO}.get(value, "")  # type: ignore[arg-type]
 
 
+def _version_field() -> forms.CharField:
+    """When the assessment last changed, as the form was shown: the service refuses the
+    form if it has changed since (someone else saved meanwhile)."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+
 class TriageForm(forms.Form):
+    version = _version_field()
     is_breach = _radio(
         "Is it a personal data breach?",
         [
@@ -142,7 +154,10 @@ class TriageForm(forms.Form):
     def __init__(self, *args, incident: Incident, assessment: Assessment | None, **kwargs):
         self.incident = incident
         aware_at = (assessment and assessment.aware_at) or awareness_default(incident)
-        initial: dict[str, object] = {"aware_at": timezone.localtime(aware_at)}
+        initial: dict[str, object] = {
+            "aware_at": timezone.localtime(aware_at),
+            "version": version_of(assessment),
+        }
         if assessment is not None:
             initial |= {
                 "is_breach": _yes_no(assessment.is_breach) or _UNDECIDED,
@@ -333,6 +348,7 @@ class IcoDetailsForm(forms.Form):
     """The rest of the ICO form, as the assessment keeps it (all optional: the draft marks
     what is still missing)."""
 
+    version = _version_field()
     cyber_incident = _radio("Was it a cyber incident?", Answer.choices)
     how_found_out = _text("How the organisation found out", rows=2)
     data_categories = _ticks("Kinds of personal data involved", DataCategory.choices)
@@ -381,7 +397,9 @@ class IcoDetailsForm(forms.Form):
     def __init__(self, *args, assessment: Assessment | None, **kwargs):
         if assessment is not None:
             kwargs.setdefault(
-                "initial", {name: getattr(assessment, name) for name in self.base_fields}
+                "initial",
+                {name: getattr(assessment, name) for name in DETAIL_FIELDS}
+                | {"version": version_of(assessment)},
             )
         super().__init__(*args, **kwargs)
 

@@ -64,6 +64,28 @@ def _locked(incident: Incident, by: User) -> tuple[Incident, Assessment]:
     return incident, assessment or Assessment(incident=incident, started_by=by)
 
 
+STALE = (
+    "Someone else changed this assessment while you were editing: here is what it says now; "
+    "make your change again."
+)
+
+
+class StaleAssessment(ValidationError):
+    """The assessment changed since the form was shown (its version moved)."""
+
+
+def version_of(assessment: Assessment | None) -> str:
+    """What a form shows to detect a change made meanwhile: when the assessment last changed
+    ("" before there is one)."""
+    return assessment.updated_at.isoformat() if assessment and assessment.pk else ""
+
+
+def _check_version(assessment: Assessment, version: str | None) -> None:
+    """Refuse a form made from an older state of the assessment (None: not from a form)."""
+    if version is not None and version != version_of(assessment):
+        raise StaleAssessment(STALE)
+
+
 def _text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -116,6 +138,7 @@ def assessment_triage(
     risk: str = "",
     risk_reasons: str = "",
     late_reasons: str = "",
+    version: str | None = None,
     by: User,
     ip: str | None = None,
 ) -> Assessment:
@@ -123,12 +146,14 @@ def assessment_triage(
     risk. A breach needs all of them, with reasons for the risk; not a breach needs reasons.
     `risk` left empty takes what the matrix suggests. The ICO deadline is computed from the
     awareness when it is first given or changed, and stored (a later change of the setting
-    does not move it).
+    does not move it). `version` is version_of the assessment the form was made from: if it
+    has changed since, the triage is refused (StaleAssessment) rather than overwrite it.
 
     Once a report to the ICO is recorded the record must stay true to it: it stays a breach
     (and on the register), the organisation was aware by the first report at the latest, and
     an earlier awareness that makes the initial report late needs `late_reasons`."""
     incident, assessment = _locked(incident, by)
+    _check_version(assessment, version)
     first_report = IcoReport.objects.filter(incident=incident).order_by("sent_at", "pk").first()
     if first_report is not None:
         _check_after_the_ico_was_told(
@@ -477,13 +502,20 @@ def assessment_subjects_record(
 
 @transaction.atomic
 def assessment_details_record(
-    *, incident: Incident, details: dict[str, Any], by: User, ip: str | None = None
+    *,
+    incident: Incident,
+    details: dict[str, Any],
+    version: str | None = None,
+    by: User,
+    ip: str | None = None,
 ) -> Assessment:
-    """Record the rest of what the ICO's form asks (DETAIL_FIELDS; others are refused)."""
+    """Record the rest of what the ICO's form asks (DETAIL_FIELDS; others are refused), only
+    the fields that changed. A form made from an older version is refused (StaleAssessment)."""
     unknown = set(details) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not details of the ICO form: {sorted(unknown)}")
     incident, assessment = _locked(incident, by)
+    _check_version(assessment, version)
     cleaned = {
         name: value.strip() if isinstance(value, str) else value for name, value in details.items()
     }

@@ -238,7 +238,11 @@ def test_the_people_told_page_says_they_must_be_told_when_the_risk_is_high(clien
 def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
     client.force_login(dpo)
     url = reverse("incidents:ico_details", args=[fresh.pk])
-    response = client.post(url, {"data_categories": ["identifiers", "other"], "records_count": "5"})
+    version = Assessment.objects.get(incident=fresh).updated_at.isoformat()
+    response = client.post(
+        url,
+        {"data_categories": ["identifiers", "other"], "records_count": "5", "version": version},
+    )
     assert response.status_code == 400
     assert "You ticked Other: say the other kinds of personal data." in response.content.decode()
     response = client.post(
@@ -250,6 +254,7 @@ def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
             "people_count": "3",
             "cyber_incident": "no",
             "how_found_out": "The officer reported it.",
+            "version": version,
         },
     )
     assert response.status_code == 302
@@ -480,3 +485,85 @@ def test_saving_nothing_starts_no_assessment(client, alice, dpo):
     assessment = Assessment.objects.get(incident=incident)
     assert (assessment.started_by, assessment.how_found_out) == (dpo, "A call.")
     assert TimelineEntry.objects.filter(incident=incident, kind=TimelineEntry.Kind.TRIAGE).exists()
+
+
+# ---- Two people editing at once ----------------------------------------------------------
+
+_STALE = "Someone else changed this assessment while you were editing"
+
+
+def _version(page) -> str:
+    found = re.search(r'name="version" value="([^"]*)"', page.content.decode())
+    assert found is not None
+    return found.group(1)
+
+
+def test_details_saved_meanwhile_by_someone_else_are_not_overwritten(
+    client, fresh, dpo, deputy_dpo
+):
+    url = reverse("incidents:ico_details", args=[fresh.pk])
+    client.force_login(dpo)
+    version = _version(client.get(url))
+    assessment_details_record(
+        incident=fresh,
+        details={"how_found_out": "THEIRS: a call from the bank.", "records_count": 40},
+        by=deputy_dpo,
+    )
+    response = client.post(
+        url,
+        {"how_found_out": "MINE: the officer told us.", "people_count": "7", "version": version},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert _STALE in text
+    assert "THEIRS: a call from the bank." in text  # what it says now, in the form
+    assert "MINE: the officer told us." in text  # what they typed, in the message
+    assessment = Assessment.objects.get(incident=fresh)
+    assert (assessment.how_found_out, assessment.people_count) == (
+        "THEIRS: a call from the bank.",
+        None,
+    )
+    # Made again on what it says now, it is saved, writing only what changed.
+    again = client.post(
+        url,
+        {
+            "how_found_out": "THEIRS: a call from the bank.",
+            "records_count": "40",
+            "people_count": "7",
+            "version": _version(response),
+        },
+    )
+    assert again.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.how_found_out, assessment.people_count) == (
+        "THEIRS: a call from the bank.",
+        7,
+    )
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_DETAILS).order_by("pk").last()
+    assert set(event.changes) == {"reference", "people_count"}
+
+
+def test_a_triage_changed_meanwhile_is_refused(client, fresh, dpo, deputy_dpo):
+    url = reverse("incidents:triage", args=[fresh.pk])
+    client.force_login(dpo)
+    version = _version(client.get(url))
+    assessment_triage(
+        incident=fresh, is_breach=False, not_breach_reasons="THEIRS: encrypted.", by=deputy_dpo
+    )
+    response = client.post(
+        url,
+        {
+            "is_breach": "yes",
+            "regime": "uk_gdpr",
+            "aware_at": _form_time(fresh.reported_at),
+            "likelihood": "possible",
+            "severity": "severe",
+            "risk_reasons": "MINE: addresses.",
+            "version": version,
+        },
+    )
+    assert response.status_code == 400
+    assert _STALE in response.content.decode()
+    assert Assessment.objects.get(incident=fresh).is_breach is False
+    with pytest.raises(ValidationError, match=_STALE):
+        assessment_triage(incident=fresh, is_breach=None, by=dpo, version=version)
