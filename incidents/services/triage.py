@@ -371,7 +371,15 @@ def ico_report_record(
         raise ValidationError({"ico_reference": "Enter the ICO's case reference."})
     if not summary.strip():
         raise ValidationError({"summary": "Say briefly what was reported."})
-    initial = not IcoReport.objects.filter(incident=incident).exists()
+    first = IcoReport.objects.filter(incident=incident, stage=IcoReport.Stage.INITIAL).first()
+    initial = first is None
+    if first is not None and sent_at < first.sent_at:
+        raise ValidationError(
+            {
+                "sent_at": "A follow-up cannot have been sent before the initial report "
+                f"({long_datetime(first.sent_at)}, UK time)."
+            }
+        )
     late = initial and report_is_late(assessment, sent_at)
     reasons = late_reasons.strip()
     if late and not (reasons or assessment.late_reasons):

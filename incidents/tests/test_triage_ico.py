@@ -567,3 +567,25 @@ def test_a_triage_changed_meanwhile_is_refused(client, fresh, dpo, deputy_dpo):
     assert Assessment.objects.get(incident=fresh).is_breach is False
     with pytest.raises(ValidationError, match=_STALE):
         assessment_triage(incident=fresh, is_breach=None, by=dpo, version=version)
+
+
+def test_a_follow_up_cannot_be_dated_before_the_initial_report(breach, dpo):
+    sent = timezone.now() - timedelta(hours=1)
+    ico_report_record(
+        incident=breach,
+        sent_at=sent,
+        ico_reference="IC-1",
+        summary="Online form",
+        late_reasons="Told late.",
+        by=dpo,
+    )
+    with pytest.raises(ValidationError, match="before the initial report") as refused:
+        ico_report_record(
+            incident=breach,
+            sent_at=sent - timedelta(minutes=1),
+            ico_reference="IC-1",
+            summary="Follow-up",
+            by=dpo,
+        )
+    assert "sent_at" in refused.value.message_dict
+    assert IcoReport.objects.filter(incident=breach).count() == 1
