@@ -190,6 +190,7 @@ def build_draft(
         Part("Report type", [
             Field("report_type", "Initial report or follow-up", report_type),
             reference,
+            detail("ico_staff_contacted", "ICO staff already contacted", a.ico_staff_contacted),
             Field("contacted", "Reports already made to the ICO about this breach",
                   contacted or "None recorded"),
         ]),

@@ -349,6 +349,12 @@ class IcoDetailsForm(forms.Form):
     what is still missing)."""
 
     version = _version_field()
+    ico_staff_contacted = _text(
+        "ICO staff already contacted",
+        rows=2,
+        help_text="Who at the ICO you have already spoken to about this breach, and when. "
+        "If nobody, say so.",
+    )
     cyber_incident = _radio("Was it a cyber incident?", Answer.choices)
     how_found_out = _text("How the organisation found out", rows=2)
     data_categories = _ticks("Kinds of personal data involved", DataCategory.choices)

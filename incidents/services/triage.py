@@ -26,6 +26,7 @@ from portal.services.audit import audit_record
 
 # The fields of the ICO's form recorded on the details page (assessment_details_record).
 DETAIL_FIELDS = (
+    "ico_staff_contacted",
     "cyber_incident",
     "how_found_out",
     "data_categories",

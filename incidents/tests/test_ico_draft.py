@@ -28,6 +28,7 @@ ICO_FORM = [
     # Report type
     "Initial report or follow-up",
     "ICO case reference",
+    "ICO staff already contacted",
     "Reports already made to the ICO about this breach",
     # About the breach
     "What happened, and how",
@@ -68,6 +69,7 @@ ICO_FORM = [
 
 # Recorded on the details page: each, when missing, links to its own field there.
 DETAILS = [
+    "ico_staff_contacted",
     "cyber_incident",
     "how_found_out",
     "data_categories",
@@ -143,6 +145,7 @@ def _filled(incident, dpo) -> Assessment:
         measures_before="Email address checks on sending.",
         containment_summary="Asked the recipient to delete it.",
         others_told="None",
+        ico_staff_contacted="Sam Jones on the ICO helpline",
         started_by=dpo,
     )
     IcoReportFactory(incident=incident, sent_at=sent, ico_reference="IC-424242")
@@ -162,6 +165,7 @@ def test_a_complete_record_fills_every_field_each_copyable(client, alice, dpo):
     for value in (
         "Follow-up (the initial report was sent",
         "IC-424242",
+        "Sam Jones on the ICO helpline",
         "Basic personal identifiers, Criminal convictions and offences",
         "Other: Victims of crime",
         "Not applicable: not a cyber incident",

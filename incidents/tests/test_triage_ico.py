@@ -254,6 +254,7 @@ def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
             "people_count": "3",
             "cyber_incident": "no",
             "how_found_out": "The officer reported it.",
+            "ico_staff_contacted": "Nobody yet.",
             "version": version,
         },
     )
@@ -261,6 +262,7 @@ def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
     assessment = Assessment.objects.get(incident=fresh)
     assert assessment.data_categories == ["identifiers", "other"]
     assert (assessment.records_count, assessment.people_count) == (5, 3)
+    assert assessment.ico_staff_contacted == "Nobody yet."
     event = AuditEvent.objects.get(verb=IncidentEvent.ICO_DETAILS)
     assert event.changes["how_found_out"] == {"from": "", "to": "The officer reported it."}
     assert event.changes["records_count"] == {"from": None, "to": 5}
