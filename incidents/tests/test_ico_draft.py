@@ -229,3 +229,31 @@ def test_the_draft_costs_the_same_with_many_actions_and_reports(client, alice, d
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_draft_uses_what_the_reporter_recorded_until_the_dpo_records_their_own(
+    client, alice, dpo
+):
+    incident = IncidentFactory(
+        reported_by=alice,
+        kind=Kind.DATA_BREACH,
+        personal_data="Names and addresses of three victims",
+        people_affected=3,
+        actions_taken="Asked the recipient to delete it",
+    )
+    text = _draft(client, dpo, incident).content.decode().replace("&#x27;", "'")
+    assert "The reporter's account: Names and addresses of three victims" in text
+    assert "3 (the reporter's estimate)" in text
+    assert "The reporter's account: Asked the recipient to delete it" in text
+    AssessmentFactory(
+        incident=incident,
+        breach=True,
+        data_categories=["identifiers"],
+        people_count=5,
+        containment_summary="Recalled the email.",
+        started_by=dpo,
+    )
+    text = _draft(client, dpo, incident).content.decode().replace("&#x27;", "'")
+    assert "The reporter's" not in text
+    assert "Basic personal identifiers" in text
+    assert "Recalled the email." in text
