@@ -22,7 +22,7 @@ from incidents.models import (
     Incident,
     PeopleCategory,
 )
-from incidents.triage_rules import REGIME_EXPLAINED
+from incidents.triage_rules import regime_explained
 from portal.lib.uktime import long_datetime
 from portal.models import OrganisationSettings, User
 
@@ -169,7 +169,8 @@ def build_draft(
     )
     timing = [
         Field("regime", "The law it falls under",
-              f"{a.get_regime_display()}. {REGIME_EXPLAINED[a.regime]}" if a.regime else "",
+              f"{a.get_regime_display()}. {regime_explained(a.regime, org.ico_deadline_hours)}"
+              if a.regime else "",
               *triage),
         Field("aware_at", "When the organisation became aware", _when(a.aware_at), *triage),
         Field("deadline", "The deadline for reporting to the ICO", _when(a.ico_deadline_at),
@@ -186,7 +187,7 @@ def build_draft(
         timing.append(
             Field(
                 "late_reasons",
-                "Reasons for reporting after 72 hours",
+                f"Reasons for reporting after {org.ico_deadline_hours} hours",
                 a.late_reasons,
                 at("ico_report", "late_reasons"),
                 "Give them with the report to the ICO",

@@ -25,8 +25,9 @@ from incidents.services.triage import (
     report_is_late,
     version_of,
 )
-from incidents.triage_rules import REGIME_EXPLAINED, suggested_risk
+from incidents.triage_rules import regime_explained, suggested_risk
 from portal.forms.people_fields import PersonField
+from portal.models import OrganisationSettings
 
 _DATETIME = "%Y-%m-%dT%H:%M"
 _REAL_TIME = "Enter a real date and time, for example 3 March 2026 at 14:00."
@@ -122,10 +123,7 @@ class TriageForm(forms.Form):
         help_text="Only if it is not one. For example: the phone was encrypted and locked, "
         "and was wiped before anyone could use it.",
     )
-    regime = _radio(
-        "Which law does it fall under?",
-        [(value, f"{label}. {REGIME_EXPLAINED[value]}") for value, label in Regime.choices],
-    )
+    regime = _radio("Which law does it fall under?", Regime.choices)  # explained in __init__
     aware_at = _when(
         "When the organisation became aware",
         required=False,
@@ -175,6 +173,10 @@ class TriageForm(forms.Form):
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        hours = OrganisationSettings.load().ico_deadline_hours
+        self.fields["regime"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label}. {regime_explained(value, hours)}") for value, label in Regime.choices
+        ]
         if assessment is None or assessment.ico_notified_at is None:
             del self.fields["late_reasons"]
 
@@ -301,6 +303,14 @@ class SubjectsToldForm(forms.Form):
         "person would take disproportionate effort, so a public notice was used instead.",
     )
 
+    PART_3_HELP = (
+        " For law-enforcement processing (Part 3) you may also hold back or delay telling "
+        "them, as far and as long as is necessary and proportionate, to avoid obstructing an "
+        "official or legal inquiry, investigation or procedure, or prejudicing the "
+        "prevention, detection, investigation or prosecution of crime; to protect public or "
+        "national security; or to protect the rights of others (section 68(7)). Say which."
+    )
+
     def __init__(self, *args, assessment: Assessment | None, **kwargs):
         if assessment is not None and assessment.subjects_told is not None:
             kwargs.setdefault(
@@ -314,6 +324,9 @@ class SubjectsToldForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        if assessment is not None and assessment.regime == Regime.DPA_PART_3:
+            field = self.fields["not_told_reasons"]
+            field.help_text = f"{field.help_text}{self.PART_3_HELP}"
 
     def clean(self):
         super().clean()

@@ -591,3 +591,34 @@ def test_a_follow_up_cannot_be_dated_before_the_initial_report(breach, dpo):
         )
     assert "sent_at" in refused.value.message_dict
     assert IcoReport.objects.filter(incident=breach).count() == 1
+
+
+# ---- The law it falls under ------------------------------------------------------------
+
+
+def test_the_people_told_page_gives_the_part_3_restrictions_for_law_enforcement(client, fresh, dpo):
+    url = reverse("incidents:subjects_told", args=[fresh.pk])
+    client.force_login(dpo)
+    restrictions = ("obstructing an official or legal inquiry", "national security")
+    text = client.get(url).content.decode()
+    assert not any(words in text for words in restrictions)
+    Assessment.objects.filter(incident=fresh).update(regime="dpa_part_3")
+    text = client.get(url).content.decode()
+    for words in (*restrictions, "section 68(7)", "prosecution of crime", "rights of others"):
+        assert words in text, words
+
+
+def test_the_regime_and_the_draft_give_the_organisations_hours(client, breach, dpo):
+    from portal.models import OrganisationSettings
+
+    org = OrganisationSettings.load()
+    org.ico_deadline_hours = 48
+    org.save()
+    client.force_login(dpo)
+    triage = client.get(reverse("incidents:triage", args=[breach.pk])).content.decode()
+    assert "within 48 hours" in triage
+    assert "72 hours" not in triage
+    draft = client.get(reverse("incidents:ico_draft", args=[breach.pk])).content.decode()
+    assert "Reasons for reporting after 48 hours" in draft
+    assert "within 48 hours" in draft
+    assert "72 hours" not in draft

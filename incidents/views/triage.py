@@ -28,7 +28,15 @@ from incidents.forms.triage import (
     SubjectsToldForm,
     TriageForm,
 )
-from incidents.models import Assessment, ContainmentAction, IcoReport, Incident, Risk, Severity
+from incidents.models import (
+    Assessment,
+    ContainmentAction,
+    IcoReport,
+    Incident,
+    Regime,
+    Risk,
+    Severity,
+)
 from incidents.services.actions import action_add, action_done
 from incidents.services.triage import (
     DETAIL_FIELDS,
@@ -261,6 +269,7 @@ def subjects_told(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "assessment": assessment,
             "high_risk": assessment is not None and assessment.risk == Risk.HIGH,
+            "part_3": assessment is not None and assessment.regime == Regime.DPA_PART_3,
         },
     )
 
