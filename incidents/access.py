@@ -160,19 +160,6 @@ def get_attachment_for_user(user: User, pk: int) -> Attachment:
     return attachment
 
 
-def get_action_for_owner(user: User, pk: int) -> ContainmentAction:
-    """An action its owner (or a DPO handling the incident) records as done; others: 404."""
-    try:
-        action = ContainmentAction.objects.select_related("incident").get(pk=pk)
-    except ContainmentAction.DoesNotExist:
-        raise Http404("No such action.") from None
-    if action.owner_id == user.pk:
-        return action
-    if Incident.objects.handled_by(user).filter(pk=action.incident_id, to_dpo=True).exists():
-        return action
-    raise Http404("No such action.")
-
-
 def get_travel_for_user(user: User, pk: int) -> TravelNotice:
     """A travel notice its traveller and the helpdesk may open; anyone else: 404."""
     try:
@@ -215,14 +202,15 @@ def get_incident_for_triage(user: User, pk: int) -> Incident:
 
 def may_see_assessment(user: User, incident: Incident) -> bool:
     """Whether the incident's page shows this person the DPO's internal assessment: a DPO or
-    deputy handling it who is not involved in it. Never its reporter or another part."""
-    return Handler.DPO in handler_roles(user, incident) and not involved_in(user, incident)
+    deputy handling it (handler_roles already leaves out anyone involved in it). Never its
+    reporter or another part."""
+    return Handler.DPO in handler_roles(user, incident)
 
 
 def get_action_for_done(user: User, pk: int) -> ContainmentAction:
     """An action its owner records as done, or a DPO or deputy handling its incident (a DPO
-    involved in the incident: 403, as for triage); anyone else: 404. Unlike
-    get_action_for_owner, another part's handler of the same incident is not let in."""
+    involved in the incident: 403, as for triage); anyone else: 404. Another part's handler
+    of the same incident is not let in."""
     try:
         action = ContainmentAction.objects.select_related("incident", "owner").get(pk=pk)
     except ContainmentAction.DoesNotExist:

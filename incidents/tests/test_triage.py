@@ -423,3 +423,17 @@ def test_the_helpdesk_sees_no_risk_reasons_or_ico_decision_on_a_lost_phone(
     assert "HELPDESK-NOTE" in seen
     for secret in ("SECRET-RISK-REASONS", "SECRET-ICO-DECISION", "SECRET-ACTION"):
         assert secret not in seen
+
+
+def test_only_a_dpo_handling_it_and_not_involved_sees_the_assessment(
+    alice, bob, dpo, deputy_dpo, helpdesk
+):
+    from incidents.access import may_see_assessment
+
+    reported_by_dpo = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=dpo)
+    reported_for_dpo = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=bob, reported_for=dpo)
+    for incident in (reported_by_dpo, reported_for_dpo):
+        assert not may_see_assessment(dpo, incident)
+        assert may_see_assessment(deputy_dpo, incident)
+        assert not may_see_assessment(helpdesk, incident)
+    assert not may_see_assessment(alice, IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=alice))
