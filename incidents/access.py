@@ -122,10 +122,31 @@ def check_may_triage(user: User, incident: Incident) -> None:
         raise PermissionDenied("Another DPO deals with an incident you are involved in.")
 
 
+# The DPO's internal assessment on the timeline: the triage, the ICO decision and reports,
+# telling the people affected, the actions, the lessons learned and the clocks' alerts about
+# them. Only a DPO or deputy handling the incident reads them (may_see_assessment), not the
+# other handlers (the helpdesk, a line manager who referred it to the DPO).
+ASSESSMENT_KINDS = frozenset(
+    {
+        TimelineEntry.Kind.TRIAGE,
+        TimelineEntry.Kind.ICO_REPORT,
+        TimelineEntry.Kind.SUBJECTS_TOLD,
+        TimelineEntry.Kind.ACTION,
+        TimelineEntry.Kind.ALERT,
+    }
+)
+
+
 def visible_timeline(user: User, incident: Incident):
-    """The timeline entries this person may read: all for a handler, the others' not internal."""
+    """The timeline entries this person may read: for a handler all of them, but the DPO's
+    internal assessment only for a DPO or deputy handling it; for anyone else the ones not
+    internal. The incident's timeline section, its CSV and its print all read this."""
     entries = TimelineEntry.objects.filter(incident=incident).select_related("by")
-    return entries if handles(user, incident) else entries.filter(internal=False)
+    if not handles(user, incident):
+        return entries.filter(internal=False)
+    if may_see_assessment(user, incident):
+        return entries
+    return entries.exclude(internal=True, kind__in=ASSESSMENT_KINDS)
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:
@@ -137,19 +158,6 @@ def get_attachment_for_user(user: User, pk: int) -> Attachment:
     if not Incident.objects.visible_to(user).filter(pk=attachment.incident_id).exists():
         raise Http404("No such file.")
     return attachment
-
-
-def get_action_for_owner(user: User, pk: int) -> ContainmentAction:
-    """An action its owner (or a DPO handling the incident) records as done; others: 404."""
-    try:
-        action = ContainmentAction.objects.select_related("incident").get(pk=pk)
-    except ContainmentAction.DoesNotExist:
-        raise Http404("No such action.") from None
-    if action.owner_id == user.pk:
-        return action
-    if Incident.objects.handled_by(user).filter(pk=action.incident_id, to_dpo=True).exists():
-        return action
-    raise Http404("No such action.")
 
 
 def get_travel_for_user(user: User, pk: int) -> TravelNotice:
@@ -182,21 +190,27 @@ def get_incident_for_triage(user: User, pk: int) -> Incident:
     """An incident routed to the DPO, for a DPO or deputy who is not involved in it: outsiders
     404, its reporter and other parts' handlers 403, a DPO who reported it (or had it reported
     for them) 403 with the reason."""
-    incident = get_incident_for_dpo(user, pk)
-    check_may_triage(user, incident)
+    incident = get_incident_for_user(user, pk)
+    # Before the handler check: handler_roles leaves out the people involved, so a DPO it
+    # was reported by or for would otherwise get a bare 403 without the reason.
+    if incident.to_dpo and is_dpo(user):
+        check_may_triage(user, incident)
+    if Handler.DPO not in handler_roles(user, incident):
+        raise PermissionDenied
     return incident
 
 
 def may_see_assessment(user: User, incident: Incident) -> bool:
     """Whether the incident's page shows this person the DPO's internal assessment: a DPO or
-    deputy handling it who is not involved in it. Never its reporter or another part."""
-    return Handler.DPO in handler_roles(user, incident) and not involved_in(user, incident)
+    deputy handling it (handler_roles already leaves out anyone involved in it). Never its
+    reporter or another part."""
+    return Handler.DPO in handler_roles(user, incident)
 
 
 def get_action_for_done(user: User, pk: int) -> ContainmentAction:
     """An action its owner records as done, or a DPO or deputy handling its incident (a DPO
-    involved in the incident: 403, as for triage); anyone else: 404. Unlike
-    get_action_for_owner, another part's handler of the same incident is not let in."""
+    involved in the incident: 403, as for triage); anyone else: 404. Another part's handler
+    of the same incident is not let in."""
     try:
         action = ContainmentAction.objects.select_related("incident", "owner").get(pk=pk)
     except ContainmentAction.DoesNotExist:

@@ -1,7 +1,9 @@
 """The ICO report draft: every field of the ICO's personal data breach report form
 (../shared/REFERENCE.md), in the form's order, filled from what has been recorded on the
 incident, its assessment, its reports to the ICO and its actions. A field with nothing
-recorded says where it is recorded, so the DPO can fill the gaps before sending."""
+recorded says where it is recorded, so the DPO can fill the gaps before sending. Until the DPO
+records their own, the personal data, the number of people and what was done fall back to
+what the reporter said, marked as the reporter's."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +22,7 @@ from incidents.models import (
     Incident,
     PeopleCategory,
 )
-from incidents.triage_rules import REGIME_EXPLAINED
+from incidents.triage_rules import regime_explained
 from portal.lib.uktime import long_datetime
 from portal.models import OrganisationSettings, User
 
@@ -86,6 +88,13 @@ def _actions_text(summary: str, actions: list[ContainmentAction]) -> str:
             state = f"due {long_datetime(action.due_at)}"
         lines.append(f"- {action.description} ({action.owner.full_name}, {state})")
     return "\n".join(lines)
+
+
+def _or_the_reporters(recorded: str, reported: str) -> str:
+    """The DPO's answer; until they record one, what the reporter said, marked as theirs."""
+    if recorded or not reported:
+        return recorded
+    return f"The reporter's account: {reported}"
 
 
 def _told_text(assessment: Assessment) -> str:
@@ -160,7 +169,8 @@ def build_draft(
     )
     timing = [
         Field("regime", "The law it falls under",
-              f"{a.get_regime_display()}. {REGIME_EXPLAINED[a.regime]}" if a.regime else "",
+              f"{a.get_regime_display()}. {regime_explained(a.regime, org.ico_deadline_hours)}"
+              if a.regime else "",
               *triage),
         Field("aware_at", "When the organisation became aware", _when(a.aware_at), *triage),
         Field("deadline", "The deadline for reporting to the ICO", _when(a.ico_deadline_at),
@@ -177,12 +187,15 @@ def build_draft(
         timing.append(
             Field(
                 "late_reasons",
-                "Reasons for reporting after 72 hours",
+                f"Reasons for reporting after {org.ico_deadline_hours} hours",
                 a.late_reasons,
                 at("ico_report", "late_reasons"),
                 "Give them with the report to the ICO",
             )
         )
+    people_count = _count(a.people_count)
+    if not people_count and incident.people_affected is not None:
+        people_count = f"{_count(incident.people_affected)} (the reporter's estimate)"
     risk = ""
     if a.risk:
         risk = f"{a.get_risk_display()}. {a.risk_reasons}"
@@ -190,6 +203,7 @@ def build_draft(
         Part("Report type", [
             Field("report_type", "Initial report or follow-up", report_type),
             reference,
+            detail("ico_staff_contacted", "ICO staff already contacted", a.ico_staff_contacted),
             Field("contacted", "Reports already made to the ICO about this breach",
                   contacted or "None recorded"),
         ]),
@@ -202,9 +216,12 @@ def build_draft(
         ]),
         Part("Personal data", [
             detail("data_categories", "Kinds of personal data involved",
-                   _labels(a.data_categories, DataCategory, a.data_categories_other)),
+                   _or_the_reporters(
+                       _labels(a.data_categories, DataCategory, a.data_categories_other),
+                       incident.personal_data,
+                   )),
             detail("records_count", "Number of personal data records", _count(a.records_count)),
-            detail("people_count", "Number of people affected", _count(a.people_count)),
+            detail("people_count", "Number of people affected", people_count),
         ]),
         Part("People affected", [
             detail("people_categories", "Who the people affected are",
@@ -226,7 +243,9 @@ def build_draft(
         Part("Measures", [
             detail("measures_before", "Measures in place before the breach", a.measures_before),
             Field("containment_summary", "Actions taken to contain it and reduce the harm",
-                  _actions_text(a.containment_summary, actions),
+                  _actions_text(
+                      _or_the_reporters(a.containment_summary, incident.actions_taken), actions
+                  ),
                   at("ico_details", "containment_summary"), details),
         ]),
         Part("Telling others", [

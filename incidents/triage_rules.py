@@ -37,15 +37,18 @@ RISK_MATRIX: dict[tuple[str, str], Risk] = {
 # Short words for the table on the triage page.
 RISK_SHORT = {Risk.NONE: "No risk", Risk.RISK: "Risk", Risk.HIGH: "High risk"}
 
-# What each regime means, in one line, for the triage page and the ICO draft.
-REGIME_EXPLAINED = {
-    "uk_gdpr": "Most processing: report to the ICO within 72 hours of becoming aware unless "
-    "there is no risk to people (Article 33); tell the people affected when the risk is high "
-    "(Article 34).",
-    "dpa_part_3": "A force's processing for law enforcement (investigating and prosecuting "
-    "crime): the same 72 hours to the ICO (section 67) and the same duty to tell people at high "
-    "risk (section 68), with limited exceptions.",
-}
+
+# What each regime means, in one line, for the triage page and the ICO draft, with the
+# organisation's deadline in hours (OrganisationSettings.ico_deadline_hours; the law says 72).
+def regime_explained(regime: str, hours: int) -> str:
+    return {
+        "uk_gdpr": f"Most processing: report to the ICO within {hours} hours of becoming aware "
+        "unless there is no risk to people (Article 33); tell the people affected when the "
+        "risk is high (Article 34).",
+        "dpa_part_3": "A force's processing for law enforcement (investigating and prosecuting "
+        f"crime): report to the ICO within {hours} hours as well (section 67), and the same "
+        "duty to tell people at high risk (section 68), with limited exceptions.",
+    }[regime]
 
 
 def suggested_risk(likelihood: str, severity: str) -> Risk | None:

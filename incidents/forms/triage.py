@@ -19,9 +19,15 @@ from incidents.models import (
     Risk,
     Severity,
 )
-from incidents.services.triage import awareness_default, report_is_late
-from incidents.triage_rules import REGIME_EXPLAINED
+from incidents.services.triage import (
+    DETAIL_FIELDS,
+    awareness_default,
+    report_is_late,
+    version_of,
+)
+from incidents.triage_rules import regime_explained, suggested_risk
 from portal.forms.people_fields import PersonField
+from portal.models import OrganisationSettings
 
 _DATETIME = "%Y-%m-%dT%H:%M"
 _REAL_TIME = "Enter a real date and time, for example 3 March 2026 at 14:00."
@@ -90,7 +96,14 @@ def _yes_no(value: bool | None) -> str:
     return {True: _YES, False: _NO}.get(value, "")  # type: ignore[arg-type]
 
 
+def _version_field() -> forms.CharField:
+    """When the assessment last changed, as the form was shown: the service refuses the
+    form if it has changed since (someone else saved meanwhile)."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+
 class TriageForm(forms.Form):
+    version = _version_field()
     is_breach = _radio(
         "Is it a personal data breach?",
         [
@@ -110,10 +123,7 @@ class TriageForm(forms.Form):
         help_text="Only if it is not one. For example: the phone was encrypted and locked, "
         "and was wiped before anyone could use it.",
     )
-    regime = _radio(
-        "Which law does it fall under?",
-        [(value, f"{label}. {REGIME_EXPLAINED[value]}") for value, label in Regime.choices],
-    )
+    regime = _radio("Which law does it fall under?", Regime.choices)  # explained in __init__
     aware_at = _when(
         "When the organisation became aware",
         required=False,
@@ -132,11 +142,20 @@ class TriageForm(forms.Form):
         help_text="What could happen to the people, and why it is as likely and as severe as "
         "you say.",
     )
+    # Only once a report to the ICO is recorded (removed otherwise).
+    late_reasons = _text(
+        "Reasons the report to the ICO was late (only if it was)",
+        help_text="Needed if an earlier time of awareness puts the initial report after the "
+        "deadline: the ICO asks why a report is late.",
+    )
 
     def __init__(self, *args, incident: Incident, assessment: Assessment | None, **kwargs):
         self.incident = incident
         aware_at = (assessment and assessment.aware_at) or awareness_default(incident)
-        initial: dict[str, object] = {"aware_at": timezone.localtime(aware_at)}
+        initial: dict[str, object] = {
+            "aware_at": timezone.localtime(aware_at),
+            "version": version_of(assessment),
+        }
         if assessment is not None:
             initial |= {
                 "is_breach": _yes_no(assessment.is_breach) or _UNDECIDED,
@@ -144,11 +163,22 @@ class TriageForm(forms.Form):
                 "regime": assessment.regime,
                 "likelihood": assessment.likelihood,
                 "severity": assessment.severity,
-                "risk": assessment.risk,
+                # A risk that is what the table suggests stays "as the table suggests", so a
+                # new likelihood or severity moves it on re-triage.
+                "risk": ""
+                if assessment.risk == suggested_risk(assessment.likelihood, assessment.severity)
+                else assessment.risk,
                 "risk_reasons": assessment.risk_reasons,
+                "late_reasons": assessment.late_reasons,
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        hours = OrganisationSettings.load().ico_deadline_hours
+        self.fields["regime"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label}. {regime_explained(value, hours)}") for value, label in Regime.choices
+        ]
+        if assessment is None or assessment.ico_notified_at is None:
+            del self.fields["late_reasons"]
 
     @property
     def breach(self) -> bool | None:
@@ -273,6 +303,14 @@ class SubjectsToldForm(forms.Form):
         "person would take disproportionate effort, so a public notice was used instead.",
     )
 
+    PART_3_HELP = (
+        " For law-enforcement processing (Part 3) you may also hold back or delay telling "
+        "them, as far and as long as is necessary and proportionate, to avoid obstructing an "
+        "official or legal inquiry, investigation or procedure, or prejudicing the "
+        "prevention, detection, investigation or prosecution of crime; to protect public or "
+        "national security; or to protect the rights of others (section 68(7)). Say which."
+    )
+
     def __init__(self, *args, assessment: Assessment | None, **kwargs):
         if assessment is not None and assessment.subjects_told is not None:
             kwargs.setdefault(
@@ -286,6 +324,9 @@ class SubjectsToldForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        if assessment is not None and assessment.regime == Regime.DPA_PART_3:
+            field = self.fields["not_told_reasons"]
+            field.help_text = f"{field.help_text}{self.PART_3_HELP}"
 
     def clean(self):
         super().clean()
@@ -320,6 +361,13 @@ class IcoDetailsForm(forms.Form):
     """The rest of the ICO form, as the assessment keeps it (all optional: the draft marks
     what is still missing)."""
 
+    version = _version_field()
+    ico_staff_contacted = _text(
+        "ICO staff already contacted",
+        rows=2,
+        help_text="Who at the ICO you have already spoken to about this breach, and when. "
+        "If nobody, say so.",
+    )
     cyber_incident = _radio("Was it a cyber incident?", Answer.choices)
     how_found_out = _text("How the organisation found out", rows=2)
     data_categories = _ticks("Kinds of personal data involved", DataCategory.choices)
@@ -368,7 +416,9 @@ class IcoDetailsForm(forms.Form):
     def __init__(self, *args, assessment: Assessment | None, **kwargs):
         if assessment is not None:
             kwargs.setdefault(
-                "initial", {name: getattr(assessment, name) for name in self.base_fields}
+                "initial",
+                {name: getattr(assessment, name) for name in DETAIL_FIELDS}
+                | {"version": version_of(assessment)},
             )
         super().__init__(*args, **kwargs)
 

@@ -118,6 +118,8 @@ class Assessment(models.Model):
     subjects_not_told_reasons = models.TextField(blank=True)
 
     # What the ICO's report form asks besides (../shared/REFERENCE.md).
+    # Who at the ICO has already been spoken to about it (blank: not recorded yet).
+    ico_staff_contacted = models.TextField("ICO staff already contacted", blank=True)
     cyber_incident = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     how_found_out = models.TextField(blank=True)
     data_categories = models.JSONField(default=list, blank=True)  # DataCategory values

@@ -26,6 +26,7 @@ from portal.services.audit import audit_record
 
 # The fields of the ICO's form recorded on the details page (assessment_details_record).
 DETAIL_FIELDS = (
+    "ico_staff_contacted",
     "cyber_incident",
     "how_found_out",
     "data_categories",
@@ -53,14 +54,37 @@ def awareness_default(incident: Incident) -> datetime:
 
 
 def _locked(incident: Incident, by: User) -> tuple[Incident, Assessment]:
-    """The incident and its assessment, both locked; the assessment made now if it is the
-    DPO's first step. A closed incident is refused."""
+    """The incident and its assessment, both locked. Before the DPO's first step the
+    assessment is a new, unsaved one: _save writes it once something is recorded on it (the
+    incident's lock keeps two first steps from both making one). A closed incident is
+    refused."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.is_closed:
         raise ValidationError("This incident is closed: nothing more can be recorded on it.")
-    assessment, _ = Assessment.objects.get_or_create(incident=incident, defaults={"started_by": by})
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    return incident, assessment
+    assessment = Assessment.objects.select_for_update().filter(incident=incident).first()
+    return incident, assessment or Assessment(incident=incident, started_by=by)
+
+
+STALE = (
+    "Someone else changed this assessment while you were editing: here is what it says now; "
+    "make your change again."
+)
+
+
+class StaleAssessment(ValidationError):
+    """The assessment changed since the form was shown (its version moved)."""
+
+
+def version_of(assessment: Assessment | None) -> str:
+    """What a form shows to detect a change made meanwhile: when the assessment last changed
+    ("" before there is one)."""
+    return assessment.updated_at.isoformat() if assessment and assessment.pk else ""
+
+
+def _check_version(assessment: Assessment, version: str | None) -> None:
+    """Refuse a form made from an older state of the assessment (None: not from a form)."""
+    if version is not None and version != version_of(assessment):
+        raise StaleAssessment(STALE)
 
 
 def _text(value: Any) -> Any:
@@ -68,13 +92,26 @@ def _text(value: Any) -> Any:
 
 
 def _save(assessment: Assessment, values: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Set the values that differ; return them as the audit's changes (times as text)."""
-    changed = {name: value for name, value in values.items() if getattr(assessment, name) != value}
-    for name, value in changed.items():
-        setattr(assessment, name, value)
-    assessment.updated_at = now
-    assessment.save(update_fields=[*changed, "updated_at"])
-    return {name: _text(value) for name, value in changed.items()}
+    """Set the values that differ, writing only those; return them as the audit's changes,
+    {name: {"from": old, "to": new}} (times as text), the shape the audit pages show."""
+    changed = {
+        name: {"from": getattr(assessment, name), "to": value}
+        for name, value in values.items()
+        if getattr(assessment, name) != value
+    }
+    for name, change in changed.items():
+        setattr(assessment, name, change["to"])
+    if assessment.pk is None:
+        if changed:  # the DPO's first step that records anything starts the assessment
+            assessment.started_at = assessment.updated_at = now
+            assessment.save()
+    else:
+        assessment.updated_at = now
+        assessment.save(update_fields=[*changed, "updated_at"])
+    return {
+        name: {"from": _text(change["from"]), "to": _text(change["to"])}
+        for name, change in changed.items()
+    }
 
 
 def _check_instant(at: datetime, incident: Incident, field: str, what: str) -> None:
@@ -101,6 +138,8 @@ def assessment_triage(
     severity: str = "",
     risk: str = "",
     risk_reasons: str = "",
+    late_reasons: str = "",
+    version: str | None = None,
     by: User,
     ip: str | None = None,
 ) -> Assessment:
@@ -108,8 +147,19 @@ def assessment_triage(
     risk. A breach needs all of them, with reasons for the risk; not a breach needs reasons.
     `risk` left empty takes what the matrix suggests. The ICO deadline is computed from the
     awareness when it is first given or changed, and stored (a later change of the setting
-    does not move it)."""
+    does not move it). `version` is version_of the assessment the form was made from: if it
+    has changed since, the triage is refused (StaleAssessment) rather than overwrite it.
+
+    Once a report to the ICO is recorded the record must stay true to it: it stays a breach
+    (and on the register), the organisation was aware by the first report at the latest, and
+    an earlier awareness that makes the initial report late needs `late_reasons`."""
     incident, assessment = _locked(incident, by)
+    _check_version(assessment, version)
+    first_report = IcoReport.objects.filter(incident=incident).order_by("sent_at", "pk").first()
+    if first_report is not None:
+        _check_after_the_ico_was_told(
+            assessment, first_report, is_breach, aware_at, late_reasons.strip()
+        )
     if is_breach is False and not not_breach_reasons.strip():
         raise ValidationError({"not_breach_reasons": "Say why it is not a personal data breach."})
     if is_breach:
@@ -148,13 +198,18 @@ def assessment_triage(
     if aware_at is None:
         values["ico_deadline_at"] = None
     elif aware_at != assessment.aware_at or assessment.ico_deadline_at is None:
-        hours = OrganisationSettings.load().ico_deadline_hours
-        values["ico_deadline_at"] = ico_deadline(aware_at, hours)
+        values["ico_deadline_at"] = _deadline(aware_at)
+    late_before = assessment.late_reasons
+    if first_report is not None and late_reasons.strip():
+        values["late_reasons"] = late_reasons.strip()
     changes = _save(assessment, values, now)
+    text = _triage_text(assessment, suggestion)
+    if assessment.late_reasons != late_before:
+        text += f"\nReasons the report to the ICO was late: {assessment.late_reasons}"
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.TRIAGE,
-        text=_triage_text(assessment, suggestion),
+        text=text,
         by=by,
         internal=True,
         at=now,
@@ -167,6 +222,52 @@ def assessment_triage(
         ip=ip,
     )
     return assessment
+
+
+def _deadline(aware_at: datetime) -> datetime:
+    return ico_deadline(aware_at, OrganisationSettings.load().ico_deadline_hours)
+
+
+def _check_after_the_ico_was_told(
+    assessment: Assessment,
+    first_report: IcoReport,
+    is_breach: bool | None,
+    aware_at: datetime | None,
+    late_reasons: str,
+) -> None:
+    """Refuse a re-triage that would contradict a report already made to the ICO."""
+    sent = long_datetime(first_report.sent_at)
+    if is_breach is not True:
+        raise ValidationError(
+            {
+                "is_breach": "A report to the ICO is recorded for this incident, so it stays a "
+                "personal data breach and on the breach register. If the ICO has since agreed "
+                "it was not one, record that as a follow-up report and in the risk reasons."
+            }
+        )
+    if aware_at is None:
+        return
+    if aware_at > first_report.sent_at:
+        raise ValidationError(
+            {
+                "aware_at": "The organisation was aware by the first report to the ICO at the "
+                f"latest ({sent}, UK time): enter that time or earlier."
+            }
+        )
+    initial = assessment.ico_notified_at or first_report.sent_at
+    deadline = (
+        assessment.ico_deadline_at
+        if aware_at == assessment.aware_at and assessment.ico_deadline_at
+        else _deadline(aware_at)
+    )
+    if initial > deadline and not (late_reasons or assessment.late_reasons):
+        raise ValidationError(
+            {
+                "late_reasons": "With this time of awareness the deadline was "
+                f"{long_datetime(deadline)} (UK time), so the initial report to the ICO "
+                "was late: give the reasons for the delay (the ICO asks for them)."
+            }
+        )
 
 
 def _triage_text(assessment: Assessment, suggestion: Risk | None) -> str:
@@ -188,7 +289,8 @@ def _triage_text(assessment: Assessment, suggestion: Risk | None) -> str:
             f"{assessment.get_severity_display() or 'not given'})"
         )
         if suggestion and suggestion != assessment.risk:
-            line += f", where the table suggests {suggestion.label.lower()}"
+            label = str(suggestion.label)
+            line += f", where the table suggests {label[0].lower()}{label[1:]}"
         lines.append(f"{line}. Reasons: {assessment.risk_reasons}")
     return "\n".join(lines)
 
@@ -213,16 +315,11 @@ def assessment_ico_decide(
             "tell them."
         )
     now = timezone.now()
-    changes = _save(
-        assessment,
-        {
-            "notify_ico": notify,
-            "notify_reasons": reasons.strip(),
-            "notify_decided_at": now,
-            "notify_decided_by_id": by.pk,
-        },
-        now,
-    )
+    values: dict[str, Any] = {"notify_ico": notify, "notify_reasons": reasons.strip()}
+    if notify != assessment.notify_ico:
+        # A new decision is dated and signed; new reasons for the same one keep its date.
+        values |= {"notify_decided_at": now, "notify_decided_by_id": by.pk}
+    changes = _save(assessment, values, now)
     decision = "Decided to tell the ICO" if notify else "Decided not to tell the ICO"
     timeline_add(
         incident=incident,
@@ -275,7 +372,15 @@ def ico_report_record(
         raise ValidationError({"ico_reference": "Enter the ICO's case reference."})
     if not summary.strip():
         raise ValidationError({"summary": "Say briefly what was reported."})
-    initial = not IcoReport.objects.filter(incident=incident).exists()
+    first = IcoReport.objects.filter(incident=incident, stage=IcoReport.Stage.INITIAL).first()
+    initial = first is None
+    if first is not None and sent_at < first.sent_at:
+        raise ValidationError(
+            {
+                "sent_at": "A follow-up cannot have been sent before the initial report "
+                f"({long_datetime(first.sent_at)}, UK time)."
+            }
+        )
     late = initial and report_is_late(assessment, sent_at)
     reasons = late_reasons.strip()
     if late and not (reasons or assessment.late_reasons):
@@ -303,16 +408,10 @@ def ico_report_record(
     if reasons:
         values["late_reasons"] = reasons
     changes = _save(assessment, values, now)
-    text = (
-        f"{report.get_stage_display()} made to the ICO on {long_datetime(sent_at)} (UK time), "
-        f"case reference {reference}. {report.summary}"
-    )
-    if late:
-        text += f"\nAfter the deadline. Reasons for the delay: {assessment.late_reasons}"
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.ICO_REPORT,
-        text=text,
+        text=_report_text(report, assessment, late=late, new_reasons="late_reasons" in changes),
         by=by,
         internal=True,
         at=now,
@@ -332,6 +431,20 @@ def ico_report_record(
         ip=ip,
     )
     return report
+
+
+def _report_text(
+    report: IcoReport, assessment: Assessment, *, late: bool, new_reasons: bool
+) -> str:
+    text = (
+        f"{report.get_stage_display()} made to the ICO on {long_datetime(report.sent_at)} "
+        f"(UK time), case reference {report.ico_reference}. {report.summary}"
+    )
+    if late:
+        text += f"\nAfter the deadline. Reasons for the delay: {assessment.late_reasons}"
+    elif new_reasons:
+        text += f"\nThe reasons the initial report was late are now: {assessment.late_reasons}"
+    return text
 
 
 @transaction.atomic
@@ -398,13 +511,20 @@ def assessment_subjects_record(
 
 @transaction.atomic
 def assessment_details_record(
-    *, incident: Incident, details: dict[str, Any], by: User, ip: str | None = None
+    *,
+    incident: Incident,
+    details: dict[str, Any],
+    version: str | None = None,
+    by: User,
+    ip: str | None = None,
 ) -> Assessment:
-    """Record the rest of what the ICO's form asks (DETAIL_FIELDS; others are refused)."""
+    """Record the rest of what the ICO's form asks (DETAIL_FIELDS; others are refused), only
+    the fields that changed. A form made from an older version is refused (StaleAssessment)."""
     unknown = set(details) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not details of the ICO form: {sorted(unknown)}")
     incident, assessment = _locked(incident, by)
+    _check_version(assessment, version)
     cleaned = {
         name: value.strip() if isinstance(value, str) else value for name, value in details.items()
     }
@@ -467,6 +587,14 @@ def incident_dpo_close(
     if lessons != assessment.lessons_learned:
         now = timezone.now()
         changes = _save(assessment, {"lessons_learned": lessons}, now)
+        timeline_add(
+            incident=incident,
+            kind=TimelineEntry.Kind.TRIAGE,
+            text=f"Lessons learned: {lessons}" if lessons else "Lessons learned cleared.",
+            by=by,
+            internal=True,
+            at=now,
+        )
         audit_record(
             verb=IncidentEvent.ICO_DETAILS,
             actor=by,

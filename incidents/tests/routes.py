@@ -268,7 +268,16 @@ def _triage_form(scene) -> dict:
         "severity": "significant",
         "risk": "",
         "risk_reasons": "The phone holds names and addresses of victims.",
+        "version": _assessment_version(scene["incidents:triage"]["pk"]),
     }
+
+
+def _assessment_version(pk: int) -> str:
+    """The hidden version the triage and details forms carry (what the page would show)."""
+    from incidents.models import Assessment
+    from incidents.services.triage import version_of
+
+    return version_of(Assessment.objects.filter(incident_id=pk).first())
 
 
 def _action_form(scene) -> dict:
@@ -333,7 +342,10 @@ ROUTES.update(
         "incidents:ico_details": Entry(
             get=_dpo_page(200),
             post=_dpo_page(302),
-            form=lambda scene: {"how_found_out": "The officer reported it the same evening."},
+            form=lambda scene: {
+                "how_found_out": "The officer reported it the same evening.",
+                "version": _assessment_version(scene["incidents:ico_details"]["pk"]),
+            },
             model=Incident,
         ),
         "incidents:ico_draft": Entry(get=_dpo_page(200), post=public(405), model=Incident),

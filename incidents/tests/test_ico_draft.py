@@ -28,6 +28,7 @@ ICO_FORM = [
     # Report type
     "Initial report or follow-up",
     "ICO case reference",
+    "ICO staff already contacted",
     "Reports already made to the ICO about this breach",
     # About the breach
     "What happened, and how",
@@ -68,6 +69,7 @@ ICO_FORM = [
 
 # Recorded on the details page: each, when missing, links to its own field there.
 DETAILS = [
+    "ico_staff_contacted",
     "cyber_incident",
     "how_found_out",
     "data_categories",
@@ -143,6 +145,7 @@ def _filled(incident, dpo) -> Assessment:
         measures_before="Email address checks on sending.",
         containment_summary="Asked the recipient to delete it.",
         others_told="None",
+        ico_staff_contacted="Sam Jones on the ICO helpline",
         started_by=dpo,
     )
     IcoReportFactory(incident=incident, sent_at=sent, ico_reference="IC-424242")
@@ -162,6 +165,7 @@ def test_a_complete_record_fills_every_field_each_copyable(client, alice, dpo):
     for value in (
         "Follow-up (the initial report was sent",
         "IC-424242",
+        "Sam Jones on the ICO helpline",
         "Basic personal identifiers, Criminal convictions and offences",
         "Other: Victims of crime",
         "Not applicable: not a cyber incident",
@@ -225,3 +229,31 @@ def test_the_draft_costs_the_same_with_many_actions_and_reports(client, alice, d
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_draft_uses_what_the_reporter_recorded_until_the_dpo_records_their_own(
+    client, alice, dpo
+):
+    incident = IncidentFactory(
+        reported_by=alice,
+        kind=Kind.DATA_BREACH,
+        personal_data="Names and addresses of three victims",
+        people_affected=3,
+        actions_taken="Asked the recipient to delete it",
+    )
+    text = _draft(client, dpo, incident).content.decode().replace("&#x27;", "'")
+    assert "The reporter's account: Names and addresses of three victims" in text
+    assert "3 (the reporter's estimate)" in text
+    assert "The reporter's account: Asked the recipient to delete it" in text
+    AssessmentFactory(
+        incident=incident,
+        breach=True,
+        data_categories=["identifiers"],
+        people_count=5,
+        containment_summary="Recalled the email.",
+        started_by=dpo,
+    )
+    text = _draft(client, dpo, incident).content.decode().replace("&#x27;", "'")
+    assert "The reporter's" not in text
+    assert "Basic personal identifiers" in text
+    assert "Recalled the email." in text

@@ -14,6 +14,7 @@ from django.utils import timezone
 from incidents.events import IncidentEvent
 from incidents.kinds import Kind
 from incidents.models import Assessment, Likelihood, Risk, Severity, TimelineEntry
+from incidents.services.timeline import timeline_add
 from incidents.services.triage import assessment_triage
 from incidents.tests.factories import (
     AssessmentFactory,
@@ -184,7 +185,19 @@ def test_the_risk_left_empty_takes_the_matrix_and_a_choice_otherwise_is_kept(ali
     assert assessment.risk == Risk.HIGH
     last = TimelineEntry.objects.filter(incident=incident).last()
     assert last is not None
-    assert "where the table suggests a risk to people" in last.text
+    assert "where the table suggests a risk to people (tell the ICO)" in last.text
+
+
+def test_re_triage_keeps_following_the_table_unless_the_risk_was_chosen(alice, dpo):
+    from incidents.forms.triage import TriageForm
+
+    incident = IncidentFactory(reported_by=alice)
+    followed = _breach(incident, dpo, incident.reported_at)
+    assert followed.risk == Risk.RISK
+    form = TriageForm(incident=incident, assessment=followed)
+    assert form.initial["risk"] == ""
+    chosen = _breach(incident, dpo, incident.reported_at, risk=Risk.HIGH)
+    assert TriageForm(incident=incident, assessment=chosen).initial["risk"] == Risk.HIGH
 
 
 def test_triage_is_an_internal_timeline_entry_and_an_audit_event(alice, dpo):
@@ -195,7 +208,11 @@ def test_triage_is_an_internal_timeline_entry_and_an_audit_event(alice, dpo):
     assert entry.by == dpo
     event = AuditEvent.objects.get(verb=IncidentEvent.TRIAGED)
     assert event.changes["reference"] == incident.reference
-    assert event.changes["regime"] == "uk_gdpr"
+    assert event.changes["regime"] == {"from": "", "to": "uk_gdpr"}
+    _breach(incident, dpo, incident.reported_at, risk=Risk.HIGH)
+    again = AuditEvent.objects.filter(verb=IncidentEvent.TRIAGED).order_by("pk").last()
+    assert again.changes["risk"] == {"from": Risk.RISK, "to": Risk.HIGH}
+    assert "regime" not in again.changes
     incident.refresh_from_db()
     assert incident.status == incident.Status.IN_HAND
 
@@ -334,3 +351,89 @@ def test_the_dpo_sections_cost_the_same_with_many_actions_and_reports(client, al
         page = client.get(url)
     assert "Action 19" in page.content.decode()
     assert len(many) == len(few)
+
+
+# ---- The assessment on the timeline: the DPO's side only ---------------------------------
+
+
+def _everything_the_handler_reads(client, person, incident) -> str:
+    client.force_login(person)
+    page = client.get(reverse("incidents:incident", args=[incident.pk]))
+    csv = client.get(reverse("incidents:timeline_csv", args=[incident.pk]))
+    printed = client.get(reverse("incidents:timeline_print", args=[incident.pk]))
+    assert (page.status_code, csv.status_code, printed.status_code) == (200, 200, 200)
+    return (
+        page.content.decode() + b"".join(csv.streaming_content).decode() + printed.content.decode()
+    )
+
+
+def _assess(incident, dpo, bob) -> None:
+    from incidents.services.actions import action_add
+    from incidents.services.triage import assessment_ico_decide
+
+    assessment_triage(
+        incident=incident,
+        is_breach=True,
+        regime="uk_gdpr",
+        aware_at=incident.reported_at,
+        likelihood=Likelihood.POSSIBLE,
+        severity=Severity.SIGNIFICANT,
+        risk_reasons="SECRET-RISK-REASONS",
+        by=dpo,
+    )
+    assessment_ico_decide(incident=incident, notify=True, reasons="SECRET-ICO-DECISION", by=dpo)
+    action_add(
+        incident=incident,
+        description="SECRET-ACTION",
+        owner=bob,
+        due_on=timezone.localdate(),
+        by=dpo,
+    )
+
+
+def test_a_line_manager_who_referred_it_to_the_dpo_sees_no_triage(client, alice, bob, dpo):
+    from incidents.services.handling import incident_refer_to_dpo
+
+    incident = IncidentFactory(kind=Kind.UNSUITABLE_MATERIAL, reported_by=bob, reported_for=alice)
+    incident_refer_to_dpo(incident=incident, reason="REFERRAL-REASON", by=bob)
+    incident.refresh_from_db()
+    _assess(incident, dpo, bob)
+    seen = _everything_the_handler_reads(client, bob, incident)
+    assert "REFERRAL-REASON" in seen
+    for secret in ("SECRET-RISK-REASONS", "SECRET-ICO-DECISION", "SECRET-ACTION", "DPO assessment"):
+        assert secret not in seen
+    theirs = _everything_the_handler_reads(client, dpo, incident)
+    for secret in ("SECRET-RISK-REASONS", "SECRET-ICO-DECISION", "SECRET-ACTION"):
+        assert secret in theirs
+
+
+def test_the_helpdesk_sees_no_risk_reasons_or_ico_decision_on_a_lost_phone(
+    client, alice, bob, dpo, helpdesk
+):
+    incident = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=alice)
+    timeline_add(
+        incident=incident,
+        kind=TimelineEntry.Kind.NOTE,
+        text="HELPDESK-NOTE",
+        by=helpdesk,
+        internal=True,
+    )
+    _assess(incident, dpo, bob)
+    seen = _everything_the_handler_reads(client, helpdesk, incident)
+    assert "HELPDESK-NOTE" in seen
+    for secret in ("SECRET-RISK-REASONS", "SECRET-ICO-DECISION", "SECRET-ACTION"):
+        assert secret not in seen
+
+
+def test_only_a_dpo_handling_it_and_not_involved_sees_the_assessment(
+    alice, bob, dpo, deputy_dpo, helpdesk
+):
+    from incidents.access import may_see_assessment
+
+    reported_by_dpo = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=dpo)
+    reported_for_dpo = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=bob, reported_for=dpo)
+    for incident in (reported_by_dpo, reported_for_dpo):
+        assert not may_see_assessment(dpo, incident)
+        assert may_see_assessment(deputy_dpo, incident)
+        assert not may_see_assessment(helpdesk, incident)
+    assert not may_see_assessment(alice, IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=alice))

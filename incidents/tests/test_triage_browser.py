@@ -93,8 +93,12 @@ def test_the_dpo_triages_a_lost_phone_reports_it_to_the_ico_and_closes_it(
     assert_accessible(page)
     _fits_a_phone(page)
     expect(page.get_by_role("button", name="Print this draft")).to_be_visible()
-    page.get_by_role("button", name="What happened, and how").click()
-    expect(page.get_by_text("Copied: What happened, and how")).to_be_attached()
+    copy = page.get_by_role("button", name="What happened, and how")
+    copy.click()
+    expect(page.get_by_role("status")).to_have_text("Copied: What happened, and how")
+    # Sighted users see it too: the button says so for a moment.
+    expect(copy).to_have_text("Copied: What happened, and how")
+    expect(copy).to_have_text("Copy: What happened, and how", timeout=5000)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Left my work phone on the train home" in copied
 

@@ -238,7 +238,11 @@ def test_the_people_told_page_says_they_must_be_told_when_the_risk_is_high(clien
 def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
     client.force_login(dpo)
     url = reverse("incidents:ico_details", args=[fresh.pk])
-    response = client.post(url, {"data_categories": ["identifiers", "other"], "records_count": "5"})
+    version = Assessment.objects.get(incident=fresh).updated_at.isoformat()
+    response = client.post(
+        url,
+        {"data_categories": ["identifiers", "other"], "records_count": "5", "version": version},
+    )
     assert response.status_code == 400
     assert "You ticked Other: say the other kinds of personal data." in response.content.decode()
     response = client.post(
@@ -250,14 +254,18 @@ def test_the_details_are_saved_and_other_needs_saying(client, fresh, dpo):
             "people_count": "3",
             "cyber_incident": "no",
             "how_found_out": "The officer reported it.",
+            "ico_staff_contacted": "Nobody yet.",
+            "version": version,
         },
     )
     assert response.status_code == 302
     assessment = Assessment.objects.get(incident=fresh)
     assert assessment.data_categories == ["identifiers", "other"]
     assert (assessment.records_count, assessment.people_count) == (5, 3)
+    assert assessment.ico_staff_contacted == "Nobody yet."
     event = AuditEvent.objects.get(verb=IncidentEvent.ICO_DETAILS)
-    assert event.changes["how_found_out"] == "The officer reported it."
+    assert event.changes["how_found_out"] == {"from": "", "to": "The officer reported it."}
+    assert event.changes["records_count"] == {"from": None, "to": 5}
 
 
 def test_details_refuse_fields_that_are_not_the_ico_forms(fresh, dpo):
@@ -318,3 +326,299 @@ def test_the_close_page_lists_what_is_missing_and_refuses(client, fresh, dpo):
     assert "Record the decision on telling the ICO." in response.content.decode()
     fresh.refresh_from_db()
     assert not fresh.is_closed
+
+
+# ---- Re-triage once the ICO has been told ------------------------------------------------
+
+
+@pytest.fixture
+def told(alice, dpo):
+    """A breach that happened five days ago, reported two hours ago, triaged from the report,
+    and reported to the ICO an hour ago (in time)."""
+    reported = timezone.now() - timedelta(hours=2)
+    incident = IncidentFactory(
+        reported_by=alice,
+        kind=Kind.DATA_BREACH,
+        reported_at=reported,
+        happened_at=reported - timedelta(days=5),
+        discovered_at=reported - timedelta(hours=1),
+    )
+    _retriage(incident, dpo, reported)
+    assessment_ico_decide(incident=incident, notify=True, reasons="Addresses.", by=dpo)
+    ico_report_record(
+        incident=incident,
+        sent_at=reported + timedelta(hours=1),
+        ico_reference="IC-1",
+        summary="Initial report.",
+        by=dpo,
+    )
+    return incident
+
+
+def _retriage(incident, dpo, aware_at, **extra):
+    values = {
+        "is_breach": True,
+        "regime": "uk_gdpr",
+        "aware_at": aware_at,
+        "likelihood": "possible",
+        "severity": "significant",
+        "risk_reasons": "Addresses of victims.",
+    }
+    values.update(extra)
+    return assessment_triage(incident=incident, by=dpo, **values)
+
+
+def test_awareness_cannot_move_after_the_first_report_to_the_ico(told, dpo):
+    sent = IcoReport.objects.get(incident=told).sent_at
+    with pytest.raises(ValidationError, match="first report to the ICO") as refused:
+        _retriage(told, dpo, sent + timedelta(minutes=1))
+    assert "aware_at" in refused.value.message_dict
+    assert Assessment.objects.get(incident=told).aware_at == told.reported_at
+    _retriage(told, dpo, sent)  # aware when it was reported, at the latest
+
+
+@pytest.mark.parametrize(
+    "undo", [{"is_breach": False, "not_breach_reasons": "Encrypted."}, {"is_breach": None}]
+)
+def test_once_the_ico_was_told_it_stays_a_breach(told, dpo, undo):
+    with pytest.raises(ValidationError, match="report to the ICO is recorded") as refused:
+        _retriage(told, dpo, told.reported_at, **undo)
+    assert "is_breach" in refused.value.message_dict
+    assert Assessment.objects.get(incident=told).is_breach is True
+
+
+def test_earlier_awareness_that_makes_the_report_late_needs_the_reasons(told, dpo):
+    earlier = told.reported_at - timedelta(days=4)
+    with pytest.raises(ValidationError) as refused:
+        _retriage(told, dpo, earlier)
+    assert "late_reasons" in refused.value.message_dict
+    assessment = Assessment.objects.get(incident=told)
+    assert assessment.aware_at == told.reported_at
+    _retriage(told, dpo, earlier, late_reasons="The theft was only linked to us later.")
+    assessment.refresh_from_db()
+    assert assessment.aware_at == earlier
+    assert assessment.late_reasons == "The theft was only linked to us later."
+    assert (
+        "The theft was only linked to us later."
+        in TimelineEntry.objects.filter(incident=told, kind=TimelineEntry.Kind.TRIAGE).last().text
+    )
+
+
+def test_the_triage_page_asks_for_late_reasons_once_the_ico_was_told(client, told, fresh, dpo):
+    client.force_login(dpo)
+    assert (
+        'name="late_reasons"'
+        in client.get(reverse("incidents:triage", args=[told.pk])).content.decode()
+    )
+    assert (
+        'name="late_reasons"'
+        not in client.get(reverse("incidents:triage", args=[fresh.pk])).content.decode()
+    )
+
+
+def test_the_decision_keeps_its_first_time_until_it_changes(fresh, dpo, deputy_dpo):
+    assessment_ico_decide(incident=fresh, notify=True, reasons="Addresses.", by=dpo)
+    first = Assessment.objects.get(incident=fresh)
+    assessment_ico_decide(incident=fresh, notify=True, reasons="Addresses, dates.", by=deputy_dpo)
+    again = Assessment.objects.get(incident=fresh)
+    assert (again.notify_decided_at, again.notify_decided_by) == (
+        first.notify_decided_at,
+        dpo,
+    )
+    assert again.notify_reasons == "Addresses, dates."
+    assessment_ico_decide(incident=fresh, notify=False, reasons="Encrypted.", by=deputy_dpo)
+    changed = Assessment.objects.get(incident=fresh)
+    assert changed.notify_decided_by == deputy_dpo
+    assert changed.notify_decided_at > first.notify_decided_at
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_DECIDED).order_by("pk").last()
+    assert event.changes["notify_decided_at"]["from"] == first.notify_decided_at.isoformat()
+    assert event.changes["notify_ico"] == {"from": True, "to": False}
+
+
+def test_late_reasons_changed_by_a_follow_up_are_on_the_timeline_and_audited(breach, dpo):
+    sent = timezone.now() - timedelta(minutes=30)
+    ico_report_record(
+        incident=breach,
+        sent_at=sent,
+        ico_reference="IC-1",
+        summary="Online form",
+        late_reasons="FIRST-REASONS",
+        by=dpo,
+    )
+    ico_report_record(
+        incident=breach,
+        sent_at=sent + timedelta(minutes=10),
+        ico_reference="IC-1",
+        summary="Follow-up",
+        late_reasons="SECOND-REASONS",
+        by=dpo,
+    )
+    entry = TimelineEntry.objects.filter(incident=breach, kind=TimelineEntry.Kind.ICO_REPORT).last()
+    assert "SECOND-REASONS" in entry.text
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_NOTIFIED).order_by("pk").last()
+    assert event.changes["late_reasons"] == {"from": "FIRST-REASONS", "to": "SECOND-REASONS"}
+
+
+# ---- Lessons learned, and nothing recorded ----------------------------------------------
+
+
+def test_the_lessons_learned_on_closing_are_on_the_timeline(alice, dpo, helpdesk):
+    incident = IncidentFactory(reported_by=alice, kind=Kind.LOST_DEVICE)
+    assessment_triage(incident=incident, is_breach=False, not_breach_reasons="Encrypted.", by=dpo)
+    incident_dpo_close(
+        incident=incident, lessons_learned="LESSON: lock phones.", note="Done", by=dpo
+    )
+    entry = TimelineEntry.objects.get(incident=incident, text__contains="LESSON: lock phones.")
+    assert entry.internal
+    assert entry.kind == TimelineEntry.Kind.TRIAGE
+    event = AuditEvent.objects.get(verb=IncidentEvent.ICO_DETAILS)
+    assert event.changes["lessons_learned"] == {"from": "", "to": "LESSON: lock phones."}
+
+
+def test_saving_nothing_starts_no_assessment(client, alice, dpo):
+    incident = IncidentFactory(reported_by=alice, kind=Kind.DATA_BREACH)
+    assessment_details_record(
+        incident=incident, details={"how_found_out": "  ", "records_count": None}, by=dpo
+    )
+    with pytest.raises(ValidationError):
+        incident_dpo_close(incident=incident, lessons_learned="", note="Done", by=dpo)
+    assert not Assessment.objects.filter(incident=incident).exists()
+    assessment_details_record(incident=incident, details={"how_found_out": "A call."}, by=dpo)
+    assessment = Assessment.objects.get(incident=incident)
+    assert (assessment.started_by, assessment.how_found_out) == (dpo, "A call.")
+    assert TimelineEntry.objects.filter(incident=incident, kind=TimelineEntry.Kind.TRIAGE).exists()
+
+
+# ---- Two people editing at once ----------------------------------------------------------
+
+_STALE = "Someone else changed this assessment while you were editing"
+
+
+def _version(page) -> str:
+    found = re.search(r'name="version" value="([^"]*)"', page.content.decode())
+    assert found is not None
+    return found.group(1)
+
+
+def test_details_saved_meanwhile_by_someone_else_are_not_overwritten(
+    client, fresh, dpo, deputy_dpo
+):
+    url = reverse("incidents:ico_details", args=[fresh.pk])
+    client.force_login(dpo)
+    version = _version(client.get(url))
+    assessment_details_record(
+        incident=fresh,
+        details={"how_found_out": "THEIRS: a call from the bank.", "records_count": 40},
+        by=deputy_dpo,
+    )
+    response = client.post(
+        url,
+        {"how_found_out": "MINE: the officer told us.", "people_count": "7", "version": version},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert _STALE in text
+    assert "THEIRS: a call from the bank." in text  # what it says now, in the form
+    assert "MINE: the officer told us." in text  # what they typed, in the message
+    assessment = Assessment.objects.get(incident=fresh)
+    assert (assessment.how_found_out, assessment.people_count) == (
+        "THEIRS: a call from the bank.",
+        None,
+    )
+    # Made again on what it says now, it is saved, writing only what changed.
+    again = client.post(
+        url,
+        {
+            "how_found_out": "THEIRS: a call from the bank.",
+            "records_count": "40",
+            "people_count": "7",
+            "version": _version(response),
+        },
+    )
+    assert again.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.how_found_out, assessment.people_count) == (
+        "THEIRS: a call from the bank.",
+        7,
+    )
+    event = AuditEvent.objects.filter(verb=IncidentEvent.ICO_DETAILS).order_by("pk").last()
+    assert set(event.changes) == {"reference", "people_count"}
+
+
+def test_a_triage_changed_meanwhile_is_refused(client, fresh, dpo, deputy_dpo):
+    url = reverse("incidents:triage", args=[fresh.pk])
+    client.force_login(dpo)
+    version = _version(client.get(url))
+    assessment_triage(
+        incident=fresh, is_breach=False, not_breach_reasons="THEIRS: encrypted.", by=deputy_dpo
+    )
+    response = client.post(
+        url,
+        {
+            "is_breach": "yes",
+            "regime": "uk_gdpr",
+            "aware_at": _form_time(fresh.reported_at),
+            "likelihood": "possible",
+            "severity": "severe",
+            "risk_reasons": "MINE: addresses.",
+            "version": version,
+        },
+    )
+    assert response.status_code == 400
+    assert _STALE in response.content.decode()
+    assert Assessment.objects.get(incident=fresh).is_breach is False
+    with pytest.raises(ValidationError, match=_STALE):
+        assessment_triage(incident=fresh, is_breach=None, by=dpo, version=version)
+
+
+def test_a_follow_up_cannot_be_dated_before_the_initial_report(breach, dpo):
+    sent = timezone.now() - timedelta(hours=1)
+    ico_report_record(
+        incident=breach,
+        sent_at=sent,
+        ico_reference="IC-1",
+        summary="Online form",
+        late_reasons="Told late.",
+        by=dpo,
+    )
+    with pytest.raises(ValidationError, match="before the initial report") as refused:
+        ico_report_record(
+            incident=breach,
+            sent_at=sent - timedelta(minutes=1),
+            ico_reference="IC-1",
+            summary="Follow-up",
+            by=dpo,
+        )
+    assert "sent_at" in refused.value.message_dict
+    assert IcoReport.objects.filter(incident=breach).count() == 1
+
+
+# ---- The law it falls under ------------------------------------------------------------
+
+
+def test_the_people_told_page_gives_the_part_3_restrictions_for_law_enforcement(client, fresh, dpo):
+    url = reverse("incidents:subjects_told", args=[fresh.pk])
+    client.force_login(dpo)
+    restrictions = ("obstructing an official or legal inquiry", "national security")
+    text = client.get(url).content.decode()
+    assert not any(words in text for words in restrictions)
+    Assessment.objects.filter(incident=fresh).update(regime="dpa_part_3")
+    text = client.get(url).content.decode()
+    for words in (*restrictions, "section 68(7)", "prosecution of crime", "rights of others"):
+        assert words in text, words
+
+
+def test_the_regime_and_the_draft_give_the_organisations_hours(client, breach, dpo):
+    from portal.models import OrganisationSettings
+
+    org = OrganisationSettings.load()
+    org.ico_deadline_hours = 48
+    org.save()
+    client.force_login(dpo)
+    triage = client.get(reverse("incidents:triage", args=[breach.pk])).content.decode()
+    assert "within 48 hours" in triage
+    assert "72 hours" not in triage
+    draft = client.get(reverse("incidents:ico_draft", args=[breach.pk])).content.decode()
+    assert "Reasons for reporting after 48 hours" in draft
+    assert "within 48 hours" in draft
+    assert "72 hours" not in draft

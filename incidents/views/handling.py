@@ -18,6 +18,7 @@ from incidents.access import (
     get_incident_for_handler,
     get_incident_for_helpdesk,
     get_incident_for_psd,
+    visible_timeline,
 )
 from incidents.events import IncidentEvent
 from incidents.forms.handling import (
@@ -28,7 +29,7 @@ from incidents.forms.handling import (
     PsdAssessmentForm,
     ReferForm,
 )
-from incidents.models import Incident, TimelineEntry
+from incidents.models import Incident
 from incidents.services.handling import (
     incident_close_by_handler,
     incident_message_send,
@@ -43,6 +44,7 @@ from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.csv_export import csv_export
 from portal.lib.sensitive import sensitive_page
 from portal.lib.uktime import local_text_for_rows
+from portal.models import User
 
 # The incident page as its own view builds it (its decorators left off: this is a POST).
 _incident_page = unwrap(pages.incident_detail)
@@ -193,10 +195,10 @@ def psd_assessment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _timeline_rows(incident: Incident) -> Iterator[list]:
+def _timeline_rows(user: User, incident: Incident) -> Iterator[list]:
     when = local_text_for_rows()
     yield ["When (UK time)", "Step", "By", "Seen by", "What it says"]
-    entries = TimelineEntry.objects.filter(incident=incident).select_related("by")
+    entries = visible_timeline(user, incident)
     for entry in entries.order_by("at", "pk").iterator(chunk_size=500):
         yield [
             when(entry.at),
@@ -212,7 +214,7 @@ def _timeline_rows(incident: Incident) -> Iterator[list]:
 def timeline_csv(request: AuthenticatedRequest, pk: int):
     incident = get_incident_for_handler(request.user, pk)
     return csv_export(
-        rows=_timeline_rows(incident),
+        rows=_timeline_rows(request.user, incident),
         filename=f"{incident.reference}-timeline.csv",
         verb=IncidentEvent.TIMELINE_EXPORTED,
         by=request.user,
@@ -227,7 +229,7 @@ def timeline_csv(request: AuthenticatedRequest, pk: int):
 @login_required
 def timeline_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_handler(request.user, pk)
-    entries = TimelineEntry.objects.filter(incident=incident).select_related("by")
+    entries = visible_timeline(request.user, incident)
     return render(
         request,
         "incidents/handling/timeline_print.html",

@@ -3,14 +3,15 @@ ICO, telling the people affected, the ICO form's details, actions and closing. E
 the incident through access.get_incident_for_triage (a DPO involved in it is refused), checks
 the form, calls one service and goes back to the incident's page."""
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
+from django.forms import ChoiceField, Field, Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,10 +28,20 @@ from incidents.forms.triage import (
     SubjectsToldForm,
     TriageForm,
 )
-from incidents.models import Assessment, ContainmentAction, IcoReport, Incident, Risk, Severity
+from incidents.models import (
+    Assessment,
+    ContainmentAction,
+    IcoReport,
+    Incident,
+    Regime,
+    Risk,
+    Severity,
+)
 from incidents.services.actions import action_add, action_done
 from incidents.services.triage import (
     DETAIL_FIELDS,
+    STALE,
+    StaleAssessment,
     assessment_details_record,
     assessment_ico_decide,
     assessment_subjects_record,
@@ -51,6 +62,31 @@ def assessment_of(incident: Incident) -> Assessment | None:
     return Assessment.objects.filter(incident=incident).first()
 
 
+def _shown(field: Field, value: Any) -> str:
+    """A typed value as the person would recognise it: choices by their labels."""
+    if value in (None, "", []):
+        return "(left empty)"
+    if isinstance(field, ChoiceField):
+        choices = cast(Iterable[tuple[Any, Any]], field.choices)
+        labels = {str(key): str(label) for key, label in choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in values)
+    if isinstance(value, datetime):
+        return f"{long_datetime(value)} (UK time)"
+    return str(value)
+
+
+def _typed_meanwhile(form: Form, now: Form) -> list[tuple[str, str]]:
+    """What the person typed that differs from what the assessment says now."""
+    typed = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "version" or (value or None) == (now.initial.get(name) or None):
+            continue
+        typed.append((str(field.label), _shown(field, value)))
+    return typed
+
+
 def _page(
     request: AuthenticatedRequest,
     template: str,
@@ -58,13 +94,27 @@ def _page(
     change: Callable[[], Any],
     done: str,
     context: dict[str, Any],
+    fresh: Callable[[], Form] | None = None,
 ) -> HttpResponse:
     """The four steps every form page here takes: on a valid POST, make the change (a refusal
     is shown on the form, with everything typed kept), say what happened and go back to the
-    incident; otherwise show the form (400 when it was sent with problems)."""
+    incident; otherwise show the form (400 when it was sent with problems).
+
+    When someone else changed the assessment meanwhile (StaleAssessment), nothing is saved:
+    the form comes back made by `fresh` from what it says now, with what the person typed
+    listed above it to make their change again."""
     if request.method == "POST" and form.is_valid():
         try:
             change()
+        except StaleAssessment as refusal:
+            if fresh is None:
+                form.add_error(None, refusal)
+            else:
+                now = fresh()
+                stale = {"message": STALE, "typed": _typed_meanwhile(form, now)}
+                return render(
+                    request, template, {"form": now, "stale": stale, **context}, status=400
+                )
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
@@ -82,6 +132,9 @@ def triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assessment = assessment_of(incident)
     form = TriageForm(request.POST or None, incident=incident, assessment=assessment)
 
+    def fresh() -> Form:
+        return TriageForm(incident=incident, assessment=assessment_of(incident))
+
     def change() -> None:
         data = form.cleaned_data
         assessment_triage(
@@ -94,6 +147,8 @@ def triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             severity=data["severity"],
             risk=data["risk"],
             risk_reasons=data["risk_reasons"],
+            late_reasons=data.get("late_reasons", ""),
+            version=data["version"],
             by=request.user,
             ip=client_ip(request),
         )
@@ -110,6 +165,7 @@ def triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "matrix": matrix_rows(),
             "severities": Severity.labels,
         },
+        fresh,
     )
 
 
@@ -213,6 +269,7 @@ def subjects_told(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "assessment": assessment,
             "high_risk": assessment is not None and assessment.risk == Risk.HIGH,
+            "part_3": assessment is not None and assessment.regime == Regime.DPA_PART_3,
         },
     )
 
@@ -229,6 +286,7 @@ def ico_details(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         assessment_details_record(
             incident=incident,
             details={name: form.cleaned_data[name] for name in DETAIL_FIELDS},
+            version=form.cleaned_data["version"],
             by=request.user,
             ip=client_ip(request),
         )
@@ -240,6 +298,7 @@ def ico_details(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         change,
         "Details for the ICO recorded.",
         {"incident": incident, "assessment": assessment},
+        lambda: IcoDetailsForm(assessment=assessment_of(incident)),
     )
 
 
