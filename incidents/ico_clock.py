@@ -12,13 +12,15 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from incidents.models import Assessment, Incident
 
 
-def ico_clock_running() -> Q:
-    """The condition, on Assessment rows."""
+def ico_clock_running(*, on_incidents: bool = False) -> Q:
+    """The condition, on Assessment rows, or on Incident rows (the DPO's queue) when
+    `on_incidents`."""
+    a, i = ("assessment__", "") if on_incidents else ("", "incident__")
     return (
-        Q(ico_deadline_at__isnull=False, ico_notified_at__isnull=True)
-        & ~Q(is_breach=False)
-        & ~Q(notify_ico=False)
-        & ~Q(incident__status=Incident.Status.CLOSED)
+        Q(**{f"{a}ico_deadline_at__isnull": False, f"{a}ico_notified_at__isnull": True})
+        & ~Q(**{f"{a}is_breach": False})
+        & ~Q(**{f"{a}notify_ico": False})
+        & ~Q(**{f"{i}status": Incident.Status.CLOSED})
     )
 
 

@@ -130,6 +130,35 @@ def test_the_dpo_sees_untriaged_reports_first_then_the_soonest_deadline(client, 
     assert page.count("Not yet triaged") == 3  # the closed one was never triaged either
 
 
+def test_the_dpo_queue_shows_no_clock_where_none_runs(client, alice, dpo):
+    """A deadline stored for something decided not a breach, or not to be reported, is no
+    running clock: it must not show as passed, nor rank above a breach with hours left."""
+    now = timezone.now()
+    long_ago = now - timedelta(days=5)
+
+    def assessed(**fields):
+        incident = IncidentFactory(kind=Kind.DATA_BREACH, reported_by=alice, reported_at=long_ago)
+        AssessmentFactory(
+            incident=incident,
+            aware_at=long_ago,
+            ico_deadline_at=long_ago + timedelta(hours=72),
+            **fields,
+        )
+        return incident
+
+    not_a_breach = assessed(is_breach=False, not_breach_reasons="Nothing personal in it.")
+    not_reported = assessed(
+        is_breach=True, notify_ico=False, notify_decided_at=now, notify_reasons="No risk."
+    )
+    running = IncidentFactory(kind=Kind.DATA_BREACH, reported_by=alice)
+    AssessmentFactory(incident=running, breach=True)
+    client.force_login(dpo)
+    shown = _shown(client, "dpo")
+    assert shown.index(running.reference) < shown.index(not_a_breach.reference)
+    assert shown.index(running.reference) < shown.index(not_reported.reference)
+    assert client.get(_queue("dpo")).content.decode().count("Passed") == 0
+
+
 def test_the_filters_narrow_the_queue(client, alice, helpdesk):
     now = timezone.now()
     phone = IncidentFactory(kind=Kind.LOST_DEVICE, reported_by=alice, reported_at=now)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from incidents.access import get_queue_for_user
 from incidents.forms.queues import OPEN, QueueFilterForm
+from incidents.ico_clock import ico_clock_running
 from incidents.kinds import Handler, Kind, kinds_for
 from incidents.models import ROUTE_FIELDS, Incident
 from portal.access import AuthenticatedRequest
@@ -93,11 +94,10 @@ def queue_rows(user: User, handler: Handler) -> tuple[QuerySet[Incident], tuple[
                 default=Value(1),
                 output_field=IntegerField(),
             ),
-            # The clock runs until the ICO has been told (or the DPO decided not to tell it).
+            # The deadline while the clock runs, by the rule the page and the alerts keep.
             clock_deadline=Case(
                 When(
-                    assessment__ico_deadline_at__isnull=False,
-                    assessment__ico_notified_at__isnull=True,
+                    ico_clock_running(on_incidents=True),
                     then=F("assessment__ico_deadline_at"),
                 ),
                 default=None,
