@@ -20,25 +20,10 @@ from incidents.services.reporting import (
     time_problems,
 )
 from portal.forms.people_fields import PersonField
+from portal.forms.uk_datetime import UKDateTimeField
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-_TIME_ERRORS = {
-    "invalid": "Enter a real date and time, for example 1 April 2026 at 09:00.",
-    "overflow": "Enter a real date and time, for example 1 April 2026 at 09:00.",
-}
 # The largest number of people a report can name (the column's limit is far larger).
 MOST_PEOPLE = 100_000_000
-
-
-class _LocalDateTimeField(forms.DateTimeField):
-    """A date and time in UK time (the browser's date and time picker; typed by hand
-    without it)."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", [DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -119,18 +104,17 @@ class ReportForm(forms.Form):
             "invalid_choice": "Choose what you are reporting.",
         },
     )
-    happened_at = _LocalDateTimeField(
+    happened_at = UKDateTimeField(
         label="When it happened (UK time)",
         help_text="Your best guess is fine.",
         error_messages={
             "required": "Enter when it happened (your best guess is fine).",
-            **_TIME_ERRORS,
         },
     )
-    discovered_at = _LocalDateTimeField(
+    discovered_at = UKDateTimeField(
         label="When it was discovered (UK time)",
         help_text="When it was first noticed. It can be the same as when it happened.",
-        error_messages={"required": "Enter when it was discovered.", **_TIME_ERRORS},
+        error_messages={"required": "Enter when it was discovered."},
     )
     description = _text(
         "What happened",
