@@ -115,7 +115,9 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_reporter(request.user, pk)
-    if incident.is_closed:
+    # Closed while they were writing: the service refuses the POST, and the form comes back
+    # with what they typed, rather than losing it to a redirect.
+    if incident.is_closed and request.method != "POST":
         messages.info(
             request, "This report is closed. If something has happened since, make a new report."
         )
