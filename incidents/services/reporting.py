@@ -391,7 +391,7 @@ def _send_on(incident: Incident) -> None:
             context={
                 "incident": incident,
                 "routed_to": routed_to_text(incident),
-                "todo": still_to_do(incident),
+                "todo": still_to_do(incident, person),
             },
             url=url,
         )

@@ -3,6 +3,7 @@ still be done and by whom, and numbers a phone can dial."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents.kinds import Kind
 from incidents.models import Incident
@@ -38,3 +39,49 @@ def test_numbers_written_the_international_way_are_dialled_without_the_zero(
         recipient=alice, subject__contains=Incident.objects.get(kind=Kind.LOST_DEVICE).reference
     )
     assert 'href="tel:+441216268344"' in receipt.body_html
+
+
+# ---- What must still be done, and by whom ---------------------------------------------------
+
+
+def test_a_report_for_a_colleague_tells_the_reporter_what_to_tell_them(client, alice, bob):
+    incident = report(by=bob, reported_for=alice, kind=Kind.COMPROMISED_PASSWORD)
+    client.force_login(bob)
+    html = client.get(reverse("incidents:reported", args=[incident.pk])).text
+    assert "Tell Alice Staff to change their password now" in html
+    assert "Tell Alice Staff to call the IT helpdesk now" in html
+    assert "Change your password now" not in html
+    assert "Change your portal password now" not in html  # her password, not his
+    html = client.get(reverse("incidents:incident", args=[incident.pk])).text
+    assert "Tell Alice Staff to change their password now" in html
+    assert "Change your portal password now" not in html
+
+
+def test_the_colleague_it_happened_to_is_told_what_to_do_with_the_button(client, alice, bob):
+    incident = report(by=bob, reported_for=alice, kind=Kind.COMPROMISED_PASSWORD)
+    client.force_login(alice)
+    html = client.get(reverse("incidents:incident", args=[incident.pk])).text
+    assert "Change your password now" in html
+    assert "Change your portal password now" in html
+    assert "Tell Alice Staff" not in html
+
+
+def test_each_receipt_speaks_to_its_reader(alice, bob):
+    incident = report(by=bob, reported_for=alice, kind=Kind.VIRUS)
+    to_bob = Notification.objects.get(recipient=bob, subject__contains=incident.reference)
+    to_alice = Notification.objects.get(recipient=alice, subject__contains=incident.reference)
+    assert "Tell Alice Staff to break the connection now" in to_bob.body_text
+    assert "Tell Alice Staff to break the connection now" in to_bob.body_html
+    assert "- Break the connection now" in to_alice.body_text
+    assert "Tell Alice Staff" not in to_alice.body_text
+
+
+def test_once_the_helpdesk_is_done_nobody_is_told_to_call_it(client, alice):
+    incident = report(by=alice, kind=Kind.STOLEN_DEVICE)
+    client.force_login(alice)
+    url = reverse("incidents:incident", args=[incident.pk])
+    assert "Call the IT helpdesk now" in client.get(url).text
+    Incident.objects.filter(pk=incident.pk).update(helpdesk_done_at=timezone.now())
+    html = client.get(url).text
+    assert "Call the IT helpdesk now" not in html
+    assert "Report the theft to the police" in html

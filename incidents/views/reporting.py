@@ -81,7 +81,7 @@ def reported(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "incidents/report/reported.html",
         {
             "incident": incident,
-            "todo": still_to_do(incident),
+            "todo": still_to_do(incident, request.user),
             "routed_to": routed_to_text(incident),
         },
     )
