@@ -241,8 +241,19 @@ def handler_recipients(incident: Incident, org: OrganisationSettings) -> list[Re
     """Everyone who deals with the incident now: the holders of each role it went to, the
     line manager it went to, and the shared mailboxes. Never the reporter or the colleague it
     was reported for: nobody handles their own report. One query per role."""
+    return _reach(incident, org)[0]
+
+
+def unreached(incident: Incident, org: OrganisationSettings) -> list[Handler]:
+    """The handlers it went to that nobody could be sent it as: no one else holds the role
+    (or the line manager is the reporter, or has left) and there is no shared mailbox."""
+    return _reach(incident, org)[1]
+
+
+def _reach(incident: Incident, org: OrganisationSettings) -> tuple[list[Recipient], list[Handler]]:
     involved = {incident.reported_by_id, incident.reported_for_id}
     found: dict[str, Recipient] = {}
+    nobody: list[Handler] = []
 
     def add(to: User | str, handler: Handler) -> None:
         recipient = Recipient(to, [handler])
@@ -258,11 +269,29 @@ def handler_recipients(incident: Incident, org: OrganisationSettings) -> list[Re
         else:
             people = _holders(HANDLER_ROLES[handler])
         people = [person for person in people if person.pk not in involved]
+        mailboxes = _mailboxes(handler, org, nobody=not people)
         for person in people:
             add(person, handler)
-        for mailbox in _mailboxes(handler, org, nobody=not people):
+        for mailbox in mailboxes:
             add(mailbox, handler)
-    return list(found.values())
+        if not people and not mailboxes:
+            nobody.append(handler)
+    return list(found.values()), nobody
+
+
+def sent_to_text(incident: Incident, nobody_for: Sequence[Handler]) -> str:
+    """Where it went, truthfully: "It has gone to ...", and who could not be sent it."""
+    reached = [HANDLER_NAMES[h] for h in routed_to(incident) if h not in nobody_for]
+    text = f"It has gone to {in_words(reached)}." if reached else "Nobody could be sent it."
+    if nobody_for:
+        missed = in_words([HANDLER_NAMES[h] for h in nobody_for])
+        text += f" Nobody could be sent it as {missed}"
+        text += (
+            ", so the data protection officer has it instead."
+            if Handler.DPO in routed_to(incident) and Handler.DPO not in nobody_for
+            else ": ask your system administrator who deals with it now."
+        )
+    return text
 
 
 # ---- The reference -------------------------------------------------------------------------
@@ -294,11 +323,14 @@ def _line_manager(person: User) -> User | None:
     return manager if manager is not None and manager.is_active else None
 
 
-def _reported_text(incident: Incident, files: int) -> str:
+def _reported_text(incident: Incident, files: int, nobody_for: Sequence[Handler]) -> str:
     text = f"Reported by {incident.reported_by.full_name}"
     if incident.reported_for is not None:
         text += f" for {incident.reported_for.full_name}"
-    text += f". Sent to {routed_to_text(incident)}."
+    if nobody_for:
+        text += ". " + sent_to_text(incident, nobody_for)
+    else:
+        text += f". Sent to {routed_to_text(incident)}."
     if files:
         text += f" {files} file{'s' if files != 1 else ''} attached."
     return text
@@ -342,11 +374,18 @@ def incident_report(
         line_manager=manager,
         **{field: handler in handlers for handler, field in ROUTE_FIELDS.items()},
     )
+    org = OrganisationSettings.load()
+    nobody_for = unreached(incident, org)
+    if nobody_for and not incident.to_dpo:
+        # A report must reach someone: the DPO and deputy (or the DPO's mailbox) take what
+        # nobody else could be sent, and see it as theirs.
+        incident.to_dpo = True
+        incident.save(update_fields=["to_dpo"])
     attachments = attachments_add(incident=incident, files=files, by=by, ip=ip)
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.REPORTED,
-        text=_reported_text(incident, len(attachments)),
+        text=_reported_text(incident, len(attachments), nobody_for),
         by=by,
         at=now,
     )
@@ -361,17 +400,17 @@ def incident_report(
             "routed_to": [str(handler) for handler in routed_to(incident)],
             "line_manager": incident.line_manager_id,
             "attachments": len(attachments),
+            "nobody_for": [str(handler) for handler in nobody_for],
         },
         ip=ip,
     )
-    _send_on(incident)
+    _send_on(incident, org, nobody_for)
     return incident
 
 
-def _send_on(incident: Incident) -> None:
+def _send_on(incident: Incident, org: OrganisationSettings, nobody_for: list[Handler]) -> None:
     """The report to everyone who must act on it, and its receipt to the reporter (and the
     colleague it was reported for)."""
-    org = OrganisationSettings.load()
     url = incident_url(incident)
     messages = [
         Message(
@@ -390,7 +429,7 @@ def _send_on(incident: Incident) -> None:
             dedup_key=report_received_key(incident.pk, person.pk),
             context={
                 "incident": incident,
-                "routed_to": routed_to_text(incident),
+                "sent_to": sent_to_text(incident, nobody_for),
                 "todo": still_to_do(incident, person),
             },
             url=url,

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.events import IncidentEvent
 from incidents.kinds import Kind
-from incidents.models import Incident
+from incidents.models import Incident, TimelineEntry
 from incidents.tests.report_helpers import report
-from portal.models import Notification, OrganisationSettings
+from portal.models import AuditEvent, Notification, OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,70 @@ def test_once_the_helpdesk_is_done_nobody_is_told_to_call_it(client, alice):
     html = client.get(url).text
     assert "Call the IT helpdesk now" not in html
     assert "Report the theft to the police" in html
+
+
+# ---- A report always reaches someone ---------------------------------------------------------
+
+
+def _told(incident: Incident) -> set[str]:
+    return {
+        n.recipient.full_name if n.recipient else n.to_email
+        for n in Notification.objects.filter(
+            dedup_key__startswith=f"incident-reported:{incident.pk}:"
+        ).select_related("recipient")
+    }
+
+
+def test_a_report_nobody_else_can_handle_goes_to_the_dpo_and_says_so(client, psd, dpo, deputy_dpo):
+    incident = report(by=psd, kind=Kind.INAPPROPRIATE_CONTENT)
+    assert incident.to_psd
+    assert incident.to_dpo
+    assert _told(incident) == {"Dana Protection", "Dev Deputy"}
+    entry = incident.timeline.get(kind=TimelineEntry.Kind.REPORTED)
+    said = (
+        "Nobody could be sent it as Professional Standards, so the data protection officer "
+        "has it instead."
+    )
+    assert (
+        entry.text
+        == f"Reported by Pat Standards. It has gone to the data protection officer. {said}"
+    )
+    event = AuditEvent.objects.get(verb=IncidentEvent.INCIDENT_REPORTED)
+    assert event.changes["nobody_for"] == ["psd"]
+    assert event.changes["routed_to"] == ["dpo", "psd"]
+    client.force_login(psd)
+    html = client.get(reverse("incidents:reported", args=[incident.pk])).text
+    assert "It has gone to the data protection officer." in html
+    assert said in html
+    assert "It has gone to Professional Standards" not in html
+    receipt = Notification.objects.get(recipient=psd)
+    assert said in receipt.body_text
+    client.force_login(dpo)
+    assert client.get(reverse("incidents:incident", args=[incident.pk])).status_code == 200
+
+
+def test_with_no_dpo_either_the_dpo_mailbox_has_it(alice):
+    org = OrganisationSettings.load()
+    org.dpo_email = "dpo.mailbox@example.org"
+    org.save()
+    incident = report(by=alice, kind=Kind.INAPPROPRIATE_CONTENT)
+    assert incident.to_dpo
+    assert _told(incident) == {"dpo.mailbox@example.org"}
+
+
+def test_a_helpdesk_report_with_no_helpdesk_says_only_the_dpo_has_it(client, alice, dpo):
+    incident = report(by=alice, kind=Kind.LOST_DEVICE)
+    assert _told(incident) == {"Dana Protection"}
+    client.force_login(alice)
+    html = client.get(reverse("incidents:reported", args=[incident.pk])).text
+    assert "It has gone to the data protection officer. Nobody could be sent it as the IT " in html
+    assert "It has gone to the IT helpdesk" not in html
+
+
+def test_a_report_that_reaches_everyone_says_nothing_more(client, alice, helpdesk, dpo):
+    incident = report(by=alice, kind=Kind.LOST_DEVICE)
+    client.force_login(alice)
+    html = client.get(reverse("incidents:reported", args=[incident.pk])).text
+    assert "It has gone to the IT helpdesk and the data protection officer." in html
+    assert "Nobody could be sent it" not in html
+    assert AuditEvent.objects.get(verb=IncidentEvent.INCIDENT_REPORTED).changes["nobody_for"] == []

@@ -221,7 +221,9 @@ def test_reporting_for_yourself_is_refused_and_for_a_colleague_names_both(client
 # ---- The confirmation ---------------------------------------------------------------------
 
 
-def test_the_confirmation_gives_the_reference_the_numbers_and_what_to_do(client, alice, numbers):
+def test_the_confirmation_gives_the_reference_the_numbers_and_what_to_do(
+    client, alice, helpdesk, dpo, numbers
+):
     incident = report(by=alice, kind=Kind.LOST_DEVICE)
     client.force_login(alice)
     html = client.get(reverse("incidents:reported", args=[incident.pk])).text

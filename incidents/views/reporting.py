@@ -19,12 +19,14 @@ from incidents.services.attachments import MAX_FILES, attachment_downloaded, dow
 from incidents.services.reporting import (
     incident_add_information,
     incident_report,
-    routed_to_text,
+    sent_to_text,
+    unreached,
 )
 from incidents.still_to_do import still_to_do
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.request_size import FORM_ALLOWANCE, accepts_body_up_to
 from portal.lib.sensitive import sensitive_page
+from portal.models import OrganisationSettings
 from portal.uploads import CONTENT_TYPES
 
 # A report may carry several files, each up to the portal's largest upload.
@@ -82,7 +84,7 @@ def reported(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "todo": still_to_do(incident, request.user),
-            "routed_to": routed_to_text(incident),
+            "sent_to": sent_to_text(incident, unreached(incident, OrganisationSettings.load())),
         },
     )
 
