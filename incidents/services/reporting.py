@@ -6,6 +6,7 @@ the REPORTED step on its timeline, its audit event, its files, and the emails to
 must act and to the reporter, through the outbox. Either all of it happens or none does.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -401,11 +402,41 @@ def incident_report(
             "line_manager": incident.line_manager_id,
             "attachments": len(attachments),
             "nobody_for": [str(handler) for handler in nobody_for],
+            **_facts(report),
         },
         ip=ip,
     )
     _send_on(incident, org, nobody_for)
     return incident
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _facts(report: Report) -> dict[str, Any]:
+    """What was reported, for the audit event, so a later change to the row shows against the
+    hash-chained trail: the times and answers as they are, the free text by its SHA-256 (the
+    trail is read more widely than the report)."""
+    return {
+        "happened_at": report.happened_at.astimezone(UTC).isoformat(),
+        "discovered_at": report.discovered_at.astimezone(UTC).isoformat(),
+        **{name: getattr(report, name) for name in _ANSWERS},
+        **{f"{name}_sha256": sha256_text(getattr(report, name)) for name in _FREE_TEXT},
+    }
+
+
+# The report's short answers (kept in the trail as they are) and its free text (kept by hash).
+_ANSWERS = (
+    "device_type",
+    "asset_tag",
+    "encrypted",
+    "locked",
+    "password_with_device",
+    "crime_reference",
+    "people_affected",
+)
+_FREE_TEXT = ("description", "personal_data", "actions_taken")
 
 
 def _send_on(incident: Incident, org: OrganisationSettings, nobody_for: list[Handler]) -> None:
@@ -492,6 +523,8 @@ def incident_add_information(
             "reference": incident.reference,
             "entry": entry.pk,
             "attachments": [a.pk for a in attachments],
+            "files": len(attachments),
+            "text_sha256": sha256_text(text),
         },
         ip=ip,
     )
