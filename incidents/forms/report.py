@@ -15,15 +15,14 @@ from incidents.kinds import Answer, DeviceType, Kind
 from incidents.services.attachments import MAX_FILES, check_uploads
 from incidents.services.reporting import (
     ASKED_FOR,
+    LONGEST_TEXT,
+    MOST_PEOPLE,
     Report,
     missing_for_kind,
     time_problems,
 )
 from portal.forms.people_fields import PersonField
 from portal.forms.uk_datetime import UKDateTimeField
-
-# The largest number of people a report can name (the column's limit is far larger).
-MOST_PEOPLE = 100_000_000
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -67,7 +66,7 @@ def _text(label: str, *, rows: int = 3, required: str = "", help_text: str = "")
         label=label,
         widget=forms.Textarea(attrs={"rows": rows}),
         required=bool(required),
-        max_length=10_000,
+        max_length=LONGEST_TEXT,
         help_text=help_text,
         error_messages={"required": required} if required else None,
     )

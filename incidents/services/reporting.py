@@ -18,7 +18,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
-from incidents.kinds import DEVICE_KINDS, HANDLER_ROLES, Handler, Kind, handlers_for
+from incidents.kinds import (
+    DEVICE_KINDS,
+    HANDLER_ROLES,
+    Answer,
+    DeviceType,
+    Handler,
+    Kind,
+    handlers_for,
+)
 from incidents.models import ROUTE_FIELDS, Incident, ReferenceCounter, TimelineEntry
 from incidents.outbox import information_added_key, report_received_key, reported_key
 from incidents.services.attachments import attachments_add, check_uploads
@@ -74,6 +82,11 @@ NEEDED_FOR: dict[str, tuple[frozenset[Kind], str]] = {
         "witnesses”.",
     ),
 }
+
+# The longest free text a report takes, and the most people it can name (the column's limit
+# is far larger). The form says the same; the service checks again for other callers.
+LONGEST_TEXT = 10_000
+MOST_PEOPLE = 100_000_000
 
 # A watch or phone a minute or two ahead of the server's clock is not a time in the future.
 CLOCK_SLACK = timedelta(minutes=5)
@@ -169,6 +182,7 @@ def report_problems(report: Report, *, by: User, now: datetime) -> dict[str, str
     if not report.description.strip():
         problems["description"] = "Say what happened."
     problems |= missing_for_kind(report.kind, asdict(report))
+    problems |= _value_problems(report)
     colleague = report.reported_for
     if colleague is not None:
         if colleague.pk == by.pk:
@@ -180,6 +194,37 @@ def report_problems(report: Report, *, by: User, now: datetime) -> dict[str, str
             problems["reported_for"] = (
                 f"{colleague.full_name} no longer works here: name a colleague who does."
             )
+    return problems
+
+
+_CHOICES: dict[str, tuple[list[str], str]] = {
+    "device_type": (DeviceType.values, "Choose the type of device from the list."),
+    "encrypted": (Answer.values, "Choose yes, no or don't know."),
+    "locked": (Answer.values, "Choose yes, no or don't know."),
+    "password_with_device": (Answer.values, "Choose yes, no or don't know."),
+}
+_SHORT_TEXT = ("asset_tag", "crime_reference")
+_LONG_TEXT = ("description", "personal_data", "actions_taken")
+
+
+def _value_problems(report: Report) -> dict[str, str]:
+    """Values outside the choices or too long for their column, and characters the database
+    cannot keep, by field: what the form's fields refuse."""
+    problems: dict[str, str] = {}
+    for name, (choices, message) in _CHOICES.items():
+        value = getattr(report, name)
+        if value and value not in choices:
+            problems[name] = message
+    for name in (*_SHORT_TEXT, *_LONG_TEXT):
+        value = getattr(report, name)
+        most = LONGEST_TEXT if name in _LONG_TEXT else Incident._meta.get_field(name).max_length
+        if most is not None and len(value) > most:
+            problems[name] = f"Shorten this to at most {most:,} characters."
+        elif "\x00" in value:
+            problems[name] = "Take out the unusual characters (pasted from another program)."
+    people = report.people_affected
+    if people is not None and not 0 <= people <= MOST_PEOPLE:
+        problems["people_affected"] = "Enter a number of people, such as 3 or 250."
     return problems
 
 
