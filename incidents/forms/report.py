@@ -6,6 +6,8 @@ they are for (static/incidents/report_form.js hides the others); without the scr
 shows, says which kinds it is for, and what is sent for another kind is left out.
 """
 
+from uuid import uuid4
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -23,6 +25,23 @@ from incidents.services.reporting import (
 )
 from portal.forms.people_fields import PersonField
 from portal.forms.uk_datetime import UKDateTimeField
+
+
+class _TokenField(forms.UUIDField):
+    """The form's one-time token, hidden. One that is not a token (a page from an older
+    version, or tampered with) counts as none: the report is still made."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -171,10 +190,15 @@ class ReportForm(forms.Form):
         "empty if it happened to you.",
     )
     attachments = AttachmentsField(label="Photos or documents (optional)")
+    # One per form shown, and kept when the form comes back with errors: the same form sent
+    # twice makes one report (incident_report's `token`).
+    submission_token = _TokenField()
 
     def __init__(self, *args, reporter, **kwargs):
         super().__init__(*args, **kwargs)
         self.reporter = reporter
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid4())
         self.fields["attachments"].help_text = attachments_help()
         for name, words in _FOR_WORDS.items():
             field = self.fields[name]

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -392,11 +393,22 @@ def incident_report(
     by: User,
     report: Report,
     files: Sequence[UploadedFile] = (),
+    token: UUID | None = None,
     ip: str | None = None,
 ) -> Incident:
     """Record a report and send it on. Refused (ValidationError, by field) if the times are
     in the future or the wrong way round, or something its kind needs is missing; files are
-    checked by their content first, so a bad one refuses the whole report."""
+    checked by their content first, so a bad one refuses the whole report.
+
+    `token` is the one-time token of the form it came from: a form sent again (a double tap, a
+    resend) returns the incident it already made, and makes no other."""
+    if token is not None:
+        # The reporter's row is held to the end, so the same form sent twice at once waits
+        # here and then finds the incident the first one made.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        made = Incident.objects.filter(reported_by=by, submission_token=token).first()
+        if made is not None:
+            return made
     now = timezone.now()
     problems = report_problems(report, by=by, now=now)
     if problems:
@@ -416,6 +428,7 @@ def incident_report(
         number=number,
         reported_by=by,
         reported_at=now,
+        submission_token=token,
         last_activity_at=now,
         line_manager=manager,
         **{field: handler in handlers for handler, field in ROUTE_FIELDS.items()},

@@ -55,6 +55,7 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
                 by=request.user,
                 report=form.report(),
                 files=form.cleaned_data["attachments"],
+                token=form.cleaned_data["submission_token"],
                 ip=client_ip(request),
             )
         except ValidationError as error:

@@ -1,6 +1,7 @@
 // The report form: show only the parts the chosen kind asks for (each part names its kinds in
-// data-report-kinds), and warn at once about a file too large or too many files, before the
-// form is sent. Without this script every part shows, and the server checks the same things.
+// data-report-kinds), warn at once about a file too large or too many files, before the
+// form is sent, and send it only once. Without this script every part shows, and the server
+// checks the same things.
 (function () {
   var form = document.querySelector("form[data-report-form]");
   if (!form) return;
@@ -17,6 +18,22 @@
   }
   kinds.forEach(function (radio) { radio.addEventListener("change", update); });
   update();
+
+  // One tap sends the report once: the button is disabled while it is sent (the server also
+  // makes one report of a form sent twice). Coming back to the page (the browser's Back) gives
+  // the button back.
+  var send = form.querySelector("button[data-sending-text]");
+  if (send) {
+    var label = send.textContent;
+    form.addEventListener("submit", function () {
+      send.disabled = true;
+      send.textContent = send.getAttribute("data-sending-text");
+    });
+    window.addEventListener("pageshow", function () {
+      send.disabled = false;
+      send.textContent = label;
+    });
+  }
 
   var files = form.querySelector('input[type="file"][data-max-bytes]');
   var warning = form.querySelector("[data-file-warning]");
