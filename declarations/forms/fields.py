@@ -6,22 +6,12 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+from portal.forms.uk_datetime import DATETIME_FORMAT, UKDateTimeField
 
+__all__ = ["DATETIME_FORMAT", "DateInput", "LocalDateTimeField", "ObligationIdsField"]
 
-class LocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in UK local time (the browser's date-time picker)."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-
-    default_error_messages = {
-        "invalid": "Enter a real date and time, for example 1 April 2026 at 09:00.",
-        "overflow": "Enter a real date and time, for example 1 April 2026 at 09:00.",
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", [DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
+# The portal's one UK date-and-time field, under the name these forms have always used.
+LocalDateTimeField = UKDateTimeField
 
 
 class DateInput(forms.DateInput):

@@ -7,6 +7,7 @@ shows, says which kinds it is for, and what is sent for another kind is left out
 """
 
 from collections.abc import Sequence
+from uuid import uuid4
 
 from django import forms
 from django.conf import settings
@@ -24,30 +25,31 @@ from incidents.services.attachments import (
 )
 from incidents.services.reporting import (
     ASKED_FOR,
+    LONGEST_TEXT,
+    MOST_PEOPLE,
     Report,
     missing_for_kind,
     time_problems,
 )
 from portal.forms.people_fields import PersonField
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-_TIME_ERRORS = {
-    "invalid": "Enter a real date and time, for example 1 April 2026 at 09:00.",
-    "overflow": "Enter a real date and time, for example 1 April 2026 at 09:00.",
-}
-# The largest number of people a report can name (the column's limit is far larger).
-MOST_PEOPLE = 100_000_000
+from portal.forms.uk_datetime import UKDateTimeField
 
 
-class _LocalDateTimeField(forms.DateTimeField):
-    """A date and time in UK time (the browser's date and time picker; typed by hand
-    without it)."""
+class _TokenField(forms.UUIDField):
+    """The form's one-time token, hidden. One that is not a token (a page from an older
+    version, or tampered with) counts as none: the report is still made."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+    widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", [DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
+        kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -130,7 +132,7 @@ def _text(label: str, *, rows: int = 3, required: str = "", help_text: str = "")
         label=label,
         widget=forms.Textarea(attrs={"rows": rows}),
         required=bool(required),
-        max_length=10_000,
+        max_length=LONGEST_TEXT,
         help_text=help_text,
         error_messages={"required": required} if required else None,
     )
@@ -167,18 +169,17 @@ class ReportForm(forms.Form):
             "invalid_choice": "Choose what you are reporting.",
         },
     )
-    happened_at = _LocalDateTimeField(
+    happened_at = UKDateTimeField(
         label="When it happened (UK time)",
         help_text="Your best guess is fine.",
         error_messages={
             "required": "Enter when it happened (your best guess is fine).",
-            **_TIME_ERRORS,
         },
     )
-    discovered_at = _LocalDateTimeField(
+    discovered_at = UKDateTimeField(
         label="When it was discovered (UK time)",
         help_text="When it was first noticed. It can be the same as when it happened.",
-        error_messages={"required": "Enter when it was discovered.", **_TIME_ERRORS},
+        error_messages={"required": "Enter when it was discovered."},
     )
     description = _text(
         "What happened",
@@ -236,12 +237,17 @@ class ReportForm(forms.Form):
         "empty if it happened to you.",
     )
     attachments = AttachmentsField(label="Photos or documents (optional)")
+    # One per form shown, and kept when the form comes back with errors: the same form sent
+    # twice makes one report (incident_report's `token`).
+    submission_token = _TokenField()
 
     def __init__(self, *args, reporter, too_large: Sequence[str] = (), kept: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.reporter = reporter
         self.too_large = list(too_large)
         _attachments(self).fit(kept=kept)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid4())
         for name, words in _FOR_WORDS.items():
             field = self.fields[name]
             field.help_text = f"{words} {field.help_text}".strip()

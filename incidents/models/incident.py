@@ -129,6 +129,9 @@ class Incident(models.Model):
         _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closure_note = models.TextField(blank=True)
+    # reporting: the one-time token of the form it was sent from, so that the same form sent
+    # twice (a double tap, a resend after a dropped connection) makes one incident, not two.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -152,6 +155,12 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(reported_for__isnull=True) | ~Q(reported_for=models.F("reported_by")),
                 name="incident_reported_for_someone_else",
+            ),
+            # reporting: a form's token makes one incident per reporter.
+            models.UniqueConstraint(
+                fields=["reported_by", "submission_token"],
+                condition=Q(submission_token__isnull=False),
+                name="incident_one_per_submission",
             ),
         ]
         indexes = [

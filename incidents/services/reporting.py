@@ -6,10 +6,12 @@ the REPORTED step on its timeline, its audit event, its files, and the emails to
 must act and to the reporter, through the outbox. Either all of it happens or none does.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +19,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
-from incidents.kinds import DEVICE_KINDS, HANDLER_ROLES, Handler, Kind, handlers_for
+from incidents.kinds import (
+    DEVICE_KINDS,
+    HANDLER_ROLES,
+    Answer,
+    DeviceType,
+    Handler,
+    Kind,
+    handlers_for,
+)
 from incidents.models import (
     ROUTE_FIELDS,
     Incident,
@@ -85,6 +95,11 @@ NEEDED_FOR: dict[str, tuple[frozenset[Kind], str]] = {
         "witnesses”.",
     ),
 }
+
+# The longest free text a report takes, and the most people it can name (the column's limit
+# is far larger). The form says the same; the service checks again for other callers.
+LONGEST_TEXT = 10_000
+MOST_PEOPLE = 100_000_000
 
 # A watch or phone a minute or two ahead of the server's clock is not a time in the future.
 CLOCK_SLACK = timedelta(minutes=5)
@@ -180,6 +195,7 @@ def report_problems(report: Report, *, by: User, now: datetime) -> dict[str, str
     if not report.description.strip():
         problems["description"] = "Say what happened."
     problems |= missing_for_kind(report.kind, asdict(report))
+    problems |= _value_problems(report)
     colleague = report.reported_for
     if colleague is not None:
         if colleague.pk == by.pk:
@@ -191,6 +207,38 @@ def report_problems(report: Report, *, by: User, now: datetime) -> dict[str, str
             problems["reported_for"] = (
                 f"{colleague.full_name} no longer works here: name a colleague who does."
             )
+    return problems
+
+
+_CHOICES: dict[str, tuple[list[str], str]] = {
+    "device_type": (DeviceType.values, "Choose the type of device from the list."),
+    "encrypted": (Answer.values, "Choose yes, no or don't know."),
+    "locked": (Answer.values, "Choose yes, no or don't know."),
+    "password_with_device": (Answer.values, "Choose yes, no or don't know."),
+}
+_SHORT_TEXT = ("asset_tag", "crime_reference")
+_LONG_TEXT = ("description", "personal_data", "actions_taken")
+
+
+def _value_problems(report: Report) -> dict[str, str]:
+    """Values outside the choices or too long for their column, and characters the database
+    cannot keep, by field: what the form's fields refuse."""
+    problems: dict[str, str] = {}
+    for name, (choices, message) in _CHOICES.items():
+        value = getattr(report, name)
+        if value and value not in choices:
+            problems[name] = message
+    for name in (*_SHORT_TEXT, *_LONG_TEXT):
+        value = getattr(report, name)
+        column = Incident._meta.get_field(name)
+        most = LONGEST_TEXT if name in _LONG_TEXT else getattr(column, "max_length", None)
+        if most is not None and len(value) > most:
+            problems[name] = f"Shorten this to at most {most:,} characters."
+        elif "\x00" in value:
+            problems[name] = "Take out the unusual characters (pasted from another program)."
+    people = report.people_affected
+    if people is not None and not 0 <= people <= MOST_PEOPLE:
+        problems["people_affected"] = "Enter a number of people, such as 3 or 250."
     return problems
 
 
@@ -253,8 +301,19 @@ def handler_recipients(incident: Incident, org: OrganisationSettings) -> list[Re
     """Everyone who deals with the incident now: the holders of each role it went to, the
     line manager it went to, and the shared mailboxes. Never the reporter or the colleague it
     was reported for: nobody handles their own report. One query per role."""
+    return _reach(incident, org)[0]
+
+
+def unreached(incident: Incident, org: OrganisationSettings) -> list[Handler]:
+    """The handlers it went to that nobody could be sent it as: no one else holds the role
+    (or the line manager is the reporter, or has left) and there is no shared mailbox."""
+    return _reach(incident, org)[1]
+
+
+def _reach(incident: Incident, org: OrganisationSettings) -> tuple[list[Recipient], list[Handler]]:
     involved = {incident.reported_by_id, incident.reported_for_id}
     found: dict[str, Recipient] = {}
+    nobody: list[Handler] = []
 
     def add(to: User | str, handler: Handler) -> None:
         recipient = Recipient(to, [handler])
@@ -270,11 +329,29 @@ def handler_recipients(incident: Incident, org: OrganisationSettings) -> list[Re
         else:
             people = _holders(HANDLER_ROLES[handler])
         people = [person for person in people if person.pk not in involved]
+        mailboxes = _mailboxes(handler, org, nobody=not people)
         for person in people:
             add(person, handler)
-        for mailbox in _mailboxes(handler, org, nobody=not people):
+        for mailbox in mailboxes:
             add(mailbox, handler)
-    return list(found.values())
+        if not people and not mailboxes:
+            nobody.append(handler)
+    return list(found.values()), nobody
+
+
+def sent_to_text(incident: Incident, nobody_for: Sequence[Handler]) -> str:
+    """Where it went, truthfully: "It has gone to ...", and who could not be sent it."""
+    reached = [HANDLER_NAMES[h] for h in routed_to(incident) if h not in nobody_for]
+    text = f"It has gone to {in_words(reached)}." if reached else "Nobody could be sent it."
+    if nobody_for:
+        missed = in_words([HANDLER_NAMES[h] for h in nobody_for])
+        text += f" Nobody could be sent it as {missed}"
+        text += (
+            ", so the data protection officer has it instead."
+            if Handler.DPO in routed_to(incident) and Handler.DPO not in nobody_for
+            else ": ask your system administrator who deals with it now."
+        )
+    return text
 
 
 # ---- The reference -------------------------------------------------------------------------
@@ -306,11 +383,14 @@ def _line_manager(person: User) -> User | None:
     return manager if manager is not None and manager.is_active else None
 
 
-def _reported_text(incident: Incident, files: int) -> str:
+def _reported_text(incident: Incident, files: int, nobody_for: Sequence[Handler]) -> str:
     text = f"Reported by {incident.reported_by.full_name}"
     if incident.reported_for is not None:
         text += f" for {incident.reported_for.full_name}"
-    text += f". Sent to {routed_to_text(incident)}."
+    if nobody_for:
+        text += ". " + sent_to_text(incident, nobody_for)
+    else:
+        text += f". Sent to {routed_to_text(incident)}."
     if files:
         text += f" {files} file{'s' if files != 1 else ''} attached."
     return text
@@ -328,13 +408,24 @@ def incident_report(
     report: Report,
     files: Sequence[UploadedFile | CheckedFile] = (),
     kept: Sequence[PendingUpload] = (),
+    token: UUID | None = None,
     ip: str | None = None,
 ) -> Incident:
     """Record a report and send it on. Refused (ValidationError, by field) if the times are
     in the future or the wrong way round, or something its kind needs is missing; files are
     checked by their content first (once: a file the form checked is not read again), before
     the year's reference counter is taken, so a bad one refuses the whole report. `kept`: the
-    reporter's files kept from sending the form before, attached too."""
+    reporter's files kept from sending the form before, attached too.
+
+    `token` is the one-time token of the form it came from: a form sent again (a double tap, a
+    resend) returns the incident it already made, and makes no other."""
+    if token is not None:
+        # The reporter's row is held to the end, so the same form sent twice at once waits
+        # here and then finds the incident the first one made.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        made = Incident.objects.filter(reported_by=by, submission_token=token).first()
+        if made is not None:
+            return made
     now = timezone.now()
     problems = report_problems(report, by=by, now=now)
     if problems:
@@ -355,15 +446,23 @@ def incident_report(
         number=number,
         reported_by=by,
         reported_at=now,
+        submission_token=token,
         last_activity_at=now,
         line_manager=manager,
         **{field: handler in handlers for handler, field in ROUTE_FIELDS.items()},
     )
+    org = OrganisationSettings.load()
+    nobody_for = unreached(incident, org)
+    if nobody_for and not incident.to_dpo:
+        # A report must reach someone: the DPO and deputy (or the DPO's mailbox) take what
+        # nobody else could be sent, and see it as theirs.
+        incident.to_dpo = True
+        incident.save(update_fields=["to_dpo"])
     attachments = attachments_add(incident=incident, files=checked, kept=kept, by=by, ip=ip)
     timeline_add(
         incident=incident,
         kind=TimelineEntry.Kind.REPORTED,
-        text=_reported_text(incident, len(attachments)),
+        text=_reported_text(incident, len(attachments), nobody_for),
         by=by,
         at=now,
     )
@@ -378,17 +477,47 @@ def incident_report(
             "routed_to": [str(handler) for handler in routed_to(incident)],
             "line_manager": incident.line_manager_id,
             "attachments": len(attachments),
+            "nobody_for": [str(handler) for handler in nobody_for],
+            **_facts(report),
         },
         ip=ip,
     )
-    _send_on(incident)
+    _send_on(incident, org, nobody_for)
     return incident
 
 
-def _send_on(incident: Incident) -> None:
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _facts(report: Report) -> dict[str, Any]:
+    """What was reported, for the audit event, so a later change to the row shows against the
+    hash-chained trail: the times and answers as they are, the free text by its SHA-256 (the
+    trail is read more widely than the report)."""
+    return {
+        "happened_at": report.happened_at.astimezone(UTC).isoformat(),
+        "discovered_at": report.discovered_at.astimezone(UTC).isoformat(),
+        **{name: getattr(report, name) for name in _ANSWERS},
+        **{f"{name}_sha256": sha256_text(getattr(report, name)) for name in _FREE_TEXT},
+    }
+
+
+# The report's short answers (kept in the trail as they are) and its free text (kept by hash).
+_ANSWERS = (
+    "device_type",
+    "asset_tag",
+    "encrypted",
+    "locked",
+    "password_with_device",
+    "crime_reference",
+    "people_affected",
+)
+_FREE_TEXT = ("description", "personal_data", "actions_taken")
+
+
+def _send_on(incident: Incident, org: OrganisationSettings, nobody_for: list[Handler]) -> None:
     """The report to everyone who must act on it, and its receipt to the reporter (and the
     colleague it was reported for)."""
-    org = OrganisationSettings.load()
     url = incident_url(incident)
     messages = [
         Message(
@@ -407,8 +536,8 @@ def _send_on(incident: Incident) -> None:
             dedup_key=report_received_key(incident.pk, person.pk),
             context={
                 "incident": incident,
-                "routed_to": routed_to_text(incident),
-                "todo": still_to_do(incident),
+                "sent_to": sent_to_text(incident, nobody_for),
+                "todo": still_to_do(incident, person),
             },
             url=url,
         )
@@ -475,6 +604,8 @@ def incident_add_information(
             "reference": incident.reference,
             "entry": entry.pk,
             "attachments": [a.pk for a in attachments],
+            "files": len(attachments),
+            "text_sha256": sha256_text(text),
         },
         ip=ip,
     )

@@ -30,8 +30,8 @@ def report_of(kind: Kind = Kind.LOST_DEVICE, **values: Any) -> Report:
     return Report(**{**defaults, **values})
 
 
-def report(*, by, kind: Kind = Kind.LOST_DEVICE, files=(), **values: Any):
-    return incident_report(by=by, report=report_of(kind, **values), files=files)
+def report(*, by, kind: Kind = Kind.LOST_DEVICE, files=(), token=None, **values: Any):
+    return incident_report(by=by, report=report_of(kind, **values), files=files, token=token)
 
 
 def form_data(kind: Kind = Kind.LOST_DEVICE, **values: Any) -> dict[str, Any]:

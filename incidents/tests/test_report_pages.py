@@ -227,7 +227,9 @@ def test_reporting_for_yourself_is_refused_and_for_a_colleague_names_both(client
 # ---- The confirmation ---------------------------------------------------------------------
 
 
-def test_the_confirmation_gives_the_reference_the_numbers_and_what_to_do(client, alice, numbers):
+def test_the_confirmation_gives_the_reference_the_numbers_and_what_to_do(
+    client, alice, helpdesk, dpo, numbers
+):
     incident = report(by=alice, kind=Kind.LOST_DEVICE)
     client.force_login(alice)
     html = client.get(reverse("incidents:reported", args=[incident.pk])).text
@@ -345,8 +347,23 @@ def test_a_closed_report_asks_nothing_more_of_its_reporter(client, alice):
     html = client.get(reverse("incidents:incident", args=[incident.pk])).text
     assert "What you must still do" not in html
     assert "Add information" not in html
-    response = client.post(reverse("incidents:add_information", args=[incident.pk]), {"text": "x"})
+    response = client.get(reverse("incidents:add_information", args=[incident.pk]))
     assert response.status_code == 302
+    assert not incident.timeline.filter(kind=TimelineEntry.Kind.INFORMATION_ADDED).exists()
+
+
+def test_a_report_closed_while_adding_to_it_refuses_and_keeps_what_was_typed(client, alice):
+    incident = report(by=alice)
+    url = reverse("incidents:add_information", args=[incident.pk])
+    client.force_login(alice)
+    assert client.get(url).status_code == 200
+    Incident.objects.filter(pk=incident.pk).update(
+        status=Incident.Status.CLOSED, closed_at=timezone.now()
+    )
+    response = client.post(url, {"text": "The train was the 17:42 from New Street."})
+    assert response.status_code == 200
+    assert "This report is closed, so nothing more can be added." in response.text
+    assert "The train was the 17:42 from New Street." in response.text
     assert not incident.timeline.filter(kind=TimelineEntry.Kind.INFORMATION_ADDED).exists()
 
 

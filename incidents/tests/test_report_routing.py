@@ -185,7 +185,7 @@ def test_the_reporter_is_told_the_reference_and_what_to_do_with_the_numbers(alic
     assert 'href="tel:01216268344"' in receipt.body_html
 
 
-def test_the_report_is_recorded_with_its_timeline_audit_and_files_in_one_go(alice, helpdesk):
+def test_the_report_is_recorded_with_its_timeline_audit_and_files_in_one_go(alice, helpdesk, dpo):
     incident = report(by=alice, kind=Kind.LOST_DEVICE, files=[png_file("train.png")])
     assert incident.reference == f"INC-{incident.year}-0001"
     (entry,) = incident.timeline.all()

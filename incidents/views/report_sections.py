@@ -16,12 +16,12 @@ PANEL_SHOWN = 5
 
 def still_to_do_section(request: AuthenticatedRequest, incident: Incident) -> Fragment:
     """At the top of an open report, for its reporter (and the colleague it was for): what
-    they must still do. No query."""
+    they must still do, worded for whichever of the two is reading. No query."""
     if incident.is_closed or not is_own(request.user, incident):
         return None
     return "incidents/report/_section_still_to_do.html", {
         "incident": incident,
-        "todo": still_to_do(incident),
+        "todo": still_to_do(incident, request.user),
     }
 
 

@@ -25,13 +25,15 @@ from incidents.services.attachments import (
 from incidents.services.reporting import (
     incident_add_information,
     incident_report,
-    routed_to_text,
+    sent_to_text,
+    unreached,
 )
 from incidents.still_to_do import still_to_do
 from incidents.uploads import each_file_capped, files_too_large
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.request_size import accepts_body_up_to
 from portal.lib.sensitive import sensitive_page
+from portal.models import OrganisationSettings
 from portal.uploads import CONTENT_TYPES
 
 # Generous: a file over the portal's limit is skipped as it arrives (incidents.uploads) and
@@ -100,6 +102,7 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
                 report=form.report(),
                 files=form.cleaned_data["attachments"],
                 kept=kept,
+                token=form.cleaned_data["submission_token"],
                 ip=client_ip(request),
             )
         except ValidationError as error:
@@ -123,8 +126,8 @@ def reported(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "incidents/report/reported.html",
         {
             "incident": incident,
-            "todo": still_to_do(incident),
-            "routed_to": routed_to_text(incident),
+            "todo": still_to_do(incident, request.user),
+            "sent_to": sent_to_text(incident, unreached(incident, OrganisationSettings.load())),
         },
     )
 
@@ -158,7 +161,9 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def add_information(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_reporter(request.user, pk)
-    if incident.is_closed:
+    # Closed while they were writing: the service refuses the POST, and the form comes back
+    # with what they typed, rather than losing it to a redirect.
+    if incident.is_closed and request.method != "POST":
         messages.info(
             request, "This report is closed. If something has happened since, make a new report."
         )

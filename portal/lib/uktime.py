@@ -69,3 +69,13 @@ def short_date(day: date) -> str:
 def clock(instant: datetime) -> str:
     """18:38: the time of day of an instant, in UK time."""
     return formats.time_format(timezone.localtime(instant), "TIME_FORMAT")
+
+
+def repeated_hour_zone(instant: datetime) -> str:
+    """ "BST" or "GMT" when the UK wall-clock time of the instant happened twice (the hour
+    before the clocks go back in October), so that a reader can tell which; "" otherwise."""
+    local = timezone.localtime(instant)
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() == local.utcoffset():
+        return ""
+    return local.tzname() or ""

@@ -2,7 +2,8 @@
 // data-report-kinds). On any form with a file field carrying data-max-bytes (the report, adding
 // to it): say at once, next to the field, when a file is too large or too many are chosen, and
 // do not send the form while that is so, so nobody waits for an upload the portal will refuse.
-// Without this script every part shows, and the server checks the same things.
+// The report is sent once per tap. Without this script every part shows, and the server
+// checks the same things.
 (function () {
   var form = document.querySelector("form[data-report-form]");
   if (form) {
@@ -65,4 +66,21 @@
       }
     });
   });
+
+  // One tap sends the report once: the button is disabled while it is sent (the server also
+  // makes one report of a form sent twice), unless a check above kept the form from being
+  // sent. Coming back to the page (the browser's Back) gives the button back.
+  var send = form && form.querySelector("button[data-sending-text]");
+  if (send) {
+    var label = send.textContent;
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
+      send.disabled = true;
+      send.textContent = send.getAttribute("data-sending-text");
+    });
+    window.addEventListener("pageshow", function () {
+      send.disabled = false;
+      send.textContent = label;
+    });
+  }
 })();
