@@ -47,7 +47,7 @@ def register() -> None:
         ObjectKind("incidents.incident", "Incident", url=_page("incident"), allowed=access.is_dpo)
     )
 
-    # ---- Travel abroad with a work device (part clocks) ----
+    # ---- Travel abroad with a work device ----
     # A traveller starts from the dashboard's incidents panel; the helpdesk's list sits with
     # its queue.
     registry.register_menu(

@@ -15,7 +15,6 @@ def incident_clocks_sweep_task() -> dict:
     return vars(incident_clocks_sweep())
 
 
-# fixfiles
 @shared_task(ignore_result=True)
 def pending_uploads_sweep_task() -> int:
     """Beat, hourly: files kept from a report form that failed, not used within a day, are

@@ -7,7 +7,7 @@ from incidents.views import (
     queues,
     register,
     reporting,
-    travel,  # part clocks
+    travel,
 )
 
 app_name = "incidents"
@@ -15,7 +15,7 @@ app_name = "incidents"
 # Everyone signed in: an incident they may see (their own, or one they handle).
 urlpatterns = [
     path("<int:pk>/", pages.incident_detail, name="incident"),
-    # ---- Travel abroad with a work device (part clocks) ----
+    # ---- Travel abroad with a work device ----
     # Anyone signed in tells Information Security about a trip; a notice is its traveller's and
     # the helpdesk's (404 to others); the helpdesk lists trips and advises.
     path("travel/", travel.travel_mine, name="travel_mine"),

@@ -429,7 +429,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     # Hourly: files kept for a person while they put a failed report form right, not used
-    # within a day, are deleted with their stored files (incidents, fixfiles).
+    # within a day, are deleted with their stored files (incidents).
     "incident-pending-uploads-sweep": {
         "task": "incidents.tasks.pending_uploads_sweep_task",
         "schedule": 3600.0,

@@ -352,7 +352,7 @@ class Alert(models.Model):
         return self.key
 
 
-# ---- fixfiles: files kept while a report form is put right ----------------------------------
+# ---- files kept while a report form is put right ----------------------------------
 
 
 class PendingUpload(models.Model):

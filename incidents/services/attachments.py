@@ -214,7 +214,7 @@ def _adopt(*, incident: Incident, pending: PendingUpload, by: User, ip: str | No
     return attachment
 
 
-# ---- fixfiles: files kept while the form is put right ---------------------------------------
+# ---- files kept while the form is put right ---------------------------------------
 
 # How long a file sent with a form that failed is kept for its sender to send the form again.
 KEPT_FOR = timedelta(days=1)

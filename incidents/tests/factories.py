@@ -181,7 +181,7 @@ class TravelNoticeFactory(factory.django.DjangoModelFactory):
     devices = "Work laptop, work phone"
 
 
-# ---- Travel advice (part clocks, review fixes) ----
+# ---- Travel advice ----
 
 
 class TravelAdviceFactory(factory.django.DjangoModelFactory):

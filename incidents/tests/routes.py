@@ -84,7 +84,7 @@ ROUTES = {
 }
 
 
-# ---- Travel abroad with a work device (part clocks) ----
+# ---- Travel abroad with a work device ----
 # Alice told Information Security of a trip: hers and the helpdesk's; anyone else gets 404.
 _traveller_or_helpdesk = either(
     owner_only(200), only(Role.HELPDESK, answer=200, others=404), unless=404
