@@ -7,8 +7,7 @@ from django.utils import timezone
 from groups.models import ChatGroup, Hold
 from groups.services.holds import holdable_groups
 from portal.forms.people_fields import PersonField
-
-_DATETIME = "%Y-%m-%dT%H:%M"
+from portal.forms.uk_datetime import UKDateTimeField
 
 
 class _DateInput(forms.DateInput):
@@ -151,16 +150,10 @@ class HoldReissueForm(forms.Form):
 
 
 class HoldSearchForm(forms.Form):
-    searched_at = forms.DateTimeField(
+    searched_at = UKDateTimeField(
         label="When the search was made",
-        input_formats=[_DATETIME, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_DATETIME),
         help_text="UK time.",
-        error_messages={
-            "required": "Enter when the search was made.",
-            "invalid": "Enter a real date and time, for example 3 March 2026 at 14:00.",
-            "overflow": "Enter a real date and time, for example 3 March 2026 at 14:00.",
-        },
+        error_messages={"required": "Enter when the search was made."},
     )
     searched_by = PersonField(
         label="Who made it",

@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from incidents.models import HelpdeskAction, PsdAssessment
+from portal.forms.uk_datetime import UKDateTimeField
 
-_DATETIME = "%Y-%m-%dT%H:%M"
 _LONG_TEXT = 4000
 
 
@@ -82,16 +82,10 @@ class HelpdeskActionForm(_OwnIds, forms.Form):
             "invalid_choice": "Choose what was done from the list.",
         },
     )
-    done_at = forms.DateTimeField(
+    done_at = UKDateTimeField(
         label="When it was done",
-        input_formats=[_DATETIME, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_DATETIME),
         help_text="UK time.",
-        error_messages={
-            "required": "Enter when it was done.",
-            "invalid": "Enter a real date and time, for example 3 March 2026 at 14:00.",
-            "overflow": "Enter a real date and time, for example 3 March 2026 at 14:00.",
-        },
+        error_messages={"required": "Enter when it was done."},
     )
     note = forms.CharField(
         label="Note (needed for something else)",

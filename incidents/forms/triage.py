@@ -27,27 +27,21 @@ from incidents.services.triage import (
 )
 from incidents.triage_rules import regime_explained, suggested_risk
 from portal.forms.people_fields import PersonField
+from portal.forms.uk_datetime import UKDateTimeField
 from portal.models import OrganisationSettings
 
-_DATETIME = "%Y-%m-%dT%H:%M"
-_REAL_TIME = "Enter a real date and time, for example 3 March 2026 at 14:00."
 _REAL_DAY = "Enter a real date, for example 3 March 2026."
 _YES, _NO, _UNDECIDED = "yes", "no", "undecided"
 _BIGGEST = 2_147_483_647  # the largest count the database keeps
 
 
-def _when(label: str, *, required: bool = True, help_text: str = "UK time.") -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _when(label: str, *, required: bool = True, help_text: str = "UK time.") -> UKDateTimeField:
+    # The shared field: a time in the hour the clocks change is taken or refused in plain words.
+    return UKDateTimeField(
         label=label,
         required=required,
-        input_formats=[_DATETIME, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_DATETIME),
         help_text=help_text,
-        error_messages={
-            "required": f"Enter {label[0].lower()}{label[1:]}.",
-            "invalid": _REAL_TIME,
-            "overflow": _REAL_TIME,
-        },
+        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}."},
     )
 
 
