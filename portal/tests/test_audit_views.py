@@ -47,7 +47,7 @@ def test_the_dpo_reads_every_event_newest_first(client, dpo, events):
     response = client.get(reverse("portal:audit"))
     assert response.status_code == 200
     text = response.text[response.text.index("<tbody") :]
-    assert text.index("incident.reported") < text.index("Declaration signed")
+    assert text.index("Incident reported") < text.index("Declaration signed")
     assert text.index("Declaration signed") < text.index("Person added by the staff import")
     assert "Bob Manager &lt;bob@example.org&gt;" in text
     assert "10.0.0.7" in text

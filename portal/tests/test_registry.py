@@ -49,8 +49,7 @@ def test_a_person_with_every_role_still_sees_a_short_bar(bob):
     bob.save()
     menu = registry.menu_for(everything)
     on_the_bar = [group for group in menu if group.section == Section.BAR]
-    # Reporting an incident is one tap away on every page, beside the person's own pages.
-    assert len(on_the_bar[0].entries) <= 5
+    assert len(on_the_bar[0].entries) <= 4
     assert {group.section for group in menu} == set(Section)
 
 
