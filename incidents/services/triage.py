@@ -206,22 +206,40 @@ def assessment_triage(
     text = _triage_text(assessment, suggestion)
     if assessment.late_reasons != late_before:
         text += f"\nReasons the report to the ICO was late: {assessment.late_reasons}"
-    timeline_add(
-        incident=incident,
-        kind=TimelineEntry.Kind.TRIAGE,
+    _record(
+        incident,
+        TimelineEntry.Kind.TRIAGE,
+        IncidentEvent.TRIAGED,
         text=text,
+        changes=changes,
         by=by,
-        internal=True,
+        ip=ip,
         at=now,
     )
+    return assessment
+
+
+def _record(
+    incident: Incident,
+    kind: TimelineEntry.Kind,
+    verb: IncidentEvent,
+    *,
+    text: str,
+    changes: dict,
+    by: User,
+    ip: str | None,
+    at: datetime,
+) -> None:
+    """One step of the DPO's assessment: its internal timeline entry and its audit event (the
+    incident's reference and what changed, from -> to), in the caller's transaction."""
+    timeline_add(incident=incident, kind=kind, text=text, by=by, internal=True, at=at)
     audit_record(
-        verb=IncidentEvent.TRIAGED,
+        verb=verb,
         actor=by,
         obj=incident,
         changes={"reference": incident.reference, **changes},
         ip=ip,
     )
-    return assessment
 
 
 def _deadline(aware_at: datetime) -> datetime:
@@ -321,20 +339,15 @@ def assessment_ico_decide(
         values |= {"notify_decided_at": now, "notify_decided_by_id": by.pk}
     changes = _save(assessment, values, now)
     decision = "Decided to tell the ICO" if notify else "Decided not to tell the ICO"
-    timeline_add(
-        incident=incident,
-        kind=TimelineEntry.Kind.TRIAGE,
+    _record(
+        incident,
+        TimelineEntry.Kind.TRIAGE,
+        IncidentEvent.ICO_DECIDED,
         text=f"{decision}. Reasons: {assessment.notify_reasons}",
+        changes=changes,
         by=by,
-        internal=True,
-        at=now,
-    )
-    audit_record(
-        verb=IncidentEvent.ICO_DECIDED,
-        actor=by,
-        obj=incident,
-        changes={"reference": incident.reference, **changes},
         ip=ip,
+        at=now,
     )
     return assessment
 
@@ -491,20 +504,15 @@ def assessment_subjects_record(
         text = f"The people affected were not told: {not_told_reasons.strip()}"
     now = timezone.now()
     changes = _save(assessment, values, now)
-    timeline_add(
-        incident=incident,
-        kind=TimelineEntry.Kind.SUBJECTS_TOLD,
+    _record(
+        incident,
+        TimelineEntry.Kind.SUBJECTS_TOLD,
+        IncidentEvent.SUBJECTS_TOLD,
         text=text,
+        changes=changes,
         by=by,
-        internal=True,
-        at=now,
-    )
-    audit_record(
-        verb=IncidentEvent.SUBJECTS_TOLD,
-        actor=by,
-        obj=incident,
-        changes={"reference": incident.reference, **changes},
         ip=ip,
+        at=now,
     )
     return assessment
 
@@ -534,20 +542,15 @@ def assessment_details_record(
         names = ", ".join(
             str(getattr(Assessment._meta.get_field(name), "verbose_name", name)) for name in changes
         )
-        timeline_add(
-            incident=incident,
-            kind=TimelineEntry.Kind.TRIAGE,
+        _record(
+            incident,
+            TimelineEntry.Kind.TRIAGE,
+            IncidentEvent.ICO_DETAILS,
             text=f"Details for the ICO recorded: {names}.",
+            changes=changes,
             by=by,
-            internal=True,
-            at=now,
-        )
-        audit_record(
-            verb=IncidentEvent.ICO_DETAILS,
-            actor=by,
-            obj=incident,
-            changes={"reference": incident.reference, **changes},
             ip=ip,
+            at=now,
         )
     return assessment
 
@@ -587,19 +590,14 @@ def incident_dpo_close(
     if lessons != assessment.lessons_learned:
         now = timezone.now()
         changes = _save(assessment, {"lessons_learned": lessons}, now)
-        timeline_add(
-            incident=incident,
-            kind=TimelineEntry.Kind.TRIAGE,
+        _record(
+            incident,
+            TimelineEntry.Kind.TRIAGE,
+            IncidentEvent.ICO_DETAILS,
             text=f"Lessons learned: {lessons}" if lessons else "Lessons learned cleared.",
+            changes=changes,
             by=by,
-            internal=True,
-            at=now,
-        )
-        audit_record(
-            verb=IncidentEvent.ICO_DETAILS,
-            actor=by,
-            obj=incident,
-            changes={"reference": incident.reference, **changes},
             ip=ip,
+            at=now,
         )
     return incident_close(incident=incident, note=note, by=by, ip=ip)
