@@ -59,6 +59,7 @@ from django.utils import timezone
 
 from incidents.events import IncidentEmail, IncidentEvent
 from incidents.ico_clock import ico_clock_running
+from incidents.kinds import HANDLER_ROLES, Handler
 from incidents.models import Alert, Assessment, ContainmentAction, Incident, TimelineEntry
 from incidents.outbox import (
     ACTION_PREFIX,
@@ -70,13 +71,13 @@ from incidents.outbox import (
     untriaged_alert_key,
 )
 from incidents.services.lifecycle import incident_url
+from incidents.services.reporting import role_holders
 from incidents.services.timeline import timeline_add_many
 from portal.lib.durations import duration_in_words
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import in_locked_batches
 from portal.lib.uktime import long_datetime
 from portal.models import OrganisationSettings, User
-from portal.roles import Role
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -136,11 +137,7 @@ def incident_clocks_sweep(
 
 def data_protection_officers() -> list[User]:
     """The DPO and deputy DPO, who are alerted. One query."""
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[Role.DPO, Role.DEPUTY_DPO])
-        .distinct()
-        .order_by("pk")
-    )
+    return role_holders(HANDLER_ROLES[Handler.DPO])
 
 
 # --- The ledger -------------------------------------------------------------------------------

@@ -267,7 +267,8 @@ def routed_to_text(incident: Incident) -> str:
     return in_words(routed_to_names(incident))
 
 
-def _holders(roles: Sequence[str]) -> list[User]:
+def role_holders(roles: Sequence[str]) -> list[User]:
+    """The active people holding any of the roles, in a fixed order. One query."""
     return list(
         User.objects.filter(is_active=True, groups__name__in=list(roles)).distinct().order_by("pk")
     )
@@ -327,7 +328,7 @@ def _reach(incident: Incident, org: OrganisationSettings) -> tuple[list[Recipien
             manager = incident.line_manager
             people = [manager] if manager is not None and manager.is_active else []
         else:
-            people = _holders(HANDLER_ROLES[handler])
+            people = role_holders(HANDLER_ROLES[handler])
         people = [person for person in people if person.pk not in involved]
         mailboxes = _mailboxes(handler, org, nobody=not people)
         for person in people:
