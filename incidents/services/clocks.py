@@ -71,13 +71,13 @@ from incidents.outbox import (
     untriaged_alert_key,
 )
 from incidents.services.lifecycle import incident_url
-from incidents.services.reporting import role_holders
 from incidents.services.timeline import timeline_add_many
 from portal.lib.durations import duration_in_words
 from portal.lib.locks import AdvisoryLock, single_run
 from portal.lib.sweeps import in_locked_batches
 from portal.lib.uktime import long_datetime
 from portal.models import OrganisationSettings, User
+from portal.selectors import role_holders
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 

@@ -47,6 +47,7 @@ from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add
 from incidents.still_to_do import still_to_do
 from portal.models import OrganisationSettings, User
+from portal.selectors import role_holders
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 
@@ -265,13 +266,6 @@ def routed_to_names(incident: Incident) -> list[str]:
 def routed_to_text(incident: Incident) -> str:
     """Who it went to, in words: "the IT helpdesk and the data protection officer"."""
     return in_words(routed_to_names(incident))
-
-
-def role_holders(roles: Sequence[str]) -> list[User]:
-    """The active people holding any of the roles, in a fixed order. One query."""
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=list(roles)).distinct().order_by("pk")
-    )
 
 
 def _mailboxes(handler: Handler, org: OrganisationSettings, *, nobody: bool) -> list[str]:
