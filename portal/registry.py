@@ -60,6 +60,8 @@ class Section(StrEnum):
     DATA_PROTECTION = "Data protection"
     # The reports the helpdesk, Professional Standards and the Chief Executive deal with.
     INCIDENT_QUEUES = "Incident queues"
+    # The Chief Executive's and delegates' decisions, social media register and permissions.
+    CHIEF_EXECUTIVE = "Chief Executive"
     ADMINISTRATION = "Administration"
 
 

@@ -101,6 +101,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("chat-groups/", include("groups.urls")),
     path("incidents/", include("incidents.urls")),
+    path("social-media/", include("socialmedia.urls")),
     path("staff/import/", include("staffimport.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -26,6 +26,10 @@ class OrganisationSettingsForm(forms.ModelForm):
             "reminded of an incident nobody has assessed after this many hours.",
             "ico_alert_hours": "When the data protection officer and deputy are alerted before "
             "the ICO deadline, in hours left, separated by commas: '24,6'.",
+            "social_review_months": "How often each social media account's owner confirms it "
+            "is accurate, links back to the website and has the right team.",
+            "social_rotation_reminder_days": "How often the Chief Executive and an account's "
+            "owner are reminded of a password that must be changed, until it is.",
             "max_extension_days": "The furthest ahead, from today, a policy administrator can "
             "move one person's declaration due date. At most 3650 (ten years).",
         }

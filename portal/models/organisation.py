@@ -72,6 +72,18 @@ class OrganisationSettings(models.Model):
         default="24,6",
         validators=[validate_comma_separated_integer_list],
     )
+    # Social media: owners confirm their account is right every this many months; a password
+    # due for a change is chased every this many days until a new one is recorded.
+    social_review_months = models.PositiveSmallIntegerField(
+        "social media account review every (months)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    social_rotation_reminder_days = models.PositiveSmallIntegerField(
+        "reminder of a password change due every (days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     # The furthest a policy administrator may move one person's declaration due date, counted
     # from today: an open-ended extension would quietly stop their reminders for good.
     max_extension_days = models.PositiveSmallIntegerField(

@@ -28,6 +28,8 @@ EDITABLE_FIELDS = (
     "ico_deadline_hours",
     "incident_triage_reminder_hours",
     "ico_alert_hours",
+    "social_review_months",
+    "social_rotation_reminder_days",
     "max_extension_days",
 )
 

@@ -78,6 +78,8 @@ ROUTES = {
             "ico_deadline_hours": 72,
             "incident_triage_reminder_hours": 4,
             "ico_alert_hours": "24,6",
+            "social_review_months": 3,
+            "social_rotation_reminder_days": 7,
             "max_extension_days": 365,
         },
         multipart=True,

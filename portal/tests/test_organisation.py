@@ -39,6 +39,8 @@ def _form_data(**overrides):
         "ico_deadline_hours": "72",
         "incident_triage_reminder_hours": "4",
         "ico_alert_hours": "24,6",
+        "social_review_months": 3,
+        "social_rotation_reminder_days": 7,
         "max_extension_days": "365",
     }
     data.update(overrides)

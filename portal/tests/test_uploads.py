@@ -101,6 +101,8 @@ def test_no_address_serves_the_upload_folder(client, sysadmin, settings, tmp_pat
             "ico_deadline_hours": "72",
             "incident_triage_reminder_hours": "4",
             "ico_alert_hours": "24,6",
+            "social_review_months": 3,
+            "social_rotation_reminder_days": 7,
             "max_extension_days": "365",
             "logo": _upload(png_bytes(), "../../evil.png"),
         },

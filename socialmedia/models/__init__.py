@@ -1,0 +1,53 @@
+from socialmedia.models.accounts import (
+    DECIDER_ROLES,
+    Account,
+    Decision,
+    HandOver,
+    Platform,
+    Reminder,
+    Review,
+    TeamMember,
+)
+from socialmedia.models.credentials import (
+    SECRET_FIELDS,
+    SECRET_LABELS,
+    Credential,
+    MfaMethod,
+    Reveal,
+    Rotation,
+    Storage,
+)
+from socialmedia.models.permissions import (
+    SUBKINDS,
+    Kind,
+    PermissionDecision,
+    PermissionRequest,
+    RequestVersion,
+    Subkind,
+    VersionAttachment,
+)
+
+__all__ = [
+    "DECIDER_ROLES",
+    "SECRET_FIELDS",
+    "SECRET_LABELS",
+    "SUBKINDS",
+    "Account",
+    "Credential",
+    "Decision",
+    "HandOver",
+    "Kind",
+    "MfaMethod",
+    "PermissionDecision",
+    "PermissionRequest",
+    "Platform",
+    "Reminder",
+    "RequestVersion",
+    "Reveal",
+    "Review",
+    "Rotation",
+    "Storage",
+    "Subkind",
+    "TeamMember",
+    "VersionAttachment",
+]
