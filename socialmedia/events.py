@@ -70,28 +70,28 @@ class SocialEvent(TextChoices):
 
 class SocialEmail(TextChoices):
     # ---- Applications and decisions ----
-    APPLICATION_RECEIVED = "socialmedia/application_received", "Social media application to decide"
+    APPLICATION_RECEIVED = "socialmedia.application_received", "Social media application to decide"
     APPLICATION_DECIDED = (
-        "socialmedia/application_decided",
+        "socialmedia.application_decided",
         "Decision on a social media application",
     )
     # ---- Opening and the credential register ----
-    CREDENTIALS_CHANGED = "socialmedia/credentials_changed", "Social media credentials changed"
-    BREAK_GLASS = "socialmedia/break_glass", "A delegate revealed social media credentials"
+    CREDENTIALS_CHANGED = "socialmedia.credentials_changed", "Social media credentials changed"
+    BREAK_GLASS = "socialmedia.break_glass", "A delegate revealed social media credentials"
     # ---- The team, leavers, hand-over and closure ----
-    ROTATION_DUE = "socialmedia/rotation_due", "Social media password must be changed"
-    ACCOUNT_CHANGED = "socialmedia/account_changed", "Social media account name or owner changed"
-    HANDOVER_PROPOSED = "socialmedia/handover_proposed", "Social media account offered to you"
-    HANDOVER_ANSWERED = "socialmedia/handover_answered", "Answer to a social media hand-over"
-    ACCOUNT_ORDER = "socialmedia/account_order", "Chief Executive's order about an account"
-    ACCOUNT_CLOSED = "socialmedia/account_closed", "Social media account closed"
+    ROTATION_DUE = "socialmedia.rotation_due", "Social media password must be changed"
+    ACCOUNT_CHANGED = "socialmedia.account_changed", "Social media account name or owner changed"
+    HANDOVER_PROPOSED = "socialmedia.handover_proposed", "Social media account offered to you"
+    HANDOVER_ANSWERED = "socialmedia.handover_answered", "Answer to a social media hand-over"
+    ACCOUNT_ORDER = "socialmedia.account_order", "Chief Executive's order about an account"
+    ACCOUNT_CLOSED = "socialmedia.account_closed", "Social media account closed"
     # ---- Reviews and reminders ----
     ROTATION_REMINDER = (
-        "socialmedia/rotation_reminder",
+        "socialmedia.rotation_reminder",
         "Reminder: social media password change due",
     )
-    REVIEW_DUE = "socialmedia/review_due", "Social media account review due"
-    REVIEW_OVERDUE = "socialmedia/review_overdue", "Social media account reviews overdue"
+    REVIEW_DUE = "socialmedia.review_due", "Social media account review due"
+    REVIEW_OVERDUE = "socialmedia.review_overdue", "Social media account reviews overdue"
     # ---- Permissions from the Chief Executive ----
-    PERMISSION_RECEIVED = "socialmedia/permission_received", "Permission request to decide"
-    PERMISSION_DECIDED = "socialmedia/permission_decided", "Decision on a permission request"
+    PERMISSION_RECEIVED = "socialmedia.permission_received", "Permission request to decide"
+    PERMISSION_DECIDED = "socialmedia.permission_decided", "Decision on a permission request"
