@@ -11,7 +11,6 @@ Clear-down times lie between 07:00 and 19:00 (groups.models.CLEAR_DOWN_TIMES), s
 in the hour a clock change skips or repeats.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -70,14 +69,3 @@ def first_anchor(group: ChatGroup, instant: datetime) -> date:
     approved then starts its cycles (the approval records it in `cycle_anchor`)."""
     day = timezone.localdate(instant)
     return day + timedelta(days=(group.cleardown_weekday - day.weekday()) % 7)
-
-
-def months_on(instant: datetime, months: int) -> datetime:
-    """The same local day and time `months` later (the last day of a shorter month): when a
-    group's next review falls due."""
-    local = timezone.localtime(instant)
-    month_index = local.month - 1 + months
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    naive = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
-    return timezone.make_aware(naive)

@@ -16,9 +16,10 @@ from groups.access import OWN_GROUP, has_part_in, is_dpo
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Submission
 from groups.outbox import decided_key
-from groups.schedule import Schedule, first_anchor, months_on
+from groups.schedule import Schedule, first_anchor
 from groups.selectors import group_size
 from groups.services.membership import rules_send_outstanding
+from portal.lib.uktime import months_on
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many

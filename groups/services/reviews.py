@@ -19,8 +19,8 @@ from django.utils import timezone
 from groups.events import GroupEmail, GroupEvent
 from groups.models import ChatGroup, Review
 from groups.outbox import review_due_key, review_overdue_key
-from groups.schedule import months_on
 from groups.selectors import data_protection_officers
+from portal.lib.uktime import months_on
 from portal.models import OrganisationSettings, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many

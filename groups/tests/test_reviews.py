@@ -10,7 +10,6 @@ from django.utils import timezone
 from groups.events import GroupEvent
 from groups.models import ChatGroup, Review
 from groups.outbox import review_due_key, review_overdue_key
-from groups.schedule import months_on
 from groups.services.reviews import (
     REVIEW_NOTICE,
     REVIEW_OVERDUE_AFTER,
@@ -18,6 +17,7 @@ from groups.services.reviews import (
     chat_group_reviews_remind,
 )
 from groups.tests.factories import ChatGroupFactory
+from portal.lib.uktime import months_on
 from portal.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db

@@ -2,6 +2,7 @@
 moment on a UK calendar day, and "days overdue" counts UK calendar days, so a deadline at 23:59
 is one day overdue a minute after midnight, whatever the clocks did in between."""
 
+import calendar
 from collections.abc import Callable
 from datetime import date, datetime, time
 
@@ -79,3 +80,14 @@ def repeated_hour_zone(instant: datetime) -> str:
     if other.utcoffset() == local.utcoffset():
         return ""
     return local.tzname() or ""
+
+
+def months_on(instant: datetime, months: int) -> datetime:
+    """The same local day and time `months` later (the last day of a shorter month): when a
+    periodic review (a chat group's, a social media account's) next falls due."""
+    local = timezone.localtime(instant)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    naive = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
+    return timezone.make_aware(naive)
