@@ -12,12 +12,17 @@ open there.
 
 A token that will not open raises SecretUnreadable, whose message names the place and never the
 token: the register shows that error, never ciphertext and never a blank.
+
+Every function that holds a key, a token or a secret in a local variable is marked
+`sensitive_variables`, so that an error report's traceback (Django's 500 email, the debug page)
+shows stars in place of them.
 """
 
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 _SEPARATOR = "\x00"
 
@@ -32,6 +37,7 @@ def place(account_id: int, field: str) -> str:
 
 
 @cache
+@sensitive_variables()
 def _keys(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
         raise SecretUnreadable(
@@ -51,6 +57,7 @@ def newest_key() -> Fernet:
     return Fernet(settings.PORTAL_ENCRYPTION_KEYS[0])
 
 
+@sensitive_variables()
 def seal(value: str, *, at: str) -> str:
     """`value`, sealed under the newest key and bound to the place `at`. An empty value seals to
     an empty string: the field was not given."""
@@ -59,6 +66,7 @@ def seal(value: str, *, at: str) -> str:
     return keys().encrypt(f"{at}{_SEPARATOR}{value}".encode()).decode("ascii")
 
 
+@sensitive_variables()
 def unseal(token: str, *, at: str) -> str:
     """The secret sealed at `at`, or SecretUnreadable saying why not."""
     if token == "":
@@ -79,6 +87,7 @@ def unseal(token: str, *, at: str) -> str:
     return value
 
 
+@sensitive_variables()
 def reseal(token: str, *, at: str) -> tuple[str, bool]:
     """The token sealed again under the newest key, and whether it needed it (False when it
     already was). Checks the token opens at `at` first, so a rotation never carries forward a
