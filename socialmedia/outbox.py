@@ -18,6 +18,18 @@ def instant(at: datetime) -> str:
 
 # ---- Opening and the credential register ----
 
+
+def credentials_changed_key(account_id: int, recipient: str, at: datetime) -> str:
+    """Telling the Chief Executive (a person's id, or the mailbox's address) what changed in an
+    account's credentials, once for each change (its instant names it)."""
+    return f"social-credentials:{account_id}:{recipient}:{instant(at)}"
+
+
+def break_glass_key(reveal_id: int, recipient: str) -> str:
+    """Telling the Chief Executive at once of one delegate's reveal, once."""
+    return f"social-break-glass:{reveal_id}:{recipient}"
+
+
 # ---- The team, leavers, hand-over and closure ----
 
 # ---- Reviews and reminders ----

@@ -28,6 +28,23 @@ def register() -> None:
     )
     # ---- Applications and decisions ----
     # ---- Opening and the credential register ----
+    from portal.registry import MenuEntry, Section
+    from socialmedia import credentials_sections, sections
+
+    sections.add(sections.TOP, credentials_sections.open_prompt)
+    sections.add(sections.TOP, credentials_sections.rotation_due)
+    sections.add(sections.MAIN, credentials_sections.credentials)
+    registry.register_menu(
+        MenuEntry(
+            "Credential reveals", "socialmedia:reveals", access.is_decider, Section.CHIEF_EXECUTIVE
+        )
+    )
+    registry.register_link_labels(
+        {
+            "socialmedia:reveals": "See the reveals",
+            "socialmedia:password_change": "Record the new password",
+        }
+    )
     # ---- The team, leavers, hand-over and closure ----
     # ---- Reviews and reminders ----
     # ---- Permissions from the Chief Executive ----

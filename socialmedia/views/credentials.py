@@ -1,0 +1,150 @@
+"""The owner's pages of the credential register: recording that an approved account is open
+(with its credentials), changing the credential details, and recording a new password. The
+Chief Executive and delegates may change details and record a password too.
+
+Every one is marked `sensitive_post_parameters` and `sensitive_variables`: an error report on
+one of them shows stars where the secrets were.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from portal.access import AuthenticatedRequest, client_ip
+from portal.lib.sensitive import sensitive_page
+from portal.models import User
+from socialmedia.access import get_account_for_owner, get_account_for_user, is_decider, owns
+from socialmedia.forms.credentials import CredentialEditForm, OpenForm, PasswordChangeForm
+from socialmedia.models import Account, Credential
+from socialmedia.services.credentials import (
+    account_open,
+    credential_password_change,
+    credential_update,
+)
+
+_FORM_METHODS = require_http_methods(["GET", "POST"])
+
+
+def _for_owner_or_decider(user: User, pk: int) -> tuple[Account, Credential]:
+    """An open account with credentials, for its owner and the deciders; the team and the
+    applicant: 403; anyone else: 404."""
+    account = get_account_for_user(user, pk)
+    if not (owns(user, account) or is_decider(user)):
+        raise PermissionDenied
+    credential = Credential.objects.filter(account=account).first()
+    if credential is None or not account.is_running:
+        raise PermissionDenied
+    return account, credential
+
+
+def _form_page(
+    request: AuthenticatedRequest, template: str, context: dict, *, bound: bool
+) -> HttpResponse:
+    return render(request, template, context, status=400 if bound else 200)
+
+
+@_FORM_METHODS
+@sensitive_page
+@sensitive_post_parameters()
+@sensitive_variables()
+@login_required
+def account_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account = get_account_for_owner(request.user, pk)
+    if account.status != Account.Status.APPROVED:
+        raise PermissionDenied
+    form = OpenForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_open(
+                account=account,
+                handle=data["handle"],
+                url=data["url"],
+                storage=data["storage"],
+                secrets=form.typed_secrets(),
+                password_manager_reference=data["password_manager_reference"],
+                mfa_method=data["mfa_method"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "The account is open and its credentials are registered.")
+            return redirect("socialmedia:account", pk=account.pk)
+    return _form_page(
+        request,
+        "socialmedia/credentials/open.html",
+        {"account": account, "form": form},
+        bound=form.is_bound,
+    )
+
+
+@_FORM_METHODS
+@sensitive_page
+@sensitive_post_parameters()
+@sensitive_variables()
+@login_required
+def credentials_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account, credential = _for_owner_or_decider(request.user, pk)
+    form = CredentialEditForm(request.POST or None, credential=credential)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            credential_update(
+                account=account,
+                storage=data["storage"],
+                mfa_method=data["mfa_method"],
+                password_manager_reference=data["password_manager_reference"],
+                secrets=form.typed_secrets(),
+                clear=form.cleared(),
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Credential details changed. The Chief Executive is told.")
+            return redirect("socialmedia:account", pk=account.pk)
+    return _form_page(
+        request,
+        "socialmedia/credentials/edit.html",
+        {"account": account, "credential": credential, "form": form},
+        bound=form.is_bound,
+    )
+
+
+@_FORM_METHODS
+@sensitive_page
+@sensitive_post_parameters()
+@sensitive_variables()
+@login_required
+def password_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    account, credential = _for_owner_or_decider(request.user, pk)
+    form = PasswordChangeForm(request.POST or None, credential=credential)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            credential_password_change(
+                account=account,
+                password=data.get("password", ""),
+                why=data["why"],
+                changed_in_manager=data.get("changed_in_manager", False),
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "New password recorded. The Chief Executive is told.")
+            return redirect("socialmedia:account", pk=account.pk)
+    return _form_page(
+        request,
+        "socialmedia/credentials/password_change.html",
+        {"account": account, "credential": credential, "form": form},
+        bound=form.is_bound,
+    )
