@@ -95,25 +95,22 @@ def _reference_field() -> forms.CharField:
     )
 
 
-class _SecretsForm(forms.Form):
-    """Shared checks: the password typed twice the same, and a retype notice on any error."""
+def _passwords_match(form: forms.Form, first: str, second: str) -> None:
+    password, again = form.cleaned_data.get(first, ""), form.cleaned_data.get(second, "")
+    if (password or again) and password != again:
+        form.add_error(second, "The two passwords are not the same: type it again in both.")
 
+
+def typed_secrets(form: forms.Form) -> dict[str, str]:
+    """The secrets typed into `form`, by SECRET_FIELDS name (a blank where none was)."""
+    return {
+        field: form.cleaned_data.get(field, "") for field in SECRET_FIELDS if field in form.fields
+    }
+
+
+class OpenForm(forms.Form):
     retype_notice = RETYPE
 
-    def _passwords_match(self, first: str, second: str) -> None:
-        password, again = self.cleaned_data.get(first, ""), self.cleaned_data.get(second, "")
-        if (password or again) and password != again:
-            self.add_error(second, "The two passwords are not the same: type it again in both.")
-
-    def typed_secrets(self) -> dict[str, str]:
-        return {
-            field: self.cleaned_data.get(field, "")
-            for field in SECRET_FIELDS
-            if field in self.fields
-        }
-
-
-class OpenForm(_SecretsForm):
     handle = forms.CharField(
         label="Handle",
         max_length=120,
@@ -148,7 +145,7 @@ class OpenForm(_SecretsForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        self._passwords_match("password", "password_again")
+        _passwords_match(self, "password", "password_again")
         if data.get("storage") == Storage.PORTAL:
             if not data.get("username", "").strip():
                 self.add_error("username", "Enter the username the account signs in with.")
@@ -165,8 +162,10 @@ class OpenForm(_SecretsForm):
         return data
 
 
-class CredentialEditForm(_SecretsForm):
+class CredentialEditForm(forms.Form):
     """What is typed replaces what is kept; a blank keeps it; a tick clears an optional one."""
+
+    retype_notice = RETYPE
 
     storage = _storage_field()
     password_manager_reference = _reference_field()
@@ -204,7 +203,7 @@ class CredentialEditForm(_SecretsForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        self._passwords_match("password", "password_again")
+        _passwords_match(self, "password", "password_again")
         for field in CLEARABLE:
             if data.get(f"clear_{field}") and data.get(field):
                 self.add_error(field, "Either remove it or type a new one, not both.")
@@ -214,7 +213,9 @@ class CredentialEditForm(_SecretsForm):
         return [field for field in CLEARABLE if self.cleaned_data.get(f"clear_{field}")]
 
 
-class PasswordChangeForm(_SecretsForm):
+class PasswordChangeForm(forms.Form):
+    retype_notice = RETYPE
+
     why = forms.ChoiceField(
         label="Why did it change?",
         choices=Rotation.Why.choices,
@@ -245,7 +246,7 @@ class PasswordChangeForm(_SecretsForm):
         super().clean()
         data = self.cleaned_data
         if self.kept_here:
-            self._passwords_match("password", "password_again")
+            _passwords_match(self, "password", "password_again")
         return data
 
 

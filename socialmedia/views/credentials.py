@@ -18,7 +18,12 @@ from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.sensitive import sensitive_page
 from portal.models import User
 from socialmedia.access import get_account_for_owner, get_account_for_user, is_decider, owns
-from socialmedia.forms.credentials import CredentialEditForm, OpenForm, PasswordChangeForm
+from socialmedia.forms.credentials import (
+    CredentialEditForm,
+    OpenForm,
+    PasswordChangeForm,
+    typed_secrets,
+)
 from socialmedia.models import Account, Credential
 from socialmedia.services.credentials import (
     account_open,
@@ -65,7 +70,7 @@ def account_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 handle=data["handle"],
                 url=data["url"],
                 storage=data["storage"],
-                secrets=form.typed_secrets(),
+                secrets=typed_secrets(form),
                 password_manager_reference=data["password_manager_reference"],
                 mfa_method=data["mfa_method"],
                 by=request.user,
@@ -100,7 +105,7 @@ def credentials_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 storage=data["storage"],
                 mfa_method=data["mfa_method"],
                 password_manager_reference=data["password_manager_reference"],
-                secrets=form.typed_secrets(),
+                secrets=typed_secrets(form),
                 clear=form.cleared(),
                 by=request.user,
                 ip=client_ip(request),
