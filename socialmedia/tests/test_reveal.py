@@ -4,8 +4,10 @@ before anything is shown, and a delegate's break-glass reveal told to the Chief 
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import AuditEvent, Notification
+from portal.reauth import Proof, ProofMethod
 from portal.testing.second_factor import authenticator_for, totp_code
 from portal.tests.factories import TEST_PASSWORD, UserFactory
 from socialmedia.events import SocialEvent
@@ -264,3 +266,59 @@ def test_a_delegate_sees_the_break_glass_tick(client, account, ce_delegate):
     client.force_login(ce_delegate)
     page = client.get(reverse("socialmedia:reveal", args=[account.pk])).content.decode()
     assert "The Chief Executive is not available and this cannot wait" in page
+
+
+# ---- Signed in through the identity provider -----------------------------------------------
+
+
+def test_a_fresh_sign_in_at_the_provider_stands_for_the_password_but_not_the_code(
+    account, chief_executive
+):
+    proof = Proof(ProofMethod.IDENTITY_PROVIDER, timezone.now())
+    with pytest.raises(RevealRefused, match="code"):
+        asked(account, chief_executive, password=None, proof=proof, code="")
+    shown = asked(account, chief_executive, password=None, proof=proof)
+    assert shown[0].value == SECRET
+    assert Reveal.objects.get(outcome="shown").proof == "identity_provider"
+
+
+@pytest.fixture
+def by_provider(monkeypatch):
+    """The session signed in through the identity provider, with no fresh proof yet."""
+    from socialmedia.views import reveal as views
+
+    monkeypatch.setattr(views, "reauth_by_provider", lambda request: True)
+    monkeypatch.setattr(views, "reauth_provider_name", lambda: "Westshire sign-in")
+    monkeypatch.setattr(views, "reauth_proof", lambda request, purpose: None)
+    monkeypatch.setattr(views, "reauth_allow_form", lambda response: response)
+    return views
+
+
+def test_without_a_fresh_provider_sign_in_the_page_sends_them_there_first(
+    client, account, chief_executive, by_provider
+):
+    client.force_login(chief_executive)
+    url = reverse("socialmedia:reveal", args=[account.pk])
+    page = client.get(url).content.decode()
+    assert "Confirm who I am at Westshire sign-in" in page
+    assert "Your password for this portal" not in page
+
+    answer = client.post(url, _form(chief_executive, password=""))
+    assert answer.status_code == 400
+    assert "First confirm who you are" in answer.content.decode()
+    assert SECRET not in answer.content.decode()
+    assert not Reveal.objects.exists()
+
+
+def test_with_a_fresh_provider_sign_in_the_code_reveals(
+    client, account, chief_executive, by_provider, monkeypatch
+):
+    proof = Proof(ProofMethod.IDENTITY_PROVIDER, timezone.now())
+    monkeypatch.setattr(by_provider, "reauth_proof", lambda request, purpose: proof)
+    monkeypatch.setattr(by_provider, "reauth_clear", lambda request, purpose: None)
+    client.force_login(chief_executive)
+    answer = client.post(
+        reverse("socialmedia:reveal", args=[account.pk]), _form(chief_executive, password="")
+    )
+    assert answer.status_code == 200
+    assert SECRET in answer.content.decode()
