@@ -62,7 +62,7 @@ def tell_chief_executive(
     if not selectors.chief_executives():
         recipients = list(selectors.chief_executive_mailbox())
     fields = [
-        f"{SECRET_LABELS.get(name, name.replace('_', ' ').capitalize())}: {_said(change)}"
+        f"{SECRET_LABELS.get(name) or _NAMES.get(name) or name.capitalize()}: {_said(name, change)}"
         for name, change in changes.items()
     ]
     notifications_queue_many(
@@ -81,10 +81,24 @@ def tell_chief_executive(
     )
 
 
-def _said(change: object) -> str:
+# Choice values an email names by their labels, as people know them.
+_CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "storage": dict(Storage.choices),
+    "mfa_method": dict(MfaMethod.choices),
+}
+_NAMES = {
+    "storage": "Where they are kept",
+    "mfa_method": "Second sign-in step",
+    "password_manager_reference": "Password manager entry",
+}
+
+
+def _said(name: str, change: object) -> str:
+    labels = _CHOICE_LABELS.get(name, {})
     if isinstance(change, dict):
-        return f"{change.get('from') or '(none)'} to {change.get('to') or '(none)'}"
-    return str(change)
+        was, now = change.get("from"), change.get("to")
+        return f"{labels.get(was, was) or '(none)'} to {labels.get(now, now) or '(none)'}"
+    return str(labels.get(str(change), change))
 
 
 def _check_storage(

@@ -95,6 +95,8 @@ def test_the_chief_executive_is_told_what_was_registered_never_a_value(
     told = Notification.objects.get(recipient=chief_executive)
     assert approved.handle in told.subject or "@WestshireOPCC_Real" in told.subject
     assert "Password: set" in told.body_text
+    assert "Where they are kept: Here, encrypted" in told.body_text
+    assert "Handle: @Proposed to @WestshireOPCC_Real" in told.body_text
     for value in SECRETS.values():
         assert value not in told.body_text + told.body_html + told.subject
 
