@@ -6,19 +6,24 @@ and JSON column of every model, the audit trail, the outbox, each log line and e
 reveal's answer are searched for them in clear. The Django admin offers no way to them."""
 
 import logging
+import sys
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, models
 from django.db.models.functions import Cast
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.html import escape
+from django.views.debug import ExceptionReporter
 
 from portal.models import AuditEvent, Notification
 from portal.testing.second_factor import authenticator_for, totp_code
 from portal.tests.factories import TEST_PASSWORD, UserFactory
 from socialmedia.models import Account, Credential, MfaMethod, Reveal, Rotation, Storage
-from socialmedia.tests.factories import AccountFactory
+from socialmedia.tests.factories import AccountFactory, CredentialFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +219,78 @@ def test_the_admin_index_shows_a_superuser_no_secret(client, driven):
     assert "Credential" not in text
     for value in PLAIN:
         assert value not in text
+
+
+# ---- Error reports ---------------------------------------------------------------------------
+
+
+def _report_of(view, request, **kwargs) -> str:
+    """The text and HTML of the error report Django would email for an exception in `view`."""
+    try:
+        view(request, **kwargs)
+    except RuntimeError:
+        reporter = ExceptionReporter(request, *sys.exc_info())
+        return reporter.get_traceback_text() + reporter.get_traceback_html()
+    raise AssertionError("the view did not fail")
+
+
+def _post(url: str, data: dict, user) -> object:
+    request = RequestFactory().post(url, data)
+    request.user = user
+    request.session = SessionStore()
+    request._dont_enforce_csrf_checks = True
+    return request
+
+
+def test_an_error_while_opening_reports_no_secret(monkeypatch, alice, settings):
+    settings.DEBUG = False
+    from socialmedia.views import credentials as views
+
+    def failing(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(views, "account_open", failing)
+    account = AccountFactory(applicant=alice, status=Account.Status.APPROVED)
+    url = reverse("socialmedia:open", args=[account.pk])
+    form = {
+        "handle": "@WestshireErr",
+        "url": "https://x.example.com/WestshireErr",
+        "storage": Storage.PORTAL,
+        **SECRETS,
+        "password_again": SECRETS["password"],
+        "mfa_method": MfaMethod.APP,
+    }
+    report = _report_of(views.account_open_view, _post(url, form, alice), pk=account.pk)
+    assert "the database went away" in report
+    for value in SECRETS.values():
+        assert value not in report
+        assert escape(value) not in report
+
+
+def test_an_error_while_showing_a_reveal_reports_no_secret(
+    monkeypatch, alice, chief_executive, settings
+):
+    settings.DEBUG = False
+    from socialmedia.views import reveal as views
+
+    original = views.render
+
+    def failing(request, template, context=None, **kwargs):
+        if template.endswith("revealed.html"):
+            raise RuntimeError("the template broke")
+        return original(request, template, context, **kwargs)
+
+    monkeypatch.setattr(views, "render", failing)
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account, **SECRETS)
+    url = reverse("socialmedia:reveal", args=[account.pk])
+    form = {
+        "reason": "Checking",
+        "password": TEST_PASSWORD,
+        "code": totp_code(authenticator_for(chief_executive)),
+    }
+    report = _report_of(views.reveal, _post(url, form, chief_executive), pk=account.pk)
+    assert "the template broke" in report
+    for value in [*SECRETS.values(), TEST_PASSWORD]:
+        assert value not in report
+        assert escape(value) not in report
