@@ -95,10 +95,13 @@ _NAMES = {
 
 def _said(name: str, change: object) -> str:
     labels = _CHOICE_LABELS.get(name, {})
+
+    def label(value: object) -> str:
+        return labels.get(str(value), str(value)) if value else "(none)"
+
     if isinstance(change, dict):
-        was, now = change.get("from"), change.get("to")
-        return f"{labels.get(was, was) or '(none)'} to {labels.get(now, now) or '(none)'}"
-    return str(labels.get(str(change), change))
+        return f"{label(change.get('from'))} to {label(change.get('to'))}"
+    return label(change)
 
 
 def _check_storage(
