@@ -3,11 +3,14 @@ person's password and their second-factor code; every attempt on the record, the
 before anything is shown, and a delegate's break-glass reveal told to the Chief Executive."""
 
 import pytest
+from cryptography.fernet import Fernet
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, Notification
 from portal.reauth import Proof, ProofMethod
+from portal.roles import Role
 from portal.testing.second_factor import authenticator_for, totp_code
 from portal.tests.factories import TEST_PASSWORD, UserFactory
 from socialmedia.events import SocialEvent
@@ -176,8 +179,6 @@ def test_if_the_audit_event_cannot_be_written_nothing_is_shown_or_kept(
 def test_an_unreadable_secret_is_shown_as_an_error_never_as_ciphertext_or_blank(
     account, chief_executive, settings
 ):
-    from cryptography.fernet import Fernet
-
     settings.PORTAL_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     shown = asked(account, chief_executive)
     assert shown[0].value == ""
@@ -202,6 +203,8 @@ def test_the_page_asks_then_shows_the_secret_once_never_stored(client, account, 
     form = client.get(url)
     assert form.status_code == 200
     assert SECRET not in form.content.decode()
+    assert 'autocomplete="off"' in form.content.decode()
+    assert "no-store" in form["Cache-Control"]
 
     answer = client.post(url, _form(chief_executive))
 
@@ -322,3 +325,32 @@ def test_with_a_fresh_provider_sign_in_the_code_reveals(
     )
     assert answer.status_code == 200
     assert SECRET in answer.content.decode()
+
+
+def test_the_page_says_clearly_when_a_secret_cannot_be_opened(
+    client, account, chief_executive, settings
+):
+    client.force_login(chief_executive)
+    form = _form(chief_executive)  # the code, before the keys change
+    settings.PORTAL_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    page = client.post(reverse("socialmedia:reveal", args=[account.pk]), form).content.decode()
+    assert "Cannot be shown: The secret at socialmedia.credential:" in page
+    assert "cannot be decrypted with any key in PORTAL_ENCRYPTION_KEYS" in page
+    assert "gAAAAA" not in page  # never the ciphertext
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_reveal_stays_on_the_record_after_the_request(client):
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    chief = UserFactory(roles=[Role.CHIEF_EXECUTIVE])
+    account = AccountFactory()
+    CredentialFactory(account=account, password=SECRET)
+    client.force_login(chief)
+    answer = client.post(
+        reverse("socialmedia:reveal", args=[account.pk]), _form(chief, password="wrong")
+    )
+    assert answer.status_code == 400
+    # Committed: the request's own transaction ended with the page.
+    assert Reveal.objects.get().refusal == "wrong password"
+    assert AuditEvent.objects.filter(verb=SocialEvent.REVEAL_REFUSED).count() == 1
