@@ -39,12 +39,7 @@ def register() -> None:
             "Credential reveals", "socialmedia:reveals", access.is_decider, Section.CHIEF_EXECUTIVE
         )
     )
-    registry.register_link_labels(
-        {
-            "socialmedia:reveals": "See the reveals",
-            "socialmedia:password_change": "Record the new password",
-        }
-    )
+    registry.register_link_labels({"socialmedia:reveals": "See the reveals"})
     # ---- The team, leavers, hand-over and closure ----
     # ---- Reviews and reminders ----
     # ---- Permissions from the Chief Executive ----
