@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from socialmedia.models import Account, Reveal, Storage
+from socialmedia.models import Account, Reveal, Rotation, Storage
 from socialmedia.tests.factories import (
     PLAIN_DEFAULTS,
     AccountFactory,
@@ -182,3 +182,29 @@ def test_an_approved_accounts_owner_is_asked_to_open_it(client, alice):
     client.force_login(alice)
     page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
     assert reverse("socialmedia:open", args=[account.pk]) in page
+
+
+@pytest.mark.parametrize("who", ["alice", "chief_executive"])
+def test_the_account_page_costs_the_same_with_1_or_30_reveals_and_rotations(
+    client, request, alice, chief_executive, who
+):
+    account = AccountFactory(applicant=alice, rotation_due_since=timezone.now())
+    CredentialFactory(account=account)
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("socialmedia:account", args=[account.pk])
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            RevealFactory(account=account, by=chief_executive)
+            Rotation.objects.create(account=account, by=alice, at=timezone.now(), why="routine")
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    make(1)
+    few = count()
+    make(29)
+    assert count() == few
