@@ -25,7 +25,7 @@ from portal.models import User
 from portal.reauth import Proof, ProofMethod
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
-from portal.services.second_factor import has_second_factor, second_factor_verify
+from portal.services.second_factor import Outcome, has_second_factor, second_factor_verify
 from socialmedia import crypto, selectors
 from socialmedia.access import acts_as_delegate, is_decider
 from socialmedia.events import SocialEmail, SocialEvent
@@ -89,9 +89,15 @@ def _refuse(
     )
 
 
-def _recent_refusals(by: User) -> int:
+# The refusals that are guesses: only these count towards the pause.
+_GUESSES = ("wrong password", "wrong code")
+
+
+def _recent_guesses(by: User) -> int:
     since = timezone.now() - REFUSAL_WINDOW
-    return Reveal.objects.filter(by=by, outcome=Reveal.Outcome.REFUSED, at__gte=since).count()
+    return Reveal.objects.filter(
+        by=by, outcome=Reveal.Outcome.REFUSED, refusal__in=_GUESSES, at__gte=since
+    ).count()
 
 
 def _why_not_asked(
@@ -112,7 +118,7 @@ def _why_not_asked(
             "delegate did not confirm the Chief Executive is unavailable",
             "As a delegate, confirm the Chief Executive is not available and this cannot wait.",
         )
-    if _recent_refusals(by) >= MAX_REFUSALS:
+    if _recent_guesses(by) >= MAX_REFUSALS:
         return "too many attempts", "Too many attempts. Wait 15 minutes and try again."
     return "", ""
 
@@ -131,7 +137,13 @@ def _why_not_proved(
     if has_second_factor(by):
         if not code.strip():
             return "no code", "Enter the code your authenticator app shows."
-        if not second_factor_verify(user=by, code=code, ip=ip).ok:
+        checked = second_factor_verify(user=by, code=code, ip=ip)
+        if checked.outcome == Outcome.PAUSED:
+            return (
+                "second factor paused",
+                "Too many wrong codes in a row. Wait a few minutes, then try again.",
+            )
+        if not checked.ok:
             return "wrong code", CODE_WRONG
     elif not by_provider:
         return "no second factor", "Set up your authenticator app first: revealing needs its code."

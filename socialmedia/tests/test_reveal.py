@@ -113,12 +113,27 @@ def test_credentials_kept_in_the_password_manager_cannot_be_revealed(alice, chie
         asked(account, chief_executive)
 
 
-def test_after_five_refusals_even_the_right_password_waits(account, chief_executive):
+def test_after_five_wrong_passwords_even_the_right_one_waits(account, chief_executive):
+    for _ in range(5):
+        with pytest.raises(RevealRefused):
+            asked(account, chief_executive, reason="")  # a slip, not a guess: not counted
     for _ in range(5):
         with pytest.raises(RevealRefused):
             asked(account, chief_executive, password="guess")
     with pytest.raises(RevealRefused, match="Too many attempts"):
         asked(account, chief_executive)
+
+
+def test_after_too_many_wrong_codes_the_second_step_pauses(account, chief_executive, settings):
+    settings.SECOND_FACTOR_FAILURE_LIMIT = 2
+    with pytest.raises(RevealRefused, match="code is not right"):
+        asked(account, chief_executive, code="000000")
+    with pytest.raises(RevealRefused, match="Too many wrong codes"):
+        asked(account, chief_executive, code="000000")
+    # Paused: even the right code is not checked until the pause ends.
+    with pytest.raises(RevealRefused, match="Too many wrong codes"):
+        asked(account, chief_executive)
+    assert Reveal.objects.filter(refusal="second factor paused").count() == 2
 
 
 def test_a_delegate_must_confirm_break_glass_and_the_chief_executive_is_told_at_once(
