@@ -238,9 +238,9 @@ class PasswordChangeForm(forms.Form):
                 label="The new password is saved in the organisation's password manager",
                 error_messages={"required": "Confirm the new password is in the password manager."},
             )
-        if self.is_bound or self.initial:
-            return
-        self.initial["why"] = Rotation.Why.ROUTINE
+        # A change that clears a "rotation due" is, most often, for a change of team.
+        due = credential.account.rotation_due_since is not None
+        self.initial.setdefault("why", Rotation.Why.TEAM_CHANGED if due else Rotation.Why.ROUTINE)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -352,7 +352,9 @@ def test_the_new_password_page_records_it(client, alice):
     CredentialFactory(account=account)
     client.force_login(alice)
     url = reverse("socialmedia:password_change", args=[account.pk])
-    assert "A new password is due since" in client.get(url).content.decode()
+    page = client.get(url)
+    assert "A new password is due since" in page.content.decode()
+    assert page.context["form"].initial["why"] == Rotation.Why.TEAM_CHANGED
     answer = client.post(
         url, {"password": PASSWORD, "password_again": PASSWORD, "why": Rotation.Why.TEAM_CHANGED}
     )

@@ -43,6 +43,7 @@ def _for_owner_or_decider(user: User, pk: int) -> tuple[Account, Credential]:
     credential = Credential.objects.filter(account=account).first()
     if credential is None or not account.is_running:
         raise PermissionDenied
+    credential.account = account  # the one just read, locked to what the person may see
     return account, credential
 
 
