@@ -39,8 +39,8 @@ APPLICATION_FIELDS = (
 SMALLEST_TEAM = 2
 
 OWN_APPLICATION = (
-    "You applied for this account, so you cannot decide on it: another decider (the Chief "
-    "Executive or a delegate) must."
+    "You applied for this account, so you cannot decide on it: another decider must (the "
+    "Chief Executive or a delegate who did not apply)."
 )
 NOT_WAITING = (
     "This application is not waiting for a decision: it may have been decided since you opened "
