@@ -16,6 +16,21 @@ def instant(at: datetime) -> str:
 
 # ---- Applications and decisions ----
 
+
+def _to(recipient) -> str:
+    # A person by id; a shared mailbox (nobody holds the role) by its address.
+    return str(recipient) if isinstance(recipient, str) else str(recipient.pk)
+
+
+def application_received_key(account_id: int, sent_at: datetime, recipient) -> str:
+    """To a decider, each time the application is sent (first, then after each revision)."""
+    return f"socialmedia:application_received:{account_id}:{instant(sent_at)}:{_to(recipient)}:"
+
+
+def application_decided_key(decision_id: int, recipient) -> str:
+    return f"socialmedia:application_decided:{decision_id}:{_to(recipient)}:"
+
+
 # ---- Opening and the credential register ----
 
 # ---- The team, leavers, hand-over and closure ----

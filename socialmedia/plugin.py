@@ -27,6 +27,36 @@ def register() -> None:
         )
     )
     # ---- Applications and decisions ----
+    from portal.registry import MenuEntry, Panel, Section
+    from socialmedia import sections
+    from socialmedia.views.application_sections import changes_asked_section, decisions_section
+    from socialmedia.views.panel import social_media_panel
+
+    registry.register_panel(Panel("socialmedia", social_media_panel, order=40))
+    registry.register_menu(
+        MenuEntry(
+            "Social media register",
+            "socialmedia:register",
+            access.is_decider,
+            Section.CHIEF_EXECUTIVE,
+            10,
+        ),
+        MenuEntry(
+            "Accounts to decide",
+            "socialmedia:decisions",
+            access.is_decider,
+            Section.CHIEF_EXECUTIVE,
+            5,
+        ),
+    )
+    registry.register_link_labels(
+        {
+            "socialmedia:decide": "Read the application and decide",
+            "socialmedia:letter": "See the decision letter",
+        }
+    )
+    sections.add(sections.TOP, changes_asked_section)
+    sections.add(sections.MAIN, decisions_section)
     # ---- Opening and the credential register ----
     # ---- The team, leavers, hand-over and closure ----
     # ---- Reviews and reminders ----

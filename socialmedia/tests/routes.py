@@ -14,16 +14,18 @@ Rules, written once for every page:
 from portal.models import User
 from portal.roles import Role
 from portal.testing.route_table import (
+    NON_OWNER,
     SIGN_IN,
     Answer,
     Entry,
     People,
     Persona,
     Rule,
+    everyone,
     public,
 )
 from socialmedia.models import Account
-from socialmedia.tests.factories import AccountFactory, CredentialFactory
+from socialmedia.tests.factories import AccountFactory, CredentialFactory, DecisionFactory
 
 DECIDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.CE_DELEGATE})
 
@@ -95,7 +97,93 @@ def alices_account(people: People, **fields) -> Account:
     return account
 
 
+# ---- Applications and decisions ----
+# Its own accounts of alice's (bob on each team): one waiting for a decision (decide), one with
+# changes asked for (her revision) and an active one with its approval (the letter). Anyone may
+# apply; the team named is bob and charlie, so that either of them applying still names a
+# colleague.
+
+
+def _applications_form(scene) -> dict:
+    return {
+        "platform": "instagram",
+        "name": "Westshire OPCC",
+        "handle": "@westshireopcc",
+        "purpose": "Show the Commissioner's work in the community.",
+        "audience": "Young people in Westshire.",
+        "website_link": "https://www.westshire.example.org/",
+        "content_plan": "Three posts a week.",
+        "team": scene["_applications_team"]["lines"],
+        "responsibilities_confirmed": "on",
+    }
+
+
+def _decision_form(scene) -> dict:
+    return {"outcome": "changes_asked", "reason": "Say who will post at weekends."}
+
+
+ROUTES.update(
+    {
+        "socialmedia:apply": Entry(get=everyone(200), post=everyone(302), form=_applications_form),
+        "socialmedia:mine": Entry(get=everyone(200), post=public(405)),
+        "socialmedia:application_sent": Entry(
+            get=account_page(owner=200, team=403, decider=403),
+            post=public(405),
+            model=Account,
+        ),
+        "socialmedia:application_edit": Entry(
+            get=account_page(owner=200, team=403, decider=403),
+            post=account_page(owner=302, team=403, decider=403),
+            form=_applications_form,
+            model=Account,
+        ),
+        # A role page first (403 to everyone else, a superuser too), then the account.
+        "socialmedia:decide": Entry(
+            get=deciders(200, seen_by_others=False),
+            post=deciders(302, seen_by_others=False),
+            form=_decision_form,
+            model=Account,
+        ),
+        "socialmedia:letter": Entry(get=account_page(owner=200), post=public(405), model=Account),
+        "socialmedia:decisions": Entry(get=deciders(200, seen_by_others=False), post=public(405)),
+        "socialmedia:register": Entry(get=deciders(200, seen_by_others=False), post=public(405)),
+        "socialmedia:register_csv": Entry(
+            get=deciders(200, seen_by_others=False), post=public(405)
+        ),
+    }
+)
+
+
+def _applications_scene(people: People) -> dict[str, dict]:
+    charlie = next(
+        person
+        for persona, person in people.by_persona.items()
+        if persona == NON_OWNER and person is not None
+    )
+    chief_executive = next(
+        person
+        for persona, person in people.by_persona.items()
+        if Role.CHIEF_EXECUTIVE in persona.roles and person is not None
+    )
+    waiting = AccountFactory(
+        applicant=people.owner, team=[bob(people)], status=Account.Status.APPLIED
+    )
+    asked = AccountFactory(
+        applicant=people.owner, team=[bob(people)], status=Account.Status.CHANGES_ASKED
+    )
+    approved = alices_account(people)
+    DecisionFactory(account=approved, decided_by=chief_executive)
+    return {
+        "_applications_team": {"lines": f"{bob(people).email}\n{charlie.email}"},
+        "socialmedia:application_sent": {"pk": waiting.pk},
+        "socialmedia:application_edit": {"pk": asked.pk},
+        "socialmedia:decide": {"pk": waiting.pk},
+        "socialmedia:letter": {"pk": approved.pk},
+    }
+
+
 def scene(people: People) -> dict[str, dict]:
     return {
         "socialmedia:account": {"pk": alices_account(people).pk},
+        **_applications_scene(people),
     }
