@@ -38,6 +38,11 @@ class AccountQuerySet(models.QuerySet["Account"]):
             return self.none()
         if user.has_role(*DECIDER_ROLES):
             return self.all()
+        return self.of(user)
+
+    def of(self, user) -> "AccountQuerySet":
+        """A person's own accounts (a decider's too, not every account): those they own or are
+        on the current team of, and their applications until the account opens."""
         on_team = TeamMember.objects.current().filter(user_id=user.pk).values("account_id")
         applied = Q(applicant_id=user.pk, status__in=Account.APPLICATION_STATUSES)
         return self.filter(applied | Q(owner_id=user.pk) | Q(pk__in=on_team))

@@ -5,7 +5,6 @@ waiting for a decision, and a person's own accounts."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.lib.sensitive import sensitive_page
-from portal.models import OrganisationSettings, User
+from portal.models import OrganisationSettings
 from socialmedia.access import (
     get_account_for_applicant,
     get_account_for_decider,
@@ -22,7 +21,7 @@ from socialmedia.access import (
     is_decider,
 )
 from socialmedia.forms.applications import ApplicationForm, DecisionForm, team_text
-from socialmedia.models import Account, Decision, TeamMember
+from socialmedia.models import Account, Decision
 from socialmedia.services.applications import (
     APPLICATION_FIELDS,
     NOT_REVISABLE,
@@ -200,20 +199,13 @@ def decisions(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def accounts_of(user: User) -> QuerySet[Account]:
-    """The accounts a person applied for, owns or is on the current team of (a decider's own,
-    not every account)."""
-    on_team = TeamMember.objects.current().filter(account=OuterRef("pk"), user_id=user.pk)
-    return Account.objects.filter(Q(applicant_id=user.pk) | Q(owner_id=user.pk) | Exists(on_team))
-
-
 @require_GET
 @sensitive_page
 @login_required
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     page = keyset_page(
-        accounts_of(user).select_related("owner"),
+        Account.objects.of(user).select_related("owner"),
         ordering=("platform", "handle", "pk"),
         cursor=request.GET.get(CURSOR_PARAMETER),
         size=MINE_PAGE_SIZE,

@@ -6,7 +6,6 @@ from portal.access import AuthenticatedRequest
 from portal.registry import Fragment
 from socialmedia.access import is_decider
 from socialmedia.models import Account
-from socialmedia.views.applications import accounts_of
 
 
 def social_media_panel(request: AuthenticatedRequest) -> Fragment:
@@ -15,6 +14,6 @@ def social_media_panel(request: AuthenticatedRequest) -> Fragment:
     if is_decider(user):
         waiting = Account.objects.filter(status=Account.Status.APPLIED).count()
     return "socialmedia/applications/_dashboard_panel.html", {
-        "has_accounts": accounts_of(user).exists(),
+        "has_accounts": Account.objects.of(user).exists(),
         "waiting": waiting,
     }
