@@ -30,7 +30,9 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_owner"].queryset = candidates
+        field = self.fields["to_owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
 
 
 class HandOverAnswerForm(forms.Form):

@@ -38,4 +38,6 @@ class OwnerAssignForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_owner"].queryset = candidates
+        field = self.fields["new_owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates

@@ -309,7 +309,9 @@ def account_close(
         },
         ip=ip,
     )
-    told: dict = {getattr(p, "pk", p): p for p in chief_executive_recipients()}
+    told: dict[int | str, User | str] = {
+        p.pk if isinstance(p, User) else p: p for p in chief_executive_recipients()
+    }
     if account.owner.is_active:
         told.setdefault(account.owner_id, account.owner)
     told.pop(by.pk, None)

@@ -64,11 +64,13 @@ def mark_rotation_due(
         ]
     )
     chief_executives = chief_executive_recipients()
-    messages = []
+    messages: list[Message] = []
     for account in marked:
-        told = {account.owner_id: account.owner} if account.owner.is_active else {}
+        told: dict[int | str, User | str] = {}
+        if account.owner.is_active:
+            told[account.owner_id] = account.owner
         for person in chief_executives:
-            told.setdefault(getattr(person, "pk", person), person)
+            told.setdefault(person.pk if isinstance(person, User) else person, person)
         messages.extend(
             Message(
                 to=person,
