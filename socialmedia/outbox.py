@@ -35,6 +35,46 @@ def application_decided_key(decision_id: int, recipient) -> str:
 
 # ---- The team, leavers, hand-over and closure ----
 
+
+def _to(recipient) -> str:
+    # A person by id; a shared mailbox (the Chief Executive's, when nobody holds the role) by
+    # its address.
+    return f"u{recipient.pk}" if hasattr(recipient, "pk") else f"m{recipient}"
+
+
+def rotation_due_key(account_id: int, recipient, at: datetime) -> str:
+    return f"socialmedia:rotation_due:{account_id}:{_to(recipient)}:{instant(at)}"
+
+
+def account_changed_key(account_id: int, recipient, at: datetime) -> str:
+    return f"socialmedia:account_changed:{account_id}:{_to(recipient)}:{instant(at)}"
+
+
+def handover_proposed_key(handover_id: int, recipient) -> str:
+    return f"socialmedia:handover_proposed:{handover_id}:{_to(recipient)}"
+
+
+def handover_answered_key(handover_id: int, recipient) -> str:
+    return f"socialmedia:handover_answered:{handover_id}:{_to(recipient)}"
+
+
+def account_order_key(decision_id: int) -> str:
+    return f"socialmedia:account_order:{decision_id}:"
+
+
+def account_closed_key(account_id: int, recipient) -> str:
+    # An account is closed once: one message per person.
+    return f"socialmedia:account_closed:{account_id}:{_to(recipient)}"
+
+
+def needs_owner_key(account_id: int, leaver_id: int, recipient) -> str:
+    return f"socialmedia:needs_owner:{account_id}:{leaver_id}:{_to(recipient)}"
+
+
+def owner_assigned_key(account_id: int, owner_id: int, at: datetime) -> str:
+    return f"socialmedia:owner_assigned:{account_id}:{owner_id}:{instant(at)}"
+
+
 # ---- Reviews and reminders ----
 
 # ---- Permissions from the Chief Executive ----

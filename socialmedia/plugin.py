@@ -59,5 +59,26 @@ def register() -> None:
     sections.add(sections.MAIN, decisions_section)
     # ---- Opening and the credential register ----
     # ---- The team, leavers, hand-over and closure ----
+    # Imported here, inside this part's block, so each part's additions stay apart.
+    from portal.registry import PersonSection
+    from socialmedia import sections, team_sections
+    from socialmedia.person_section import social_accounts_for_person
+    from socialmedia.services.leavers import social_accounts_remove_leaver
+
+    # In user_deactivate's transaction: off every team, passwords they knew due a change.
+    registry.register_leaver_hook(social_accounts_remove_leaver)
+    registry.register_person_section(
+        PersonSection("Social media accounts", social_accounts_for_person, order=40)
+    )
+    registry.register_link_labels(
+        {
+            "socialmedia:team": "See the account's team",
+            "socialmedia:owner_assign": "Name a new owner",
+        }
+    )
+    sections.add(sections.TOP, team_sections.handover_section)
+    sections.add(sections.TOP, team_sections.standing_section)
+    sections.add(sections.MAIN, team_sections.team_section)
+    sections.add(sections.MAIN, team_sections.actions_section)
     # ---- Reviews and reminders ----
     # ---- Permissions from the Chief Executive ----

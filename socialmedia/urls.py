@@ -27,6 +27,30 @@ urlpatterns += [
 # ---- Opening and the credential register ----
 
 # ---- The team, leavers, hand-over and closure ----
+from socialmedia.views import lifecycle, team  # noqa: E402
+
+urlpatterns += [
+    path("accounts/<int:pk>/team/", team.team, name="team"),
+    path("accounts/<int:pk>/team/add/", team.team_add, name="team_add"),
+    path("team-members/<int:pk>/remove/", team.team_remove, name="team_remove"),
+    path("accounts/<int:pk>/new-owner/", team.owner_assign, name="owner_assign"),
+    path("accounts/<int:pk>/rename/", lifecycle.rename, name="rename"),
+    path("accounts/<int:pk>/hand-over/", lifecycle.handover, name="handover"),
+    path(
+        "accounts/<int:pk>/hand-over/answer/",
+        lifecycle.handover_answer_view,
+        name="handover_answer",
+    ),
+    path(
+        "accounts/<int:pk>/hand-over/withdraw/",
+        lifecycle.handover_withdraw_view,
+        name="handover_withdraw",
+    ),
+    path("accounts/<int:pk>/close/", lifecycle.close, name="close"),
+    path("accounts/<int:pk>/suspend/", lifecycle.suspend, name="suspend"),
+    path("accounts/<int:pk>/reinstate/", lifecycle.reinstate, name="reinstate"),
+    path("accounts/<int:pk>/order-closure/", lifecycle.order_closure, name="order_closure"),
+]
 
 # ---- Reviews and reminders ----
 

@@ -186,4 +186,113 @@ def scene(people: People) -> dict[str, dict]:
     return {
         "socialmedia:account": {"pk": alices_account(people).pk},
         **_applications_scene(people),
+        # ---- The team, leavers, hand-over and closure ----
+        **_team_scene(people),
+    }
+
+
+# ---- The team, leavers, hand-over and closure ----
+from portal.testing.route_table import everyone  # noqa: E402
+from portal.tests.factories import UserFactory  # noqa: E402
+from socialmedia.models import HandOver, TeamMember  # noqa: E402
+
+# The team page: the owner and deciders manage it, the team (bob) looks. The owner's own acts
+# (rename, hand over) are refused to the deciders (403); closing is the owner's or a decider's.
+# Bob answers the hand-over offered to him: alice and the deciders get 403.
+_OWNERS = account_page(owner=302, team=403, decider=403)
+_REASON = {"reason": "It does not link back to the website."}
+
+ROUTES.update(
+    {
+        "socialmedia:team": Entry(get=account_page(owner=200), post=public(405), model=Account),
+        "socialmedia:team_add": Entry(
+            get=everyone(405),
+            post=account_page(owner=302, team=403),
+            form=lambda s: {"person": s["team_newcomer_email"]},
+            model=Account,
+        ),
+        "socialmedia:team_remove": Entry(
+            get=account_page(owner=200, team=403),
+            post=account_page(owner=302, team=403),
+            form=lambda s: {"reason": "Moved to another team."},
+            model=TeamMember,
+        ),
+        "socialmedia:owner_assign": Entry(
+            get=deciders(200),
+            post=deciders(302),
+            form=lambda s: {"new_owner": s["team_bob_pk"]},
+            model=Account,
+        ),
+        "socialmedia:rename": Entry(
+            get=account_page(owner=200, team=403, decider=403),
+            post=_OWNERS,
+            form=lambda s: {"name": "Westshire Commissioner", "handle": "@WestshireCommissioner"},
+            model=Account,
+        ),
+        "socialmedia:handover": Entry(
+            get=account_page(owner=200, team=403, decider=403),
+            post=_OWNERS,
+            form=lambda s: {"to_owner": s["team_bob_pk"], "note": "Over to you."},
+            model=Account,
+        ),
+        "socialmedia:handover_answer": Entry(
+            get=everyone(405),
+            post=account_page(owner=403, team=302, decider=403),
+            form=lambda s: {"answer": "accept"},
+            model=Account,
+        ),
+        "socialmedia:handover_withdraw": Entry(get=everyone(405), post=_OWNERS, model=Account),
+        "socialmedia:close": Entry(
+            get=account_page(owner=200, team=403),
+            post=account_page(owner=302, team=403),
+            form=lambda s: {"reason": "The campaign is over.", "deleted_on_platform": "on"},
+            model=Account,
+        ),
+        "socialmedia:suspend": Entry(
+            get=deciders(200), post=deciders(302), form=lambda s: _REASON, model=Account
+        ),
+        "socialmedia:reinstate": Entry(
+            get=deciders(200), post=deciders(302), form=lambda s: _REASON, model=Account
+        ),
+        "socialmedia:order_closure": Entry(
+            get=deciders(200), post=deciders(302), form=lambda s: _REASON, model=Account
+        ),
+    }
+)
+
+
+def _team_scene(people: People) -> dict:
+    """Alice's accounts for this part: one running with bob and a third person on its team (so
+    one can come off and leave two); one with a hand-over to bob waiting; one suspended; one
+    whose owner left, applied for by alice, with alice and bob on its team."""
+    alice, manager = people.owner, bob(people)
+    running = alices_account(people)
+    third = TeamMember.objects.create(
+        account=running, user=UserFactory(), added_at=running.opened_at, added_by=alice
+    )
+    offered = alices_account(people)
+    HandOver.objects.create(
+        account=offered, from_owner=alice, to_owner=manager, proposed_at=offered.opened_at
+    )
+    suspended = alices_account(people, status=Account.Status.SUSPENDED, suspended_reason="No link")
+    leaver = UserFactory(is_active=False)
+    orphan = AccountFactory(applicant=alice, owner=leaver, team=[alice, manager])
+    orphan.team.filter(user=leaver).update(
+        removed_at=orphan.opened_at, removal_reason="left the organisation"
+    )
+    return {
+        "team_newcomer_email": UserFactory().email,
+        "team_bob_pk": manager.pk,
+        "socialmedia:team": {"pk": running.pk},
+        "socialmedia:team_add": {"pk": running.pk},
+        "socialmedia:team_remove": {"pk": third.pk},
+        "socialmedia:owner_assign": {"pk": orphan.pk},
+        "socialmedia:rename": {"pk": running.pk},
+        "socialmedia:handover": {"pk": running.pk},
+        "socialmedia:handover_answer": {"pk": offered.pk},
+        "socialmedia:handover_withdraw": {"pk": offered.pk},
+        "socialmedia:close": {"pk": running.pk},
+        "socialmedia:suspend": {"pk": running.pk},
+        "socialmedia:reinstate": {"pk": suspended.pk},
+        "socialmedia:order_closure": {"pk": running.pk},
     }
