@@ -26,7 +26,8 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         confirmed = all(data.get(name) for name in ("accurate", "links_back", "team_right"))
         if not confirmed and not (data.get("notes") or "").strip():
             self.add_error("notes", NOTES_REQUIRED)
