@@ -81,4 +81,12 @@ def register() -> None:
     sections.add(sections.MAIN, team_sections.team_section)
     sections.add(sections.MAIN, team_sections.actions_section)
     # ---- Reviews and reminders ----
+    from portal.registry import DemoLoader
+    from socialmedia import sections
+    from socialmedia.demo import load_socialmedia_demo
+    from socialmedia.review_sections import review_due_section, reviews_section
+
+    sections.add(sections.TOP, review_due_section)
+    sections.add(sections.MAIN, reviews_section)
+    registry.register_demo_loader(DemoLoader("socialmedia", load_socialmedia_demo, order=40))
     # ---- Permissions from the Chief Executive ----

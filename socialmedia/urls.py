@@ -53,5 +53,11 @@ urlpatterns += [
 ]
 
 # ---- Reviews and reminders ----
+# The owner of a running account: the periodic review.
+from socialmedia.views import reviews as review_views  # noqa: E402 (each part's own block)
+
+urlpatterns += [
+    path("accounts/<int:pk>/review/", review_views.review, name="review"),
+]
 
 # ---- Permissions from the Chief Executive ----

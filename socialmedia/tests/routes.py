@@ -188,6 +188,8 @@ def scene(people: People) -> dict[str, dict]:
         **_applications_scene(people),
         # ---- The team, leavers, hand-over and closure ----
         **_team_scene(people),
+        # ---- Reviews and reminders ----
+        **_reviews_scene(people),
     }
 
 
@@ -296,3 +298,24 @@ def _team_scene(people: People) -> dict:
         "socialmedia:reinstate": {"pk": suspended.pk},
         "socialmedia:order_closure": {"pk": running.pk},
     }
+
+
+# ---- Reviews and reminders ----
+from django.utils import timezone  # noqa: E402 (each part's own block)
+
+
+def _reviews_scene(people: People) -> dict[str, dict]:
+    """Alice's own account, its review due."""
+    account = alices_account(people, review_due_at=timezone.now())
+    return {"socialmedia:review": {"pk": account.pk}}
+
+
+ROUTES |= {
+    # The owner reviews; her team and the deciders may see the account but not review it.
+    "socialmedia:review": Entry(
+        get=account_page(owner=200, team=403, decider=403),
+        post=account_page(owner=302, team=403, decider=403),
+        form=lambda scene: {"accurate": "on", "links_back": "on", "team_right": "on"},
+        model=Account,
+    ),
+}
