@@ -4,7 +4,9 @@ that every form is fuzzed imports this module only, so each of those is imported
 
 # ---- Applications and decisions ----
 import socialmedia.tests.test_form_fuzz_applications  # noqa: E402, F401
-# ---- The team, leavers, hand-over and closure ----
-import socialmedia.tests.test_form_fuzz_team  # noqa: F401
+
 # ---- Reviews and reminders ----
 import socialmedia.tests.test_form_fuzz_reviews  # noqa: E402, F401
+
+# ---- The team, leavers, hand-over and closure ----
+import socialmedia.tests.test_form_fuzz_team  # noqa: F401
