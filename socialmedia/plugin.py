@@ -31,3 +31,33 @@ def register() -> None:
     # ---- The team, leavers, hand-over and closure ----
     # ---- Reviews and reminders ----
     # ---- Permissions from the Chief Executive ----
+    from portal.registry import MenuEntry, Panel, Section
+    from socialmedia.views.permissions import permissions_panel
+
+    # Asking starts from the dashboard (anyone may need to); the deciders' queue is in the
+    # Chief Executive's menu, shown by the test its page answers 403 by.
+    registry.register_panel(Panel("socialmedia-permissions", permissions_panel, order=56))
+    registry.register_menu(
+        MenuEntry(
+            "Permission requests",
+            "socialmedia:permissions",
+            access.is_decider,
+            Section.CHIEF_EXECUTIVE,
+            20,
+        )
+    )
+    registry.register_link_labels(
+        {
+            "socialmedia:permission": "See the permission request",
+            "socialmedia:permissions_mine": "See your permission requests",
+        }
+    )
+    # The trail links a request for the Chief Executive and delegates, who read it.
+    registry.register_object_kind(
+        ObjectKind(
+            "socialmedia.permissionrequest",
+            "Permission request",
+            url=_page("permission"),
+            allowed=access.is_decider,
+        )
+    )
