@@ -1,3 +1,6 @@
 """Each part of the social media app fuzzes its own forms in
 socialmedia/tests/test_form_fuzz_<part>.py (see portal/testing/form_fuzz.py). The portal's check
 that every form is fuzzed imports this module only, so each of those is imported here."""
+
+# ---- Permissions from the Chief Executive ----
+import socialmedia.tests.test_form_fuzz_permissions  # noqa: E402, F401
