@@ -170,7 +170,7 @@ def _shown_again(
     (the page shows it above), so the decision that follows is on what was read."""
     latest = RequestVersion.objects.filter(request=permission).order_by("-number").first()
     if latest is not None and latest.number != form.cleaned_data["version"]:
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]
         data["version"] = str(latest.number)
         form = PermissionDecideForm(data)
         form.is_valid()
@@ -316,7 +316,7 @@ def _listed(rows: QuerySet[PermissionRequest], request: AuthenticatedRequest, na
             rows = rows.filter(status__in=OPEN_STATUSES)
         elif data["status"]:
             rows = rows.filter(status=data["status"])
-        kept = {key: value for key, value in request.GET.items() if key in form.fields and value}
+        kept = {key: str(data[key]) for key in ("kind", "status") if data[key]}
     rows = rows.select_related("requester").annotate(
         closed_rank=Case(
             When(status__in=OPEN_STATUSES, then=Value(0)),
