@@ -99,3 +99,14 @@ def reminder_message_key(account_id: int, kind: str, slot: str, recipient: int |
 
 
 # ---- Permissions from the Chief Executive ----
+
+
+def permission_received_key(version_id: int, recipient: str) -> str:
+    """A version of a permission request to one decider (a person's id, or the Chief
+    Executive's mailbox), once. Each revision is a new version, so the deciders hear of it."""
+    return f"permission-received:{version_id}:{recipient}"
+
+
+def permission_decided_key(decision_id: int) -> str:
+    """A decision on a permission request to its requester, once."""
+    return f"permission-decided:{decision_id}"

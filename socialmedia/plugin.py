@@ -90,3 +90,33 @@ def register() -> None:
     sections.add(sections.MAIN, reviews_section)
     registry.register_demo_loader(DemoLoader("socialmedia", load_socialmedia_demo, order=40))
     # ---- Permissions from the Chief Executive ----
+    from portal.registry import MenuEntry, Panel, Section
+    from socialmedia.views.permissions import permissions_panel
+
+    # Asking starts from the dashboard (anyone may need to); the deciders' queue is in the
+    # Chief Executive's menu, shown by the test its page answers 403 by.
+    registry.register_panel(Panel("socialmedia-permissions", permissions_panel, order=56))
+    registry.register_menu(
+        MenuEntry(
+            "Permission requests",
+            "socialmedia:permissions",
+            access.is_decider,
+            Section.CHIEF_EXECUTIVE,
+            20,
+        )
+    )
+    registry.register_link_labels(
+        {
+            "socialmedia:permission": "See the permission request",
+            "socialmedia:permissions_mine": "See your permission requests",
+        }
+    )
+    # The trail links a request for the Chief Executive and delegates, who read it.
+    registry.register_object_kind(
+        ObjectKind(
+            "socialmedia.permissionrequest",
+            "Permission request",
+            url=_page("permission"),
+            allowed=access.is_decider,
+        )
+    )

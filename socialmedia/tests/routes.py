@@ -190,6 +190,8 @@ def scene(people: People) -> dict[str, dict]:
         **_team_scene(people),
         # ---- Reviews and reminders ----
         **_reviews_scene(people),
+        # ---- Permissions from the Chief Executive ----
+        **_permissions_scene(people),
     }
 
 
@@ -317,5 +319,106 @@ ROUTES |= {
         post=account_page(owner=302, team=403, decider=403),
         form=lambda scene: {"accurate": "on", "links_back": "on", "team_right": "on"},
         model=Account,
+    ),
+}
+
+
+# ---- Permissions from the Chief Executive ----
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402 (the part's block)
+
+from portal.testing.route_table import everyone  # noqa: E402
+from portal.testing.uploads import PDF_BYTES  # noqa: E402
+from socialmedia.models import Kind, PermissionRequest, Subkind, VersionAttachment  # noqa: E402
+from socialmedia.tests.factories import (  # noqa: E402
+    PermissionRequestFactory,
+    VersionAttachmentFactory,
+)
+
+# A request is its requester's (alice) and the deciders'; anyone else, bob included (a request
+# has no team), must not learn it exists.
+
+
+def requester_or_deciders(*, requester: Answer, decider: Answer) -> Rule:
+    def rule(persona: Persona) -> Answer:
+        if persona.anonymous:
+            return SIGN_IN
+        if is_decider(persona):
+            return decider
+        return requester if persona.owner else 404
+
+    return rule
+
+
+def _permissions_scene(people: People) -> dict[str, dict]:
+    """A press release of alice's waiting for a decision, with one file, and another the Chief
+    Executive asked changes to (for revising)."""
+    submitted = PermissionRequestFactory(requester=people.owner)
+    attachment = VersionAttachmentFactory(version=submitted.versions.get())
+    changes_asked = PermissionRequestFactory(
+        requester=people.owner, status=PermissionRequest.Status.CHANGES_ASKED
+    )
+    return {
+        "socialmedia:permission": {"pk": submitted.pk},
+        "socialmedia:permission_decide": {"pk": submitted.pk},
+        "socialmedia:permission_withdraw": {"pk": submitted.pk},
+        "socialmedia:permission_revise": {"pk": changes_asked.pk},
+        "socialmedia:permission_file": {"pk": attachment.pk},
+    }
+
+
+def _permission_request_form(scene) -> dict:
+    return {
+        "kind": Kind.PUBLICATION,
+        "subkind": Subkind.ARTICLE,
+        "title": "Article for the parish magazine",
+        "text": "How the rural crime hub helps farmers.",
+        "attachments": SimpleUploadedFile("article.pdf", PDF_BYTES, "application/pdf"),
+    }
+
+
+ROUTES |= {
+    "socialmedia:permission_new": Entry(
+        get=everyone(200),
+        post=everyone(302),
+        form=_permission_request_form,
+        multipart=True,
+    ),
+    "socialmedia:permissions_mine": Entry(get=everyone(200), post=public(405)),
+    "socialmedia:permissions": Entry(get=deciders(200, seen_by_others=False), post=public(405)),
+    "socialmedia:permission": Entry(
+        get=requester_or_deciders(requester=200, decider=200),
+        post=public(405),
+        model=PermissionRequest,
+    ),
+    "socialmedia:permission_file": Entry(
+        get=requester_or_deciders(requester=200, decider=200),
+        post=public(405),
+        model=VersionAttachment,
+    ),
+    "socialmedia:permission_decide": Entry(
+        get=requester_or_deciders(requester=403, decider=200),
+        post=requester_or_deciders(requester=403, decider=302),
+        form=lambda scene: {
+            "version": "1",
+            "outcome": "approved_with_conditions",
+            "conditions": "Complete media training first.",
+        },
+        model=PermissionRequest,
+    ),
+    "socialmedia:permission_revise": Entry(
+        get=requester_or_deciders(requester=200, decider=403),
+        post=requester_or_deciders(requester=302, decider=403),
+        form=lambda scene: {
+            "text": "The hub opens to the public on Monday.",
+            "change_note": "Added the opening day.",
+        },
+        multipart=True,
+        model=PermissionRequest,
+    ),
+    "socialmedia:permission_withdraw": Entry(
+        get=requester_or_deciders(requester=200, decider=403),
+        post=requester_or_deciders(requester=302, decider=403),
+        form=lambda scene: {"reason": "The event was cancelled."},
+        model=PermissionRequest,
     ),
 }

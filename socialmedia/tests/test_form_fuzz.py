@@ -5,6 +5,9 @@ that every form is fuzzed imports this module only, so each of those is imported
 # ---- Applications and decisions ----
 import socialmedia.tests.test_form_fuzz_applications  # noqa: E402, F401
 
+# ---- Permissions from the Chief Executive ----
+import socialmedia.tests.test_form_fuzz_permissions  # noqa: E402, F401
+
 # ---- Reviews and reminders ----
 import socialmedia.tests.test_form_fuzz_reviews  # noqa: E402, F401
 
