@@ -5,6 +5,7 @@ owner for each account they owned, from its team."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,29 +33,38 @@ def social_accounts_remove_leaver(*, user: User, by: User | None) -> None:
     """The leaver hook, run inside user_deactivate's transaction. A fixed number of queries
     however many accounts the leaver had to do with."""
     now = timezone.now()
+    shown = Reveal.objects.filter(by_id=user.pk, outcome=Reveal.Outcome.SHOWN)
+    offered = HandOver.objects.filter(to_owner_id=user.pk, answered_at__isnull=True)
+    # Lock order, as team_member_remove and handover_answer take it: the accounts (by pk), then
+    # their team rows and hand-overs. Locking a team row or hand-over first would deadlock with
+    # either of them; the rotation mark below updates these accounts too.
+    list(
+        Account.objects.select_for_update(of=("self",))
+        .filter(
+            Q(pk__in=TeamMember.objects.current().filter(user_id=user.pk).values("account_id"))
+            | Q(pk__in=shown.values("account_id"))
+            | Q(pk__in=offered.values("account_id"))
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     rows = list(
         TeamMember.objects.current()
         .filter(user_id=user.pk)
         .select_related("account")
+        .select_for_update(of=("self",))
         .order_by("pk")
     )
     if rows:
-        TeamMember.objects.filter(pk__in=[row.pk for row in rows]).update(
+        # removed_at still empty: a row ended meanwhile keeps who ended it and why.
+        TeamMember.objects.filter(pk__in=[row.pk for row in rows], removed_at__isnull=True).update(
             removed_at=now, removed_by=by, removal_reason=LEFT_THE_ORGANISATION
         )
     # A hand-over offered to the leaver can no longer be accepted.
-    HandOver.objects.filter(to_owner_id=user.pk, answered_at__isnull=True).update(
-        answered_at=now, outcome=HandOver.Outcome.WITHDRAWN
-    )
+    offered.update(answered_at=now, outcome=HandOver.Outcome.WITHDRAWN)
     on_team = {row.account_id for row in rows}
     seen = (
-        Account.objects.running()
-        .filter(
-            pk__in=Reveal.objects.filter(by_id=user.pk, outcome=Reveal.Outcome.SHOWN).values(
-                "account_id"
-            )
-        )
-        .exclude(pk__in=on_team)
+        Account.objects.running().filter(pk__in=shown.values("account_id")).exclude(pk__in=on_team)
     )
     seen_ids = list(seen.values_list("pk", flat=True))
     owned = list(Account.objects.filter(owner_id=user.pk, status__in=OWNED).order_by("pk"))

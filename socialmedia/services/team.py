@@ -69,7 +69,11 @@ def team_member_remove(
     them is withdrawn, and the password is due a change."""
     account = _locked(member.account)
     _check(by, account)
-    member = TeamMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+    # Only the team row: its person's row may be held by user_deactivate (a leaver), whose hook
+    # locks this account before its team rows.
+    member = (
+        TeamMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
+    )
     reason = reason.strip()
     if member.removed_at is not None:
         raise ValidationError(f"{member.user.full_name} is no longer on the team.")

@@ -164,3 +164,42 @@ def test_the_leaver_hook_costs_the_same_queries_however_many_accounts(
         user_deactivate(user=few, by=None, reason="Left")
     with django_assert_num_queries(len(one)):
         user_deactivate(user=many, by=None, reason="Left")
+
+
+def test_the_leaver_hook_locks_the_accounts_before_their_team_rows_and_hand_overs(alice, bob):
+    """team_member_remove and handover_answer lock the account first, then its team row or
+    hand-over: the leaver hook must take the same order, or the two deadlock."""
+    on_team = AccountFactory(applicant=alice, team=[bob])
+    seen = AccountFactory(applicant=alice)
+    RevealFactory(account=seen, by=bob)
+    HandOver.objects.create(
+        account=on_team, from_owner=alice, to_owner=bob, proposed_at=on_team.opened_at
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        user_deactivate(user=bob, by=None, reason="Left")
+
+    sql = [q["sql"] for q in queries]
+
+    def first(test) -> int:
+        return next(i for i, s in enumerate(sql) if test(s))
+
+    def acts_on(statement: str, table: str) -> bool:
+        # The table a statement updates or locks (a subquery may name others).
+        if statement.startswith("UPDATE "):
+            return statement.startswith(f'UPDATE "{table}"')
+        return "FOR UPDATE" in statement and statement.split(" FROM ", 1)[1].startswith(
+            f'"{table}"'
+        )
+
+    account_lock = first(lambda s: acts_on(s, "socialmedia_account"))
+    team_touched = first(lambda s: acts_on(s, "socialmedia_teammember"))
+    handover_touched = first(lambda s: s.startswith('UPDATE "socialmedia_handover"'))
+    assert account_lock < team_touched < handover_touched
+    # The team rows are locked alone, never the people they name (user_deactivate holds the
+    # leaver's row).
+    assert 'FOR UPDATE OF "socialmedia_teammember"' in sql[team_touched]
+    # Only rows still current are ended.
+    leaver_update = first(lambda s: s.startswith('UPDATE "socialmedia_teammember"'))
+    assert '"removed_at" IS NULL' in sql[leaver_update]
+    assert Account.objects.get(pk=seen.pk).rotation_due_since is not None

@@ -236,3 +236,16 @@ def test_the_team_page_costs_the_same_with_many_people(
     with django_assert_num_queries(len(one)):
         response = client.get(reverse("socialmedia:team", args=[many.pk]))
     assert response.content.decode().count("Take off the team") == 15
+
+
+def test_taking_someone_off_locks_their_team_row_not_their_person_row(account, alice, bob):
+    """The leaver hook holds the person's row (user_deactivate updates it): locking it here
+    too, after the account, would deadlock with a leaver on the same team."""
+    charlie = UserFactory()
+    team_member_add(account=account, user=charlie, by=alice)
+    with CaptureQueriesContext(connection) as queries:
+        team_member_remove(member=_member(account, bob), by=alice, reason="Moved")
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert locks[0].split(" FROM ", 1)[1].startswith('"socialmedia_account"')
+    member_lock = next(s for s in locks if '"socialmedia_teammember"' in s.split(" WHERE ")[0])
+    assert member_lock.endswith('FOR UPDATE OF "socialmedia_teammember"')
