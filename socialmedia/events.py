@@ -91,6 +91,10 @@ class SocialEmail(TextChoices):
     ACCOUNT_CLOSED = "socialmedia.account_closed", "Social media account closed"
     NEEDS_OWNER = "socialmedia.needs_owner", "Social media account whose owner left"
     OWNER_ASSIGNED = "socialmedia.owner_assigned", "Social media account given to you"
+    HANDOVER_WITHDRAWN = (
+        "socialmedia.handover_withdrawn",
+        "Social media account no longer offered to you",
+    )
     # ---- Reviews and reminders ----
     ROTATION_REMINDER = (
         "socialmedia.rotation_reminder",

@@ -75,6 +75,11 @@ def owner_assigned_key(account_id: int, owner_id: int, at: datetime) -> str:
     return f"socialmedia:owner_assigned:{account_id}:{owner_id}:{instant(at)}"
 
 
+def handover_withdrawn_key(handover_id: int, recipient) -> str:
+    # A hand-over is withdrawn once.
+    return f"socialmedia:handover_withdrawn:{handover_id}:{_to(recipient)}"
+
+
 # ---- Reviews and reminders ----
 # The sweep's ledger (socialmedia.models.Reminder: account, kind, slot) says which occasion was
 # reminded; each email of that occasion has its own key, built from the ledger's and the

@@ -17,6 +17,7 @@ from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import Account, HandOver, Reveal, TeamMember
 from socialmedia.outbox import account_changed_key, needs_owner_key, owner_assigned_key
 from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.services.handovers_withdrawn import NEW_OWNER, handovers_withdraw
 from socialmedia.services.rotation_due import mark_rotation_due
 
 LEFT_THE_ORGANISATION = "left the organisation"
@@ -61,7 +62,7 @@ def social_accounts_remove_leaver(*, user: User, by: User | None) -> None:
             removed_at=now, removed_by=by, removal_reason=LEFT_THE_ORGANISATION
         )
     # A hand-over offered to the leaver can no longer be accepted.
-    offered.update(answered_at=now, outcome=HandOver.Outcome.WITHDRAWN)
+    handovers_withdraw(offered, why=LEFT_THE_ORGANISATION, at=now, by=by)
     on_team = {row.account_id for row in rows}
     seen = (
         Account.objects.running().filter(pk__in=shown.values("account_id")).exclude(pk__in=on_team)
@@ -160,9 +161,7 @@ def account_owner_assign(
     now = timezone.now()
     account.owner = new_owner
     account.save(update_fields=["owner"])
-    HandOver.objects.filter(account=account, answered_at__isnull=True).update(
-        answered_at=now, outcome=HandOver.Outcome.WITHDRAWN
-    )
+    handovers_withdraw(account.handovers.all(), why=NEW_OWNER, at=now, by=by)
     audit_record(
         verb=SocialEvent.OWNER_ASSIGNED,
         actor=by,

@@ -24,6 +24,7 @@ from socialmedia.outbox import (
     handover_proposed_key,
 )
 from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.services.handovers_withdrawn import CLOSED, handovers_withdraw
 
 # The orders the Chief Executive gives about an account (Decision outcomes), latest first.
 ORDERS = (
@@ -295,9 +296,7 @@ def account_close(
     account.save(
         update_fields=["status", "closed_at", "closed_by", "closed_reason", "deleted_on_platform"]
     )
-    HandOver.objects.filter(account=account, answered_at__isnull=True).update(
-        answered_at=now, outcome=HandOver.Outcome.WITHDRAWN
-    )
+    handovers_withdraw(account.handovers.all(), why=CLOSED, at=now, by=by)
     audit_record(
         verb=SocialEvent.CLOSED,
         actor=by,

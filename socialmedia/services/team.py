@@ -10,7 +10,8 @@ from portal.models import User
 from portal.services.audit import audit_record
 from socialmedia.access import is_decider
 from socialmedia.events import SocialEvent
-from socialmedia.models import Account, HandOver, TeamMember
+from socialmedia.models import Account, TeamMember
+from socialmedia.services.handovers_withdrawn import TAKEN_OFF, handovers_withdraw
 from socialmedia.services.rotation_due import mark_rotation_due
 
 # The team is kept here from approval: an approved account about to open already has people
@@ -94,9 +95,7 @@ def team_member_remove(
     now = timezone.now()
     member.removed_at, member.removed_by, member.removal_reason = now, by, reason[:300]
     member.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-    HandOver.objects.filter(account=account, to_owner=member.user, answered_at__isnull=True).update(
-        answered_at=now, outcome=HandOver.Outcome.WITHDRAWN
-    )
+    handovers_withdraw(account.handovers.filter(to_owner=member.user), why=TAKEN_OFF, at=now, by=by)
     audit_record(
         verb=SocialEvent.TEAM_MEMBER_REMOVED,
         actor=by,

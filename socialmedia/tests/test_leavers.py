@@ -203,3 +203,35 @@ def test_the_leaver_hook_locks_the_accounts_before_their_team_rows_and_hand_over
     leaver_update = first(lambda s: s.startswith('UPDATE "socialmedia_teammember"'))
     assert '"removed_at" IS NULL' in sql[leaver_update]
     assert Account.objects.get(pk=seen.pk).rotation_due_since is not None
+
+
+def test_an_offer_withdrawn_when_its_person_leaves_is_recorded_but_not_sent(alice, bob):
+    account = AccountFactory(applicant=alice, team=[bob])
+    offer = HandOver.objects.create(
+        account=account, from_owner=alice, to_owner=bob, proposed_at=account.opened_at
+    )
+    user_deactivate(user=bob, by=None, reason="Left")
+    event = AuditEvent.objects.get(verb=SocialEvent.HANDOVER_WITHDRAWN)
+    assert event.changes == {
+        "handover": offer.pk,
+        "proposed_owner": bob.email,
+        "why": "left the organisation",
+    }
+    assert not Notification.objects.filter(recipient=bob).exists()
+
+
+def test_naming_a_new_owner_withdraws_an_open_offer_and_tells_its_person(
+    alice, bob, charlie, chief_executive
+):
+    account = AccountFactory(applicant=alice, team=[bob, charlie])
+    offer = HandOver.objects.create(
+        account=account, from_owner=alice, to_owner=charlie, proposed_at=account.opened_at
+    )
+    user_deactivate(user=alice, by=None, reason="Retired")
+    account_owner_assign(account=account, new_owner=bob, by=chief_executive)
+    offer.refresh_from_db()
+    assert offer.outcome == HandOver.Outcome.WITHDRAWN
+    event = AuditEvent.objects.get(verb=SocialEvent.HANDOVER_WITHDRAWN)
+    assert event.changes["why"] == "a new owner was named"
+    told = Notification.objects.get(recipient=charlie, subject__contains="withdrawn")
+    assert "a new owner was named" in told.body_text

@@ -268,3 +268,18 @@ def test_the_actions_list_differs_for_owner_and_decider(client, account, alice, 
     page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
     assert reverse("socialmedia:suspend", args=[account.pk]) in page
     assert reverse("socialmedia:rename", args=[account.pk]) not in page
+
+
+def test_closing_withdraws_an_open_offer_and_tells_its_person(account, alice, bob):
+    offer = handover_propose(account=account, to_owner=bob, note="", by=alice)
+    account_close(account=account, reason="Over", deleted_on_platform=True, by=alice)
+    offer.refresh_from_db()
+    assert offer.outcome == HandOver.Outcome.WITHDRAWN
+    event = AuditEvent.objects.get(verb=SocialEvent.HANDOVER_WITHDRAWN)
+    assert event.changes == {
+        "handover": offer.pk,
+        "proposed_owner": bob.email,
+        "why": "the account closed",
+    }
+    told = Notification.objects.get(recipient=bob, subject__contains="withdrawn")
+    assert "the account closed" in told.body_text

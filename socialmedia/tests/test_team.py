@@ -249,3 +249,21 @@ def test_taking_someone_off_locks_their_team_row_not_their_person_row(account, a
     assert locks[0].split(" FROM ", 1)[1].startswith('"socialmedia_account"')
     member_lock = next(s for s in locks if '"socialmedia_teammember"' in s.split(" WHERE ")[0])
     assert member_lock.endswith('FOR UPDATE OF "socialmedia_teammember"')
+
+
+def test_an_offer_withdrawn_by_taking_its_person_off_is_recorded_and_they_are_told(
+    account, alice, bob
+):
+    team_member_add(account=account, user=UserFactory(), by=alice)
+    offer = HandOver.objects.create(
+        account=account, from_owner=alice, to_owner=bob, proposed_at=account.opened_at
+    )
+    team_member_remove(member=_member(account, bob), by=alice, reason="Moved")
+    event = AuditEvent.objects.get(verb=SocialEvent.HANDOVER_WITHDRAWN)
+    assert event.changes == {
+        "handover": offer.pk,
+        "proposed_owner": bob.email,
+        "why": "taken off the team",
+    }
+    told = Notification.objects.get(recipient=bob, subject__contains="withdrawn")
+    assert "taken off the team" in told.body_text
