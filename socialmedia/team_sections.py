@@ -7,9 +7,9 @@ from typing import Any
 
 from portal.access import AuthenticatedRequest
 from socialmedia.access import is_decider, owns
-from socialmedia.models import Account, Decision, HandOver, TeamMember
+from socialmedia.models import Account, HandOver, TeamMember
 from socialmedia.services.leavers import needs_new_owner
-from socialmedia.services.lifecycle import latest_order
+from socialmedia.services.lifecycle import open_closure_order
 from socialmedia.services.team import TEAM_KEPT
 
 Part = tuple[str, dict[str, Any]] | None
@@ -37,8 +37,8 @@ def standing_section(request: AuthenticatedRequest, account: Account) -> Part:
     """Suspended, ordered closed, or owner gone: for the owner, the team and the deciders."""
     if account.status not in TEAM_KEPT:
         return None
-    order = latest_order(account) if account.is_running else None
-    ordered_closed = order is not None and order.outcome == Decision.Outcome.CLOSURE_ORDERED
+    order = open_closure_order(account)
+    ordered_closed = order is not None
     needs_owner = needs_new_owner(account)
     suspended = account.status == Account.Status.SUSPENDED
     if not (ordered_closed or needs_owner or suspended):

@@ -26,13 +26,6 @@ from socialmedia.outbox import (
 from socialmedia.services.chief_executive_told import chief_executive_recipients
 from socialmedia.services.handovers_withdrawn import CLOSED, handovers_withdraw
 
-# The orders the Chief Executive gives about an account (Decision outcomes), latest first.
-ORDERS = (
-    Decision.Outcome.SUSPENDED,
-    Decision.Outcome.REINSTATED,
-    Decision.Outcome.CLOSURE_ORDERED,
-)
-
 
 def _locked(account: Account) -> Account:
     return (
@@ -332,13 +325,26 @@ def account_close(
 # ---- The Chief Executive's orders (paragraph 22) ----------------------------------------
 
 
-def latest_order(account: Account) -> Decision | None:
+def open_closure_order(account: Account) -> Decision | None:
+    """The Chief Executive's order to close a running account, if one was given: it stands
+    until the account closes (nothing lifts it), whatever order came after. One query."""
+    if not account.is_running:
+        return None
     return (
-        Decision.objects.filter(account=account, outcome__in=ORDERS)
+        Decision.objects.filter(account=account, outcome=Decision.Outcome.CLOSURE_ORDERED)
         .select_related("decided_by")
         .order_by("-decided_at", "-pk")
         .first()
     )
+
+
+def _check_no_closure_order(account: Account) -> None:
+    # A suspension or its lifting would read as the account's latest word and hide the order.
+    if open_closure_order(account) is not None:
+        raise ValidationError(
+            "This account has been ordered closed: it is to be deleted, not suspended or "
+            "reinstated. Its owner (or you, once it is deleted) confirms the closure."
+        )
 
 
 def _order(
@@ -406,6 +412,7 @@ def account_suspend(*, account: Account, reason: str, by: User, ip: str | None =
     account = _locked(account)
     if account.status != Account.Status.ACTIVE:
         raise ValidationError("Only an active account can be suspended.")
+    _check_no_closure_order(account)
     decision = _order(
         account,
         outcome=Decision.Outcome.SUSPENDED,
@@ -430,6 +437,7 @@ def account_reinstate(
     account = _locked(account)
     if account.status != Account.Status.SUSPENDED:
         raise ValidationError("This account is not suspended.")
+    _check_no_closure_order(account)
     decision = _order(
         account,
         outcome=Decision.Outcome.REINSTATED,
@@ -454,8 +462,7 @@ def account_order_closure(
     _check_decider(by)
     account = _locked(account)
     _check_running(account)
-    latest = latest_order(account)
-    if latest is not None and latest.outcome == Decision.Outcome.CLOSURE_ORDERED:
+    if open_closure_order(account) is not None:
         raise ValidationError("This account has already been ordered closed.")
     return _order(
         account,

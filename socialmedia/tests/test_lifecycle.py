@@ -283,3 +283,34 @@ def test_closing_withdraws_an_open_offer_and_tells_its_person(account, alice, bo
     }
     told = Notification.objects.get(recipient=bob, subject__contains="withdrawn")
     assert "the account closed" in told.body_text
+
+
+def test_an_account_ordered_closed_is_neither_suspended_nor_lifted(account, chief_executive):
+    account_order_closure(account=account, reason="Not used", by=chief_executive)
+    with pytest.raises(ValidationError, match="ordered closed"):
+        account_suspend(account=account, reason="No link", by=chief_executive)
+    assert Account.objects.get(pk=account.pk).status == Account.Status.ACTIVE
+
+    suspended = AccountFactory(applicant=account.owner, status=Account.Status.SUSPENDED)
+    account_order_closure(account=suspended, reason="Not used", by=chief_executive)
+    with pytest.raises(ValidationError, match="ordered closed"):
+        account_reinstate(account=suspended, reason="Fixed", by=chief_executive)
+    assert Account.objects.get(pk=suspended.pk).status == Account.Status.SUSPENDED
+
+
+def test_a_later_order_does_not_hide_a_closure_order(client, account, alice, chief_executive):
+    account_order_closure(account=account, reason="Not used for a year", by=chief_executive)
+    # A suspension recorded after it (as the refused path once allowed).
+    Decision.objects.create(
+        account=account,
+        outcome=Decision.Outcome.SUSPENDED,
+        reason="No link",
+        decided_by=chief_executive,
+        decided_at=account.opened_at.replace(year=account.opened_at.year + 50),
+    )
+    with pytest.raises(ValidationError, match="already been ordered closed"):
+        account_order_closure(account=account, reason="Again", by=chief_executive)
+    client.force_login(alice)
+    page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
+    assert "ordered this account closed" in page
+    assert "Not used for a year" in page

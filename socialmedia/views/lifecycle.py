@@ -33,7 +33,7 @@ from socialmedia.services.lifecycle import (
     handover_candidates,
     handover_propose,
     handover_withdraw,
-    latest_order,
+    open_closure_order,
     open_handover,
 )
 from socialmedia.team_access import get_account_for_owner_or_decider, get_handover_for_answer
@@ -164,7 +164,11 @@ def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "The account is closed. The Chief Executive has been told.")
             return redirect("socialmedia:account", pk=account.pk)
     return _form_page(
-        request, "socialmedia/lifecycle/close.html", account, form, order=latest_order(account)
+        request,
+        "socialmedia/lifecycle/close.html",
+        account,
+        form,
+        order=open_closure_order(account),
     )
 
 
