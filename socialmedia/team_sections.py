@@ -9,7 +9,7 @@ from portal.access import AuthenticatedRequest
 from socialmedia.access import is_decider, owns
 from socialmedia.models import Account, HandOver, TeamMember
 from socialmedia.services.leavers import needs_new_owner
-from socialmedia.services.lifecycle import open_closure_order
+from socialmedia.services.lifecycle import decider_may_close, open_closure_order
 from socialmedia.services.team import TEAM_KEPT
 
 Part = tuple[str, dict[str, Any]] | None
@@ -73,4 +73,5 @@ def actions_section(request: AuthenticatedRequest, account: Account) -> Part:
         "is_owner": is_owner,
         "is_decider": decides,
         "suspended": account.status == Account.Status.SUSPENDED,
+        "may_close": is_owner or decider_may_close(account),
     }

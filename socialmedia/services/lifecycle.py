@@ -25,6 +25,7 @@ from socialmedia.outbox import (
 )
 from socialmedia.services.chief_executive_told import chief_executive_recipients
 from socialmedia.services.handovers_withdrawn import CLOSED, handovers_withdraw
+from socialmedia.services.leavers import needs_new_owner
 
 
 def _locked(account: Account) -> Account:
@@ -259,6 +260,12 @@ def handover_withdraw(*, handover: HandOver, by: User, ip: str | None = None) ->
 # ---- Closure ----------------------------------------------------------------------------
 
 
+def decider_may_close(account: Account) -> bool:
+    """A decider closes an account only with a closure order on record, or when its owner has
+    left and nobody else would: never outright, behind the owner's back."""
+    return needs_new_owner(account) or open_closure_order(account) is not None
+
+
 @transaction.atomic
 def account_close(
     *,
@@ -268,11 +275,19 @@ def account_close(
     by: User,
     ip: str | None = None,
 ) -> Account:
-    """The owner (or the Chief Executive or a delegate, after ordering it) closes the account,
-    confirming it was deleted on the platform. The record and its credentials are kept."""
+    """The owner (or the Chief Executive or a delegate, after ordering it or once its owner has
+    left) closes the account, confirming it was deleted on the platform. The record and its
+    credentials are kept."""
     account = _locked(account)
-    if by.pk != account.owner_id and not is_decider(by):
-        raise PermissionDenied
+    if by.pk != account.owner_id:
+        if not is_decider(by):
+            raise PermissionDenied
+        if not decider_may_close(account):
+            raise ValidationError(
+                "Order the account closed first: its owner then deletes it and confirms it "
+                "here. You close it yourself only once it has been ordered closed, or when its "
+                "owner has left."
+            )
     _check_running(account)
     reason = reason.strip()
     if not reason:

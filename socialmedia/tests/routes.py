@@ -268,7 +268,8 @@ ROUTES.update(
 def _team_scene(people: People) -> dict:
     """Alice's accounts for this part: one running with bob and a third person on its team (so
     one can come off and leave two); one with a hand-over to bob waiting; one suspended; one
-    whose owner left, applied for by alice, with alice and bob on its team."""
+    whose owner left, applied for by alice, with alice and bob on its team; one ordered
+    closed."""
     alice, manager = people.owner, bob(people)
     running = alices_account(people)
     third = TeamMember.objects.create(
@@ -279,6 +280,9 @@ def _team_scene(people: People) -> dict:
         account=offered, from_owner=alice, to_owner=manager, proposed_at=offered.opened_at
     )
     suspended = alices_account(people, status=Account.Status.SUSPENDED, suspended_reason="No link")
+    # A decider closes an account only once it is ordered closed (or its owner left).
+    ordered = alices_account(people)
+    DecisionFactory(account=ordered, outcome="closure_ordered", reason="Not used for a year.")
     leaver = UserFactory(is_active=False)
     orphan = AccountFactory(applicant=alice, owner=leaver, team=[alice, manager])
     orphan.team.filter(user=leaver).update(
@@ -295,7 +299,7 @@ def _team_scene(people: People) -> dict:
         "socialmedia:handover": {"pk": running.pk},
         "socialmedia:handover_answer": {"pk": offered.pk},
         "socialmedia:handover_withdraw": {"pk": offered.pk},
-        "socialmedia:close": {"pk": running.pk},
+        "socialmedia:close": {"pk": ordered.pk},
         "socialmedia:suspend": {"pk": running.pk},
         "socialmedia:reinstate": {"pk": suspended.pk},
         "socialmedia:order_closure": {"pk": running.pk},

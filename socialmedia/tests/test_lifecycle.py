@@ -190,6 +190,14 @@ def test_suspending_sends_the_reason_to_the_owner_and_lifting_it_too(account, al
 def test_a_closure_order_tells_the_owner_and_the_page_says_close_it_now(
     client, account, alice, chief_executive
 ):
+    # Without an order on record the decider may not close it outright.
+    with pytest.raises(ValidationError, match="Order the account closed first"):
+        account_close(account=account, reason="Mine", deleted_on_platform=True, by=chief_executive)
+    assert Account.objects.get(pk=account.pk).status == Account.Status.ACTIVE
+    client.force_login(chief_executive)
+    page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
+    assert reverse("socialmedia:close", args=[account.pk]) not in page
+
     account_order_closure(account=account, reason="Not used for a year", by=chief_executive)
     decision = Decision.objects.get(outcome=Decision.Outcome.CLOSURE_ORDERED)
     assert not decision.as_delegate
@@ -198,7 +206,10 @@ def test_a_closure_order_tells_the_owner_and_the_page_says_close_it_now(
     page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
     assert "ordered this account closed" in page
     assert reverse("socialmedia:close", args=[account.pk]) in page
-    # The decider may close it too, with the same confirmation.
+    client.force_login(chief_executive)
+    page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
+    assert reverse("socialmedia:close", args=[account.pk]) in page
+    # Once it is ordered closed, the decider may close it too, with the same confirmation.
     account_close(account=account, reason="Ordered", deleted_on_platform=True, by=chief_executive)
     assert Account.objects.get(pk=account.pk).closed_by == chief_executive
 
@@ -314,3 +325,15 @@ def test_a_later_order_does_not_hide_a_closure_order(client, account, alice, chi
     page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
     assert "ordered this account closed" in page
     assert "Not used for a year" in page
+
+
+def test_a_decider_closes_an_account_whose_owner_left(client, account, alice, chief_executive):
+    alice.is_active = False
+    alice.save()
+    client.force_login(chief_executive)
+    page = client.get(reverse("socialmedia:account", args=[account.pk])).content.decode()
+    assert reverse("socialmedia:close", args=[account.pk]) in page
+    account_close(
+        account=account, reason="Nobody runs it", deleted_on_platform=True, by=chief_executive
+    )
+    assert Account.objects.get(pk=account.pk).closed_by == chief_executive
