@@ -62,6 +62,11 @@ def account_order_key(decision_id: int) -> str:
     return f"socialmedia:account_order:{decision_id}:"
 
 
+def account_order_instead_key(decision_id: int, recipient) -> str:
+    # The order went to the Chief Executive because its owner had left.
+    return f"socialmedia:account_order_instead:{decision_id}:{_to(recipient)}"
+
+
 def account_closed_key(account_id: int, recipient) -> str:
     # An account is closed once: one message per person.
     return f"socialmedia:account_closed:{account_id}:{_to(recipient)}"

@@ -19,6 +19,7 @@ from socialmedia.models import Account, Decision, HandOver, TeamMember
 from socialmedia.outbox import (
     account_changed_key,
     account_closed_key,
+    account_order_instead_key,
     account_order_key,
     handover_answered_key,
     handover_proposed_key,
@@ -400,18 +401,26 @@ def _order(
         },
         ip=ip,
     )
-    if account.owner.is_active:
-        notifications_queue_many(
-            messages=[
-                Message(
-                    to=account.owner,
-                    template=SocialEmail.ACCOUNT_ORDER,
-                    dedup_key=account_order_key(decision.pk),
-                    url=_page(account),
-                    context={"account": account, "decision": decision},
-                )
-            ]
-        )
+    # An owner who has left cannot act on it: the Chief Executive, who names the new owner,
+    # is sent it instead.
+    owner_gone = not account.owner.is_active
+    told: list[User | str] = chief_executive_recipients() if owner_gone else [account.owner]
+    notifications_queue_many(
+        messages=[
+            Message(
+                to=person,
+                template=SocialEmail.ACCOUNT_ORDER,
+                dedup_key=(
+                    account_order_instead_key(decision.pk, person)
+                    if owner_gone
+                    else account_order_key(decision.pk)
+                ),
+                url=_page(account),
+                context={"account": account, "decision": decision, "owner_gone": owner_gone},
+            )
+            for person in told
+        ]
+    )
     return decision
 
 

@@ -77,7 +77,14 @@ def mark_rotation_due(
                 template=SocialEmail.ROTATION_DUE,
                 dedup_key=rotation_due_key(account.pk, person, at),
                 url=reverse("socialmedia:account", args=[account.pk]),
-                context={"account": account, "reason": reason, "is_owner": person == account.owner},
+                context={
+                    "account": account,
+                    "reason": reason,
+                    "is_owner": person == account.owner,
+                    # Told only to the Chief Executive: nobody is changing it until they name
+                    # a new owner.
+                    "owner_gone": not account.owner.is_active,
+                },
             )
             for person in told.values()
         )

@@ -235,3 +235,17 @@ def test_naming_a_new_owner_withdraws_an_open_offer_and_tells_its_person(
     assert event.changes["why"] == "a new owner was named"
     told = Notification.objects.get(recipient=charlie, subject__contains="withdrawn")
     assert "a new owner was named" in told.body_text
+
+
+def test_the_chief_executive_is_not_told_a_departed_owner_will_change_the_password(
+    alice, bob, chief_executive
+):
+    AccountFactory(applicant=alice, team=[bob])
+    user_deactivate(user=alice, by=None, reason="Retired")
+    told = Notification.objects.get(
+        recipient=chief_executive, subject__startswith="A new password is due"
+    )
+    assert "has been asked to change it" not in told.body_text
+    assert "Alice Staff, has left the organisation" in told.body_text
+    assert "name a new owner" in told.body_text
+    assert "has been asked to change it" not in told.body_html

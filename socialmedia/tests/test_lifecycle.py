@@ -337,3 +337,20 @@ def test_a_decider_closes_an_account_whose_owner_left(client, account, alice, ch
         account=account, reason="Nobody runs it", deleted_on_platform=True, by=chief_executive
     )
     assert Account.objects.get(pk=account.pk).closed_by == chief_executive
+
+
+def test_an_order_about_an_account_whose_owner_left_goes_to_the_chief_executive(
+    client, account, alice, chief_executive, ce_delegate
+):
+    alice.is_active = False
+    alice.save()
+    client.force_login(ce_delegate)
+    response = client.post(
+        reverse("socialmedia:suspend", args=[account.pk]), {"reason": "No link"}, follow=True
+    )
+    told = Notification.objects.get(recipient=chief_executive)
+    assert "No link" in told.body_text
+    assert "Alice Staff, its owner, has left" in told.body_text
+    page = response.content.decode()
+    assert "The owner has been sent the reason" not in page
+    assert "Alice Staff, its owner, has left the organisation" in page

@@ -175,7 +175,8 @@ def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _order_view(
     service: Callable[..., object], template: str, done: str
 ) -> Callable[[AuthenticatedRequest, int], HttpResponse]:
-    """A Chief Executive's order: a reason, sent to the owner."""
+    """A Chief Executive's order: a reason, sent to the owner (to the Chief Executive when the
+    owner has left)."""
 
     @require_http_methods(["GET", "POST"])
     @sensitive_page
@@ -194,25 +195,30 @@ def _order_view(
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, done)
+                messages.success(request, f"{done} {_who_was_told(account)}")
                 return redirect("socialmedia:account", pk=account.pk)
         return _form_page(request, template, account, form)
 
     return view
 
 
+def _who_was_told(account: Account) -> str:
+    if account.owner.is_active:
+        return "The owner has been sent the reason."
+    return (
+        f"{account.owner.full_name}, its owner, has left the organisation, so the Chief "
+        "Executive has been sent the reason instead: name a new owner from the team."
+    )
+
+
 suspend = _order_view(
-    account_suspend,
-    "socialmedia/lifecycle/suspend.html",
-    "The account is suspended. The owner has been sent the reason.",
+    account_suspend, "socialmedia/lifecycle/suspend.html", "The account is suspended."
 )
 reinstate = _order_view(
-    account_reinstate,
-    "socialmedia/lifecycle/reinstate.html",
-    "The suspension is lifted. The owner has been told.",
+    account_reinstate, "socialmedia/lifecycle/reinstate.html", "The suspension is lifted."
 )
 order_closure = _order_view(
     account_order_closure,
     "socialmedia/lifecycle/order_closure.html",
-    "The owner has been told to close the account and why.",
+    "The account is ordered closed.",
 )
