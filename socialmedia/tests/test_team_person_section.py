@@ -71,3 +71,29 @@ def test_the_section_costs_the_same_however_long_the_history(
         return len(seen)
 
     assert cost(many) == cost(few)
+
+
+def test_each_account_they_were_shown_is_listed_once_however_often(alice, ce_delegate, monkeypatch):
+    import socialmedia.person_section as person_section
+
+    monkeypatch.setattr(person_section, "SHOWN", 3)
+    person = UserFactory()
+    early = AccountFactory(applicant=alice, handle="@Early")
+    RevealFactory(account=early, by=person)
+    busy = AccountFactory(applicant=alice, handle="@Busy")
+    for _ in range(4):
+        RevealFactory(account=busy, by=person)
+
+    template, context = social_accounts_for_person(_asked_by(ce_delegate), person)
+    html = render_to_string(template, {"section": context})
+
+    # Many showings of one account no longer push an earlier one off the record.
+    assert "@Early" in html
+    assert html.count("@Busy") == 1
+    assert "4 times" in html
+
+    for n in range(3):
+        RevealFactory(account=AccountFactory(applicant=alice, handle=f"@Later{n}"), by=person)
+    template, context = social_accounts_for_person(_asked_by(ce_delegate), person)
+    html = render_to_string(template, {"section": context})
+    assert "and 2 more accounts" in html
