@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from portal.models import AuditEvent, Notification, OrganisationSettings
 from portal.tests.factories import UserFactory
-from socialmedia import urls
 from socialmedia.events import SocialEvent
-from socialmedia.models import Account, Credential, Decision, HandOver
+from socialmedia.models import Account, Credential, Decision, HandOver, TeamMember
+from socialmedia.services.leavers import account_owner_assign
 from socialmedia.services.lifecycle import (
     account_close,
     account_order_closure,
@@ -226,10 +226,63 @@ def test_nobody_gives_orders_about_their_own_account(bob, chief_executive):
         account_order_closure(account=own, reason="Mine", by=chief_executive)
 
 
-def test_there_is_no_release_of_an_account_to_anyone(account):
-    """The URL map has no action that takes an account off the register or gives it away."""
-    names = {pattern.name for pattern in urls.urlpatterns}
-    assert not {n for n in names if "release" in n or "personal" in n or "transfer" in n}
+def _owner_is_on_the_team(account) -> bool:
+    account.refresh_from_db()
+    return TeamMember.objects.current().filter(account=account, user=account.owner).exists()
+
+
+def _three_targets(account, alice):
+    """Someone never on the team, a team member who left, one taken off the team."""
+    outsider = UserFactory()
+    gone = UserFactory()
+    off = UserFactory()
+    for person in (gone, off):
+        TeamMember.objects.create(
+            account=account, user=person, added_at=account.opened_at, added_by=alice
+        )
+    gone.is_active = False
+    gone.save()
+    account.team.filter(user=off).update(removed_at=account.opened_at, removed_by=alice)
+    return {"outsider": outsider, "gone": gone, "off": off}
+
+
+def test_an_account_changes_owner_only_to_an_active_member_of_its_team(
+    account, alice, bob, chief_executive
+):
+    """Every service that changes Account.owner (accepting a hand-over; the Chief Executive
+    naming a new owner after a leaver) refuses anyone not currently on the team or no longer
+    working here, so an account never becomes someone's own; and after each change the owner
+    is on the team."""
+    targets = _three_targets(account, alice)
+    for who, person in targets.items():
+        offer = HandOver.objects.create(
+            account=account, from_owner=alice, to_owner=person, proposed_at=account.opened_at
+        )
+        with pytest.raises(ValidationError):
+            handover_answer(handover=offer, accept=True, by=person)
+        assert Account.objects.get(pk=account.pk).owner == alice, who
+        HandOver.objects.filter(pk=offer.pk).update(
+            answered_at=account.opened_at, outcome=HandOver.Outcome.WITHDRAWN
+        )
+    offer = handover_propose(account=account, to_owner=bob, note="", by=alice)
+    handover_answer(handover=offer, accept=True, by=bob)
+    assert _owner_is_on_the_team(account)
+    assert account.owner == bob
+
+    # The owner leaves: the Chief Executive names the next one, from the team only.
+    bob.is_active = False
+    bob.save()
+    charlie = UserFactory()
+    TeamMember.objects.create(
+        account=account, user=charlie, added_at=account.opened_at, added_by=alice
+    )
+    for who, person in targets.items():
+        with pytest.raises(ValidationError):
+            account_owner_assign(account=account, new_owner=person, by=chief_executive)
+        assert Account.objects.get(pk=account.pk).owner == bob, who
+    account_owner_assign(account=account, new_owner=charlie, by=chief_executive)
+    assert _owner_is_on_the_team(account)
+    assert account.owner == charlie
 
 
 # ---- The pages ---------------------------------------------------------------------------
