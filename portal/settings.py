@@ -434,6 +434,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.pending_uploads_sweep_task",
         "schedule": 3600.0,
     },
+    # ---- Reviews and reminders ----
+    # Every fifteen minutes: social media passwords due for a change since a team changed are
+    # chased (owner and Chief Executive, every few days), owners reminded of reviews due and the
+    # Chief Executive told of reviews overdue. Reminders are days apart, so a quarter hour's
+    # delay is nothing; each is sent once, and after an outage only the latest.
+    "social-media-sweep": {
+        "task": "socialmedia.tasks.social_media_sweep_task",
+        "schedule": 900.0,
+    },
 }
 
 # Content security policy without unsafe-inline: scripts need the per-request nonce.

@@ -12,7 +12,13 @@ from django.http import Http404
 from portal.access import AnyUser
 from portal.models import User
 from portal.roles import Role
-from socialmedia.models import DECIDER_ROLES, Account, PermissionRequest, TeamMember
+from socialmedia.models import (
+    DECIDER_ROLES,
+    Account,
+    PermissionRequest,
+    TeamMember,
+    VersionAttachment,
+)
 
 
 def is_chief_executive(user: AnyUser) -> bool:
@@ -102,3 +108,18 @@ def get_request_for_decider(user: User, pk: int) -> PermissionRequest:
     if not is_decider(user):
         raise PermissionDenied
     return request
+
+
+def get_permission_file_for_user(user: User, pk: int) -> VersionAttachment:
+    """A file of a request its requester and the deciders may open; anyone else: 404."""
+    try:
+        attachment = VersionAttachment.objects.select_related("version__request").get(pk=pk)
+    except VersionAttachment.DoesNotExist:
+        raise Http404("No such file.") from None
+    if (
+        not PermissionRequest.objects.visible_to(user)
+        .filter(pk=attachment.version.request_id)
+        .exists()
+    ):
+        raise Http404("No such file.")
+    return attachment

@@ -51,6 +51,10 @@ class SocialEvent(TextChoices):
     SUSPENDED = "social_account.suspended", "Social media account suspended pending changes"
     REINSTATED = "social_account.reinstated", "Social media account suspension lifted"
     CLOSURE_ORDERED = "social_account.closure_ordered", "Social media account ordered closed"
+    OWNER_ASSIGNED = (
+        "social_account.owner_assigned",
+        "New owner named for a social media account whose owner left",
+    )
     # ---- Reviews and reminders ----
     REVIEWED = "social_account.reviewed", "Social media account review confirmed"
     REMINDERS_SENT = "social_account.reminders_sent", "Social media reminders sent"
@@ -85,6 +89,12 @@ class SocialEmail(TextChoices):
     HANDOVER_ANSWERED = "socialmedia.handover_answered", "Answer to a social media hand-over"
     ACCOUNT_ORDER = "socialmedia.account_order", "Chief Executive's order about an account"
     ACCOUNT_CLOSED = "socialmedia.account_closed", "Social media account closed"
+    NEEDS_OWNER = "socialmedia.needs_owner", "Social media account whose owner left"
+    OWNER_ASSIGNED = "socialmedia.owner_assigned", "Social media account given to you"
+    HANDOVER_WITHDRAWN = (
+        "socialmedia.handover_withdrawn",
+        "Social media account no longer offered to you",
+    )
     # ---- Reviews and reminders ----
     ROTATION_REMINDER = (
         "socialmedia.rotation_reminder",

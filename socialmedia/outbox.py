@@ -16,6 +16,21 @@ def instant(at: datetime) -> str:
 
 # ---- Applications and decisions ----
 
+
+def _to(recipient) -> str:
+    # A person by id; a shared mailbox (nobody holds the role) by its address.
+    return str(recipient) if isinstance(recipient, str) else str(recipient.pk)
+
+
+def application_received_key(account_id: int, sent_at: datetime, recipient) -> str:
+    """To a decider, each time the application is sent (first, then after each revision)."""
+    return f"socialmedia:application_received:{account_id}:{instant(sent_at)}:{_to(recipient)}:"
+
+
+def application_decided_key(decision_id: int, recipient) -> str:
+    return f"socialmedia:application_decided:{decision_id}:{_to(recipient)}:"
+
+
 # ---- Opening and the credential register ----
 
 
@@ -32,6 +47,88 @@ def break_glass_key(reveal_id: int, recipient: str) -> str:
 
 # ---- The team, leavers, hand-over and closure ----
 
+
+def _to(recipient) -> str:
+    # A person by id; a shared mailbox (the Chief Executive's, when nobody holds the role) by
+    # its address.
+    return f"u{recipient.pk}" if hasattr(recipient, "pk") else f"m{recipient}"
+
+
+def rotation_due_key(account_id: int, recipient, at: datetime) -> str:
+    return f"socialmedia:rotation_due:{account_id}:{_to(recipient)}:{instant(at)}"
+
+
+def account_changed_key(account_id: int, recipient, at: datetime) -> str:
+    return f"socialmedia:account_changed:{account_id}:{_to(recipient)}:{instant(at)}"
+
+
+def handover_proposed_key(handover_id: int, recipient) -> str:
+    return f"socialmedia:handover_proposed:{handover_id}:{_to(recipient)}"
+
+
+def handover_answered_key(handover_id: int, recipient) -> str:
+    return f"socialmedia:handover_answered:{handover_id}:{_to(recipient)}"
+
+
+def account_order_key(decision_id: int) -> str:
+    return f"socialmedia:account_order:{decision_id}:"
+
+
+def account_order_instead_key(decision_id: int, recipient) -> str:
+    # The order went to the Chief Executive because its owner had left.
+    return f"socialmedia:account_order_instead:{decision_id}:{_to(recipient)}"
+
+
+def account_closed_key(account_id: int, recipient) -> str:
+    # An account is closed once: one message per person.
+    return f"socialmedia:account_closed:{account_id}:{_to(recipient)}"
+
+
+def needs_owner_key(account_id: int, leaver_id: int, recipient) -> str:
+    return f"socialmedia:needs_owner:{account_id}:{leaver_id}:{_to(recipient)}"
+
+
+def owner_assigned_key(account_id: int, owner_id: int, at: datetime) -> str:
+    return f"socialmedia:owner_assigned:{account_id}:{owner_id}:{instant(at)}"
+
+
+def handover_withdrawn_key(handover_id: int, recipient) -> str:
+    # A hand-over is withdrawn once.
+    return f"socialmedia:handover_withdrawn:{handover_id}:{_to(recipient)}"
+
+
 # ---- Reviews and reminders ----
+# The sweep's ledger (socialmedia.models.Reminder: account, kind, slot) says which occasion was
+# reminded; each email of that occasion has its own key, built from the ledger's and the
+# recipient (a person's id, or a mailbox's address).
+
+
+def rotation_slot(due_since: datetime, number: int) -> str:
+    """The `number`th reminder of a password change due since `due_since`: a new due instant
+    (the password changed, then the team again) starts its own count."""
+    return f"{instant(due_since)}:{number}"
+
+
+def review_slot(due_at: datetime) -> str:
+    """A review due at `due_at`: a review done moves the date on, and the next date is a new
+    occasion."""
+    return instant(due_at)
+
+
+def reminder_message_key(account_id: int, kind: str, slot: str, recipient: int | str) -> str:
+    """One reminder's email to one person or mailbox."""
+    return f"socialmedia-reminder:{account_id}:{kind}:{slot}:to:{recipient}"
+
 
 # ---- Permissions from the Chief Executive ----
+
+
+def permission_received_key(version_id: int, recipient: str) -> str:
+    """A version of a permission request to one decider (a person's id, or the Chief
+    Executive's mailbox), once. Each revision is a new version, so the deciders hear of it."""
+    return f"permission-received:{version_id}:{recipient}"
+
+
+def permission_decided_key(decision_id: int) -> str:
+    """A decision on a permission request to its requester, once."""
+    return f"permission-decided:{decision_id}"

@@ -31,13 +31,21 @@ class Platform(models.TextChoices):
 class AccountQuerySet(models.QuerySet["Account"]):
     def visible_to(self, user) -> "AccountQuerySet":
         """The accounts a person may open: every one for the Chief Executive and delegates; for
-        anyone else those they applied for, own, or are on the current team of."""
+        anyone else those they own or are on the current team of, and their own applications
+        until the account opens (someone who applied, handed the account over and left its
+        team no longer sees who runs it)."""
         if not user.is_authenticated:
             return self.none()
         if user.has_role(*DECIDER_ROLES):
             return self.all()
+        return self.of(user)
+
+    def of(self, user) -> "AccountQuerySet":
+        """A person's own accounts (a decider's too, not every account): those they own or are
+        on the current team of, and their applications until the account opens."""
         on_team = TeamMember.objects.current().filter(user_id=user.pk).values("account_id")
-        return self.filter(Q(applicant_id=user.pk) | Q(owner_id=user.pk) | Q(pk__in=on_team))
+        applied = Q(applicant_id=user.pk, status__in=Account.APPLICATION_STATUSES)
+        return self.filter(applied | Q(owner_id=user.pk) | Q(pk__in=on_team))
 
     def running(self) -> "AccountQuerySet":
         """Open on the platform and not closed: the accounts whose passwords and reviews matter."""
@@ -53,6 +61,14 @@ class Account(models.Model):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended pending changes"
         CLOSED = "closed", "Closed"
+
+    # Before the account is open: its applicant follows it even if not on the team.
+    APPLICATION_STATUSES = (
+        Status.APPLIED,
+        Status.CHANGES_ASKED,
+        Status.APPROVED,
+        Status.REFUSED,
+    )
 
     # ---- The application (paragraphs 20 and 21) ----
     platform = models.CharField(max_length=20, choices=Platform.choices)

@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 from portal.models import User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
-from socialmedia import crypto, selectors
+from socialmedia import crypto
 from socialmedia.access import is_decider
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import (
@@ -32,6 +32,7 @@ from socialmedia.models import (
     Storage,
 )
 from socialmedia.outbox import credentials_changed_key
+from socialmedia.services.chief_executive_told import chief_executive_recipients
 from socialmedia.services.review_dates import next_review_due
 
 # What may be cleared once given (the username and password are what the register is for).
@@ -57,10 +58,11 @@ def tell_chief_executive(
     """Email the Chief Executive (the mailbox when nobody holds the role) what happened to an
     account's credentials: `what` in words and the names of the fields, never their values.
     A Chief Executive who made the change is not told of it."""
-    people = [person for person in selectors.chief_executives() if person.pk != by.pk]
-    recipients: list[User | str] = list(people)
-    if not selectors.chief_executives():
-        recipients = list(selectors.chief_executive_mailbox())
+    recipients = [
+        person
+        for person in chief_executive_recipients()
+        if not (isinstance(person, User) and person.pk == by.pk)
+    ]
     fields = [
         f"{SECRET_LABELS.get(name) or _NAMES.get(name) or name.capitalize()}: {_said(name, change)}"
         for name, change in changes.items()

@@ -26,11 +26,12 @@ from portal.reauth import Proof, ProofMethod
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notifications_queue_many
 from portal.services.second_factor import Outcome, has_second_factor, second_factor_verify
-from socialmedia import crypto, selectors
+from socialmedia import crypto
 from socialmedia.access import acts_as_delegate, is_decider
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import SECRET_FIELDS, SECRET_LABELS, Account, Credential, Reveal, Storage
 from socialmedia.outbox import break_glass_key
+from socialmedia.services.chief_executive_told import chief_executive_recipients
 
 # Re-entering a password is a chance to guess it: refusals count, as at sign-in.
 MAX_REFUSALS = 5
@@ -251,8 +252,7 @@ def _record(
 
 
 def _tell_of_break_glass(reveal: Reveal) -> None:
-    people: list[User | str] = list(selectors.chief_executives())
-    recipients = people or list(selectors.chief_executive_mailbox())
+    recipients = chief_executive_recipients()
     notifications_queue_many(
         messages=[
             Message(

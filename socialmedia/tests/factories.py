@@ -15,7 +15,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from portal.testing.uploads import PDF_BYTES
 from portal.tests.factories import UserFactory
+from portal.uploads import generated_name
 from socialmedia import crypto
 from socialmedia.models import (
     SECRET_FIELDS,
@@ -31,6 +33,7 @@ from socialmedia.models import (
     Storage,
     Subkind,
     TeamMember,
+    VersionAttachment,
 )
 
 PLAIN_DEFAULTS = {
@@ -189,3 +192,19 @@ class PermissionRequestFactory(factory.django.DjangoModelFactory):
                 submitted_by=self.requester,
                 submitted_at=self.submitted_at,
             )
+
+
+class VersionAttachmentFactory(factory.django.DjangoModelFactory):
+    """A small PDF on a request's version, stored as the service would (a generated name)."""
+
+    class Meta:
+        model = VersionAttachment
+
+    version = factory.LazyAttribute(lambda o: PermissionRequestFactory().versions.get())
+    file = factory.django.FileField(
+        data=PDF_BYTES, filename=factory.LazyFunction(lambda: generated_name("pdf"))
+    )
+    original_name = "press-release.pdf"
+    content_type = "pdf"
+    size = len(PDF_BYTES)
+    uploaded_at = factory.LazyFunction(timezone.now)

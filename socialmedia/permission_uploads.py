@@ -1,0 +1,194 @@
+"""Files sent with a permission request (the press release as a PDF, the photograph to be used):
+checked by their content, never the name or type the browser sent; stored under generated
+names; served only through `socialmedia:permission_file`, which checks who may see the request.
+
+A file over the portal's size limit is dropped as it arrives (never kept in memory or on disk
+past the limit) and its name noted, so the form comes back with everything typed and names the
+file, instead of the whole request being refused with the generic "too large" page. The idea is
+the incidents app's (apps do not import each other):
+
+    @accepts_body_up_to(PERMISSION_BODY_LIMIT)
+    @each_file_capped
+    @sensitive_page
+    @login_required
+    def permission_new(request): ... files_too_large(request) ...
+"""
+
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from portal.uploads import validate_upload
+from socialmedia.models import VersionAttachment
+
+# A document or a picture to be published or used: nothing a browser would run.
+KINDS = ("pdf", "png", "jpeg")
+# On one version, kept from the last one and new together.
+MAX_FILES = 5
+# Generous: a file over the limit is skipped as it arrives, so a larger body costs reading,
+# not memory or disk, and what was typed comes back with the form.
+PERMISSION_BODY_LIMIT = 100 * 1024 * 1024
+_NAME_SHOWN = 80
+_ATTRIBUTE = "socialmedia_files_too_large"
+
+
+# ---- Files too large, dropped as they arrive ----------------------------------------------
+
+
+class FileSizeCapHandler(FileUploadHandler):
+    """Passes a file's data on to Django's own handlers until it passes
+    PORTAL_MAX_UPLOAD_BYTES; then the file is dropped (SkipFile) and its name noted."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit = settings.PORTAL_MAX_UPLOAD_BYTES
+        self.too_large: list[str] = []
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.too_large.append(self.file_name or "file")
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler makes the file
+
+
+def each_file_capped(view: Callable) -> Callable:
+    """Put FileSizeCapHandler first for `view`. Handlers must be set before anything reads the
+    body, and the CSRF middleware reads it before the view is called, so the middleware leaves
+    this view alone and the same check runs here, once the handler is in place."""
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def capped(request: HttpRequest, *args, **kwargs):
+        handler = FileSizeCapHandler(request)
+        request.upload_handlers = [handler, *request.upload_handlers]
+        setattr(request, _ATTRIBUTE, handler.too_large)
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(capped)
+
+
+def files_too_large(request: HttpRequest) -> list[str]:
+    """The names of the files skipped for their size, as they were sent."""
+    return list(getattr(request, _ATTRIBUTE, []))
+
+
+# ---- Checking what was sent ---------------------------------------------------------------
+
+
+def shown_name(name: str | None) -> str:
+    """The name a person gave a file, fit to show and store: no folders, no control
+    characters, not too long. Never used as a path."""
+    name = PureWindowsPath(PurePosixPath(name or "").name).name
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:200] or "file"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= _NAME_SHOWN else f"{name[: _NAME_SHOWN - 1]}…"
+
+
+def too_large_error(name: str) -> ValidationError:
+    return ValidationError(
+        f"“{_short(shown_name(name))}” was not added: it is larger than "
+        f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)}, the largest allowed. Choose a "
+        "smaller file.",
+        code="too_large",
+    )
+
+
+def too_many_files() -> ValidationError:
+    return ValidationError(
+        f"A version can have at most {MAX_FILES} files. Choose fewer.", code="too_many"
+    )
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload whose content has been checked, with the kind found: what is stored."""
+
+    upload: UploadedFile
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return shown_name(self.upload.name)
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
+    """The file with its kind, or a refusal that names it, so that a person who chose several
+    knows which to change."""
+    try:
+        return CheckedFile(upload, validate_upload(upload, kinds=KINDS))
+    except ValidationError as error:
+        raise ValidationError(
+            f"“{_short(shown_name(upload.name))}” was not added. {' '.join(error.messages)}",
+            code="bad_file",
+        ) from None
+
+
+def check_uploads(files: Sequence[UploadedFile], *, kept: int = 0) -> list[CheckedFile]:
+    """Each file with its kind, or every file's problem at once. `kept`: files carried over
+    from the last version, which count towards the limit."""
+    if len(files) + kept > MAX_FILES:
+        raise too_many_files()
+    checked, problems = [], []
+    for upload in files:
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as error:
+            problems.append(error)
+    if problems:
+        raise ValidationError(problems)
+    return checked
+
+
+def attachments_help() -> str:
+    return (
+        f"PDF documents or pictures (PNG or JPEG): up to {MAX_FILES} files of at most "
+        f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)} each."
+    )
+
+
+# ---- Stored files and failed transactions -------------------------------------------------
+
+# The files stored by the service running now, so that they can be deleted if its
+# transaction rolls back (a stored file is not part of the transaction).
+_saved_now: ContextVar[list[str] | None] = ContextVar("socialmedia_saved_files", default=None)
+
+
+@contextmanager
+def stored_files_removed_on_failure() -> Iterator[None]:
+    """Delete the files stored inside the block if it fails. Put it outside the transaction
+    (above `@transaction.atomic`), so the rows are gone when their files are deleted."""
+    outer = _saved_now.get()
+    saved: list[str] = outer if outer is not None else []
+    token = _saved_now.set(saved)
+    try:
+        yield
+    except BaseException:
+        for name in saved:
+            VersionAttachment.file.field.storage.delete(name)
+        raise
+    finally:
+        _saved_now.reset(token)
+
+
+def note_saved(name: str) -> None:
+    saved = _saved_now.get()
+    if saved is not None:
+        saved.append(name)

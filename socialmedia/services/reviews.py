@@ -1,0 +1,93 @@
+"""The owner's periodic review of a running account (seed 004, paragraphs 21, 23 and 24): the
+account is accurate and current, its profile links back to the main website, and the team
+listed in the portal is everyone with access. Anything not so is said, with what the owner will
+do about it: a review is a record of how the account stood, not a test to pass.
+
+The next review falls due one review interval (an organisation setting, default quarterly) from
+the review; the reminders sweep (socialmedia/services/reminders.py) chases it.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import User
+from portal.services.audit import audit_record
+from socialmedia.events import SocialEvent
+from socialmedia.models import Account, Review
+from socialmedia.services.review_dates import next_review_due
+
+# The owner's page says a review is due this long before its date: time to do it unhurried.
+REVIEW_NOTICE = timedelta(days=14)
+# A review still not done this long after its date goes to the Chief Executive.
+REVIEW_OVERDUE_AFTER = timedelta(days=14)
+NOTES_REQUIRED = (
+    "Say what you will do about each point you could not confirm (for example, who should "
+    "come off the team, or when the profile will link back to the website)."
+)
+
+
+def review_is_due(account: Account, now: datetime) -> bool:
+    """Whether the owner should be asked now: due, or due within REVIEW_NOTICE."""
+    return (
+        account.is_running
+        and account.review_due_at is not None
+        and account.review_due_at - REVIEW_NOTICE <= now
+    )
+
+
+@transaction.atomic
+def account_review(
+    *,
+    account: Account,
+    accurate: bool,
+    links_back: bool,
+    team_right: bool,
+    notes: str,
+    by: User,
+    ip: str | None = None,
+) -> Review:
+    """Record the owner's review and move the next one on an interval from now."""
+    # Locked, so two reviews sent at once are recorded one after the other, each moving the
+    # date on from what the other left.
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    if not account.is_running:
+        raise ValidationError("Only an account that is open is reviewed; this one is not.")
+    if by.pk != account.owner_id:
+        raise ValidationError("Only the account's owner reviews it.")
+    notes = notes.strip()
+    if not (accurate and links_back and team_right) and not notes:
+        raise ValidationError(NOTES_REQUIRED)
+    now = timezone.now()
+    review = Review.objects.create(
+        account=account,
+        reviewed_by=by,
+        reviewed_at=now,
+        accurate=accurate,
+        links_back=links_back,
+        team_right=team_right,
+        notes=notes,
+    )
+    before = {"last_reviewed_at": account.last_reviewed_at, "review_due_at": account.review_due_at}
+    account.last_reviewed_at = now
+    account.review_due_at = next_review_due(now)
+    account.save(update_fields=["last_reviewed_at", "review_due_at"])
+    audit_record(
+        verb=SocialEvent.REVIEWED,
+        actor=by,
+        obj=account,
+        changes={
+            "review": review.pk,
+            "accurate": accurate,
+            "links_back": links_back,
+            "team_right": team_right,
+            "notes": notes,
+            **{
+                field: {"from": was, "to": getattr(account, field)} for field, was in before.items()
+            },
+        },
+        ip=ip,
+    )
+    return review

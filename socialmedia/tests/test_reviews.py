@@ -1,0 +1,89 @@
+"""The owner's review: what it records, what it refuses, and when the next one falls due."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.lib.uktime import months_on
+from portal.models import AuditEvent, OrganisationSettings
+from socialmedia.events import SocialEvent
+from socialmedia.models import Account, Review
+from socialmedia.services.reviews import account_review
+from socialmedia.tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _instant(text: str) -> datetime:
+    """An instant as the audit trail's JSON writes it (to the millisecond)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _review(account, by, **answers):
+    fields = {"accurate": True, "links_back": True, "team_right": True, "notes": ""}
+    return account_review(account=account, by=by, **{**fields, **answers})
+
+
+def test_a_review_records_the_answers_and_sets_the_next_date_an_interval_on(alice):
+    org = OrganisationSettings.load()
+    org.social_review_months = 6
+    org.save()
+    account = AccountFactory(applicant=alice, review_due_at=timezone.now() - timedelta(days=3))
+    was_due = account.review_due_at
+
+    review = _review(account, alice, ip="10.0.0.7")
+
+    account.refresh_from_db()
+    assert Review.objects.get() == review
+    assert account.last_reviewed_at == review.reviewed_at
+    assert account.review_due_at == months_on(review.reviewed_at, 6)
+    event = AuditEvent.objects.get(verb=SocialEvent.REVIEWED)
+    assert event.actor == alice
+    assert event.ip_address == "10.0.0.7"
+    moved = event.changes["review_due_at"]
+    assert abs(_instant(moved["from"]) - was_due) < timedelta(milliseconds=1)
+    assert abs(_instant(moved["to"]) - account.review_due_at) < timedelta(milliseconds=1)
+    assert event.changes["team_right"] is True
+
+
+def test_a_point_not_confirmed_is_recorded_with_what_the_owner_will_do(alice):
+    account = AccountFactory(applicant=alice)
+
+    review = _review(account, alice, team_right=False, notes="Sam still has access: removing.")
+
+    assert review.team_right is False
+    assert review.notes == "Sam still has access: removing."
+
+
+@pytest.mark.parametrize("unticked", ["accurate", "links_back", "team_right"])
+def test_a_point_not_confirmed_needs_a_note(alice, unticked):
+    account = AccountFactory(applicant=alice)
+
+    with pytest.raises(ValidationError, match="what you will do"):
+        _review(account, alice, **{unticked: False}, notes="   ")
+
+    assert not Review.objects.exists()
+    assert not AuditEvent.objects.filter(verb=SocialEvent.REVIEWED).exists()
+
+
+def test_only_the_owner_reviews(alice, bob):
+    account = AccountFactory(applicant=alice, team=[bob])
+    with pytest.raises(ValidationError, match="owner"):
+        _review(account, bob)
+    assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Account.Status.APPLIED, Account.Status.CLOSED])
+def test_an_account_not_running_is_not_reviewed(alice, status):
+    fields = {"opened_at": None} if status == Account.Status.APPLIED else {}
+    account = AccountFactory(applicant=alice, status=status, **fields)
+    with pytest.raises(ValidationError, match="open"):
+        _review(account, alice)
+    assert not Review.objects.exists()
+
+
+def test_a_suspended_account_is_still_reviewed(alice):
+    account = AccountFactory(applicant=alice, status=Account.Status.SUSPENDED)
+    assert _review(account, alice).pk
