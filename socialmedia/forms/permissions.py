@@ -23,7 +23,11 @@ from socialmedia.permission_uploads import (
     too_large_error,
     too_many_files,
 )
-from socialmedia.services.permissions import LONGEST_TEXT, subkind_problem
+from socialmedia.services.permissions import (
+    CONDITIONS_WITHOUT_THEIR_OUTCOME,
+    LONGEST_TEXT,
+    subkind_problem,
+)
 
 # When each kind is needed, in the portal's words (seed 004, paragraphs 11, 12 and 33).
 KIND_WHEN = {
@@ -225,6 +229,12 @@ class PermissionDecideForm(forms.Form):
         Outcome = PermissionDecision.Outcome
         if outcome == Outcome.APPROVED_WITH_CONDITIONS and not data.get("conditions", "").strip():
             self.add_error("conditions", "Write the conditions, such as media training first.")
+        if (
+            outcome
+            and outcome != Outcome.APPROVED_WITH_CONDITIONS
+            and data.get("conditions", "").strip()
+        ):
+            self.add_error("conditions", CONDITIONS_WITHOUT_THEIR_OUTCOME)
         if outcome == Outcome.CHANGES_ASKED and not data.get("reason", "").strip():
             self.add_error("reason", "Say what must change.")
         if outcome == Outcome.REFUSED and not data.get("reason", "").strip():

@@ -57,6 +57,9 @@ OUTCOME_EVENT = {
 }
 APPROVALS = frozenset({Outcome.APPROVED, Outcome.APPROVED_WITH_CONDITIONS})
 LONGEST_TEXT = 20_000
+CONDITIONS_WITHOUT_THEIR_OUTCOME = (
+    "You wrote conditions: choose “Approved with conditions”, or clear the conditions."
+)
 
 
 def permission_url(request: PermissionRequest) -> str:
@@ -231,8 +234,9 @@ def permission_decide(
         raise ValidationError(
             "Say what must change." if outcome == Outcome.CHANGES_ASKED else "Give the reason."
         )
-    if outcome != Outcome.APPROVED_WITH_CONDITIONS:
-        conditions = ""
+    if conditions and outcome != Outcome.APPROVED_WITH_CONDITIONS:
+        # Conditions are never dropped unseen: the decider meant them, or typed them by mistake.
+        raise ValidationError(CONDITIONS_WITHOUT_THEIR_OUTCOME)
     now = timezone.now()
     decision = PermissionDecision.objects.create(
         request=request,

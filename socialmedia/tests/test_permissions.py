@@ -193,6 +193,28 @@ def test_a_decision_needs_what_its_outcome_needs(alice, chief_executive, outcome
         )
 
 
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [(Outcome.APPROVED, ""), (Outcome.CHANGES_ASKED, "Shorter."), (Outcome.REFUSED, "No.")],
+)
+def test_conditions_written_with_another_outcome_are_refused_never_dropped(
+    alice, chief_executive, outcome, reason
+):
+    request = ask(alice)
+    with pytest.raises(ValidationError, match="You wrote conditions"):
+        permission_decide(
+            request=request,
+            version_number=1,
+            outcome=outcome,
+            reason=reason,
+            conditions="Complete media training first.",
+            by=chief_executive,
+        )
+    assert not PermissionDecision.objects.exists()
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED
+
+
 def test_a_decision_only_while_it_waits(alice, chief_executive):
     request = ask(alice)
     permission_withdraw(request=request, by=alice)

@@ -243,6 +243,21 @@ def test_the_decide_form_says_what_is_missing(client, alice, chief_executive):
     assert not PermissionDecision.objects.exists()
 
 
+def test_conditions_with_a_plain_approval_come_back_to_be_chosen_or_cleared(
+    client, alice, chief_executive
+):
+    request = PermissionRequestFactory(requester=alice)
+    client.force_login(chief_executive)
+    answer = client.post(
+        page("permission_decide", request),
+        {"version": "1", "outcome": "approved", "conditions": "Media training first."},
+    )
+    assert answer.status_code == 200
+    assert "You wrote conditions" in answer.text
+    assert "Media training first." in answer.text  # what was typed comes back
+    assert not PermissionDecision.objects.exists()
+
+
 def test_a_newer_version_arriving_meanwhile_is_refused_with_a_clear_message(
     client, alice, chief_executive
 ):
