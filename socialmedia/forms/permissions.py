@@ -3,6 +3,7 @@ socialmedia/services/permissions.py decide, with the same rules."""
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from uuid import uuid4
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -51,6 +52,23 @@ class _DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _TokenField(forms.UUIDField):
+    """The form's one-time token, hidden. One that is not a token (a page from an older
+    version, or tampered with) counts as none: the request is still sent."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -166,6 +184,14 @@ class PermissionRequestForm(_NamesFilesTooLarge, forms.Form):
         help_text=TEXT_HELP,
     )
     attachments = AttachmentsField()
+    # One per form shown, and kept when the form comes back with errors: the same form sent
+    # twice makes one request (permission_request's `token`).
+    submission_token = _TokenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid4())
 
     def kind_choices(self) -> list[dict]:
         """The radio buttons with the sentence that says when each is needed."""

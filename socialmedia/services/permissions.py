@@ -9,6 +9,7 @@ deleted with it.
 
 from collections.abc import Sequence
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -142,11 +143,22 @@ def permission_request(
     text: str,
     needed_by: date | None = None,
     files: Sequence[CheckedFile] = (),
+    token: UUID | None = None,
     by: User,
     ip: str | None = None,
 ) -> PermissionRequest:
     """Ask the Chief Executive's permission: the request, its first version and its files,
-    and the deciders told."""
+    and the deciders told.
+
+    `token` is the one-time token of the form it came from: a form sent again (a double
+    click, a resend) returns the request it already made, and makes no other."""
+    if token is not None:
+        # The requester's row is held to the end, so the same form sent twice at once waits
+        # here and then finds the request the first one made.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        made = PermissionRequest.objects.filter(requester=by, submission_token=token).first()
+        if made is not None:
+            return made
     if problem := subkind_problem(kind, subkind):
         raise ValidationError(problem)
     title = _required(title, "Give the request a title.")[:200]
@@ -163,6 +175,7 @@ def permission_request(
         requester=by,
         needed_by=needed_by,
         submitted_at=now,
+        submission_token=token,
     )
     version = RequestVersion.objects.create(
         request=request, number=1, text=text, submitted_by=by, submitted_at=now

@@ -76,6 +76,7 @@ def permission_new(request: AuthenticatedRequest) -> HttpResponse:
                 text=data["text"],
                 needed_by=data["needed_by"],
                 files=data["attachments"],
+                token=data["submission_token"],
                 by=request.user,
                 ip=client_ip(request),
             )
