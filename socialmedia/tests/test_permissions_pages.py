@@ -18,6 +18,7 @@ from socialmedia.models import (
     PermissionRequest,
     RequestVersion,
     Subkind,
+    VersionAttachment,
 )
 from socialmedia.tests.factories import PermissionRequestFactory, VersionAttachmentFactory
 
@@ -352,6 +353,49 @@ def test_revising_offers_the_last_text_and_files_and_sends_version_two(
     assert "Version 2 has gone to the Chief Executive." in answer.text
     version = request.versions.get(number=2)
     assert sorted(a.original_name for a in version.attachments.all()) == ["draft.pdf", "hub.png"]
+
+
+def _orphans(media) -> list[str]:
+    """Stored files no attachment names: left behind by a change that did not happen."""
+    named = {str(media / a.file.name) for a in VersionAttachment.objects.all()}
+    return [str(p) for p in media.rglob("*") if p.is_file() and str(p) not in named]
+
+
+def _fails_after_the_service(monkeypatch) -> None:
+    # The page breaks after the service has done its work (the redirect, here): the request's
+    # own transaction must not roll back rows whose files the service stored and kept.
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page broke after the service")
+
+    monkeypatch.setattr("socialmedia.views.permissions.redirect", broken)
+
+
+def test_a_request_page_failing_after_asking_leaves_no_file_behind(
+    client, alice, media, monkeypatch
+):
+    _fails_after_the_service(monkeypatch)
+    client.force_login(alice)
+    with pytest.raises(RuntimeError):
+        client.post(NEW, _asked(attachments=_pdf()))
+    assert _orphans(media) == []
+    # What the service made stands, with its file: the request was sent.
+    assert VersionAttachment.objects.get().version.request.title == "Rural crime hub opens"
+
+
+def test_a_revise_page_failing_after_revising_leaves_no_file_behind(
+    client, alice, media, monkeypatch
+):
+    request = PermissionRequestFactory(requester=alice, status=Status.CHANGES_ASKED)
+    _fails_after_the_service(monkeypatch)
+    client.force_login(alice)
+    photo = SimpleUploadedFile("hub.png", png_bytes(), content_type="image/png")
+    with pytest.raises(RuntimeError):
+        client.post(
+            page("permission_revise", request),
+            {"text": "Second.", "change_note": "Added.", "attachments": photo},
+        )
+    assert _orphans(media) == []
+    assert request.versions.get(number=2).attachments.get().original_name == "hub.png"
 
 
 def test_revising_needs_a_note_of_what_changed(client, alice):

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -57,6 +58,11 @@ OPEN_STATUSES = (Status.SUBMITTED, Status.CHANGES_ASKED)
 
 
 # Sensitive: a form shown again holds what was typed (an unpublished press release, say).
+# Not in the request's transaction (ATOMIC_REQUESTS): the service stores the files and commits
+# them with their rows in its own, deleting them if it fails; an outer transaction failing
+# later would roll the rows back and leave their files behind. The view writes nothing else:
+# it reads, calls the one service, then adds a message and redirects.
+@transaction.non_atomic_requests
 @accepts_body_up_to(PERMISSION_BODY_LIMIT)
 @each_file_capped
 @require_http_methods(["GET", "POST"])
@@ -216,6 +222,9 @@ def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
 # ---- Revising and withdrawing --------------------------------------------------------------
 
 
+# Not in the request's transaction, as permission_new (the files of a revision): the view
+# writes only through permission_revise, which re-reads the request under its lock.
+@transaction.non_atomic_requests
 @accepts_body_up_to(PERMISSION_BODY_LIMIT)
 @each_file_capped
 @require_http_methods(["GET", "POST"])
