@@ -1,6 +1,7 @@
 """The permission pages: asking with files, a request's page, deciding on the version shown,
 revising, withdrawing, downloading files, the lists and the dashboard panel."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -277,7 +278,33 @@ def test_a_newer_version_arriving_meanwhile_is_refused_with_a_clear_message(
     )
     assert "Version 2 arrived while you were reading version 1." in answer.text
     assert 'name="version" value="2"' in answer.text
+    # The decision chosen for version 1 is cleared: a second click cannot decide version 2
+    # unread.
+    assert re.search(r'<input[^>]*name="outcome"[^>]*checked', answer.text) is None
     assert not PermissionDecision.objects.exists()
+
+
+@pytest.mark.parametrize("closed_by", ["decided", "withdrawn"])
+def test_a_request_no_longer_waiting_says_so_without_the_form(
+    client, alice, chief_executive, ce_delegate, closed_by
+):
+    request = PermissionRequestFactory(requester=alice)
+    if closed_by == "decided":
+        _decided(request, request.versions.get(), ce_delegate, "approved", as_delegate=True)
+        request.status = Status.APPROVED
+    else:
+        request.status = Status.WITHDRAWN
+    request.save()
+    client.force_login(chief_executive)
+    answer = client.post(
+        page("permission_decide", request),
+        {"version": "1", "outcome": "refused", "reason": "Not now."},
+    )
+    assert answer.status_code == 200
+    assert "This request is no longer waiting for a decision" in answer.text
+    assert "Record the decision" not in answer.text
+    assert "Your decision on version" not in answer.text
+    assert PermissionDecision.objects.filter(outcome="refused").count() == 0
 
 
 def test_a_delegate_who_asked_cannot_approve_their_own_request_the_chief_executive_can(

@@ -174,11 +174,13 @@ def _shown_again(
     form: PermissionDecideForm, error: ValidationError, permission: PermissionRequest
 ) -> PermissionDecideForm:
     """The form with the service's refusal. If a newer version arrived, the form now names it
-    (the page shows it above), so the decision that follows is on what was read."""
+    (the page shows it above) and the decision chosen is cleared, so that the next click
+    cannot decide a version that was not read; what was typed stays."""
     latest = RequestVersion.objects.filter(request=permission).order_by("-number").first()
     if latest is not None and latest.number != form.cleaned_data["version"]:
         data = form.data.copy()  # type: ignore[attr-defined]
         data["version"] = str(latest.number)
+        data.pop("outcome", None)
         form = PermissionDecideForm(data)
         form.is_valid()
     form.add_error(None, error)
@@ -191,6 +193,7 @@ def _shown_again(
 def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     permission = get_request_for_decider(request.user, pk)
     form = PermissionDecideForm(request.POST or None)
+    refusal = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -204,7 +207,10 @@ def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
                 ip=client_ip(request),
             )
         except ValidationError as error:
+            # As it is now: decided or withdrawn meanwhile, the form is not offered again.
+            permission.refresh_from_db()
             form = _shown_again(form, error, permission)
+            refusal = " ".join(error.messages)
         else:
             messages.success(
                 request,
@@ -216,7 +222,11 @@ def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
     context = _request_page_context(request.user, permission)
     if request.method == "GET" and context["latest"] is not None:
         form = PermissionDecideForm(initial={"version": context["latest"].number})
-    return render(request, "socialmedia/permissions/decide.html", {**context, "decide_form": form})
+    return render(
+        request,
+        "socialmedia/permissions/decide.html",
+        {**context, "decide_form": form, "refusal": refusal},
+    )
 
 
 # ---- Revising and withdrawing --------------------------------------------------------------
