@@ -8,6 +8,7 @@ deleted with it.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -102,13 +103,42 @@ def _store(version: RequestVersion, files: Sequence[CheckedFile], now) -> list[V
     return stored
 
 
+@dataclass(frozen=True)
+class NobodyDecides:
+    """Why nobody can decide on a request now: nobody but its requester holds the Chief
+    Executive's or a delegate's role (the only Chief Executive with no delegate asked, say).
+    The request is still made, and waits until someone holds the role; the requester and the
+    Chief Executive's mailbox are told so."""
+
+    requester_holds_role: bool
+    mailbox: str  # the mailbox told, or "" when none is set
+
+
+def _others_and_requester(request: PermissionRequest) -> tuple[list[User], bool]:
+    """The deciders but the requester, and whether the requester is one of them."""
+    everyone = selectors.deciders()
+    others = [person for person in everyone if person.pk != request.requester_id]
+    return others, len(others) != len(everyone)
+
+
+def nobody_decides(request: PermissionRequest) -> NobodyDecides | None:
+    """None when someone other than the requester can decide on it."""
+    others, requester_holds_role = _others_and_requester(request)
+    if others:
+        return None
+    return NobodyDecides(
+        requester_holds_role=requester_holds_role,
+        mailbox=next(iter(selectors.chief_executive_mailbox()), ""),
+    )
+
+
 def _tell_deciders(request: PermissionRequest, version: RequestVersion) -> None:
-    """Every decider but the requester, or the Chief Executive's mailbox when there is none,
-    so that a request never waits unseen. A new version has its own keys."""
-    people: list[User | str] = [
-        person for person in selectors.deciders() if person.pk != request.requester_id
-    ]
-    recipients = people or list(selectors.chief_executive_mailbox())
+    """Every decider but the requester, or the Chief Executive's mailbox when there is none
+    (told that nobody can decide yet), so that a request never waits unseen. A new version
+    has its own keys."""
+    people, requester_holds_role = _others_and_requester(request)
+    recipients: list[User | str] = [*people] or list(selectors.chief_executive_mailbox())
+    nobody = None if people else NobodyDecides(requester_holds_role, "")
     notifications_queue_many(
         messages=(
             Message(
@@ -117,7 +147,7 @@ def _tell_deciders(request: PermissionRequest, version: RequestVersion) -> None:
                 dedup_key=permission_received_key(
                     version.pk, str(to.pk) if isinstance(to, User) else to
                 ),
-                context={"permission": request, "version": version},
+                context={"permission": request, "version": version, "nobody_decides": nobody},
                 url=permission_url(request),
                 in_portal=isinstance(to, User),
             )

@@ -20,6 +20,8 @@ from socialmedia.models import (
 )
 from socialmedia.permission_uploads import CheckedFile, check_upload
 from socialmedia.services.permissions import (
+    NobodyDecides,
+    nobody_decides,
     permission_decide,
     permission_request,
     permission_revise,
@@ -86,13 +88,46 @@ def test_a_delegate_who_asks_is_not_sent_their_own_request(ce_delegate, chief_ex
 
 
 def test_with_no_decider_the_chief_executives_mailbox_is_told(alice):
-    org = OrganisationSettings.load()
-    org.chief_executive_email = "ce-office@example.org"
-    org.save()
+    _mailbox()
     ask(alice)
     told = Notification.objects.get(dedup_key__startswith="permission-received:")
     assert told.to_email == "ce-office@example.org"
     assert told.recipient is None
+    text = " ".join(told.body_text.split())
+    assert "nobody holds the Chief Executive's or a delegate's role" in text
+
+
+def _mailbox(address: str = "ce-office@example.org") -> None:
+    org = OrganisationSettings.load()
+    org.chief_executive_email = address
+    org.save()
+
+
+@pytest.mark.parametrize("only_decider", ["chief_executive", "ce_delegate"])
+def test_the_only_decider_asking_is_made_and_the_mailbox_told_nobody_can_decide(
+    request, only_decider
+):
+    person = request.getfixturevalue(only_decider)
+    _mailbox()
+    made = ask(person)
+    assert made.status == Status.SUBMITTED  # not refused: it waits for someone to hold the role
+    told = Notification.objects.get(dedup_key__startswith="permission-received:")
+    assert told.to_email == "ce-office@example.org"
+    text = " ".join(told.body_text.split())
+    assert "Nobody in the portal can decide on it yet" in text
+    assert f"{person.full_name}, who asked, is the only person" in text
+    assert "nobody decides on their own request" in text
+    assert nobody_decides(made) == NobodyDecides(
+        requester_holds_role=True, mailbox="ce-office@example.org"
+    )
+
+
+def test_someone_else_deciding_is_no_warning(alice, chief_executive):
+    _mailbox()
+    made = ask(alice)
+    assert nobody_decides(made) is None
+    told = Notification.objects.get(dedup_key__startswith="permission-received:")
+    assert "Nobody in the portal" not in told.body_text
 
 
 @pytest.mark.parametrize(

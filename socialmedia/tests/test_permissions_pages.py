@@ -68,7 +68,7 @@ def test_the_form_says_when_each_kind_is_needed_and_groups_what_it_is(client, al
         assert f'<optgroup label="{kind.label}"'.replace("'", "&#x27;") in text
 
 
-def test_asking_with_a_pdf_makes_the_request_and_shows_it(client, alice):
+def test_asking_with_a_pdf_makes_the_request_and_shows_it(client, alice, chief_executive):
     client.force_login(alice)
     answer = client.post(NEW, _asked(attachments=_pdf()), follow=True)
     request = PermissionRequest.objects.get()
@@ -76,6 +76,24 @@ def test_asking_with_a_pdf_makes_the_request_and_shows_it(client, alice):
     assert "Your request has gone to the Chief Executive." in answer.text
     assert "release.pdf" in answer.text
     assert request.versions.get().attachments.count() == 1
+
+
+def test_the_chief_executive_with_no_delegate_is_told_nobody_can_decide(client, chief_executive):
+    client.force_login(chief_executive)
+    answer = client.post(NEW, _asked(), follow=True)
+    assert PermissionRequest.objects.get().status == Status.SUBMITTED
+    text = " ".join(answer.text.split())
+    assert "Nobody can decide on this request yet" in text
+    assert "You are the only person with the Chief Executive's or a delegate's role" in text
+    assert "no Chief Executive mailbox is set" in text
+    assert "has gone to the Chief Executive" not in text
+
+
+def test_a_request_someone_can_decide_carries_no_warning(client, alice, ce_delegate):
+    client.force_login(alice)
+    answer = client.post(NEW, _asked(), follow=True)
+    assert "has gone to the Chief Executive" in answer.text
+    assert "Nobody can decide" not in answer.text
 
 
 def test_what_it_is_must_go_with_the_kind_on_the_form(client, alice):

@@ -42,6 +42,7 @@ from socialmedia.permission_uploads import (
 )
 from socialmedia.services.permissions import (
     APPROVALS,
+    nobody_decides,
     permission_decide,
     permission_file_downloaded,
     permission_request,
@@ -89,12 +90,18 @@ def permission_new(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                "Your request has gone to the Chief Executive. You will be emailed the decision.",
-            )
+            _say_sent(request, made, "Your request has gone to the Chief Executive.")
             return redirect("socialmedia:permission", pk=made.pk)
     return render(request, "socialmedia/permissions/new.html", {"form": form})
+
+
+def _say_sent(request: AuthenticatedRequest, permission: PermissionRequest, sent: str) -> None:
+    """What the requester is told once it is sent: that nobody can decide on it yet, when so
+    (the request's page then says why), rather than that it reached a decider."""
+    if nobody_decides(permission) is None:
+        messages.success(request, f"{sent} You will be emailed the decision.")
+    else:
+        messages.warning(request, "Your request is recorded, but nobody can decide on it yet.")
 
 
 # ---- A request's page ----------------------------------------------------------------------
@@ -130,6 +137,12 @@ def _request_page_context(user, permission: PermissionRequest) -> dict:
         "is_requester": permission.requester_id == user.pk,
         "is_decider": is_decider(user),
         "may_decide": may_decide,
+        # Only the requester of a waiting request is told (one query, then).
+        "nobody_decides": (
+            nobody_decides(permission)
+            if permission.requester_id == user.pk and permission.status == Status.SUBMITTED
+            else None
+        ),
     }
 
 
@@ -277,7 +290,8 @@ def permission_revise_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Version {version.number} has gone to the Chief Executive.")
+            sent = f"Version {version.number} has gone to the Chief Executive."
+            _say_sent(request, permission, sent)
             return redirect("socialmedia:permission", pk=permission.pk)
     changes_asked = (
         PermissionDecision.objects.filter(
