@@ -10,14 +10,17 @@ deleted with it.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import User
+from portal.models import Notification, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notification_queue, notifications_queue_many
 from portal.uploads import generated_name
@@ -32,7 +35,12 @@ from socialmedia.models import (
     RequestVersion,
     VersionAttachment,
 )
-from socialmedia.outbox import permission_decided_key, permission_received_key
+from socialmedia.outbox import (
+    permission_decided_key,
+    permission_received_key,
+    permission_received_prefix,
+    permission_withdrawn_key,
+)
 from socialmedia.permission_uploads import (
     MAX_FILES,
     CheckedFile,
@@ -407,14 +415,48 @@ def permission_withdraw(
     before = request.status
     request.status = Status.WITHDRAWN
     request.save(update_fields=["status"])
+    reason = reason.strip()
     audit_record(
         verb=SocialEvent.PERMISSION_WITHDRAWN,
         actor=by,
         obj=request,
-        changes={"status": {"from": before, "to": request.status}, "reason": reason.strip()},
+        changes={"status": {"from": before, "to": request.status}, "reason": reason},
         ip=ip,
     )
+    notifications_queue_many(
+        messages=(
+            Message(
+                to=to,
+                template=SocialEmail.PERMISSION_WITHDRAWN,
+                dedup_key=permission_withdrawn_key(
+                    request.pk, str(to.pk) if isinstance(to, User) else to
+                ),
+                context={"permission": request, "reason": reason},
+                url=permission_url(request),
+                in_portal=isinstance(to, User),
+            )
+            for to in _told_of(request)
+        )
+    )
     return request
+
+
+def _told_of(request: PermissionRequest) -> list[User | str]:
+    """Who was emailed of a version of the request, as the outbox recorded it: the deciders
+    among them who still hold the role (someone who lost it can no longer open the request),
+    and the mailboxes. One told of several versions is counted once."""
+    versions = list(request.versions.values_list("pk", flat=True))
+    emailed = Notification.objects.filter(
+        reduce(or_, (Q(dedup_key__startswith=permission_received_prefix(v)) for v in versions))
+    ).order_by("pk")
+    deciders = {person.pk: person for person in selectors.deciders()}
+    told: dict[int | str, User | str] = {}
+    for row in emailed:
+        if row.recipient_id is None:
+            told.setdefault(row.to_email, row.to_email)
+        elif row.recipient_id in deciders:
+            told.setdefault(row.recipient_id, deciders[row.recipient_id])
+    return list(told.values())
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.models import AuditEvent, Notification, OrganisationSettings
+from portal.roles import Role
 from portal.testing.uploads import PDF_BYTES, png_bytes
+from portal.tests.factories import UserFactory
 from socialmedia.events import SocialEvent
 from socialmedia.models import (
     Kind,
@@ -341,6 +343,30 @@ def test_a_file_to_keep_must_be_the_last_versions(alice, chief_executive):
     )
     with pytest.raises(ValidationError, match="not one of the last version"):
         permission_revise(request=request, text="x", change_note="y", keep=[stranger.pk], by=alice)
+
+
+def test_withdrawing_tells_the_deciders_who_were_emailed(alice, chief_executive, ce_delegate):
+    request = ask(alice)
+    _changes_asked(request, chief_executive)
+    permission_revise(request=request, text="New text.", change_note="Shorter.", by=alice)
+    # Given the role after the request was sent: never emailed about it, so not told now.
+    UserFactory(full_name="Newer Delegate", roles=[Role.CE_DELEGATE])
+    permission_withdraw(request=request, reason="The event was cancelled.", by=alice)
+    told = Notification.objects.filter(dedup_key__startswith="permission-withdrawn:")
+    assert sorted(n.recipient.full_name for n in told) == sorted(
+        [chief_executive.full_name, ce_delegate.full_name]
+    )
+    assert all("The event was cancelled." in n.body_text for n in told)
+    assert all("withdrawn" in n.subject.lower() for n in told)
+
+
+def test_withdrawing_tells_the_mailbox_that_was_emailed(alice):
+    _mailbox()
+    request = ask(alice)
+    permission_withdraw(request=request, by=alice)
+    told = Notification.objects.get(dedup_key__startswith="permission-withdrawn:")
+    assert told.to_email == "ce-office@example.org"
+    assert told.recipient is None
 
 
 def test_withdrawing_closes_an_open_request_with_the_reason_on_the_record(alice):
