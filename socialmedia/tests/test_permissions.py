@@ -1,7 +1,7 @@
 """The permission services: asking, deciding on the version read, revising, withdrawing; each
 with its audit event and its emails, and nobody deciding on their own request."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -179,6 +179,20 @@ def test_the_chief_executive_approves_with_conditions_naming_the_version(alice, 
     assert told.recipient == alice
     assert "Complete media training first." in told.body_text
     assert "version 1" in told.body_text
+
+
+def test_the_decision_email_says_when_it_was_decided_in_uk_time(
+    alice, chief_executive, monkeypatch
+):
+    request = ask(alice)
+    # 13:30 UTC in July is 14:30 in the UK (summer time).
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 7, 1, 13, 30, tzinfo=UTC))
+    permission_decide(
+        request=request, version_number=1, outcome=Outcome.APPROVED, by=chief_executive
+    )
+    told = Notification.objects.get(dedup_key__startswith="permission-decided:")
+    assert "1 July 2030, 14:30" in told.body_text
+    assert "1 July 2030, 14:30" in told.body_html
 
 
 def test_a_delegates_decision_is_recorded_as_theirs(alice, ce_delegate):
