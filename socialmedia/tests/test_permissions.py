@@ -318,6 +318,38 @@ def test_revising_makes_version_two_keeps_chosen_files_and_tells_the_deciders_ag
     assert told.count() == 2
 
 
+def test_a_revision_that_fails_keeps_the_file_carried_over_and_drops_the_new_one(
+    alice, chief_executive, media, monkeypatch
+):
+    request = ask(alice, files=[pdf("one.pdf")])
+    _changes_asked(request, chief_executive)
+    one = VersionAttachment.objects.get(original_name="one.pdf")
+    before = stored_files(media)
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit trail is down")
+
+    monkeypatch.setattr("socialmedia.services.permissions.audit_record", broken)
+    photo = check_upload(SimpleUploadedFile("hub.png", png_bytes(), content_type="image/png"))
+    with pytest.raises(RuntimeError):
+        permission_revise(
+            request=request,
+            text="New text.",
+            change_note="Added a photo.",
+            keep=[one.pk],
+            files=[photo],
+            by=alice,
+        )
+
+    # Version 1's file is still there (version 2 named the same stored file); only the new
+    # photo, stored by the revision that failed, is gone.
+    assert stored_files(media) == before
+    assert one.file.storage.exists(one.file.name)
+    assert request.versions.count() == 1
+    request.refresh_from_db()
+    assert request.status == Status.CHANGES_ASKED
+
+
 def test_a_decision_on_a_version_that_is_no_longer_the_latest_is_refused(alice, chief_executive):
     request = ask(alice)
     _changes_asked(request, chief_executive)
