@@ -105,3 +105,7 @@ class SocialEmail(TextChoices):
     # ---- Permissions from the Chief Executive ----
     PERMISSION_RECEIVED = "socialmedia.permission_received", "Permission request to decide"
     PERMISSION_DECIDED = "socialmedia.permission_decided", "Decision on a permission request"
+    PERMISSION_WITHDRAWN = (
+        "socialmedia.permission_withdrawn",
+        "Permission request withdrawn before a decision",
+    )

@@ -111,10 +111,21 @@ def reminder_message_key(account_id: int, kind: str, slot: str, recipient: int |
 # ---- Permissions from the Chief Executive ----
 
 
+def permission_received_prefix(version_id: int) -> str:
+    """Every permission_received_key of one version: who was told of it."""
+    return f"permission-received:{version_id}:"
+
+
 def permission_received_key(version_id: int, recipient: str) -> str:
     """A version of a permission request to one decider (a person's id, or the Chief
     Executive's mailbox), once. Each revision is a new version, so the deciders hear of it."""
-    return f"permission-received:{version_id}:{recipient}"
+    return f"{permission_received_prefix(version_id)}{recipient}"
+
+
+def permission_withdrawn_key(request_id: int, recipient: str) -> str:
+    """A request withdrawn, to one decider (or mailbox) who was told of it: once, as a request
+    is withdrawn once."""
+    return f"permission-withdrawn:{request_id}:{recipient}"
 
 
 def permission_decided_key(decision_id: int) -> str:
