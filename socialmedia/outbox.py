@@ -15,11 +15,8 @@ def instant(at: datetime) -> str:
 
 
 # ---- Applications and decisions ----
-
-
-def _to(recipient) -> str:
-    # A person by id; a shared mailbox (nobody holds the role) by its address.
-    return str(recipient) if isinstance(recipient, str) else str(recipient.pk)
+# Recipients are named by `_to` (below, with the team's keys): a person as u<id>, a mailbox as
+# m<address>. The keys already sent were built by it, so it must not change.
 
 
 def application_received_key(account_id: int, sent_at: datetime, recipient) -> str:
