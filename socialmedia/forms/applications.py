@@ -1,5 +1,7 @@
 """Applying for a corporate social media account, and the decision on an application."""
 
+from uuid import uuid4
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -11,6 +13,23 @@ from socialmedia.services.applications import SMALLEST_TEAM, TEAM_TOO_SMALL
 
 # More than any team that runs one account; a guard against a pasted staff list.
 MOST_COLLEAGUES = 50
+
+
+class _TokenField(forms.UUIDField):
+    """The form's one-time token, hidden. One that is not a token (a page from an older
+    version, or tampered with) counts as none: the application is still made."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 def _written(label: str, help_text: str = "") -> forms.CharField:
@@ -117,9 +136,15 @@ class ApplicationForm(forms.Form):
         },
     )
 
+    # One per form shown, and kept when the form comes back with errors: the same form sent
+    # twice makes one application (account_apply's `token`).
+    submission_token = _TokenField()
+
     def __init__(self, *args, applicant: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid4())
 
     def clean_team(self) -> list[User]:
         people = parse_team(self.cleaned_data.get("team") or "", applicant=self.applicant)

@@ -9,6 +9,7 @@ their own application: another decider must.
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -119,11 +120,22 @@ def account_apply(
     applicant: User,
     data: Mapping[str, Any],
     team: Sequence[User],
+    token: UUID | None = None,
     ip: str | None = None,
 ) -> Account:
     """Apply for a new corporate account. `data` holds APPLICATION_FIELDS and
     `responsibilities_confirmed` (the applicant's tick); `team` the colleagues who will have
-    access (the applicant is added). The deciders are asked to decide."""
+    access (the applicant is added). The deciders are asked to decide.
+
+    `token` is the one-time token of the form it came from: the same form sent again (a double
+    click, a resend) returns the account it already made, and makes no other."""
+    if token is not None:
+        # The applicant's row is held to the end, so the same form sent twice at once waits
+        # here and then finds the account the first one made.
+        User.objects.select_for_update().filter(pk=applicant.pk).first()
+        made = Account.objects.filter(applicant=applicant, submission_token=token).first()
+        if made is not None:
+            return made
     if not data.get("responsibilities_confirmed"):
         raise ValidationError(
             {"responsibilities_confirmed": "Confirm you understand your responsibilities."}
@@ -138,6 +150,7 @@ def account_apply(
         status=Account.Status.APPLIED,
         responsibilities_confirmed_at=now,
         submitted_at=now,
+        submission_token=token,
     )
     TeamMember.objects.bulk_create(
         TeamMember(account=account, user=person, added_at=now, added_by=applicant)

@@ -1,5 +1,7 @@
 """Applying for a corporate account, revising it and deciding on it: the services."""
 
+from uuid import uuid4
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -185,3 +187,16 @@ def test_an_application_is_revised_only_when_changes_were_asked(alice, bob, char
     active = AccountFactory(applicant=alice, status=Account.Status.CHANGES_ASKED)
     with pytest.raises(PermissionDenied):
         account_application_revise(account=active, data=APPLICATION, team=[bob], by=charlie)
+
+
+def test_the_same_application_sent_twice_is_saved_once(alice, bob, chief_executive):
+    token = uuid4()
+    first = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=token)
+    again = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=token)
+    assert again.pk == first.pk
+    assert Account.objects.count() == 1
+    assert len(_events(SocialEvent.APPLIED)) == 1
+    assert Notification.objects.filter(dedup_key__startswith=RECEIVED).count() == 1
+    # A new form is a new application.
+    other = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=uuid4())
+    assert other.pk != first.pk

@@ -60,6 +60,18 @@ def test_applying_shows_what_happens_next(client, alice, bob):
     assert account.applicant == alice
 
 
+def test_an_application_form_sent_twice_makes_one_account(client, alice, bob):
+    client.force_login(alice)
+    page = client.get(reverse("socialmedia:apply"))
+    token = page.context["form"]["submission_token"].value()
+    assert f'value="{token}"' in page.text
+    first = client.post(reverse("socialmedia:apply"), _form(submission_token=token))
+    again = client.post(reverse("socialmedia:apply"), _form(submission_token=token))
+    account = Account.objects.get()
+    sent = reverse("socialmedia:application_sent", args=[account.pk])
+    assert first.url == again.url == sent
+
+
 def test_a_bad_team_line_is_named_by_its_number_and_text_and_what_was_typed_is_kept(
     client, alice, bob
 ):

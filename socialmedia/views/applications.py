@@ -64,7 +64,11 @@ def apply(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             account = account_apply(
-                applicant=request.user, data=data, team=data["team"], ip=client_ip(request)
+                applicant=request.user,
+                data=data,
+                team=data["team"],
+                token=data["submission_token"],
+                ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
