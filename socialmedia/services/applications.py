@@ -54,6 +54,9 @@ TEAM_TOO_SMALL = (
     "Name at least one colleague who will also have access: an account only one person can "
     "get into cannot be recovered when they are away or leave."
 )
+NO_OTHER_DECIDER = (
+    "No one else can decide on an application of yours: ask for a delegate to be named first."
+)
 DECISION_VERBS = {
     Decision.Outcome.APPROVED: (Account.Status.APPROVED, SocialEvent.APPROVED),
     Decision.Outcome.REFUSED: (Account.Status.REFUSED, SocialEvent.REFUSED),
@@ -93,12 +96,24 @@ def _team_emails(people: Mapping[int, User] | Sequence[User]) -> list[str]:
     return sorted(person.email for person in listed)
 
 
-def _tell_deciders(account: Account, applicant: User, *, revised: bool) -> None:
-    """Every decider but the applicant is asked to decide; when there is none, the
-    organisation's Chief Executive mailbox, so that an application never waits unseen."""
-    recipients: list[User | str] = [p for p in deciders() if p.pk != applicant.pk]
-    if not recipients:
-        recipients = list(chief_executive_mailbox())
+def _who_decides(applicant: User) -> list[User | str]:
+    """Every decider but the applicant; when there is none, the organisation's Chief Executive
+    mailbox, so that an application never waits unseen. A decider applying when they are the
+    only one is refused: nobody could ever decide (they may not decide their own), and the
+    mailbox is theirs. One query."""
+    everyone = deciders()
+    others: list[User | str] = [person for person in everyone if person.pk != applicant.pk]
+    if others:
+        return others
+    if len(everyone) > len(others):
+        raise ValidationError(NO_OTHER_DECIDER)
+    return list(chief_executive_mailbox())
+
+
+def _tell_deciders(
+    account: Account, applicant: User, recipients: Sequence[User | str], *, revised: bool
+) -> None:
+    """Asks `recipients` (from _who_decides) to decide."""
     url = reverse("socialmedia:decide", args=[account.pk])
     notifications_queue_many(
         messages=[
@@ -142,6 +157,7 @@ def account_apply(
         )
     values = _cleaned(data)
     people = _people(applicant, team)
+    recipients = _who_decides(applicant)
     now = timezone.now()
     account = Account.objects.create(
         **values,
@@ -167,7 +183,7 @@ def account_apply(
         },
         ip=ip,
     )
-    _tell_deciders(account, applicant, revised=False)
+    _tell_deciders(account, applicant, recipients, revised=False)
     return account
 
 
@@ -193,6 +209,7 @@ def account_application_revise(
         )
     values = _cleaned(data)
     people = _people(by, team)
+    recipients = _who_decides(by)
     now = timezone.now()
     changes: dict[str, Any] = {
         name: {"from": getattr(current, name), "to": value}
@@ -225,7 +242,7 @@ def account_application_revise(
     audit_record(
         verb=SocialEvent.APPLICATION_REVISED, actor=by, obj=current, changes=changes, ip=ip
     )
-    _tell_deciders(current, by, revised=True)
+    _tell_deciders(current, by, recipients, revised=True)
     return current
 
 

@@ -200,3 +200,22 @@ def test_the_same_application_sent_twice_is_saved_once(alice, bob, chief_executi
     # A new form is a new application.
     other = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=uuid4())
     assert other.pk != first.pk
+
+
+def test_a_decider_with_no_other_decider_is_told_to_ask_for_a_delegate_first(chief_executive, bob):
+    with pytest.raises(ValidationError, match="ask for a delegate to be named first"):
+        _apply(chief_executive, [bob])
+    assert not Account.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_revision_by_a_decider_with_no_other_decider_left_is_refused(chief_executive, bob):
+    account = AccountFactory(
+        applicant=chief_executive, team=[bob], status=Account.Status.CHANGES_ASKED
+    )
+    with pytest.raises(ValidationError, match="ask for a delegate to be named first"):
+        account_application_revise(
+            account=account, data=APPLICATION, team=[bob], by=chief_executive
+        )
+    account.refresh_from_db()
+    assert account.status == Account.Status.CHANGES_ASKED

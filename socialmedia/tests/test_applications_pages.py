@@ -72,6 +72,18 @@ def test_an_application_form_sent_twice_makes_one_account(client, alice, bob):
     assert first.url == again.url == sent
 
 
+def test_the_chief_executive_with_no_delegate_is_told_on_the_form(client, chief_executive, bob):
+    client.force_login(chief_executive)
+    response = client.post(reverse("socialmedia:apply"), _form())
+    assert response.status_code == 200
+    assert (
+        "No one else can decide on an application of yours: ask for a delegate to be named "
+        "first" in response.text
+    )
+    assert response.context["form"]["handle"].value() == "@WestshireOPCC"
+    assert not Account.objects.exists()
+
+
 def test_a_bad_team_line_is_named_by_its_number_and_text_and_what_was_typed_is_kept(
     client, alice, bob
 ):
