@@ -57,6 +57,17 @@ TEAM_TOO_SMALL = (
 NO_OTHER_DECIDER = (
     "No one else can decide on an application of yours: ask for a delegate to be named first."
 )
+
+
+def applicant_left(applicant: User) -> str:
+    """Why an application cannot be approved once its applicant has left: the account would
+    be owned by someone who can no longer sign in, answer for it or be told of it."""
+    return (
+        f"{applicant.full_name} has left the organisation, so the account cannot be approved "
+        "for them: refuse the application, and a colleague who still works here can apply."
+    )
+
+
 DECISION_VERBS = {
     Decision.Outcome.APPROVED: (Account.Status.APPROVED, SocialEvent.APPROVED),
     Decision.Outcome.REFUSED: (Account.Status.REFUSED, SocialEvent.REFUSED),
@@ -274,6 +285,8 @@ def account_decide(
         raise ValidationError(OWN_APPLICATION)
     if current.status != Account.Status.APPLIED:
         raise ValidationError(NOT_WAITING)
+    if outcome == Decision.Outcome.APPROVED and not current.applicant.is_active:
+        raise ValidationError(applicant_left(current.applicant))
     status, verb = DECISION_VERBS[Decision.Outcome(outcome)]
     now = timezone.now()
     decision = Decision.objects.create(

@@ -219,3 +219,17 @@ def test_a_revision_by_a_decider_with_no_other_decider_left_is_refused(chief_exe
         )
     account.refresh_from_db()
     assert account.status == Account.Status.CHANGES_ASKED
+
+
+def test_an_application_whose_applicant_has_left_cannot_be_approved_but_can_be_refused(
+    alice, bob, chief_executive
+):
+    account = _apply(alice, [bob])
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError, match="has left the organisation"):
+        account_decide(account=account, outcome="approved", reason="Yes.", by=chief_executive)
+    assert not Decision.objects.exists()
+    account_decide(account=account, outcome="refused", reason="Applicant left.", by=chief_executive)
+    account.refresh_from_db()
+    assert account.status == Account.Status.REFUSED

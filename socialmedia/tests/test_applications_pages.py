@@ -191,6 +191,18 @@ def test_a_chief_executive_who_applied_is_shown_why_they_cannot_decide(
     assert account.status == Account.Status.APPLIED
 
 
+def test_the_decide_page_says_when_the_applicant_has_left(client, bob, chief_executive):
+    gone = UserFactory(is_active=False, full_name="Gary Gone")
+    account = _applied(gone, team=[bob])
+    client.force_login(chief_executive)
+    url = reverse("socialmedia:decide", args=[account.pk])
+    assert "Gary Gone has left the organisation" in client.get(url).text
+    response = client.post(url, {"outcome": "approved", "reason": "Fine."})
+    assert response.status_code == 200
+    assert "cannot be approved" in response.text
+    assert not Decision.objects.exists()
+
+
 def test_a_superuser_without_the_role_is_refused_the_decide_page_and_the_register(client, alice):
     account = _applied(alice)
     boss = UserFactory(is_superuser=True, is_staff=True)

@@ -29,6 +29,7 @@ from socialmedia.services.applications import (
     account_application_revise,
     account_apply,
     account_decide,
+    applicant_left,
 )
 
 QUEUE_PAGE_SIZE = 50
@@ -136,6 +137,9 @@ def _decide_page(
             "own": account.applicant_id == request.user.pk,
             "own_message": OWN_APPLICATION,
             "waiting": account.status == Account.Status.APPLIED,
+            "applicant_left": (
+                "" if account.applicant.is_active else applicant_left(account.applicant)
+            ),
         },
     )
 
