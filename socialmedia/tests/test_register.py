@@ -1,6 +1,9 @@
 """The register of corporate accounts and its CSV export, for the Chief Executive and
 delegates: filters, search, flags, a fixed cost in queries, and never a secret."""
 
+import csv
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.models import AuditEvent
 from portal.tests.factories import UserFactory
@@ -70,6 +74,40 @@ def test_the_register_shows_the_team_owner_and_flags(client, ce_delegate, accoun
     assert "Overdue" in page
     assert "Handed over" in page
     assert "Due</span> since" in page
+
+
+@pytest.fixture
+def closed_with_old_dates(alice):
+    """Closed with a password change still marked from before, and a review date past: neither
+    is due, as a closed account has no password in use and is not reviewed."""
+    now = timezone.now()
+    return AccountFactory(
+        applicant=alice,
+        handle="@closed",
+        status=Account.Status.CLOSED,
+        rotation_due_since=now - timedelta(days=30),
+        rotation_due_reason="Bob left the team.",
+        review_due_at=now - timedelta(days=30),
+    )
+
+
+def test_a_closed_account_is_never_shown_as_due_a_password_change_or_review(
+    client, chief_executive, closed_with_old_dates
+):
+    client.force_login(chief_executive)
+    assert _shown(client, rotation_due="on") == set()
+    assert _shown(client, review_overdue="on") == set()
+    page = client.get(reverse("socialmedia:register")).text
+    (row,) = re.findall(r"<tr>(?:(?!</tr>).)*@closed.*?</tr>", page, flags=re.S)
+    assert "Due</span>" not in row
+    assert "Overdue" not in row
+    assert date_format(timezone.localtime(closed_with_old_dates.review_due_at)) not in row
+    lines = list(csv.reader(io.StringIO(_csv(client))))
+    header = lines[1]
+    (closed,) = [dict(zip(header, line, strict=True)) for line in lines[2:] if "'@closed" in line]
+    assert closed["Password change due since (UK time)"] == ""
+    assert closed["Why the password change is due"] == ""
+    assert closed["Review due (UK time)"] == ""
 
 
 def test_the_register_says_when_nothing_matches_and_when_it_is_empty(client, chief_executive):

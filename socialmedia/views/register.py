@@ -28,7 +28,13 @@ ORDERING = ("platform", "handle", "pk")
 MARKING = "OFFICIAL-SENSITIVE"
 
 
-# The rows carry annotations (handed_over, review_overdue) the model's type does not know of.
+# The statuses of Account.objects.running(): only a running account has a password in use and
+# is reviewed, so a closed (or not yet open) one is never shown as due either, whatever date
+# it kept from before.
+RUNNING = (Account.Status.ACTIVE, Account.Status.SUSPENDED)
+
+# The rows carry annotations (handed_over, password_change_due, review_overdue) the model's
+# type does not know of.
 Rows = QuerySet[Any]
 
 
@@ -40,10 +46,8 @@ def register_rows(now: datetime) -> Rows:
             handed_over=Exists(
                 HandOver.objects.filter(account=OuterRef("pk"), outcome=HandOver.Outcome.ACCEPTED)
             ),
-            review_overdue=Q(
-                status__in=(Account.Status.ACTIVE, Account.Status.SUSPENDED),
-                review_due_at__lte=now,
-            ),
+            password_change_due=Q(status__in=RUNNING, rotation_due_since__isnull=False),
+            review_overdue=Q(status__in=RUNNING, review_due_at__lte=now),
         )
         .prefetch_related(
             Prefetch(
@@ -68,7 +72,7 @@ def filtered(rows: Rows, filters: dict[str, str]) -> Rows:
     if platform := filters.get("platform"):
         rows = rows.filter(platform=platform)
     if filters.get("rotation_due"):
-        rows = rows.filter(rotation_due_since__isnull=False)
+        rows = rows.filter(password_change_due=True)
     if filters.get("review_overdue"):
         rows = rows.filter(review_overdue=True)
     return rows
@@ -126,6 +130,7 @@ def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterat
     yield HEADER
     account: Any  # an Account with the register's annotations and its current team
     for account in rows.select_related("applicant").order_by(*ORDERING).iterator(chunk_size=500):
+        due = account.password_change_due
         yield [
             account.platform_name,
             account.handle,
@@ -138,10 +143,10 @@ def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterat
             account.applicant.full_name,
             when(account.decided_at),
             when(account.opened_at),
-            when(account.rotation_due_since),
-            account.rotation_due_reason,
+            when(account.rotation_due_since) if due else "",
+            account.rotation_due_reason if due else "",
             when(account.last_reviewed_at),
-            when(account.review_due_at),
+            when(account.review_due_at) if account.is_running else "",
             "Yes" if account.review_overdue else "No",
         ]
 
