@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from portal.models import User
 from socialmedia.models import Account, Decision, Platform
 from socialmedia.services.applications import SMALLEST_TEAM, TEAM_TOO_SMALL
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 
 # More than any team that runs one account; a guard against a pasted staff list.
 MOST_COLLEAGUES = 50
@@ -196,7 +197,17 @@ class RegisterFilterForm(forms.Form):
         label="Platform", choices=[("", "Any platform"), *Platform.choices], required=False
     )
     rotation_due = forms.BooleanField(label="Password change due", required=False)
-    review_overdue = forms.BooleanField(label="Review overdue", required=False)
+    # "Due" and "overdue" as the reminders mean them: due once the date has passed (overdue
+    # ones too), overdue REVIEW_OVERDUE_AFTER later, when the Chief Executive is told.
+    review = forms.ChoiceField(
+        label="Review",
+        choices=[
+            ("", "Any"),
+            ("due", "Due: its date has passed"),
+            ("overdue", f"Overdue: {REVIEW_OVERDUE_AFTER.days} days or more past its date"),
+        ],
+        required=False,
+    )
 
     def filters(self) -> dict[str, str]:
         """What was chosen, as it goes in the address (for the pages and the CSV link)."""

@@ -21,7 +21,9 @@ from socialmedia.services.review_dates import next_review_due
 
 # The owner's page says a review is due this long before its date: time to do it unhurried.
 REVIEW_NOTICE = timedelta(days=14)
-# A review still not done this long after its date goes to the Chief Executive.
+# A review still not done this long after its date is "overdue" and goes to the Chief
+# Executive; before that, once its date has passed, it is "due". Every page and the register
+# use these two words in these two senses.
 REVIEW_OVERDUE_AFTER = timedelta(days=14)
 NOTES_REQUIRED = (
     "Say what you will do about each point you could not confirm (for example, who should "
@@ -36,6 +38,14 @@ def review_is_due(account: Account, now: datetime) -> bool:
         and account.review_due_at is not None
         and account.review_due_at - REVIEW_NOTICE <= now
     )
+
+
+def review_standing(account: Account, now: datetime) -> str:
+    """ "overdue" (REVIEW_OVERDUE_AFTER past its date: the Chief Executive is told), "due" (its
+    date has passed) or "" (not yet, or not a running account)."""
+    if not account.is_running or account.review_due_at is None or account.review_due_at > now:
+        return ""
+    return "overdue" if account.review_due_at <= now - REVIEW_OVERDUE_AFTER else "due"
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from portal.models import AuditEvent
 from portal.tests.factories import UserFactory
 from socialmedia.events import SocialEvent
 from socialmedia.models import Account, HandOver
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 from socialmedia.tests.factories import PLAIN_DEFAULTS, AccountFactory, CredentialFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,8 @@ def test_the_register_filters_by_status_platform_rotation_review_and_handed_over
     assert _shown(client, status="handed_over") == {"@handed"}
     assert _shown(client, platform="facebook") == {"@late"}
     assert _shown(client, rotation_due="on") == {"@rotate"}
-    assert _shown(client, review_overdue="on") == {"@late"}
+    assert _shown(client, review="due") == {"@late"}
+    assert _shown(client, review="overdue") == set()
     assert _shown(client, q="quiet") == {"@quiet"}
     assert _shown(client, q="Quiet ONE") == {"@quiet"}
 
@@ -71,7 +73,7 @@ def test_the_register_shows_the_team_owner_and_flags(client, ce_delegate, accoun
     client.force_login(ce_delegate)
     page = client.get(reverse("socialmedia:register")).text
     assert "Alice Staff, Bob Manager" in page
-    assert "Overdue" in page
+    assert "Review due</span>" in page
     assert "Handed over" in page
     assert "Due</span> since" in page
 
@@ -96,7 +98,8 @@ def test_a_closed_account_is_never_shown_as_due_a_password_change_or_review(
 ):
     client.force_login(chief_executive)
     assert _shown(client, rotation_due="on") == set()
-    assert _shown(client, review_overdue="on") == set()
+    assert _shown(client, review="due") == set()
+    assert _shown(client, review="overdue") == set()
     page = client.get(reverse("socialmedia:register")).text
     (row,) = re.findall(r"<tr>(?:(?!</tr>).)*@closed.*?</tr>", page, flags=re.S)
     assert "Due</span>" not in row
@@ -108,6 +111,32 @@ def test_a_closed_account_is_never_shown_as_due_a_password_change_or_review(
     assert closed["Password change due since (UK time)"] == ""
     assert closed["Why the password change is due"] == ""
     assert closed["Review due (UK time)"] == ""
+
+
+def test_overdue_means_what_the_sweep_means_and_review_due_a_date_passed(
+    client, chief_executive, alice
+):
+    now = timezone.now()
+    AccountFactory(applicant=alice, handle="@due", review_due_at=now - timedelta(days=1))
+    AccountFactory(
+        applicant=alice,
+        handle="@overdue",
+        review_due_at=now - REVIEW_OVERDUE_AFTER - timedelta(hours=1),
+    )
+    AccountFactory(applicant=alice, handle="@fine", review_due_at=now + timedelta(days=30))
+    client.force_login(chief_executive)
+    assert _shown(client, review="due") == {"@due", "@overdue"}
+    assert _shown(client, review="overdue") == {"@overdue"}
+    page = client.get(reverse("socialmedia:register")).text
+    rows = dict(re.findall(r"<tr>(?:(?!</tr>).)*?(@\w+)</a>(.*?)</tr>", page, flags=re.S))
+    badges = {
+        handle: [word for word in ("Review due", "Overdue") if f"{word}</span>" in row]
+        for handle, row in rows.items()
+    }
+    assert badges == {"@due": ["Review due"], "@overdue": ["Overdue"], "@fine": []}
+    lines = list(csv.reader(io.StringIO(_csv(client))))
+    status = {line[1].lstrip("'"): line[lines[1].index("Review")] for line in lines[2:]}
+    assert status == {"@due": "Due", "@overdue": "Overdue", "@fine": "Not yet due"}
 
 
 def test_the_register_says_when_nothing_matches_and_when_it_is_empty(client, chief_executive):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from socialmedia.events import SocialEvent
 from socialmedia.models import Account, Review
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 from socialmedia.tests.factories import AccountFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,24 @@ def test_the_review_page_costs_the_same_with_a_small_team_or_a_large_one(client,
         return len(queries)
 
     assert cost(small) == cost(large)
+
+
+@pytest.mark.parametrize(
+    ("late", "badge", "not_shown"),
+    [
+        (timedelta(days=1), "Review due", "Overdue"),
+        (timedelta(days=20), "Overdue", "Review due</span>"),
+    ],
+)
+def test_overdue_on_the_review_page_means_what_the_sweep_means(
+    client, alice, late, badge, not_shown
+):
+    assert timedelta(days=1) < REVIEW_OVERDUE_AFTER < timedelta(days=20)
+    account = AccountFactory(applicant=alice, review_due_at=timezone.now() - late)
+    client.force_login(alice)
+    page = client.get(_url(account)).text
+    assert f"{badge}</span>" in page
+    assert not_shown not in page
+    section = client.get(reverse("socialmedia:account", args=[account.pk])).text
+    told = "the Chief Executive has been told"
+    assert (told in section) == (badge == "Overdue")

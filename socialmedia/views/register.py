@@ -22,6 +22,7 @@ from socialmedia.access import is_decider
 from socialmedia.events import SocialEvent
 from socialmedia.forms.applications import HANDED_OVER, RegisterFilterForm
 from socialmedia.models import Account, HandOver, TeamMember
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 
 PAGE_SIZE = 50
 ORDERING = ("platform", "handle", "pk")
@@ -33,8 +34,8 @@ MARKING = "OFFICIAL-SENSITIVE"
 # it kept from before.
 RUNNING = (Account.Status.ACTIVE, Account.Status.SUSPENDED)
 
-# The rows carry annotations (handed_over, password_change_due, review_overdue) the model's
-# type does not know of.
+# The rows carry annotations (handed_over, password_change_due, review_due, review_overdue)
+# the model's type does not know of.
 Rows = QuerySet[Any]
 
 
@@ -47,7 +48,10 @@ def register_rows(now: datetime) -> Rows:
                 HandOver.objects.filter(account=OuterRef("pk"), outcome=HandOver.Outcome.ACCEPTED)
             ),
             password_change_due=Q(status__in=RUNNING, rotation_due_since__isnull=False),
-            review_overdue=Q(status__in=RUNNING, review_due_at__lte=now),
+            # As services.reviews.review_standing: due once the date has passed, overdue when
+            # the reminders tell the Chief Executive.
+            review_due=Q(status__in=RUNNING, review_due_at__lte=now),
+            review_overdue=Q(status__in=RUNNING, review_due_at__lte=now - REVIEW_OVERDUE_AFTER),
         )
         .prefetch_related(
             Prefetch(
@@ -73,7 +77,9 @@ def filtered(rows: Rows, filters: dict[str, str]) -> Rows:
         rows = rows.filter(platform=platform)
     if filters.get("rotation_due"):
         rows = rows.filter(password_change_due=True)
-    if filters.get("review_overdue"):
+    if filters.get("review") == "due":
+        rows = rows.filter(review_due=True)
+    elif filters.get("review") == "overdue":
         rows = rows.filter(review_overdue=True)
     return rows
 
@@ -95,7 +101,14 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "socialmedia/register/list.html",
-        {"form": form, "page": page, "query": query, "filtered": bool(filters), "now": now},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filtered": bool(filters),
+            "now": now,
+            "overdue_after_days": REVIEW_OVERDUE_AFTER.days,
+        },
     )
 
 
@@ -115,8 +128,16 @@ HEADER = [
     "Why the password change is due",
     "Last review (UK time)",
     "Review due (UK time)",
-    "Review overdue",
+    "Review",
 ]
+
+
+def _review_text(account: Any) -> str:
+    if not account.is_running:
+        return ""
+    if account.review_overdue:
+        return "Overdue"
+    return "Due" if account.review_due else "Not yet due"
 
 
 def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterator:
@@ -147,7 +168,7 @@ def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterat
             account.rotation_due_reason if due else "",
             when(account.last_reviewed_at),
             when(account.review_due_at) if account.is_running else "",
-            "Yes" if account.review_overdue else "No",
+            _review_text(account),
         ]
 
 
