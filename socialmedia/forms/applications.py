@@ -210,11 +210,19 @@ class RegisterFilterForm(forms.Form):
     )
 
     def filters(self) -> dict[str, str]:
-        """What was chosen, as it goes in the address (for the pages and the CSV link)."""
-        if not self.is_valid():
+        """What was chosen, as it goes in the address (for the pages and the CSV link). A
+        field that is not valid is left out and the others kept: `ignored` names it."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {
             name: "on" if value is True else str(value).strip()
             for name, value in self.cleaned_data.items()
-            if value and str(value).strip()
+            if name not in self.errors and value and str(value).strip()
         }
+
+    def ignored(self) -> list[str]:
+        """The labels of the filters left out as not valid, in the form's order."""
+        if not self.is_bound:
+            return []
+        return [str(field.label) for name, field in self.fields.items() if name in self.errors]

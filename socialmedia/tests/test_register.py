@@ -139,6 +139,34 @@ def test_overdue_means_what_the_sweep_means_and_review_due_a_date_passed(
     assert status == {"@due": "Due", "@overdue": "Overdue", "@fine": "Not yet due"}
 
 
+def test_an_invalid_filter_is_left_out_and_named_and_the_others_are_kept(
+    client, chief_executive, accounts
+):
+    client.force_login(chief_executive)
+    response = client.get(
+        reverse("socialmedia:register"), {"status": "bogus", "platform": "facebook"}
+    )
+    assert response.status_code == 200
+    assert {a.handle for a in response.context["page"].object_list} == {"@late"}
+    assert "This filter was not understood and is left out: Status." in response.text
+    assert "?platform=facebook" in response.text  # the CSV link keeps the valid filter
+
+
+def test_the_csv_refuses_an_invalid_filter_in_plain_words(client, chief_executive, accounts):
+    client.force_login(chief_executive)
+    response = client.get(
+        reverse("socialmedia:register_csv"), {"status": "bogus", "platform": "facebook"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.decode() == (
+        "This filter was not understood: Status. Go back to the register, choose the filters "
+        "again and download the CSV from there."
+    )
+    assert not AuditEvent.objects.filter(verb=SocialEvent.REGISTER_EXPORTED).exists()
+
+
 def test_the_register_says_when_nothing_matches_and_when_it_is_empty(client, chief_executive):
     client.force_login(chief_executive)
     assert "No corporate social media account has been applied for yet" in (

@@ -90,6 +90,7 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     form = RegisterFilterForm(request.GET or None)
     filters = form.filters()
+    ignored = form.ignored()
     page = keyset_page(
         filtered(register_rows(now), filters),
         ordering=ORDERING,
@@ -106,6 +107,8 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "filtered": bool(filters),
+            "ignored": ", ".join(ignored),
+            "ignored_many": len(ignored) > 1,
             "now": now,
             "overdue_after_days": REVIEW_OVERDUE_AFTER.days,
         },
@@ -172,11 +175,27 @@ def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterat
         ]
 
 
+def _refused(ignored: list[str]) -> HttpResponse:
+    """A download cannot show what was left out, so it is refused rather than made wider
+    than asked (a link from an older page, or an address typed by hand)."""
+    names = ", ".join(ignored)
+    words = "These filters were" if len(ignored) > 1 else "This filter was"
+    return HttpResponse(
+        f"{words} not understood: {names}. Go back to the register, choose the filters again "
+        "and download the CSV from there.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_GET
-@access_required(is_decider)
+@access_required(is_decider, sensitive=True)
 def register_csv(request: AuthenticatedRequest):
     now = timezone.now()
-    filters = RegisterFilterForm(request.GET or None).filters()
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.filters()
+    if ignored := form.ignored():
+        return _refused(ignored)
     return csv_export(
         rows=_export_rows(
             filtered(register_rows(now), filters),
