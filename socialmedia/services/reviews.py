@@ -25,6 +25,9 @@ REVIEW_NOTICE = timedelta(days=14)
 # Executive; before that, once its date has passed, it is "due". Every page and the register
 # use these two words in these two senses.
 REVIEW_OVERDUE_AFTER = timedelta(days=14)
+# A second review by the same owner this soon after the first is the same form sent twice (a
+# double click, a resend): the first is kept and returned, and nothing more is written.
+SAME_REVIEW_WITHIN = timedelta(minutes=10)
 NOTES_REQUIRED = (
     "Say what you will do about each point you could not confirm (for example, who should "
     "come off the team, or when the profile will link back to the website)."
@@ -59,7 +62,8 @@ def account_review(
     by: User,
     ip: str | None = None,
 ) -> Review:
-    """Record the owner's review and move the next one on an interval from now."""
+    """Record the owner's review and move the next one on an interval from now. A review by
+    the same owner within SAME_REVIEW_WITHIN of the last returns that one instead."""
     # Locked, so two reviews sent at once are recorded one after the other, each moving the
     # date on from what the other left.
     account = Account.objects.select_for_update().get(pk=account.pk)
@@ -71,6 +75,16 @@ def account_review(
     if not (accurate and links_back and team_right) and not notes:
         raise ValidationError(NOTES_REQUIRED)
     now = timezone.now()
+    # Read under the account's lock: a second send waits for the first and finds its review.
+    recent = (
+        Review.objects.filter(
+            account=account, reviewed_by=by, reviewed_at__gte=now - SAME_REVIEW_WITHIN
+        )
+        .order_by("-reviewed_at", "-pk")
+        .first()
+    )
+    if recent is not None:
+        return recent
     review = Review.objects.create(
         account=account,
         reviewed_by=by,

@@ -11,7 +11,7 @@ from portal.models import AuditEvent, OrganisationSettings
 from socialmedia.events import SocialEvent
 from socialmedia.models import Account, Review
 from socialmedia.services.reviews import account_review
-from socialmedia.tests.factories import AccountFactory
+from socialmedia.tests.factories import AccountFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,27 @@ def test_an_account_not_running_is_not_reviewed(alice, status):
 def test_a_suspended_account_is_still_reviewed(alice):
     account = AccountFactory(applicant=alice, status=Account.Status.SUSPENDED)
     assert _review(account, alice).pk
+
+
+def test_a_review_sent_twice_is_recorded_once(alice):
+    account = AccountFactory(applicant=alice, review_due_at=timezone.now() - timedelta(days=3))
+
+    first = _review(account, alice)
+    account.refresh_from_db()
+    due = account.review_due_at
+    again = _review(account, alice)
+
+    assert again == first
+    assert Review.objects.count() == 1
+    assert AuditEvent.objects.filter(verb=SocialEvent.REVIEWED).count() == 1
+    account.refresh_from_db()
+    assert account.review_due_at == due
+
+
+def test_a_review_after_the_last_one_is_old_is_recorded_anew(alice):
+    account = AccountFactory(applicant=alice)
+    ReviewFactory(
+        account=account, reviewed_by=alice, reviewed_at=timezone.now() - timedelta(minutes=11)
+    )
+    _review(account, alice)
+    assert Review.objects.count() == 2

@@ -36,6 +36,19 @@ def test_the_owner_confirms_a_review_and_returns_to_the_account(client, alice):
     assert AuditEvent.objects.filter(verb=SocialEvent.REVIEWED).count() == 1
 
 
+def test_a_review_form_sent_twice_records_one_review_and_confirms_both(client, alice):
+    account = AccountFactory(applicant=alice, review_due_at=timezone.now())
+    client.force_login(alice)
+
+    first = client.post(_url(account), ALL_CONFIRMED, follow=True)
+    again = client.post(_url(account), ALL_CONFIRMED, follow=True)
+
+    for response in (first, again):
+        assert response.redirect_chain[-1][0] == reverse("socialmedia:account", args=[account.pk])
+        assert "the account&#x27;s review is recorded" in response.text
+    assert Review.objects.count() == 1
+
+
 def test_a_box_left_unticked_without_a_note_shows_the_form_again_with_what_was_typed(client, alice):
     account = AccountFactory(applicant=alice)
     client.force_login(alice)
