@@ -95,6 +95,12 @@ def reminder_message_key(account_id: int, kind: str, slot: str, recipient: int |
     return f"socialmedia-reminder:{account_id}:{kind}:{slot}:to:{recipient}"
 
 
+def review_concerns_key(review_id: int, recipient: int | str) -> str:
+    """A review that found the team or the website link not right, to one Chief Executive
+    (a person's id) or their mailbox (its address): once per review."""
+    return f"socialmedia:review_concerns:{review_id}:{recipient}:"
+
+
 # ---- Permissions from the Chief Executive ----
 
 
