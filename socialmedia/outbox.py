@@ -15,11 +15,8 @@ def instant(at: datetime) -> str:
 
 
 # ---- Applications and decisions ----
-
-
-def _to(recipient) -> str:
-    # A person by id; a shared mailbox (nobody holds the role) by its address.
-    return str(recipient) if isinstance(recipient, str) else str(recipient.pk)
+# Recipients are named by `_to` (below, with the team's keys): a person as u<id>, a mailbox as
+# m<address>. The keys already sent were built by it, so it must not change.
 
 
 def application_received_key(account_id: int, sent_at: datetime, recipient) -> str:
@@ -106,6 +103,12 @@ def review_slot(due_at: datetime) -> str:
 def reminder_message_key(account_id: int, kind: str, slot: str, recipient: int | str) -> str:
     """One reminder's email to one person or mailbox."""
     return f"socialmedia-reminder:{account_id}:{kind}:{slot}:to:{recipient}"
+
+
+def review_concerns_key(review_id: int, recipient: int | str) -> str:
+    """A review that found the team or the website link not right, to one Chief Executive
+    (a person's id) or their mailbox (its address): once per review."""
+    return f"socialmedia:review_concerns:{review_id}:{recipient}:"
 
 
 # ---- Permissions from the Chief Executive ----
