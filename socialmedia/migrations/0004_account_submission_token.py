@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('socialmedia', '0002_append_only'),
+        ('socialmedia', '0003_permission_submission_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
