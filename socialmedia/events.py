@@ -102,6 +102,14 @@ class SocialEmail(TextChoices):
     )
     REVIEW_DUE = "socialmedia.review_due", "Social media account review due"
     REVIEW_OVERDUE = "socialmedia.review_overdue", "Social media account reviews overdue"
+    REVIEW_CONCERNS = (
+        "socialmedia.review_concerns",
+        "Social media review: team or website link not right",
+    )
     # ---- Permissions from the Chief Executive ----
     PERMISSION_RECEIVED = "socialmedia.permission_received", "Permission request to decide"
     PERMISSION_DECIDED = "socialmedia.permission_decided", "Decision on a permission request"
+    PERMISSION_WITHDRAWN = (
+        "socialmedia.permission_withdrawn",
+        "Permission request withdrawn before a decision",
+    )

@@ -15,11 +15,8 @@ def instant(at: datetime) -> str:
 
 
 # ---- Applications and decisions ----
-
-
-def _to(recipient) -> str:
-    # A person by id; a shared mailbox (nobody holds the role) by its address.
-    return str(recipient) if isinstance(recipient, str) else str(recipient.pk)
+# Recipients are named by `_to` (below, with the team's keys): a person as u<id>, a mailbox as
+# m<address>. The keys already sent were built by it, so it must not change.
 
 
 def application_received_key(account_id: int, sent_at: datetime, recipient) -> str:
@@ -120,13 +117,30 @@ def reminder_message_key(account_id: int, kind: str, slot: str, recipient: int |
     return f"socialmedia-reminder:{account_id}:{kind}:{slot}:to:{recipient}"
 
 
+def review_concerns_key(review_id: int, recipient: int | str) -> str:
+    """A review that found the team or the website link not right, to one Chief Executive
+    (a person's id) or their mailbox (its address): once per review."""
+    return f"socialmedia:review_concerns:{review_id}:{recipient}:"
+
+
 # ---- Permissions from the Chief Executive ----
+
+
+def permission_received_prefix(version_id: int) -> str:
+    """Every permission_received_key of one version: who was told of it."""
+    return f"permission-received:{version_id}:"
 
 
 def permission_received_key(version_id: int, recipient: str) -> str:
     """A version of a permission request to one decider (a person's id, or the Chief
     Executive's mailbox), once. Each revision is a new version, so the deciders hear of it."""
-    return f"permission-received:{version_id}:{recipient}"
+    return f"{permission_received_prefix(version_id)}{recipient}"
+
+
+def permission_withdrawn_key(request_id: int, recipient: str) -> str:
+    """A request withdrawn, to one decider (or mailbox) who was told of it: once, as a request
+    is withdrawn once."""
+    return f"permission-withdrawn:{request_id}:{recipient}"
 
 
 def permission_decided_key(decision_id: int) -> str:

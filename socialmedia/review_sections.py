@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal.access import AuthenticatedRequest
 from socialmedia.access import owns
 from socialmedia.models import Account
-from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER, review_is_due
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER, review_is_due, review_standing
 
 # The latest reviews shown on the page; the count says how many there are in all.
 REVIEWS_SHOWN = 10
@@ -26,7 +26,7 @@ def review_due_section(
         "socialmedia/reviews/_due_section.html",
         {
             "due_at": account.review_due_at,
-            "overdue": account.review_due_at <= now,
+            "standing": review_standing(account, now),
             "ce_told_after_days": REVIEW_OVERDUE_AFTER.days,
         },
     )

@@ -1,5 +1,7 @@
 """Applying for a corporate social media account, and the decision on an application."""
 
+from uuid import uuid4
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -8,9 +10,27 @@ from django.db.models.functions import Lower
 from portal.models import User
 from socialmedia.models import Account, Decision, Platform
 from socialmedia.services.applications import SMALLEST_TEAM, TEAM_TOO_SMALL
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 
 # More than any team that runs one account; a guard against a pasted staff list.
 MOST_COLLEAGUES = 50
+
+
+class _TokenField(forms.UUIDField):
+    """The form's one-time token, hidden. One that is not a token (a page from an older
+    version, or tampered with) counts as none: the application is still made."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 def _written(label: str, help_text: str = "") -> forms.CharField:
@@ -117,9 +137,15 @@ class ApplicationForm(forms.Form):
         },
     )
 
+    # One per form shown, and kept when the form comes back with errors: the same form sent
+    # twice makes one application (account_apply's `token`).
+    submission_token = _TokenField()
+
     def __init__(self, *args, applicant: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid4())
 
     def clean_team(self) -> list[User]:
         people = parse_team(self.cleaned_data.get("team") or "", applicant=self.applicant)
@@ -171,14 +197,32 @@ class RegisterFilterForm(forms.Form):
         label="Platform", choices=[("", "Any platform"), *Platform.choices], required=False
     )
     rotation_due = forms.BooleanField(label="Password change due", required=False)
-    review_overdue = forms.BooleanField(label="Review overdue", required=False)
+    # "Due" and "overdue" as the reminders mean them: due once the date has passed (overdue
+    # ones too), overdue REVIEW_OVERDUE_AFTER later, when the Chief Executive is told.
+    review = forms.ChoiceField(
+        label="Review",
+        choices=[
+            ("", "Any"),
+            ("due", "Due: its date has passed"),
+            ("overdue", f"Overdue: {REVIEW_OVERDUE_AFTER.days} days or more past its date"),
+        ],
+        required=False,
+    )
 
     def filters(self) -> dict[str, str]:
-        """What was chosen, as it goes in the address (for the pages and the CSV link)."""
-        if not self.is_valid():
+        """What was chosen, as it goes in the address (for the pages and the CSV link). A
+        field that is not valid is left out and the others kept: `ignored` names it."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {
             name: "on" if value is True else str(value).strip()
             for name, value in self.cleaned_data.items()
-            if value and str(value).strip()
+            if name not in self.errors and value and str(value).strip()
         }
+
+    def ignored(self) -> list[str]:
+        """The labels of the filters left out as not valid, in the form's order."""
+        if not self.is_bound:
+            return []
+        return [str(field.label) for name, field in self.fields.items() if name in self.errors]

@@ -3,6 +3,7 @@ socialmedia/services/permissions.py decide, with the same rules."""
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from uuid import uuid4
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +24,11 @@ from socialmedia.permission_uploads import (
     too_large_error,
     too_many_files,
 )
-from socialmedia.services.permissions import LONGEST_TEXT, subkind_problem
+from socialmedia.services.permissions import (
+    CONDITIONS_WITHOUT_THEIR_OUTCOME,
+    LONGEST_TEXT,
+    subkind_problem,
+)
 
 # When each kind is needed, in the portal's words (seed 004, paragraphs 11, 12 and 33).
 KIND_WHEN = {
@@ -47,6 +52,23 @@ class _DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _TokenField(forms.UUIDField):
+    """The form's one-time token, hidden. One that is not a token (a page from an older
+    version, or tampered with) counts as none: the request is still sent."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -162,6 +184,14 @@ class PermissionRequestForm(_NamesFilesTooLarge, forms.Form):
         help_text=TEXT_HELP,
     )
     attachments = AttachmentsField()
+    # One per form shown, and kept when the form comes back with errors: the same form sent
+    # twice makes one request (permission_request's `token`).
+    submission_token = _TokenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid4())
 
     def kind_choices(self) -> list[dict]:
         """The radio buttons with the sentence that says when each is needed."""
@@ -225,6 +255,12 @@ class PermissionDecideForm(forms.Form):
         Outcome = PermissionDecision.Outcome
         if outcome == Outcome.APPROVED_WITH_CONDITIONS and not data.get("conditions", "").strip():
             self.add_error("conditions", "Write the conditions, such as media training first.")
+        if (
+            outcome
+            and outcome != Outcome.APPROVED_WITH_CONDITIONS
+            and data.get("conditions", "").strip()
+        ):
+            self.add_error("conditions", CONDITIONS_WITHOUT_THEIR_OUTCOME)
         if outcome == Outcome.CHANGES_ASKED and not data.get("reason", "").strip():
             self.add_error("reason", "Say what must change.")
         if outcome == Outcome.REFUSED and not data.get("reason", "").strip():

@@ -86,6 +86,9 @@ class Account(models.Model):
     )
     responsibilities_confirmed_at = models.DateTimeField()
     submitted_at = models.DateTimeField()
+    # The one-time token of the form the application came from: the same form sent twice (a
+    # double click, a resend) makes one account (account_apply's `token`).
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
     # The latest decision on the application, kept on the row for the register (the whole
     # record is Decision).
@@ -151,6 +154,11 @@ class Account(models.Model):
             models.CheckConstraint(
                 name="social_closed_has_time",
                 condition=~Q(status="closed") | Q(closed_at__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "submission_token"],
+                condition=Q(submission_token__isnull=False),
+                name="social_one_account_per_submission",
             ),
         ]
 

@@ -80,12 +80,22 @@ class PermissionRequest(models.Model):
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The one-time token of the form it was sent from: the same form sent twice (a double
+    # click, a resend) finds this request instead of making a second one.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = PermissionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "submission_token"],
+                condition=Q(submission_token__isnull=False),
+                name="social_permission_one_per_submission",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

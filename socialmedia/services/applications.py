@@ -9,6 +9,7 @@ their own application: another decider must.
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -53,6 +54,20 @@ TEAM_TOO_SMALL = (
     "Name at least one colleague who will also have access: an account only one person can "
     "get into cannot be recovered when they are away or leave."
 )
+NO_OTHER_DECIDER = (
+    "No one else can decide on an application of yours: ask for a delegate to be named first."
+)
+
+
+def applicant_left(applicant: User) -> str:
+    """Why an application cannot be approved once its applicant has left: the account would
+    be owned by someone who can no longer sign in, answer for it or be told of it."""
+    return (
+        f"{applicant.full_name} has left the organisation, so the account cannot be approved "
+        "for them: refuse the application, and a colleague who still works here can apply."
+    )
+
+
 DECISION_VERBS = {
     Decision.Outcome.APPROVED: (Account.Status.APPROVED, SocialEvent.APPROVED),
     Decision.Outcome.REFUSED: (Account.Status.REFUSED, SocialEvent.REFUSED),
@@ -92,12 +107,24 @@ def _team_emails(people: Mapping[int, User] | Sequence[User]) -> list[str]:
     return sorted(person.email for person in listed)
 
 
-def _tell_deciders(account: Account, applicant: User, *, revised: bool) -> None:
-    """Every decider but the applicant is asked to decide; when there is none, the
-    organisation's Chief Executive mailbox, so that an application never waits unseen."""
-    recipients: list[User | str] = [p for p in deciders() if p.pk != applicant.pk]
-    if not recipients:
-        recipients = list(chief_executive_mailbox())
+def _who_decides(applicant: User) -> list[User | str]:
+    """Every decider but the applicant; when there is none, the organisation's Chief Executive
+    mailbox, so that an application never waits unseen. A decider applying when they are the
+    only one is refused: nobody could ever decide (they may not decide their own), and the
+    mailbox is theirs. One query."""
+    everyone = deciders()
+    others: list[User | str] = [person for person in everyone if person.pk != applicant.pk]
+    if others:
+        return others
+    if len(everyone) > len(others):
+        raise ValidationError(NO_OTHER_DECIDER)
+    return list(chief_executive_mailbox())
+
+
+def _tell_deciders(
+    account: Account, applicant: User, recipients: Sequence[User | str], *, revised: bool
+) -> None:
+    """Asks `recipients` (from _who_decides) to decide."""
     url = reverse("socialmedia:decide", args=[account.pk])
     notifications_queue_many(
         messages=[
@@ -119,17 +146,29 @@ def account_apply(
     applicant: User,
     data: Mapping[str, Any],
     team: Sequence[User],
+    token: UUID | None = None,
     ip: str | None = None,
 ) -> Account:
     """Apply for a new corporate account. `data` holds APPLICATION_FIELDS and
     `responsibilities_confirmed` (the applicant's tick); `team` the colleagues who will have
-    access (the applicant is added). The deciders are asked to decide."""
+    access (the applicant is added). The deciders are asked to decide.
+
+    `token` is the one-time token of the form it came from: the same form sent again (a double
+    click, a resend) returns the account it already made, and makes no other."""
+    if token is not None:
+        # The applicant's row is held to the end, so the same form sent twice at once waits
+        # here and then finds the account the first one made.
+        User.objects.select_for_update().filter(pk=applicant.pk).first()
+        made = Account.objects.filter(applicant=applicant, submission_token=token).first()
+        if made is not None:
+            return made
     if not data.get("responsibilities_confirmed"):
         raise ValidationError(
             {"responsibilities_confirmed": "Confirm you understand your responsibilities."}
         )
     values = _cleaned(data)
     people = _people(applicant, team)
+    recipients = _who_decides(applicant)
     now = timezone.now()
     account = Account.objects.create(
         **values,
@@ -138,6 +177,7 @@ def account_apply(
         status=Account.Status.APPLIED,
         responsibilities_confirmed_at=now,
         submitted_at=now,
+        submission_token=token,
     )
     TeamMember.objects.bulk_create(
         TeamMember(account=account, user=person, added_at=now, added_by=applicant)
@@ -154,7 +194,7 @@ def account_apply(
         },
         ip=ip,
     )
-    _tell_deciders(account, applicant, revised=False)
+    _tell_deciders(account, applicant, recipients, revised=False)
     return account
 
 
@@ -180,6 +220,7 @@ def account_application_revise(
         )
     values = _cleaned(data)
     people = _people(by, team)
+    recipients = _who_decides(by)
     now = timezone.now()
     changes: dict[str, Any] = {
         name: {"from": getattr(current, name), "to": value}
@@ -212,7 +253,7 @@ def account_application_revise(
     audit_record(
         verb=SocialEvent.APPLICATION_REVISED, actor=by, obj=current, changes=changes, ip=ip
     )
-    _tell_deciders(current, by, revised=True)
+    _tell_deciders(current, by, recipients, revised=True)
     return current
 
 
@@ -244,6 +285,8 @@ def account_decide(
         raise ValidationError(OWN_APPLICATION)
     if current.status != Account.Status.APPLIED:
         raise ValidationError(NOT_WAITING)
+    if outcome == Decision.Outcome.APPROVED and not current.applicant.is_active:
+        raise ValidationError(applicant_left(current.applicant))
     status, verb = DECISION_VERBS[Decision.Outcome(outcome)]
     now = timezone.now()
     decision = Decision.objects.create(

@@ -8,14 +8,19 @@ deleted with it.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import User
+from portal.models import Notification, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notification_queue, notifications_queue_many
 from portal.uploads import generated_name
@@ -30,7 +35,12 @@ from socialmedia.models import (
     RequestVersion,
     VersionAttachment,
 )
-from socialmedia.outbox import permission_decided_key, permission_received_key
+from socialmedia.outbox import (
+    permission_decided_key,
+    permission_received_key,
+    permission_received_prefix,
+    permission_withdrawn_key,
+)
 from socialmedia.permission_uploads import (
     MAX_FILES,
     CheckedFile,
@@ -57,6 +67,9 @@ OUTCOME_EVENT = {
 }
 APPROVALS = frozenset({Outcome.APPROVED, Outcome.APPROVED_WITH_CONDITIONS})
 LONGEST_TEXT = 20_000
+CONDITIONS_WITHOUT_THEIR_OUTCOME = (
+    "You wrote conditions: choose “Approved with conditions”, or clear the conditions."
+)
 
 
 def permission_url(request: PermissionRequest) -> str:
@@ -98,13 +111,42 @@ def _store(version: RequestVersion, files: Sequence[CheckedFile], now) -> list[V
     return stored
 
 
+@dataclass(frozen=True)
+class NobodyDecides:
+    """Why nobody can decide on a request now: nobody but its requester holds the Chief
+    Executive's or a delegate's role (the only Chief Executive with no delegate asked, say).
+    The request is still made, and waits until someone holds the role; the requester and the
+    Chief Executive's mailbox are told so."""
+
+    requester_holds_role: bool
+    mailbox: str  # the mailbox told, or "" when none is set
+
+
+def _others_and_requester(request: PermissionRequest) -> tuple[list[User], bool]:
+    """The deciders but the requester, and whether the requester is one of them."""
+    everyone = selectors.deciders()
+    others = [person for person in everyone if person.pk != request.requester_id]
+    return others, len(others) != len(everyone)
+
+
+def nobody_decides(request: PermissionRequest) -> NobodyDecides | None:
+    """None when someone other than the requester can decide on it."""
+    others, requester_holds_role = _others_and_requester(request)
+    if others:
+        return None
+    return NobodyDecides(
+        requester_holds_role=requester_holds_role,
+        mailbox=next(iter(selectors.chief_executive_mailbox()), ""),
+    )
+
+
 def _tell_deciders(request: PermissionRequest, version: RequestVersion) -> None:
-    """Every decider but the requester, or the Chief Executive's mailbox when there is none,
-    so that a request never waits unseen. A new version has its own keys."""
-    people: list[User | str] = [
-        person for person in selectors.deciders() if person.pk != request.requester_id
-    ]
-    recipients = people or list(selectors.chief_executive_mailbox())
+    """Every decider but the requester, or the Chief Executive's mailbox when there is none
+    (told that nobody can decide yet), so that a request never waits unseen. A new version
+    has its own keys."""
+    people, requester_holds_role = _others_and_requester(request)
+    recipients: list[User | str] = [*people] or list(selectors.chief_executive_mailbox())
+    nobody = None if people else NobodyDecides(requester_holds_role, "")
     notifications_queue_many(
         messages=(
             Message(
@@ -113,7 +155,7 @@ def _tell_deciders(request: PermissionRequest, version: RequestVersion) -> None:
                 dedup_key=permission_received_key(
                     version.pk, str(to.pk) if isinstance(to, User) else to
                 ),
-                context={"permission": request, "version": version},
+                context={"permission": request, "version": version, "nobody_decides": nobody},
                 url=permission_url(request),
                 in_portal=isinstance(to, User),
             )
@@ -139,11 +181,22 @@ def permission_request(
     text: str,
     needed_by: date | None = None,
     files: Sequence[CheckedFile] = (),
+    token: UUID | None = None,
     by: User,
     ip: str | None = None,
 ) -> PermissionRequest:
     """Ask the Chief Executive's permission: the request, its first version and its files,
-    and the deciders told."""
+    and the deciders told.
+
+    `token` is the one-time token of the form it came from: a form sent again (a double
+    click, a resend) returns the request it already made, and makes no other."""
+    if token is not None:
+        # The requester's row is held to the end, so the same form sent twice at once waits
+        # here and then finds the request the first one made.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        made = PermissionRequest.objects.filter(requester=by, submission_token=token).first()
+        if made is not None:
+            return made
     if problem := subkind_problem(kind, subkind):
         raise ValidationError(problem)
     title = _required(title, "Give the request a title.")[:200]
@@ -160,6 +213,7 @@ def permission_request(
         requester=by,
         needed_by=needed_by,
         submitted_at=now,
+        submission_token=token,
     )
     version = RequestVersion.objects.create(
         request=request, number=1, text=text, submitted_by=by, submitted_at=now
@@ -231,8 +285,9 @@ def permission_decide(
         raise ValidationError(
             "Say what must change." if outcome == Outcome.CHANGES_ASKED else "Give the reason."
         )
-    if outcome != Outcome.APPROVED_WITH_CONDITIONS:
-        conditions = ""
+    if conditions and outcome != Outcome.APPROVED_WITH_CONDITIONS:
+        # Conditions are never dropped unseen: the decider meant them, or typed them by mistake.
+        raise ValidationError(CONDITIONS_WITHOUT_THEIR_OUTCOME)
     now = timezone.now()
     decision = PermissionDecision.objects.create(
         request=request,
@@ -360,14 +415,48 @@ def permission_withdraw(
     before = request.status
     request.status = Status.WITHDRAWN
     request.save(update_fields=["status"])
+    reason = reason.strip()
     audit_record(
         verb=SocialEvent.PERMISSION_WITHDRAWN,
         actor=by,
         obj=request,
-        changes={"status": {"from": before, "to": request.status}, "reason": reason.strip()},
+        changes={"status": {"from": before, "to": request.status}, "reason": reason},
         ip=ip,
     )
+    notifications_queue_many(
+        messages=(
+            Message(
+                to=to,
+                template=SocialEmail.PERMISSION_WITHDRAWN,
+                dedup_key=permission_withdrawn_key(
+                    request.pk, str(to.pk) if isinstance(to, User) else to
+                ),
+                context={"permission": request, "reason": reason},
+                url=permission_url(request),
+                in_portal=isinstance(to, User),
+            )
+            for to in _told_of(request)
+        )
+    )
     return request
+
+
+def _told_of(request: PermissionRequest) -> list[User | str]:
+    """Who was emailed of a version of the request, as the outbox recorded it: the deciders
+    among them who still hold the role (someone who lost it can no longer open the request),
+    and the mailboxes. One told of several versions is counted once."""
+    versions = list(request.versions.values_list("pk", flat=True))
+    emailed = Notification.objects.filter(
+        reduce(or_, (Q(dedup_key__startswith=permission_received_prefix(v)) for v in versions))
+    ).order_by("pk")
+    deciders = {person.pk: person for person in selectors.deciders()}
+    told: dict[int | str, User | str] = {}
+    for row in emailed:
+        if row.recipient_id is None:
+            told.setdefault(row.to_email, row.to_email)
+        elif row.recipient_id in deciders:
+            told.setdefault(row.recipient_id, deciders[row.recipient_id])
+    return list(told.values())
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Applying for a corporate account, revising it and deciding on it: the services."""
 
+from uuid import uuid4
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -185,3 +187,49 @@ def test_an_application_is_revised_only_when_changes_were_asked(alice, bob, char
     active = AccountFactory(applicant=alice, status=Account.Status.CHANGES_ASKED)
     with pytest.raises(PermissionDenied):
         account_application_revise(account=active, data=APPLICATION, team=[bob], by=charlie)
+
+
+def test_the_same_application_sent_twice_is_saved_once(alice, bob, chief_executive):
+    token = uuid4()
+    first = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=token)
+    again = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=token)
+    assert again.pk == first.pk
+    assert Account.objects.count() == 1
+    assert len(_events(SocialEvent.APPLIED)) == 1
+    assert Notification.objects.filter(dedup_key__startswith=RECEIVED).count() == 1
+    # A new form is a new application.
+    other = account_apply(applicant=alice, data=APPLICATION, team=[bob], token=uuid4())
+    assert other.pk != first.pk
+
+
+def test_a_decider_with_no_other_decider_is_told_to_ask_for_a_delegate_first(chief_executive, bob):
+    with pytest.raises(ValidationError, match="ask for a delegate to be named first"):
+        _apply(chief_executive, [bob])
+    assert not Account.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_revision_by_a_decider_with_no_other_decider_left_is_refused(chief_executive, bob):
+    account = AccountFactory(
+        applicant=chief_executive, team=[bob], status=Account.Status.CHANGES_ASKED
+    )
+    with pytest.raises(ValidationError, match="ask for a delegate to be named first"):
+        account_application_revise(
+            account=account, data=APPLICATION, team=[bob], by=chief_executive
+        )
+    account.refresh_from_db()
+    assert account.status == Account.Status.CHANGES_ASKED
+
+
+def test_an_application_whose_applicant_has_left_cannot_be_approved_but_can_be_refused(
+    alice, bob, chief_executive
+):
+    account = _apply(alice, [bob])
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError, match="has left the organisation"):
+        account_decide(account=account, outcome="approved", reason="Yes.", by=chief_executive)
+    assert not Decision.objects.exists()
+    account_decide(account=account, outcome="refused", reason="Applicant left.", by=chief_executive)
+    account.refresh_from_db()
+    assert account.status == Account.Status.REFUSED

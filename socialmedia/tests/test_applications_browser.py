@@ -1,16 +1,21 @@
 """Applying for a corporate account in a real browser (Debian's Chromium), each page checked
 with axe-core: alice applies on a phone, the Chief Executive asks for a change, alice revises,
-the Chief Executive approves, and the approval letter shows and prints."""
+the Chief Executive approves, and the approval letter shows and prints; and the register's
+review badges and a filter left out."""
+
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from portal.models import OrganisationSettings
 from portal.roles import Role
 from portal.tests.browser import assert_accessible, sign_in
 from socialmedia.models import Account
+from socialmedia.tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -131,3 +136,32 @@ def test_an_application_is_asked_to_change_revised_approved_and_its_letter_print
     expect(page.locator("header")).to_be_hidden()
     account.refresh_from_db()
     assert account.status == Account.Status.APPROVED
+
+
+def test_the_register_says_review_due_and_overdue_and_names_a_filter_left_out(
+    page: Page, live_server, alice, chief_executive
+):
+    now = timezone.now()
+    AccountFactory(applicant=alice, handle="@due", review_due_at=now - timedelta(days=1))
+    AccountFactory(applicant=alice, handle="@late", review_due_at=now - timedelta(days=30))
+    page.set_viewport_size(DESKTOP)
+    _as(page, live_server, chief_executive)
+    register = f"{live_server.url}{reverse('socialmedia:register')}"
+    page.goto(register)
+    rows = page.get_by_role("row")
+    expect(rows.filter(has_text="@due").get_by_text("Review due", exact=True)).to_be_visible()
+    expect(rows.filter(has_text="@late").get_by_text("Overdue", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("combobox", name="Review").select_option("overdue")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows.filter(has_text="@late")).to_be_visible()
+    expect(rows.filter(has_text="@due")).to_have_count(0)
+
+    # An address from an older page: the bad filter is named, the good one kept.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{register}?review=overdue&status=bogus")
+    expect(
+        page.get_by_text("This filter was not understood and is left out: Status.")
+    ).to_be_visible()
+    expect(rows.filter(has_text="@due")).to_have_count(0)
+    _fits(page)

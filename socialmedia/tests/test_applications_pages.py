@@ -60,6 +60,30 @@ def test_applying_shows_what_happens_next(client, alice, bob):
     assert account.applicant == alice
 
 
+def test_an_application_form_sent_twice_makes_one_account(client, alice, bob):
+    client.force_login(alice)
+    page = client.get(reverse("socialmedia:apply"))
+    token = page.context["form"]["submission_token"].value()
+    assert f'value="{token}"' in page.text
+    first = client.post(reverse("socialmedia:apply"), _form(submission_token=token))
+    again = client.post(reverse("socialmedia:apply"), _form(submission_token=token))
+    account = Account.objects.get()
+    sent = reverse("socialmedia:application_sent", args=[account.pk])
+    assert first.url == again.url == sent
+
+
+def test_the_chief_executive_with_no_delegate_is_told_on_the_form(client, chief_executive, bob):
+    client.force_login(chief_executive)
+    response = client.post(reverse("socialmedia:apply"), _form())
+    assert response.status_code == 200
+    assert (
+        "No one else can decide on an application of yours: ask for a delegate to be named "
+        "first" in response.text
+    )
+    assert response.context["form"]["handle"].value() == "@WestshireOPCC"
+    assert not Account.objects.exists()
+
+
 def test_a_bad_team_line_is_named_by_its_number_and_text_and_what_was_typed_is_kept(
     client, alice, bob
 ):
@@ -165,6 +189,18 @@ def test_a_chief_executive_who_applied_is_shown_why_they_cannot_decide(
     assert "another decider must" in response.text
     account.refresh_from_db()
     assert account.status == Account.Status.APPLIED
+
+
+def test_the_decide_page_says_when_the_applicant_has_left(client, bob, chief_executive):
+    gone = UserFactory(is_active=False, full_name="Gary Gone")
+    account = _applied(gone, team=[bob])
+    client.force_login(chief_executive)
+    url = reverse("socialmedia:decide", args=[account.pk])
+    assert "Gary Gone has left the organisation" in client.get(url).text
+    response = client.post(url, {"outcome": "approved", "reason": "Fine."})
+    assert response.status_code == 200
+    assert "cannot be approved" in response.text
+    assert not Decision.objects.exists()
 
 
 def test_a_superuser_without_the_role_is_refused_the_decide_page_and_the_register(client, alice):

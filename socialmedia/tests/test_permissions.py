@@ -1,7 +1,7 @@
 """The permission services: asking, deciding on the version read, revising, withdrawing; each
 with its audit event and its emails, and nobody deciding on their own request."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.models import AuditEvent, Notification, OrganisationSettings
+from portal.roles import Role
 from portal.testing.uploads import PDF_BYTES, png_bytes
+from portal.tests.factories import UserFactory
 from socialmedia.events import SocialEvent
 from socialmedia.models import (
     Kind,
@@ -20,6 +22,8 @@ from socialmedia.models import (
 )
 from socialmedia.permission_uploads import CheckedFile, check_upload
 from socialmedia.services.permissions import (
+    NobodyDecides,
+    nobody_decides,
     permission_decide,
     permission_request,
     permission_revise,
@@ -86,13 +90,46 @@ def test_a_delegate_who_asks_is_not_sent_their_own_request(ce_delegate, chief_ex
 
 
 def test_with_no_decider_the_chief_executives_mailbox_is_told(alice):
-    org = OrganisationSettings.load()
-    org.chief_executive_email = "ce-office@example.org"
-    org.save()
+    _mailbox()
     ask(alice)
     told = Notification.objects.get(dedup_key__startswith="permission-received:")
     assert told.to_email == "ce-office@example.org"
     assert told.recipient is None
+    text = " ".join(told.body_text.split())
+    assert "nobody holds the Chief Executive's or a delegate's role" in text
+
+
+def _mailbox(address: str = "ce-office@example.org") -> None:
+    org = OrganisationSettings.load()
+    org.chief_executive_email = address
+    org.save()
+
+
+@pytest.mark.parametrize("only_decider", ["chief_executive", "ce_delegate"])
+def test_the_only_decider_asking_is_made_and_the_mailbox_told_nobody_can_decide(
+    request, only_decider
+):
+    person = request.getfixturevalue(only_decider)
+    _mailbox()
+    made = ask(person)
+    assert made.status == Status.SUBMITTED  # not refused: it waits for someone to hold the role
+    told = Notification.objects.get(dedup_key__startswith="permission-received:")
+    assert told.to_email == "ce-office@example.org"
+    text = " ".join(told.body_text.split())
+    assert "Nobody in the portal can decide on it yet" in text
+    assert f"{person.full_name}, who asked, is the only person" in text
+    assert "nobody decides on their own request" in text
+    assert nobody_decides(made) == NobodyDecides(
+        requester_holds_role=True, mailbox="ce-office@example.org"
+    )
+
+
+def test_someone_else_deciding_is_no_warning(alice, chief_executive):
+    _mailbox()
+    made = ask(alice)
+    assert nobody_decides(made) is None
+    told = Notification.objects.get(dedup_key__startswith="permission-received:")
+    assert "Nobody in the portal" not in told.body_text
 
 
 @pytest.mark.parametrize(
@@ -144,6 +181,20 @@ def test_the_chief_executive_approves_with_conditions_naming_the_version(alice, 
     assert "version 1" in told.body_text
 
 
+def test_the_decision_email_says_when_it_was_decided_in_uk_time(
+    alice, chief_executive, monkeypatch
+):
+    request = ask(alice)
+    # 13:30 UTC in July is 14:30 in the UK (summer time).
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 7, 1, 13, 30, tzinfo=UTC))
+    permission_decide(
+        request=request, version_number=1, outcome=Outcome.APPROVED, by=chief_executive
+    )
+    told = Notification.objects.get(dedup_key__startswith="permission-decided:")
+    assert "1 July 2030, 14:30" in told.body_text
+    assert "1 July 2030, 14:30" in told.body_html
+
+
 def test_a_delegates_decision_is_recorded_as_theirs(alice, ce_delegate):
     request = ask(alice)
     decision = permission_decide(
@@ -191,6 +242,28 @@ def test_a_decision_needs_what_its_outcome_needs(alice, chief_executive, outcome
         permission_decide(
             request=request, version_number=1, outcome=outcome, by=chief_executive, **fields
         )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [(Outcome.APPROVED, ""), (Outcome.CHANGES_ASKED, "Shorter."), (Outcome.REFUSED, "No.")],
+)
+def test_conditions_written_with_another_outcome_are_refused_never_dropped(
+    alice, chief_executive, outcome, reason
+):
+    request = ask(alice)
+    with pytest.raises(ValidationError, match="You wrote conditions"):
+        permission_decide(
+            request=request,
+            version_number=1,
+            outcome=outcome,
+            reason=reason,
+            conditions="Complete media training first.",
+            by=chief_executive,
+        )
+    assert not PermissionDecision.objects.exists()
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED
 
 
 def test_a_decision_only_while_it_waits(alice, chief_executive):
@@ -245,6 +318,38 @@ def test_revising_makes_version_two_keeps_chosen_files_and_tells_the_deciders_ag
     assert told.count() == 2
 
 
+def test_a_revision_that_fails_keeps_the_file_carried_over_and_drops_the_new_one(
+    alice, chief_executive, media, monkeypatch
+):
+    request = ask(alice, files=[pdf("one.pdf")])
+    _changes_asked(request, chief_executive)
+    one = VersionAttachment.objects.get(original_name="one.pdf")
+    before = stored_files(media)
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit trail is down")
+
+    monkeypatch.setattr("socialmedia.services.permissions.audit_record", broken)
+    photo = check_upload(SimpleUploadedFile("hub.png", png_bytes(), content_type="image/png"))
+    with pytest.raises(RuntimeError):
+        permission_revise(
+            request=request,
+            text="New text.",
+            change_note="Added a photo.",
+            keep=[one.pk],
+            files=[photo],
+            by=alice,
+        )
+
+    # Version 1's file is still there (version 2 named the same stored file); only the new
+    # photo, stored by the revision that failed, is gone.
+    assert stored_files(media) == before
+    assert one.file.storage.exists(one.file.name)
+    assert request.versions.count() == 1
+    request.refresh_from_db()
+    assert request.status == Status.CHANGES_ASKED
+
+
 def test_a_decision_on_a_version_that_is_no_longer_the_latest_is_refused(alice, chief_executive):
     request = ask(alice)
     _changes_asked(request, chief_executive)
@@ -284,6 +389,30 @@ def test_a_file_to_keep_must_be_the_last_versions(alice, chief_executive):
     )
     with pytest.raises(ValidationError, match="not one of the last version"):
         permission_revise(request=request, text="x", change_note="y", keep=[stranger.pk], by=alice)
+
+
+def test_withdrawing_tells_the_deciders_who_were_emailed(alice, chief_executive, ce_delegate):
+    request = ask(alice)
+    _changes_asked(request, chief_executive)
+    permission_revise(request=request, text="New text.", change_note="Shorter.", by=alice)
+    # Given the role after the request was sent: never emailed about it, so not told now.
+    UserFactory(full_name="Newer Delegate", roles=[Role.CE_DELEGATE])
+    permission_withdraw(request=request, reason="The event was cancelled.", by=alice)
+    told = Notification.objects.filter(dedup_key__startswith="permission-withdrawn:")
+    assert sorted(n.recipient.full_name for n in told) == sorted(
+        [chief_executive.full_name, ce_delegate.full_name]
+    )
+    assert all("The event was cancelled." in n.body_text for n in told)
+    assert all("withdrawn" in n.subject.lower() for n in told)
+
+
+def test_withdrawing_tells_the_mailbox_that_was_emailed(alice):
+    _mailbox()
+    request = ask(alice)
+    permission_withdraw(request=request, by=alice)
+    told = Notification.objects.get(dedup_key__startswith="permission-withdrawn:")
+    assert told.to_email == "ce-office@example.org"
+    assert told.recipient is None
 
 
 def test_withdrawing_closes_an_open_request_with_the_reason_on_the_record(alice):

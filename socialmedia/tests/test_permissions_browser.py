@@ -43,6 +43,24 @@ def _decide(page: Page, outcome: str, label: str, words: str) -> None:
     assert_accessible(page)
 
 
+def _one_click_sends_once(page: Page) -> None:
+    """The send button is disabled once the form is sent, and given back when the page is
+    shown again (the browser's Back). The send itself is held here, to see the button."""
+    page.evaluate(
+        "() => { window.heldSend = (event) => event.preventDefault();"
+        " document.querySelector('form[data-permission-form]')"
+        ".addEventListener('submit', window.heldSend); }"
+    )
+    page.get_by_role("button", name="Send to the Chief Executive").click()
+    expect(page.get_by_role("button", name="Sending…")).to_be_disabled()
+    page.evaluate(
+        "() => { document.querySelector('form[data-permission-form]')"
+        ".removeEventListener('submit', window.heldSend);"
+        " window.dispatchEvent(new PageTransitionEvent('pageshow')); }"
+    )
+    expect(page.get_by_role("button", name="Send to the Chief Executive")).to_be_enabled()
+
+
 def test_a_press_release_is_reviewed_changed_and_approved_with_conditions(
     page: Page, browser, live_server, alice, chief_executive
 ):
@@ -53,10 +71,19 @@ def test_a_press_release_is_reviewed_changed_and_approved_with_conditions(
     expect(page.get_by_role("heading", name="Ask the Chief Executive's permission")).to_be_visible()
     assert_accessible(page)
     _fits_a_phone(page)
-    page.get_by_label("Content for external publication").check()
+    _one_click_sends_once(page)
+    # The script offers only the choices of the kind chosen, and follows a change of kind.
     subkind = page.get_by_label("What is it?")
-    # The script offers only the choices of the kind chosen.
-    expect(subkind.locator("optgroup[label='An interview']")).to_have_count(0)
+    speaking = subkind.locator("optgroup[label='Speaking on behalf of the organisation']")
+    publication = subkind.locator("optgroup[label='Content for external publication']")
+    page.get_by_label("Speaking on behalf of the organisation").check()
+    expect(speaking).to_have_js_property("hidden", False)
+    expect(publication).to_have_js_property("hidden", True)
+    expect(publication).to_be_disabled()
+    page.get_by_label("Content for external publication").check()
+    expect(speaking).to_have_js_property("hidden", True)
+    expect(speaking).to_be_disabled()
+    expect(publication).to_have_js_property("hidden", False)
     expect(subkind.locator("optgroup:not([hidden])")).to_have_count(1)
     subkind.select_option(label="A press release")
     page.get_by_label("Title").fill("Rural crime hub opens")

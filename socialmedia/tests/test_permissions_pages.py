@@ -1,6 +1,7 @@
 """The permission pages: asking with files, a request's page, deciding on the version shown,
 revising, withdrawing, downloading files, the lists and the dashboard panel."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from socialmedia.models import (
     PermissionRequest,
     RequestVersion,
     Subkind,
+    VersionAttachment,
 )
 from socialmedia.tests.factories import PermissionRequestFactory, VersionAttachmentFactory
 
@@ -66,7 +68,7 @@ def test_the_form_says_when_each_kind_is_needed_and_groups_what_it_is(client, al
         assert f'<optgroup label="{kind.label}"'.replace("'", "&#x27;") in text
 
 
-def test_asking_with_a_pdf_makes_the_request_and_shows_it(client, alice):
+def test_asking_with_a_pdf_makes_the_request_and_shows_it(client, alice, chief_executive):
     client.force_login(alice)
     answer = client.post(NEW, _asked(attachments=_pdf()), follow=True)
     request = PermissionRequest.objects.get()
@@ -74,6 +76,24 @@ def test_asking_with_a_pdf_makes_the_request_and_shows_it(client, alice):
     assert "Your request has gone to the Chief Executive." in answer.text
     assert "release.pdf" in answer.text
     assert request.versions.get().attachments.count() == 1
+
+
+def test_the_chief_executive_with_no_delegate_is_told_nobody_can_decide(client, chief_executive):
+    client.force_login(chief_executive)
+    answer = client.post(NEW, _asked(), follow=True)
+    assert PermissionRequest.objects.get().status == Status.SUBMITTED
+    text = " ".join(answer.text.split())
+    assert "Nobody can decide on this request yet" in text
+    assert "You are the only person with the Chief Executive's or a delegate's role" in text
+    assert "no Chief Executive mailbox is set" in text
+    assert "has gone to the Chief Executive" not in text
+
+
+def test_a_request_someone_can_decide_carries_no_warning(client, alice, ce_delegate):
+    client.force_login(alice)
+    answer = client.post(NEW, _asked(), follow=True)
+    assert "has gone to the Chief Executive" in answer.text
+    assert "Nobody can decide" not in answer.text
 
 
 def test_what_it_is_must_go_with_the_kind_on_the_form(client, alice):
@@ -243,6 +263,21 @@ def test_the_decide_form_says_what_is_missing(client, alice, chief_executive):
     assert not PermissionDecision.objects.exists()
 
 
+def test_conditions_with_a_plain_approval_come_back_to_be_chosen_or_cleared(
+    client, alice, chief_executive
+):
+    request = PermissionRequestFactory(requester=alice)
+    client.force_login(chief_executive)
+    answer = client.post(
+        page("permission_decide", request),
+        {"version": "1", "outcome": "approved", "conditions": "Media training first."},
+    )
+    assert answer.status_code == 200
+    assert "You wrote conditions" in answer.text
+    assert "Media training first." in answer.text  # what was typed comes back
+    assert not PermissionDecision.objects.exists()
+
+
 def test_a_newer_version_arriving_meanwhile_is_refused_with_a_clear_message(
     client, alice, chief_executive
 ):
@@ -261,7 +296,33 @@ def test_a_newer_version_arriving_meanwhile_is_refused_with_a_clear_message(
     )
     assert "Version 2 arrived while you were reading version 1." in answer.text
     assert 'name="version" value="2"' in answer.text
+    # The decision chosen for version 1 is cleared: a second click cannot decide version 2
+    # unread.
+    assert re.search(r'<input[^>]*name="outcome"[^>]*checked', answer.text) is None
     assert not PermissionDecision.objects.exists()
+
+
+@pytest.mark.parametrize("closed_by", ["decided", "withdrawn"])
+def test_a_request_no_longer_waiting_says_so_without_the_form(
+    client, alice, chief_executive, ce_delegate, closed_by
+):
+    request = PermissionRequestFactory(requester=alice)
+    if closed_by == "decided":
+        _decided(request, request.versions.get(), ce_delegate, "approved", as_delegate=True)
+        request.status = Status.APPROVED
+    else:
+        request.status = Status.WITHDRAWN
+    request.save()
+    client.force_login(chief_executive)
+    answer = client.post(
+        page("permission_decide", request),
+        {"version": "1", "outcome": "refused", "reason": "Not now."},
+    )
+    assert answer.status_code == 200
+    assert "This request is no longer waiting for a decision" in answer.text
+    assert "Record the decision" not in answer.text
+    assert "Your decision on version" not in answer.text
+    assert PermissionDecision.objects.filter(outcome="refused").count() == 0
 
 
 def test_a_delegate_who_asked_cannot_approve_their_own_request_the_chief_executive_can(
@@ -294,9 +355,14 @@ def test_a_superuser_without_the_role_cannot_see_the_queue_or_decide(client, ali
     request = PermissionRequestFactory(requester=alice)
     client.force_login(bob)
     assert client.get(QUEUE).status_code == 403
-    assert client.post(
-        page("permission_decide", request), {"version": "1", "outcome": "approved"}
-    ).status_code in (403, 404)
+    # Not the requester and no decider: the request is hidden from him, as from anyone else
+    # (the route table's requester_or_deciders gives 403 to the requester only).
+    assert (
+        client.post(
+            page("permission_decide", request), {"version": "1", "outcome": "approved"}
+        ).status_code
+        == 404
+    )
     assert not PermissionDecision.objects.exists()
 
 
@@ -337,6 +403,49 @@ def test_revising_offers_the_last_text_and_files_and_sends_version_two(
     assert "Version 2 has gone to the Chief Executive." in answer.text
     version = request.versions.get(number=2)
     assert sorted(a.original_name for a in version.attachments.all()) == ["draft.pdf", "hub.png"]
+
+
+def _orphans(media) -> list[str]:
+    """Stored files no attachment names: left behind by a change that did not happen."""
+    named = {str(media / a.file.name) for a in VersionAttachment.objects.all()}
+    return [str(p) for p in media.rglob("*") if p.is_file() and str(p) not in named]
+
+
+def _fails_after_the_service(monkeypatch) -> None:
+    # The page breaks after the service has done its work (the redirect, here): the request's
+    # own transaction must not roll back rows whose files the service stored and kept.
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page broke after the service")
+
+    monkeypatch.setattr("socialmedia.views.permissions.redirect", broken)
+
+
+def test_a_request_page_failing_after_asking_leaves_no_file_behind(
+    client, alice, media, monkeypatch
+):
+    _fails_after_the_service(monkeypatch)
+    client.force_login(alice)
+    with pytest.raises(RuntimeError):
+        client.post(NEW, _asked(attachments=_pdf()))
+    assert _orphans(media) == []
+    # What the service made stands, with its file: the request was sent.
+    assert VersionAttachment.objects.get().version.request.title == "Rural crime hub opens"
+
+
+def test_a_revise_page_failing_after_revising_leaves_no_file_behind(
+    client, alice, media, monkeypatch
+):
+    request = PermissionRequestFactory(requester=alice, status=Status.CHANGES_ASKED)
+    _fails_after_the_service(monkeypatch)
+    client.force_login(alice)
+    photo = SimpleUploadedFile("hub.png", png_bytes(), content_type="image/png")
+    with pytest.raises(RuntimeError):
+        client.post(
+            page("permission_revise", request),
+            {"text": "Second.", "change_note": "Added.", "attachments": photo},
+        )
+    assert _orphans(media) == []
+    assert request.versions.get(number=2).attachments.get().original_name == "hub.png"
 
 
 def test_revising_needs_a_note_of_what_changed(client, alice):

@@ -1,6 +1,9 @@
 """The register of corporate accounts and its CSV export, for the Chief Executive and
 delegates: filters, search, flags, a fixed cost in queries, and never a secret."""
 
+import csv
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,11 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.models import AuditEvent
 from portal.tests.factories import UserFactory
 from socialmedia.events import SocialEvent
 from socialmedia.models import Account, HandOver
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 from socialmedia.tests.factories import PLAIN_DEFAULTS, AccountFactory, CredentialFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +63,8 @@ def test_the_register_filters_by_status_platform_rotation_review_and_handed_over
     assert _shown(client, status="handed_over") == {"@handed"}
     assert _shown(client, platform="facebook") == {"@late"}
     assert _shown(client, rotation_due="on") == {"@rotate"}
-    assert _shown(client, review_overdue="on") == {"@late"}
+    assert _shown(client, review="due") == {"@late"}
+    assert _shown(client, review="overdue") == set()
     assert _shown(client, q="quiet") == {"@quiet"}
     assert _shown(client, q="Quiet ONE") == {"@quiet"}
 
@@ -67,9 +73,98 @@ def test_the_register_shows_the_team_owner_and_flags(client, ce_delegate, accoun
     client.force_login(ce_delegate)
     page = client.get(reverse("socialmedia:register")).text
     assert "Alice Staff, Bob Manager" in page
-    assert "Overdue" in page
+    assert "Review due</span>" in page
     assert "Handed over" in page
     assert "Due</span> since" in page
+
+
+@pytest.fixture
+def closed_with_old_dates(alice):
+    """Closed with a password change still marked from before, and a review date past: neither
+    is due, as a closed account has no password in use and is not reviewed."""
+    now = timezone.now()
+    return AccountFactory(
+        applicant=alice,
+        handle="@closed",
+        status=Account.Status.CLOSED,
+        rotation_due_since=now - timedelta(days=30),
+        rotation_due_reason="Bob left the team.",
+        review_due_at=now - timedelta(days=30),
+    )
+
+
+def test_a_closed_account_is_never_shown_as_due_a_password_change_or_review(
+    client, chief_executive, closed_with_old_dates
+):
+    client.force_login(chief_executive)
+    assert _shown(client, rotation_due="on") == set()
+    assert _shown(client, review="due") == set()
+    assert _shown(client, review="overdue") == set()
+    page = client.get(reverse("socialmedia:register")).text
+    (row,) = re.findall(r"<tr>(?:(?!</tr>).)*@closed.*?</tr>", page, flags=re.S)
+    assert "Due</span>" not in row
+    assert "Overdue" not in row
+    assert date_format(timezone.localtime(closed_with_old_dates.review_due_at)) not in row
+    lines = list(csv.reader(io.StringIO(_csv(client))))
+    header = lines[1]
+    (closed,) = [dict(zip(header, line, strict=True)) for line in lines[2:] if "'@closed" in line]
+    assert closed["Password change due since (UK time)"] == ""
+    assert closed["Why the password change is due"] == ""
+    assert closed["Review due (UK time)"] == ""
+
+
+def test_overdue_means_what_the_sweep_means_and_review_due_a_date_passed(
+    client, chief_executive, alice
+):
+    now = timezone.now()
+    AccountFactory(applicant=alice, handle="@due", review_due_at=now - timedelta(days=1))
+    AccountFactory(
+        applicant=alice,
+        handle="@overdue",
+        review_due_at=now - REVIEW_OVERDUE_AFTER - timedelta(hours=1),
+    )
+    AccountFactory(applicant=alice, handle="@fine", review_due_at=now + timedelta(days=30))
+    client.force_login(chief_executive)
+    assert _shown(client, review="due") == {"@due", "@overdue"}
+    assert _shown(client, review="overdue") == {"@overdue"}
+    page = client.get(reverse("socialmedia:register")).text
+    rows = dict(re.findall(r"<tr>(?:(?!</tr>).)*?(@\w+)</a>(.*?)</tr>", page, flags=re.S))
+    badges = {
+        handle: [word for word in ("Review due", "Overdue") if f"{word}</span>" in row]
+        for handle, row in rows.items()
+    }
+    assert badges == {"@due": ["Review due"], "@overdue": ["Overdue"], "@fine": []}
+    lines = list(csv.reader(io.StringIO(_csv(client))))
+    status = {line[1].lstrip("'"): line[lines[1].index("Review")] for line in lines[2:]}
+    assert status == {"@due": "Due", "@overdue": "Overdue", "@fine": "Not yet due"}
+
+
+def test_an_invalid_filter_is_left_out_and_named_and_the_others_are_kept(
+    client, chief_executive, accounts
+):
+    client.force_login(chief_executive)
+    response = client.get(
+        reverse("socialmedia:register"), {"status": "bogus", "platform": "facebook"}
+    )
+    assert response.status_code == 200
+    assert {a.handle for a in response.context["page"].object_list} == {"@late"}
+    assert "This filter was not understood and is left out: Status." in response.text
+    assert "?platform=facebook" in response.text  # the CSV link keeps the valid filter
+
+
+def test_the_csv_refuses_an_invalid_filter_in_plain_words(client, chief_executive, accounts):
+    client.force_login(chief_executive)
+    response = client.get(
+        reverse("socialmedia:register_csv"), {"status": "bogus", "platform": "facebook"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.decode() == (
+        "This filter was not understood: Status. Go back to the register, choose the filters "
+        "again and download the CSV from there."
+    )
+    assert not AuditEvent.objects.filter(verb=SocialEvent.REGISTER_EXPORTED).exists()
 
 
 def test_the_register_says_when_nothing_matches_and_when_it_is_empty(client, chief_executive):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from socialmedia.events import SocialEvent
 from socialmedia.models import Account, Review
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 from socialmedia.tests.factories import AccountFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,19 @@ def test_the_owner_confirms_a_review_and_returns_to_the_account(client, alice):
     assert "no-store" in response["Cache-Control"]
     assert Review.objects.get().reviewed_by == alice
     assert AuditEvent.objects.filter(verb=SocialEvent.REVIEWED).count() == 1
+
+
+def test_a_review_form_sent_twice_records_one_review_and_confirms_both(client, alice):
+    account = AccountFactory(applicant=alice, review_due_at=timezone.now())
+    client.force_login(alice)
+
+    first = client.post(_url(account), ALL_CONFIRMED, follow=True)
+    again = client.post(_url(account), ALL_CONFIRMED, follow=True)
+
+    for response in (first, again):
+        assert response.redirect_chain[-1][0] == reverse("socialmedia:account", args=[account.pk])
+        assert "the account&#x27;s review is recorded" in response.text
+    assert Review.objects.count() == 1
 
 
 def test_a_box_left_unticked_without_a_note_shows_the_form_again_with_what_was_typed(client, alice):
@@ -152,3 +166,24 @@ def test_the_review_page_costs_the_same_with_a_small_team_or_a_large_one(client,
         return len(queries)
 
     assert cost(small) == cost(large)
+
+
+@pytest.mark.parametrize(
+    ("late", "badge", "not_shown"),
+    [
+        (timedelta(days=1), "Review due", "Overdue"),
+        (timedelta(days=20), "Overdue", "Review due</span>"),
+    ],
+)
+def test_overdue_on_the_review_page_means_what_the_sweep_means(
+    client, alice, late, badge, not_shown
+):
+    assert timedelta(days=1) < REVIEW_OVERDUE_AFTER < timedelta(days=20)
+    account = AccountFactory(applicant=alice, review_due_at=timezone.now() - late)
+    client.force_login(alice)
+    page = client.get(_url(account)).text
+    assert f"{badge}</span>" in page
+    assert not_shown not in page
+    section = client.get(reverse("socialmedia:account", args=[account.pk])).text
+    told = "the Chief Executive has been told"
+    assert (told in section) == (badge == "Overdue")

@@ -29,6 +29,7 @@ from socialmedia.services.applications import (
     account_application_revise,
     account_apply,
     account_decide,
+    applicant_left,
 )
 
 QUEUE_PAGE_SIZE = 50
@@ -64,7 +65,11 @@ def apply(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             account = account_apply(
-                applicant=request.user, data=data, team=data["team"], ip=client_ip(request)
+                applicant=request.user,
+                data=data,
+                team=data["team"],
+                token=data["submission_token"],
+                ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -132,6 +137,9 @@ def _decide_page(
             "own": account.applicant_id == request.user.pk,
             "own_message": OWN_APPLICATION,
             "waiting": account.status == Account.Status.APPLIED,
+            "applicant_left": (
+                "" if account.applicant.is_active else applicant_left(account.applicant)
+            ),
         },
     )
 

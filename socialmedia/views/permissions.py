@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,6 +42,7 @@ from socialmedia.permission_uploads import (
 )
 from socialmedia.services.permissions import (
     APPROVALS,
+    nobody_decides,
     permission_decide,
     permission_file_downloaded,
     permission_request,
@@ -57,6 +59,11 @@ OPEN_STATUSES = (Status.SUBMITTED, Status.CHANGES_ASKED)
 
 
 # Sensitive: a form shown again holds what was typed (an unpublished press release, say).
+# Not in the request's transaction (ATOMIC_REQUESTS): the service stores the files and commits
+# them with their rows in its own, deleting them if it fails; an outer transaction failing
+# later would roll the rows back and leave their files behind. The view writes nothing else:
+# it reads, calls the one service, then adds a message and redirects.
+@transaction.non_atomic_requests
 @accepts_body_up_to(PERMISSION_BODY_LIMIT)
 @each_file_capped
 @require_http_methods(["GET", "POST"])
@@ -76,18 +83,25 @@ def permission_new(request: AuthenticatedRequest) -> HttpResponse:
                 text=data["text"],
                 needed_by=data["needed_by"],
                 files=data["attachments"],
+                token=data["submission_token"],
                 by=request.user,
                 ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                "Your request has gone to the Chief Executive. You will be emailed the decision.",
-            )
+            _say_sent(request, made, "Your request has gone to the Chief Executive.")
             return redirect("socialmedia:permission", pk=made.pk)
     return render(request, "socialmedia/permissions/new.html", {"form": form})
+
+
+def _say_sent(request: AuthenticatedRequest, permission: PermissionRequest, sent: str) -> None:
+    """What the requester is told once it is sent: that nobody can decide on it yet, when so
+    (the request's page then says why), rather than that it reached a decider."""
+    if nobody_decides(permission) is None:
+        messages.success(request, f"{sent} You will be emailed the decision.")
+    else:
+        messages.warning(request, "Your request is recorded, but nobody can decide on it yet.")
 
 
 # ---- A request's page ----------------------------------------------------------------------
@@ -123,6 +137,12 @@ def _request_page_context(user, permission: PermissionRequest) -> dict:
         "is_requester": permission.requester_id == user.pk,
         "is_decider": is_decider(user),
         "may_decide": may_decide,
+        # Only the requester of a waiting request is told (one query, then).
+        "nobody_decides": (
+            nobody_decides(permission)
+            if permission.requester_id == user.pk and permission.status == Status.SUBMITTED
+            else None
+        ),
     }
 
 
@@ -167,11 +187,13 @@ def _shown_again(
     form: PermissionDecideForm, error: ValidationError, permission: PermissionRequest
 ) -> PermissionDecideForm:
     """The form with the service's refusal. If a newer version arrived, the form now names it
-    (the page shows it above), so the decision that follows is on what was read."""
+    (the page shows it above) and the decision chosen is cleared, so that the next click
+    cannot decide a version that was not read; what was typed stays."""
     latest = RequestVersion.objects.filter(request=permission).order_by("-number").first()
     if latest is not None and latest.number != form.cleaned_data["version"]:
         data = form.data.copy()  # type: ignore[attr-defined]
         data["version"] = str(latest.number)
+        data.pop("outcome", None)
         form = PermissionDecideForm(data)
         form.is_valid()
     form.add_error(None, error)
@@ -184,6 +206,7 @@ def _shown_again(
 def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     permission = get_request_for_decider(request.user, pk)
     form = PermissionDecideForm(request.POST or None)
+    refusal = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -197,7 +220,10 @@ def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
                 ip=client_ip(request),
             )
         except ValidationError as error:
+            # As it is now: decided or withdrawn meanwhile, the form is not offered again.
+            permission.refresh_from_db()
             form = _shown_again(form, error, permission)
+            refusal = " ".join(error.messages)
         else:
             messages.success(
                 request,
@@ -209,12 +235,19 @@ def permission_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
     context = _request_page_context(request.user, permission)
     if request.method == "GET" and context["latest"] is not None:
         form = PermissionDecideForm(initial={"version": context["latest"].number})
-    return render(request, "socialmedia/permissions/decide.html", {**context, "decide_form": form})
+    return render(
+        request,
+        "socialmedia/permissions/decide.html",
+        {**context, "decide_form": form, "refusal": refusal},
+    )
 
 
 # ---- Revising and withdrawing --------------------------------------------------------------
 
 
+# Not in the request's transaction, as permission_new (the files of a revision): the view
+# writes only through permission_revise, which re-reads the request under its lock.
+@transaction.non_atomic_requests
 @accepts_body_up_to(PERMISSION_BODY_LIMIT)
 @each_file_capped
 @require_http_methods(["GET", "POST"])
@@ -257,7 +290,8 @@ def permission_revise_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Version {version.number} has gone to the Chief Executive.")
+            sent = f"Version {version.number} has gone to the Chief Executive."
+            _say_sent(request, permission, sent)
             return redirect("socialmedia:permission", pk=permission.pk)
     changes_asked = (
         PermissionDecision.objects.filter(

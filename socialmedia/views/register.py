@@ -22,13 +22,20 @@ from socialmedia.access import is_decider
 from socialmedia.events import SocialEvent
 from socialmedia.forms.applications import HANDED_OVER, RegisterFilterForm
 from socialmedia.models import Account, HandOver, TeamMember
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 
 PAGE_SIZE = 50
 ORDERING = ("platform", "handle", "pk")
 MARKING = "OFFICIAL-SENSITIVE"
 
 
-# The rows carry annotations (handed_over, review_overdue) the model's type does not know of.
+# The statuses of Account.objects.running(): only a running account has a password in use and
+# is reviewed, so a closed (or not yet open) one is never shown as due either, whatever date
+# it kept from before.
+RUNNING = (Account.Status.ACTIVE, Account.Status.SUSPENDED)
+
+# The rows carry annotations (handed_over, password_change_due, review_due, review_overdue)
+# the model's type does not know of.
 Rows = QuerySet[Any]
 
 
@@ -40,10 +47,11 @@ def register_rows(now: datetime) -> Rows:
             handed_over=Exists(
                 HandOver.objects.filter(account=OuterRef("pk"), outcome=HandOver.Outcome.ACCEPTED)
             ),
-            review_overdue=Q(
-                status__in=(Account.Status.ACTIVE, Account.Status.SUSPENDED),
-                review_due_at__lte=now,
-            ),
+            password_change_due=Q(status__in=RUNNING, rotation_due_since__isnull=False),
+            # As services.reviews.review_standing: due once the date has passed, overdue when
+            # the reminders tell the Chief Executive.
+            review_due=Q(status__in=RUNNING, review_due_at__lte=now),
+            review_overdue=Q(status__in=RUNNING, review_due_at__lte=now - REVIEW_OVERDUE_AFTER),
         )
         .prefetch_related(
             Prefetch(
@@ -68,8 +76,10 @@ def filtered(rows: Rows, filters: dict[str, str]) -> Rows:
     if platform := filters.get("platform"):
         rows = rows.filter(platform=platform)
     if filters.get("rotation_due"):
-        rows = rows.filter(rotation_due_since__isnull=False)
-    if filters.get("review_overdue"):
+        rows = rows.filter(password_change_due=True)
+    if filters.get("review") == "due":
+        rows = rows.filter(review_due=True)
+    elif filters.get("review") == "overdue":
         rows = rows.filter(review_overdue=True)
     return rows
 
@@ -80,6 +90,7 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     form = RegisterFilterForm(request.GET or None)
     filters = form.filters()
+    ignored = form.ignored()
     page = keyset_page(
         filtered(register_rows(now), filters),
         ordering=ORDERING,
@@ -91,7 +102,16 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "socialmedia/register/list.html",
-        {"form": form, "page": page, "query": query, "filtered": bool(filters), "now": now},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filtered": bool(filters),
+            "ignored": ", ".join(ignored),
+            "ignored_many": len(ignored) > 1,
+            "now": now,
+            "overdue_after_days": REVIEW_OVERDUE_AFTER.days,
+        },
     )
 
 
@@ -111,8 +131,16 @@ HEADER = [
     "Why the password change is due",
     "Last review (UK time)",
     "Review due (UK time)",
-    "Review overdue",
+    "Review",
 ]
+
+
+def _review_text(account: Any) -> str:
+    if not account.is_running:
+        return ""
+    if account.review_overdue:
+        return "Overdue"
+    return "Due" if account.review_due else "Not yet due"
 
 
 def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterator:
@@ -126,6 +154,7 @@ def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterat
     yield HEADER
     account: Any  # an Account with the register's annotations and its current team
     for account in rows.select_related("applicant").order_by(*ORDERING).iterator(chunk_size=500):
+        due = account.password_change_due
         yield [
             account.platform_name,
             account.handle,
@@ -138,19 +167,35 @@ def _export_rows(rows: Rows, *, by: str, filters: dict, now: datetime) -> Iterat
             account.applicant.full_name,
             when(account.decided_at),
             when(account.opened_at),
-            when(account.rotation_due_since),
-            account.rotation_due_reason,
+            when(account.rotation_due_since) if due else "",
+            account.rotation_due_reason if due else "",
             when(account.last_reviewed_at),
-            when(account.review_due_at),
-            "Yes" if account.review_overdue else "No",
+            when(account.review_due_at) if account.is_running else "",
+            _review_text(account),
         ]
 
 
+def _refused(ignored: list[str]) -> HttpResponse:
+    """A download cannot show what was left out, so it is refused rather than made wider
+    than asked (a link from an older page, or an address typed by hand)."""
+    names = ", ".join(ignored)
+    words = "These filters were" if len(ignored) > 1 else "This filter was"
+    return HttpResponse(
+        f"{words} not understood: {names}. Go back to the register, choose the filters again "
+        "and download the CSV from there.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_GET
-@access_required(is_decider)
+@access_required(is_decider, sensitive=True)
 def register_csv(request: AuthenticatedRequest):
     now = timezone.now()
-    filters = RegisterFilterForm(request.GET or None).filters()
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.filters()
+    if ignored := form.ignored():
+        return _refused(ignored)
     return csv_export(
         rows=_export_rows(
             filtered(register_rows(now), filters),

@@ -14,7 +14,7 @@ from portal.lib.sensitive import sensitive_page
 from socialmedia.access import get_account_for_owner
 from socialmedia.forms.reviews import ReviewForm
 from socialmedia.models import TeamMember
-from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER, account_review
+from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER, account_review, review_standing
 
 
 def team_url(pk: int) -> str:
@@ -61,8 +61,7 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "team": list(team),
             "team_url": team_url(account.pk),
-            "overdue": account.review_due_at is not None
-            and account.review_due_at <= timezone.now(),
+            "standing": review_standing(account, timezone.now()),
             "ce_told_after_days": REVIEW_OVERDUE_AFTER.days,
         },
         status=400 if form.errors else 200,

@@ -4,6 +4,24 @@
 (function () {
   var form = document.querySelector("form[data-permission-form]");
   if (!form) return;
+
+  // One click sends the request once: the button is disabled while it is sent (the server
+  // also makes one request of a form sent twice). Coming back to the page (the browser's
+  // Back) gives the button back.
+  var send = form.querySelector("button[data-sending-text]");
+  if (send) {
+    var label = send.textContent;
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
+      send.disabled = true;
+      send.textContent = send.getAttribute("data-sending-text");
+    });
+    window.addEventListener("pageshow", function () {
+      send.disabled = false;
+      send.textContent = label;
+    });
+  }
+
   var select = form.querySelector('select[name="subkind"]');
   var radios = form.querySelectorAll('input[name="kind"]');
   if (!select) return;
