@@ -71,7 +71,7 @@ class Account(models.Model):
     )
 
     # ---- The application (paragraphs 20 and 21) ----
-    platform = models.CharField(max_length=20, choices=Platform.choices)
+    platform = models.CharField(max_length=20, choices=Platform)
     other_platform = models.CharField("name of the platform", max_length=80, blank=True)
     name = models.CharField("account name", max_length=120)
     handle = models.CharField(max_length=120, help_text="For example @WestshireOPCC.")

@@ -50,11 +50,11 @@ class Credential(models.Model):
     account = models.OneToOneField(
         Account, on_delete=models.PROTECT, primary_key=True, related_name="credential"
     )
-    storage = models.CharField(max_length=20, choices=Storage.choices, default=Storage.PORTAL)
+    storage = models.CharField(max_length=20, choices=Storage, default=Storage.PORTAL)
     # When kept in a password manager: where to find the entry (not a secret in itself).
     password_manager_reference = models.CharField(max_length=300, blank=True)
     mfa_method = models.CharField(
-        "second sign-in step", max_length=20, choices=MfaMethod.choices, default=MfaMethod.NONE
+        "second sign-in step", max_length=20, choices=MfaMethod, default=MfaMethod.NONE
     )
     username_sealed = models.TextField(blank=True)
     password_sealed = models.TextField(blank=True)

@@ -69,8 +69,8 @@ class PermissionRequest(models.Model):
         REFUSED = "refused", "Refused"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    subkind = models.CharField("what it is", max_length=20, choices=Subkind.choices)
+    kind = models.CharField(max_length=20, choices=Kind)
+    subkind = models.CharField("what it is", max_length=20, choices=Subkind)
     title = models.CharField(max_length=200)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="social_permissions"
