@@ -2,33 +2,21 @@
 checked by their content, never the name or type the browser sent; stored under generated
 names; served only through `socialmedia:permission_file`, which checks who may see the request.
 
-A file over the portal's size limit is dropped as it arrives (never kept in memory or on disk
-past the limit) and its name noted, so the form comes back with everything typed and names the
-file, instead of the whole request being refused with the generic "too large" page. The idea is
-the incidents app's (apps do not import each other):
-
-    @accepts_body_up_to(PERMISSION_BODY_LIMIT)
-    @each_file_capped
-    @sensitive_page
-    @login_required
-    def permission_new(request): ... files_too_large(request) ...
+A file over the portal's size limit is dropped as it arrives and its name noted
+(portal.lib.upload_limits, on the views); `too_large_error` words the refusal that names it.
 """
 
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portal.uploads import validate_upload
 from socialmedia.models import VersionAttachment
@@ -41,50 +29,6 @@ MAX_FILES = 5
 # not memory or disk, and what was typed comes back with the form.
 PERMISSION_BODY_LIMIT = 100 * 1024 * 1024
 _NAME_SHOWN = 80
-_ATTRIBUTE = "socialmedia_files_too_large"
-
-
-# ---- Files too large, dropped as they arrive ----------------------------------------------
-
-
-class FileSizeCapHandler(FileUploadHandler):
-    """Passes a file's data on to Django's own handlers until it passes
-    PORTAL_MAX_UPLOAD_BYTES; then the file is dropped (SkipFile) and its name noted."""
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.limit = settings.PORTAL_MAX_UPLOAD_BYTES
-        self.too_large: list[str] = []
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.too_large.append(self.file_name or "file")
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None  # the next handler makes the file
-
-
-def each_file_capped(view: Callable) -> Callable:
-    """Put FileSizeCapHandler first for `view`. Handlers must be set before anything reads the
-    body, and the CSRF middleware reads it before the view is called, so the middleware leaves
-    this view alone and the same check runs here, once the handler is in place."""
-    protected = csrf_protect(view)
-
-    @wraps(view)
-    def capped(request: HttpRequest, *args, **kwargs):
-        handler = FileSizeCapHandler(request)
-        request.upload_handlers = [handler, *request.upload_handlers]
-        setattr(request, _ATTRIBUTE, handler.too_large)
-        return protected(request, *args, **kwargs)
-
-    return csrf_exempt(capped)
-
-
-def files_too_large(request: HttpRequest) -> list[str]:
-    """The names of the files skipped for their size, as they were sent."""
-    return list(getattr(request, _ATTRIBUTE, []))
 
 
 # ---- Checking what was sent ---------------------------------------------------------------
