@@ -7,9 +7,7 @@ A file over the portal's size limit is dropped as it arrives and its name noted
 """
 
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -19,7 +17,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from portal.uploads import validate_upload
-from socialmedia.models import VersionAttachment
 
 # A document or a picture to be published or used: nothing a browser would run.
 KINDS = ("pdf", "png", "jpeg")
@@ -106,33 +103,3 @@ def attachments_help() -> str:
         f"PDF documents or pictures (PNG or JPEG): up to {MAX_FILES} files of at most "
         f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)} each."
     )
-
-
-# ---- Stored files and failed transactions -------------------------------------------------
-
-# The files stored by the service running now, so that they can be deleted if its
-# transaction rolls back (a stored file is not part of the transaction).
-_saved_now: ContextVar[list[str] | None] = ContextVar("socialmedia_saved_files", default=None)
-
-
-@contextmanager
-def stored_files_removed_on_failure() -> Iterator[None]:
-    """Delete the files stored inside the block if it fails. Put it outside the transaction
-    (above `@transaction.atomic`), so the rows are gone when their files are deleted."""
-    outer = _saved_now.get()
-    saved: list[str] = outer if outer is not None else []
-    token = _saved_now.set(saved)
-    try:
-        yield
-    except BaseException:
-        for name in saved:
-            VersionAttachment.file.field.storage.delete(name)
-        raise
-    finally:
-        _saved_now.reset(token)
-
-
-def note_saved(name: str) -> None:
-    saved = _saved_now.get()
-    if saved is not None:
-        saved.append(name)
