@@ -2,36 +2,21 @@
 checked by their content, never the name or type the browser sent; stored under generated
 names; served only through `socialmedia:permission_file`, which checks who may see the request.
 
-A file over the portal's size limit is dropped as it arrives (never kept in memory or on disk
-past the limit) and its name noted, so the form comes back with everything typed and names the
-file, instead of the whole request being refused with the generic "too large" page. The idea is
-the incidents app's (apps do not import each other):
-
-    @accepts_body_up_to(PERMISSION_BODY_LIMIT)
-    @each_file_capped
-    @sensitive_page
-    @login_required
-    def permission_new(request): ... files_too_large(request) ...
+A file over the portal's size limit is dropped as it arrives and its name noted
+(portal.lib.upload_limits, on the views); `too_large_error` words the refusal that names it.
 """
 
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portal.uploads import validate_upload
-from socialmedia.models import VersionAttachment
 
 # A document or a picture to be published or used: nothing a browser would run.
 KINDS = ("pdf", "png", "jpeg")
@@ -41,50 +26,6 @@ MAX_FILES = 5
 # not memory or disk, and what was typed comes back with the form.
 PERMISSION_BODY_LIMIT = 100 * 1024 * 1024
 _NAME_SHOWN = 80
-_ATTRIBUTE = "socialmedia_files_too_large"
-
-
-# ---- Files too large, dropped as they arrive ----------------------------------------------
-
-
-class FileSizeCapHandler(FileUploadHandler):
-    """Passes a file's data on to Django's own handlers until it passes
-    PORTAL_MAX_UPLOAD_BYTES; then the file is dropped (SkipFile) and its name noted."""
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.limit = settings.PORTAL_MAX_UPLOAD_BYTES
-        self.too_large: list[str] = []
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.too_large.append(self.file_name or "file")
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None  # the next handler makes the file
-
-
-def each_file_capped(view: Callable) -> Callable:
-    """Put FileSizeCapHandler first for `view`. Handlers must be set before anything reads the
-    body, and the CSRF middleware reads it before the view is called, so the middleware leaves
-    this view alone and the same check runs here, once the handler is in place."""
-    protected = csrf_protect(view)
-
-    @wraps(view)
-    def capped(request: HttpRequest, *args, **kwargs):
-        handler = FileSizeCapHandler(request)
-        request.upload_handlers = [handler, *request.upload_handlers]
-        setattr(request, _ATTRIBUTE, handler.too_large)
-        return protected(request, *args, **kwargs)
-
-    return csrf_exempt(capped)
-
-
-def files_too_large(request: HttpRequest) -> list[str]:
-    """The names of the files skipped for their size, as they were sent."""
-    return list(getattr(request, _ATTRIBUTE, []))
 
 
 # ---- Checking what was sent ---------------------------------------------------------------
@@ -162,33 +103,3 @@ def attachments_help() -> str:
         f"PDF documents or pictures (PNG or JPEG): up to {MAX_FILES} files of at most "
         f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)} each."
     )
-
-
-# ---- Stored files and failed transactions -------------------------------------------------
-
-# The files stored by the service running now, so that they can be deleted if its
-# transaction rolls back (a stored file is not part of the transaction).
-_saved_now: ContextVar[list[str] | None] = ContextVar("socialmedia_saved_files", default=None)
-
-
-@contextmanager
-def stored_files_removed_on_failure() -> Iterator[None]:
-    """Delete the files stored inside the block if it fails. Put it outside the transaction
-    (above `@transaction.atomic`), so the rows are gone when their files are deleted."""
-    outer = _saved_now.get()
-    saved: list[str] = outer if outer is not None else []
-    token = _saved_now.set(saved)
-    try:
-        yield
-    except BaseException:
-        for name in saved:
-            VersionAttachment.file.field.storage.delete(name)
-        raise
-    finally:
-        _saved_now.reset(token)
-
-
-def note_saved(name: str) -> None:
-    saved = _saved_now.get()
-    if saved is not None:
-        saved.append(name)

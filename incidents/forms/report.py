@@ -114,7 +114,7 @@ def files_fit(form: forms.Form, *, kept: int) -> None:
 
 
 def _refuse_too_large(form: "ReportForm | AddInformationForm") -> None:
-    """Name each file skipped as it arrived for being too large (incidents.uploads)."""
+    """Name each file skipped as it arrived for being too large (portal.lib.upload_limits)."""
     if form.too_large:
         form.add_error("attachments", [too_large_error(name) for name in form.too_large])
 

@@ -3,9 +3,7 @@ type the browser sent), stored under generated names outside the web root, and s
 through `incidents:attachment`, which checks who may see the incident."""
 
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
@@ -20,6 +18,7 @@ from django.utils import timezone
 
 from incidents.events import IncidentEvent
 from incidents.models import Attachment, Incident, PendingUpload
+from portal.lib.stored_files import note_saved, stored_files_removed_on_failure
 from portal.models import User
 from portal.services.audit import audit_record
 from portal.uploads import EXTENSIONS, generated_name, validate_upload
@@ -30,37 +29,6 @@ KINDS = ("png", "jpeg", "pdf")
 # At once: enough for a few photos and a letter, and a request the portal can take.
 MAX_FILES = 5
 _NAME_SHOWN = 80
-
-
-# The files stored by the service running now, so that they can be deleted if its transaction
-# rolls back (a stored file is not part of the transaction).
-_saved_now: ContextVar[list[str] | None] = ContextVar("incidents_saved_files", default=None)
-
-
-@contextmanager
-def stored_files_removed_on_failure() -> Iterator[None]:
-    """Delete the files stored inside the block if it fails. Put it outside the transaction
-    (above `@transaction.atomic`), so the rows are gone when their files are deleted. A
-    transaction around the service that rolls back after it succeeded is not seen here; the
-    views' request transaction ends at once after the service."""
-    outer = _saved_now.get()
-    # Inside another such block, its list: a file stored here goes if either fails.
-    saved: list[str] = outer if outer is not None else []
-    token = _saved_now.set(saved)
-    try:
-        yield
-    except BaseException:
-        for name in saved:
-            Attachment.file.field.storage.delete(name)
-        raise
-    finally:
-        _saved_now.reset(token)
-
-
-def _note_saved(name: str) -> None:
-    saved = _saved_now.get()
-    if saved is not None:
-        saved.append(name)
 
 
 def shown_name(name: str | None) -> str:
@@ -174,7 +142,7 @@ def attachments_add(
             uploaded_by=by,
         )
         attachment.file.save(generated_name(kind), upload, save=False)
-        _note_saved(attachment.file.name)
+        note_saved(attachment.file.storage, attachment.file.name)
         attachment.save()
         _audit_added(attachment, by=by, ip=ip)
         stored.append(attachment)
@@ -272,7 +240,7 @@ def pending_uploads_keep(*, files: Sequence[CheckedFile], by: User) -> list[Pend
             original_name=checked.name,
         )
         pending.file.save(generated_name(checked.kind), checked.upload, save=False)
-        _note_saved(pending.file.name)
+        note_saved(pending.file.storage, pending.file.name)
         pending.save()
         kept.append(pending)
     return kept

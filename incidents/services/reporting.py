@@ -41,11 +41,11 @@ from incidents.services.attachments import (
     attachments_add,
     check_uploads,
     kept_locked,
-    stored_files_removed_on_failure,
 )
 from incidents.services.lifecycle import incident_url
 from incidents.services.timeline import timeline_add
 from incidents.still_to_do import still_to_do
+from portal.lib.stored_files import stored_files_removed_on_failure
 from portal.models import OrganisationSettings, User
 from portal.selectors import role_holders
 from portal.services.audit import audit_record

@@ -159,7 +159,7 @@ def test_an_oversized_file_is_refused_by_name_and_everything_else_is_kept(client
     response = client.post(REPORT, {**data, "attachments": [png_file("ok.png"), big]})
     assert response.status_code == 200
     (error,) = _errors(response, "attachments")
-    # Skipped as it arrived (incidents.uploads), so named by the limit it passed.
+    # Skipped as it arrived (portal.lib.upload_limits), so named by the limit it passed.
     assert error == (
         "“whole-scene.png” was not added. It is larger than 2.0\xa0KB, the largest allowed. "
         "Choose a smaller file."

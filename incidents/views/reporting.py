@@ -29,15 +29,15 @@ from incidents.services.reporting import (
     unreached,
 )
 from incidents.still_to_do import still_to_do
-from incidents.uploads import each_file_capped, files_too_large
 from portal.access import AuthenticatedRequest, client_ip
 from portal.lib.request_size import accepts_body_up_to
 from portal.lib.sensitive import sensitive_page
+from portal.lib.upload_limits import each_file_capped, files_too_large
 from portal.models import OrganisationSettings
 from portal.uploads import CONTENT_TYPES
 
-# Generous: a file over the portal's limit is skipped as it arrives (incidents.uploads) and
-# named on the form, so a larger body costs reading, not memory or disk, and what was typed
+# Generous: a file over the portal's limit is skipped as it arrives (portal.lib.upload_limits)
+# and named on the form, so a larger body costs reading, not memory or disk, and what was typed
 # comes back with the form instead of a "too large" page.
 REPORT_BODY_LIMIT = 100 * 1024 * 1024
 MINE_PER_PAGE = 25

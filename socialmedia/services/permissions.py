@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.lib.stored_files import note_saved, stored_files_removed_on_failure
 from portal.models import Notification, User
 from portal.services.audit import audit_record
 from portal.services.notifications import Message, notification_queue, notifications_queue_many
@@ -44,8 +45,6 @@ from socialmedia.outbox import (
 from socialmedia.permission_uploads import (
     MAX_FILES,
     CheckedFile,
-    note_saved,
-    stored_files_removed_on_failure,
     too_many_files,
 )
 
@@ -105,7 +104,7 @@ def _store(version: RequestVersion, files: Sequence[CheckedFile], now) -> list[V
             uploaded_at=now,
         )
         attachment.file.save(generated_name(checked.kind), checked.upload, save=False)
-        note_saved(attachment.file.name)
+        note_saved(attachment.file.storage, attachment.file.name)
         attachment.save()
         stored.append(attachment)
     return stored

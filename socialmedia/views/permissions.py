@@ -17,6 +17,7 @@ from portal.access import AuthenticatedRequest, access_required, client_ip
 from portal.lib.keyset import CURSOR_PARAMETER, keyset_page
 from portal.lib.request_size import accepts_body_up_to
 from portal.lib.sensitive import sensitive_page
+from portal.lib.upload_limits import each_file_capped, files_too_large
 from portal.registry import Fragment
 from portal.uploads import CONTENT_TYPES, EXTENSIONS
 from socialmedia.access import (
@@ -35,11 +36,7 @@ from socialmedia.forms.permissions import (
     PermissionWithdrawForm,
 )
 from socialmedia.models import PermissionDecision, PermissionRequest, RequestVersion
-from socialmedia.permission_uploads import (
-    PERMISSION_BODY_LIMIT,
-    each_file_capped,
-    files_too_large,
-)
+from socialmedia.permission_uploads import PERMISSION_BODY_LIMIT
 from socialmedia.services.permissions import (
     APPROVALS,
     nobody_decides,

@@ -1,7 +1,7 @@
-"""Files too large for the portal, on the pages that take a report's files: each is skipped as
-it arrives (never kept in memory or on disk past the limit) and its name noted, so the form
-comes back with everything typed and says which file was not added, instead of the whole
-request being refused with the generic "too large" page.
+"""Files too large for the portal, on pages that take files with a form: each is skipped as it
+arrives (never kept in memory or on disk past the limit) and its name noted, so the form comes
+back with everything typed and says which file was not added, instead of the whole request
+being refused with the generic "too large" page. Each app words that refusal itself.
 
     @accepts_body_up_to(REPORT_BODY_LIMIT)
     @each_file_capped
@@ -18,7 +18,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-_ATTRIBUTE = "incidents_files_too_large"
+_ATTRIBUTE = "portal_files_too_large"
 
 
 class FileSizeCapHandler(FileUploadHandler):
