@@ -2,118 +2,41 @@
 type the browser sent), stored under generated names outside the web root, and served only
 through `incidents:attachment`, which checks who may see the incident."""
 
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import PurePosixPath, PureWindowsPath
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from incidents.events import IncidentEvent
 from incidents.models import Attachment, Incident, PendingUpload
 from portal.lib.stored_files import note_saved, stored_files_removed_on_failure
+from portal.lib.upload_checks import CheckedFile, UploadChecks
 from portal.models import User
 from portal.services.audit import audit_record
-from portal.uploads import EXTENSIONS, generated_name, validate_upload
+from portal.uploads import EXTENSIONS, generated_name
 
 # Photos of a screen or a scene, and documents: what a report needs, and nothing a browser
 # would run.
 KINDS = ("png", "jpeg", "pdf")
 # At once: enough for a few photos and a letter, and a request the portal can take.
 MAX_FILES = 5
-_NAME_SHOWN = 80
 
-
-def shown_name(name: str | None) -> str:
-    """The name a person gave a file, fit to show and store: no folders, no control
-    characters (a NUL cannot even be stored), not too long. Never used as a path."""
-    name = PureWindowsPath(PurePosixPath(name or "").name).name
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    return name[:200] or "file"
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= _NAME_SHOWN else f"{name[: _NAME_SHOWN - 1]}…"
-
-
-def too_large_error(name: str) -> ValidationError:
-    """The refusal of a file skipped as it arrived, for being over the portal's limit."""
-    return ValidationError(
-        f"“{_short(shown_name(name))}” was not added. It is larger than "
-        f"{filesizeformat(settings.PORTAL_MAX_UPLOAD_BYTES)}, the largest allowed. Choose a "
-        "smaller file.",
-        code="too_large",
-    )
-
-
-def check_upload(upload: UploadedFile) -> str:
-    """The file's kind (png, jpeg, pdf), or a refusal that names the file, so that a person
-    who chose several knows which to change."""
-    try:
-        return validate_upload(upload, kinds=KINDS)
-    except ValidationError as error:
-        raise ValidationError(
-            f"“{_short(shown_name(upload.name))}” was not added. {' '.join(error.messages)}",
-            code="bad_file",
-        ) from None
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    """An upload whose content has been checked, with the kind found: what is stored."""
-
-    upload: UploadedFile
-    kind: str
-
-    @property
-    def name(self) -> str:
-        return shown_name(self.upload.name)
-
-
-def sort_uploads(
-    files: Sequence[UploadedFile | CheckedFile],
-) -> tuple[list[CheckedFile], list[ValidationError]]:
-    """The files that pass their checks, each with its kind, and a refusal for each that does
-    not. A file checked already is not read again."""
-    passed: list[CheckedFile] = []
-    problems: list[ValidationError] = []
-    for upload in files:
-        if isinstance(upload, CheckedFile):
-            passed.append(upload)
-            continue
-        try:
-            passed.append(CheckedFile(upload, check_upload(upload)))
-        except ValidationError as error:
-            problems.append(error)
-    return passed, problems
-
-
-def too_many_files() -> ValidationError:
-    return ValidationError(
-        f"Choose at most {MAX_FILES} files at a time. You can add more afterwards, from "
-        "the report's page.",
-        code="too_many",
-    )
-
-
-def check_uploads(
-    files: Sequence[UploadedFile | CheckedFile], *, kept: int = 0
-) -> list[CheckedFile]:
-    """Each file with its kind, or every file's problem at once. `kept`: how many files kept
-    from the form's earlier sending come with them."""
-    if len(files) + kept > MAX_FILES:
-        raise too_many_files()
-    passed, problems = sort_uploads(files)
-    if problems:
-        raise ValidationError(problems)
-    return passed
+# The portal's checks of chosen files, with this app's kinds, limit and words.
+CHECKS = UploadChecks(
+    kinds=KINDS,
+    max_files=MAX_FILES,
+    too_many="Choose at most {max_files} files at a time. You can add more afterwards, from "
+    "the report's page.",
+    too_large="“{name}” was not added. It is larger than {limit}, the largest allowed. Choose "
+    "a smaller file.",
+)
+too_large_error = CHECKS.too_large_error
+too_many_files = CHECKS.too_many_files
+sort_uploads = CHECKS.sort_uploads
+check_uploads = CHECKS.check_uploads
 
 
 @stored_files_removed_on_failure()

@@ -17,6 +17,7 @@ from incidents.services import attachments as attachments_service
 from incidents.services import reporting
 from incidents.services.reporting import incident_add_information, incident_report
 from incidents.tests.report_helpers import form_data, png_file, report, report_of
+from portal.lib import upload_checks
 from portal.lib.request_size import body_limit_for
 from portal.testing.uploads import png_bytes, text_chunk
 
@@ -37,15 +38,16 @@ def _stored(media) -> list[str]:
 
 @pytest.fixture
 def checks(monkeypatch):
-    """Every content check of a file, by the name it was sent with."""
+    """Every content check of a file, by the name it was sent with (the checks shared by the
+    apps, which incidents' are, call the portal's content check)."""
     seen: list[str] = []
-    real = attachments_service.validate_upload
+    real = upload_checks.validate_upload
 
     def counting(upload, **kwargs):
         seen.append(upload.name)
         return real(upload, **kwargs)
 
-    monkeypatch.setattr(attachments_service, "validate_upload", counting)
+    monkeypatch.setattr(upload_checks, "validate_upload", counting)
     return seen
 
 

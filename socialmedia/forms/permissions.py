@@ -20,7 +20,7 @@ from socialmedia.permission_uploads import (
     MAX_FILES,
     CheckedFile,
     attachments_help,
-    check_upload,
+    check_uploads,
     too_large_error,
     too_many_files,
 )
@@ -92,17 +92,7 @@ class AttachmentsField(forms.FileField):
     def clean(self, data, initial=None) -> list[CheckedFile]:
         files = list(data) if isinstance(data, list | tuple) else [data]
         files = [f for f in files if f and hasattr(f, "size")]
-        if len(files) + self.kept > MAX_FILES:
-            raise too_many_files()
-        checked, problems = [], []
-        for upload in files:
-            try:
-                checked.append(check_upload(upload))
-            except ValidationError as error:
-                problems.append(error)
-        if problems:
-            raise ValidationError(problems)
-        return checked
+        return check_uploads(files, kept=self.kept)
 
 
 def _text(label: str, *, required: str = "", rows: int = 6, help_text: str = ""):
