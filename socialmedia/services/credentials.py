@@ -7,6 +7,7 @@ the email to the Chief Executive name the fields that changed ("password": "chan
 value. Each function marks its arguments and locals sensitive, so an error report shows stars.
 """
 
+import hmac
 from collections.abc import Collection, Mapping
 from datetime import datetime
 
@@ -320,6 +321,26 @@ def credential_update(
     return credential
 
 
+SAME_PASSWORD = (
+    "This is the password already recorded: change it on the platform first, then record the "
+    "new one here."
+)
+
+
+@sensitive_variables()
+def _is_kept_password(credential: Credential, password: str) -> bool:
+    """Whether `password` is the one kept: recording it again would clear a rotation due
+    though nothing changed. One that cannot be opened is taken as different."""
+    if not credential.password_sealed:
+        return False
+    at = crypto.place(credential.account_id, "password")
+    try:
+        kept = crypto.unseal(credential.password_sealed, at=at)
+    except crypto.SecretUnreadable:
+        return False
+    return hmac.compare_digest(kept.encode(), password.encode())
+
+
 @sensitive_variables()
 @transaction.atomic
 def credential_password_change(
@@ -340,6 +361,8 @@ def credential_password_change(
     if credential.storage == Storage.PORTAL:
         if not password:
             raise ValidationError("Enter the new password.")
+        if _is_kept_password(credential, password):
+            raise ValidationError(SAME_PASSWORD)
         credential.password_sealed = _sealed(account.pk, "password", password)
     elif not changed_in_manager:
         raise ValidationError("Confirm the new password is in the organisation's password manager.")

@@ -266,6 +266,24 @@ def test_a_new_password_is_sealed_clears_the_rotation_due_and_tells_the_chief_ex
     assert PASSWORD not in told.body_text + told.body_html
 
 
+def test_the_password_already_recorded_is_refused_and_the_rotation_stays_due(alice):
+    due = timezone.now() - timedelta(days=3)
+    account = AccountFactory(applicant=alice, rotation_due_since=due)
+    CredentialFactory(account=account, password=PASSWORD)
+
+    with pytest.raises(ValidationError) as refused:
+        credential_password_change(
+            account=account, password=PASSWORD, why=Rotation.Why.TEAM_CHANGED, by=alice
+        )
+
+    assert "already recorded" in str(refused.value)
+    assert PASSWORD not in str(refused.value)
+    account.refresh_from_db()
+    assert account.rotation_due_since == due
+    assert not Rotation.objects.exists()
+    assert not AuditEvent.objects.filter(verb=SocialEvent.PASSWORD_CHANGED).exists()
+
+
 def test_the_chief_executive_recording_a_password_is_not_told_of_it(alice, chief_executive):
     account = AccountFactory(applicant=alice)
     CredentialFactory(account=account)
