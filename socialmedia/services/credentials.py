@@ -9,7 +9,7 @@ value. Each function marks its arguments and locals sensitive, so an error repor
 
 import hmac
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -326,6 +326,22 @@ SAME_PASSWORD = (
     "new one here."
 )
 
+# A form sent twice (a double click, a resend after a slow answer) arrives within this.
+RESENT_WITHIN = timedelta(minutes=2)
+
+
+class SamePassword(ValidationError):
+    """The password typed is the one kept: refused, unless it is the same form sent again."""
+
+
+def password_just_recorded(*, account: Account, by: User) -> bool:
+    """Whether `by` recorded the account's latest password moments ago: a refused
+    SamePassword is then that same submission sent twice, already done."""
+    latest = Rotation.objects.filter(account=account).order_by("-at", "-pk").first()
+    return (
+        latest is not None and latest.by_id == by.pk and latest.at >= timezone.now() - RESENT_WITHIN
+    )
+
 
 @sensitive_variables()
 def _is_kept_password(credential: Credential, password: str) -> bool:
@@ -362,7 +378,7 @@ def credential_password_change(
         if not password:
             raise ValidationError("Enter the new password.")
         if _is_kept_password(credential, password):
-            raise ValidationError(SAME_PASSWORD)
+            raise SamePassword(SAME_PASSWORD)
         credential.password_sealed = _sealed(account.pk, "password", password)
     elif not changed_in_manager:
         raise ValidationError("Confirm the new password is in the organisation's password manager.")

@@ -380,6 +380,35 @@ def test_the_new_password_page_records_it(client, alice):
     assert opened_value(account.pk, "password") == PASSWORD
 
 
+def test_a_new_password_sent_twice_is_recorded_once(client, alice, chief_executive):
+    account = AccountFactory(applicant=alice, rotation_due_since=timezone.now())
+    CredentialFactory(account=account)
+    client.force_login(alice)
+    url = reverse("socialmedia:password_change", args=[account.pk])
+    form = {"password": PASSWORD, "password_again": PASSWORD, "why": Rotation.Why.TEAM_CHANGED}
+
+    first, second = client.post(url, form), client.post(url, form)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == first["Location"]
+    assert Rotation.objects.filter(account=account).count() == 1
+    assert AuditEvent.objects.filter(verb=SocialEvent.PASSWORD_CHANGED).count() == 1
+    assert Notification.objects.filter(recipient=chief_executive).count() == 1
+
+
+def test_the_same_password_later_is_refused_on_the_page(client, alice):
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account, password=PASSWORD)
+    client.force_login(alice)
+    answer = client.post(
+        reverse("socialmedia:password_change", args=[account.pk]),
+        {"password": PASSWORD, "password_again": PASSWORD, "why": Rotation.Why.ROUTINE},
+    )
+    assert answer.status_code == 400
+    assert "already recorded" in answer.content.decode()
+    assert not Rotation.objects.exists()
+
+
 def test_the_team_may_not_use_the_owners_pages(client, alice, bob):
     account = AccountFactory(applicant=alice, team=[bob])
     CredentialFactory(account=account)

@@ -26,9 +26,11 @@ from socialmedia.forms.credentials import (
 )
 from socialmedia.models import Account, Credential
 from socialmedia.services.credentials import (
+    SamePassword,
     account_open,
     credential_password_change,
     credential_update,
+    password_just_recorded,
 )
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -143,9 +145,15 @@ def password_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 ip=client_ip(request),
             )
+            done = True
         except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
+            # The same form sent twice (a double click): the first did it; answer as it did.
+            done = isinstance(refusal, SamePassword) and password_just_recorded(
+                account=account, by=request.user
+            )
+            if not done:
+                form.add_error(None, refusal)
+        if done:
             messages.success(request, "New password recorded. The Chief Executive is told.")
             return redirect("socialmedia:account", pk=account.pk)
     return _form_page(
