@@ -4,8 +4,10 @@ shows; the services decide.
 
 A secret is write-only: its input never shows a value, neither the one kept (nothing is ever
 prefilled) nor the one just typed when the form comes back with a problem (the page says to type
-it again). Passwords are `new-password` inputs, so a browser offers to generate one rather than
-fill in the person's own.
+it again). The account's password is a text input masked by the stylesheet
+(static/socialmedia/credentials.css), not a password input, and tells password managers to keep
+out: a browser neither offers to save the account's password as the person's own nor fills the
+person's own password in.
 """
 
 from typing import Any
@@ -40,6 +42,18 @@ class SecretTextarea(forms.Textarea):
         return None
 
 
+# No password-save heuristic fires on a text input; the class masks what is typed.
+ACCOUNT_PASSWORD_ATTRS = {
+    "class": "secret-masked",
+    "autocomplete": "off",
+    "spellcheck": "false",
+    "autocapitalize": "off",
+    "data-lpignore": "true",
+    "data-1p-ignore": True,
+    "data-bwignore": True,
+}
+
+
 def _password(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -47,9 +61,7 @@ def _password(label: str, *, required: bool = False, help_text: str = "") -> for
         strip=False,
         max_length=500,
         help_text=help_text,
-        widget=forms.PasswordInput(
-            render_value=False, attrs={"autocomplete": "new-password", "spellcheck": "false"}
-        ),
+        widget=SecretInput(attrs=ACCOUNT_PASSWORD_ATTRS),
     )
 
 

@@ -333,7 +333,7 @@ def test_the_open_page_registers_the_credentials(client, approved, alice):
     url = reverse("socialmedia:open", args=[approved.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert 'autocomplete="new-password"' in page.content.decode()
+    assert 'type="password"' not in page.content.decode()  # the account's, never offered to save
     assert page["Cache-Control"].count("no-store") == 1
 
     answer = client.post(url, _open_form())
@@ -354,6 +354,32 @@ def test_a_form_with_a_problem_never_echoes_a_secret(client, approved, alice):
     for value in SECRETS.values():
         assert value not in page
     assert "@WestshireOPCC_Real" in page  # what is not a secret is kept
+
+
+@pytest.mark.parametrize("name", ["open", "credentials_edit", "password_change"])
+def test_the_accounts_password_inputs_invite_no_browser_to_save_them(client, alice, name):
+    account = AccountFactory(applicant=alice, status=Account.Status.APPROVED)
+    if name != "open":
+        account = AccountFactory(applicant=alice)
+        CredentialFactory(account=account)
+    client.force_login(alice)
+    page = client.get(reverse(f"socialmedia:{name}", args=[account.pk])).content.decode()
+
+    inputs = [
+        part.split(">")[0]
+        for part in page.split("<input")[1:]
+        if 'name="password"' in part or 'name="password_again"' in part
+    ]
+    assert len(inputs) == 2
+    for tag in inputs:
+        assert 'type="text"' in tag
+        assert 'autocomplete="off"' in tag
+        assert 'data-lpignore="true"' in tag
+        assert "data-1p-ignore" in tag
+        assert "data-bwignore" in tag
+        assert "secret-masked" in tag  # masked by the stylesheet, never an inline style
+        assert "style=" not in tag
+    assert "socialmedia/credentials.css" in page
 
 
 def test_the_change_page_never_prefills_a_secret(client, alice):
