@@ -399,11 +399,32 @@ def credential_password_change(
     account.rotation_due_since, account.rotation_due_reason = None, ""
     account.save(update_fields=["last_rotated_at", "rotation_due_since", "rotation_due_reason"])
     audit_record(verb=SocialEvent.PASSWORD_CHANGED, actor=by, obj=account, changes=changes, ip=ip)
-    tell_chief_executive(
-        account=account,
-        by=by,
-        what=f"A new password was recorded ({Rotation.Why(why).label.lower()}).",
-        changes={"password": "changed"},
-        at=now,
-    )
+    what = f"A new password was recorded ({Rotation.Why(why).label.lower()})."
+    tell_chief_executive(account=account, by=by, what=what, changes={"password": "changed"}, at=now)
+    if account.owner_id is not None and account.owner_id != by.pk:
+        _tell_owner(account=account, by=by, what=what, at=now)
     return rotation
+
+
+def _tell_owner(*, account: Account, by: User, what: str, at: datetime) -> None:
+    """The owner, when a decider records a new password: they may find themselves locked out,
+    and are told who to ask (never the password)."""
+    owner = account.owner
+    notifications_queue_many(
+        messages=[
+            Message(
+                to=owner,
+                template=SocialEmail.CREDENTIALS_CHANGED,
+                dedup_key=credentials_changed_key(account.pk, str(owner.pk), at),
+                context={
+                    "account": account,
+                    "by": by,
+                    "what": what,
+                    "fields": [f"{SECRET_LABELS['password']}: changed"],
+                    "at": at,
+                    "to_owner": True,
+                },
+                url=account_url(account),
+            )
+        ]
+    )

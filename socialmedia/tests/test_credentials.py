@@ -294,6 +294,26 @@ def test_the_chief_executive_recording_a_password_is_not_told_of_it(alice, chief
     assert Rotation.objects.get(account=account).by == chief_executive
 
 
+def test_the_owner_is_told_when_a_decider_records_a_new_password(alice, ce_delegate):
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account)
+    credential_password_change(
+        account=account, password=PASSWORD, why=Rotation.Why.COMPROMISE, by=ce_delegate
+    )
+    told = Notification.objects.get(recipient=alice)
+    assert "new password was recorded" in told.body_text
+    assert "ask Della Delegate" in told.body_text  # they may be locked out: who has it
+    assert "you can reveal them" not in told.body_text
+    assert PASSWORD not in told.body_text + told.body_html + told.subject
+
+
+def test_the_owner_recording_a_password_is_not_told_of_it(alice):
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account)
+    credential_password_change(account=account, password=PASSWORD, why="routine", by=alice)
+    assert not Notification.objects.filter(recipient=alice).exists()
+
+
 def test_a_password_kept_in_the_manager_needs_the_word_that_it_changed_there(alice):
     account = AccountFactory(applicant=alice, rotation_due_since=timezone.now())
     CredentialFactory(account=account, storage=Storage.PASSWORD_MANAGER)
