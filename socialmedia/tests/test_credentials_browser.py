@@ -155,6 +155,7 @@ def test_leaving_the_revealed_page_takes_the_secrets_out_of_it(
     page.get_by_label("Code from your authenticator app").fill(totp_code(device))
     page.get_by_role("button", name="Reveal").click()
     expect(page.get_by_text(PASSWORD)).to_be_visible()
+    page.wait_for_load_state("load")  # the page's script listening, as when a person leaves it
 
     page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
 
