@@ -4,8 +4,10 @@ shows; the services decide.
 
 A secret is write-only: its input never shows a value, neither the one kept (nothing is ever
 prefilled) nor the one just typed when the form comes back with a problem (the page says to type
-it again). Passwords are `new-password` inputs, so a browser offers to generate one rather than
-fill in the person's own.
+it again). The account's password is a text input masked by the stylesheet
+(static/socialmedia/credentials.css), not a password input, and tells password managers to keep
+out: a browser neither offers to save the account's password as the person's own nor fills the
+person's own password in.
 """
 
 from typing import Any
@@ -40,6 +42,18 @@ class SecretTextarea(forms.Textarea):
         return None
 
 
+# No password-save heuristic fires on a text input; the class masks what is typed.
+ACCOUNT_PASSWORD_ATTRS = {
+    "class": "secret-masked",
+    "autocomplete": "off",
+    "spellcheck": "false",
+    "autocapitalize": "off",
+    "data-lpignore": "true",
+    "data-1p-ignore": True,
+    "data-bwignore": True,
+}
+
+
 def _password(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -47,9 +61,7 @@ def _password(label: str, *, required: bool = False, help_text: str = "") -> for
         strip=False,
         max_length=500,
         help_text=help_text,
-        widget=forms.PasswordInput(
-            render_value=False, attrs={"autocomplete": "new-password", "spellcheck": "false"}
-        ),
+        widget=SecretInput(attrs=ACCOUNT_PASSWORD_ATTRS),
     )
 
 
@@ -250,21 +262,30 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+class _AnyChoices(forms.MultipleChoiceField):
+    """Ticks the service checks: an unknown one is a refusal on the record, not a form error."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
 class RevealForm(forms.Form):
+    """Every field may be left out: what is missing or wrong is refused by credential_reveal,
+    which records the refusal. The form only bounds the lengths."""
+
     reason = forms.CharField(
         label="Why do you need to see them?",
+        required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept on the record with your name.",
-        error_messages={"required": "Say why you need to see the credentials."},
     )
-    fields_wanted = forms.MultipleChoiceField(
+    fields_wanted = _AnyChoices(
         label="Which details",
         choices=[(field, SECRET_LABELS[field]) for field in SECRET_FIELDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="All of them if none is ticked.",
-        error_messages={"invalid_choice": "Choose from the details listed."},
     )
 
     def __init__(
@@ -275,29 +296,27 @@ class RevealForm(forms.Form):
         if not by_provider:
             self.fields["password"] = forms.CharField(
                 label="Your password for this portal",
+                required=False,
                 strip=False,
                 max_length=500,
                 widget=forms.PasswordInput(
                     render_value=False, attrs={"autocomplete": "current-password"}
                 ),
-                error_messages={"required": "Enter your password to confirm it is you."},
             )
         if needs_code:
             self.fields["code"] = forms.CharField(
                 label="Code from your authenticator app",
+                required=False,
                 max_length=20,
                 # Used once: not shown again on a form that comes back with a problem.
                 widget=SecretInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
                 help_text="Or one of your recovery codes.",
-                error_messages={"required": "Enter the code your authenticator app shows."},
             )
         if delegate:
             self.fields["break_glass"] = forms.BooleanField(
                 label="The Chief Executive is not available and this cannot wait",
+                required=False,
                 help_text="The Chief Executive is told at once that you revealed them, and why.",
-                error_messages={
-                    "required": "Confirm the Chief Executive is not available and this cannot wait."
-                },
             )
 
 

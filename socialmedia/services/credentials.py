@@ -7,8 +7,9 @@ the email to the Chief Executive name the fields that changed ("password": "chan
 value. Each function marks its arguments and locals sensitive, so an error report shows stars.
 """
 
+import hmac
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -320,6 +321,42 @@ def credential_update(
     return credential
 
 
+SAME_PASSWORD = (
+    "This is the password already recorded: change it on the platform first, then record the "
+    "new one here."
+)
+
+# A form sent twice (a double click, a resend after a slow answer) arrives within this.
+RESENT_WITHIN = timedelta(minutes=2)
+
+
+class SamePassword(ValidationError):
+    """The password typed is the one kept: refused, unless it is the same form sent again."""
+
+
+def password_just_recorded(*, account: Account, by: User) -> bool:
+    """Whether `by` recorded the account's latest password moments ago: a refused
+    SamePassword is then that same submission sent twice, already done."""
+    latest = Rotation.objects.filter(account=account).order_by("-at", "-pk").first()
+    return (
+        latest is not None and latest.by_id == by.pk and latest.at >= timezone.now() - RESENT_WITHIN
+    )
+
+
+@sensitive_variables()
+def _is_kept_password(credential: Credential, password: str) -> bool:
+    """Whether `password` is the one kept: recording it again would clear a rotation due
+    though nothing changed. One that cannot be opened is taken as different."""
+    if not credential.password_sealed:
+        return False
+    at = crypto.place(credential.account_id, "password")
+    try:
+        kept = crypto.unseal(credential.password_sealed, at=at)
+    except crypto.SecretUnreadable:
+        return False
+    return hmac.compare_digest(kept.encode(), password.encode())
+
+
 @sensitive_variables()
 @transaction.atomic
 def credential_password_change(
@@ -340,6 +377,8 @@ def credential_password_change(
     if credential.storage == Storage.PORTAL:
         if not password:
             raise ValidationError("Enter the new password.")
+        if _is_kept_password(credential, password):
+            raise SamePassword(SAME_PASSWORD)
         credential.password_sealed = _sealed(account.pk, "password", password)
     elif not changed_in_manager:
         raise ValidationError("Confirm the new password is in the organisation's password manager.")
@@ -360,11 +399,32 @@ def credential_password_change(
     account.rotation_due_since, account.rotation_due_reason = None, ""
     account.save(update_fields=["last_rotated_at", "rotation_due_since", "rotation_due_reason"])
     audit_record(verb=SocialEvent.PASSWORD_CHANGED, actor=by, obj=account, changes=changes, ip=ip)
-    tell_chief_executive(
-        account=account,
-        by=by,
-        what=f"A new password was recorded ({Rotation.Why(why).label.lower()}).",
-        changes={"password": "changed"},
-        at=now,
-    )
+    what = f"A new password was recorded ({Rotation.Why(why).label.lower()})."
+    tell_chief_executive(account=account, by=by, what=what, changes={"password": "changed"}, at=now)
+    if account.owner_id is not None and account.owner_id != by.pk:
+        _tell_owner(account=account, by=by, what=what, at=now)
     return rotation
+
+
+def _tell_owner(*, account: Account, by: User, what: str, at: datetime) -> None:
+    """The owner, when a decider records a new password: they may find themselves locked out,
+    and are told who to ask (never the password)."""
+    owner = account.owner
+    notifications_queue_many(
+        messages=[
+            Message(
+                to=owner,
+                template=SocialEmail.CREDENTIALS_CHANGED,
+                dedup_key=credentials_changed_key(account.pk, str(owner.pk), at),
+                context={
+                    "account": account,
+                    "by": by,
+                    "what": what,
+                    "fields": [f"{SECRET_LABELS['password']}: changed"],
+                    "at": at,
+                    "to_owner": True,
+                },
+                url=account_url(account),
+            )
+        ]
+    )

@@ -131,6 +131,9 @@ def _why_not_proved(
     """Why the person has not proved who they are, or ("", ""). Checked last, so a code is
     spent only on a request that would otherwise go ahead."""
     by_provider = proof is not None and proof.method == ProofMethod.IDENTITY_PROVIDER
+    if password is None and not by_provider:
+        # Signed in at the identity provider (no password asked), without a fresh sign-in.
+        return "no fresh sign-in", "First confirm who you are (the button above), then reveal."
     if not by_provider and not password:
         return "no password", "Enter your password to confirm it is you."
     if not by_provider and not by.check_password(password or ""):
@@ -165,7 +168,8 @@ def credential_reveal(
     ip: str | None = None,
 ) -> list[Shown]:
     """The secrets `fields` of `account`, for `by`, who proves who they are with `password`
-    (or `proof` of a fresh sign-in at the identity provider) and their second-factor `code`.
+    (or, with `password` None, `proof` of a fresh sign-in at the identity provider) and their
+    second-factor `code`.
     Raises RevealRefused, after recording the refusal, if anything is missing or wrong.
 
     Deliberately not one transaction: a refusal's record must stand when the refusal is raised.

@@ -266,6 +266,24 @@ def test_a_new_password_is_sealed_clears_the_rotation_due_and_tells_the_chief_ex
     assert PASSWORD not in told.body_text + told.body_html
 
 
+def test_the_password_already_recorded_is_refused_and_the_rotation_stays_due(alice):
+    due = timezone.now() - timedelta(days=3)
+    account = AccountFactory(applicant=alice, rotation_due_since=due)
+    CredentialFactory(account=account, password=PASSWORD)
+
+    with pytest.raises(ValidationError) as refused:
+        credential_password_change(
+            account=account, password=PASSWORD, why=Rotation.Why.TEAM_CHANGED, by=alice
+        )
+
+    assert "already recorded" in str(refused.value)
+    assert PASSWORD not in str(refused.value)
+    account.refresh_from_db()
+    assert account.rotation_due_since == due
+    assert not Rotation.objects.exists()
+    assert not AuditEvent.objects.filter(verb=SocialEvent.PASSWORD_CHANGED).exists()
+
+
 def test_the_chief_executive_recording_a_password_is_not_told_of_it(alice, chief_executive):
     account = AccountFactory(applicant=alice)
     CredentialFactory(account=account)
@@ -274,6 +292,26 @@ def test_the_chief_executive_recording_a_password_is_not_told_of_it(alice, chief
     )
     assert not Notification.objects.filter(recipient=chief_executive).exists()
     assert Rotation.objects.get(account=account).by == chief_executive
+
+
+def test_the_owner_is_told_when_a_decider_records_a_new_password(alice, ce_delegate):
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account)
+    credential_password_change(
+        account=account, password=PASSWORD, why=Rotation.Why.COMPROMISE, by=ce_delegate
+    )
+    told = Notification.objects.get(recipient=alice)
+    assert "new password was recorded" in told.body_text
+    assert "ask Della Delegate" in told.body_text  # they may be locked out: who has it
+    assert "you can reveal them" not in told.body_text
+    assert PASSWORD not in told.body_text + told.body_html + told.subject
+
+
+def test_the_owner_recording_a_password_is_not_told_of_it(alice):
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account)
+    credential_password_change(account=account, password=PASSWORD, why="routine", by=alice)
+    assert not Notification.objects.filter(recipient=alice).exists()
 
 
 def test_a_password_kept_in_the_manager_needs_the_word_that_it_changed_there(alice):
@@ -315,7 +353,7 @@ def test_the_open_page_registers_the_credentials(client, approved, alice):
     url = reverse("socialmedia:open", args=[approved.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert 'autocomplete="new-password"' in page.content.decode()
+    assert 'type="password"' not in page.content.decode()  # the account's, never offered to save
     assert page["Cache-Control"].count("no-store") == 1
 
     answer = client.post(url, _open_form())
@@ -336,6 +374,32 @@ def test_a_form_with_a_problem_never_echoes_a_secret(client, approved, alice):
     for value in SECRETS.values():
         assert value not in page
     assert "@WestshireOPCC_Real" in page  # what is not a secret is kept
+
+
+@pytest.mark.parametrize("name", ["open", "credentials_edit", "password_change"])
+def test_the_accounts_password_inputs_invite_no_browser_to_save_them(client, alice, name):
+    account = AccountFactory(applicant=alice, status=Account.Status.APPROVED)
+    if name != "open":
+        account = AccountFactory(applicant=alice)
+        CredentialFactory(account=account)
+    client.force_login(alice)
+    page = client.get(reverse(f"socialmedia:{name}", args=[account.pk])).content.decode()
+
+    inputs = [
+        part.split(">")[0]
+        for part in page.split("<input")[1:]
+        if 'name="password"' in part or 'name="password_again"' in part
+    ]
+    assert len(inputs) == 2
+    for tag in inputs:
+        assert 'type="text"' in tag
+        assert 'autocomplete="off"' in tag
+        assert 'data-lpignore="true"' in tag
+        assert "data-1p-ignore" in tag
+        assert "data-bwignore" in tag
+        assert "secret-masked" in tag  # masked by the stylesheet, never an inline style
+        assert "style=" not in tag
+    assert "socialmedia/credentials.css" in page
 
 
 def test_the_change_page_never_prefills_a_secret(client, alice):
@@ -360,6 +424,35 @@ def test_the_new_password_page_records_it(client, alice):
     )
     assert answer.status_code == 302
     assert opened_value(account.pk, "password") == PASSWORD
+
+
+def test_a_new_password_sent_twice_is_recorded_once(client, alice, chief_executive):
+    account = AccountFactory(applicant=alice, rotation_due_since=timezone.now())
+    CredentialFactory(account=account)
+    client.force_login(alice)
+    url = reverse("socialmedia:password_change", args=[account.pk])
+    form = {"password": PASSWORD, "password_again": PASSWORD, "why": Rotation.Why.TEAM_CHANGED}
+
+    first, second = client.post(url, form), client.post(url, form)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == first["Location"]
+    assert Rotation.objects.filter(account=account).count() == 1
+    assert AuditEvent.objects.filter(verb=SocialEvent.PASSWORD_CHANGED).count() == 1
+    assert Notification.objects.filter(recipient=chief_executive).count() == 1
+
+
+def test_the_same_password_later_is_refused_on_the_page(client, alice):
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account, password=PASSWORD)
+    client.force_login(alice)
+    answer = client.post(
+        reverse("socialmedia:password_change", args=[account.pk]),
+        {"password": PASSWORD, "password_again": PASSWORD, "why": Rotation.Why.ROUTINE},
+    )
+    assert answer.status_code == 400
+    assert "already recorded" in answer.content.decode()
+    assert not Rotation.objects.exists()
 
 
 def test_the_team_may_not_use_the_owners_pages(client, alice, bob):

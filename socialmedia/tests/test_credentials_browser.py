@@ -17,7 +17,7 @@ from portal.tests.browser import assert_accessible, sign_in
 from portal.tests.factories import TEST_PASSWORD
 from socialmedia import crypto
 from socialmedia.models import Account, Credential, Reveal, Rotation
-from socialmedia.tests.factories import AccountFactory
+from socialmedia.tests.factories import AccountFactory, CredentialFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -138,3 +138,26 @@ def test_alice_registers_the_chief_executive_reveals_and_alice_records_a_new_pas
     assert account.rotation_due_since is None
     assert _opened_password(account) == NEW_PASSWORD
     assert Rotation.objects.get(account=account).why == Rotation.Why.TEAM_CHANGED
+
+
+def test_leaving_the_revealed_page_takes_the_secrets_out_of_it(
+    page: Page, live_server, alice, chief_executive
+):
+    # Kept in the back/forward cache, the page would show them again on Back: on `pagehide`
+    # they are removed, as the Hide button does.
+    account = AccountFactory(applicant=alice)
+    CredentialFactory(account=account, password=PASSWORD)
+    device = authenticator_for(chief_executive)
+    sign_in(page, live_server, chief_executive)
+    page.goto(f"{live_server.url}/social-media/accounts/{account.pk}/reveal/")
+    page.get_by_label("Why do you need to see them?").fill("Checking the recovery details.")
+    page.get_by_label("Your password for this portal").fill(TEST_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(totp_code(device))
+    page.get_by_role("button", name="Reveal").click()
+    expect(page.get_by_text(PASSWORD)).to_be_visible()
+    page.wait_for_load_state("load")  # the page's script listening, as when a person leaves it
+
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
+
+    expect(page.get_by_text(PASSWORD)).to_have_count(0)
+    assert PASSWORD not in page.content()

@@ -325,7 +325,7 @@ def test_without_a_fresh_provider_sign_in_the_page_sends_them_there_first(
     assert answer.status_code == 400
     assert "First confirm who you are" in answer.content.decode()
     assert SECRET not in answer.content.decode()
-    assert not Reveal.objects.exists()
+    assert Reveal.objects.get().outcome == "refused"
 
 
 def test_with_a_fresh_provider_sign_in_the_code_reveals(
@@ -368,4 +368,51 @@ def test_a_refused_reveal_stays_on_the_record_after_the_request(client):
     assert answer.status_code == 400
     # Committed: the request's own transaction ended with the page.
     assert Reveal.objects.get().refusal == "wrong password"
+    assert AuditEvent.objects.filter(verb=SocialEvent.REVEAL_REFUSED).count() == 1
+
+
+# ---- A form the page refuses is on the record too ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "missing", "refusal"),
+    [
+        ("chief_executive", {"password": ""}, "no password"),
+        ("chief_executive", {"code": ""}, "no code"),
+        ("chief_executive", {"reason": ""}, "no reason"),
+        ("chief_executive", {"fields_wanted": ["nonsense"]}, "no fields"),
+        ("ce_delegate", {}, "delegate did not confirm the Chief Executive is unavailable"),
+    ],
+)
+def test_a_form_missing_anything_is_refused_on_the_record_and_says_why(
+    client, request, account, who, missing, refusal
+):
+    person = request.getfixturevalue(who)
+    client.force_login(person)
+    form = _form(person, reason="Typed-Reason-7781") | missing
+    answer = client.post(reverse("socialmedia:reveal", args=[account.pk]), form)
+
+    assert answer.status_code == 400
+    reveal = Reveal.objects.get()
+    assert (reveal.outcome, reveal.refusal) == ("refused", refusal)
+    assert AuditEvent.objects.filter(verb=SocialEvent.REVEAL_REFUSED).count() == 1
+    page = answer.content.decode()
+    assert SECRET not in page
+    assert TEST_PASSWORD not in page
+    if form["code"]:
+        assert f'value="{form["code"]}"' not in page  # a code is never echoed
+    if missing.get("reason") is None:
+        assert "Typed-Reason-7781" in page  # the reason typed is kept
+
+
+def test_a_form_without_a_fresh_provider_sign_in_is_refused_on_the_record(
+    client, account, chief_executive, by_provider
+):
+    client.force_login(chief_executive)
+    answer = client.post(
+        reverse("socialmedia:reveal", args=[account.pk]), _form(chief_executive, password="")
+    )
+    assert answer.status_code == 400
+    assert "First confirm who you are" in answer.content.decode()
+    assert Reveal.objects.get().refusal == "no fresh sign-in"
     assert AuditEvent.objects.filter(verb=SocialEvent.REVEAL_REFUSED).count() == 1

@@ -6,6 +6,10 @@ Every one is marked `sensitive_post_parameters` and `sensitive_variables`: an er
 one of them shows stars where the secrets were.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,9 +30,11 @@ from socialmedia.forms.credentials import (
 )
 from socialmedia.models import Account, Credential
 from socialmedia.services.credentials import (
+    SamePassword,
     account_open,
     credential_password_change,
     credential_update,
+    password_just_recorded,
 )
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -53,6 +59,28 @@ def _form_page(
     return render(request, template, context, status=400 if bound else 200)
 
 
+@sensitive_variables()
+def _carry_out(
+    request: AuthenticatedRequest,
+    form: forms.Form,
+    service: Callable[..., object],
+    *,
+    said: str,
+    account: Account,
+    **arguments: Any,
+) -> HttpResponse | None:
+    """`service` for `account` with `arguments`, by the person asking: the account page saying
+    `said`, or None with the refusal on `form`. Sensitive like the views: the arguments carry
+    the secrets typed."""
+    try:
+        service(account=account, **arguments, by=request.user, ip=client_ip(request))
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return None
+    messages.success(request, said)
+    return redirect("socialmedia:account", pk=account.pk)
+
+
 @_FORM_METHODS
 @sensitive_page
 @sensitive_post_parameters()
@@ -65,23 +93,21 @@ def account_open_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = OpenForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            account_open(
-                account=account,
-                handle=data["handle"],
-                url=data["url"],
-                storage=data["storage"],
-                secrets=typed_secrets(form),
-                password_manager_reference=data["password_manager_reference"],
-                mfa_method=data["mfa_method"],
-                by=request.user,
-                ip=client_ip(request),
-            )
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, "The account is open and its credentials are registered.")
-            return redirect("socialmedia:account", pk=account.pk)
+        done = _carry_out(
+            request,
+            form,
+            account_open,
+            said="The account is open and its credentials are registered.",
+            account=account,
+            handle=data["handle"],
+            url=data["url"],
+            storage=data["storage"],
+            secrets=typed_secrets(form),
+            password_manager_reference=data["password_manager_reference"],
+            mfa_method=data["mfa_method"],
+        )
+        if done:
+            return done
     return _form_page(
         request,
         "socialmedia/credentials/open.html",
@@ -100,22 +126,20 @@ def credentials_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = CredentialEditForm(request.POST or None, credential=credential)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            credential_update(
-                account=account,
-                storage=data["storage"],
-                mfa_method=data["mfa_method"],
-                password_manager_reference=data["password_manager_reference"],
-                secrets=typed_secrets(form),
-                clear=form.cleared(),
-                by=request.user,
-                ip=client_ip(request),
-            )
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, "Credential details changed. The Chief Executive is told.")
-            return redirect("socialmedia:account", pk=account.pk)
+        done = _carry_out(
+            request,
+            form,
+            credential_update,
+            said="Credential details changed. The Chief Executive is told.",
+            account=account,
+            storage=data["storage"],
+            mfa_method=data["mfa_method"],
+            password_manager_reference=data["password_manager_reference"],
+            secrets=typed_secrets(form),
+            clear=form.cleared(),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         "socialmedia/credentials/edit.html",
@@ -143,9 +167,15 @@ def password_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 ip=client_ip(request),
             )
+            done = True
         except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
+            # The same form sent twice (a double click): the first did it; answer as it did.
+            done = isinstance(refusal, SamePassword) and password_just_recorded(
+                account=account, by=request.user
+            )
+            if not done:
+                form.add_error(None, refusal)
+        if done:
             messages.success(request, "New password recorded. The Chief Executive is told.")
             return redirect("socialmedia:account", pk=account.pk)
     return _form_page(

@@ -59,31 +59,29 @@ def reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST" and kept_here and form.is_valid():
-        if by_provider and proof is None:
-            form.add_error(None, "First confirm who you are (the button above), then reveal.")
+        data = form.cleaned_data
+        try:
+            shown = credential_reveal(
+                account=account,
+                by=request.user,
+                reason=data["reason"],
+                fields=data["fields_wanted"],
+                # None: signed in at the identity provider, whose fresh sign-in stands for it.
+                password=None if by_provider else data.get("password", ""),
+                proof=proof,
+                code=data.get("code", ""),
+                break_glass=data.get("break_glass", False),
+                ip=client_ip(request),
+            )
+        except RevealRefused as refusal:
+            form.add_error(None, refusal)
         else:
-            data = form.cleaned_data
-            try:
-                shown = credential_reveal(
-                    account=account,
-                    by=request.user,
-                    reason=data["reason"],
-                    fields=data["fields_wanted"],
-                    password=data.get("password"),
-                    proof=proof,
-                    code=data.get("code", ""),
-                    break_glass=data.get("break_glass", False),
-                    ip=client_ip(request),
-                )
-            except RevealRefused as refusal:
-                form.add_error(None, refusal)
-            else:
-                reauth_clear(request, purpose=_purpose(account))
-                return render(
-                    request,
-                    "socialmedia/credentials/revealed.html",
-                    {"account": account, "shown": shown, "reason": data["reason"]},
-                )
+            reauth_clear(request, purpose=_purpose(account))
+            return render(
+                request,
+                "socialmedia/credentials/revealed.html",
+                {"account": account, "shown": shown, "reason": data["reason"]},
+            )
     if form.is_bound:
         status = 400
     response = render(
