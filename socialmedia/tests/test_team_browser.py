@@ -1,6 +1,6 @@
 """The team and a hand-over in a real browser (Debian's Chromium), each page checked with
-axe-core: alice takes bob off her account's team and is told a new password is due; alice
-offers the account to bob, who accepts it on his phone."""
+axe-core: alice takes bob off her account's team, is told a new password is due and records
+it; alice offers the account to bob, who accepts it on his phone."""
 
 import re
 
@@ -61,6 +61,20 @@ def test_alice_takes_bob_off_the_team_and_a_new_password_is_due(
     assert Notification.objects.filter(
         recipient=alice, subject__startswith="A new password is due"
     ).exists()
+
+    # Alice changes the password on the platform and records the new one: no longer due.
+    page.goto(f"{live_server.url}/social-media/accounts/{account.pk}/")
+    expect(page.get_by_text("A new password is due since")).to_be_visible()
+    page.get_by_role("link", name="Record the new password").click()
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^\s*New password")).fill("Brand-New-Platform-Password-7")
+    page.get_by_label("The new password again").fill("Brand-New-Platform-Password-7")
+    page.get_by_label("The team changed").check()
+    page.get_by_role("button", name="Record the new password").click()
+    expect(page.get_by_text("New password recorded. The Chief Executive is told.")).to_be_visible()
+    expect(page.get_by_text("A new password is due since")).to_have_count(0)
+    assert_accessible(page)
+    assert not Account.objects.get(pk=account.pk).rotation_due
 
 
 def test_alice_offers_the_account_to_bob_who_accepts_on_his_phone(
