@@ -21,3 +21,12 @@ def chief_executive_mailbox() -> list[str]:
     notice never reaches no one."""
     email = OrganisationSettings.load().chief_executive_email
     return [email] if email else []
+
+
+def chief_executive_recipients() -> list[User | str]:
+    """Who hears of a change to the register on the Chief Executive's behalf (paragraph 23):
+    the Chief Executives; when nobody holds the role, the organisation's Chief Executive
+    mailbox, so a notice never reaches no one; empty when there is neither (a sweep then claims
+    nothing, so the reminder waits)."""
+    people: list[User | str] = list(chief_executives())
+    return people or list(chief_executive_mailbox())

@@ -33,7 +33,7 @@ from socialmedia.models import (
     Storage,
 )
 from socialmedia.outbox import credentials_changed_key
-from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.selectors import chief_executive_recipients
 from socialmedia.services.review_dates import next_review_due
 
 # What may be cleared once given (the username and password are what the register is for).

@@ -16,7 +16,7 @@ from socialmedia.access import is_decider
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import Account, HandOver, Reveal, TeamMember
 from socialmedia.outbox import account_changed_key, needs_owner_key, owner_assigned_key
-from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.selectors import chief_executive_recipients
 from socialmedia.services.handovers_withdrawn import NEW_OWNER, handovers_withdraw
 from socialmedia.services.rotation_due import mark_rotation_due
 

@@ -24,7 +24,7 @@ from socialmedia.outbox import (
     handover_answered_key,
     handover_proposed_key,
 )
-from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.selectors import chief_executive_recipients
 from socialmedia.services.handovers_withdrawn import CLOSED, handovers_withdraw
 from socialmedia.services.leavers import needs_new_owner
 

@@ -57,7 +57,7 @@ from portal.services.notifications import Message, notifications_queue_many
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import Account, Reminder
 from socialmedia.outbox import reminder_message_key, review_slot, rotation_slot
-from socialmedia.selectors import chief_executive_mailbox, chief_executives
+from socialmedia.selectors import chief_executive_recipients
 from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 
 # Accounts per batch: three or four emails each.
@@ -96,13 +96,6 @@ def social_media_sweep(
         reviews_remind(now=now, result=result, batch_size=batch_size)
         reviews_overdue_tell(now=now, executives=executives, result=result, batch_size=batch_size)
     return result
-
-
-def chief_executive_recipients() -> list[User | str]:
-    """The Chief Executives, or with nobody in the role the organisation's mailbox; empty when
-    there is neither (the caller then claims nothing). Two queries."""
-    people: list[User | str] = list(chief_executives())
-    return people or list(chief_executive_mailbox())
 
 
 # --- SQL helpers ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from socialmedia.access import acts_as_delegate, is_decider
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import SECRET_FIELDS, SECRET_LABELS, Account, Credential, Reveal, Storage
 from socialmedia.outbox import break_glass_key
-from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.selectors import chief_executive_recipients
 
 # Re-entering a password is a chance to guess it: refusals count, as at sign-in.
 MAX_REFUSALS = 5

@@ -25,7 +25,7 @@ from portal.services.notifications import Message, notifications_queue_many
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import Account, Review
 from socialmedia.outbox import review_concerns_key
-from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.selectors import chief_executive_recipients
 from socialmedia.services.review_dates import next_review_due
 from socialmedia.services.rotation_due import mark_rotation_due
 

@@ -16,7 +16,7 @@ from portal.services.notifications import Message, notifications_queue_many
 from socialmedia.events import SocialEmail, SocialEvent
 from socialmedia.models import Account
 from socialmedia.outbox import rotation_due_key
-from socialmedia.services.chief_executive_told import chief_executive_recipients
+from socialmedia.selectors import chief_executive_recipients
 
 REASON_MAX = Account._meta.get_field("rotation_due_reason").max_length or 300
 
