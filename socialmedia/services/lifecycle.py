@@ -241,21 +241,18 @@ def handover_answer(
 
 @transaction.atomic
 def handover_withdraw(*, handover: HandOver, by: User, ip: str | None = None) -> HandOver:
-    """The owner takes back an offer not yet answered."""
+    """The owner takes back an offer not yet answered; the person it was offered to is told,
+    as when an offer is withdrawn by another change."""
     account = _locked(handover.account)
     _check_owner(by, account)
     handover = _locked_open(handover)
-    handover.answered_at = timezone.now()
-    handover.outcome = HandOver.Outcome.WITHDRAWN
-    handover.save(update_fields=["answered_at", "outcome"])
-    audit_record(
-        verb=SocialEvent.HANDOVER_WITHDRAWN,
-        actor=by,
-        obj=account,
-        changes={"handover": handover.pk, "proposed_owner": handover.to_owner.email},
-        ip=ip,
+    (withdrawn,) = handovers_withdraw(
+        HandOver.objects.filter(pk=handover.pk),
+        why=f"{by.full_name} took the offer back",
+        at=timezone.now(),
+        by=by,
     )
-    return handover
+    return withdrawn
 
 
 # ---- Closure ----------------------------------------------------------------------------

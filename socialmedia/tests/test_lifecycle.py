@@ -130,6 +130,11 @@ def test_the_owner_withdraws_an_offer(account, alice, bob):
     with pytest.raises(ValidationError, match="already been answered"):
         handover_answer(handover=offer, accept=True, by=bob)
     assert Account.objects.get(pk=account.pk).owner == alice
+    # On the record, and bob is told there is nothing left to answer.
+    event = AuditEvent.objects.get(verb=SocialEvent.HANDOVER_WITHDRAWN)
+    assert event.changes["why"] == f"{alice.full_name} took the offer back"
+    told = Notification.objects.get(recipient=bob, subject__icontains="withdrawn")
+    assert "took the offer back" in told.body_text
 
 
 def test_accepting_after_being_taken_off_the_team_is_refused(account, alice, bob):

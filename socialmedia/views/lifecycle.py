@@ -143,7 +143,11 @@ def handover_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "The hand-over is withdrawn: you still own the account.")
+            messages.success(
+                request,
+                "The hand-over is withdrawn: you still own the account. "
+                f"{offer.to_owner.full_name} has been told.",
+            )
     return redirect("socialmedia:account", pk=account.pk)
 
 
