@@ -1,11 +1,26 @@
 """What the social media app adds to the portal: registered once, from SocialMediaConfig.ready().
-Each part registers its own in its marked block."""
+Each part of the app registers what it adds under its own heading."""
 
 from django.urls import reverse
 
-from portal.registry import ObjectKind, registry
-from socialmedia import access
+from portal.registry import (
+    DemoLoader,
+    MenuEntry,
+    ObjectKind,
+    Panel,
+    PersonSection,
+    Section,
+    registry,
+)
+from socialmedia import access, credentials_sections, sections, team_sections
+from socialmedia.demo import load_socialmedia_demo
 from socialmedia.events import SocialEmail, SocialEvent
+from socialmedia.person_section import social_accounts_for_person
+from socialmedia.review_sections import review_due_section, reviews_section
+from socialmedia.services.leavers import social_accounts_remove_leaver
+from socialmedia.views.application_sections import changes_asked_section, decisions_section
+from socialmedia.views.panel import social_media_panel
+from socialmedia.views.permissions import permissions_panel
 
 
 def _page(url_name: str):
@@ -27,10 +42,6 @@ def register() -> None:
         )
     )
     # ---- Applications and decisions ----
-    from portal.registry import MenuEntry, Panel, Section
-    from socialmedia import sections
-    from socialmedia.views.application_sections import changes_asked_section, decisions_section
-    from socialmedia.views.panel import social_media_panel
 
     registry.register_panel(Panel("socialmedia", social_media_panel, order=40))
     registry.register_menu(
@@ -58,8 +69,6 @@ def register() -> None:
     sections.add(sections.TOP, changes_asked_section)
     sections.add(sections.MAIN, decisions_section)
     # ---- Opening and the credential register ----
-    from portal.registry import MenuEntry, Section
-    from socialmedia import credentials_sections, sections
 
     sections.add(sections.TOP, credentials_sections.open_prompt)
     sections.add(sections.TOP, credentials_sections.rotation_due)
@@ -71,11 +80,6 @@ def register() -> None:
     )
     registry.register_link_labels({"socialmedia:reveals": "See the reveals"})
     # ---- The team, leavers, hand-over and closure ----
-    # Imported here, inside this part's block, so each part's additions stay apart.
-    from portal.registry import PersonSection
-    from socialmedia import sections, team_sections
-    from socialmedia.person_section import social_accounts_for_person
-    from socialmedia.services.leavers import social_accounts_remove_leaver
 
     # In user_deactivate's transaction: off every team, passwords they knew due a change.
     registry.register_leaver_hook(social_accounts_remove_leaver)
@@ -93,17 +97,11 @@ def register() -> None:
     sections.add(sections.MAIN, team_sections.team_section)
     sections.add(sections.MAIN, team_sections.actions_section)
     # ---- Reviews and reminders ----
-    from portal.registry import DemoLoader
-    from socialmedia import sections
-    from socialmedia.demo import load_socialmedia_demo
-    from socialmedia.review_sections import review_due_section, reviews_section
 
     sections.add(sections.TOP, review_due_section)
     sections.add(sections.MAIN, reviews_section)
     registry.register_demo_loader(DemoLoader("socialmedia", load_socialmedia_demo, order=40))
     # ---- Permissions from the Chief Executive ----
-    from portal.registry import MenuEntry, Panel, Section
-    from socialmedia.views.permissions import permissions_panel
 
     # Asking starts from the dashboard (anyone may need to); the deciders' queue is in the
     # Chief Executive's menu, shown by the test its page answers 403 by.

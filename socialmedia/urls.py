@@ -1,6 +1,16 @@
 from django.urls import path
 
-from socialmedia.views import credentials, pages, reveal
+from socialmedia.views import (
+    applications,
+    credentials,
+    lifecycle,
+    pages,
+    permissions,
+    register,
+    reveal,
+    team,
+)
+from socialmedia.views import reviews as review_views
 
 app_name = "socialmedia"
 
@@ -10,7 +20,6 @@ urlpatterns = [
 ]
 
 # ---- Applications and decisions ----
-from socialmedia.views import applications, register  # noqa: E402 (each part's block is its own)
 
 urlpatterns += [
     path("apply/", applications.apply, name="apply"),
@@ -41,7 +50,6 @@ urlpatterns += [
 ]
 
 # ---- The team, leavers, hand-over and closure ----
-from socialmedia.views import lifecycle, team  # noqa: E402
 
 urlpatterns += [
     path("accounts/<int:pk>/team/", team.team, name="team"),
@@ -68,7 +76,6 @@ urlpatterns += [
 
 # ---- Reviews and reminders ----
 # The owner of a running account: the periodic review.
-from socialmedia.views import reviews as review_views  # noqa: E402 (each part's own block)
 
 urlpatterns += [
     path("accounts/<int:pk>/review/", review_views.review, name="review"),
@@ -77,7 +84,6 @@ urlpatterns += [
 # ---- Permissions from the Chief Executive ----
 # Anyone signed in asks; a request is its requester's and the deciders' (others 404); the queue
 # is the deciders' (others 403).
-from socialmedia.views import permissions  # noqa: E402
 
 urlpatterns += [
     path("permissions/", permissions.permissions_queue, name="permissions"),

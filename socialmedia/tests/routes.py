@@ -11,6 +11,14 @@ Rules, written once for every page:
 - `deciders(answer)`: the Chief Executive and delegate; owner and team 403; others 404.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.timezone import now
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from portal.models import User
 from portal.roles import Role
 from portal.testing.route_table import (
@@ -24,8 +32,29 @@ from portal.testing.route_table import (
     everyone,
     public,
 )
-from socialmedia.models import Account
-from socialmedia.tests.factories import AccountFactory, CredentialFactory, DecisionFactory
+from portal.testing.second_factor import authenticator_for, totp_code
+from portal.testing.uploads import PDF_BYTES
+from portal.tests.factories import TEST_PASSWORD, UserFactory
+from socialmedia.models import (
+    Account,
+    HandOver,
+    Kind,
+    MfaMethod,
+    PermissionRequest,
+    Rotation,
+    Storage,
+    Subkind,
+    TeamMember,
+    VersionAttachment,
+)
+from socialmedia.tests.factories import (
+    AccountFactory,
+    CredentialFactory,
+    DecisionFactory,
+    PermissionRequestFactory,
+    RevealFactory,
+    VersionAttachmentFactory,
+)
 
 DECIDERS = frozenset({Role.CHIEF_EXECUTIVE, Role.CE_DELEGATE})
 
@@ -185,16 +214,7 @@ def _applications_scene(people: People) -> dict[str, dict]:
 # ---- Opening and the credential register ----
 # Alice opens her approved account (the deciders and bob may see it: 403); she and the deciders
 # keep the credentials of her active one (bob: 403); only the deciders reveal them.
-from collections.abc import Mapping  # noqa: E402 (each part's own block)
-from typing import Any  # noqa: E402
 
-from django.utils.timezone import now  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
-
-from portal.testing.second_factor import authenticator_for, totp_code  # noqa: E402
-from portal.tests.factories import TEST_PASSWORD  # noqa: E402
-from socialmedia.models import MfaMethod, Rotation, Storage  # noqa: E402
-from socialmedia.tests.factories import RevealFactory  # noqa: E402
 
 _DECIDERS_KEY = "creds_decider_device"
 
@@ -299,9 +319,6 @@ def scene(people: People) -> dict[str, dict]:
 
 
 # ---- The team, leavers, hand-over and closure ----
-from portal.testing.route_table import everyone  # noqa: E402
-from portal.tests.factories import UserFactory  # noqa: E402
-from socialmedia.models import HandOver, TeamMember  # noqa: E402
 
 # The team page: the owner and deciders manage it, the team (bob) looks. The owner's own acts
 # (rename, hand over) are refused to the deciders (403); closing is the owner's or a decider's.
@@ -410,7 +427,6 @@ def _team_scene(people: People) -> dict:
 
 
 # ---- Reviews and reminders ----
-from django.utils import timezone  # noqa: E402 (each part's own block)
 
 
 def _reviews_scene(people: People) -> dict[str, dict]:
@@ -431,15 +447,7 @@ ROUTES |= {
 
 
 # ---- Permissions from the Chief Executive ----
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402 (the part's block)
 
-from portal.testing.route_table import everyone  # noqa: E402
-from portal.testing.uploads import PDF_BYTES  # noqa: E402
-from socialmedia.models import Kind, PermissionRequest, Subkind, VersionAttachment  # noqa: E402
-from socialmedia.tests.factories import (  # noqa: E402
-    PermissionRequestFactory,
-    VersionAttachmentFactory,
-)
 
 # A request is its requester's (alice) and the deciders'; anyone else, bob included (a request
 # has no team), must not learn it exists.
