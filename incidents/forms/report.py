@@ -32,24 +32,8 @@ from incidents.services.reporting import (
     time_problems,
 )
 from portal.forms.people_fields import PersonField
+from portal.forms.submission_token import SubmissionTokenField
 from portal.forms.uk_datetime import UKDateTimeField
-
-
-class _TokenField(forms.UUIDField):
-    """The form's one-time token, hidden. One that is not a token (a page from an older
-    version, or tampered with) counts as none: the report is still made."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            return None
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -239,7 +223,7 @@ class ReportForm(forms.Form):
     attachments = AttachmentsField(label="Photos or documents (optional)")
     # One per form shown, and kept when the form comes back with errors: the same form sent
     # twice makes one report (incident_report's `token`).
-    submission_token = _TokenField()
+    submission_token = SubmissionTokenField()
 
     def __init__(self, *args, reporter, too_large: Sequence[str] = (), kept: int = 0, **kwargs):
         super().__init__(*args, **kwargs)

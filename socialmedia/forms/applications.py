@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
+from portal.forms.submission_token import SubmissionTokenField
 from portal.models import User
 from socialmedia.models import Account, Decision, Platform
 from socialmedia.services.applications import SMALLEST_TEAM, TEAM_TOO_SMALL
@@ -14,23 +15,6 @@ from socialmedia.services.reviews import REVIEW_OVERDUE_AFTER
 
 # More than any team that runs one account; a guard against a pasted staff list.
 MOST_COLLEAGUES = 50
-
-
-class _TokenField(forms.UUIDField):
-    """The form's one-time token, hidden. One that is not a token (a page from an older
-    version, or tampered with) counts as none: the application is still made."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            return None
 
 
 def _written(label: str, help_text: str = "") -> forms.CharField:
@@ -139,7 +123,7 @@ class ApplicationForm(forms.Form):
 
     # One per form shown, and kept when the form comes back with errors: the same form sent
     # twice makes one application (account_apply's `token`).
-    submission_token = _TokenField()
+    submission_token = SubmissionTokenField()
 
     def __init__(self, *args, applicant: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.forms.submission_token import SubmissionTokenField
 from socialmedia.models import (
     SUBKINDS,
     Kind,
@@ -52,23 +53,6 @@ class _DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class _TokenField(forms.UUIDField):
-    """The form's one-time token, hidden. One that is not a token (a page from an older
-    version, or tampered with) counts as none: the request is still sent."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            return None
 
 
 class _MultipleFileInput(forms.FileInput):
@@ -176,7 +160,7 @@ class PermissionRequestForm(_NamesFilesTooLarge, forms.Form):
     attachments = AttachmentsField()
     # One per form shown, and kept when the form comes back with errors: the same form sent
     # twice makes one request (permission_request's `token`).
-    submission_token = _TokenField()
+    submission_token = SubmissionTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
